@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/cmd/arca
+
+go 1.26

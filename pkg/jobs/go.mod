@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/pkg/jobs
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/pkg/seal
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/pkg/teststack
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/services/alerter
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/services/coordinator
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/services/encryptor
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/services/verifier
+
+go 1.26
