@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/pkg/archive
+
+go 1.26

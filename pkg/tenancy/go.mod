@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/pkg/tenancy
+
+go 1.26
