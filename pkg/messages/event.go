@@ -1,0 +1,84 @@
+package messages
+
+import "time"
+
+// Event is a fact a stage records about a backup. Error is a reason fit for
+// an operator's page: it never holds row data or secrets.
+type Event struct {
+	V        int       `json:"v"`
+	Tenant   string    `json:"tenant,omitempty"`
+	Kind     Kind      `json:"kind,omitempty"`
+	BackupID string    `json:"backup_id,omitempty"`
+	Run      string    `json:"run,omitempty"`
+	Stage    string    `json:"stage"`
+	Status   Status    `json:"status"`
+	Part     *int      `json:"part,omitempty"`
+	Bytes    int64     `json:"bytes,omitempty"`
+	Duration Duration  `json:"duration,omitempty"`
+	Error    string    `json:"error,omitempty"`
+	Attempt  int       `json:"attempt,omitempty"`
+	Time     time.Time `json:"time"`
+	// Attrs holds stage-specific facts (row counts, object keys, RTO...).
+	Attrs map[string]string `json:"attrs,omitempty"`
+}
+
+func (m Event) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
+
+func (m Event) Validate() error {
+	var p problems
+	p.version(m.V)
+	p.required("stage", m.Stage)
+	if !m.Status.Valid() {
+		p.add("status", "%q is not a known status", string(m.Status))
+	}
+	if m.Kind != "" {
+		p.kind(m.Kind)
+	}
+	if m.Time.IsZero() {
+		p.add("time", "is required")
+	}
+	return p.err()
+}
+
+// Subject is where the event is published.
+func (m Event) Subject() string { return EventSubject(m.Tenant, m.BackupID, m.Stage, m.Status) }
+
+// DeadLetter is a job a stage gave up on, with the original payload and
+// headers, so an operator can inspect it and republish it.
+type DeadLetter struct {
+	V          int                 `json:"v"`
+	Stage      string              `json:"stage"`
+	Subject    string              `json:"subject"`
+	Reason     string              `json:"reason"`
+	Deliveries uint64              `json:"deliveries"`
+	StreamSeq  uint64              `json:"stream_seq"`
+	Payload    []byte              `json:"payload"`
+	Headers    map[string][]string `json:"headers,omitempty"`
+	About      Ref                 `json:"about"`
+	Time       time.Time           `json:"time"`
+}
+
+func (m DeadLetter) Ref() Ref { return m.About }
+
+func (m DeadLetter) Validate() error {
+	var p problems
+	p.version(m.V)
+	p.required("stage", m.Stage)
+	p.required("subject", m.Subject)
+	p.required("reason", m.Reason)
+	if m.Time.IsZero() {
+		p.add("time", "is required")
+	}
+	return p.err()
+}
+
+// Duration marshals as a Go duration string ("1.5s") so events read well.
+type Duration time.Duration
+
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	*d = Duration(v)
+	return err
+}

@@ -1,0 +1,176 @@
+package messages
+
+import "time"
+
+// ExportRequested asks an exporter to produce one artifact. BackupID is
+// derived from the run and the tenant (see BackupID), so a repeated fire or a
+// redelivery names the same backup.
+type ExportRequested struct {
+	V           int       `json:"v"`
+	Run         string    `json:"run"`
+	Tenant      string    `json:"tenant,omitempty"` // empty for full and base backups
+	Kind        Kind      `json:"kind"`
+	BackupID    string    `json:"backup_id"`
+	RequestedAt time.Time `json:"requested_at"`
+}
+
+func (m ExportRequested) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
+
+func (m ExportRequested) Validate() error {
+	var p problems
+	p.version(m.V)
+	p.required("run", m.Run)
+	p.required("backup_id", m.BackupID)
+	p.kind(m.Kind)
+	if m.Kind == KindTenant {
+		p.required("tenant", m.Tenant)
+	}
+	if m.RequestedAt.IsZero() {
+		p.add("requested_at", "is required")
+	}
+	return p.err()
+}
+
+// PartReady says a plaintext part of an artifact is in staging, waiting to
+// be sealed. Parts are numbered from 0; the part with Last set tells how many
+// there are.
+type PartReady struct {
+	V          int    `json:"v"`
+	Tenant     string `json:"tenant,omitempty"`
+	Kind       Kind   `json:"kind"`
+	BackupID   string `json:"backup_id"`
+	Part       int    `json:"part"`
+	Last       bool   `json:"last"`
+	Size       int64  `json:"size"`
+	SHA256     string `json:"sha256"`
+	StagingKey string `json:"staging_key"`
+}
+
+func (m PartReady) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
+
+func (m PartReady) Validate() error {
+	var p problems
+	p.version(m.V)
+	p.kind(m.Kind)
+	p.required("backup_id", m.BackupID)
+	p.nonNegative("part", int64(m.Part))
+	p.nonNegative("size", m.Size)
+	p.sha256("sha256", m.SHA256)
+	p.required("staging_key", m.StagingKey)
+	return p.err()
+}
+
+// PartSealed says a part has been compressed and encrypted and waits in
+// staging for an uploader.
+type PartSealed struct {
+	V          int    `json:"v"`
+	Tenant     string `json:"tenant,omitempty"`
+	Kind       Kind   `json:"kind"`
+	BackupID   string `json:"backup_id"`
+	Part       int    `json:"part"`
+	Last       bool   `json:"last"`
+	PlainSize  int64  `json:"plain_size"`
+	Size       int64  `json:"size"`   // sealed bytes
+	SHA256     string `json:"sha256"` // of the sealed bytes
+	KeyID      string `json:"key_id"`
+	StagingKey string `json:"staging_key"`
+}
+
+func (m PartSealed) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
+
+func (m PartSealed) Validate() error {
+	var p problems
+	p.version(m.V)
+	p.kind(m.Kind)
+	p.required("backup_id", m.BackupID)
+	p.nonNegative("part", int64(m.Part))
+	p.nonNegative("plain_size", m.PlainSize)
+	p.nonNegative("size", m.Size)
+	p.sha256("sha256", m.SHA256)
+	p.required("key_id", m.KeyID)
+	p.required("staging_key", m.StagingKey)
+	return p.err()
+}
+
+// PartUploaded records that one part is in the multipart upload.
+type PartUploaded struct {
+	V        int    `json:"v"`
+	Tenant   string `json:"tenant,omitempty"`
+	Kind     Kind   `json:"kind"`
+	BackupID string `json:"backup_id"`
+	Part     int    `json:"part"`
+	Last     bool   `json:"last"`
+	ETag     string `json:"etag"`
+	Size     int64  `json:"size"`
+	SHA256   string `json:"sha256"`
+}
+
+func (m PartUploaded) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
+
+func (m PartUploaded) Validate() error {
+	var p problems
+	p.version(m.V)
+	p.kind(m.Kind)
+	p.required("backup_id", m.BackupID)
+	p.nonNegative("part", int64(m.Part))
+	p.required("etag", m.ETag)
+	p.nonNegative("size", m.Size)
+	p.sha256("sha256", m.SHA256)
+	return p.err()
+}
+
+// ArtifactCommitted says the object and its manifest are in the bucket: the
+// backup exists.
+type ArtifactCommitted struct {
+	V           int       `json:"v"`
+	Tenant      string    `json:"tenant,omitempty"`
+	Kind        Kind      `json:"kind"`
+	BackupID    string    `json:"backup_id"`
+	ObjectKey   string    `json:"object_key"`
+	ManifestKey string    `json:"manifest_key"`
+	Parts       int       `json:"parts"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	CommittedAt time.Time `json:"committed_at"`
+}
+
+func (m ArtifactCommitted) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
+
+func (m ArtifactCommitted) Validate() error {
+	var p problems
+	p.version(m.V)
+	p.kind(m.Kind)
+	p.required("backup_id", m.BackupID)
+	p.required("object_key", m.ObjectKey)
+	p.required("manifest_key", m.ManifestKey)
+	if m.Parts < 1 {
+		p.add("parts", "must be at least 1 (got %d)", m.Parts)
+	}
+	p.nonNegative("size", m.Size)
+	p.sha256("sha256", m.SHA256)
+	if m.CommittedAt.IsZero() {
+		p.add("committed_at", "is required")
+	}
+	return p.err()
+}
+
+// VerifyRequested asks a verifier to read a committed backup back from the
+// bucket and prove it against its manifest.
+type VerifyRequested struct {
+	V           int    `json:"v"`
+	Tenant      string `json:"tenant,omitempty"`
+	Kind        Kind   `json:"kind"`
+	BackupID    string `json:"backup_id"`
+	ManifestKey string `json:"manifest_key"`
+}
+
+func (m VerifyRequested) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
+
+func (m VerifyRequested) Validate() error {
+	var p problems
+	p.version(m.V)
+	p.kind(m.Kind)
+	p.required("backup_id", m.BackupID)
+	p.required("manifest_key", m.ManifestKey)
+	return p.err()
+}

@@ -1,0 +1,46 @@
+package messages
+
+import "fmt"
+
+// Kind is the kind of backup an artifact is.
+type Kind string
+
+const (
+	KindTenant Kind = "tenant" // one tenant's logical export
+	KindFull   Kind = "full"   // pg_dump of the whole database
+	KindBase   Kind = "base"   // physical base backup
+	KindWAL    Kind = "wal"    // one WAL segment or history file
+)
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool {
+	switch k {
+	case KindTenant, KindFull, KindBase, KindWAL:
+		return true
+	}
+	return false
+}
+
+// Status is the outcome an event records.
+type Status string
+
+const (
+	StatusStarted      Status = "started"
+	StatusSucceeded    Status = "succeeded"
+	StatusFailed       Status = "failed"        // gave up: the artifact will not be committed
+	StatusRetrying     Status = "retrying"      // a delivery failed and will be retried
+	StatusDeadLettered Status = "dead_lettered" // the job is in the DLQ; an operator must act
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusStarted, StatusSucceeded, StatusFailed, StatusRetrying, StatusDeadLettered:
+		return true
+	}
+	return false
+}
+
+func (k Kind) String() string { return string(k) }
+
+func (s Status) String() string { return fmt.Sprint(string(s)) }

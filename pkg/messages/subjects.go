@@ -1,0 +1,78 @@
+package messages
+
+import (
+	"crypto/sha256"
+	"encoding/base32"
+	"strconv"
+	"strings"
+)
+
+// Stream names.
+const (
+	StreamJobs   = "JOBS"
+	StreamEvents = "EVENTS"
+	StreamDLQ    = "DLQ"
+)
+
+// Subject roots. Each stage's consumer filters on its own root, so that the
+// filters of the WorkQueue stream JOBS never overlap.
+const (
+	SubjectJobs   = "jobs.>"
+	SubjectEvents = "events.>"
+	SubjectDLQ    = "dlq.>"
+
+	SubjectExport  = "jobs.export"
+	SubjectEncrypt = "jobs.encrypt"
+	SubjectUpload  = "jobs.upload"
+	SubjectVerify  = "jobs.verify"
+)
+
+// Stage names, used in consumer names, event subjects and dead letters.
+const (
+	StageCoordinate = "coordinate"
+	StageExport     = "export"
+	StageEncrypt    = "encrypt"
+	StageUpload     = "upload"
+	StageVerify     = "verify"
+)
+
+// Filter returns the consumer filter subject of a subject root ("jobs.export" → "jobs.export.>").
+func Filter(root string) string { return root + ".>" }
+
+var tokenEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// Token turns an arbitrary id (which may hold dots, spaces, '*' or '>') into
+// a short subject token: base32 of the first 10 bytes of its SHA-256. Equal
+// ids give equal tokens; 80 bits make collisions between tenants negligible.
+// An empty id maps to "_".
+func Token(id string) string {
+	if id == "" {
+		return "_"
+	}
+	sum := sha256.Sum256([]byte(id))
+	return strings.ToLower(tokenEncoding.EncodeToString(sum[:10]))
+}
+
+// ExportSubject is where the export job of one tenant is published.
+func ExportSubject(tenant string) string { return SubjectExport + "." + Token(tenant) }
+
+// EncryptSubject is where a plaintext part waits for an encryptor.
+func EncryptSubject(backupID string, part int) string {
+	return SubjectEncrypt + "." + Token(backupID) + "." + strconv.Itoa(part)
+}
+
+// UploadSubject is where a sealed part waits for an uploader.
+func UploadSubject(backupID string, part int) string {
+	return SubjectUpload + "." + Token(backupID) + "." + strconv.Itoa(part)
+}
+
+// VerifySubject is where a committed backup waits for a verifier.
+func VerifySubject(backupID string) string { return SubjectVerify + "." + Token(backupID) }
+
+// EventSubject is where a stage records a fact about a backup.
+func EventSubject(tenant, backupID, stage string, status Status) string {
+	return "events." + Token(tenant) + "." + Token(backupID) + "." + stage + "." + string(status)
+}
+
+// DLQSubject is where a stage's dead letters go.
+func DLQSubject(stage string) string { return "dlq." + stage }
