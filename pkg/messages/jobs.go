@@ -134,7 +134,9 @@ type ArtifactCommitted struct {
 	CommittedAt time.Time `json:"committed_at"`
 }
 
-func (m ArtifactCommitted) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
+func (m ArtifactCommitted) Ref() Ref {
+	return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind}
+}
 
 func (m ArtifactCommitted) Validate() error {
 	var p problems
