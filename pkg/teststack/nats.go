@@ -1,0 +1,168 @@
+package teststack
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arcabackup/arca/pkg/embednats"
+)
+
+// NATS is one test's JetStream server and a connection to it.
+type NATS struct {
+	Server *embednats.Server
+	URL    string
+	Conn   *nats.Conn
+	JS     jetstream.JetStream
+}
+
+// NewNATS starts an embedded JetStream server on a random loopback port,
+// with its store in the test's temporary directory, and stops it when the
+// test ends.
+func NewNATS(t testing.TB) *NATS {
+	t.Helper()
+	s, err := embednats.Start(embednats.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("teststack: %v", err)
+	}
+	t.Cleanup(s.Stop)
+	n := &NATS{Server: s, URL: s.URL()}
+	n.Conn, n.JS = Connect(t, n.URL)
+	return n
+}
+
+// Connect opens a client connection that the test closes at cleanup.
+func Connect(t testing.TB, url string) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	nc, err := nats.Connect(url, nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+	if err != nil {
+		t.Fatalf("teststack: connect %s: %v", url, err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatalf("teststack: jetstream: %v", err)
+	}
+	return nc, js
+}
+
+// Cluster is an in-process JetStream cluster of three servers, each with its
+// own store directory and route port.
+type Cluster struct {
+	Servers []*embednats.Server
+	URLs    []string
+	routes  []string
+	dirs    []string
+	ports   []int
+	name    string
+}
+
+// NewCluster starts a 3-node JetStream cluster and waits until it has a
+// meta leader.
+func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	c := &Cluster{name: "arca-test-" + randomHex(3)}
+	for i := 0; i < 3; i++ {
+		rp, err := embednats.FreePort("127.0.0.1")
+		if err != nil {
+			t.Fatalf("teststack: free port: %v", err)
+		}
+		c.ports = append(c.ports, rp)
+		c.routes = append(c.routes, fmt.Sprintf("nats-route://127.0.0.1:%d", rp))
+		c.dirs = append(c.dirs, t.TempDir())
+	}
+	c.Servers = make([]*embednats.Server, 3)
+	for i := range c.Servers {
+		c.start(t, i)
+	}
+	t.Cleanup(func() {
+		for _, s := range c.Servers {
+			if s != nil {
+				s.Stop()
+			}
+		}
+	})
+	c.WaitForMetaLeader(t)
+	return c
+}
+
+func (c *Cluster) start(t testing.TB, i int) {
+	t.Helper()
+	s, err := embednats.Start(embednats.Options{
+		Dir:     c.dirs[i],
+		Name:    fmt.Sprintf("n%d", i),
+		Cluster: &embednats.ClusterOptions{Name: c.name, Port: c.ports[i], Routes: c.routes},
+	})
+	if err != nil {
+		t.Fatalf("teststack: cluster node %d: %v", i, err)
+	}
+	c.Servers[i] = s
+	if len(c.URLs) < 3 {
+		c.URLs = append(c.URLs, s.URL())
+	} else {
+		c.URLs[i] = s.URL()
+	}
+}
+
+// ClientURL lists every member, so a client fails over between them.
+func (c *Cluster) ClientURL() string {
+	out := ""
+	for i, u := range c.URLs {
+		if c.Servers[i] == nil {
+			continue
+		}
+		if out != "" {
+			out += ","
+		}
+		out += u
+	}
+	return out
+}
+
+// WaitForMetaLeader waits until the cluster has elected a JetStream meta
+// leader, so streams can be created.
+func (c *Cluster) WaitForMetaLeader(t testing.TB) {
+	t.Helper()
+	Eventually(t, 30*time.Second, func() bool {
+		for _, s := range c.Servers {
+			if s != nil && s.JetStreamIsLeader() {
+				return true
+			}
+		}
+		return false
+	}, "cluster meta leader")
+}
+
+// StreamLeader returns the index of the server leading a stream, or -1.
+func (c *Cluster) StreamLeader(stream string) int {
+	for i, s := range c.Servers {
+		if s != nil && s.JetStreamIsStreamLeader("$G", stream) {
+			return i
+		}
+	}
+	return -1
+}
+
+// Kill stops server i abruptly (its store stays, as after a crash).
+func (c *Cluster) Kill(i int) {
+	c.Servers[i].Stop()
+	c.Servers[i] = nil
+}
+
+// Restart starts server i again on its old store.
+func (c *Cluster) Restart(t testing.TB, i int) { c.start(t, i) }
+
+// Eventually polls cond every 10 ms until it holds or the timeout passes.
+func Eventually(t testing.TB, timeout time.Duration, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("teststack: timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
