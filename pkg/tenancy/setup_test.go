@@ -1,0 +1,80 @@
+package tenancy_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/pkg/teststack"
+)
+
+// fixturePath is the exporter's fixture, shared so that discovery and export
+// are tested on the same tricky schema.
+const fixturePath = "../../services/exporter/testdata/fixture.sql"
+
+var testConfig = tenancy.Config{
+	TenantsQuery: `SELECT id, "schemaName" FROM public.tenants`,
+	Exclude:      []string{"public._prisma_migrations"},
+}
+
+type bundle struct {
+	db *teststack.Database
+}
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	db := teststack.NewDatabase(t)
+	sql, err := os.ReadFile(fixturePath)
+	require.NoError(t, err)
+	conn, err := db.Pool.Acquire(t.Context())
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Conn().PgConn().Exec(t.Context(), string(sql)).ReadAll()
+	require.NoError(t, err)
+	return &bundle{db: db}
+}
+
+// plan discovers a tenant's plan.
+func (b *bundle) plan(t *testing.T, id string) *tenancy.Plan {
+	t.Helper()
+	tenant, err := tenancy.LookupTenant(t.Context(), b.db.Pool, testConfig, id)
+	require.NoError(t, err)
+	p, err := tenancy.Discover(t.Context(), b.db.Pool, testConfig, tenant)
+	require.NoError(t, err)
+	return p
+}
+
+// selected runs every selection of the plan for the tenant and returns the
+// selected ids per "role schema.table".
+func (b *bundle) selected(t *testing.T, p *tenancy.Plan) map[string][]int64 {
+	t.Helper()
+	out := map[string][]int64{}
+	err := pgx.BeginFunc(t.Context(), b.db.Pool, func(tx pgx.Tx) error {
+		if err := tenancy.Bind(t.Context(), tx, p.Tenant.ID); err != nil {
+			return err
+		}
+		for _, tab := range p.Tables {
+			key := string(tab.Role) + " " + tab.Schema + "." + tab.Name
+			if tab.Name == "tenants" {
+				continue // text ids; checked separately
+			}
+			rows, err := tx.Query(t.Context(), "SELECT id FROM ("+tab.SelectSQL()+") s ORDER BY id")
+			if err != nil {
+				return err
+			}
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			if len(ids) > 0 {
+				out[key] = ids
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return out
+}

@@ -1,0 +1,55 @@
+package copyout
+
+import (
+	"context"
+	"fmt"
+)
+
+// sink receives one table's COPY output and cuts it into pooled chunks.
+type sink struct {
+	ctx       context.Context
+	pool      chan []byte
+	out       chan<- []byte
+	chunkSize int
+	cur       []byte
+}
+
+func (s *sink) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		if s.cur == nil {
+			select {
+			case b := <-s.pool:
+				if cap(b) < s.chunkSize {
+					b = make([]byte, 0, s.chunkSize)
+				}
+				s.cur = b[:0]
+			case <-s.ctx.Done():
+				return n, fmt.Errorf("copy out: %w", s.ctx.Err())
+			}
+		}
+		c := copy(s.cur[len(s.cur):cap(s.cur)], p)
+		s.cur = s.cur[:len(s.cur)+c]
+		p, n = p[c:], n+c
+		if len(s.cur) == cap(s.cur) {
+			if err := s.flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// flush hands the current chunk, if any, to the writer.
+func (s *sink) flush() error {
+	if s.cur == nil {
+		return nil
+	}
+	select {
+	case s.out <- s.cur:
+		s.cur = nil
+		return nil
+	case <-s.ctx.Done():
+		return fmt.Errorf("copy out: %w", s.ctx.Err())
+	}
+}

@@ -1,0 +1,114 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/arcabackup/arca/pkg/archive"
+	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/services/exporter/internal/copyout"
+	"github.com/arcabackup/arca/services/exporter/internal/pgdump"
+	"github.com/arcabackup/arca/services/exporter/internal/snapshot"
+	"github.com/arcabackup/arca/services/exporter/internal/source"
+)
+
+// Tenant writes the archive of one tenant to w and returns its manifest
+// (also the archive's last entry). Nothing of the tenant's data is logged.
+func Tenant(ctx context.Context, cfg Config, tenantID string, w io.Writer) (archive.Manifest, error) {
+	m, err := exportTenant(ctx, cfg, tenantID, w)
+	if err != nil {
+		return archive.Manifest{}, fmt.Errorf("export tenant %s: %w", tenantID, err)
+	}
+	return m, nil
+}
+
+func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer) (archive.Manifest, error) {
+	if err := cfg.Validate(); err != nil {
+		return archive.Manifest{}, err
+	}
+	release, err := cfg.Limiter.Acquire(ctx)
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	defer release()
+
+	conn, err := source.Connect(ctx, cfg.Source)
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	tx, snap, err := snapshot.Begin(ctx, conn)
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+
+	tenant, err := tenancy.LookupTenant(ctx, tx, cfg.Tenancy, tenantID)
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	plan, err := tenancy.Discover(ctx, tx, cfg.Tenancy, tenant)
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	aw := archive.NewWriter(w, archive.WithChunkSize(cfg.ChunkSize), archive.WithModTime(snap.Time))
+
+	var bin pgdump.Binary
+	if tenant.Schema != "" {
+		if bin, err = pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor); err != nil {
+			return archive.Manifest{}, err
+		}
+		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "pre-data", archive.SchemaFile, nil); err != nil {
+			return archive.Manifest{}, err
+		}
+	}
+	jobs := make([]copyout.Job, len(plan.Tables))
+	for i, t := range plan.Tables {
+		jobs[i] = copyout.Job{Table: t, File: archive.DataFileName(i+1, t.Schema, t.Name)}
+	}
+	connect := func(ctx context.Context) (*pgx.Conn, error) { return source.Connect(ctx, cfg.Source) }
+	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism, ChunkSize: cfg.ChunkSize})
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	if tenant.Schema != "" {
+		seqs := func(w io.Writer) error { return sequenceValues(ctx, tx, tenant.Schema, w) }
+		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "post-data", archive.PostSchemaFile, seqs); err != nil {
+			return archive.Manifest{}, err
+		}
+	}
+	m, err := aw.Close(manifest(cfg, snap, tenant, jobs, files))
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return archive.Manifest{}, fmt.Errorf("end snapshot: %w", err)
+	}
+	return m, nil
+}
+
+// manifest describes the export; the archive writer fills in the files.
+func manifest(cfg Config, snap snapshot.Snapshot, tenant tenancy.Tenant, jobs []copyout.Job, files []archive.File) archive.Manifest {
+	m := archive.Manifest{
+		FormatVersion: archive.FormatVersion,
+		ToolVersion:   cfg.ToolVersion,
+		Kind:          archive.KindTenant,
+		Tenant:        archive.Tenant{ID: tenant.ID, Schema: tenant.Schema},
+		Source:        archive.Source{Database: snap.Database, ServerVersion: snap.ServerVersion, Replica: snap.Replica},
+		Snapshot:      archive.Snapshot{ID: snap.ID, Time: snap.Time.UTC(), WALLSN: snap.WALLSN},
+		CreatedAt:     time.Now().UTC(),
+	}
+	for i, j := range jobs {
+		t := archive.Table{Schema: j.Table.Schema, Name: j.Table.Name, Role: string(j.Table.Role), File: j.File,
+			Rows: files[i].Rows, Selection: j.Table.Where, Cycle: j.Table.Cycle, SelfRef: j.Table.SelfRef}
+		for _, c := range j.Table.Columns {
+			t.Columns = append(t.Columns, archive.Column{Name: c.Name, Type: c.Type})
+		}
+		m.Tables = append(m.Tables, t)
+	}
+	return m
+}

@@ -1,0 +1,50 @@
+// Command exportbench exports one tenant to io.Discard and prints the
+// throughput, for docs/benchmarks.md. Measure its peak RSS with
+// /usr/bin/time -v. It is a benchmark harness, not a service.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/services/exporter/internal/export"
+	"github.com/arcabackup/arca/services/exporter/internal/source"
+)
+
+// counter counts bytes on their way to io.Discard.
+type counter struct{ n int64 }
+
+func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+func main() {
+	url := flag.String("url", "", "source database URL")
+	tenant := flag.String("tenant", "", "tenant id")
+	parallel := flag.Int("parallel", 2, "COPY sessions")
+	flag.Parse()
+	if err := run(*url, *tenant, *parallel); err != nil {
+		fmt.Fprintln(os.Stderr, "exportbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(url, tenant string, parallel int) error {
+	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tenancy.Config{}, Parallelism: parallel, ToolVersion: "bench"}
+	c := &counter{}
+	start := time.Now()
+	m, err := export.Tenant(context.Background(), cfg, tenant, io.MultiWriter(c, io.Discard))
+	if err != nil {
+		return err
+	}
+	d := time.Since(start)
+	var rows int64
+	for _, t := range m.Tables {
+		rows += t.Rows
+	}
+	fmt.Printf("bytes=%d rows=%d seconds=%.2f MBps=%.1f\n", c.n, rows, d.Seconds(), float64(c.n)/1e6/d.Seconds())
+	return nil
+}
