@@ -123,17 +123,23 @@ func (c *Cluster) ClientURL() string {
 }
 
 // WaitForMetaLeader waits until the cluster has elected a JetStream meta
-// leader, so streams can be created.
+// leader that knows every live member, so R3 streams can be placed.
 func (c *Cluster) WaitForMetaLeader(t testing.TB) {
 	t.Helper()
+	live := 0
+	for _, s := range c.Servers {
+		if s != nil {
+			live++
+		}
+	}
 	Eventually(t, 30*time.Second, func() bool {
 		for _, s := range c.Servers {
-			if s != nil && s.JetStreamIsLeader() {
+			if s != nil && s.JetStreamIsLeader() && len(s.JetStreamClusterPeers()) >= live {
 				return true
 			}
 		}
 		return false
-	}, "cluster meta leader")
+	}, "cluster meta leader with every peer")
 }
 
 // StreamLeader returns the index of the server leading a stream, or -1.

@@ -1,0 +1,136 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/codes"
+
+	"github.com/arcabackup/arca/pkg/messages"
+)
+
+// deliver handles one delivery from decode to ack, nak or dead letter.
+func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
+	meta, err := msg.Metadata()
+	if err != nil {
+		w.cfg.Logger.Error("message without metadata", "stage", w.stage.Name, "err", err)
+		w.handBack(msg)
+		return
+	}
+	delivered := meta.NumDelivered
+	if _, busy := w.handling.LoadOrStore(meta.Sequence.Stream, true); busy {
+		return
+	}
+	defer w.handling.Delete(meta.Sequence.Stream)
+	ctx, span := startDeliverySpan(ctx, w.cfg.Tracer, w.stage.Name, msg, delivered)
+	defer span.End()
+
+	ref := messages.PeekRef(msg.Data())
+	span.SetAttributes(refAttributes(ref)...)
+
+	job, err := messages.Decode[T](msg.Data())
+	if err != nil {
+		w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("malformed message: %v", err))
+		span.SetStatus(codes.Error, "malformed message")
+		return
+	}
+	// Deliveries beyond MaxDeliver mean every earlier attempt died without
+	// an answer (a crash, a kill, a hang past AckWait): stop trying.
+	if delivered > uint64(w.cfg.MaxDeliver) {
+		w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("delivered %d times without completing", delivered))
+		span.SetStatus(codes.Error, "gave up")
+		return
+	}
+
+	if delivered > 1 {
+		done, err := w.ledger.done(ctx, w.stage.Name, meta.Sequence.Stream)
+		if err != nil {
+			w.cfg.Logger.Warn("ledger unreadable; handling the job again", "stage", w.stage.Name, "err", err)
+		}
+		if done {
+			w.ack(ctx, msg, ref)
+			return
+		}
+	}
+
+	stop := w.heartbeat(ctx, msg)
+	herr := w.handler(ctx, &Job[T]{Msg: job, Delivered: delivered, Subject: msg.Subject(), Publisher: w.pub})
+	stop()
+
+	if herr == nil {
+		if err := w.ledger.record(context.WithoutCancel(ctx), w.js, w.stage.Name, meta.Sequence.Stream); err != nil {
+			w.cfg.Logger.Warn("completion not recorded; a redelivery would repeat the job", "stage", w.stage.Name, "err", err)
+		}
+		w.ack(ctx, msg, ref)
+		return
+	}
+	span.RecordError(herr)
+	span.SetStatus(codes.Error, herr.Error())
+	w.failed(ctx, msg, meta, ref, herr)
+}
+
+// ack confirms a completed job. If the ack is lost the job comes back, and
+// the ledger turns the redelivery into another ack.
+func (w *Worker[T]) ack(ctx context.Context, msg jetstream.Msg, ref messages.Ref) {
+	if err := msg.DoubleAck(context.WithoutCancel(ctx)); err != nil {
+		w.cfg.Logger.Warn("ack failed", "stage", w.stage.Name, "backup", ref.BackupID, "err", err)
+	}
+}
+
+// failed decides between retry and dead letter.
+func (w *Worker[T]) failed(ctx context.Context, msg jetstream.Msg, meta *jetstream.MsgMetadata, ref messages.Ref, herr error) {
+	delivered := meta.NumDelivered
+	if ctx.Err() != nil {
+		// Shutdown cancelled the handler: not the job's fault.
+		w.handBack(msg)
+		return
+	}
+	if IsPermanent(herr) {
+		w.deadLetter(ctx, msg, meta, ref, herr.Error())
+		return
+	}
+	if delivered >= uint64(w.cfg.MaxDeliver) {
+		w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("failed %d times, last: %v", delivered, herr))
+		return
+	}
+	delay := w.cfg.Backoff.Delay(delivered)
+	var ra *retryAfterError
+	if errors.As(herr, &ra) {
+		delay = ra.after
+	}
+	w.cfg.Logger.Info("job failed, will retry", "stage", w.stage.Name, "backup", ref.BackupID,
+		"attempt", delivered, "retry_in", delay, "err", herr)
+	_ = w.pub.Event(ctx, messages.Event{
+		Tenant: ref.Tenant, Kind: ref.Kind, BackupID: ref.BackupID, Stage: w.stage.Name,
+		Status: messages.StatusRetrying, Error: herr.Error(), Attempt: int(delivered),
+	})
+	if err := msg.NakWithDelay(delay); err != nil {
+		w.cfg.Logger.Warn("nak failed; the job returns after AckWait", "stage", w.stage.Name, "err", err)
+	}
+}
+
+// heartbeat tells the server the job is still being worked on, every
+// AckWait/3, until stop is called.
+func (w *Worker[T]) heartbeat(ctx context.Context, msg jetstream.Msg) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(w.cfg.AckWait / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := msg.InProgress(); err != nil {
+					w.cfg.Logger.Warn("heartbeat failed", "stage", w.stage.Name, "err", err)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}

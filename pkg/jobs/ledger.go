@@ -1,0 +1,82 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// LedgerStream is the stream that remembers which deliveries completed.
+const LedgerStream = "JOBS_DONE"
+
+// ledger remembers, for the duplicate window, which JOBS messages a stage
+// completed. Delivery is at-least-once: when an ack is lost (a stream leader
+// fails over, a connection drops after the handler finished) the server
+// delivers the job again. The worker records completion before it acks and,
+// on any redelivery, checks the record first, so a completed job is acked
+// again instead of handled twice. First deliveries skip the check: they
+// cannot have completed before, and duplicate publishes are already dropped
+// by Nats-Msg-Id.
+//
+// It is a plain stream rather than a KV bucket because KV reads are direct
+// gets that any replica may answer, and a follower that has not caught up
+// would miss a completion recorded a moment before the failover; the
+// ledger's reads go to the stream leader.
+type ledger struct{ stream jetstream.Stream }
+
+func ledgerKey(stage string, streamSeq uint64) string {
+	return "done." + stage + "." + strconv.FormatUint(streamSeq, 10)
+}
+
+// done reports whether the delivery was completed before.
+func (l ledger) done(ctx context.Context, stage string, seq uint64) (bool, error) {
+	_, err := l.stream.GetLastMsgForSubject(ctx, ledgerKey(stage, seq))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, jetstream.ErrMsgNotFound):
+		return false, nil
+	default:
+		return false, fmt.Errorf("ledger %s: %w", ledgerKey(stage, seq), err)
+	}
+}
+
+// record marks the delivery completed, retrying briefly: during a failover
+// the put may need a new leader.
+func (l ledger) record(ctx context.Context, js MsgPublisher, stage string, seq uint64) error {
+	var err error
+	key := ledgerKey(stage, seq)
+	for attempt := 0; attempt < 5; attempt++ {
+		if _, err = js.PublishMsg(ctx, &nats.Msg{Subject: key}, jetstream.WithMsgID(key)); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 200 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("ledger %s: %w", ledgerKey(stage, seq), err)
+}
+
+// ledgerConfig is the ledger stream's configuration: its entries live as
+// long as the duplicate window, like the message ids they complement.
+func ledgerConfig(o StreamOptions) jetstream.StreamConfig {
+	o = o.withDefaults()
+	return jetstream.StreamConfig{
+		Name:              LedgerStream,
+		Description:       "JOBS deliveries each stage completed",
+		Subjects:          []string{"done.>"},
+		MaxAge:            o.DuplicateWindow,
+		Duplicates:        o.DuplicateWindow,
+		MaxMsgsPerSubject: 1,
+		Replicas:          o.Replicas,
+		Storage:           jetstream.FileStorage,
+		AllowDirect:       false,
+	}
+}
