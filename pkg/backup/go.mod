@@ -1,0 +1,3 @@
+module github.com/arcabackup/arca/pkg/backup
+
+go 1.26
