@@ -1,0 +1,44 @@
+# Arca: run `make help` for the targets.
+SHELL := /bin/bash
+GO    ?= go
+# Every module of the workspace, as package patterns (github.com/.../pkg/x/...).
+MODULES  = $(shell $(GO) list -m -f '{{.Path}}/...')
+MODDIRS  = $(shell $(GO) list -m -f '{{.Dir}}')
+BINARIES = arca
+TESTFLAGS ?= -count=1 -timeout 12m
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+build: ## Build every binary into ./bin/
+	@mkdir -p bin
+	$(GO) build -o bin/arca ./cmd/arca
+
+test: services ## Run every test of every module against the real services
+	$(GO) test $(TESTFLAGS) $(MODULES)
+
+test-short: ## Run the tests that need no PostgreSQL or S3 server
+	$(GO) test -short $(TESTFLAGS) $(MODULES)
+
+lint: ## gofmt check and go vet on every module
+	@out=$$(gofmt -l $(MODDIRS)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(MODULES)
+
+tidy: ## go mod tidy in every module
+	@for d in $(MODDIRS); do (cd $$d && $(GO) mod tidy) || exit 1; done
+
+services: ## Start what the tests need and is not running (PostgreSQL; install versitygw)
+	@scripts/services.sh
+
+bench: ## Run the benchmarks recorded in docs/benchmarks.md
+	$(GO) test -run '^$$' -bench . -benchtime 1x $(MODULES)
+
+demo: build services ## Back up a sample care-home database end to end and restore one tenant
+	@scripts/demo.sh
+
+clean: ## Remove binaries and the demo's data
+	rm -rf bin .arca
+
+.PHONY: help build test test-short lint tidy services bench demo clean

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Starts what Arca's tests and demo need and is not already running:
+# PostgreSQL on 127.0.0.1:5432 (trust auth) and the versitygw S3 gateway
+# binary (the tests start their own gateways on random loopback ports).
+# NATS needs nothing: tests and `arca dev` embed nats-server.
+set -euo pipefail
+
+PGURL=${ARCA_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+VERSITYGW_VERSION=v1.8.0
+GOBIN=$(go env GOBIN); GOBIN=${GOBIN:-$(go env GOPATH)/bin}
+
+pg_up() { psql "$PGURL" -Atqc 'select 1' >/dev/null 2>&1; }
+
+if ! pg_up; then
+  echo "services: PostgreSQL not answering at 127.0.0.1:5432, starting it"
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  fi
+  ver=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1)
+  if [ -z "$ver" ]; then
+    echo "services: no PostgreSQL cluster found; install postgresql" >&2; exit 1
+  fi
+  pg_ctlcluster --skip-systemctl-redirect "$ver" main start || true
+  for _ in $(seq 1 60); do pg_up && break; sleep 0.5; done
+  pg_up || { echo "services: PostgreSQL did not start" >&2; exit 1; }
+fi
+
+if ! command -v versitygw >/dev/null 2>&1 && [ ! -x "$GOBIN/versitygw" ]; then
+  echo "services: installing versitygw $VERSITYGW_VERSION"
+  go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+fi
+echo "services: PostgreSQL up, versitygw at $(command -v versitygw || echo "$GOBIN/versitygw")"
