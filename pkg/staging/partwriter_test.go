@@ -1,0 +1,60 @@
+package staging_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/staging"
+	"github.com/arcabackup/arca/pkg/teststack"
+)
+
+func TestPartWriterCutsStoresAndAnnouncesParts(t *testing.T) {
+	t.Parallel()
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
+	require.NoError(t, err)
+
+	for _, size := range []int{0, 1, 999, 1000, 1001, 3500} {
+		data := make([]byte, size)
+		_, _ = rand.Read(data)
+		artifact := "a-" + hex.EncodeToString(data[:min(size, 4)]) + "-" + string(rune('a'+size%26))
+		var parts []staging.Part
+		w := staging.NewPartWriter(ctx, st, artifact, 1000, func(_ context.Context, p staging.Part) error {
+			parts = append(parts, p)
+			return nil
+		})
+		// Odd write sizes cross part boundaries.
+		for off := 0; off < size; off += 333 {
+			_, err := w.Write(data[off:min(off+333, size)])
+			require.NoError(t, err)
+		}
+		count, err := w.Close()
+		require.NoError(t, err)
+		require.Equal(t, len(parts), count)
+		require.True(t, parts[len(parts)-1].Last)
+		var got bytes.Buffer
+		for i, p := range parts {
+			require.Equal(t, i, p.Index)
+			require.Equal(t, i == len(parts)-1, p.Last)
+			rc, info, err := st.Get(ctx, p.Key)
+			require.NoError(t, err)
+			body, err := io.ReadAll(rc)
+			require.NoError(t, err)
+			rc.Close()
+			sum := sha256.Sum256(body)
+			require.Equal(t, hex.EncodeToString(sum[:]), info.SHA256)
+			require.Equal(t, p.Info, info)
+			got.Write(body)
+		}
+		require.True(t, bytes.Equal(data, got.Bytes()), "size %d: parts reassemble the stream", size)
+		require.Equal(t, size/1000+1, count, "size %d: a boundary-aligned stream ends with an empty last part", size)
+	}
+}

@@ -1,0 +1,142 @@
+package staging
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Bucket is the Object Store bucket's name.
+const Bucket = "staging"
+
+// Options size the bucket.
+type Options struct {
+	TTL      time.Duration // default 24h
+	MaxBytes int64         // default 8 GiB; -1 unlimited
+	Replicas int           // default 1
+}
+
+// Store is the staging bucket.
+type Store struct{ os jetstream.ObjectStore }
+
+// Info is what a stage needs to know of a staged part.
+type Info struct {
+	Size   int64
+	SHA256 string // lower-case hex
+}
+
+// ObjectStores is what Ensure needs of a JetStream context.
+type ObjectStores interface {
+	CreateOrUpdateObjectStore(ctx context.Context, cfg jetstream.ObjectStoreConfig) (jetstream.ObjectStore, error)
+}
+
+// Ensure creates or updates the staging bucket and opens it.
+func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
+	if o.TTL == 0 {
+		o.TTL = 24 * time.Hour
+	}
+	if o.MaxBytes == 0 {
+		o.MaxBytes = 8 << 30
+	}
+	if o.Replicas == 0 {
+		o.Replicas = 1
+	}
+	os, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+		Bucket:      Bucket,
+		Description: "Arca parts between stages",
+		TTL:         o.TTL,
+		MaxBytes:    o.MaxBytes,
+		Storage:     jetstream.FileStorage,
+		Replicas:    o.Replicas,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("staging bucket: %w", err)
+	}
+	return &Store{os: os}, nil
+}
+
+// PlainKey and SealedKey name the two forms of a part.
+func PlainKey(artifact string, part int) string {
+	return artifact + "/" + strconv.Itoa(part) + ".plain"
+}
+
+func SealedKey(artifact string, part int) string {
+	return artifact + "/" + strconv.Itoa(part) + ".sealed"
+}
+
+// Put streams r into the bucket under key. A put that fails part-way leaves
+// nothing visible under key.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader) (Info, error) {
+	info, err := s.os.Put(ctx, jetstream.ObjectMeta{Name: key}, r)
+	if err != nil {
+		return Info{}, fmt.Errorf("staging put %s: %w", key, err)
+	}
+	return toInfo(info)
+}
+
+// Get opens a staged part. The bucket checks the part's digest as it is
+// read: a damaged part ends in an error, not in silently wrong bytes.
+func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
+	res, err := s.os.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
+	}
+	oi, err := res.Info()
+	if err != nil {
+		res.Close()
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
+	}
+	info, err := toInfo(oi)
+	if err != nil {
+		res.Close()
+		return nil, Info{}, err
+	}
+	return res, info, nil
+}
+
+// Stat returns a part's size and digest, or ErrNotFound.
+func (s *Store) Stat(ctx context.Context, key string) (Info, error) {
+	oi, err := s.os.GetInfo(ctx, key)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return Info{}, fmt.Errorf("staging stat %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return Info{}, fmt.Errorf("staging stat %s: %w", key, err)
+	}
+	return toInfo(oi)
+}
+
+// Delete removes a part; deleting a missing part is not an error.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	err := s.os.Delete(ctx, key)
+	if err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return fmt.Errorf("staging delete %s: %w", key, err)
+	}
+	return nil
+}
+
+// ErrNotFound says a part is not in staging.
+var ErrNotFound = errors.New("not in staging")
+
+func toInfo(oi *jetstream.ObjectInfo) (Info, error) {
+	d, ok := strings.CutPrefix(oi.Digest, "SHA-256=")
+	if !ok {
+		return Info{}, fmt.Errorf("staging %s: digest %q is not SHA-256", oi.Name, oi.Digest)
+	}
+	raw, err := base64.URLEncoding.DecodeString(d)
+	if err != nil {
+		return Info{}, fmt.Errorf("staging %s: digest: %w", oi.Name, err)
+	}
+	return Info{Size: int64(oi.Size), SHA256: hex.EncodeToString(raw)}, nil
+}
