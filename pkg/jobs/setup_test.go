@@ -85,7 +85,7 @@ func publishExport(t *testing.T, pub *jobs.Publisher, tenant string) messages.Ex
 
 func nextPart(backupID string) messages.PartReady {
 	return messages.PartReady{
-		V: 1, Kind: messages.KindTenant, BackupID: backupID, Part: 0, Last: true,
+		V: 1, Kind: messages.KindTenant, BackupID: backupID, Artifact: backupID + ".a1", Part: 0, Last: true,
 		SHA256: strings.Repeat("ab", 32), StagingKey: backupID + "/0.plain",
 	}
 }

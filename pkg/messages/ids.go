@@ -24,14 +24,19 @@ func BackupID(kind Kind, run string, tenant string, at time.Time) string {
 // ExportMsgID is the id of the export job of a backup.
 func ExportMsgID(backupID string) string { return "export:" + backupID }
 
+// ArtifactID names export attempt n of a backup.
+func ArtifactID(backupID string, attempt uint64) string {
+	return backupID + ".a" + strconv.FormatUint(attempt, 10)
+}
+
 // PartReadyMsgID is the id of the encrypt job of a part.
-func PartReadyMsgID(backupID string, part int) string {
-	return "encrypt:" + backupID + ":" + strconv.Itoa(part)
+func PartReadyMsgID(artifact string, part int) string {
+	return "encrypt:" + artifact + ":" + strconv.Itoa(part)
 }
 
 // PartSealedMsgID is the id of the upload job of a part.
-func PartSealedMsgID(backupID string, part int) string {
-	return "upload:" + backupID + ":" + strconv.Itoa(part)
+func PartSealedMsgID(artifact string, part int) string {
+	return "upload:" + artifact + ":" + strconv.Itoa(part)
 }
 
 // VerifyMsgID is the id of the verify job of a backup.

@@ -35,7 +35,11 @@ func (m ExportRequested) Validate() error {
 // be sealed. Parts are numbered from 0; the part with Last set tells how many
 // there are.
 type PartReady struct {
-	V          int    `json:"v"`
+	V int `json:"v"`
+	// Artifact names one export attempt of the backup: a re-export after a
+	// crash reads a new snapshot, so its parts must never mix with the
+	// parts of an earlier attempt.
+	Artifact   string `json:"artifact"`
 	Tenant     string `json:"tenant,omitempty"`
 	Kind       Kind   `json:"kind"`
 	BackupID   string `json:"backup_id"`
@@ -53,6 +57,7 @@ func (m PartReady) Validate() error {
 	p.version(m.V)
 	p.kind(m.Kind)
 	p.required("backup_id", m.BackupID)
+	p.required("artifact", m.Artifact)
 	p.nonNegative("part", int64(m.Part))
 	p.nonNegative("size", m.Size)
 	p.sha256("sha256", m.SHA256)
@@ -63,7 +68,11 @@ func (m PartReady) Validate() error {
 // PartSealed says a part has been compressed and encrypted and waits in
 // staging for an uploader.
 type PartSealed struct {
-	V          int    `json:"v"`
+	V int `json:"v"`
+	// Artifact names one export attempt of the backup: a re-export after a
+	// crash reads a new snapshot, so its parts must never mix with the
+	// parts of an earlier attempt.
+	Artifact   string `json:"artifact"`
 	Tenant     string `json:"tenant,omitempty"`
 	Kind       Kind   `json:"kind"`
 	BackupID   string `json:"backup_id"`
@@ -83,6 +92,7 @@ func (m PartSealed) Validate() error {
 	p.version(m.V)
 	p.kind(m.Kind)
 	p.required("backup_id", m.BackupID)
+	p.required("artifact", m.Artifact)
 	p.nonNegative("part", int64(m.Part))
 	p.nonNegative("plain_size", m.PlainSize)
 	p.nonNegative("size", m.Size)
@@ -94,7 +104,11 @@ func (m PartSealed) Validate() error {
 
 // PartUploaded records that one part is in the multipart upload.
 type PartUploaded struct {
-	V        int    `json:"v"`
+	V int `json:"v"`
+	// Artifact names one export attempt of the backup: a re-export after a
+	// crash reads a new snapshot, so its parts must never mix with the
+	// parts of an earlier attempt.
+	Artifact string `json:"artifact"`
 	Tenant   string `json:"tenant,omitempty"`
 	Kind     Kind   `json:"kind"`
 	BackupID string `json:"backup_id"`
@@ -112,6 +126,7 @@ func (m PartUploaded) Validate() error {
 	p.version(m.V)
 	p.kind(m.Kind)
 	p.required("backup_id", m.BackupID)
+	p.required("artifact", m.Artifact)
 	p.nonNegative("part", int64(m.Part))
 	p.required("etag", m.ETag)
 	p.nonNegative("size", m.Size)

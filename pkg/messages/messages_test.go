@@ -18,9 +18,9 @@ func validMessages() []messages.Message {
 	part := 3
 	return []messages.Message{
 		messages.ExportRequested{V: 1, Run: "r1", Tenant: "t.1 *", Kind: messages.KindTenant, BackupID: "b1", RequestedAt: now},
-		messages.PartReady{V: 1, Kind: messages.KindTenant, BackupID: "b1", Part: 0, Size: 10, SHA256: hash, StagingKey: "b1/0.plain"},
-		messages.PartSealed{V: 1, Kind: messages.KindFull, BackupID: "b1", Part: 2, Last: true, Size: 5, SHA256: hash, KeyID: "k1", StagingKey: "b1/2.sealed"},
-		messages.PartUploaded{V: 1, Kind: messages.KindWAL, BackupID: "b1", ETag: `"x"`, SHA256: hash},
+		messages.PartReady{V: 1, Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Part: 0, Size: 10, SHA256: hash, StagingKey: "b1/0.plain"},
+		messages.PartSealed{V: 1, Artifact: "b1.a1", Kind: messages.KindFull, BackupID: "b1", Part: 2, Last: true, Size: 5, SHA256: hash, KeyID: "k1", StagingKey: "b1/2.sealed"},
+		messages.PartUploaded{V: 1, Artifact: "b1.a1", Kind: messages.KindWAL, BackupID: "b1", ETag: `"x"`, SHA256: hash},
 		messages.ArtifactCommitted{V: 1, Kind: messages.KindBase, BackupID: "b1", ObjectKey: "o", ManifestKey: "m", Parts: 1, SHA256: hash, CommittedAt: now},
 		messages.VerifyRequested{V: 1, Kind: messages.KindTenant, BackupID: "b1", ManifestKey: "m"},
 		messages.Event{V: 1, Stage: "export", Status: messages.StatusFailed, Part: &part, Duration: messages.Duration(1500 * time.Millisecond), Time: now},
@@ -65,7 +65,7 @@ func TestValidateNamesEveryBadField(t *testing.T) {
 	t.Parallel()
 	err := messages.PartReady{V: 1, Kind: "zip", Part: -1, SHA256: "abc"}.Validate()
 	require.Error(t, err)
-	for _, field := range []string{"kind", "backup_id", "part", "sha256", "staging_key"} {
+	for _, field := range []string{"kind", "backup_id", "artifact", "part", "sha256", "staging_key"} {
 		require.Contains(t, err.Error(), "field "+field)
 	}
 }

@@ -56,14 +56,17 @@ func Token(id string) string {
 // ExportSubject is where the export job of one tenant is published.
 func ExportSubject(tenant string) string { return SubjectExport + "." + Token(tenant) }
 
-// EncryptSubject is where a plaintext part waits for an encryptor.
-func EncryptSubject(backupID string, part int) string {
-	return SubjectEncrypt + "." + Token(backupID) + "." + strconv.Itoa(part)
+// EncryptSubject is where a plaintext part of an artifact waits for an encryptor.
+func EncryptSubject(artifact string, part int) string {
+	return SubjectEncrypt + "." + Token(artifact) + "." + strconv.Itoa(part)
 }
 
-// UploadSubject is where a sealed part waits for an uploader.
-func UploadSubject(backupID string, part int) string {
-	return SubjectUpload + "." + Token(backupID) + "." + strconv.Itoa(part)
+// EncryptFilter matches every encrypt job of one artifact (for back-pressure).
+func EncryptFilter(artifact string) string { return SubjectEncrypt + "." + Token(artifact) + ".>" }
+
+// UploadSubject is where a sealed part of an artifact waits for an uploader.
+func UploadSubject(artifact string, part int) string {
+	return SubjectUpload + "." + Token(artifact) + "." + strconv.Itoa(part)
 }
 
 // VerifySubject is where a committed backup waits for a verifier.
