@@ -49,7 +49,7 @@ func (w *PartWriter) open() {
 	w.pw, w.done, w.written = pw, make(chan putResult, 1), 0
 	key := PlainKey(w.artifact, w.index)
 	go func() {
-		info, err := w.store.Put(w.ctx, key, pr)
+		info, err := w.store.Put(w.ctx, key, pr, nil)
 		pr.CloseWithError(err) // unblock the writer if the put failed
 		w.done <- putResult{info, err}
 	}()

@@ -31,6 +31,8 @@ type Store struct{ os jetstream.ObjectStore }
 type Info struct {
 	Size   int64
 	SHA256 string // lower-case hex
+	// Meta is what the writer attached (the key id that sealed a part).
+	Meta map[string]string
 }
 
 // ObjectStores is what Ensure needs of a JetStream context.
@@ -74,8 +76,8 @@ func SealedKey(artifact string, part int) string {
 
 // Put streams r into the bucket under key. A put that fails part-way leaves
 // nothing visible under key.
-func (s *Store) Put(ctx context.Context, key string, r io.Reader) (Info, error) {
-	info, err := s.os.Put(ctx, jetstream.ObjectMeta{Name: key}, r)
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (Info, error) {
+	info, err := s.os.Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, r)
 	if err != nil {
 		return Info{}, fmt.Errorf("staging put %s: %w", key, err)
 	}
@@ -138,5 +140,5 @@ func toInfo(oi *jetstream.ObjectInfo) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("staging %s: digest: %w", oi.Name, err)
 	}
-	return Info{Size: int64(oi.Size), SHA256: hex.EncodeToString(raw)}, nil
+	return Info{Size: int64(oi.Size), SHA256: hex.EncodeToString(raw), Meta: oi.Metadata}, nil
 }

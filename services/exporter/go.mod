@@ -11,8 +11,22 @@ require (
 )
 
 require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/go-logr/logr v1.4.4 // indirect
+	github.com/go-logr/stdr v1.2.2 // indirect
+	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
+	go.opentelemetry.io/otel v1.47.0 // indirect
+	go.opentelemetry.io/otel/log v1.47.0 // indirect
+	go.opentelemetry.io/otel/metric v1.47.0 // indirect
+	go.opentelemetry.io/otel/trace v1.47.0 // indirect
+)
+
+require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
 	github.com/arcabackup/arca/pkg/embednats v0.0.0 // indirect
+	github.com/arcabackup/arca/pkg/jobs v0.0.0
+	github.com/arcabackup/arca/pkg/messages v0.0.0
+	github.com/arcabackup/arca/pkg/staging v0.0.0
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
@@ -21,7 +35,7 @@ require (
 	github.com/minio/highwayhash v1.0.4 // indirect
 	github.com/nats-io/jwt/v2 v2.8.3 // indirect
 	github.com/nats-io/nats-server/v2 v2.15.3 // indirect
-	github.com/nats-io/nats.go v1.55.0 // indirect
+	github.com/nats-io/nats.go v1.55.0
 	github.com/nats-io/nkeys v0.4.17 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
@@ -40,3 +54,9 @@ replace (
 
 // teststack (tests only) imports embednats from this repository.
 replace github.com/arcabackup/arca/pkg/embednats => ../../pkg/embednats
+
+replace (
+	github.com/arcabackup/arca/pkg/jobs => ../../pkg/jobs
+	github.com/arcabackup/arca/pkg/messages => ../../pkg/messages
+	github.com/arcabackup/arca/pkg/staging => ../../pkg/staging
+)

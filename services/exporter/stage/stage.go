@@ -1,0 +1,163 @@
+package stage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/staging"
+	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/services/exporter/internal/export"
+	"github.com/arcabackup/arca/services/exporter/internal/fulldump"
+	"github.com/arcabackup/arca/services/exporter/internal/pgdump"
+	"github.com/arcabackup/arca/services/exporter/internal/source"
+)
+
+// ExportKey is where the exporter leaves the export facts (the archive
+// manifest) for the uploader, beside the artifact's parts in staging.
+func ExportKey(artifact string) string { return artifact + "/export.json" }
+
+// JetStream is what the stage needs of a JetStream context.
+type JetStream interface {
+	jobs.JetStream
+}
+
+// Stage is a running exporter.
+type Stage struct {
+	js      JetStream
+	staging *staging.Store
+	cfg     Config
+	limiter *source.Limiter
+}
+
+// New validates the configuration and builds the stage.
+func New(js JetStream, st *staging.Store, cfg Config) (*Stage, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	cfg.Tenancy = cfg.Tenancy.WithDefaults()
+	return &Stage{js: js, staging: st, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports)}, nil
+}
+
+// Run consumes export jobs until ctx ends.
+func (s *Stage) Run(ctx context.Context) error {
+	w := jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageExport, Subject: messages.SubjectExport}, s.handle, s.cfg.Worker)
+	return w.Run(ctx)
+}
+
+func (s *Stage) source() source.Config {
+	return source.Config{
+		URL: s.cfg.SourceURL, ReplicaURL: s.cfg.ReplicaURL, MaxConcurrentExports: s.cfg.MaxConcurrentExports,
+		StatementTimeout: s.cfg.StatementTimeout, LockTimeout: s.cfg.LockTimeout,
+	}
+}
+
+func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.ExportRequested]) error {
+	m := job.Msg
+	// Each attempt is its own artifact: a retry reads a new snapshot.
+	artifact := messages.ArtifactID(m.BackupID, job.Delivered)
+	begin := time.Now()
+	_ = job.Publisher.Event(ctx, messages.Event{Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Run: m.Run,
+		Stage: messages.StageExport, Status: messages.StatusStarted, Attempt: int(job.Delivered)})
+
+	var plain int64
+	pw := staging.NewPartWriter(ctx, s.staging, artifact, s.cfg.PartSize, func(ctx context.Context, p staging.Part) error {
+		plain += p.Size
+		ready := messages.PartReady{
+			V: messages.Version, Artifact: artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID,
+			Part: p.Index, Last: p.Last, Size: p.Size, SHA256: p.SHA256, StagingKey: p.Key,
+		}
+		if err := job.Publisher.Publish(ctx, messages.EncryptSubject(artifact, p.Index), ready, messages.PartReadyMsgID(artifact, p.Index)); err != nil {
+			return err
+		}
+		return s.waitForRoom(ctx, artifact)
+	})
+
+	facts, err := s.export(ctx, m, pw)
+	if err != nil {
+		pw.Abort(err)
+		return classify(err)
+	}
+	parts, err := pw.Close()
+	if err != nil {
+		return fmt.Errorf("export %s: %w", m.BackupID, err)
+	}
+	if _, err := s.staging.Put(ctx, ExportKey(artifact), bytes.NewReader(facts), nil); err != nil {
+		return err
+	}
+	return job.Publisher.Event(ctx, messages.Event{
+		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Run: m.Run, Stage: messages.StageExport,
+		Status: messages.StatusSucceeded, Bytes: plain, Duration: messages.Duration(time.Since(begin)),
+		Attempt: int(job.Delivered), Attrs: map[string]string{"artifact": artifact, "parts": strconv.Itoa(parts)},
+	})
+}
+
+// export streams the artifact into pw and returns the export facts.
+func (s *Stage) export(ctx context.Context, m messages.ExportRequested, pw *staging.PartWriter) ([]byte, error) {
+	switch m.Kind {
+	case messages.KindTenant:
+		man, err := export.Tenant(ctx, export.Config{
+			Source: s.source(), Tenancy: s.cfg.Tenancy, Limiter: s.limiter,
+			Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion,
+		}, m.Tenant, pw)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(man)
+	case messages.KindFull:
+		if err := fulldump.Run(ctx, fulldump.Config{Source: s.source(), Limiter: s.limiter, PGBinDir: s.cfg.PGBinDir}, pw); err != nil {
+			return nil, err
+		}
+		return json.Marshal(map[string]string{"format": "pg_dump-custom", "tool_version": s.cfg.ToolVersion})
+	default:
+		return nil, jobs.Permanent(fmt.Errorf("export %s: kind %s is not exported by this stage", m.BackupID, m.Kind))
+	}
+}
+
+// waitForRoom pauses while more than MaxPartsWaiting parts of the artifact
+// wait in JOBS for an encryptor, so staging holds a bounded number of parts
+// per artifact whatever its size.
+func (s *Stage) waitForRoom(ctx context.Context, artifact string) error {
+	stream, err := s.js.Stream(ctx, messages.StreamJobs)
+	if err != nil {
+		return err
+	}
+	delay := 20 * time.Millisecond
+	for {
+		info, err := stream.Info(ctx, jetstream.WithSubjectFilter(messages.EncryptFilter(artifact)))
+		if err != nil {
+			return fmt.Errorf("back-pressure: %w", err)
+		}
+		var waiting uint64
+		for _, n := range info.State.Subjects {
+			waiting += n
+		}
+		if waiting <= uint64(s.cfg.MaxPartsWaiting) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, time.Second)
+	}
+}
+
+// classify marks failures no retry can fix as permanent.
+func classify(err error) error {
+	switch {
+	case errors.Is(err, tenancy.ErrUnknownTenant), errors.Is(err, pgdump.ErrNotFound), errors.Is(err, pgdump.ErrVersion):
+		return jobs.Permanent(err)
+	}
+	return err
+}
