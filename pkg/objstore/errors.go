@@ -1,0 +1,41 @@
+package objstore
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+var (
+	// ErrNotFound: the key does not exist.
+	ErrNotFound = errors.New("object not found")
+	// ErrNoSuchUpload: the multipart upload does not exist: it was never
+	// created, or it was completed or aborted.
+	ErrNoSuchUpload = errors.New("multipart upload not found")
+	// ErrChecksumMismatch: the bytes do not have the SHA-256 they were sent
+	// with; nothing was stored.
+	ErrChecksumMismatch = errors.New("checksum mismatch")
+	// ErrLocked: Object Lock retention or a legal hold forbids the change.
+	// Returned as a *LockedError, which carries the retention.
+	ErrLocked = errors.New("object locked")
+)
+
+// LockedError reports that Object Lock refused to delete or replace Key.
+// errors.Is(err, ErrLocked) is true for it.
+type LockedError struct {
+	Key  string
+	Lock Lock // zero when the store refused without saying why
+}
+
+func (e *LockedError) Error() string {
+	switch {
+	case e.Lock.LegalHold:
+		return fmt.Sprintf("object %s locked: legal hold", e.Key)
+	case e.Lock.Mode != "":
+		return fmt.Sprintf("object %s locked: %s retention until %s", e.Key, e.Lock.Mode, e.Lock.RetainUntil.Format(time.RFC3339))
+	}
+	return fmt.Sprintf("object %s locked", e.Key)
+}
+
+// Is makes errors.Is(err, ErrLocked) true.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
