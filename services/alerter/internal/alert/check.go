@@ -1,0 +1,29 @@
+package alert
+
+// Check is one condition the alerter pages on. Its name is the runbook's
+// file name: docs/runbooks/<check>.md.
+type Check string
+
+const (
+	BackupFailed       Check = "backup-failed"       // a stage gave up on a backup
+	DeadLettered       Check = "dead-lettered"       // a job went to the DLQ
+	VerificationFailed Check = "verification-failed" // read-back, decrypt or a restore drill failed
+	BackupStale        Check = "backup-stale"        // no successful backup for too long
+	DrillOverdue       Check = "drill-overdue"       // no successful restore drill for too long
+	BackupTooLarge     Check = "backup-too-large"    // an artifact exceeded the size limit
+)
+
+// Checks lists every check, for documentation and tests.
+var Checks = []Check{BackupFailed, DeadLettered, VerificationFailed, BackupStale, DrillOverdue, BackupTooLarge}
+
+// Severity is how urgently a check pages.
+func (c Check) Severity() Severity {
+	switch c {
+	case DrillOverdue:
+		return High
+	case BackupTooLarge:
+		return Warning
+	default:
+		return Critical
+	}
+}
