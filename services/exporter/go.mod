@@ -14,18 +14,23 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
+	github.com/tink-crypto/tink-go/v2 v2.9.0 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel v1.47.0 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.opentelemetry.io/otel/trace v1.47.0 // indirect
+	google.golang.org/protobuf v1.36.11 // indirect
 )
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
+	github.com/arcabackup/arca/pkg/backup v0.0.0
 	github.com/arcabackup/arca/pkg/embednats v0.0.0 // indirect
 	github.com/arcabackup/arca/pkg/jobs v0.0.0
 	github.com/arcabackup/arca/pkg/messages v0.0.0
+	github.com/arcabackup/arca/pkg/restore v0.0.0
+	github.com/arcabackup/arca/pkg/seal v0.0.0
 	github.com/arcabackup/arca/pkg/staging v0.0.0
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
@@ -39,10 +44,10 @@ require (
 	github.com/nats-io/nkeys v0.4.17 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/crypto v0.58.0 // indirect
-	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
 )
 
@@ -60,3 +65,9 @@ replace (
 	github.com/arcabackup/arca/pkg/messages => ../../pkg/messages
 	github.com/arcabackup/arca/pkg/staging => ../../pkg/staging
 )
+
+replace github.com/arcabackup/arca/pkg/restore => ../../pkg/restore
+
+replace github.com/arcabackup/arca/pkg/seal => ../../pkg/seal
+
+replace github.com/arcabackup/arca/pkg/backup => ../../pkg/backup

@@ -21,10 +21,6 @@ import (
 	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
 
-// ExportKey is where the exporter leaves the export facts (the archive
-// manifest) for the uploader, beside the artifact's parts in staging.
-func ExportKey(artifact string) string { return artifact + "/export.json" }
-
 // JetStream is what the stage needs of a JetStream context.
 type JetStream interface {
 	jobs.JetStream
@@ -91,7 +87,7 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.ExportRequest
 	if err != nil {
 		return fmt.Errorf("export %s: %w", m.BackupID, err)
 	}
-	if _, err := s.staging.Put(ctx, ExportKey(artifact), bytes.NewReader(facts), nil); err != nil {
+	if _, err := s.staging.Put(ctx, staging.FactsKey(artifact), bytes.NewReader(facts), nil); err != nil {
 		return err
 	}
 	return job.Publisher.Event(ctx, messages.Event{

@@ -1,0 +1,65 @@
+// Package restore puts backups back into PostgreSQL: one tenant from its
+// archive (Tenant), or a whole database from a logical full dump (Full).
+//
+// # What flows through a tenant restore
+//
+//	object ──verify.Stream (object SHA-256, seal auth, plain SHA-256)──► archive.Reader (file SHA-256, rows)
+//	  schema.sql ─────────► executed (pre-data: types, functions, tables, sequences)
+//	  data/NNN_*.csv ─────► COPY FROM STDIN, in restore order (reference rows via a temp table)
+//	  schema-post.sql ────► executed (constraints, indexes, triggers, setval)
+//	  end of stream ──────► verify.Stream.Finish: the last part authenticated ──► COMMIT
+//
+// Everything happens in ONE transaction on a connection of its own. The
+// object is read once: the archive reader checks each file as it ends (a
+// COPY fed a mismatching file is aborted), and the seal reader authenticates
+// the last part only at the very end, so the restore commits only after
+// Finish returned nil; any failure — a tampered byte, a failing row, a
+// cancelled context, a dropped connection — rolls back and the database is
+// exactly as before. VerifyThenRestore reads the object twice instead
+// (verify pass, then restore), for callers that want the refusal before
+// any statement runs.
+//
+// # Targets
+//
+//   - ModeReplace: in the source database. Discovery (pkg/tenancy) runs in
+//     that database, now, and the tenant's rows of shared tables are
+//     deleted in reverse restore order (children first, foreign keys
+//     enforced, deferrable ones deferred), the tenant's schema is dropped
+//     (CASCADE) and recreated from schema.sql, the rows loaded, then
+//     schema-post.sql. Other tenants' rows are never touched: deletes go
+//     through the tenant's selections, reference rows are only inserted.
+//   - ModeTarget: another database. The tenant's schema must not exist
+//     there. Missing shared tables are created from the manifest's columns
+//     and types (the archive carries no DDL for shared tables); a type the
+//     target lacks (a shared enum, an extension type) becomes text (or
+//     text[]) and is reported as a warning. Such tables have no keys, so
+//     a foreign key of the tenant schema pointing at them cannot be
+//     recreated: it is skipped with a warning instead of failing.
+//   - ModeIntoSchema: side by side in the same database. The live schema is
+//     renamed away inside the transaction, schema.sql recreates the
+//     original name, and at the end the restored schema is renamed to the
+//     requested name and the live one back; no other session ever sees the
+//     swap. Shared-table rows go into new tables of the new schema named
+//     "<schema>__<table>". Function bodies are text: any that name the
+//     schema explicitly still name the live one.
+//
+// # Triggers and foreign keys
+//
+// Tenant schema tables are loaded before schema-post.sql creates their
+// triggers, indexes and constraints, so no trigger fires on them and their
+// foreign keys are validated when added. Shared tables keep their triggers:
+// rows are loaded under SET LOCAL session_replication_role = replica, so
+// audit or validation triggers neither alter nor reject restored rows
+// (this needs a superuser, or GRANT SET ON PARAMETER
+// session_replication_role). Replica mode also skips foreign-key checks, so
+// afterwards every foreign key of every loaded shared table is checked over
+// the restored rows (the table's selection from the manifest); a violation
+// fails the restore. Deletes run in origin mode, with every check.
+//
+// # Reference rows
+//
+// Shared rows the tenant points at are copied into a temporary table and
+// inserted with INSERT ... ON CONFLICT DO NOTHING (or, on a table without a
+// unique key, where no identical row exists): never overwritten, never
+// deleted.
+package restore

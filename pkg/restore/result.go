@@ -1,0 +1,37 @@
+package restore
+
+import "time"
+
+// Result reports a tenant restore. It holds names and counts, never row
+// data.
+type Result struct {
+	BackupID string `json:"backup_id"`
+	Tenant   string `json:"tenant"`
+	Mode     Mode   `json:"mode"`
+	// Schema is where the tenant's own schema now is (empty for a
+	// column-model tenant restored in place).
+	Schema string        `json:"schema,omitempty"`
+	Tables []TableResult `json:"tables"`
+	// Deleted counts the tenant's rows deleted from shared tables
+	// (ModeReplace).
+	Deleted int64 `json:"deleted,omitempty"`
+	// Created lists the tables created because the database lacked them.
+	Created []string `json:"created,omitempty"`
+	// Warnings name what could not be restored exactly (a column type
+	// missing in the target, a foreign key not recreated); names only.
+	Warnings   []string      `json:"warnings,omitempty"`
+	PlainBytes int64         `json:"plain_bytes"`
+	Duration   time.Duration `json:"duration_ns"`
+}
+
+// TableResult is one table of the archive as restored.
+type TableResult struct {
+	Schema string `json:"schema"`
+	Name   string `json:"name"`
+	Role   string `json:"role"`
+	// Into is the table the rows went to, quoted.
+	Into string `json:"into"`
+	Rows int64  `json:"rows"`
+	// Skipped counts reference rows already present (never overwritten).
+	Skipped int64 `json:"skipped,omitempty"`
+}

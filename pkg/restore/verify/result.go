@@ -1,0 +1,32 @@
+package verify
+
+import "time"
+
+// Result is what a verification established; it holds names and numbers,
+// never row data.
+type Result struct {
+	BackupID    string        `json:"backup_id"`
+	Kind        string        `json:"kind"`
+	Tenant      string        `json:"tenant,omitempty"`
+	Parts       int           `json:"parts"`
+	ObjectBytes int64         `json:"object_bytes"`
+	PlainBytes  int64         `json:"plain_bytes"`
+	Files       int           `json:"files"`
+	Tables      []TableResult `json:"tables,omitempty"`
+	Duration    time.Duration `json:"duration_ns"`
+	// Failure is set when verification failed; Verified is then false.
+	Verified bool     `json:"verified"`
+	Failure  *Failure `json:"-"`
+	Reason   string   `json:"reason,omitempty"`
+}
+
+// TableResult is one table's checked facts: its file matched the manifest's
+// SHA-256 and held Rows data rows.
+type TableResult struct {
+	Schema string `json:"schema"`
+	Name   string `json:"name"`
+	Role   string `json:"role"`
+	File   string `json:"file"`
+	Rows   int64  `json:"rows"`
+	SHA256 string `json:"sha256"`
+}

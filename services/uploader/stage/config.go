@@ -1,0 +1,46 @@
+package stage
+
+import (
+	"time"
+
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/objstore"
+)
+
+// KindPolicy are the object settings of one kind of backup.
+type KindPolicy struct {
+	StorageClass string // "" keeps the bucket's default (STANDARD)
+	// Retain is how long the backup must be kept; with LockMode set, S3
+	// Object Lock enforces it.
+	Retain   time.Duration
+	LockMode objstore.LockMode // "", GOVERNANCE or COMPLIANCE
+}
+
+// Config of the uploader stage. The uploader holds bucket write credentials
+// and staging access; no keys, no database.
+type Config struct {
+	Layout backup.Layout
+	// Policies per kind ("tenant", "full", "base").
+	Policies    map[string]KindPolicy
+	SSEKMSKeyID string
+	ToolVersion string
+	Worker      jobs.Config
+}
+
+// DefaultPolicies follow the plan: tenant exports in STANDARD_IA for 90
+// days, full and base backups in GLACIER for 7 years (health data).
+func DefaultPolicies() map[string]KindPolicy {
+	return map[string]KindPolicy{
+		"tenant": {StorageClass: "STANDARD_IA", Retain: 90 * 24 * time.Hour},
+		"full":   {StorageClass: "GLACIER", Retain: 2555 * 24 * time.Hour},
+		"base":   {StorageClass: "GLACIER", Retain: 2555 * 24 * time.Hour},
+	}
+}
+
+func (c Config) withDefaults() Config {
+	if c.Policies == nil {
+		c.Policies = DefaultPolicies()
+	}
+	return c
+}
