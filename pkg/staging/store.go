@@ -74,6 +74,10 @@ func SealedKey(artifact string, part int) string {
 	return artifact + "/" + strconv.Itoa(part) + ".sealed"
 }
 
+// FactsKey is where the exporter leaves an artifact's export facts (the
+// archive manifest) for the uploader to put into manifest.json.
+func FactsKey(artifact string) string { return artifact + "/export.json" }
+
 // Put streams r into the bucket under key. A put that fails part-way leaves
 // nothing visible under key.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (Info, error) {

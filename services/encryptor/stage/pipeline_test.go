@@ -69,7 +69,7 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 
 	exp, err := exporter.New(n.JS, st, exporter.Config{SourceURL: db.URL, PartSize: 1 << 20, MaxPartsWaiting: 2})
 	require.NoError(t, err)
-	enc, err := encryptor.New(n.JS, st, kr, jobs.Config{})
+	enc, err := encryptor.New(n.JS, st, kr, encryptor.Config{})
 	require.NoError(t, err)
 	got := &sealedParts{parts: map[string][]messages.PartSealed{}}
 	collector := jobs.NewWorker(n.JS, jobs.Stage{Name: messages.StageUpload, Subject: messages.SubjectUpload},
@@ -126,7 +126,7 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	require.GreaterOrEqual(t, files, len(m.Tables))
 
 	// The export facts wait in staging for the uploader.
-	_, err = st.Stat(ctx, exporter.ExportKey(parts[0].Artifact))
+	_, err = st.Stat(ctx, staging.FactsKey(parts[0].Artifact))
 	require.NoError(t, err)
 
 	// Opening under another artifact's name fails authentication.

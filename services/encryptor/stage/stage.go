@@ -21,27 +21,47 @@ type Keys interface {
 // metaKeyID records, on a staged sealed part, which key sealed it.
 const metaKeyID = "key-id"
 
+// Config of the encryptor stage.
+type Config struct {
+	// MinPartSize is the smallest sealed part the bucket accepts in a
+	// multipart upload (S3: 5 MiB, except the last part). A part that
+	// compresses below it is sealed without compression instead, which
+	// keeps it at its plaintext size; 0 disables the check (filesystem
+	// store).
+	MinPartSize int64
+	Seal        []seal.Option
+	Worker      jobs.Config
+}
+
+// S3MinPartSize is S3's minimum multipart part size.
+const S3MinPartSize = 5 << 20
+
 // Stage is a running encryptor.
 type Stage struct {
 	js      jobs.JetStream
 	staging *staging.Store
 	keys    Keys
 	sealer  *seal.Sealer
-	cfg     jobs.Config
+	raw     *seal.Sealer
+	cfg     Config
 }
 
 // New builds the stage.
-func New(js jobs.JetStream, st *staging.Store, keys Keys, cfg jobs.Config, opts ...seal.Option) (*Stage, error) {
-	s, err := seal.NewSealer(opts...)
+func New(js jobs.JetStream, st *staging.Store, keys Keys, cfg Config) (*Stage, error) {
+	s, err := seal.NewSealer(cfg.Seal...)
 	if err != nil {
 		return nil, err
 	}
-	return &Stage{js: js, staging: st, keys: keys, sealer: s, cfg: cfg}, nil
+	raw, err := seal.NewSealer(append(cfg.Seal, seal.WithoutCompression())...)
+	if err != nil {
+		return nil, err
+	}
+	return &Stage{js: js, staging: st, keys: keys, sealer: s, raw: raw, cfg: cfg}, nil
 }
 
 // Run consumes encrypt jobs until ctx ends.
 func (s *Stage) Run(ctx context.Context) error {
-	return jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageEncrypt, Subject: messages.SubjectEncrypt}, s.handle, s.cfg).Run(ctx)
+	return jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageEncrypt, Subject: messages.SubjectEncrypt}, s.handle, s.cfg.Worker).Run(ctx)
 }
 
 func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.PartReady]) error {
@@ -52,7 +72,12 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.PartReady]) e
 	// digest.
 	info, err := s.staging.Stat(ctx, key)
 	if errors.Is(err, staging.ErrNotFound) {
-		info, err = s.seal(ctx, m, key)
+		info, err = s.seal(ctx, m, key, s.sealer)
+		if err == nil && !m.Last && info.Size < s.cfg.MinPartSize {
+			if err = s.staging.Delete(ctx, key); err == nil {
+				info, err = s.seal(ctx, m, key, s.raw)
+			}
+		}
 	}
 	if err != nil {
 		return err
@@ -68,7 +93,7 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.PartReady]) e
 	return s.staging.Delete(ctx, m.StagingKey)
 }
 
-func (s *Stage) seal(ctx context.Context, m messages.PartReady, key string) (staging.Info, error) {
+func (s *Stage) seal(ctx context.Context, m messages.PartReady, key string, sealer *seal.Sealer) (staging.Info, error) {
 	kek, err := s.keys.Primary(m.Tenant)
 	if err != nil {
 		// A destroyed tenant key, or no key at all: retrying cannot help.
@@ -87,7 +112,7 @@ func (s *Stage) seal(ctx context.Context, m messages.PartReady, key string) (sta
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := s.sealer.Seal(ctx, pw, src, seal.Part{Artifact: m.Artifact, Index: uint32(m.Part), Last: m.Last}, kek)
+		_, err := sealer.Seal(ctx, pw, src, seal.Part{Artifact: m.Artifact, Index: uint32(m.Part), Last: m.Last}, kek)
 		pw.CloseWithError(err)
 	}()
 	info, err := s.staging.Put(ctx, key, pr, map[string]string{metaKeyID: kek.ID})

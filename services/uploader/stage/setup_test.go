@@ -3,7 +3,7 @@ package stage_test
 import (
 	"bytes"
 	"context"
-		"crypto/sha256"
+	"crypto/sha256"
 	"encoding/hex"
 	"io"
 	"log/slog"
