@@ -14,14 +14,18 @@ const FormatVersion = 1
 // Manifest is the commit record of one backup, stored as manifest.json
 // beside the sealed artifact.
 type Manifest struct {
-	FormatVersion int       `json:"format_version"`
-	ToolVersion   string    `json:"tool_version"`
-	BackupID      string    `json:"backup_id"`
-	Kind          string    `json:"kind"` // tenant, full, base
-	Tenant        string    `json:"tenant,omitempty"`
-	Run           string    `json:"run,omitempty"`
-	CreatedAt     time.Time `json:"created_at"`   // when the export started
-	CommittedAt   time.Time `json:"committed_at"` // when this manifest was written
+	FormatVersion int    `json:"format_version"`
+	ToolVersion   string `json:"tool_version"`
+	BackupID      string `json:"backup_id"`
+	// Artifact is the id the parts were sealed for (the associated data of
+	// every part): the export attempt that committed the backup. Empty means
+	// the backup id itself.
+	Artifact    string    `json:"artifact,omitempty"`
+	Kind        string    `json:"kind"` // tenant, full, base
+	Tenant      string    `json:"tenant,omitempty"`
+	Run         string    `json:"run,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`   // when the export started
+	CommittedAt time.Time `json:"committed_at"` // when this manifest was written
 	// Object is the sealed artifact: the concatenation of its sealed parts.
 	Object Object `json:"object"`
 	// Plain is the size and SHA-256 of the unsealed stream (the tar or
@@ -98,6 +102,14 @@ func (m Manifest) Validate() error {
 		bad("object.parts add up to %d bytes, object.size says %d", off, m.Object.Size)
 	}
 	return errors.Join(errs...)
+}
+
+// SealedAs is the artifact id to open the object with.
+func (m Manifest) SealedAs() string {
+	if m.Artifact != "" {
+		return m.Artifact
+	}
+	return m.BackupID
 }
 
 // Marshal renders the manifest as indented JSON, after validating it.

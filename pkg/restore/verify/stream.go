@@ -25,10 +25,10 @@ type Stream struct {
 }
 
 // Open starts reading the sealed object obj of the backup described by m.
-// The artifact id the parts were sealed for is the backup id.
+// The artifact id the parts were sealed for is the manifest's SealedAs.
 func Open(ctx context.Context, obj io.Reader, m backup.Manifest, keys seal.KeyLookup) *Stream {
 	o := newObjectReader(ctx, obj, m)
-	return &Stream{m: m, obj: o, plain: seal.NewReader(o, m.BackupID, keys), hash: sha256.New()}
+	return &Stream{m: m, obj: o, plain: seal.NewReader(o, m.SealedAs(), keys), hash: sha256.New()}
 }
 
 // Manifest is the backup being read.

@@ -37,7 +37,7 @@ func (s *Stage) commit(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 	count := total.Total
 	parts := make([]objstore.Part, count)
 	man := backup.Manifest{
-		FormatVersion: backup.FormatVersion, ToolVersion: s.cfg.ToolVersion, BackupID: m.BackupID,
+		FormatVersion: backup.FormatVersion, ToolVersion: s.cfg.ToolVersion, BackupID: m.BackupID, Artifact: m.Artifact,
 		Kind: string(m.Kind), Tenant: m.Tenant, CreatedAt: up.CreatedAt, CommittedAt: s.now().UTC(),
 		Object:       backup.Object{Key: up.Key, Size: total.Size},
 		StorageClass: s.cfg.Policies[string(m.Kind)].StorageClass,
