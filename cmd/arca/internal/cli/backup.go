@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/tenancy"
+)
+
+func (a *app) backupCmd() *cobra.Command {
+	var wait bool
+	var timeout time.Duration
+	cmd := &cobra.Command{Use: "backup", Short: "Start backups now"}
+	tenant := &cobra.Command{
+		Use:   "tenant ID|all",
+		Short: "Back up one tenant, or every tenant the tenants query returns",
+		Long: `Publishes one export job per tenant and prints the backup ids. With --wait it follows each backup
+through export, sealing, upload and verification, prints a summary, and exits 0 only if every backup
+was verified from the bucket.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var tenants []string
+			if args[0] == "all" {
+				var err error
+				if tenants, err = a.tenants(cmd.Context()); err != nil {
+					return err
+				}
+			} else {
+				tenants = []string{args[0]}
+			}
+			return a.startBackups(cmd.Context(), messages.KindTenant, tenants, wait, timeout)
+		},
+	}
+	full := &cobra.Command{
+		Use:   "full",
+		Short: "Dump the whole database (pg_dump --format=custom)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.startBackups(cmd.Context(), messages.KindFull, []string{""}, wait, timeout)
+		},
+	}
+	for _, c := range []*cobra.Command{tenant, full} {
+		c.Flags().BoolVar(&wait, "wait", false, "wait until every backup is verified")
+		c.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "how long --wait waits")
+	}
+	cmd.AddCommand(tenant, full)
+	return cmd
+}
+
+// tenants lists the tenants of the source database.
+func (a *app) tenants(ctx context.Context) ([]string, error) {
+	conn, err := pgx.Connect(ctx, a.cfg.Source.URL)
+	if err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	defer conn.Close(ctx)
+	ts, err := tenancy.ListTenants(ctx, conn, stack.Tenancy(a.cfg))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ts))
+	for i, t := range ts {
+		ids[i] = t.ID
+	}
+	return ids, nil
+}
+
+// outcome is what --wait reports of one backup.
+type outcome struct {
+	Tenant     string  `json:"tenant,omitempty"`
+	BackupID   string  `json:"backup_id"`
+	Status     string  `json:"status"` // verified, failed, dead_lettered, timeout
+	Reason     string  `json:"reason,omitempty"`
+	Tables     int     `json:"tables"`
+	Rows       int64   `json:"rows"`
+	PlainBytes int64   `json:"plain_bytes"`
+	Bytes      int64   `json:"stored_bytes"`
+	Seconds    float64 `json:"seconds"`
+	Manifest   string  `json:"manifest_key,omitempty"`
+}
+
+func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []string, wait bool, timeout time.Duration) error {
+	conn, err := stack.Connect(ctx, a.cfg, "cli")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	now := time.Now().UTC()
+	run := "manual-" + now.Format("20060102T150405.000Z")
+	pending := map[string]*outcome{}
+	var order []*outcome
+
+	var events <-chan messages.Event
+	if wait {
+		// Subscribe before publishing, so no event is missed.
+		ch, stop, err := watchEvents(ctx, conn)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		events = ch
+	}
+	pub := jobs.NewPublisher(conn.JS)
+	for _, t := range tenants {
+		id := messages.BackupID(kind, run, t, now)
+		job := messages.ExportRequested{V: messages.Version, Run: run, Tenant: t, Kind: kind, BackupID: id, RequestedAt: now}
+		if err := pub.Publish(ctx, messages.ExportSubject(t), job, messages.ExportMsgID(id)); err != nil {
+			return err
+		}
+		o := &outcome{Tenant: t, BackupID: id, Status: "queued"}
+		pending[id] = o
+		order = append(order, o)
+		a.printf("queued %s backup %s %s\n", kind, id, t)
+	}
+	if !wait {
+		a.emit(order, func(io.Writer) {})
+		return nil
+	}
+	return a.await(ctx, events, pending, order, now, timeout)
+}
+
+// await follows events until every backup is verified or failed.
+func (a *app) await(ctx context.Context, events <-chan messages.Event, pending map[string]*outcome, order []*outcome, start time.Time, timeout time.Duration) error {
+	deadline := time.After(timeout)
+	left := len(pending)
+	for left > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-deadline:
+			for _, o := range order {
+				if o.Status == "queued" {
+					o.Status, o.Reason = "timeout", "not verified within "+timeout.String()
+				}
+			}
+			left = 0
+		case e := <-events:
+			o := pending[e.BackupID]
+			if o == nil || o.Status != "queued" {
+				continue
+			}
+			switch {
+			case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded:
+				o.Status = "verified"
+				o.Tables, _ = strconv.Atoi(e.Attrs["tables"])
+				o.Rows, _ = strconv.ParseInt(e.Attrs["rows"], 10, 64)
+				o.PlainBytes, _ = strconv.ParseInt(e.Attrs["plain_bytes"], 10, 64)
+				o.Bytes, o.Manifest = e.Bytes, e.Attrs["manifest"]
+			case e.Stage == messages.StageVerify && e.Status == messages.StatusFailed:
+				o.Status, o.Reason = "failed", e.Error
+			case e.Status == messages.StatusDeadLettered || e.Status == messages.StatusFailed:
+				o.Status, o.Reason = string(e.Status), e.Stage+": "+e.Error
+			default:
+				continue
+			}
+			o.Seconds = time.Since(start).Seconds()
+			left--
+			a.printf("%-9s %s %s (%.1fs)\n", o.Status, o.BackupID, o.Tenant, o.Seconds)
+		}
+	}
+	failed := 0
+	for _, o := range order {
+		if o.Status != "verified" {
+			failed++
+		}
+	}
+	a.emit(order, func(w io.Writer) { printOutcomes(w, order) })
+	if failed > 0 {
+		return fmt.Errorf("%d of %d backups not verified", failed, len(order))
+	}
+	return nil
+}
+
+func printOutcomes(w io.Writer, order []*outcome) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "TENANT\tBACKUP\tTABLES\tROWS\tRAW\tSTORED\tSECONDS\tVERIFIED\t")
+	var raw, stored int64
+	for _, o := range order {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%.1f\t%v\t\n", o.Tenant, o.BackupID, o.Tables, o.Rows, human(o.PlainBytes), human(o.Bytes), o.Seconds, o.Status == "verified")
+		raw += o.PlainBytes
+		stored += o.Bytes
+	}
+	fmt.Fprintf(tw, "%d backups\t\t\t\t%s\t%s\t\t\t\n", len(order), human(raw), human(stored))
+	tw.Flush()
+}
+
+var errStopped = errors.New("event watch stopped")

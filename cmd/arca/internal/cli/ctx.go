@@ -1,0 +1,5 @@
+package cli
+
+import "context"
+
+type ctxT = context.Context

@@ -1,0 +1,81 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/seal"
+)
+
+func (a *app) decryptCmd() *cobra.Command {
+	var in, out, artifact, manifest string
+	cmd := &cobra.Command{
+		Use:   "decrypt",
+		Short: "Turn a sealed artifact back into the plain archive with the keyring alone",
+		Long: `Opens a sealed artifact (data.arca) into the plain stream (a tar for tenant exports, a pg_dump
+archive for full dumps). The artifact id it was sealed for comes from --manifest (manifest.json beside
+it) or --artifact. The output appears only if every part authenticates: it is written to a temporary
+file and renamed at the end, so a tampered or truncated artifact leaves no output at all.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if in == "" || out == "" {
+				return usageError{errors.New("--in FILE and --out FILE are required")}
+			}
+			if manifest != "" {
+				b, err := os.ReadFile(manifest)
+				if err != nil {
+					return err
+				}
+				m, err := backup.Parse(b)
+				if err != nil {
+					return err
+				}
+				artifact = m.SealedAs()
+			}
+			if artifact == "" {
+				return usageError{errors.New("name the artifact: --manifest FILE or --artifact ID")}
+			}
+			keys, err := stack.Keyring(ctx, a.cfg, false)
+			if err != nil {
+				return err
+			}
+			src, err := os.Open(in)
+			if err != nil {
+				return err
+			}
+			defer src.Close()
+			tmp, err := os.CreateTemp(filepath.Dir(out), ".arca-decrypt-*")
+			if err != nil {
+				return err
+			}
+			defer os.Remove(tmp.Name())
+			n, err := seal.Open(ctx, tmp, src, artifact, keys)
+			if cerr := tmp.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return fmt.Errorf("decrypt %s: %w", in, err)
+			}
+			if err := os.Rename(tmp.Name(), out); err != nil {
+				return err
+			}
+			a.emit(map[string]any{"out": out, "bytes": n}, func(w io.Writer) {
+				fmt.Fprintf(w, "decrypted %s → %s (%s)\n", in, out, human(n))
+			})
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&in, "in", "", "sealed artifact")
+	cmd.Flags().StringVar(&out, "out", "", "where the plain stream goes")
+	cmd.Flags().StringVar(&artifact, "artifact", "", "artifact id the parts were sealed for")
+	cmd.Flags().StringVar(&manifest, "manifest", "", "manifest.json of the backup")
+	return cmd
+}

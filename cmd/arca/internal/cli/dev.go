@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+)
+
+func (a *app) devCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "dev",
+		Short: "Run the whole system in one process: embedded NATS JetStream and every stage",
+		Long: `arca dev runs an embedded NATS JetStream server (data under the state directory, .arca by
+default) and every stage of the pipeline against the configured PostgreSQL and bucket (a directory by
+default). Other arca commands on this machine find it through .arca/nats.url. A missing keyring is
+created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PASSPHRASE).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			srv, err := stack.Embedded(a.cfg)
+			if err != nil {
+				return err
+			}
+			defer srv.Stop()
+			where := a.cfg.Store.FS.Dir
+			if a.cfg.Store.Kind == "s3" {
+				where = "s3://" + a.cfg.Store.S3.Bucket
+			}
+			fmt.Fprintf(a.out, "arca dev: NATS %s, bucket %s, source %s\n", srv.URL(), where, redactURL(a.cfg.Source.URL))
+			fmt.Fprintln(a.out, "arca dev: ready (Ctrl-C to stop)")
+			return a.runServices(cmd.Context(), true, stack.Stages...)
+		},
+	}
+}

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/arcabackup/arca/pkg/restore/verify"
+)
+
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+// isUsage recognises cobra's own argument and flag errors.
+func isUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires ", "invalid argument", "flag needs", "required flag"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ExitCode maps an error to the process exit code.
+func ExitCode(err error) int {
+	var u usageError
+	var f *verify.Failure
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &u):
+		return 2
+	case errors.As(err, &f) && f.Damaged():
+		return 3
+	}
+	return 1
+}
+
+// OneLine is the error as one line, for scripts reading stderr.
+func OneLine(err error) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+)
+
+func (a *app) listCmd() *cobra.Command {
+	var tenant string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the backups in the bucket (newest first), with their verification",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			store, err := stack.Store(ctx, a.cfg)
+			if err != nil {
+				return err
+			}
+			layout := backupLayout(a)
+			prefixes := []string{layout.KindPrefix("tenants"), layout.KindPrefix("full"), layout.KindPrefix("base")}
+			if tenant != "" {
+				prefixes = []string{layout.TenantPrefix(tenant)}
+			}
+			var all []entry
+			for _, p := range prefixes {
+				es, err := findBackups(ctx, store, p)
+				if err != nil {
+					return err
+				}
+				all = append(all, es...)
+			}
+			type row struct {
+				BackupID   string `json:"backup_id"`
+				Kind       string `json:"kind"`
+				Tenant     string `json:"tenant,omitempty"`
+				Created    string `json:"created_at"`
+				Bytes      int64  `json:"bytes"`
+				PlainBytes int64  `json:"plain_bytes"`
+				Verified   string `json:"verified"`
+				Manifest   string `json:"manifest_key"`
+			}
+			var rows []row
+			for _, e := range all {
+				v := "pending"
+				if e.Verification != nil {
+					v = fmt.Sprint(e.Verification.Verified)
+				}
+				m := e.Manifest
+				rows = append(rows, row{m.BackupID, m.Kind, m.Tenant, m.CreatedAt.Format("2006-01-02 15:04:05Z"), m.Object.Size, m.PlainSize, v, e.Key})
+			}
+			a.emit(rows, func(w io.Writer) {
+				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "BACKUP\tKIND\tTENANT\tCREATED\tSTORED\tRAW\tVERIFIED")
+				for _, r := range rows {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created, human(r.Bytes), human(r.PlainBytes), r.Verified)
+				}
+				tw.Flush()
+			})
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant's backups")
+	return cmd
+}
+
+// human prints a byte count in binary units.
+func human(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/restore"
+)
+
+func (a *app) restoreCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "restore", Short: "Restore from the bucket and the key alone (no NATS, no catalog)"}
+	cmd.AddCommand(a.restoreTenantCmd(), a.restoreFullCmd())
+	return cmd
+}
+
+func (a *app) restoreTenantCmd() *cobra.Command {
+	var id, tenant, at, target, into string
+	var latest, replace, verifyFirst bool
+	cmd := &cobra.Command{
+		Use:   "tenant",
+		Short: "Restore one tenant, touching no other",
+		Long: `Restores one tenant's backup in one transaction: nothing changes unless the whole backup verifies.
+Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and one target:
+  --replace            into the source database, replacing that tenant only
+  --target URL         into another database, creating what is missing
+  --into-schema NAME   side by side with the live tenant, for comparison`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			opts := restore.Options{Tenancy: stack.Tenancy(a.cfg)}
+			db := a.cfg.Source.URL
+			switch {
+			case replace && target == "" && into == "":
+				opts.Mode = restore.ModeReplace
+			case target != "" && !replace && into == "":
+				opts.Mode, db = restore.ModeTarget, target
+			case into != "" && !replace && target == "":
+				opts.Mode, opts.Schema = restore.ModeIntoSchema, into
+			default:
+				return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
+			}
+			store, err := stack.Store(ctx, a.cfg)
+			if err != nil {
+				return err
+			}
+			keys, err := stack.Keyring(ctx, a.cfg, false)
+			if err != nil {
+				return err
+			}
+			e, err := a.selectBackup(ctx, store, id, tenant, latest, at)
+			if err != nil {
+				return err
+			}
+			var res restore.Result
+			if verifyFirst {
+				open := func(ctx2 ctxT) (io.ReadCloser, error) {
+					return store.Get(ctx2, e.Manifest.Object.Key, objstore.Range{})
+				}
+				res, err = restore.VerifyThenRestore(ctx, db, open, e.Manifest, keys, opts)
+			} else {
+				obj, gerr := store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
+				if gerr != nil {
+					return fmt.Errorf("restore %s: %w", e.Manifest.BackupID, gerr)
+				}
+				res, err = restore.Tenant(ctx, db, obj, e.Manifest, keys, opts)
+				obj.Close()
+			}
+			if err != nil {
+				return err
+			}
+			a.emit(res, func(w io.Writer) {
+				var rows int64
+				for _, t := range res.Tables {
+					rows += t.Rows
+				}
+				fmt.Fprintf(w, "restored tenant %s from backup %s (%s): %d tables, %d rows, %s, in %s\n",
+					res.Tenant, res.BackupID, res.Mode, len(res.Tables), rows, human(res.PlainBytes), res.Duration.Round(1e6))
+				if res.Schema != "" {
+					fmt.Fprintf(w, "tenant schema: %s\n", res.Schema)
+				}
+				for _, warn := range res.Warnings {
+					fmt.Fprintln(w, "warning:", warn)
+				}
+			})
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&id, "backup", "", "backup id")
+	f.StringVar(&tenant, "tenant", "", "tenant id")
+	f.BoolVar(&latest, "latest", false, "the tenant's newest backup")
+	f.StringVar(&at, "at", "", "the tenant's newest backup at or before this time (RFC 3339)")
+	f.BoolVar(&replace, "replace", false, "replace the tenant in the source database")
+	f.StringVar(&target, "target", "", "restore into this database URL")
+	f.StringVar(&into, "into-schema", "", "restore side by side into this schema")
+	f.BoolVar(&verifyFirst, "verify-first", false, "verify the whole backup before opening a transaction (reads it twice)")
+	return cmd
+}
+
+func (a *app) restoreFullCmd() *cobra.Command {
+	var id, target, tmp string
+	var jobsN int
+	cmd := &cobra.Command{
+		Use:   "full",
+		Short: "Restore a full dump into a new, empty database with pg_restore --jobs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			if id == "" || target == "" {
+				return usageError{errors.New("--backup ID and --target URL are required")}
+			}
+			store, err := stack.Store(ctx, a.cfg)
+			if err != nil {
+				return err
+			}
+			keys, err := stack.Keyring(ctx, a.cfg, false)
+			if err != nil {
+				return err
+			}
+			all, err := findBackups(ctx, store, backupLayout(a).KindPrefix("full"))
+			if err != nil {
+				return err
+			}
+			var e *entry
+			for i := range all {
+				if all[i].Manifest.BackupID == id {
+					e = &all[i]
+				}
+			}
+			if e == nil {
+				return fmt.Errorf("full backup %s not found", id)
+			}
+			bin, err := exec.LookPath("pg_restore")
+			if a.cfg.Source.PGBinDir != "" {
+				bin, err = a.cfg.Source.PGBinDir+"/pg_restore", nil
+			}
+			if err != nil {
+				return fmt.Errorf("pg_restore not found: %w", err)
+			}
+			obj, err := store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
+			if err != nil {
+				return err
+			}
+			defer obj.Close()
+			res, err := restore.Full(ctx, obj, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp})
+			if err != nil {
+				return err
+			}
+			a.emit(res, func(w io.Writer) {
+				fmt.Fprintf(w, "restored full backup %s (%s) with %d jobs in %s\n", res.BackupID, human(res.DumpBytes), res.Jobs, res.Duration.Round(1e6))
+			})
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&id, "backup", "", "full backup id")
+	cmd.Flags().StringVar(&target, "target", "", "URL of the new, empty database")
+	cmd.Flags().IntVar(&jobsN, "jobs", 4, "pg_restore --jobs")
+	cmd.Flags().StringVar(&tmp, "temp-dir", "", "where the decrypted dump waits for pg_restore")
+	return cmd
+}

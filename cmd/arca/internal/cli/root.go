@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+)
+
+// Version is the tool version recorded in manifests.
+var Version = "0.1.0-dev"
+
+// app is what every command shares.
+type app struct {
+	out, errOut io.Writer
+	configPath  string
+	json        bool
+	verbose     bool
+	cfg         config.Config
+	log         *slog.Logger
+}
+
+// Execute runs the command line.
+func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
+	a := &app{out: out, errOut: errOut}
+	root := &cobra.Command{
+		Use:           "arca",
+		Short:         "Backups of multi-tenant PostgreSQL, tenant by tenant, sealed, verified",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return a.load()
+		},
+	}
+	root.PersistentFlags().StringVar(&a.configPath, "config", os.Getenv("ARCA_CONFIG"), "configuration file (env ARCA_CONFIG); none: embedded defaults")
+	root.PersistentFlags().BoolVar(&a.json, "json", false, "print machine-readable JSON")
+	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log what the services do")
+	root.AddCommand(
+		a.devCmd(), a.serviceCmds()[0], a.serviceCmds()[1], a.serviceCmds()[2], a.serviceCmds()[3],
+		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
+	)
+	root.SetArgs(args)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err != nil && isUsage(err) {
+		return usageError{err}
+	}
+	return err
+}
+
+func (a *app) load() error {
+	cfg, err := config.Load(a.configPath, os.Getenv)
+	if err != nil {
+		return usageError{err}
+	}
+	a.cfg = cfg
+	level := slog.LevelWarn
+	if a.verbose {
+		level = slog.LevelInfo
+	}
+	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level}))
+	return nil
+}
+
+// emit prints v as JSON with --json, or calls human otherwise.
+func (a *app) emit(v any, human func(w io.Writer)) {
+	if a.json {
+		enc := json.NewEncoder(a.out)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(v)
+		return
+	}
+	human(a.out)
+}
+
+func (a *app) printf(format string, args ...any) {
+	if !a.json {
+		fmt.Fprintf(a.out, format, args...)
+	}
+}

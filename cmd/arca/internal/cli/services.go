@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+)
+
+// serviceCmds are `arca exporter`, `arca encryptor`, `arca uploader`,
+// `arca verifier`: one stage each, as deployed.
+func (a *app) serviceCmds() []*cobra.Command {
+	var cmds []*cobra.Command
+	for _, name := range stack.Stages {
+		cmds = append(cmds, &cobra.Command{
+			Use:   name,
+			Short: "Run the " + name + " service",
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				return a.runServices(cmd.Context(), false, name)
+			},
+		})
+	}
+	return cmds
+}
+
+// runServices connects to JetStream and runs the named stages until the
+// context ends.
+func (a *app) runServices(ctx context.Context, createKeys bool, names ...string) error {
+	conn, err := stack.Connect(ctx, a.cfg, names[0])
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	store, err := stack.Store(ctx, a.cfg)
+	if err != nil {
+		return err
+	}
+	d := stack.Deps{Cfg: a.cfg, Conn: conn, Store: store, Logger: a.log, Tool: Version}
+	if needsKeys(names) {
+		if d.Keys, err = stack.Keyring(ctx, a.cfg, createKeys); err != nil {
+			return err
+		}
+	}
+	if err := d.Run(ctx, names...); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("services stopped: %w", err)
+	}
+	return nil
+}
+
+func needsKeys(names []string) bool {
+	for _, n := range names {
+		if n == "encryptor" || n == "verifier" {
+			return true
+		}
+	}
+	return false
+}

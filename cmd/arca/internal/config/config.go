@@ -1,0 +1,130 @@
+package config
+
+import (
+	"time"
+)
+
+// Config is the whole configuration (DESIGN.md 4.2).
+type Config struct {
+	Source    Source    `yaml:"source"`
+	Tenancy   Tenancy   `yaml:"tenancy"`
+	NATS      NATS      `yaml:"nats"`
+	Store     Store     `yaml:"store"`
+	Keys      Keys      `yaml:"keys"`
+	Pipeline  Pipeline  `yaml:"pipeline"`
+	Schedules Schedules `yaml:"schedules"`
+	Retention Retention `yaml:"retention"`
+	Alerting  Alerting  `yaml:"alerting"`
+	Catalog   Catalog   `yaml:"catalog"`
+	API       API       `yaml:"api"`
+	// Dir holds local state of `arca dev`: the embedded NATS store, the
+	// filesystem bucket and the keyring by default.
+	Dir string `yaml:"dir"`
+}
+
+// Source is the database backed up.
+type Source struct {
+	URL                  string        `yaml:"url"`
+	ReplicaURL           string        `yaml:"replica_url"`
+	MaxConcurrentExports int           `yaml:"max_concurrent_exports"`
+	StatementTimeout     time.Duration `yaml:"statement_timeout"`
+	LockTimeout          time.Duration `yaml:"lock_timeout"`
+	PGBinDir             string        `yaml:"pg_bin_dir"`
+	Parallelism          int           `yaml:"parallelism"`
+}
+
+// Tenancy says how tenants are found (pkg/tenancy).
+type Tenancy struct {
+	TenantsQuery  string   `yaml:"tenants_query"`
+	TenantColumns []string `yaml:"tenant_columns"`
+	SharedSchemas []string `yaml:"shared_schemas"`
+	Exclude       []string `yaml:"exclude"`
+}
+
+// NATS is the JetStream the services share. An empty URL runs an embedded
+// server (arca dev only).
+type NATS struct {
+	URL      string `yaml:"url"`
+	Replicas int    `yaml:"replicas"`
+	// SyncAlways makes the embedded server fsync every write before
+	// acknowledging it (DESIGN.md "Durability").
+	SyncAlways bool `yaml:"sync_always"`
+}
+
+// Store is the bucket backups go to.
+type Store struct {
+	Kind   string  `yaml:"kind"` // fs or s3
+	Prefix string  `yaml:"prefix"`
+	FS     FSStore `yaml:"fs"`
+	S3     S3Store `yaml:"s3"`
+}
+
+// FSStore is a directory used as a bucket.
+type FSStore struct {
+	Dir string `yaml:"dir"`
+}
+
+// S3Store is any S3-compatible endpoint.
+type S3Store struct {
+	Endpoint     string `yaml:"endpoint"`
+	Region       string `yaml:"region"`
+	Bucket       string `yaml:"bucket"`
+	PathStyle    bool   `yaml:"path_style"`
+	AccessKeyEnv string `yaml:"access_key_env"` // default AWS_ACCESS_KEY_ID
+	SecretKeyEnv string `yaml:"secret_key_env"` // default AWS_SECRET_ACCESS_KEY
+	SSEKMSKeyID  string `yaml:"sse_kms_key_id"`
+	ObjectLock   string `yaml:"object_lock"` // "", GOVERNANCE or COMPLIANCE
+}
+
+// Keys locate the keyring.
+type Keys struct {
+	// Keyring is "file:PATH" (a passphrase-encrypted keyring file).
+	Keyring       string `yaml:"keyring"`
+	PassphraseEnv string `yaml:"passphrase_env"`
+}
+
+// Pipeline sizes parts.
+type Pipeline struct {
+	PartSize        ByteSize `yaml:"part_size"`
+	MaxPartsWaiting int      `yaml:"max_parts_waiting"`
+	Slots           int      `yaml:"slots"`
+}
+
+// Schedules are cron expressions in a time zone.
+type Schedules struct {
+	Timezone     string `yaml:"timezone"`
+	TenantExport string `yaml:"tenant_export"`
+	Full         string `yaml:"full"`
+	Drill        string `yaml:"drill"`
+	Retention    string `yaml:"retention"`
+}
+
+// Retention keeps backups for so long per kind.
+type Retention struct {
+	TenantExport Duration `yaml:"tenant_export"`
+	Operational  Duration `yaml:"operational"`
+	Health       Duration `yaml:"health"`
+}
+
+// Alerting pages PagerDuty.
+type Alerting struct {
+	PagerDuty      PagerDuty `yaml:"pagerduty"`
+	MaxBackupBytes ByteSize  `yaml:"max_backup_bytes"`
+}
+
+// PagerDuty is the Events API v2 endpoint and where the routing key is.
+type PagerDuty struct {
+	Endpoint      string `yaml:"endpoint"`
+	RoutingKeyEnv string `yaml:"routing_key_env"`
+}
+
+// Catalog is the coordinator's PostgreSQL database.
+type Catalog struct {
+	URL string `yaml:"url"`
+}
+
+// API is the coordinator's HTTP API.
+type API struct {
+	Addr     string `yaml:"addr"`
+	TokenEnv string `yaml:"token_env"`
+}

@@ -1,0 +1,44 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	os.WriteFile(path, []byte("store: {kind: s3}\nkeys: {keyring: 'kms://x'}\npipeline: {part_size: 1MiB}\nschedules: {timezone: Mars/Olympus}\n"), 0o600)
+	_, err := Load(path, func(string) string { return "" })
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"store.s3.bucket", "keys.keyring", "5 MiB", "Mars/Olympus"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+}
+
+func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	os.WriteFile(path, []byte("source: {urll: x}\n"), 0o600)
+	if _, err := Load(path, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "urll") {
+		t.Fatalf("unknown field not refused: %v", err)
+	}
+	os.WriteFile(path, []byte("retention: {tenant_export: 45d}\npipeline: {part_size: 64MiB}\n"), 0o600)
+	cfg, err := Load(path, func(k string) string {
+		if k == "ARCA_SOURCE_URL" {
+			return "postgres://env@db/app"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Source.URL != "postgres://env@db/app" || time.Duration(cfg.Retention.TenantExport) != 45*24*time.Hour || cfg.Pipeline.PartSize != 64<<20 {
+		t.Fatalf("got %+v", cfg)
+	}
+}

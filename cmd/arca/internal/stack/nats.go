@@ -1,0 +1,85 @@
+package stack
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/pkg/embednats"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/staging"
+)
+
+// urlFile is where arca dev leaves its embedded server's URL, so that other
+// commands on the machine find it.
+func urlFile(cfg config.Config) string { return filepath.Join(cfg.Dir, "nats.url") }
+
+// Embedded starts the embedded JetStream server of arca dev, on a random
+// loopback port, with its store under the state directory.
+func Embedded(cfg config.Config) (*embednats.Server, error) {
+	s, err := embednats.Start(embednats.Options{Dir: filepath.Join(cfg.Dir, "nats"), SyncAlways: cfg.NATS.SyncAlways})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(urlFile(cfg), []byte(s.URL()), 0o600); err != nil {
+		s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// NATSURL is the configured URL, or the one a running arca dev left.
+func NATSURL(cfg config.Config) (string, error) {
+	if cfg.NATS.URL != "" {
+		return cfg.NATS.URL, nil
+	}
+	b, err := os.ReadFile(urlFile(cfg))
+	if err != nil {
+		return "", fmt.Errorf("no nats.url configured and no arca dev running here (%s): %w", urlFile(cfg), err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// Conn is a JetStream connection with the streams ensured.
+type Conn struct {
+	NC      *nats.Conn
+	JS      jetstream.JetStream
+	Staging *staging.Store
+}
+
+// Connect connects, ensures the streams and opens staging.
+func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error) {
+	url, err := NATSURL(cfg)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := nats.Connect(url, nats.Name("arca "+name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
+	if err != nil {
+		return nil, fmt.Errorf("connect nats %s: %w", url, err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	if err := jobs.EnsureStreams(ctx, js, jobs.StreamOptions{Replicas: cfg.NATS.Replicas}); err != nil {
+		nc.Close()
+		return nil, err
+	}
+	st, err := staging.Ensure(ctx, js, staging.Options{Replicas: cfg.NATS.Replicas})
+	if err != nil {
+		nc.Close()
+		return nil, err
+	}
+	return &Conn{NC: nc, JS: js, Staging: st}, nil
+}
+
+// Close drains the connection.
+func (c *Conn) Close() { _ = c.NC.Drain() }

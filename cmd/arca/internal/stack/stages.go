@@ -1,0 +1,118 @@
+package stack
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/tenancy"
+	encryptor "github.com/arcabackup/arca/services/encryptor/stage"
+	exporter "github.com/arcabackup/arca/services/exporter/stage"
+	uploader "github.com/arcabackup/arca/services/uploader/stage"
+	verifier "github.com/arcabackup/arca/services/verifier/stage"
+)
+
+// Stages lists the pipeline's stage services.
+var Stages = []string{"exporter", "encryptor", "uploader", "verifier"}
+
+// Deps is what the stages are built from.
+type Deps struct {
+	Cfg    config.Config
+	Conn   *Conn
+	Store  objstore.Store
+	Keys   *keyring.Keyring
+	Logger *slog.Logger
+	Tool   string
+}
+
+// Tenancy maps the configuration onto pkg/tenancy.
+func Tenancy(cfg config.Config) tenancy.Config {
+	return tenancy.Config{
+		TenantsQuery: cfg.Tenancy.TenantsQuery, TenantColumns: cfg.Tenancy.TenantColumns,
+		SharedSchemas: cfg.Tenancy.SharedSchemas, Exclude: cfg.Tenancy.Exclude,
+	}.WithDefaults()
+}
+
+func (d Deps) worker() jobs.Config {
+	return jobs.Config{Slots: d.Cfg.Pipeline.Slots, Logger: d.Logger, AckWait: 2 * time.Minute}
+}
+
+// Runner builds the named stage.
+func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) error, error) {
+	switch name {
+	case "exporter":
+		s, err := exporter.New(d.Conn.JS, d.Conn.Staging, exporter.Config{
+			SourceURL: d.Cfg.Source.URL, ReplicaURL: d.Cfg.Source.ReplicaURL,
+			MaxConcurrentExports: d.Cfg.Source.MaxConcurrentExports, StatementTimeout: d.Cfg.Source.StatementTimeout,
+			LockTimeout: d.Cfg.Source.LockTimeout, Tenancy: Tenancy(d.Cfg), Parallelism: d.Cfg.Source.Parallelism,
+			PGBinDir: d.Cfg.Source.PGBinDir, PartSize: int64(d.Cfg.Pipeline.PartSize),
+			MaxPartsWaiting: d.Cfg.Pipeline.MaxPartsWaiting, ToolVersion: d.Tool, Worker: d.worker(),
+		})
+		if err != nil {
+			return nil, err
+		}
+		return s.Run, nil
+	case "encryptor":
+		min := int64(0)
+		if d.Cfg.Store.Kind == "s3" {
+			min = encryptor.S3MinPartSize
+		}
+		s, err := encryptor.New(d.Conn.JS, d.Conn.Staging, d.Keys, encryptor.Config{MinPartSize: min, Worker: d.worker()})
+		if err != nil {
+			return nil, err
+		}
+		return s.Run, nil
+	case "uploader":
+		s, err := uploader.New(ctx, d.Conn.JS, d.Conn.Staging, d.Store, uploader.Config{
+			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(),
+			Policies: Policies(d.Cfg),
+		})
+		if err != nil {
+			return nil, err
+		}
+		return s.Run, nil
+	case "verifier":
+		return verifier.New(d.Conn.JS, d.Store, d.Keys, d.worker()).Run, nil
+	}
+	return nil, fmt.Errorf("unknown service %q", name)
+}
+
+// Policies derives the per-kind object settings from the retention policy.
+func Policies(cfg config.Config) map[string]uploader.KindPolicy {
+	p := uploader.DefaultPolicies()
+	lock := cfg.Store.S3.ObjectLock
+	t := p["tenant"]
+	t.Retain, t.LockMode = time.Duration(cfg.Retention.TenantExport), objstoreLock(lock)
+	p["tenant"] = t
+	for _, k := range []string{"full", "base"} {
+		v := p[k]
+		v.Retain, v.LockMode = time.Duration(cfg.Retention.Health), objstoreLock(lock)
+		p[k] = v
+	}
+	return p
+}
+
+// Run runs the named stages until ctx ends or one fails.
+func (d Deps) Run(ctx context.Context, names ...string) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, n := range names {
+		run, err := d.Runner(ctx, n)
+		if err != nil {
+			return err
+		}
+		g.Go(func() error {
+			if err := run(ctx); err != nil {
+				return fmt.Errorf("%s: %w", n, err)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}

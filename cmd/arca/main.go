@@ -1,0 +1,23 @@
+// Command arca is Arca's one binary: the operator CLI, `arca dev` (the whole
+// system in one process), and each service (`arca exporter`, ...).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := cli.Execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "arca:", cli.OneLine(err))
+	}
+	os.Exit(cli.ExitCode(err))
+}
