@@ -1,3 +1,35 @@
 module github.com/arcabackup/arca/services/coordinator
 
-go 1.26
+go 1.26.0
+
+require (
+	github.com/arcabackup/arca/pkg/backup v0.0.0-00010101000000-000000000000
+	github.com/arcabackup/arca/pkg/messages v0.0.0-00010101000000-000000000000
+	github.com/arcabackup/arca/pkg/objstore v0.0.0-00010101000000-000000000000
+	github.com/arcabackup/arca/pkg/tenancy v0.0.0-00010101000000-000000000000
+	github.com/jackc/pgx/v5 v5.13.0
+	github.com/nats-io/nats.go v1.55.0
+	golang.org/x/sync v0.24.0
+)
+
+require (
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/nats-io/nkeys v0.4.17 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)
+
+replace (
+	github.com/arcabackup/arca/pkg/backup => ../../pkg/backup
+	github.com/arcabackup/arca/pkg/embednats => ../../pkg/embednats
+	github.com/arcabackup/arca/pkg/jobs => ../../pkg/jobs
+	github.com/arcabackup/arca/pkg/messages => ../../pkg/messages
+	github.com/arcabackup/arca/pkg/objstore => ../../pkg/objstore
+	github.com/arcabackup/arca/pkg/tenancy => ../../pkg/tenancy
+	github.com/arcabackup/arca/pkg/teststack => ../../pkg/teststack
+)

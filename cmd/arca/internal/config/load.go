@@ -16,10 +16,10 @@ import (
 // bucket.
 func Default() Config {
 	return Config{
-		Dir:    ".arca",
-		Source: Source{URL: "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", MaxConcurrentExports: 4, Parallelism: 2},
-		Store:  Store{Kind: "fs", Prefix: "arca"},
-		Keys:   Keys{PassphraseEnv: "ARCA_KEYRING_PASSPHRASE"},
+		Dir:      ".arca",
+		Source:   Source{URL: "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", MaxConcurrentExports: 4, Parallelism: 2},
+		Store:    Store{Kind: "fs", Prefix: "arca"},
+		Keys:     Keys{PassphraseEnv: "ARCA_KEYRING_PASSPHRASE"},
 		Pipeline: Pipeline{PartSize: 32 << 20, MaxPartsWaiting: 4, Slots: 4},
 		Schedules: Schedules{
 			Timezone: "America/Sao_Paulo", TenantExport: "0 0 1 * * *", Full: "0 0 2 * * 0",
