@@ -38,7 +38,11 @@ bench: ## Run the benchmarks recorded in docs/benchmarks.md
 demo: build services ## Back up a sample care-home database end to end and restore one tenant
 	@scripts/demo.sh
 
-clean: ## Remove binaries and the demo's data
+clean: ## Remove binaries and local state
 	rm -rf bin .arca
 
-.PHONY: help build test test-short lint tidy services bench demo clean
+clean-demo: ## Remove what make demo made (.arca-demo and the database arca_demo)
+	rm -rf .arca-demo
+	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)'
+
+.PHONY: help build test test-short lint tidy services bench demo clean clean-demo
