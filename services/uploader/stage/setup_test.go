@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -49,7 +48,7 @@ func setup(t *testing.T) *bundle {
 }
 
 func quiet() jobs.Config {
-	return jobs.Config{Slots: 8, AckWait: 2 * time.Second, Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))}
+	return jobs.Config{Slots: 8, AckWait: 2 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 // startUploader runs one uploader replica on its own connection.
