@@ -85,8 +85,11 @@ func (s *Stage) commit(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	// The manifest is the commit point: written last, after the object.
-	if _, err := s.store.Put(ctx, manifestKey, bytes.NewReader(doc), int64(len(doc)), s.objectOptions(m)...); err != nil {
+	// The manifest is the commit point: written last, after the object. It
+	// stays in the standard class whatever the kind's, so that listing,
+	// verifying, pruning and rebuilding the catalog never wait for an
+	// archive restore.
+	if _, err := s.store.Put(ctx, manifestKey, bytes.NewReader(doc), int64(len(doc)), s.manifestOptions(m)...); err != nil {
 		return fmt.Errorf("commit %s: manifest: %w", m.BackupID, err)
 	}
 

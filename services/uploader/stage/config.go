@@ -29,12 +29,15 @@ type Config struct {
 }
 
 // DefaultPolicies follow the plan: tenant exports in STANDARD_IA for 90
-// days, full and base backups in GLACIER for 7 years (health data).
+// days, full and base backups in GLACIER for the 30 operational days. The
+// 7-year health-data copies are the weekly fulls that retention's GFS slots
+// keep; the uploader cannot know at upload time which full will fill a
+// weekly slot, so it does not lock every full for 7 years.
 func DefaultPolicies() map[string]KindPolicy {
 	return map[string]KindPolicy{
 		"tenant": {StorageClass: "STANDARD_IA", Retain: 90 * 24 * time.Hour},
-		"full":   {StorageClass: "GLACIER", Retain: 2555 * 24 * time.Hour},
-		"base":   {StorageClass: "GLACIER", Retain: 2555 * 24 * time.Hour},
+		"full":   {StorageClass: "GLACIER", Retain: 30 * 24 * time.Hour},
+		"base":   {StorageClass: "GLACIER", Retain: 30 * 24 * time.Hour},
 	}
 }
 

@@ -137,6 +137,19 @@ func (s *Stage) abandon(ctx context.Context, m messages.PartSealed) error {
 	return s.staging.Delete(ctx, m.StagingKey)
 }
 
+// manifestOptions are the object's options less the storage class.
+func (s *Stage) manifestOptions(m messages.PartSealed) []objstore.Option {
+	o := objstore.NewOptions(s.objectOptions(m)...)
+	opts := []objstore.Option{objstore.WithTags(o.Tags)}
+	if o.SSEKMSKeyID != "" {
+		opts = append(opts, objstore.WithSSEKMS(o.SSEKMSKeyID))
+	}
+	if o.Lock.Mode != "" {
+		opts = append(opts, objstore.WithObjectLock(o.Lock.Mode, o.Lock.RetainUntil))
+	}
+	return opts
+}
+
 func (s *Stage) objectOptions(m messages.PartSealed) []objstore.Option {
 	p := s.cfg.Policies[string(m.Kind)]
 	opts := []objstore.Option{objstore.WithTags(map[string]string{

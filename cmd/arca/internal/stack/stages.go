@@ -93,7 +93,7 @@ func Policies(cfg config.Config) map[string]uploader.KindPolicy {
 	p["tenant"] = t
 	for _, k := range []string{"full", "base"} {
 		v := p[k]
-		v.Retain, v.LockMode = time.Duration(cfg.Retention.Health), objstoreLock(lock)
+		v.Retain, v.LockMode = time.Duration(cfg.Retention.Operational), objstoreLock(lock)
 		p[k] = v
 	}
 	return p

@@ -1,0 +1,202 @@
+package prune
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/retention"
+)
+
+// Inventory is what a bucket holds under tenants/, full/ and base/.
+type Inventory struct {
+	Backups []retention.Backup // folders with a manifest that reads well
+	Orphans []Folder           // folders without a manifest
+	// Problems are folders whose manifest cannot be used (unreadable, or
+	// describing another folder); they are neither backups nor orphans.
+	Problems []Problem
+}
+
+// Folder is one backup folder and its objects, in key order.
+type Folder struct {
+	Dir     string
+	Kind    string
+	Objects []objstore.ObjectInfo
+}
+
+// Size is the bytes of all the folder's objects.
+func (f Folder) Size() int64 {
+	var n int64
+	for _, o := range f.Objects {
+		n += o.Size
+	}
+	return n
+}
+
+// LastModified is the time of the folder's newest object.
+func (f Folder) LastModified() time.Time {
+	var t time.Time
+	for _, o := range f.Objects {
+		if o.LastModified.After(t) {
+			t = o.LastModified
+		}
+	}
+	return t
+}
+
+// kinds are the folders backups live in, with the kind they hold and the
+// number of key segments below the folder: tenants/<tenant>/<id>/<object>.
+var kinds = []struct {
+	folder, kind string
+	depth        int
+}{
+	{"tenants", "tenant", 3},
+	{"full", "full", 2},
+	{"base", "base", 2},
+}
+
+// readers bounds the manifests and verifications read at once.
+const readers = 16
+
+// Inventory lists the bucket and reads every manifest and verification.
+func (p *Pruner) Inventory(ctx context.Context) (Inventory, error) {
+	var folders []Folder
+	for _, k := range kinds {
+		fs, err := p.folders(ctx, p.cfg.Layout.KindPrefix(k.folder), k.kind, k.depth)
+		if err != nil {
+			return Inventory{}, err
+		}
+		folders = append(folders, fs...)
+	}
+	var inv Inventory
+	results := make([]result, len(folders))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, readers)
+	for i, f := range folders {
+		if !slices.ContainsFunc(f.Objects, func(o objstore.ObjectInfo) bool { return backup.IsManifest(o.Key) }) {
+			inv.Orphans = append(inv.Orphans, f)
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			results[i] = p.read(ctx, f)
+		})
+	}
+	wg.Wait()
+	var errs []error
+	for _, r := range results {
+		switch {
+		case r.err != nil:
+			errs = append(errs, r.err)
+		case r.problem != nil:
+			inv.Problems = append(inv.Problems, *r.problem)
+		}
+		if r.backup != nil {
+			inv.Backups = append(inv.Backups, *r.backup)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Inventory{}, fmt.Errorf("inventory: %w", err)
+	}
+	return inv, nil
+}
+
+// folders groups the objects under prefix by backup folder; keys at
+// another depth are not Arca's and are left out.
+func (p *Pruner) folders(ctx context.Context, prefix, kind string, depth int) ([]Folder, error) {
+	var out []Folder
+	for o, err := range p.store.List(ctx, prefix) {
+		if err != nil {
+			return nil, fmt.Errorf("list %s: %w", prefix, err)
+		}
+		segs := strings.Split(strings.TrimPrefix(o.Key, prefix), "/")
+		if len(segs) != depth {
+			continue
+		}
+		dir := path.Dir(o.Key)
+		i, found := slices.BinarySearchFunc(out, dir, func(f Folder, d string) int { return cmp.Compare(f.Dir, d) })
+		if !found {
+			out = slices.Insert(out, i, Folder{Dir: dir, Kind: kind})
+		}
+		out[i].Objects = append(out[i].Objects, o)
+	}
+	return out, nil
+}
+
+// result of reading one folder: a backup, a problem, or an error that
+// stops the run.
+type result struct {
+	backup  *retention.Backup
+	problem *Problem
+	err     error
+}
+
+// read parses the folder's manifest and asks for its verification.
+func (p *Pruner) read(ctx context.Context, f Folder) result {
+	key := f.Dir + "/" + backup.ManifestObject
+	problem := func(err error) result { return result{problem: &Problem{Key: key, Error: err.Error()}} }
+	m, err := p.manifest(ctx, key)
+	if errors.Is(err, objstore.ErrNotFound) {
+		return result{} // deleted since the listing
+	}
+	if err != nil {
+		return problem(err)
+	}
+	if err := belongs(m, f); err != nil {
+		return problem(fmt.Errorf("manifest %s: %w", key, err))
+	}
+	b := retention.Backup{
+		Kind: m.Kind, Tenant: m.Tenant, BackupID: m.BackupID, Dir: f.Dir,
+		CreatedAt: m.CreatedAt, RetainUntil: m.RetainUntil,
+		Verification: retention.NotVerified, Size: f.Size(),
+	}
+	v, found, err := p.cfg.Verifications.Verification(ctx, key, m)
+	var r result
+	switch {
+	case errors.Is(err, errUnreadable):
+		r = problem(err)
+	case err != nil:
+		return result{err: err}
+	case found && v.Verified:
+		b.Verification = retention.Verified
+	case found:
+		b.Verification = retention.VerificationFailed
+	}
+	r.backup = &b
+	return r
+}
+
+func (p *Pruner) manifest(ctx context.Context, key string) (backup.Manifest, error) {
+	rc, err := p.store.Get(ctx, key, objstore.Range{})
+	if err != nil {
+		return backup.Manifest{}, fmt.Errorf("read manifest %s: %w", key, err)
+	}
+	defer rc.Close()
+	doc, err := io.ReadAll(io.LimitReader(rc, 256<<20))
+	if err != nil {
+		return backup.Manifest{}, fmt.Errorf("read manifest %s: %w", key, err)
+	}
+	return backup.Parse(doc)
+}
+
+// belongs checks that the manifest describes the folder it is in, so that
+// a misplaced manifest cannot get another backup's objects deleted.
+func belongs(m backup.Manifest, f Folder) error {
+	if m.Kind != f.Kind || path.Base(f.Dir) != m.BackupID {
+		return fmt.Errorf("describes %s backup %s, not this folder", m.Kind, m.BackupID)
+	}
+	if m.Kind == "tenant" && path.Base(path.Dir(f.Dir)) != backup.TenantSegment(m.Tenant) {
+		return fmt.Errorf("describes tenant %s, not this folder", m.Tenant)
+	}
+	return nil
+}
