@@ -26,6 +26,7 @@ require (
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
 	github.com/arcabackup/arca/pkg/archive v0.0.0 // indirect
+	github.com/arcabackup/arca/pkg/retention v0.0.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.20 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.1 // indirect
@@ -88,3 +89,5 @@ replace (
 	github.com/arcabackup/arca/services/uploader => ../../services/uploader
 	github.com/arcabackup/arca/services/verifier => ../../services/verifier
 )
+
+replace github.com/arcabackup/arca/pkg/retention => ../../pkg/retention

@@ -44,6 +44,7 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	root.AddCommand(
 		a.devCmd(), a.serviceCmds()[0], a.serviceCmds()[1], a.serviceCmds()[2], a.serviceCmds()[3],
 		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
+		a.pruneCmd(), a.lifecycleCmd(),
 	)
 	root.SetArgs(args)
 	root.SetOut(out)

@@ -101,9 +101,17 @@ type Schedules struct {
 
 // Retention keeps backups for so long per kind.
 type Retention struct {
-	TenantExport Duration `yaml:"tenant_export"`
-	Operational  Duration `yaml:"operational"`
-	Health       Duration `yaml:"health"`
+	TenantExport Duration `yaml:"tenant_export"` // tenant exports
+	Operational  Duration `yaml:"operational"`   // full and base backups
+	Health       Duration `yaml:"health"`        // weekly fulls kept as health records
+	Holds        []Hold   `yaml:"holds"`         // legal holds: never delete
+}
+
+// Hold is a legal hold on a tenant's backups (or a kind's).
+type Hold struct {
+	Tenant string `yaml:"tenant"`
+	Kind   string `yaml:"kind"`
+	Reason string `yaml:"reason"`
 }
 
 // Alerting pages PagerDuty.
