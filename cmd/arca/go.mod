@@ -23,10 +23,13 @@ require (
 	golang.org/x/sync v0.25.0
 )
 
+require github.com/jackc/puddle/v2 v2.2.3 // indirect
+
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
 	github.com/arcabackup/arca/pkg/archive v0.0.0 // indirect
 	github.com/arcabackup/arca/pkg/retention v0.0.0
+	github.com/arcabackup/arca/pkg/teststack v0.0.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.20 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.1 // indirect

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -78,7 +79,7 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.ExportRequest
 		return s.waitForRoom(ctx, artifact)
 	})
 
-	facts, err := s.export(ctx, m, pw)
+	facts, err := s.ExportTo(ctx, m, pw)
 	if err != nil {
 		pw.Abort(err)
 		return classify(err)
@@ -97,8 +98,10 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.ExportRequest
 	})
 }
 
-// export streams the artifact into pw and returns the export facts.
-func (s *Stage) export(ctx context.Context, m messages.ExportRequested, pw *staging.PartWriter) ([]byte, error) {
+// ExportTo streams the artifact a job asks for into w and returns the
+// export facts (the archive manifest, as JSON). The stage's handler writes
+// into staging parts; tools and benchmarks may write anywhere.
+func (s *Stage) ExportTo(ctx context.Context, m messages.ExportRequested, pw io.Writer) ([]byte, error) {
 	switch m.Kind {
 	case messages.KindTenant:
 		man, err := export.Tenant(ctx, export.Config{

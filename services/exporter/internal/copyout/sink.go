@@ -20,8 +20,12 @@ func (s *sink) Write(p []byte) (int, error) {
 		if s.cur == nil {
 			select {
 			case b := <-s.pool:
-				if cap(b) < s.chunkSize {
-					b = make([]byte, 0, s.chunkSize)
+				if b == nil {
+					// Start small and grow to the chunk size: most
+					// tenants' tables are far smaller than a chunk, and
+					// zeroing chunk-sized buffers per export dominated the
+					// cost of small exports.
+					b = make([]byte, 0, min(s.chunkSize, 64<<10))
 				}
 				s.cur = b[:0]
 			case <-s.ctx.Done():
@@ -32,6 +36,10 @@ func (s *sink) Write(p []byte) (int, error) {
 		s.cur = s.cur[:len(s.cur)+c]
 		p, n = p[c:], n+c
 		if len(s.cur) == cap(s.cur) {
+			if cap(s.cur) < s.chunkSize {
+				s.cur = append(s.cur, make([]byte, min(cap(s.cur), s.chunkSize-cap(s.cur)))...)[:len(s.cur)]
+				continue
+			}
 			if err := s.flush(); err != nil {
 				return n, err
 			}
