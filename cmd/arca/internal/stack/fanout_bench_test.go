@@ -164,7 +164,7 @@ func sequentialBackup(b *testing.B, ctx context.Context, exp *exporter.Stage, st
 		b.Fatal(err)
 	}
 	m := backup.Manifest{FormatVersion: 1, BackupID: id, Kind: "tenant", Tenant: tenant, CreatedAt: time.Now(), CommittedAt: time.Now(),
-		Object: backup.Object{Key: key, Size: size, SHA256: hex.EncodeToString(sum[:]), Parts: []backup.Part{{Size: size, SHA256: hex.EncodeToString(sum[:]), PlainSize: plainSize, KeyID: kek.ID}}},
+		Object:    backup.Object{Key: key, Size: size, SHA256: hex.EncodeToString(sum[:]), Parts: []backup.Part{{Size: size, SHA256: hex.EncodeToString(sum[:]), PlainSize: plainSize, KeyID: kek.ID}}},
 		PlainSize: plainSize, KeyIDs: []string{kek.ID}, Export: facts}
 	doc, _ := m.Marshal()
 	if _, err := store.Put(ctx, layout.Manifest("tenant", tenant, id), bytes.NewReader(doc), int64(len(doc))); err != nil {
