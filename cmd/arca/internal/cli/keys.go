@@ -17,9 +17,13 @@ func (a *app) keysCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list"}
 	list := func(w io.Writer, infos []keyring.Info) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tCREATED")
+		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tCREATED\tDESTROYED")
 		for _, i := range infos {
-			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\n", i.ID, scope(i.Tenant), i.Primary, i.Created.Format("2006-01-02 15:04:05Z"))
+			destroyed := ""
+			if i.Destroyed != nil {
+				destroyed = i.Destroyed.Format("2006-01-02 15:04:05Z")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", i.ID, scope(i.Tenant), i.Primary, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
 		}
 		tw.Flush()
 	}
@@ -74,7 +78,38 @@ func (a *app) keysCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.AddCommand(initC, rotate, ls)
+	var confirm string
+	erase := &cobra.Command{
+		Use:   "erase-tenant ID",
+		Short: "Crypto-erasure: destroy a tenant's own keys, making every backup sealed under them unreadable",
+		Long: `Destroys every key version scoped to the tenant (made with keys rotate --tenant ID). Backups sealed
+under them can never be opened again; other tenants' backups are untouched. Copies of the keyring
+elsewhere (older files, Secrets Manager versions) must be destroyed too: see docs/format.md.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if confirm != args[0] {
+				return usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
+			}
+			st, err := stack.KeyringStore(a.cfg)
+			if err != nil {
+				return err
+			}
+			kr, err := keyring.Load(cmd.Context(), st)
+			if err != nil {
+				return err
+			}
+			if err := kr.DestroyTenant(args[0]); err != nil {
+				return err
+			}
+			if err := kr.Save(cmd.Context(), st); err != nil {
+				return err
+			}
+			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
+			return nil
+		},
+	}
+	erase.Flags().StringVar(&confirm, "confirm", "", "the tenant id again")
+	cmd.AddCommand(initC, rotate, ls, erase)
 	return cmd
 }
 
