@@ -23,13 +23,20 @@ require (
 	golang.org/x/sync v0.25.0
 )
 
-require github.com/jackc/puddle/v2 v2.2.3 // indirect
+require (
+	github.com/PagerDuty/go-pagerduty v1.8.0 // indirect
+	github.com/google/go-querystring v1.1.0 // indirect
+	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
+)
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
 	github.com/arcabackup/arca/pkg/archive v0.0.0 // indirect
 	github.com/arcabackup/arca/pkg/retention v0.0.0
 	github.com/arcabackup/arca/pkg/teststack v0.0.0
+	github.com/arcabackup/arca/services/alerter v0.0.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.20 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.1 // indirect
@@ -94,3 +101,5 @@ replace (
 )
 
 replace github.com/arcabackup/arca/pkg/retention => ../../pkg/retention
+
+replace github.com/arcabackup/arca/services/alerter => ../../services/alerter

@@ -193,6 +193,11 @@ func printOutcomes(w io.Writer, order []*outcome) {
 	}
 	fmt.Fprintf(tw, "%d backups\t\t\t\t%s\t%s\t\t\t\n", len(order), human(raw), human(stored))
 	tw.Flush()
+	for _, o := range order {
+		if o.Status != "verified" {
+			fmt.Fprintf(w, "%s %s: %s: %s\n", o.Tenant, o.BackupID, o.Status, o.Reason)
+		}
+	}
 }
 
 var errStopped = errors.New("event watch stopped")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -28,8 +29,14 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 				where = "s3://" + a.cfg.Store.S3.Bucket
 			}
 			fmt.Fprintf(a.out, "arca dev: NATS %s, bucket %s, source %s\n", srv.URL(), where, redactURL(a.cfg.Source.URL))
+			paging := os.Getenv(a.cfg.Alerting.PagerDuty.RoutingKeyEnv) != ""
+			if paging {
+				fmt.Fprintln(a.out, "arca dev: alerter on, paging PagerDuty")
+			} else {
+				fmt.Fprintf(a.out, "arca dev: alerter off (set %s to page PagerDuty)\n", a.cfg.Alerting.PagerDuty.RoutingKeyEnv)
+			}
 			fmt.Fprintln(a.out, "arca dev: ready (Ctrl-C to stop)")
-			return a.runServices(cmd.Context(), true, stack.Stages...)
+			return a.runServicesWith(cmd.Context(), true, paging, stack.Stages...)
 		},
 	}
 }

@@ -42,10 +42,11 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	root.PersistentFlags().BoolVar(&a.json, "json", false, "print machine-readable JSON")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log what the services do")
 	root.AddCommand(
-		a.devCmd(), a.serviceCmds()[0], a.serviceCmds()[1], a.serviceCmds()[2], a.serviceCmds()[3],
+		a.devCmd(),
 		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
 		a.pruneCmd(), a.lifecycleCmd(),
 	)
+	root.AddCommand(a.serviceCmds()...)
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	alerter "github.com/arcabackup/arca/services/alerter/service"
 )
 
 // serviceCmds are `arca exporter`, `arca encryptor`, `arca uploader`,
@@ -23,12 +24,41 @@ func (a *app) serviceCmds() []*cobra.Command {
 			},
 		})
 	}
+	cmds = append(cmds, &cobra.Command{
+		Use:   "alerter",
+		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			conn, err := stack.Connect(cmd.Context(), a.cfg, "alerter")
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			return a.runAlerter(cmd.Context(), conn)
+		},
+	})
 	return cmds
+}
+
+func (a *app) runAlerter(ctx context.Context, conn *stack.Conn) error {
+	err := alerter.Run(ctx, conn.JS, alerter.Options{
+		Endpoint: a.cfg.Alerting.PagerDuty.Endpoint, RoutingKeyEnv: a.cfg.Alerting.PagerDuty.RoutingKeyEnv,
+		MaxBackupBytes: int64(a.cfg.Alerting.MaxBackupBytes), Replicas: a.cfg.NATS.Replicas, Logger: a.log,
+	})
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // runServices connects to JetStream and runs the named stages until the
 // context ends.
 func (a *app) runServices(ctx context.Context, createKeys bool, names ...string) error {
+	return a.runServicesWith(ctx, createKeys, false, names...)
+}
+
+// runServicesWith also runs the alerter in the same process (arca dev).
+func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter bool, names ...string) error {
 	conn, err := stack.Connect(ctx, a.cfg, names[0])
 	if err != nil {
 		return err
@@ -43,6 +73,13 @@ func (a *app) runServices(ctx context.Context, createKeys bool, names ...string)
 		if d.Keys, err = stack.Keyring(ctx, a.cfg, createKeys); err != nil {
 			return err
 		}
+	}
+	if withAlerter {
+		go func() {
+			if err := a.runAlerter(ctx, conn); err != nil {
+				a.log.Error("alerter stopped", "err", err)
+			}
+		}()
 	}
 	if err := d.Run(ctx, names...); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("services stopped: %w", err)
