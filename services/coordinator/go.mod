@@ -3,11 +3,11 @@ module github.com/arcabackup/arca/services/coordinator
 go 1.26.0
 
 require (
-	github.com/arcabackup/arca/pkg/backup v0.0.0-00010101000000-000000000000
-	github.com/arcabackup/arca/pkg/jobs v0.0.0-00010101000000-000000000000
+	github.com/arcabackup/arca/pkg/backup v0.0.0
+	github.com/arcabackup/arca/pkg/jobs v0.0.0
 	github.com/arcabackup/arca/pkg/messages v0.0.0
-	github.com/arcabackup/arca/pkg/objstore v0.0.0-00010101000000-000000000000
-	github.com/arcabackup/arca/pkg/tenancy v0.0.0-00010101000000-000000000000
+	github.com/arcabackup/arca/pkg/objstore v0.0.0
+	github.com/arcabackup/arca/pkg/tenancy v0.0.0
 	github.com/arcabackup/arca/pkg/teststack v0.0.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/nats-io/nats.go v1.55.0

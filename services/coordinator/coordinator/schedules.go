@@ -1,0 +1,69 @@
+package coordinator
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
+	"github.com/arcabackup/arca/services/coordinator/internal/fanout"
+	"github.com/arcabackup/arca/services/coordinator/internal/schedule"
+)
+
+// syncSchedules makes the stored schedules match the configuration.
+func (c *Coordinator) syncSchedules(ctx context.Context) error {
+	s, err := schedule.EnsureStream(ctx, c.deps.JS, c.cfg.Streams.Replicas)
+	if err != nil {
+		return fmt.Errorf("coordinator schedules: %w", err)
+	}
+	if err := schedule.Sync(ctx, c.deps.JS, s, c.cfg.Schedules.definitions()); err != nil {
+		return fmt.Errorf("coordinator schedules: %w", err)
+	}
+	return nil
+}
+
+func (c *Coordinator) consumeFires(ctx context.Context) error {
+	return schedule.NewConsumer(c.deps.JS, c.fire, c.cfg.FireAckWait, c.cfg.Retry, c.log).Run(ctx)
+}
+
+// fire starts the run of one schedule fire.
+func (c *Coordinator) fire(ctx context.Context, f schedule.Fire) error {
+	run := catalog.NewRun{
+		ID: f.RunID(), Schedule: f.Name, Kind: f.Kind, Trigger: "schedule", FireKey: f.Key, ScheduledAt: f.ScheduledAt,
+	}
+	switch f.Kind {
+	case ScheduleDrill:
+		return c.callback(ctx, run, c.deps.OnDrill)
+	case ScheduleRetention:
+		return c.callback(ctx, run, c.deps.OnRetention)
+	}
+	res, err := c.fanout.Run(ctx, fanout.Request{Run: run})
+	if err != nil {
+		return err
+	}
+	c.log.Info("run fanned out", "run", res.Run.ID, "schedule", f.Name, "jobs", len(res.BackupIDs), "published", res.Published)
+	return nil
+}
+
+// callback runs a drill or retention fire once: a run already recorded is
+// not started again.
+func (c *Coordinator) callback(ctx context.Context, nr catalog.NewRun, f func(context.Context, RunInfo) error) error {
+	run, err := c.cat.ClaimRun(ctx, nr)
+	if err != nil {
+		return err
+	}
+	if run.State != catalog.RunFanningOut {
+		return nil
+	}
+	var runErr error
+	if f != nil {
+		runErr = f(ctx, RunInfo{ID: run.ID, Schedule: run.Schedule, ScheduledAt: run.ScheduledAt})
+		if runErr != nil {
+			c.log.Error("scheduled run failed", "run", run.ID, "err", runErr)
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err() // shutting down: hand the fire back
+	}
+	return c.cat.EndRun(ctx, run.ID, runErr, time.Now().UTC())
+}

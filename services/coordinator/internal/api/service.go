@@ -1,0 +1,35 @@
+package api
+
+import (
+	"context"
+	"errors"
+
+	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
+)
+
+// Service is what the API needs of the coordinator.
+type Service interface {
+	Backups(ctx context.Context, tenant string, limit int) ([]catalog.Backup, error)
+	Backup(ctx context.Context, id string) (catalog.Backup, error)
+	Run(ctx context.Context, id string) (catalog.Run, []catalog.Job, error)
+	// StartTenantBackup starts a run backing up one tenant and returns its
+	// job (skipped, naming the job in flight, if one is).
+	StartTenantBackup(ctx context.Context, tenant string) (catalog.Job, error)
+	StartRestore(ctx context.Context, r RestoreRequest) (catalog.Restore, error)
+	Restore(ctx context.Context, id string) (catalog.Restore, error)
+}
+
+// RestoreRequest asks for a backup to be restored into a scratch target.
+type RestoreRequest struct {
+	BackupID string `json:"backup_id"`
+	// Target names the scratch database or schema, as the restore executor
+	// understands it; never the production database.
+	Target string `json:"target"`
+}
+
+// Errors a Service returns that the API maps to status codes.
+var (
+	ErrUnknownTenant = errors.New("unknown tenant")         // 404
+	ErrInvalid       = errors.New("invalid request")        // 400
+	ErrNoExecutor    = errors.New("restores not available") // 501
+)

@@ -1,0 +1,177 @@
+package catalog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/arcabackup/arca/pkg/messages"
+)
+
+// StageDrill is the stage of restore drill events.
+const StageDrill = "drill"
+
+// Apply records one event and what it means for its job, backup, run,
+// verification or drill, in one transaction. An event seen before (same
+// msgID) changes nothing, so redeliveries and replays are harmless. Events
+// about single parts only matter when they fail.
+func (c *Catalog) Apply(ctx context.Context, msgID string, e messages.Event) error {
+	if e.Part != nil && e.Status != messages.StatusFailed && e.Status != messages.StatusDeadLettered {
+		return nil
+	}
+	err := c.inTx(ctx, func(tx pgx.Tx) error {
+		fresh, err := recordEvent(ctx, tx, msgID, e)
+		if err != nil || !fresh {
+			return err
+		}
+		if e.Stage == StageDrill {
+			return recordDrill(ctx, tx, msgID, e)
+		}
+		if e.BackupID == "" {
+			return nil
+		}
+		runID, err := ensureJob(ctx, tx, e)
+		if err != nil {
+			return err
+		}
+		if err := advanceJob(ctx, tx, e); err != nil {
+			return err
+		}
+		if err := recordOutcome(ctx, tx, e); err != nil {
+			return err
+		}
+		if runID == "" {
+			return nil
+		}
+		return completeRun(ctx, tx, runID, e.Time)
+	})
+	if err != nil {
+		return fmt.Errorf("apply event %s: %w", msgID, err)
+	}
+	return nil
+}
+
+func recordEvent(ctx context.Context, tx pgx.Tx, msgID string, e messages.Event) (bool, error) {
+	var attrs []byte
+	if len(e.Attrs) > 0 {
+		attrs, _ = json.Marshal(e.Attrs)
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.stage_events (msg_id, backup_id, run_id, tenant, kind, stage, status,
+		part, attempt, bytes, duration_ms, error, attrs, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		ON CONFLICT DO NOTHING`, msgID, e.BackupID, e.Run, e.Tenant, string(e.Kind), e.Stage, string(e.Status), e.Part,
+		e.Attempt, e.Bytes, time.Duration(e.Duration).Milliseconds(), e.Error, attrs, e.Time)
+	return err == nil && tag.RowsAffected() == 1, err
+}
+
+// ensureJob returns the run of the event's job, recording the job first
+// when it was started outside this catalog (a CLI publishing directly).
+func ensureJob(ctx context.Context, tx pgx.Tx, e messages.Event) (string, error) {
+	var runID string
+	err := tx.QueryRow(ctx, `SELECT coalesce(run_id, '') FROM `+Schema+`.jobs WHERE backup_id = $1`, e.BackupID).Scan(&runID)
+	if err == nil {
+		return runID, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return "", err
+	}
+	var run *string
+	if e.Run != "" {
+		run = &e.Run
+		if _, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.runs (id, kind, trigger, scheduled_at, state, fanned_out_at)
+			VALUES ($1, $2, 'event', $3, 'running', $3) ON CONFLICT DO NOTHING`, e.Run, string(e.Kind), e.Time); err != nil {
+			return "", err
+		}
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO `+Schema+`.jobs (backup_id, run_id, tenant, kind, state, requested_at, updated_at)
+		VALUES ($1, $2, $3, $4, 'queued', $5, $5) ON CONFLICT DO NOTHING`, e.BackupID, run, e.Tenant, string(e.Kind), e.Time)
+	return e.Run, err
+}
+
+// advanceJob moves the job forward (never back) and records its facts.
+func advanceJob(ctx context.Context, tx pgx.Tx, e messages.Event) error {
+	state := jobState(e)
+	_, err := tx.Exec(ctx, `UPDATE `+Schema+`.jobs SET
+		state = CASE WHEN $2::text <> '' AND `+fmt.Sprintf(rankSQL, "$2::text")+` > `+fmt.Sprintf(rankSQL, "state")+`
+			AND state <> 'skipped' THEN $2 ELSE state END,
+		started_at   = CASE WHEN $3 = 'started' THEN least(started_at, $4) ELSE started_at END,
+		exported_at  = CASE WHEN $5 = 'export' AND $3 = 'succeeded' THEN $4 ELSE exported_at END,
+		plain_bytes  = CASE WHEN $5 = 'export' AND $3 = 'succeeded' THEN $6 ELSE plain_bytes END,
+		committed_at = CASE WHEN $5 = 'upload' AND $3 = 'succeeded' THEN $4 ELSE committed_at END,
+		bytes        = CASE WHEN $5 = 'upload' AND $3 = 'succeeded' THEN $6 ELSE bytes END,
+		finished_at  = CASE WHEN $2::text <> '' AND `+fmt.Sprintf(rankSQL, "$2::text")+` >= 3 THEN $4 ELSE finished_at END,
+		attempts     = greatest(attempts, $7),
+		error        = CASE WHEN $8 <> '' THEN $8 ELSE error END,
+		updated_at   = greatest(updated_at, $4)
+		WHERE backup_id = $1`,
+		e.BackupID, state, string(e.Status), e.Time, e.Stage, e.Bytes, e.Attempt, e.Error)
+	return err
+}
+
+// jobState is the state an event moves its job to ("" for no change).
+func jobState(e messages.Event) string {
+	switch {
+	case e.Status == messages.StatusDeadLettered:
+		return JobDeadLettered
+	case e.Status == messages.StatusFailed:
+		return JobFailed
+	case e.Status == messages.StatusStarted, e.Status == messages.StatusRetrying:
+		return JobRunning
+	case e.Stage == messages.StageUpload && e.Status == messages.StatusSucceeded:
+		return JobCommitted
+	case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded:
+		return JobVerified
+	case e.Status == messages.StatusSucceeded:
+		return JobRunning
+	}
+	return ""
+}
+
+// recordOutcome records a commit in backups and a verification.
+func recordOutcome(ctx context.Context, tx pgx.Tx, e messages.Event) error {
+	switch {
+	case e.Stage == messages.StageUpload && e.Status == messages.StatusSucceeded:
+		parts, _ := strconv.Atoi(e.Attrs["parts"])
+		plain, _ := strconv.ParseInt(e.Attrs["plain_bytes"], 10, 64)
+		_, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.backups (backup_id, tenant, kind, run_id, manifest_key, object_key,
+			bytes, plain_bytes, parts, committed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			ON CONFLICT (backup_id) DO UPDATE SET manifest_key = excluded.manifest_key, object_key = excluded.object_key,
+				bytes = excluded.bytes, plain_bytes = excluded.plain_bytes, parts = excluded.parts,
+				run_id = CASE WHEN excluded.run_id <> '' THEN excluded.run_id ELSE backups.run_id END`,
+			e.BackupID, e.Tenant, string(e.Kind), runOf(ctx, tx, e), e.Attrs["manifest"], e.Attrs["object"],
+			e.Bytes, plain, parts, e.Time)
+		return err
+	case e.Stage == messages.StageVerify && (e.Status == messages.StatusSucceeded || e.Status == messages.StatusFailed):
+		ok := e.Status == messages.StatusSucceeded
+		if _, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.verifications (backup_id, checked_at, verified, duration_ms, reason)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+			e.BackupID, e.Time, ok, time.Duration(e.Duration).Milliseconds(), e.Error); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `UPDATE `+Schema+`.backups SET
+			verified_at = CASE WHEN $2 THEN greatest(verified_at, $3) ELSE verified_at END,
+			verify_error = CASE WHEN $2 THEN '' ELSE $4 END WHERE backup_id = $1`, e.BackupID, ok, e.Time, e.Error)
+		return err
+	}
+	return nil
+}
+
+func runOf(ctx context.Context, tx pgx.Tx, e messages.Event) string {
+	if e.Run != "" {
+		return e.Run
+	}
+	var run string
+	_ = tx.QueryRow(ctx, `SELECT coalesce(run_id, '') FROM `+Schema+`.jobs WHERE backup_id = $1`, e.BackupID).Scan(&run)
+	return run
+}
+
+func recordDrill(ctx context.Context, tx pgx.Tx, msgID string, e messages.Event) error {
+	_, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.drills (msg_id, backup_id, tenant, kind, status, duration_ms, error, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`, msgID, e.BackupID, e.Tenant, string(e.Kind),
+		string(e.Status), time.Duration(e.Duration).Milliseconds(), e.Error, e.Time)
+	return err
+}
