@@ -37,6 +37,7 @@ require (
 	github.com/arcabackup/arca/pkg/retention v0.0.0
 	github.com/arcabackup/arca/pkg/teststack v0.0.0
 	github.com/arcabackup/arca/services/alerter v0.0.0
+	github.com/arcabackup/arca/services/coordinator v0.0.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.20 // indirect
 	github.com/aws/aws-sdk-go-v2/config v1.33.1 // indirect
@@ -103,3 +104,5 @@ replace (
 replace github.com/arcabackup/arca/pkg/retention => ../../pkg/retention
 
 replace github.com/arcabackup/arca/services/alerter => ../../services/alerter
+
+replace github.com/arcabackup/arca/services/coordinator => ../../services/coordinator

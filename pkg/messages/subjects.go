@@ -34,6 +34,7 @@ const (
 	StageEncrypt    = "encrypt"
 	StageUpload     = "upload"
 	StageVerify     = "verify"
+	StageDrill      = "drill" // restore drills: one event per tenant restored, and one per drill run
 )
 
 // Filter returns the consumer filter subject of a subject root ("jobs.export" → "jobs.export.>").

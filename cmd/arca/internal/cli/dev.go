@@ -19,6 +19,14 @@ default). Other arca commands on this machine find it through .arca/nats.url. A 
 created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PASSPHRASE).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Fail before claiming to be ready: the keyring (created on
+			// first use) and the bucket must open.
+			if _, err := stack.Keyring(cmd.Context(), a.cfg, true); err != nil {
+				return err
+			}
+			if _, err := stack.Store(cmd.Context(), a.cfg); err != nil {
+				return err
+			}
 			srv, err := stack.Embedded(a.cfg)
 			if err != nil {
 				return err
@@ -36,7 +44,7 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 				fmt.Fprintf(a.out, "arca dev: alerter off (set %s to page PagerDuty)\n", a.cfg.Alerting.PagerDuty.RoutingKeyEnv)
 			}
 			fmt.Fprintln(a.out, "arca dev: ready (Ctrl-C to stop)")
-			return a.runServicesWith(cmd.Context(), true, paging, stack.Stages...)
+			return a.runServicesWith(cmd.Context(), true, paging, true, stack.Stages...)
 		},
 	}
 }

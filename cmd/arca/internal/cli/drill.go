@@ -10,6 +10,8 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
 )
@@ -62,6 +64,14 @@ func (a *app) drillCmd() *cobra.Command {
 				return err
 			}
 			a.emit(rep, func(w io.Writer) { fmt.Fprint(w, rep.Summary()) })
+			// Record the drill where a running system can see it; a drill
+			// run with no NATS reachable still reports here.
+			if conn, err := stack.Connect(ctx, a.cfg, "drill"); err == nil {
+				if err := publishDrill(ctx, conn, "manual-drill-"+rep.StartedAt.UTC().Format("20060102T150405Z"), rep); err != nil {
+					a.log.Warn("drill not recorded on EVENTS", "err", err)
+				}
+				conn.Close()
+			}
 			if !rep.Passed {
 				var failed []string
 				for _, t := range rep.Tenants {
@@ -78,4 +88,30 @@ func (a *app) drillCmd() *cobra.Command {
 	cmd.Flags().IntVar(&sample, "sample", 0, "restore this many, chosen at random (0: all)")
 	cmd.Flags().StringVar(&admin, "admin-url", "", "cluster for the scratch databases (default: the source)")
 	return cmd
+}
+
+// publishDrill records a drill's outcome on EVENTS: one event per tenant
+// restored (with its measured RTO) and one for the run, which the catalog
+// records and the alerter's drill-overdue check reads.
+func publishDrill(ctx context.Context, conn *stack.Conn, run string, rep drill.Report) error {
+	pub := jobs.NewPublisher(conn.JS)
+	for _, t := range rep.Tenants {
+		status := messages.StatusSucceeded
+		if !t.Passed {
+			status = messages.StatusFailed
+		}
+		if err := pub.Event(ctx, messages.Event{
+			Tenant: t.Tenant, Kind: messages.KindTenant, BackupID: t.BackupID, Run: run, Stage: messages.StageDrill,
+			Status: status, Error: t.Reason, Bytes: t.PlainBytes, Duration: messages.Duration(t.RTO),
+			Attrs: map[string]string{"rto_seconds": fmt.Sprintf("%.3f", t.RTOSeconds)},
+		}); err != nil {
+			return err
+		}
+	}
+	status := messages.StatusSucceeded
+	if !rep.Passed {
+		status = messages.StatusFailed
+	}
+	return pub.Event(ctx, messages.Event{Run: run, Stage: messages.StageDrill, Status: status,
+		Duration: messages.Duration(rep.FinishedAt.Sub(rep.StartedAt)), Attrs: map[string]string{"tenants": fmt.Sprint(len(rep.Tenants))}})
 }

@@ -47,6 +47,7 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 		a.pruneCmd(), a.lifecycleCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)
+	root.AddCommand(a.coordinatorCmds()...)
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)

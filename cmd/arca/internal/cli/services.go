@@ -54,11 +54,11 @@ func (a *app) runAlerter(ctx context.Context, conn *stack.Conn) error {
 // runServices connects to JetStream and runs the named stages until the
 // context ends.
 func (a *app) runServices(ctx context.Context, createKeys bool, names ...string) error {
-	return a.runServicesWith(ctx, createKeys, false, names...)
+	return a.runServicesWith(ctx, createKeys, false, false, names...)
 }
 
 // runServicesWith also runs the alerter in the same process (arca dev).
-func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter bool, names ...string) error {
+func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, withCoordinator bool, names ...string) error {
 	conn, err := stack.Connect(ctx, a.cfg, names[0])
 	if err != nil {
 		return err
@@ -73,6 +73,14 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter bool,
 		if d.Keys, err = stack.Keyring(ctx, a.cfg, createKeys); err != nil {
 			return err
 		}
+	}
+	if withCoordinator {
+		go func() {
+			if err := a.runCoordinator(ctx, conn); err != nil {
+				a.log.Error("coordinator stopped", "err", err)
+				fmt.Fprintln(a.errOut, "arca: coordinator stopped:", OneLine(err))
+			}
+		}()
 	}
 	if withAlerter {
 		go func() {

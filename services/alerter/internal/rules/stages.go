@@ -4,7 +4,7 @@ import "github.com/arcabackup/arca/pkg/messages"
 
 // StageDrill is the stage name of restore drill events. It belongs in
 // pkg/messages next to the other stage names.
-const StageDrill = "drill"
+const StageDrill = messages.StageDrill
 
 // CommitStage is the stage whose artifact-level succeeded event records the
 // commit (manifest written) and the artifact's size in Event.Bytes.

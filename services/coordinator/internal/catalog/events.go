@@ -14,7 +14,7 @@ import (
 )
 
 // StageDrill is the stage of restore drill events.
-const StageDrill = "drill"
+const StageDrill = messages.StageDrill
 
 // Apply records one event and what it means for its job, backup, run,
 // verification or drill, in one transaction. An event seen before (same

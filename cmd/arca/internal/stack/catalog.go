@@ -1,0 +1,88 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+)
+
+// CatalogURL is the configured catalog, or, when none is configured, a
+// database arca_catalog on the source's cluster (arca dev).
+func CatalogURL(cfg config.Config) (string, bool) {
+	if cfg.Catalog.URL != "" {
+		return cfg.Catalog.URL, false
+	}
+	u, err := url.Parse(cfg.Source.URL)
+	if err != nil {
+		return "", false
+	}
+	u.Path = "/arca_catalog"
+	return u.String(), true
+}
+
+// Catalog opens the catalog database, creating it first when it is the
+// derived default and missing.
+func Catalog(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	u, derived := CatalogURL(cfg)
+	if u == "" {
+		return nil, errors.New("catalog: no catalog.url and the source url does not parse")
+	}
+	if derived {
+		if err := createDatabase(ctx, cfg.Source.URL, "arca_catalog"); err != nil {
+			return nil, err
+		}
+	}
+	pool, err := pgxpool.New(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	return pool, nil
+}
+
+// createDatabase creates a database on the cluster of adminURL unless it
+// exists.
+func createDatabase(ctx context.Context, adminURL, name string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "42P04" { // duplicate_database
+		return nil
+	}
+	if err != nil && strings.Contains(err.Error(), "already exists") {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+// ScratchURL is a database named name on the source's cluster, created if
+// missing: where API-requested restores land.
+func ScratchURL(ctx context.Context, cfg config.Config, name string) (string, error) {
+	if err := createDatabase(ctx, cfg.Source.URL, name); err != nil {
+		return "", err
+	}
+	u, err := url.Parse(cfg.Source.URL)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
