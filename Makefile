@@ -41,8 +41,8 @@ demo: build services ## Back up a sample care-home database end to end and resto
 clean: ## Remove binaries and local state
 	rm -rf bin .arca
 
-clean-demo: ## Remove what make demo made (.arca-demo and the database arca_demo)
+clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo and arca_demo_catalog)
 	rm -rf .arca-demo
-	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)'
+	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
 .PHONY: help build test test-short lint tidy services bench demo clean clean-demo

@@ -3,7 +3,7 @@
 # (embedded NATS JetStream, every stage, a directory as the bucket), verify
 # every backup from the bucket, restore one tenant side by side and show that
 # it matches the live tenant. Everything it makes is under .arca-demo and in
-# the database arca_demo; `make clean-demo` removes both.
+# the databases arca_demo and arca_demo_catalog; `make clean-demo` removes them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,7 @@ export PGHOST PGPORT PGUSER
 DB=arca_demo
 export ARCA_DIR=.arca-demo
 export ARCA_SOURCE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB?sslmode=disable"
+export ARCA_CATALOG_URL="postgres://$PGUSER@$PGHOST:$PGPORT/${DB}_catalog?sslmode=disable"
 # The keyring is sealed under a passphrase that lives only in this shell.
 export ARCA_KEYRING_PASSPHRASE=${ARCA_KEYRING_PASSPHRASE:-$(head -c 24 /dev/urandom | base64)}
 export ARCA_CONFIG=scripts/demo-arca.yaml
@@ -22,7 +23,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "1. A sample care-home database: 20 tenants, three tenancy models"
 rm -rf "$ARCA_DIR"; mkdir -p "$ARCA_DIR"
-psql -qX -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null
+psql -qX -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" \
+  -c "DROP DATABASE IF EXISTS ${DB}_catalog WITH (FORCE)" -c "CREATE DATABASE ${DB}_catalog" >/dev/null
 psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f scripts/demo-data.sql >/dev/null
 psql -X -d "$DB" -c "SELECT count(*) AS tenants, count(\"schemaName\") AS with_own_schema,
   (SELECT count(*) FROM residents) AS residents, (SELECT count(*) FROM daily_records) AS daily_records,
@@ -54,6 +56,9 @@ done
 compare "public.payments (via FK)" "SELECT p.* FROM public.payments p JOIN public.invoices i ON i.id = p.invoice_id WHERE i.\"tenantId\" = 'casa-01'" "SELECT * FROM casa_01_restored.public__payments"
 
 step "5. Where the backups are"
-$ARCA list | head -6
-echo "  … $($ARCA list --json | grep -c '"backup_id"') backups under $ARCA_DIR/bucket (sealed data.arca + manifest.json + verified.json each)"
-echo "  demo took $(( $(date +%s) - start ))s. Clean up: make clean-demo (removes $ARCA_DIR and the database $DB)"
+listing=$($ARCA list)
+echo "$listing" | sed -n 1,6p
+echo "  … $(( $(echo "$listing" | wc -l) - 1 )) backups under $ARCA_DIR/bucket (sealed data.arca + manifest.json + verified.json each)"
+echo
+$ARCA status | sed -n 1,3p
+echo "  demo took $(( $(date +%s) - start ))s. Clean up: make clean-demo (removes $ARCA_DIR and the databases $DB and ${DB}_catalog)"
