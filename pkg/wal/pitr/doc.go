@@ -1,0 +1,23 @@
+// Package pitr restores a cluster to a point in time from the bucket alone:
+// the newest base backup before the target, then archived WAL replayed by
+// PostgreSQL itself through restore_command (arca wal-fetch).
+//
+// What flows through it:
+//
+//	base/*/manifest.json ─Choose(target)─► base/<id>/data.arca ─seal.Reader─► tar ─► pgdata (0700)
+//	postgresql.auto.conf += restore_command, recovery_target_*, recovery_target_action
+//	recovery.signal
+//	(optionally) pg_ctl start: PostgreSQL fetches WAL, stops at the target, promotes
+//
+// A base backup qualifies for a target when it ended before it: its stop
+// time (Facts.StopTime) is not after a target time, its stop LSN not after a
+// target LSN. Recovery cannot stop before the backup's end, so an earlier
+// target has no base backup and is an *NoBackupError. The plaintext SHA-256
+// of the tar is checked against the manifest, on top of the authentication
+// of every sealed segment; a mismatch fails the restore.
+//
+// The restored server keeps the archive settings of the backed-up cluster
+// unless ArchiveOff: after promotion it archives a new timeline into the same
+// archive, which is what an operator replacing a lost cluster wants and what
+// a drill must not do.
+package pitr

@@ -1,0 +1,50 @@
+package pitr
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// recoverySettings are the lines appended to postgresql.auto.conf.
+func recoverySettings(cfg Config, t Target, now time.Time) []string {
+	lines := []string{
+		fmt.Sprintf("# arca restore pitr, %s, target %s", now.UTC().Format(time.RFC3339), t),
+		"restore_command = " + quote(cfg.RestoreCommand),
+		"recovery_target_timeline = 'latest'",
+	}
+	switch {
+	case !t.Time.IsZero():
+		lines = append(lines, "recovery_target_time = "+quote(t.Time.UTC().Format("2006-01-02 15:04:05.999999")+"+00"))
+	case t.LSN != "":
+		lines = append(lines, "recovery_target_lsn = "+quote(t.LSN))
+	}
+	if !t.Latest {
+		lines = append(lines, "recovery_target_action = "+quote(cfg.action()))
+	}
+	if cfg.ArchiveOff {
+		lines = append(lines, "archive_mode = 'off'")
+	}
+	return lines
+}
+
+// quote renders a configuration string value.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// writeRecovery appends the settings and creates recovery.signal.
+func writeRecovery(pgdata string, lines []string) error {
+	f, err := os.OpenFile(filepath.Join(pgdata, "postgresql.auto.conf"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString("\n" + strings.Join(lines, "\n") + "\n"); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(pgdata, "recovery.signal"), nil, 0o600)
+}

@@ -1,0 +1,120 @@
+package wal
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/seal"
+)
+
+// PushResult tells what Push did.
+type PushResult struct {
+	Key      string
+	Plain    int64 // bytes of the WAL file
+	Sealed   int64 // bytes stored (0 when it was already archived)
+	Existed  bool  // the archive already held the same file
+	Duration time.Duration
+}
+
+// Push archives the WAL file at path (archive_command's %p): it seals it
+// and stores it under wal/<timeline>/<name>. It returns nil only once the
+// object is durable in the store (see the package doc). Pushing a file that
+// is already archived with the same content succeeds without writing;
+// another content under the same name is a *ConflictError.
+func Push(ctx context.Context, cfg Config, path string) (PushResult, error) {
+	start := time.Now()
+	res, err := push(ctx, cfg, path)
+	res.Duration = time.Since(start)
+	if err != nil {
+		return res, fmt.Errorf("wal-push %s: %w", filepath.Base(path), err)
+	}
+	return res, nil
+}
+
+func push(ctx context.Context, cfg Config, path string) (PushResult, error) {
+	if err := cfg.validate(); err != nil {
+		return PushResult{}, err
+	}
+	f, err := ParseName(filepath.Base(path))
+	if err != nil {
+		return PushResult{}, err
+	}
+	plain, err := os.ReadFile(path)
+	if err != nil {
+		return PushResult{}, err
+	}
+	sum := sha256.Sum256(plain)
+	res := PushResult{Key: cfg.Key(f), Plain: int64(len(plain))}
+
+	same, err := archivedSame(ctx, cfg, f, res.Key, hex.EncodeToString(sum[:]))
+	switch {
+	case err == nil:
+		res.Existed = same
+		return res, nil
+	case !errors.Is(err, objstore.ErrNotFound):
+		return res, err
+	}
+
+	kek, err := cfg.Keys.Primary("")
+	if err != nil {
+		return res, err
+	}
+	var sealed bytes.Buffer
+	sealed.Grow(len(plain)/2 + 4096)
+	part := seal.Part{Artifact: ArtifactID(f), Index: 0, Last: true}
+	if _, err := seal.Seal(ctx, &sealed, bytes.NewReader(plain), part, kek); err != nil {
+		return res, err
+	}
+	sealedSum := sha256.Sum256(sealed.Bytes())
+	res.Sealed = int64(sealed.Len())
+	tags := map[string]string{TagDataType: "HealthRecords", TagKind: "wal", TagPlainSHA256: hex.EncodeToString(sum[:])}
+	maps.Copy(tags, cfg.Tags)
+	if _, err := cfg.Store.Put(ctx, res.Key, &sealed, int64(sealed.Len()),
+		objstore.WithSHA256(sealedSum[:]), objstore.WithTags(tags)); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// archivedSame looks for the object. It returns objstore.ErrNotFound when
+// there is none, nil when it holds the plaintext with SHA-256 want, and a
+// *ConflictError when it holds another.
+func archivedSame(ctx context.Context, cfg Config, f File, key, want string) (bool, error) {
+	info, err := cfg.Store.Stat(ctx, key)
+	if err != nil {
+		return false, err
+	}
+	got := info.Tags[TagPlainSHA256]
+	if got == "" { // tags lost (copied bucket, no tagging permission): open it
+		if got, err = plainSHA256(ctx, cfg, f, key); err != nil {
+			return false, fmt.Errorf("check archived %s: %w", key, err)
+		}
+	}
+	if got != want {
+		return false, &ConflictError{Key: key, Archived: got, Push: want}
+	}
+	return true, nil
+}
+
+// plainSHA256 opens an archived file and hashes its plaintext.
+func plainSHA256(ctx context.Context, cfg Config, f File, key string) (string, error) {
+	rc, err := cfg.Store.Get(ctx, key, objstore.Range{})
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := seal.Open(ctx, h, rc, ArtifactID(f), cfg.Keys); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
