@@ -36,6 +36,7 @@ require (
 	github.com/arcabackup/arca/pkg/archive v0.0.0 // indirect
 	github.com/arcabackup/arca/pkg/retention v0.0.0
 	github.com/arcabackup/arca/pkg/teststack v0.0.0
+	github.com/arcabackup/arca/pkg/wal v0.0.0
 	github.com/arcabackup/arca/services/alerter v0.0.0
 	github.com/arcabackup/arca/services/coordinator v0.0.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0 // indirect
@@ -106,3 +107,5 @@ replace github.com/arcabackup/arca/pkg/retention => ../../pkg/retention
 replace github.com/arcabackup/arca/services/alerter => ../../services/alerter
 
 replace github.com/arcabackup/arca/services/coordinator => ../../services/coordinator
+
+replace github.com/arcabackup/arca/pkg/wal => ../../pkg/wal

@@ -16,7 +16,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := cli.Execute(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
+	if err != nil && !cli.Quiet(err) {
 		fmt.Fprintln(os.Stderr, "arca:", cli.OneLine(err))
 	}
 	os.Exit(cli.ExitCode(err))

@@ -54,7 +54,7 @@ was verified from the bucket.`,
 		c.Flags().BoolVar(&wait, "wait", false, "wait until every backup is verified")
 		c.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "how long --wait waits")
 	}
-	cmd.AddCommand(tenant, full)
+	cmd.AddCommand(tenant, full, a.backupBaseCmd())
 	return cmd
 }
 

@@ -27,15 +27,24 @@ func isUsage(err error) bool {
 func ExitCode(err error) int {
 	var u usageError
 	var f *verify.Failure
+	var x exitError
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &x):
+		return x.code
 	case errors.As(err, &u):
 		return 2
 	case errors.As(err, &f) && f.Damaged():
 		return 3
 	}
 	return 1
+}
+
+// Quiet reports whether the error is expected and wants no message.
+func Quiet(err error) bool {
+	var x exitError
+	return errors.As(err, &x) && x.quiet
 }
 
 // OneLine is the error as one line, for scripts reading stderr.

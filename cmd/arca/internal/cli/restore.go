@@ -15,7 +15,7 @@ import (
 
 func (a *app) restoreCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "restore", Short: "Restore from the bucket and the key alone (no NATS, no catalog)"}
-	cmd.AddCommand(a.restoreTenantCmd(), a.restoreFullCmd())
+	cmd.AddCommand(a.restoreTenantCmd(), a.restoreFullCmd(), a.restorePITRCmd())
 	return cmd
 }
 

@@ -48,6 +48,7 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	)
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
+	root.AddCommand(a.walCmds()...)
 	root.SetArgs(args)
 	root.SetOut(out)
 	root.SetErr(errOut)

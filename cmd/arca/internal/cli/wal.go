@@ -1,0 +1,303 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/basebackup"
+	"github.com/arcabackup/arca/pkg/wal/pitr"
+)
+
+// exitError carries an exit code a caller (PostgreSQL) depends on.
+type exitError struct {
+	code  int
+	err   error
+	quiet bool // nothing on stderr (a missing segment at the end of recovery)
+}
+
+func (e exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e exitError) Unwrap() error { return e.err }
+
+// lazyKeys loads the keyring on first use: scrypt costs as much as a
+// segment fetch, and archive_command for a segment already archived or
+// restore_command probing for a file that does not exist need no key.
+type lazyKeys struct {
+	load func() (*keyring.Keyring, error)
+	once sync.Once
+	k    *keyring.Keyring
+	err  error
+}
+
+func (l *lazyKeys) get() (*keyring.Keyring, error) {
+	l.once.Do(func() { l.k, l.err = l.load() })
+	return l.k, l.err
+}
+
+func (l *lazyKeys) Primary(t string) (seal.KEK, error) {
+	k, err := l.get()
+	if err != nil {
+		return seal.KEK{}, err
+	}
+	return k.Primary(t)
+}
+
+func (l *lazyKeys) Key(id string) (seal.KEK, error) {
+	k, err := l.get()
+	if err != nil {
+		return seal.KEK{}, err
+	}
+	return k.Key(id)
+}
+
+func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
+	store, err := stack.Store(ctx, a.cfg)
+	if err != nil {
+		return wal.Config{}, err
+	}
+	keys := &lazyKeys{load: func() (*keyring.Keyring, error) { return stack.Keyring(ctx, a.cfg, false) }}
+	return wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys, Prefetch: prefetch, SpoolDir: spool}, nil
+}
+
+func (a *app) walCmds() []*cobra.Command {
+	push := &cobra.Command{
+		Use:   "wal-push PATH",
+		Short: "archive_command: seal a WAL file and exit 0 only once it is durable in the bucket",
+		Long: `For postgresql.conf: archive_command = 'arca wal-push --config /etc/arca/arca.yaml %p'.
+Exit 0 means the sealed segment is in the bucket (S3 answered the PutObject with a verified SHA-256, or the
+filesystem store fsynced it); pushing a segment already archived with the same content succeeds; the same
+name with different content exits 2, loudly, and PostgreSQL keeps the segment and retries.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.walConfig(cmd.Context(), 0, "")
+			if err != nil {
+				return exitError{code: wal.ExitFailed, err: err}
+			}
+			_, err = wal.Push(cmd.Context(), cfg, args[0])
+			if err != nil {
+				return exitError{code: wal.PushExitCode(err), err: err}
+			}
+			return nil
+		},
+	}
+	var prefetch int
+	var spool string
+	fetch := &cobra.Command{
+		Use:   "wal-fetch NAME DEST",
+		Short: "restore_command: fetch, authenticate and open a WAL file; exit 1 if it does not exist",
+		Long: `For recovery: restore_command = 'arca wal-fetch --config /etc/arca/arca.yaml %f %p'. Exit 1 (silently)
+when the file is not in the archive, so recovery ends cleanly; any other failure (a tampered segment, an
+unreachable bucket) exits 128, which makes PostgreSQL stop recovery instead of ending it early. The next
+segments are fetched in parallel into a spool directory, so replay is not bound by one request at a time.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, ok := wal.TakeSpooled(wal.Config{SpoolDir: spool}, args[0], args[1]); ok {
+				return nil
+			}
+			cfg, err := a.walConfig(cmd.Context(), prefetch, spool)
+			if err != nil {
+				return exitError{code: wal.ExitAbort, err: err}
+			}
+			_, err = wal.Fetch(cmd.Context(), cfg, args[0], args[1])
+			if errors.Is(err, wal.ErrNotFound) {
+				return exitError{code: wal.ExitNotFound, err: err, quiet: true}
+			}
+			if err != nil {
+				return exitError{code: wal.FetchExitCode(err), err: err}
+			}
+			return nil
+		},
+	}
+	fetch.Flags().IntVar(&prefetch, "prefetch", 8, "segments fetched ahead in parallel (-1: none)")
+	fetch.Flags().StringVar(&spool, "spool-dir", "", "where prefetched segments wait (default pg_wal/arca-prefetch)")
+
+	var maxAge time.Duration
+	check := &cobra.Command{
+		Use:   "wal-check",
+		Short: "Check the WAL archive: no gap after any base backup, newest segment younger than --max-age (RPO)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := a.walConfig(ctx, 0, "")
+			if err != nil {
+				return err
+			}
+			bases, err := basebackup.List(ctx, cfg.Store, cfg.Layout)
+			if err != nil {
+				return err
+			}
+			res, err := wal.CheckContinuity(ctx, cfg, basebackup.WALBases(bases), wal.CheckOptions{MaxAge: maxAge})
+			if err != nil {
+				return err
+			}
+			a.emit(res, func(w io.Writer) {
+				fmt.Fprintf(w, "WAL archive: newest segment %s old, %d gaps, %d base backups\n", res.Age.Round(time.Second), len(res.Gaps), len(bases))
+			})
+			a.recordWAL(ctx, res.Err())
+			return res.Err()
+		},
+	}
+	check.Flags().DurationVar(&maxAge, "max-age", time.Hour, "alert when the newest archived segment is older (the RPO)")
+	return []*cobra.Command{push, fetch, check}
+}
+
+// recordWAL publishes the archive check as an event when a system is
+// running, so the alerter pages on a gap or a stale archive.
+func (a *app) recordWAL(ctx context.Context, problem error) {
+	conn, err := stack.Connect(ctx, a.cfg, "wal-check")
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	e := messages.Event{Kind: messages.KindWAL, Stage: "wal-archive", Status: messages.StatusSucceeded, Time: time.Now().UTC()}
+	if problem != nil {
+		e.Status, e.Error = messages.StatusFailed, problem.Error()
+	}
+	if err := jobs.NewPublisher(conn.JS).Event(ctx, e); err != nil {
+		a.log.Warn("wal check not recorded", "err", err)
+	}
+}
+
+func (a *app) backupBaseCmd() *cobra.Command {
+	var conn, bin, label, class string
+	var fast bool
+	cmd := &cobra.Command{
+		Use:   "base",
+		Short: "Take a physical base backup (pg_basebackup, streamed, sealed, uploaded) for point-in-time recovery",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			store, err := stack.Store(ctx, a.cfg)
+			if err != nil {
+				return err
+			}
+			keys, err := stack.Keyring(ctx, a.cfg, false)
+			if err != nil {
+				return err
+			}
+			if bin == "" && a.cfg.Source.PGBinDir != "" {
+				bin = filepath.Join(a.cfg.Source.PGBinDir, "pg_basebackup")
+			}
+			if conn == "" {
+				conn = a.cfg.Source.URL
+			}
+			b, err := basebackup.Take(ctx, basebackup.Config{
+				Store: store, Layout: stack.Layout(a.cfg), Keys: keys, PGBaseBackup: bin, ConnString: conn,
+				Label: label, FastCheckpoint: fast, StorageClass: class, ToolVersion: Version,
+			})
+			if err != nil {
+				return err
+			}
+			a.emit(b, func(w io.Writer) {
+				fmt.Fprintf(w, "base backup %s: WAL %s → %s (%s), %s sealed\n", b.Manifest.BackupID, b.Facts.StartWAL, b.Facts.StopWAL, b.Facts.StopTime.Format(time.RFC3339), human(b.Manifest.Object.Size))
+			})
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&conn, "pg-conn", "", "replication connection (default: the source URL)")
+	cmd.Flags().StringVar(&bin, "pg-basebackup", "", "pg_basebackup binary (default: from pg_bin_dir or PATH)")
+	cmd.Flags().StringVar(&label, "label", "arca", "backup label")
+	cmd.Flags().BoolVar(&fast, "fast-checkpoint", false, "ask for an immediate checkpoint")
+	cmd.Flags().StringVar(&class, "storage-class", "", "storage class of the data object")
+	return cmd
+}
+
+func (a *app) restorePITRCmd() *cobra.Command {
+	var targetTime, targetLSN, pgdata, backupID, action, restoreCommand, pgctl string
+	var latest, archiveOff, start bool
+	var port int
+	cmd := &cobra.Command{
+		Use:   "pitr",
+		Short: "Prepare a data directory for point-in-time recovery from a base backup and the WAL archive",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			var target pitr.Target
+			switch {
+			case targetTime != "" && targetLSN == "" && !latest:
+				t, err := time.Parse(time.RFC3339, targetTime)
+				if err != nil {
+					return usageError{fmt.Errorf("--target-time: %w", err)}
+				}
+				target.Time = t
+			case targetLSN != "" && targetTime == "" && !latest:
+				target.LSN = targetLSN
+			case latest && targetTime == "" && targetLSN == "":
+				target.Latest = true
+			default:
+				return usageError{errors.New("choose exactly one of --target-time, --target-lsn, --latest")}
+			}
+			if pgdata == "" {
+				return usageError{errors.New("--pgdata DIR is required")}
+			}
+			store, err := stack.Store(ctx, a.cfg)
+			if err != nil {
+				return err
+			}
+			keys, err := stack.Keyring(ctx, a.cfg, false)
+			if err != nil {
+				return err
+			}
+			if restoreCommand == "" {
+				self, _ := os.Executable()
+				conf := ""
+				if a.configPath != "" {
+					abs, _ := filepath.Abs(a.configPath)
+					conf = " --config " + abs
+				}
+				restoreCommand = fmt.Sprintf("%s wal-fetch%s %%f %%p", self, conf)
+			}
+			res, err := pitr.Restore(ctx, pitr.Config{
+				Store: store, Layout: stack.Layout(a.cfg), Keys: keys, RestoreCommand: restoreCommand,
+				Action: action, ArchiveOff: archiveOff, BackupID: backupID,
+			}, target, pgdata)
+			if err != nil {
+				return err
+			}
+			a.emit(res, func(w io.Writer) {
+				fmt.Fprintf(w, "restored base backup %s into %s (%d files, %s) in %s\n", res.Backup.Manifest.BackupID, pgdata, res.Files, human(res.Bytes), res.Duration.Round(time.Millisecond))
+				for _, s := range res.Settings {
+					fmt.Fprintln(w, "  postgresql.auto.conf:", s)
+				}
+				if !start {
+					fmt.Fprintf(w, "start it with: pg_ctl -D %s start  (the environment must hold %s for wal-fetch)\n", pgdata, a.cfg.Keys.PassphraseEnv)
+				}
+			})
+			if start {
+				return pitr.Start(ctx, pgdata, pitr.StartOptions{PGCtl: pgctl, Port: port})
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&targetTime, "target-time", "", "recover to this moment (RFC 3339)")
+	f.StringVar(&targetLSN, "target-lsn", "", "recover to this WAL position (X/Y)")
+	f.BoolVar(&latest, "latest", false, "recover every archived transaction")
+	f.StringVar(&pgdata, "pgdata", "", "new, empty data directory")
+	f.StringVar(&backupID, "backup", "", "base backup to use (default: the newest before the target)")
+	f.StringVar(&action, "target-action", "promote", "promote, pause or shutdown at the target")
+	f.BoolVar(&archiveOff, "archive-off", false, "archive_mode=off in the restored cluster (drills)")
+	f.BoolVar(&start, "start", false, "start the server")
+	f.StringVar(&pgctl, "pg-ctl", "", "pg_ctl binary for --start")
+	f.IntVar(&port, "port", 0, "port for --start")
+	f.StringVar(&restoreCommand, "restore-command", "", "restore_command (default: this binary's wal-fetch)")
+	return cmd
+}
