@@ -1,0 +1,39 @@
+package telemetry_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/telemetry"
+	"github.com/arcabackup/arca/pkg/teststack"
+)
+
+func TestQueueDepthComesFromTheStageConsumers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
+	export := jobs.Stage{Name: messages.StageExport, Subject: messages.SubjectExport}
+	_, err := n.JS.CreateOrUpdateConsumer(ctx, messages.StreamJobs, jobs.ConsumerConfig(export, jobs.Config{}))
+	require.NoError(t, err)
+	pub := jobs.NewPublisher(n.JS)
+	for _, tenant := range []string{"a", "b"} {
+		job := exportJob(tenant)
+		require.NoError(t, pub.Publish(ctx, messages.ExportSubject(tenant), job, messages.ExportMsgID(job.BackupID)))
+	}
+
+	queues := telemetry.JetStreamQueues(n.JS, messages.StreamJobs, messages.StageExport, messages.StageEncrypt)
+	depths, err := queues(ctx)
+	require.NoError(t, err)
+	require.Equal(t, map[string]telemetry.QueueDepth{messages.StageExport: {Pending: 2}}, depths,
+		"encrypt has no consumer yet and is left out")
+
+	stop, err := b.tel.Metrics.WatchQueues(queues)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, stop()) })
+	require.Equal(t, 2.0, value(t, b.scrape(t), "arca_jobs_pending", map[string]string{"stage": "export"}))
+}
