@@ -25,6 +25,9 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 		return
 	}
 	defer w.handling.Delete(meta.Sequence.Stream)
+	w.cfg.Observer.Delivered(w.stage.Name, delivered)
+	start, outcome := time.Now(), OutcomeAcked
+	defer func() { w.cfg.Observer.Finished(w.stage.Name, outcome, time.Since(start)) }()
 	ctx, span := startDeliverySpan(ctx, w.cfg.Tracer, w.stage.Name, msg, delivered)
 	defer span.End()
 
@@ -33,14 +36,14 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 
 	job, err := messages.Decode[T](msg.Data())
 	if err != nil {
-		w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("malformed message: %v", err))
+		outcome = w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("malformed message: %v", err))
 		span.SetStatus(codes.Error, "malformed message")
 		return
 	}
 	// Deliveries beyond MaxDeliver mean every earlier attempt died without
 	// an answer (a crash, a kill, a hang past AckWait): stop trying.
 	if delivered > uint64(w.cfg.MaxDeliver) {
-		w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("delivered %d times without completing", delivered))
+		outcome = w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("delivered %d times without completing", delivered))
 		span.SetStatus(codes.Error, "gave up")
 		return
 	}
@@ -69,7 +72,7 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 	}
 	span.RecordError(herr)
 	span.SetStatus(codes.Error, herr.Error())
-	w.failed(ctx, msg, meta, ref, herr)
+	outcome = w.failed(ctx, msg, meta, ref, herr)
 }
 
 // ack confirms a completed job. If the ack is lost the job comes back, and
@@ -81,25 +84,24 @@ func (w *Worker[T]) ack(ctx context.Context, msg jetstream.Msg, ref messages.Ref
 }
 
 // failed decides between retry and dead letter.
-func (w *Worker[T]) failed(ctx context.Context, msg jetstream.Msg, meta *jetstream.MsgMetadata, ref messages.Ref, herr error) {
+func (w *Worker[T]) failed(ctx context.Context, msg jetstream.Msg, meta *jetstream.MsgMetadata, ref messages.Ref, herr error) (outcome string) {
 	delivered := meta.NumDelivered
 	if ctx.Err() != nil {
 		// Shutdown cancelled the handler: not the job's fault.
 		w.handBack(msg)
-		return
+		return OutcomeHandedBack
 	}
 	if IsPermanent(herr) {
-		w.deadLetter(ctx, msg, meta, ref, herr.Error())
-		return
+		return w.deadLetter(ctx, msg, meta, ref, herr.Error())
 	}
 	if delivered >= uint64(w.cfg.MaxDeliver) {
-		w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("failed %d times, last: %v", delivered, herr))
-		return
+		return w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("failed %d times, last: %v", delivered, herr))
 	}
 	delay := w.cfg.Backoff.Delay(delivered)
+	outcome = OutcomeRetry
 	var ra *retryAfterError
 	if errors.As(herr, &ra) {
-		delay = ra.after
+		delay, outcome = ra.after, OutcomeDeferred
 	}
 	w.cfg.Logger.Info("job failed, will retry", "stage", w.stage.Name, "backup", ref.BackupID,
 		"attempt", delivered, "retry_in", delay, "err", herr)
@@ -110,6 +112,7 @@ func (w *Worker[T]) failed(ctx context.Context, msg jetstream.Msg, meta *jetstre
 	if err := msg.NakWithDelay(delay); err != nil {
 		w.cfg.Logger.Warn("nak failed; the job returns after AckWait", "stage", w.stage.Name, "err", err)
 	}
+	return outcome
 }
 
 // heartbeat tells the server the job is still being worked on, every

@@ -46,6 +46,8 @@ type Config struct {
 	Prefetch int
 	Logger   *slog.Logger
 	Tracer   trace.TracerProvider
+	// Observer is told of every delivery and its outcome (metrics).
+	Observer Observer
 }
 
 func (c Config) withDefaults() Config {
@@ -72,6 +74,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Tracer == nil {
 		c.Tracer = otel.GetTracerProvider()
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
 	}
 	return c
 }
