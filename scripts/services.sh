@@ -30,4 +30,10 @@ if ! command -v versitygw >/dev/null 2>&1 && [ ! -x "$GOBIN/versitygw" ]; then
   echo "services: installing versitygw $VERSITYGW_VERSION"
   go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
 fi
-echo "services: PostgreSQL up, versitygw at $(command -v versitygw || echo "$GOBIN/versitygw")"
+# Jaeger for the end-to-end trace test: pinned in tools/jaeger (a module
+# outside go.work), built once as arca-jaeger.
+if ! command -v arca-jaeger >/dev/null 2>&1 && [ ! -x "$GOBIN/arca-jaeger" ]; then
+  echo "services: building Jaeger (tools/jaeger) as $GOBIN/arca-jaeger; this takes a few minutes once"
+  (cd "$(dirname "$0")/../tools/jaeger" && GOWORK=off go build -o "$GOBIN/arca-jaeger" github.com/jaegertracing/jaeger/cmd/jaeger)
+fi
+echo "services: PostgreSQL up, versitygw at $(command -v versitygw || echo "$GOBIN/versitygw"), Jaeger at $GOBIN/arca-jaeger"

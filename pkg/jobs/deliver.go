@@ -32,7 +32,7 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 	defer span.End()
 
 	ref := messages.PeekRef(msg.Data())
-	span.SetAttributes(refAttributes(ref)...)
+	span.SetAttributes(refAttributes(ref, msg.Data())...)
 
 	job, err := messages.Decode[T](msg.Data())
 	if err != nil {

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/otel/attribute"
@@ -29,11 +30,21 @@ func startDeliverySpan(ctx context.Context, tp trace.TracerProvider, stage strin
 		))
 }
 
-// refAttributes names what a job is about on its span.
-func refAttributes(r messages.Ref) []attribute.KeyValue {
-	return []attribute.KeyValue{
+// refAttributes names what a job is about on its span: tenant, backup,
+// kind and, for part jobs, the artifact, the part and its size.
+func refAttributes(r messages.Ref, data []byte) []attribute.KeyValue {
+	kv := []attribute.KeyValue{
 		attribute.String("arca.tenant", r.Tenant),
 		attribute.String("arca.backup_id", r.BackupID),
 		attribute.String("arca.kind", string(r.Kind)),
 	}
+	var p struct {
+		Artifact string `json:"artifact"`
+		Part     *int   `json:"part"`
+		Size     int64  `json:"size"`
+	}
+	if json.Unmarshal(data, &p) == nil && p.Part != nil {
+		kv = append(kv, attribute.String("arca.artifact", p.Artifact), attribute.Int("arca.part", *p.Part), attribute.Int64("arca.bytes", p.Size))
+	}
+	return kv
 }

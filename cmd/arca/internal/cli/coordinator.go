@@ -117,11 +117,19 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			obs, err := stack.Observe(ctx, []string{"coordinator"}, a.log)
+			if err != nil {
+				return err
+			}
+			defer obs.Shutdown(context.WithoutCancel(ctx))
 			conn, err := stack.Connect(ctx, a.cfg, "coordinator")
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
+			if err := obs.WatchEvents(ctx, conn.JS); err != nil {
+				return err
+			}
 			return a.runCoordinator(ctx, conn)
 		},
 	}

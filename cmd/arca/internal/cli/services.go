@@ -59,22 +59,38 @@ func (a *app) runServices(ctx context.Context, createKeys bool, names ...string)
 
 // runServicesWith also runs the alerter in the same process (arca dev).
 func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, withCoordinator bool, names ...string) error {
+	services := append([]string(nil), names...)
+	if withCoordinator {
+		services = append(services, "coordinator")
+	}
+	obs, err := stack.Observe(ctx, services, a.log)
+	if err != nil {
+		return err
+	}
+	defer obs.Shutdown(context.WithoutCancel(ctx))
+	if addr := obs.MetricsAddr(); addr != "" {
+		a.log.Info("metrics", "addr", addr)
+	}
 	conn, err := stack.Connect(ctx, a.cfg, names[0])
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	store, err := stack.Store(ctx, a.cfg)
+	store, err := stack.ObservedStore(ctx, a.cfg, obs.Metrics.S3())
 	if err != nil {
 		return err
 	}
-	d := stack.Deps{Cfg: a.cfg, Conn: conn, Store: store, Logger: a.log, Tool: Version}
+	d := stack.Deps{Cfg: a.cfg, Conn: conn, Store: store, Logger: a.log, Tool: Version, Obs: obs}
 	if needsKeys(names) {
 		if d.Keys, err = stack.Keyring(ctx, a.cfg, createKeys); err != nil {
 			return err
 		}
 	}
 	if withCoordinator {
+		obs.SetGlobalFor("coordinator")
+		if err := obs.WatchEvents(ctx, conn.JS); err != nil {
+			a.log.Warn("event metrics off", "err", err)
+		}
 		go func() {
 			if err := a.runCoordinator(ctx, conn); err != nil {
 				a.log.Error("coordinator stopped", "err", err)

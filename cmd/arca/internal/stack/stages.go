@@ -30,6 +30,8 @@ type Deps struct {
 	Keys   *keyring.Keyring
 	Logger *slog.Logger
 	Tool   string
+	// Obs gives each stage its tracer and records metrics; nil: none.
+	Obs *Observability
 }
 
 // Tenancy maps the configuration onto pkg/tenancy.
@@ -40,8 +42,15 @@ func Tenancy(cfg config.Config) tenancy.Config {
 	}.WithDefaults()
 }
 
-func (d Deps) worker() jobs.Config {
-	return jobs.Config{Slots: d.Cfg.Pipeline.Slots, Logger: d.Logger, AckWait: 2 * time.Minute}
+func (d Deps) worker(name string) jobs.Config {
+	c := jobs.Config{Slots: d.Cfg.Pipeline.Slots, Logger: d.Logger, AckWait: 2 * time.Minute}
+	if d.Obs != nil {
+		c.Tracer = d.Obs.Tracer(name)
+		if d.Obs.Metrics != nil {
+			c.Observer = d.Obs.Metrics
+		}
+	}
+	return c
 }
 
 // Runner builds the named stage.
@@ -53,7 +62,7 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 			MaxConcurrentExports: d.Cfg.Source.MaxConcurrentExports, StatementTimeout: d.Cfg.Source.StatementTimeout,
 			LockTimeout: d.Cfg.Source.LockTimeout, Tenancy: Tenancy(d.Cfg), Parallelism: d.Cfg.Source.Parallelism,
 			PGBinDir: d.Cfg.Source.PGBinDir, PartSize: int64(d.Cfg.Pipeline.PartSize),
-			MaxPartsWaiting: d.Cfg.Pipeline.MaxPartsWaiting, ToolVersion: d.Tool, Worker: d.worker(),
+			MaxPartsWaiting: d.Cfg.Pipeline.MaxPartsWaiting, ToolVersion: d.Tool, Worker: d.worker(name),
 		})
 		if err != nil {
 			return nil, err
@@ -64,14 +73,14 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 		if d.Cfg.Store.Kind == "s3" {
 			min = encryptor.S3MinPartSize
 		}
-		s, err := encryptor.New(d.Conn.JS, d.Conn.Staging, d.Keys, encryptor.Config{MinPartSize: min, Worker: d.worker()})
+		s, err := encryptor.New(d.Conn.JS, d.Conn.Staging, d.Keys, encryptor.Config{MinPartSize: min, Worker: d.worker(name)})
 		if err != nil {
 			return nil, err
 		}
 		return s.Run, nil
 	case "uploader":
 		s, err := uploader.New(ctx, d.Conn.JS, d.Conn.Staging, d.Store, uploader.Config{
-			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(),
+			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
 			Policies: Policies(d.Cfg),
 		})
 		if err != nil {
@@ -79,7 +88,7 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 		}
 		return s.Run, nil
 	case "verifier":
-		return verifier.New(d.Conn.JS, d.Store, d.Keys, d.worker()).Run, nil
+		return verifier.New(d.Conn.JS, d.Store, d.Keys, d.worker(name)).Run, nil
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
 }

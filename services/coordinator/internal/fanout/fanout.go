@@ -3,6 +3,9 @@ package fanout
 import (
 	"context"
 	"fmt"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -104,7 +107,15 @@ func (f *Fanout) job(ctx context.Context, run catalog.Run, kind messages.Kind, t
 	m := messages.ExportRequested{
 		V: messages.Version, Run: run.ID, Tenant: tenant, Kind: kind, BackupID: backupID, RequestedAt: now,
 	}
+	// The root span of the tenant job's trace: every stage's span hangs
+	// off it through the trace context in the NATS headers.
+	ctx, span := otel.Tracer("github.com/arcabackup/arca/services/coordinator").Start(ctx, "backup "+string(kind),
+		trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(attribute.String("arca.tenant", tenant), attribute.String("arca.backup_id", backupID),
+			attribute.String("arca.run", run.ID), attribute.String("arca.kind", string(kind))))
+	defer span.End()
 	if err := f.Publisher.Publish(ctx, messages.ExportSubject(tenant), m, messages.ExportMsgID(backupID)); err != nil {
+		span.RecordError(err)
 		return false, fmt.Errorf("job of tenant %q: %w", tenant, err)
 	}
 	return true, nil
