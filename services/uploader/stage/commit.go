@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
@@ -16,35 +17,98 @@ import (
 	"github.com/arcabackup/arca/pkg/staging"
 )
 
+// claim makes this artifact the one that commits its backup (a KV create:
+// one attempt of a backup wins). It reports false when another attempt
+// holds the claim.
+func (s *Stage) claim(ctx context.Context, m messages.PartSealed) (bool, error) {
+	created, err := s.state.create(ctx, commitKey(m.BackupID), commitRecord{Artifact: m.Artifact})
+	if err != nil || created {
+		return created, err
+	}
+	var c commitRecord
+	if _, err := s.state.get(ctx, commitKey(m.BackupID), &c); err != nil {
+		return false, err
+	}
+	return c.Artifact == m.Artifact, nil
+}
+
+// newManifest starts the manifest of a backup.
+func (s *Stage) newManifest(m messages.PartSealed, created time.Time) backup.Manifest {
+	man := backup.Manifest{
+		FormatVersion: backup.FormatVersion, ToolVersion: s.cfg.ToolVersion, BackupID: m.BackupID, Artifact: m.Artifact,
+		Kind: string(m.Kind), Tenant: m.Tenant, CreatedAt: created, CommittedAt: s.now().UTC(),
+		Object:       backup.Object{Key: s.cfg.Layout.Data(string(m.Kind), m.Tenant, m.BackupID)},
+		StorageClass: s.cfg.Policies[string(m.Kind)].StorageClass,
+	}
+	if p := s.cfg.Policies[string(m.Kind)]; p.Retain > 0 {
+		man.RetainUntil = created.Add(p.Retain)
+	}
+	return man
+}
+
+// single commits an artifact of one part without a multipart upload: one
+// PutObject with its SHA-256, whose digest is the whole object's. Most
+// tenants' artifacts are one part, and a multipart upload would cost three
+// requests and, on some servers, a copy on completion.
+func (s *Stage) single(ctx context.Context, job *jobs.Job[messages.PartSealed]) error {
+	m := job.Msg
+	won, err := s.claim(ctx, m)
+	if err != nil {
+		return err
+	}
+	if !won {
+		return s.abandon(ctx, m)
+	}
+	man := s.newManifest(m, s.now().UTC())
+	src, info, err := s.staging.Get(ctx, m.StagingKey)
+	if errors.Is(err, staging.ErrNotFound) {
+		// Gone from staging: a predecessor stored it and was cut short
+		// after deleting it. The object must then be complete.
+		if st, serr := s.store.Stat(ctx, man.Object.Key); serr == nil && st.Size == m.Size {
+			return s.finish(ctx, job, s.singlePart(man, m), 1)
+		}
+		return jobs.Permanent(fmt.Errorf("upload %s part 0: sealed part gone from staging: %w", m.Artifact, err))
+	}
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if info.SHA256 != m.SHA256 || info.Size != m.Size {
+		return jobs.Permanent(fmt.Errorf("upload %s part 0: staged part does not match its announcement", m.Artifact))
+	}
+	sum, _ := hex.DecodeString(m.SHA256)
+	if _, err := s.store.Put(ctx, man.Object.Key, src, m.Size, append(s.objectOptions(m), objstore.WithSHA256(sum))...); err != nil {
+		return fmt.Errorf("upload %s: %w", m.Artifact, err)
+	}
+	if err := s.finish(ctx, job, s.singlePart(man, m), 1); err != nil {
+		return err
+	}
+	return s.staging.Delete(ctx, m.StagingKey)
+}
+
+func (s *Stage) singlePart(man backup.Manifest, m messages.PartSealed) backup.Manifest {
+	man.Object.Size, man.Object.SHA256 = m.Size, m.SHA256
+	man.Object.Parts = []backup.Part{{Index: 0, Size: m.Size, SHA256: m.SHA256, PlainSize: m.PlainSize, KeyID: m.KeyID}}
+	man.PlainSize, man.KeyIDs = m.PlainSize, []string{m.KeyID}
+	return man
+}
+
 // commit completes the upload of an artifact whose every part is uploaded
 // and hashed, writes manifest.json, and hands the backup to the verifiers.
 func (s *Stage) commit(ctx context.Context, job *jobs.Job[messages.PartSealed], up uploadRecord, total headRecord) error {
 	m := job.Msg
-	created, err := s.state.create(ctx, commitKey(m.BackupID), commitRecord{Artifact: m.Artifact})
+	won, err := s.claim(ctx, m)
 	if err != nil {
 		return err
 	}
-	if !created {
-		var c commitRecord
-		if _, err := s.state.get(ctx, commitKey(m.BackupID), &c); err != nil {
-			return err
-		}
-		if c.Artifact != m.Artifact {
-			return s.abandon(ctx, m)
-		}
+	if !won {
+		return s.abandon(ctx, m)
 	}
 
 	count := total.Total
 	parts := make([]objstore.Part, count)
-	man := backup.Manifest{
-		FormatVersion: backup.FormatVersion, ToolVersion: s.cfg.ToolVersion, BackupID: m.BackupID, Artifact: m.Artifact,
-		Kind: string(m.Kind), Tenant: m.Tenant, CreatedAt: up.CreatedAt, CommittedAt: s.now().UTC(),
-		Object:       backup.Object{Key: up.Key, Size: total.Size},
-		StorageClass: s.cfg.Policies[string(m.Kind)].StorageClass,
-	}
-	if p := s.cfg.Policies[string(m.Kind)]; p.Retain > 0 {
-		man.RetainUntil = up.CreatedAt.Add(p.Retain)
-	}
+	man := s.newManifest(m, up.CreatedAt)
+	man.Object.Key, man.Object.Size = up.Key, total.Size
 	keys := map[string]bool{}
 	var offset int64
 	for n := range count {
@@ -77,6 +141,14 @@ func (s *Stage) commit(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 	if err := s.complete(ctx, up, parts, total.Size); err != nil {
 		return err
 	}
+	return s.finish(ctx, job, man, count)
+}
+
+// finish writes the manifest (the commit point), publishes the committed
+// event and the verify job, and forgets the artifact's upload state.
+func (s *Stage) finish(ctx context.Context, job *jobs.Job[messages.PartSealed], man backup.Manifest, count int) error {
+	m := job.Msg
+	var err error
 	if man.Export, err = s.facts(ctx, m.Artifact); err != nil {
 		return err
 	}
@@ -95,7 +167,7 @@ func (s *Stage) commit(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 
 	if err := job.Publisher.Event(ctx, messages.Event{
 		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Stage: messages.StageUpload, Status: messages.StatusSucceeded,
-		Bytes: total.Size, Attrs: map[string]string{"object": up.Key, "manifest": manifestKey, "parts": fmt.Sprint(count), "plain_bytes": fmt.Sprint(man.PlainSize)},
+		Bytes: man.Object.Size, Attrs: map[string]string{"object": man.Object.Key, "manifest": manifestKey, "parts": fmt.Sprint(count), "plain_bytes": fmt.Sprint(man.PlainSize)},
 	}); err != nil {
 		return err
 	}

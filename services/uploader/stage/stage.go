@@ -60,6 +60,9 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.PartSealed]) 
 	if claimed && commit.Committed {
 		return s.staging.Delete(ctx, m.StagingKey) // a late redelivery
 	}
+	if m.Part == 0 && m.Last {
+		return s.single(ctx, job)
+	}
 
 	up, err := s.upload(ctx, m)
 	if err != nil {
