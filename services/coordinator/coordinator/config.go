@@ -45,16 +45,24 @@ type Schedules struct {
 	Full         string `yaml:"full" json:"full"`
 	Drill        string `yaml:"drill" json:"drill"`
 	Retention    string `yaml:"retention" json:"retention"`
+	// Base takes a physical base backup; WALCheck checks the WAL archive
+	// for gaps and staleness (the RPO).
+	Base     string `yaml:"base" json:"base"`
+	WALCheck string `yaml:"wal_check" json:"wal_check"`
 }
 
 // DefaultSchedules: tenant exports daily at 01:00, full dumps on Sundays
-// at 02:00, drills on the 1st of the month at 04:00, retention daily at 03:00.
+// at 02:00, base backups on Sundays at 03:00, drills on the 1st of the month
+// at 04:00, retention daily at 03:00, the WAL archive checked every 10
+// minutes.
 func DefaultSchedules() Schedules {
 	return Schedules{
 		TenantExport: "0 0 1 * * *",
 		Full:         "0 0 2 * * 0",
 		Drill:        "0 0 4 1 * *",
 		Retention:    "0 0 3 * * *",
+		Base:         "0 0 3 * * 0",
+		WALCheck:     "0 */10 * * * *",
 	}
 }
 
@@ -71,6 +79,8 @@ const (
 	ScheduleFull         = "full"
 	ScheduleDrill        = "drill"
 	ScheduleRetention    = "retention"
+	ScheduleBase         = "base"
+	ScheduleWALCheck     = "wal_check"
 )
 
 func (s Schedules) definitions() []schedule.Definition {
@@ -84,6 +94,8 @@ func (s Schedules) definitions() []schedule.Definition {
 	add(ScheduleFull, "full", s.Full)
 	add(ScheduleDrill, ScheduleDrill, s.Drill)
 	add(ScheduleRetention, ScheduleRetention, s.Retention)
+	add(ScheduleBase, ScheduleBase, s.Base)
+	add(ScheduleWALCheck, ScheduleWALCheck, s.WALCheck)
 	return out
 }
 

@@ -33,6 +33,10 @@ type Deps struct {
 	// failed (it is not retried before the next fire).
 	OnDrill     func(ctx context.Context, run RunInfo) error
 	OnRetention func(ctx context.Context, run RunInfo) error
+	// OnBase takes a physical base backup; OnWALCheck checks the WAL
+	// archive. Nil ignores the fire.
+	OnBase     func(ctx context.Context, run RunInfo) error
+	OnWALCheck func(ctx context.Context, run RunInfo) error
 	// Restore executes a restore requested through the API, into a scratch
 	// target; nil makes POST /v1/restores answer 501.
 	Restore func(ctx context.Context, r RestoreJob) error

@@ -36,6 +36,10 @@ func (c *Coordinator) fire(ctx context.Context, f schedule.Fire) error {
 		return c.callback(ctx, run, c.deps.OnDrill)
 	case ScheduleRetention:
 		return c.callback(ctx, run, c.deps.OnRetention)
+	case ScheduleBase:
+		return c.callback(ctx, run, c.deps.OnBase)
+	case ScheduleWALCheck:
+		return c.callback(ctx, run, c.deps.OnWALCheck)
 	}
 	res, err := c.fanout.Run(ctx, fanout.Request{Run: run})
 	if err != nil {

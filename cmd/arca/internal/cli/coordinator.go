@@ -48,10 +48,19 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		Restore: func(ctx context.Context, r coordinator.RestoreJob) error {
 			return a.apiRestore(ctx, store, r)
 		},
+		OnBase: func(ctx context.Context, run coordinator.RunInfo) error {
+			_, err := a.takeBase(ctx, baseOptions{label: "arca " + run.ID, fast: false})
+			return err
+		},
+		OnWALCheck: func(ctx context.Context, run coordinator.RunInfo) error {
+			_, err := a.checkWAL(ctx, time.Duration(a.cfg.Alerting.WALMaxAge))
+			return err
+		},
 	}
 	sch := a.cfg.Schedules
 	return coordinator.New(deps, coordinator.Config{
-		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill, Retention: sch.Retention},
+		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
+			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
 		Tenancy:   stack.Tenancy(a.cfg),
 		API:       coordinator.API{Addr: a.cfg.API.Addr, Token: token},
 		Streams:   jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},

@@ -135,28 +135,34 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 		Short: "Check the WAL archive: no gap after any base backup, newest segment younger than --max-age (RPO)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			cfg, err := a.walConfig(ctx, 0, "")
-			if err != nil {
-				return err
-			}
-			bases, err := basebackup.List(ctx, cfg.Store, cfg.Layout)
-			if err != nil {
-				return err
-			}
-			res, err := wal.CheckContinuity(ctx, cfg, basebackup.WALBases(bases), wal.CheckOptions{MaxAge: maxAge})
-			if err != nil {
-				return err
-			}
+			res, err := a.checkWAL(cmd.Context(), maxAge)
 			a.emit(res, func(w io.Writer) {
-				fmt.Fprintf(w, "WAL archive: newest segment %s old, %d gaps, %d base backups\n", res.Age.Round(time.Second), len(res.Gaps), len(bases))
+				fmt.Fprintf(w, "WAL archive: newest segment %s old, %d gaps\n", res.Age.Round(time.Second), len(res.Gaps))
 			})
-			a.recordWAL(ctx, res.Err())
-			return res.Err()
+			return err
 		},
 	}
 	check.Flags().DurationVar(&maxAge, "max-age", time.Hour, "alert when the newest archived segment is older (the RPO)")
 	return []*cobra.Command{push, fetch, check}
+}
+
+// checkWAL checks the archive after every base backup and records the
+// outcome as an event; the error is the gap or staleness found.
+func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuity, error) {
+	cfg, err := a.walConfig(ctx, 0, "")
+	if err != nil {
+		return wal.Continuity{}, err
+	}
+	bases, err := basebackup.List(ctx, cfg.Store, cfg.Layout)
+	if err != nil {
+		return wal.Continuity{}, err
+	}
+	res, err := wal.CheckContinuity(ctx, cfg, basebackup.WALBases(bases), wal.CheckOptions{MaxAge: maxAge})
+	if err != nil {
+		return res, err
+	}
+	a.recordWAL(ctx, res.Err())
+	return res, res.Err()
 }
 
 // recordWAL publishes the archive check as an event when a system is
@@ -176,33 +182,41 @@ func (a *app) recordWAL(ctx context.Context, problem error) {
 	}
 }
 
+type baseOptions struct {
+	conn, bin, label, class string
+	fast                    bool
+}
+
+// takeBase takes a base backup as the configuration says.
+func (a *app) takeBase(ctx context.Context, o baseOptions) (basebackup.Backup, error) {
+	store, err := stack.Store(ctx, a.cfg)
+	if err != nil {
+		return basebackup.Backup{}, err
+	}
+	keys, err := stack.Keyring(ctx, a.cfg, false)
+	if err != nil {
+		return basebackup.Backup{}, err
+	}
+	if o.bin == "" && a.cfg.Source.PGBinDir != "" {
+		o.bin = filepath.Join(a.cfg.Source.PGBinDir, "pg_basebackup")
+	}
+	if o.conn == "" {
+		o.conn = a.cfg.Source.URL
+	}
+	return basebackup.Take(ctx, basebackup.Config{
+		Store: store, Layout: stack.Layout(a.cfg), Keys: keys, PGBaseBackup: o.bin, ConnString: o.conn,
+		Label: o.label, FastCheckpoint: o.fast, StorageClass: o.class, ToolVersion: Version,
+	})
+}
+
 func (a *app) backupBaseCmd() *cobra.Command {
-	var conn, bin, label, class string
-	var fast bool
+	var o baseOptions
 	cmd := &cobra.Command{
 		Use:   "base",
 		Short: "Take a physical base backup (pg_basebackup, streamed, sealed, uploaded) for point-in-time recovery",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			store, err := stack.Store(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			keys, err := stack.Keyring(ctx, a.cfg, false)
-			if err != nil {
-				return err
-			}
-			if bin == "" && a.cfg.Source.PGBinDir != "" {
-				bin = filepath.Join(a.cfg.Source.PGBinDir, "pg_basebackup")
-			}
-			if conn == "" {
-				conn = a.cfg.Source.URL
-			}
-			b, err := basebackup.Take(ctx, basebackup.Config{
-				Store: store, Layout: stack.Layout(a.cfg), Keys: keys, PGBaseBackup: bin, ConnString: conn,
-				Label: label, FastCheckpoint: fast, StorageClass: class, ToolVersion: Version,
-			})
+			b, err := a.takeBase(cmd.Context(), o)
 			if err != nil {
 				return err
 			}
@@ -212,11 +226,11 @@ func (a *app) backupBaseCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&conn, "pg-conn", "", "replication connection (default: the source URL)")
-	cmd.Flags().StringVar(&bin, "pg-basebackup", "", "pg_basebackup binary (default: from pg_bin_dir or PATH)")
-	cmd.Flags().StringVar(&label, "label", "arca", "backup label")
-	cmd.Flags().BoolVar(&fast, "fast-checkpoint", false, "ask for an immediate checkpoint")
-	cmd.Flags().StringVar(&class, "storage-class", "", "storage class of the data object")
+	cmd.Flags().StringVar(&o.conn, "pg-conn", "", "replication connection (default: the source URL)")
+	cmd.Flags().StringVar(&o.bin, "pg-basebackup", "", "pg_basebackup binary (default: from pg_bin_dir or PATH)")
+	cmd.Flags().StringVar(&o.label, "label", "arca", "backup label")
+	cmd.Flags().BoolVar(&o.fast, "fast-checkpoint", false, "ask for an immediate checkpoint")
+	cmd.Flags().StringVar(&o.class, "storage-class", "", "storage class of the data object")
 	return cmd
 }
 

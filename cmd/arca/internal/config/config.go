@@ -97,6 +97,8 @@ type Schedules struct {
 	Full         string `yaml:"full"`
 	Drill        string `yaml:"drill"`
 	Retention    string `yaml:"retention"`
+	Base         string `yaml:"base"`      // physical base backups
+	WALCheck     string `yaml:"wal_check"` // gaps and staleness of the WAL archive
 }
 
 // Retention keeps backups for so long per kind.
@@ -116,6 +118,9 @@ type Hold struct {
 
 // Alerting pages PagerDuty.
 type Alerting struct {
+	// WALMaxAge: the newest archived WAL segment older than this is an
+	// RPO at risk (default 1h).
+	WALMaxAge Duration `yaml:"wal_max_age"`
 	PagerDuty      PagerDuty `yaml:"pagerduty"`
 	MaxBackupBytes ByteSize  `yaml:"max_backup_bytes"`
 }

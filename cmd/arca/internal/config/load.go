@@ -23,13 +23,13 @@ func Default() Config {
 		Pipeline: Pipeline{PartSize: 32 << 20, MaxPartsWaiting: 4, Slots: 4},
 		Schedules: Schedules{
 			Timezone: "America/Sao_Paulo", TenantExport: "0 0 1 * * *", Full: "0 0 2 * * 0",
-			Drill: "0 0 4 1 * *", Retention: "0 30 3 * * *",
+			Drill: "0 0 4 1 * *", Retention: "0 30 3 * * *", Base: "0 0 3 * * 0", WALCheck: "0 */10 * * * *",
 		},
 		Retention: Retention{
 			TenantExport: Duration(90 * 24 * time.Hour), Operational: Duration(30 * 24 * time.Hour),
 			Health: Duration(2555 * 24 * time.Hour),
 		},
-		Alerting: Alerting{MaxBackupBytes: 50e9, PagerDuty: PagerDuty{RoutingKeyEnv: "ARCA_PD_ROUTING_KEY"}},
+		Alerting: Alerting{MaxBackupBytes: 50e9, WALMaxAge: Duration(time.Hour), PagerDuty: PagerDuty{RoutingKeyEnv: "ARCA_PD_ROUTING_KEY"}},
 		API:      API{TokenEnv: "ARCA_API_TOKEN"},
 	}
 }
