@@ -61,10 +61,10 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 	return coordinator.New(deps, coordinator.Config{
 		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
 			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
-		Tenancy:   stack.Tenancy(a.cfg),
-		API:       coordinator.API{Addr: a.cfg.API.Addr, Token: token},
-		Streams:   jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},
-		Logger:    a.log,
+		Tenancy: stack.Tenancy(a.cfg),
+		API:     coordinator.API{Addr: a.cfg.API.Addr, Token: token},
+		Streams: jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},
+		Logger:  a.log,
 	})
 }
 

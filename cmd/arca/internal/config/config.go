@@ -120,7 +120,7 @@ type Hold struct {
 type Alerting struct {
 	// WALMaxAge: the newest archived WAL segment older than this is an
 	// RPO at risk (default 1h).
-	WALMaxAge Duration `yaml:"wal_max_age"`
+	WALMaxAge      Duration  `yaml:"wal_max_age"`
 	PagerDuty      PagerDuty `yaml:"pagerduty"`
 	MaxBackupBytes ByteSize  `yaml:"max_backup_bytes"`
 }
