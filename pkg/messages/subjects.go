@@ -34,7 +34,8 @@ const (
 	StageEncrypt    = "encrypt"
 	StageUpload     = "upload"
 	StageVerify     = "verify"
-	StageDrill      = "drill" // restore drills: one event per tenant restored, and one per drill run
+	StageDrill      = "drill"       // restore drills: one event per tenant restored, and one per drill run
+	StageWALArchive = "wal-archive" // the WAL archive check: gaps and staleness (the RPO)
 )
 
 // Filter returns the consumer filter subject of a subject root ("jobs.export" → "jobs.export.>").

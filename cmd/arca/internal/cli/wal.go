@@ -173,7 +173,7 @@ func (a *app) recordWAL(ctx context.Context, problem error) {
 		return
 	}
 	defer conn.Close()
-	e := messages.Event{Kind: messages.KindWAL, Stage: "wal-archive", Status: messages.StatusSucceeded, Time: time.Now().UTC()}
+	e := messages.Event{Kind: messages.KindWAL, Stage: messages.StageWALArchive, Status: messages.StatusSucceeded, Time: time.Now().UTC()}
 	if problem != nil {
 		e.Status, e.Error = messages.StatusFailed, problem.Error()
 	}

@@ -19,7 +19,7 @@ func IsCommit(e messages.Event) bool {
 // the commit, or a verification of it.
 func IsBackupSuccess(e messages.Event) bool {
 	return e.Status == messages.StatusSucceeded && e.Part == nil &&
-		(e.Stage == CommitStage || e.Stage == messages.StageVerify)
+		(e.Stage == CommitStage || e.Stage == messages.StageVerify || e.Stage == messages.StageWALArchive)
 }
 
 // IsDrillSuccess reports whether e records a successful restore drill.
