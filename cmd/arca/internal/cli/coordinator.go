@@ -15,6 +15,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
@@ -84,6 +85,23 @@ func (a *app) scheduledDrill(ctx context.Context, conn *stack.Conn, store objsto
 	})
 	if err != nil {
 		return err
+	}
+	full, err := a.drillFull(ctx, store, keys)
+	if err != nil {
+		return err
+	}
+	if full != nil {
+		status := messages.StatusSucceeded
+		if !full.Passed {
+			status, rep.Passed = messages.StatusFailed, false
+		}
+		if err := jobs.NewPublisher(conn.JS).Event(ctx, messages.Event{
+			Kind: messages.KindFull, BackupID: full.BackupID, Run: run, Stage: messages.StageDrill, Status: status, Error: full.Reason,
+			Duration: messages.Duration(time.Duration(full.RTOSeconds * float64(time.Second))),
+			Attrs:    map[string]string{"rto_seconds": fmt.Sprintf("%.3f", full.RTOSeconds), "tables": fmt.Sprint(full.Tables)},
+		}); err != nil {
+			return err
+		}
 	}
 	return publishDrill(ctx, conn, run, rep)
 }

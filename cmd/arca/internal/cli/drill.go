@@ -63,7 +63,16 @@ func (a *app) drillCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			a.emit(rep, func(w io.Writer) { fmt.Fprint(w, rep.Summary()) })
+			full, err := a.drillFull(ctx, store, keys)
+			if err != nil {
+				return err
+			}
+			a.emit(map[string]any{"tenants": rep, "full": full}, func(w io.Writer) {
+				fmt.Fprint(w, rep.Summary())
+				if full != nil {
+					fmt.Fprintf(w, "full dump %s: passed %v, %d tables, %d rows, RTO %.1fs %s\n", full.BackupID, full.Passed, full.Tables, full.Rows, full.RTOSeconds, full.Reason)
+				}
+			})
 			// Record the drill where a running system can see it; a drill
 			// run with no NATS reachable still reports here.
 			if conn, err := stack.Connect(ctx, a.cfg, "drill"); err == nil {
@@ -72,8 +81,14 @@ func (a *app) drillCmd() *cobra.Command {
 				}
 				conn.Close()
 			}
+			if full != nil && !full.Passed {
+				rep.Passed = false
+			}
 			if !rep.Passed {
 				var failed []string
+				if full != nil && !full.Passed {
+					failed = append(failed, "full dump "+full.BackupID+": "+full.Reason)
+				}
 				for _, t := range rep.Tenants {
 					if !t.Passed {
 						failed = append(failed, t.Tenant+" ("+t.BackupID+"): "+t.Reason)

@@ -38,6 +38,8 @@ CREATE TABLE public.events (
 // once:
 //
 //	go test ./internal/roundtrip -run '^$' -bench TenantRestore -benchtime 1x
+//
+// ARCA_BENCH_ROWS changes the row count (1.8 M rows ≈ 330 MB; 5.6 M ≈ 1 GB).
 func BenchmarkTenantRestore(b *testing.B) {
 	src := teststack.NewDatabase(b)
 	runSQL(b, src, benchSchema+`
@@ -45,7 +47,7 @@ INSERT INTO public.tenants VALUES ('big', NULL, 'Big');
 INSERT INTO public.events SELECT i, 'big', '2026-01-01'::timestamptz + i * interval '1 second',
   (ARRAY['admission', 'medication', 'vitals', 'note'])[1 + i % 4], (i % 100000) / 100.0,
   'Paciente ' || i || ' — observação de rotina, sinais vitais estáveis, sem intercorrências; "ok", ' || md5(i::text)
-  FROM generate_series(1, 1800000) i;`)
+  FROM generate_series(1, `+benchRows()+`) i;`)
 	binDir, err := teststack.PGBinDir(b.Context())
 	require.NoError(b, err)
 	cfg := exportConfig(src.URL, binDir, 8<<20)
@@ -146,4 +148,11 @@ func extractCSV(b *testing.B, tarPath string, am archive.Manifest, dir string) [
 		}
 	}
 	return out
+}
+
+func benchRows() string {
+	if n := os.Getenv("ARCA_BENCH_ROWS"); n != "" {
+		return n
+	}
+	return "1800000"
 }
