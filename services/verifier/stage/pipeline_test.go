@@ -146,6 +146,20 @@ func TestBackupIsVerifiedFromTheBucketAndTamperingIsCaught(t *testing.T) {
 	require.True(t, f.Damaged())
 	require.Equal(t, job.BackupID, f.BackupID)
 	require.Equal(t, last.Index, f.Part, "the failure names the damaged part")
+
+	// The verify job on the tampered object records the failure in the
+	// bucket and raises a failed verify event (paged as critical).
+	again := messages.VerifyRequested{V: 1, Tenant: job.Tenant, Kind: job.Kind, BackupID: job.BackupID, ManifestKey: manifestKey}
+	require.NoError(t, jobs.NewPublisher(p.n.JS).Publish(ctx, messages.VerifySubject(job.BackupID), again, "reverify:"+job.BackupID))
+	bad := p.event(t, job, messages.StageVerify, messages.StatusFailed)
+	require.Contains(t, bad.Error, job.BackupID)
+	rc, err = p.store.Get(ctx, backup.VerificationKey(manifestKey), objstore.Range{})
+	require.NoError(t, err)
+	v = backup.Verification{}
+	require.NoError(t, json.NewDecoder(rc).Decode(&v))
+	rc.Close()
+	require.False(t, v.Verified, "verified.json now says the backup is bad")
+	require.NotEmpty(t, v.Reason)
 }
 
 // A tenant that does not exist is refused at once and dead-lettered, with a

@@ -20,6 +20,7 @@ import (
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
 	"github.com/arcabackup/arca/pkg/retention/prune"
+	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
@@ -35,7 +36,8 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 	deps := coordinator.Deps{
 		JS: conn.JS, Catalog: cat, Source: src,
 		OnRetention: func(ctx context.Context, run coordinator.RunInfo) error {
-			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Policy: policy(a.cfg)})
+			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Policy: policy(a.cfg),
+				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg)}}})
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/retention/lifecycle"
 	"github.com/arcabackup/arca/pkg/retention/prune"
+	"github.com/arcabackup/arca/pkg/wal"
 )
 
 // policy maps the configuration onto the retention policy: tenant exports
@@ -43,7 +44,8 @@ func (a *app) pruneCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Policy: policy(a.cfg)})
+			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Policy: policy(a.cfg),
+				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg)}}})
 			if err != nil {
 				return usageError{err}
 			}
