@@ -41,11 +41,7 @@ func (a *app) drillCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := stack.Store(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			keys, err := stack.Keyring(ctx, a.cfg, false)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}

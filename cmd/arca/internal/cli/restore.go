@@ -45,11 +45,7 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 			default:
 				return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
 			}
-			store, err := stack.Store(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			keys, err := stack.Keyring(ctx, a.cfg, false)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}
@@ -115,11 +111,7 @@ func (a *app) restoreFullCmd() *cobra.Command {
 			if id == "" || target == "" {
 				return usageError{errors.New("--backup ID and --target URL are required")}
 			}
-			store, err := stack.Store(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			keys, err := stack.Keyring(ctx, a.cfg, false)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	verifier "github.com/arcabackup/arca/services/verifier/stage"
 )
 
@@ -18,11 +17,7 @@ func (a *app) verifyCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			store, err := stack.Store(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			keys, err := stack.Keyring(ctx, a.cfg, false)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}

@@ -189,11 +189,7 @@ type baseOptions struct {
 
 // takeBase takes a base backup as the configuration says.
 func (a *app) takeBase(ctx context.Context, o baseOptions) (basebackup.Backup, error) {
-	store, err := stack.Store(ctx, a.cfg)
-	if err != nil {
-		return basebackup.Backup{}, err
-	}
-	keys, err := stack.Keyring(ctx, a.cfg, false)
+	store, keys, err := a.openBucket(ctx)
 	if err != nil {
 		return basebackup.Backup{}, err
 	}
@@ -262,11 +258,7 @@ func (a *app) restorePITRCmd() *cobra.Command {
 			if pgdata == "" {
 				return usageError{errors.New("--pgdata DIR is required")}
 			}
-			store, err := stack.Store(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			keys, err := stack.Keyring(ctx, a.cfg, false)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}
