@@ -51,7 +51,12 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 	if delivered > 1 {
 		done, err := w.ledger.done(ctx, w.stage.Name, meta.Sequence.Stream)
 		if err != nil {
-			w.cfg.Logger.Warn("ledger unreadable; handling the job again", "stage", w.stage.Name, "err", err)
+			// A failover may be under way: wait for the ledger rather
+			// than risk handling a completed job again.
+			w.cfg.Logger.Warn("ledger unreadable; the job comes back shortly", "stage", w.stage.Name, "err", err)
+			_ = msg.NakWithDelay(time.Second)
+			outcome = OutcomeDeferred
+			return
 		}
 		if done {
 			w.ack(ctx, msg, ref)

@@ -46,22 +46,26 @@ func (l ledger) done(ctx context.Context, stage string, seq uint64) (bool, error
 	}
 }
 
-// record marks the delivery completed, retrying briefly: during a failover
-// the put may need a new leader.
+// record marks the delivery completed. It keeps trying for up to 10
+// seconds: during a failover the put waits for a new leader, and giving up
+// early would let a redelivery after a lost ack run the job again.
 func (l ledger) record(ctx context.Context, js MsgPublisher, stage string, seq uint64) error {
-	var err error
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
 	key := ledgerKey(stage, seq)
-	for attempt := 0; attempt < 5; attempt++ {
-		if _, err = js.PublishMsg(ctx, &nats.Msg{Subject: key}, jetstream.WithMsgID(key)); err == nil {
+	delay := 100 * time.Millisecond
+	for {
+		_, err := js.PublishMsg(ctx, &nats.Msg{Subject: key}, jetstream.WithMsgID(key))
+		if err == nil {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return err
-		case <-time.After(time.Duration(attempt+1) * 200 * time.Millisecond):
+			return fmt.Errorf("ledger %s: %w", key, err)
+		case <-time.After(delay):
 		}
+		delay = min(2*delay, 2*time.Second)
 	}
-	return fmt.Errorf("ledger %s: %w", ledgerKey(stage, seq), err)
 }
 
 // ledgerConfig is the ledger stream's configuration: its entries live as
