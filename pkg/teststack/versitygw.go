@@ -276,3 +276,26 @@ func hmacSHA256(key []byte, data string) []byte {
 	m.Write([]byte(data))
 	return m.Sum(nil)
 }
+
+// VersityGWMain runs a test package against one shared versitygw (each test
+// makes its own bucket) and exits: call it from TestMain. A missing gateway
+// fails the package with the install command; it never skips.
+func VersityGWMain(m *testing.M, set func(*VersityGW)) {
+	dir, err := os.MkdirTemp("", "versitygw-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	gw, err := StartVersityGW(ctx, dir)
+	cancel()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "FAIL: these tests need versitygw: %v\n", err)
+		os.Exit(1)
+	}
+	set(gw)
+	code := m.Run()
+	gw.Close()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}

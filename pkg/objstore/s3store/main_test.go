@@ -1,9 +1,6 @@
 package s3store_test
 
 import (
-	"context"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -17,23 +14,7 @@ import (
 var gw *teststack.VersityGW
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "s3store-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	gw, err = teststack.StartVersityGW(ctx, dir)
-	cancel()
-	if err != nil {
-		// Fail, never skip: CI must not pass by testing nothing.
-		fmt.Fprintf(os.Stderr, "FAIL: the S3 tests need versitygw: %v\n", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	gw.Close()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	teststack.VersityGWMain(m, func(g *teststack.VersityGW) { gw = g })
 }
 
 // setup is a test's bundle: a store on a fresh bucket of the shared gateway.

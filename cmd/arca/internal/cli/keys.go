@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -34,7 +35,7 @@ func (a *app) keysCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(dirOf(st.Path), 0o700); err != nil {
+			if err := os.MkdirAll(filepath.Dir(st.Path), 0o700); err != nil {
 				return err
 			}
 			kr, err := keyring.Init(cmd.Context(), st)
@@ -118,13 +119,4 @@ func scope(t string) string {
 		return "default"
 	}
 	return "tenant " + t
-}
-
-func dirOf(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] == '/' {
-			return p[:i]
-		}
-	}
-	return "."
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,8 +14,6 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/seal"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
@@ -37,43 +34,12 @@ func (e exitError) Error() string {
 }
 func (e exitError) Unwrap() error { return e.err }
 
-// lazyKeys loads the keyring on first use: scrypt costs as much as a
-// segment fetch, and archive_command for a segment already archived or
-// restore_command probing for a file that does not exist need no key.
-type lazyKeys struct {
-	load func() (*keyring.Keyring, error)
-	once sync.Once
-	k    *keyring.Keyring
-	err  error
-}
-
-func (l *lazyKeys) get() (*keyring.Keyring, error) {
-	l.once.Do(func() { l.k, l.err = l.load() })
-	return l.k, l.err
-}
-
-func (l *lazyKeys) Primary(t string) (seal.KEK, error) {
-	k, err := l.get()
-	if err != nil {
-		return seal.KEK{}, err
-	}
-	return k.Primary(t)
-}
-
-func (l *lazyKeys) Key(id string) (seal.KEK, error) {
-	k, err := l.get()
-	if err != nil {
-		return seal.KEK{}, err
-	}
-	return k.Key(id)
-}
-
 func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
 	store, err := stack.Store(ctx, a.cfg)
 	if err != nil {
 		return wal.Config{}, err
 	}
-	keys := &lazyKeys{load: func() (*keyring.Keyring, error) { return stack.Keyring(ctx, a.cfg, false) }}
+	keys := wal.LazyKeys(func() (wal.Keys, error) { return stack.Keyring(ctx, a.cfg, false) })
 	return wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys, Prefetch: prefetch, SpoolDir: spool}, nil
 }
 

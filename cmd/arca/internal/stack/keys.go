@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
@@ -29,19 +30,10 @@ func Keyring(ctx context.Context, cfg config.Config, create bool) (*keyring.Keyr
 	}
 	kr, err := keyring.Load(ctx, st)
 	if create && errors.Is(err, keyring.ErrNotFound) {
-		if err := os.MkdirAll(dirOf(cfg.KeyringPath()), 0o700); err != nil {
+		if err := os.MkdirAll(filepath.Dir(cfg.KeyringPath()), 0o700); err != nil {
 			return nil, err
 		}
 		return keyring.Init(ctx, st)
 	}
 	return kr, err
-}
-
-func dirOf(p string) string {
-	for i := len(p) - 1; i >= 0; i-- {
-		if p[i] == '/' {
-			return p[:i]
-		}
-	}
-	return "."
 }

@@ -22,7 +22,7 @@ func configFromEnv(ctx context.Context) (wal.Config, error) {
 	if err != nil {
 		return wal.Config{}, err
 	}
-	keys := &lazyKeys{ctx: ctx}
+	keys := keysFromEnv(ctx)
 	cfg := spoolConfig()
 	cfg.Store, cfg.Layout, cfg.Keys = store, backup.Layout{Prefix: os.Getenv("ARCA_PREFIX")}, keys
 	if v := os.Getenv("ARCA_WAL_PREFETCH"); v != "" {
