@@ -29,6 +29,19 @@ type app struct {
 // Execute runs the command line.
 func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	a := &app{out: out, errOut: errOut}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err != nil && isUsage(err) {
+		return usageError{err}
+	}
+	return err
+}
+
+// rootCmd is the whole command tree.
+func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "arca",
 		Short:         "Backups of multi-tenant PostgreSQL, tenant by tenant, sealed, verified",
@@ -49,14 +62,7 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
 	root.AddCommand(a.walCmds()...)
-	root.SetArgs(args)
-	root.SetOut(out)
-	root.SetErr(errOut)
-	err := root.ExecuteContext(ctx)
-	if err != nil && isUsage(err) {
-		return usageError{err}
-	}
-	return err
+	return root
 }
 
 func (a *app) load() error {
