@@ -45,6 +45,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "arca",
 		Short:         "Backups of multi-tenant PostgreSQL, tenant by tenant, sealed, verified",
+		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -62,6 +63,16 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
 	root.AddCommand(a.walCmds()...)
+	root.AddCommand(&cobra.Command{
+		Use:   "version",
+		Short: "Print the version of arca",
+		Args:  cobra.NoArgs,
+		// The version needs no configuration, keyring or service.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		Run: func(cmd *cobra.Command, _ []string) {
+			a.emit(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "arca", Version) })
+		},
+	})
 	return root
 }
 
