@@ -85,6 +85,18 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 		if d.Keys, err = stack.Keyring(ctx, a.cfg, createKeys); err != nil {
 			return err
 		}
+		// The stages use the live keyring: it follows the keyring epoch
+		// (rotation, erasure) while they run; see docs/keys.md.
+		st, err := stack.KeyringStore(a.cfg)
+		if err != nil {
+			return err
+		}
+		live, stop, err := stack.LiveKeyring(ctx, st, conn.JS, a.cfg.NATS.Replicas, names, a.log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		d.Live = live
 	}
 	if withCoordinator {
 		obs.SetGlobalFor("coordinator")
