@@ -241,6 +241,12 @@ func LiveKeyring(ctx context.Context, st keyring.Store, js jetstream.KeyValueMan
 	if err := w.beat(ctx); err != nil {
 		return nil, nil, err
 	}
+	// A change announced between the first read and the heartbeat may have
+	// been waited for without this instance: read the epoch again now that
+	// the instance is listed.
+	if a, _, err := ReadKeyringEpoch(ctx, epochKV); err == nil {
+		w.step(ctx, a)
+	}
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { w.run(wctx) })
