@@ -19,8 +19,13 @@ import (
 // instance holding keys has loaded it, or names those that have not.
 func (a *app) announceKeyring(ctx context.Context, kr *keyring.Keyring, change string, wait time.Duration) error {
 	if _, err := stack.NATSURL(a.cfg); err != nil {
-		fmt.Fprintln(a.errOut, "arca: keyring saved; no NATS configured and no arca dev running here: no running service to tell")
-		return nil
+		// keys init on a new installation, or --ack-timeout 0: nothing runs
+		// yet, or the operator says not to wait.
+		if change == "init" || wait <= 0 {
+			fmt.Fprintln(a.errOut, "arca: keyring saved; no NATS configured and no arca dev running here: no running service told")
+			return nil
+		}
+		return fmt.Errorf("keyring saved, but no NATS is configured (nats.url, ARCA_NATS_URL) and no arca dev runs here, so running services cannot be told; if none runs, repeat with --ack-timeout 0: %w", err)
 	}
 	conn, err := stack.Connect(ctx, a.cfg, "keys")
 	if err != nil {

@@ -128,7 +128,7 @@ names those that have not and exits 1.`,
 	}
 	for _, c := range []*cobra.Command{initC, rotate, erase, syncC} {
 		c.Flags().DurationVar(&ackTimeout, "ack-timeout", 30*time.Second,
-			"how long to wait for every running service to load the new keyring (0: do not wait)")
+			"how long to wait for every running service to load the new keyring (0: announce without waiting, and do not fail without NATS)")
 	}
 	cmd.AddCommand(initC, rotate, ls, erase, syncC, a.keysStatusCmd())
 	return cmd

@@ -285,3 +285,31 @@ func natsURL(t *testing.T, dir string) string {
 	require.NoError(t, err)
 	return strings.TrimSpace(string(b))
 }
+
+// Without any NATS to tell, keys init succeeds (nothing runs yet), while
+// rotate and erase-tenant refuse to claim the fleet was told, unless told
+// not to wait.
+func TestKeyCommandsWithoutNATSDoNotClaimTheServicesWereTold(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
+	for _, k := range []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_DIR"} {
+		t.Setenv(k, "")
+	}
+	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
+	writeConfig(t, env.config, fmt.Sprintf("dir: %s\n", dir))
+
+	_, stderr, err := env.run(ctx, "keys", "init")
+	require.NoError(t, err)
+	require.Contains(t, stderr, "no running service told")
+	_, _, err = env.run(ctx, "keys", "rotate", "--tenant", "acme")
+	require.Error(t, err)
+	require.Equal(t, 1, cli.ExitCode(err))
+	require.Contains(t, err.Error(), "keyring saved, but no NATS is configured")
+	_, err = env.keyring(ctx).Primary("acme")
+	require.NoError(t, err, "the rotation itself was saved")
+	_, _, err = env.run(ctx, "keys", "erase-tenant", "acme", "--confirm", "acme", "--ack-timeout", "0")
+	require.NoError(t, err)
+	_, err = env.keyring(ctx).Primary("acme")
+	require.ErrorIs(t, err, keyring.ErrTenantErased)
+}
