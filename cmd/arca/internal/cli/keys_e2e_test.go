@@ -149,8 +149,9 @@ func (e arcaEnv) status(ctx context.Context) (keysStatus, error) {
 // rotation gives the tenant's next backup the new key; erasure makes the
 // tenant's next backup fail at once with "tenant keys were destroyed", and
 // the running verifier no longer verifies what was sealed under the
-// destroyed key; an instance whose keyring file was not updated is named by
-// the CLI, which exits non-zero.
+// destroyed key; an encryptor whose keyring file was not updated is named by
+// erase-tenant, which exits non-zero, and seals nothing for the erased
+// tenant meanwhile.
 func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	ctx := t.Context()
 	db := teststack.NewDatabase(t)
@@ -239,8 +240,12 @@ func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	require.Equal(t, 3, cli.ExitCode(err), "arca verify: %v", err)
 
 	// An encryptor on a host whose keyring file is not updated: it holds
-	// the current epoch now, then cannot load the next one; keys rotate
-	// names it and exits non-zero, keys status shows it behind.
+	// the current epoch (beta has a key of its own), then cannot load the
+	// next one. erase-tenant names it and exits non-zero, keys status shows
+	// it behind, and it seals nothing for beta meanwhile: beta's next
+	// backup still fails with the tenant-erased reason.
+	_, stderr, err = env.run(ctx, "keys", "rotate", "--tenant", "beta")
+	require.NoError(t, err, stderr)
 	stale := filepath.Join(dir, "stale-keyring.json")
 	doc, err := os.ReadFile(filepath.Join(dir, "keyring.json"))
 	require.NoError(t, err)
@@ -250,15 +255,19 @@ func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	stopStale := staleEnv.start("encryptor")
 	teststack.Eventually(t, time.Minute, func() bool {
 		s, err := env.status(ctx)
-		return err == nil && len(s.Instances) == 2
-	}, "the second encryptor is listed")
+		return err == nil && len(s.Instances) == 2 && s.Behind == 0
+	}, "the second encryptor is listed, at the current epoch")
 
-	_, _, err = env.run(ctx, "keys", "rotate", "--ack-timeout", "5s")
+	_, _, err = env.run(ctx, "keys", "erase-tenant", "beta", "--confirm", "beta", "--ack-timeout", "5s")
 	require.Error(t, err)
 	require.Equal(t, 1, cli.ExitCode(err))
-	require.Contains(t, err.Error(), "1 of 2 running instances did not load it")
+	require.Contains(t, err.Error(), "(erase-tenant beta) announced, but 1 of 2 running instances did not load it")
 	require.Contains(t, err.Error(), "[encryptor]")
 	require.Contains(t, err.Error(), "the keyring source holds fingerprint")
+	beta, err := env.backupTenant(ctx, "beta")
+	require.Error(t, err)
+	require.Equal(t, "dead_lettered", beta.Status)
+	require.Contains(t, beta.Reason, keyring.ErrTenantErased.Error())
 	s, err := env.status(ctx)
 	require.Error(t, err)
 	require.Equal(t, 1, s.Behind)
