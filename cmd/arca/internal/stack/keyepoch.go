@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -170,18 +171,8 @@ func KeyringInstances(ctx context.Context, kv jetstream.KeyValue) ([]KeyringInst
 		}
 		out = append(out, i)
 	}
-	slices.SortFunc(out, func(a, b KeyringInstance) int { return cmpString(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b KeyringInstance) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // AwaitKeyring waits until every live instance holds epoch n or later, or
@@ -278,6 +269,7 @@ func (w *keyringWatcher) run(ctx context.Context) {
 	}
 	tick := time.NewTicker(KeyringPoll)
 	defer tick.Stop()
+	unreadable := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -296,9 +288,13 @@ func (w *keyringWatcher) run(ctx context.Context) {
 		case <-tick.C:
 			a, _, err := ReadKeyringEpoch(ctx, w.epoch)
 			if err != nil {
-				w.log.Warn("keyring epoch unreadable", "err", err)
+				if !unreadable && ctx.Err() == nil {
+					w.log.Warn("keyring epoch unreadable; sealing and opening stop when the lease ends", "lease", KeyringLease, "err", err)
+				}
+				unreadable = true
 				continue
 			}
+			unreadable = false
 			w.step(ctx, a)
 		}
 	}
