@@ -50,6 +50,9 @@ func (a *app) keysCmd() *cobra.Command {
 	}
 	rotate := &cobra.Command{
 		Use: "rotate", Short: "Add a new primary key; every older backup still opens", Args: cobra.NoArgs,
+		Long: `Adds a new primary key to the default scope, or with --tenant to the tenant's own scope. It returns
+once every running service holding keys has loaded it (docs/keys.md), or names those that have not and
+exits 1.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := stack.KeyringStore(a.cfg)
 			if err != nil {
