@@ -91,7 +91,7 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 		if err != nil {
 			return err
 		}
-		live, stop, err := stack.LiveKeyring(ctx, st, conn.JS, a.cfg.NATS.Replicas, names, a.log)
+		live, stop, err := stack.LiveKeyring(ctx, st, conn.JS, a.cfg.NATS.Replicas, keyHolders(names), a.log)
 		if err != nil {
 			return err
 		}
@@ -123,11 +123,15 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 	return nil
 }
 
-func needsKeys(names []string) bool {
+func needsKeys(names []string) bool { return len(keyHolders(names)) > 0 }
+
+// keyHolders are the named stages that hold keys.
+func keyHolders(names []string) []string {
+	var out []string
 	for _, n := range names {
 		if n == "encryptor" || n == "verifier" {
-			return true
+			out = append(out, n)
 		}
 	}
-	return false
+	return out
 }
