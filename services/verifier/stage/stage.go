@@ -16,6 +16,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
 // Stage is a running verifier. It holds bucket read rights (and the right
@@ -38,12 +39,45 @@ func (s *Stage) Run(ctx context.Context) error {
 	return jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageVerify, Subject: messages.SubjectVerify}, s.handle, s.cfg).Run(ctx)
 }
 
+// Epochs is implemented by keys that change while the stage runs
+// (keyring.Live): an outcome is recorded only while the epoch it was
+// reached under is still held, so once the service has acknowledged an
+// erasure, no verification done with the destroyed key is recorded.
+type Epochs interface {
+	Epoch() uint64
+	Pin(epoch uint64) (release func(), ok bool)
+}
+
+// staleRetry is how soon a verification is tried again while the keyring
+// catches up with a newly announced epoch.
+const staleRetry = 2 * time.Second
+
 func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequested]) error {
 	m := job.Msg
+	epochs, _ := s.keys.(Epochs)
+	var epoch uint64
+	if epochs != nil {
+		epoch = epochs.Epoch()
+	}
 	res, err := Verify(ctx, s.store, s.keys, m.ManifestKey)
+	if errors.Is(err, keyring.ErrStale) {
+		return jobs.RetryAfter(staleRetry, err)
+	}
 	var f *verify.Failure
 	if err != nil && !(errors.As(err, &f) && f.Damaged()) {
 		return err // the bucket could not be read: try again later
+	}
+	if epochs != nil {
+		release, ok := epochs.Pin(epoch)
+		if !ok {
+			return jobs.RetryAfter(staleRetry, fmt.Errorf("verify %s: the keyring changed during verification", m.BackupID))
+		}
+		defer release()
+	}
+	var unknown *seal.UnknownKeyError
+	if errors.As(err, &unknown) && unknown.Destroyed {
+		// Sealed under a destroyed key (crypto-erasure): say so plainly.
+		err = fmt.Errorf("%w: %w", keyring.ErrTenantErased, err)
 	}
 	v := backup.Verification{
 		BackupID: m.BackupID, Verified: err == nil, CheckedAt: s.now().UTC(), Duration: res.Duration.String(),
