@@ -146,3 +146,19 @@ func toInfo(oi *jetstream.ObjectInfo) (Info, error) {
 	}
 	return Info{Size: int64(oi.Size), SHA256: hex.EncodeToString(raw), Meta: oi.Metadata}, nil
 }
+
+// List names every part and fact in staging (deleted ones excluded).
+func (s *Store) List(ctx context.Context) ([]string, error) {
+	infos, err := s.os.List(ctx)
+	if errors.Is(err, jetstream.ErrNoObjectsFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("staging list: %w", err)
+	}
+	names := make([]string, 0, len(infos))
+	for _, oi := range infos {
+		names = append(names, oi.Name)
+	}
+	return names, nil
+}

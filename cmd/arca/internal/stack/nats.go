@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,10 +22,66 @@ import (
 // commands on the machine find it.
 func urlFile(cfg config.Config) string { return filepath.Join(cfg.Dir, "nats.url") }
 
+// StoreKeyEnv names the variable holding the embedded server's JetStream
+// encryption key.
+const StoreKeyEnv = "ARCA_NATS_STORE_KEY"
+
+// storeKeyFile is where arca dev keeps the key it generated when
+// StoreKeyEnv is empty: beside the store, readable by its owner only.
+func storeKeyFile(cfg config.Config) string { return filepath.Join(cfg.Dir, "nats.key") }
+
+// StoreKey is the embedded server's JetStream encryption key: StoreKeyEnv
+// if set, else the key kept in the state directory, else a new random key
+// written there. Staged parts hold patient data until they are sealed, so
+// the embedded store is never written in clear.
+func StoreKey(cfg config.Config) (string, error) {
+	if k := os.Getenv(StoreKeyEnv); k != "" {
+		return k, nil
+	}
+	path := storeKeyFile(cfg)
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if k := strings.TrimSpace(string(b)); k != "" {
+			return k, nil
+		}
+		return "", fmt.Errorf("nats store key %s is empty", path)
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("nats store key: %w", err)
+	}
+	k, err := embednats.NewKey()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return "", fmt.Errorf("nats store key: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("nats store key: %w", err)
+	}
+	if _, err := f.WriteString(k + "\n"); err != nil {
+		f.Close()
+		return "", fmt.Errorf("nats store key %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("nats store key %s: %w", path, err)
+	}
+	return k, nil
+}
+
 // Embedded starts the embedded JetStream server of arca dev, on a random
-// loopback port, with its store under the state directory.
+// loopback port, with its store under the state directory, encrypted at
+// rest with StoreKey.
 func Embedded(cfg config.Config) (*embednats.Server, error) {
-	s, err := embednats.Start(embednats.Options{Dir: filepath.Join(cfg.Dir, "nats"), SyncAlways: cfg.NATS.SyncAlways})
+	key, err := StoreKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := embednats.Start(embednats.Options{
+		Dir: filepath.Join(cfg.Dir, "nats"), SyncAlways: cfg.NATS.SyncAlways,
+		Encryption: &embednats.Encryption{Key: key},
+	})
 	if err != nil {
 		return nil, err
 	}
