@@ -15,6 +15,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/embednats"
 	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/staging"
 )
 
@@ -119,7 +120,7 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 	}
 	nc, err := nats.Connect(url, nats.Name("arca "+name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
 	if err != nil {
-		return nil, fmt.Errorf("connect nats %s: %w", url, err)
+		return nil, fmt.Errorf("connect nats %s: %w", messages.RedactURL(url), messages.RedactError(err))
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
