@@ -17,7 +17,7 @@ func Handler(svc Service, token string, log *slog.Logger) http.Handler {
 	v1.HandleFunc("GET /v1/backups/{backup}", h.getBackup)
 	v1.HandleFunc("POST /v1/restores", h.startRestore)
 	v1.HandleFunc("GET /v1/restores/{restore}", h.getRestore)
-	mux.Handle("/v1/", requireToken(token, v1))
+	mux.Handle("/v1/", requireToken(token, validInput(v1)))
 	return mux
 }
 
