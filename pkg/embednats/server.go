@@ -32,6 +32,10 @@ type Options struct {
 	Cluster *ClusterOptions
 	// Debug logs the server's own output to stderr.
 	Debug bool
+	// ConfigFile, when set, is a nats-server configuration file read first
+	// (accounts, users and permissions: deploy/compose/nats/accounts.conf);
+	// the fields above override what it says of listening and JetStream.
+	ConfigFile string
 	// Encryption, when set, encrypts everything JetStream writes under Dir
 	// (streams, KV, object buckets, consumers' state) with the server's own
 	// encryption at rest. Nil stores plaintext: staged parts, which hold
@@ -98,19 +102,19 @@ func Start(o Options) (*Server, error) {
 	if port == 0 {
 		port = server.RANDOM_PORT
 	}
-	so := &server.Options{
-		ServerName: o.Name,
-		Host:       o.Host,
-		Port:       port,
-		JetStream:  true,
-		StoreDir:   o.Dir,
-		SyncAlways: o.SyncAlways,
-		NoSigs:     true,
-		NoLog:      !o.Debug,
-		// Large parts travel through the object store in chunks, but
-		// messages may carry headers and small payloads of a few KB.
-		MaxPayload: 8 << 20,
+	so := &server.Options{}
+	if o.ConfigFile != "" {
+		var err error
+		if so, err = server.ProcessConfigFile(o.ConfigFile); err != nil {
+			return nil, fmt.Errorf("embednats: config %s: %w", o.ConfigFile, err)
+		}
 	}
+	so.ServerName, so.Host, so.Port = o.Name, o.Host, port
+	so.JetStream, so.StoreDir, so.SyncAlways = true, o.Dir, o.SyncAlways
+	so.NoSigs, so.NoLog = true, !o.Debug
+	// Large parts travel through the object store in chunks, but messages
+	// may carry headers and small payloads of a few KB.
+	so.MaxPayload = 8 << 20
 	if e := o.Encryption; e != nil {
 		if len(e.Key) < 16 {
 			return nil, errors.New("embednats: the JetStream encryption key is shorter than 16 characters")

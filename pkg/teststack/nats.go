@@ -29,6 +29,9 @@ type NATSOptions struct {
 	// Options, when set, start the server exactly as given (Dir defaults
 	// to a temporary directory).
 	Options *embednats.Options
+	// NoConnection leaves Conn and JS nil (a server whose users need
+	// credentials).
+	NoConnection bool
 }
 
 // NewNATS starts an embedded JetStream server on a random loopback port,
@@ -57,7 +60,9 @@ func NewNATSWith(t testing.TB, o NATSOptions) *NATS {
 	}
 	t.Cleanup(s.Stop)
 	n := &NATS{Server: s, URL: s.URL(), Dir: so.Dir}
-	n.Conn, n.JS = Connect(t, n.URL)
+	if !o.NoConnection {
+		n.Conn, n.JS = Connect(t, n.URL)
+	}
 	return n
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,6 +106,30 @@ func NATSURL(cfg config.Config) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
+// InboxPrefix is the inbox prefix of a connection as the user named in the
+// NATS URL: "_INBOX_<user>", the only subjects that user may subscribe to
+// under the generated permissions (cmd/arca/internal/grants), so that one
+// service cannot read the replies and deliveries of another. No user (arca
+// dev, a token) or a user name that is not a plain subject token: "" (the
+// default _INBOX).
+func InboxPrefix(natsURL string) string {
+	first, _, _ := strings.Cut(natsURL, ",")
+	u, err := url.Parse(strings.TrimSpace(first))
+	if err != nil || u.User == nil {
+		return ""
+	}
+	user := u.User.Username()
+	if _, hasPassword := u.User.Password(); !hasPassword || user == "" {
+		return ""
+	}
+	for _, r := range user {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return ""
+		}
+	}
+	return "_INBOX_" + user
+}
+
 // Conn is a JetStream connection with the streams ensured.
 type Conn struct {
 	NC      *nats.Conn
@@ -118,7 +143,11 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 	if err != nil {
 		return nil, err
 	}
-	nc, err := nats.Connect(url, nats.Name("arca "+name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
+	opts := []nats.Option{nats.Name("arca " + name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second)}
+	if p := InboxPrefix(url); p != "" {
+		opts = append(opts, nats.CustomInboxPrefix(p))
+	}
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("connect nats %s: %w", messages.RedactURL(url), messages.RedactError(err))
 	}
@@ -131,13 +160,20 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 		nc.Close()
 		return nil, err
 	}
-	st, err := staging.Ensure(ctx, js, staging.Options{Replicas: cfg.NATS.Replicas})
-	if err != nil {
-		nc.Close()
-		return nil, err
+	c := &Conn{NC: nc, JS: js}
+	if !noStaging[name] {
+		if c.Staging, err = staging.Ensure(ctx, js, staging.Options{Replicas: cfg.NATS.Replicas}); err != nil {
+			nc.Close()
+			return nil, err
+		}
 	}
-	return &Conn{NC: nc, JS: js, Staging: st}, nil
+	return c, nil
 }
+
+// noStaging are the services that never touch staging: their NATS users
+// hold no right on the bucket (cmd/arca/internal/grants), so they do not
+// ensure it either. Conn.Staging is nil for them.
+var noStaging = map[string]bool{"verifier": true, "coordinator": true, "alerter": true}
 
 // Close drains the connection.
 func (c *Conn) Close() { _ = c.NC.Drain() }
