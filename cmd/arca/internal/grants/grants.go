@@ -34,6 +34,8 @@ type NATS struct {
 	Consumes []Consumer
 	// Watches: streams it reads through ordered (ephemeral) consumers.
 	Watches []string
+	// Depth: consumers whose info (queue depth) it reads.
+	Depth []Consumer
 	// Publishes: subjects it publishes to.
 	Publishes []string
 	// KV and Objects: buckets it reads and writes (and ensures).
@@ -128,8 +130,17 @@ func Services() []Service {
 					{Stream: schedulesStream, Durable: schedulesConsumer, Filter: "schedules.fire.>"},
 					{Stream: messages.StreamEvents, Durable: trackerConsumer, Filter: messages.SubjectEvents},
 				},
-				Watches:   []string{messages.StreamEvents},
-				Publishes: []string{messages.Filter(messages.SubjectExport), messages.SubjectEvents, "schedules.>"},
+				Watches: []string{messages.StreamEvents},
+				Depth: []Consumer{
+					{Stream: messages.StreamJobs, Durable: messages.StageExport}, {Stream: messages.StreamJobs, Durable: messages.StageEncrypt},
+					{Stream: messages.StreamJobs, Durable: messages.StageUpload}, {Stream: messages.StreamJobs, Durable: messages.StageVerify},
+				},
+				Publishes: []string{
+					messages.Filter(messages.SubjectExport), "schedules.>",
+					// drills and the WAL archive check run from the coordinator
+					"events.*.*." + messages.StageDrill + ".*", "events.*.*." + messages.StageWALArchive + ".*",
+					"events.*.*." + messages.StageCoordinate + ".*",
+				},
 			},
 			S3: []S3Grant{
 				{Actions: []string{"s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:PutObject"}},

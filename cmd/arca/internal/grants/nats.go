@@ -48,6 +48,9 @@ func (s Service) Permissions() Permissions {
 		add("$JS.API.CONSUMER.MSG.NEXT.%s.%s", c.Stream, c.Durable)
 		add("$JS.ACK.%s.%s.>", c.Stream, c.Durable)
 	}
+	for _, c := range n.Depth {
+		add("$JS.API.CONSUMER.INFO.%s.%s", c.Stream, c.Durable)
+	}
 	ordered := func(st string) {
 		add("$JS.API.STREAM.INFO.%s", st)
 		add("$JS.API.CONSUMER.CREATE.%s", st)

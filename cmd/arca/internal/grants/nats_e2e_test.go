@@ -21,11 +21,12 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/grants"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/embednats"
-	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/teststack"
+	alerter "github.com/arcabackup/arca/services/alerter/service"
+	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
 // grantServer runs a real nats-server with the generated accounts and
@@ -92,12 +93,32 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 		go func() { defer wg.Done(); _ = run(wctx) }()
 	}
 
-	// The coordinator starts the backup; the operator watches EVENTS.
-	coord := connect("coordinator")
-	at := time.Now().UTC()
-	job := messages.ExportRequested{V: 1, Run: "grants", Tenant: "acme", Kind: messages.KindTenant,
-		BackupID: messages.BackupID(messages.KindTenant, "grants", "acme", at), RequestedAt: at}
-	require.NoError(t, jobs.NewPublisher(coord.JS).Publish(ctx, messages.ExportSubject(job.Tenant), job, messages.ExportMsgID(job.BackupID)))
+	// The coordinator (schedules, catalog) and the alerter run as their
+	// users too; the coordinator starts the backup, the operator watches.
+	stopped := make(chan error, 2)
+	coordConn := connect("coordinator")
+	catalog := teststack.NewDatabase(t)
+	coord, err := coordinator.New(coordinator.Deps{JS: coordConn.JS, Catalog: catalog.Pool, Source: db.Pool}, coordinator.Config{Logger: quiet})
+	require.NoError(t, err)
+	wg.Add(2)
+	go func() { defer wg.Done(); stopped <- coord.Run(wctx) }()
+	t.Setenv("ARCA_METRICS_ADDR", "off")
+	obs, err := stack.Observe(ctx, []string{"coordinator"}, quiet)
+	require.NoError(t, err)
+	t.Cleanup(func() { obs.Shutdown(context.Background()) })
+	require.NoError(t, obs.WatchEvents(wctx, coordConn.JS), "the coordinator's event metrics and queue depths")
+	t.Setenv("ARCA_GRANTS_TEST_PD_KEY", "test-routing-key")
+	alerterConn := connect("alerter")
+	go func() {
+		defer wg.Done()
+		stopped <- alerter.Run(wctx, alerterConn.JS, alerter.Options{Endpoint: "http://127.0.0.1:9", RoutingKeyEnv: "ARCA_GRANTS_TEST_PD_KEY", Logger: quiet})
+	}()
+	var started coordinator.Started
+	teststack.Eventually(t, time.Minute, func() bool {
+		started, err = coord.BackupTenants(ctx, []string{"acme"}, messages.KindTenant, "grants")
+		return err == nil
+	}, "the coordinator starting a backup")
+	require.Len(t, started.Jobs, 1)
 	_, ojs := teststack.Connect(t, url("operator"))
 	events, err := ojs.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{})
 	require.NoError(t, err)
@@ -106,10 +127,16 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 		require.NoError(t, err, "waiting for the backup's events")
 		e, err := messages.Decode[messages.Event](msg.Data())
 		require.NoError(t, err)
+		t.Logf("%s event %s %s %s", time.Now().Format("15:04:05.000"), e.Stage, e.Status, e.Error)
 		require.NotContains(t, []messages.Status{messages.StatusFailed, messages.StatusRetrying, messages.StatusDeadLettered}, e.Status, "%s: %s", e.Stage, e.Error)
 		if e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded {
 			break
 		}
+	}
+	select {
+	case err := <-stopped:
+		t.Fatalf("the coordinator or the alerter stopped: %v", err)
+	default:
 	}
 	for name, c := range conns {
 		require.NoError(t, c.NC.LastError(), "%s: no permission violation while it worked", name)
@@ -125,8 +152,9 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 		"uploader": {"jobs.export.x", "jobs.encrypt.x.0", "events.t.b.verify.succeeded"},
 		"verifier": {"$O.staging.C.x", "$JS.API.DIRECT.GET.OBJ_staging.$O.staging.M.x",
 			"$JS.API.CONSUMER.CREATE.OBJ_staging", "$JS.API.STREAM.CREATE.OBJ_staging", "jobs.export.x"},
-		"coordinator": {"$O.staging.C.x", "$JS.API.DIRECT.GET.OBJ_staging.$O.staging.M.x", "jobs.upload.x.0", "$KV.uploads.x"},
-		"alerter":     {"jobs.export.x", "$O.staging.C.x", "$KV.uploads.x", "$JS.API.CONSUMER.CREATE.JOBS.export.jobs.export.>"},
+		"coordinator": {"$O.staging.C.x", "$JS.API.DIRECT.GET.OBJ_staging.$O.staging.M.x", "jobs.upload.x.0", "$KV.uploads.x",
+			"events.t.b.verify.succeeded"},
+		"alerter": {"jobs.export.x", "$O.staging.C.x", "$KV.uploads.x", "$JS.API.CONSUMER.CREATE.JOBS.export.jobs.export.>"},
 	} {
 		for _, subj := range subjects {
 			requireRefused(t, url(user), func(nc *nats.Conn) error { return nc.Publish(subj, []byte("x")) }, "Publish to \""+subj+"\"")
