@@ -15,6 +15,8 @@ func Files() map[string][]byte {
 		filepath.Join("deploy", "compose", "nats", "accounts.conf"): []byte(AccountsConf(svcs)),
 		filepath.Join("deploy", "grants", "postgres.sql"):           []byte(PostgresSQL(svcs)),
 	}
+	out[filepath.Join("deploy", "grants", "s3", "bucket-policy.json")] = PolicyJSON(BucketPolicy(svcs, ComposeBucket, ComposePrefix,
+		func(s string) string { return "${" + S3KeyVar(s) + "}" }))
 	for _, s := range svcs {
 		if p := s.S3Policy(ComposeBucket, ComposePrefix); p != nil {
 			out[filepath.Join("deploy", "grants", "s3", s.Name+".json")] = PolicyJSON(p)

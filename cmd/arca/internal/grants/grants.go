@@ -143,8 +143,9 @@ func Services() []Service {
 				},
 			},
 			S3: []S3Grant{
-				{Actions: []string{"s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:PutObject"}},
-				{Actions: []string{"s3:ListBucket", "s3:ListBucketMultipartUploads"}, Bucket: true},
+				// objstore's Delete removes every version of a key
+				{Actions: []string{"s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload", "s3:PutObject"}},
+				{Actions: []string{"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"}, Bucket: true},
 			},
 			PG: &PGRole{Name: "arca", OwnsCatalog: true}, // the source is read as arca_backup
 		},

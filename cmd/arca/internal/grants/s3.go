@@ -3,6 +3,7 @@ package grants
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 )
 
 // S3Grant is a set of actions on the bucket's keys (or on the bucket
@@ -23,11 +24,40 @@ type Policy struct {
 
 // Statement is one statement of a Policy.
 type Statement struct {
-	Sid      string   `json:"Sid"`
-	Effect   string   `json:"Effect"`
-	Action   []string `json:"Action"`
-	Resource []string `json:"Resource"`
+	Sid       string     `json:"Sid"`
+	Effect    string     `json:"Effect"`
+	Principal *Principal `json:"Principal,omitempty"`
+	Action    []string   `json:"Action"`
+	Resource  []string   `json:"Resource"`
 }
+
+// Principal names who a bucket-policy statement is for.
+type Principal struct {
+	AWS []string `json:"AWS"`
+}
+
+// BucketPolicy is the same grants as one bucket policy, each statement
+// for the principal (access key, or account ARN) principal returns for its
+// service: for S3 servers without per-user IAM policies (versitygw, which
+// deploy/compose uses).
+func BucketPolicy(services []Service, bucket, prefix string, principal func(service string) string) *Policy {
+	out := &Policy{Version: "2012-10-17"}
+	for _, s := range services {
+		p := s.S3Policy(bucket, prefix)
+		if p == nil {
+			continue
+		}
+		for _, st := range p.Statement {
+			st.Principal = &Principal{AWS: []string{principal(s.Name)}}
+			out.Statement = append(out.Statement, st)
+		}
+	}
+	return out
+}
+
+// S3KeyVar is the environment variable holding a service's S3 access key
+// in deploy/compose (.env).
+func S3KeyVar(service string) string { return "S3_" + strings.ToUpper(service) + "_ACCESS_KEY" }
 
 // S3Policy is the IAM policy of a service on bucket under prefix; nil when
 // the service has no business in the bucket.
