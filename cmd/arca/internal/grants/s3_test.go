@@ -95,4 +95,3 @@ func collect(seq func(func(objstore.ObjectInfo, error) bool)) ([]string, error) 
 	}
 	return keys, nil
 }
-
