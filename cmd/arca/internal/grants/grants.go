@@ -55,13 +55,14 @@ var stageStreams = []string{messages.StreamJobs, messages.StreamEvents, messages
 // internal/): the uploader's KV, the alerter's outbox, the coordinator's
 // schedules and consumers. The real-server test catches a drift.
 const (
-	uploadsKV          = "uploads"           // services/uploader/stage.StateBucket
-	alertsKV           = "ALERTS"            // services/alerter/internal/alerter Config.Bucket
-	schedulesStream    = "SCHEDULES"         // services/coordinator/internal/schedule.StreamName
-	schedulesConsumer  = "coordinator-fires" // schedule.ConsumerName
-	trackerConsumer    = "coordinator"       // services/coordinator/internal/tracker.ConsumerName
-	alerterDurable     = "alerter"           // alerter Config.Durable
-	stagingObjectStore = staging.Bucket
+	uploadsKV         = "uploads"           // services/uploader/stage.StateBucket
+	alertsKV          = "ALERTS"            // services/alerter/internal/alerter Config.Bucket
+	schedulesStream   = "SCHEDULES"         // services/coordinator/internal/schedule.StreamName
+	schedulesConsumer = "coordinator-fires" // schedule.ConsumerName
+	trackerConsumer   = "coordinator"       // services/coordinator/internal/tracker.ConsumerName
+	alerterDurable    = "alerter"           // alerter Config.Durable
+	stagingSealed     = staging.Bucket
+	stagingPlain      = staging.PlainBucket
 )
 
 // stage is the grant of a pipeline stage consuming root and publishing to
@@ -82,14 +83,17 @@ func stage(name, root string, next ...string) NATS {
 // Services is the grant of every service, in a stable order.
 func Services() []Service {
 	exporter := stage(messages.StageExport, messages.SubjectExport, messages.Filter(messages.SubjectEncrypt))
-	exporter.Info = []string{messages.StreamJobs} // back-pressure: encrypt jobs waiting per artifact
-	exporter.Objects = []string{stagingObjectStore}
+	exporter.Info = []string{messages.StreamJobs}            // back-pressure: encrypt jobs waiting per artifact
+	exporter.Objects = []string{stagingPlain, stagingSealed} // plaintext parts; export facts
 
 	encryptor := stage(messages.StageEncrypt, messages.SubjectEncrypt, messages.Filter(messages.SubjectUpload))
-	encryptor.Objects = []string{stagingObjectStore}
+	encryptor.Objects = []string{stagingPlain, stagingSealed} // reads and deletes plaintext, puts sealed
 
 	uploader := stage(messages.StageUpload, messages.SubjectUpload, messages.Filter(messages.SubjectVerify))
-	uploader.Objects = []string{stagingObjectStore}
+	uploader.Objects = []string{stagingSealed}
+	// staging.Ensure creates both buckets: the plaintext one's config, not
+	// its contents.
+	uploader.Ensures = append(append([]string(nil), stageStreams...), "OBJ_"+stagingPlain)
 	uploader.KV = []string{uploadsKV}
 
 	verifier := stage(messages.StageVerify, messages.SubjectVerify, "events.*.*."+messages.StageDrill+".*")

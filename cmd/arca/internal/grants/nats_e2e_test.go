@@ -149,10 +149,13 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 			"$JS.API.STREAM.DELETE.JOBS"},
 		"encryptor": {"jobs.verify.x", "jobs.export.x", "events.t.b.upload.succeeded", "$KV.uploads.x",
 			"$JS.API.STREAM.INFO.KV_uploads"},
-		"uploader": {"jobs.export.x", "jobs.encrypt.x.0", "events.t.b.verify.succeeded"},
-		"verifier": {"$O.staging.C.x", "$JS.API.DIRECT.GET.OBJ_staging.$O.staging.M.x",
+		"uploader": {"jobs.export.x", "jobs.encrypt.x.0", "events.t.b.verify.succeeded", "$O.staging_plain.C.x",
+			"$JS.API.DIRECT.GET.OBJ_staging_plain.$O.staging_plain.M.x", "$JS.API.CONSUMER.CREATE.OBJ_staging_plain",
+			"$JS.API.STREAM.MSG.GET.OBJ_staging_plain", "$JS.API.STREAM.PURGE.OBJ_staging_plain"},
+		"verifier": {"$O.staging.C.x", "$JS.API.DIRECT.GET.OBJ_staging.$O.staging.M.x", "$O.staging_plain.C.x",
 			"$JS.API.CONSUMER.CREATE.OBJ_staging", "$JS.API.STREAM.CREATE.OBJ_staging", "jobs.export.x"},
 		"coordinator": {"$O.staging.C.x", "$JS.API.DIRECT.GET.OBJ_staging.$O.staging.M.x", "jobs.upload.x.0", "$KV.uploads.x",
+			"$JS.API.DIRECT.GET.OBJ_staging_plain.$O.staging_plain.M.x",
 			"events.t.b.verify.succeeded"},
 		"alerter": {"jobs.export.x", "$O.staging.C.x", "$KV.uploads.x", "$JS.API.CONSUMER.CREATE.JOBS.export.jobs.export.>"},
 	} {
@@ -164,6 +167,7 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 		"exporter":    {"$O.staging.>", "_INBOX_encryptor.>", "jobs.>", "_INBOX.>"},
 		"verifier":    {"$O.staging.C.>", "events.>"},
 		"coordinator": {"$O.staging.>", "_INBOX_uploader.>"},
+		"uploader":    {"$O.staging_plain.>", "_INBOX_encryptor.>"},
 	} {
 		for _, subj := range subjects {
 			requireRefused(t, url(user), func(nc *nats.Conn) error { _, err := nc.SubscribeSync(subj); return err }, "Subscription to \""+subj+"\"")
