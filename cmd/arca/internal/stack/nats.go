@@ -161,7 +161,7 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 		return nil, err
 	}
 	c := &Conn{NC: nc, JS: js}
-	if !noStaging[name] {
+	if usesStaging[name] {
 		if c.Staging, err = staging.Ensure(ctx, js, staging.Options{Replicas: cfg.NATS.Replicas}); err != nil {
 			nc.Close()
 			return nil, err
@@ -170,10 +170,11 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 	return c, nil
 }
 
-// noStaging are the services that never touch staging: their NATS users
-// hold no right on the bucket (cmd/arca/internal/grants), so they do not
-// ensure it either. Conn.Staging is nil for them.
-var noStaging = map[string]bool{"verifier": true, "coordinator": true, "alerter": true}
+// usesStaging are the connections that ensure and open staging: the stages
+// that stage parts (arca dev connects as the first of Stages). The others'
+// NATS users hold no right on staging (cmd/arca/internal/grants), and
+// their Conn.Staging is nil.
+var usesStaging = map[string]bool{"exporter": true, "encryptor": true, "uploader": true}
 
 // Close drains the connection.
 func (c *Conn) Close() { _ = c.NC.Drain() }
