@@ -74,3 +74,34 @@ func dirHolds(t *testing.T, dir string, s []byte) bool {
 	}
 	return found
 }
+
+// A 3-node cluster encrypts everything it writes, the replicated streams'
+// raft logs included: a message published to an R3 stream and then purged
+// is in no file of any node.
+func TestClusterStoresAreEncryptedRaftLogsIncluded(t *testing.T) {
+	t.Parallel()
+	c := NewCluster(t)
+	_, js := Connect(t, c.ClientURL())
+	ctx := t.Context()
+	marker := []byte("RESIDENT-" + randomHex(8))
+	s, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "S", Subjects: []string{"s.>"}, Replicas: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10; i++ {
+		if _, err := js.Publish(ctx, "s.1", marker); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Purge(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range c.Servers {
+		c.Kill(i)
+	}
+	for i, dir := range c.dirs {
+		if dirHolds(t, dir, marker) {
+			t.Fatalf("node %d's store holds the message in clear", i)
+		}
+	}
+}
