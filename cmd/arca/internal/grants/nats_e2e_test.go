@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +23,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/grants"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/embednats"
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
@@ -108,10 +111,22 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 	t.Cleanup(func() { obs.Shutdown(context.Background()) })
 	require.NoError(t, obs.WatchEvents(wctx, coordConn.JS), "the coordinator's event metrics and queue depths")
 	t.Setenv("ARCA_GRANTS_TEST_PD_KEY", "test-routing-key")
+	pages := make(chan []byte, 16)
+	pd := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		select {
+		case pages <- body:
+		default:
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = w.Write([]byte(`{"status":"success","message":"Event processed","dedup_key":"k"}`))
+	}))
+	t.Cleanup(pd.Close)
 	alerterConn := connect("alerter")
 	go func() {
 		defer wg.Done()
-		stopped <- alerter.Run(wctx, alerterConn.JS, alerter.Options{Endpoint: "http://127.0.0.1:9", RoutingKeyEnv: "ARCA_GRANTS_TEST_PD_KEY", Logger: quiet})
+		stopped <- alerter.Run(wctx, alerterConn.JS, alerter.Options{Endpoint: pd.URL, RoutingKeyEnv: "ARCA_GRANTS_TEST_PD_KEY", Logger: quiet})
 	}()
 	var started coordinator.Started
 	teststack.Eventually(t, time.Minute, func() bool {
@@ -132,6 +147,16 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 		if e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded {
 			break
 		}
+	}
+	// A failure the exporter reports is paged by the alerter (its consumer,
+	// its outbox KV, PagerDuty).
+	require.NoError(t, jobs.NewPublisher(conns["exporter"].JS).Event(ctx, messages.Event{Tenant: "acme", Kind: messages.KindTenant,
+		BackupID: "grants-failed", Run: "grants", Stage: messages.StageExport, Status: messages.StatusFailed, Error: "boom"}))
+	select {
+	case body := <-pages:
+		require.Contains(t, string(body), "trigger")
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the alerter paged nothing for a failed export")
 	}
 	select {
 	case err := <-stopped:
