@@ -6,12 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 )
 
@@ -104,13 +103,4 @@ func (a *app) selectBackup(ctx context.Context, store objstore.Store, id, tenant
 }
 
 // redactURL drops the password from a connection URL before printing it.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return strings.Replace(u.String(), "xxxxx", "…", 1)
-}
+func redactURL(s string) string { return messages.RedactURL(s) }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 )
 
@@ -47,7 +48,8 @@ func Quiet(err error) bool {
 	return errors.As(err, &x) && x.quiet
 }
 
-// OneLine is the error as one line, for scripts reading stderr.
+// OneLine is the error as one line, for scripts reading stderr, with the
+// password of every URL or DSN it quotes redacted.
 func OneLine(err error) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+	return messages.RedactSecrets(strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " "))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // Version is the tool version recorded in manifests.
@@ -86,7 +87,7 @@ func (a *app) load() error {
 	if a.verbose {
 		level = slog.LevelInfo
 	}
-	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level}))
+	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level, ReplaceAttr: messages.RedactAttr}))
 	return nil
 }
 
