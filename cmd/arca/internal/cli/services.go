@@ -113,7 +113,7 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 
 func needsKeys(names []string) bool {
 	for _, n := range names {
-		if n == "encryptor" || n == "verifier" {
+		if n == "encryptor" || n == "uploader" || n == "verifier" {
 			return true
 		}
 	}

@@ -13,7 +13,7 @@ func (a *app) verifyCmd() *cobra.Command {
 	var tenant string
 	cmd := &cobra.Command{
 		Use:   "verify BACKUP-ID",
-		Short: "Read a backup back from the bucket and prove it against its manifest",
+		Short: "Read a backup (tenant, full or base) back from the bucket and prove it against its manifest",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -21,11 +21,15 @@ func (a *app) verifyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := a.selectBackup(ctx, store, args[0], tenant, false, "")
+			repo := a.repo(store, keys)
+			key, err := repo.Find(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			res, err := verifier.Verify(ctx, store, keys, e.Key)
+			if r, _ := repo.Layout.Ref(key); tenant != "" && (r.Kind != "tenant" || r.Tenant != tenant) {
+				return fmt.Errorf("backup %s is not a backup of tenant %s", args[0], tenant)
+			}
+			res, err := verifier.Verify(ctx, store, repo.Layout, keys, key)
 			a.emit(res, func(w io.Writer) {
 				if err == nil {
 					fmt.Fprintf(w, "backup %s verified: %d parts, %s sealed, %s raw, %d tables, in %s\n",
@@ -35,6 +39,6 @@ func (a *app) verifyCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant (speeds up the search)")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant: refuse a backup of another")
 	return cmd
 }
