@@ -2,6 +2,7 @@ package backup_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -276,4 +277,40 @@ func TestLayoutKeepsTenantIDsInsideTheirFolder(t *testing.T) {
 		_, err := l.Ref(bad)
 		require.Error(t, err, bad)
 	}
+}
+
+// docs/format.md §9, followed by hand: parse the envelope, build the
+// artifact id from the key, open the one sealed part with pkg/seal alone.
+func TestManifestOpensByTheDocumentedRecipe(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := manifest("tenant", "a b/ç", "20261128T010000Z-aaaaaaaaaaaa")
+	key, doc := b.seal(t, m)
+	require.Equal(t, "prod/tenants/a%20b%2F%C3%A7/20261128T010000Z-aaaaaaaaaaaa/manifest.json", key)
+	var env struct {
+		Arca          string `json:"arca"`
+		FormatVersion int    `json:"format_version"`
+		Kind          string `json:"kind"`
+		BackupID      string `json:"backup_id"`
+		Sealed        string `json:"sealed"`
+	}
+	require.NoError(t, json.Unmarshal(doc, &env))
+	require.Equal(t, "manifest", env.Arca)
+	require.Equal(t, 2, env.FormatVersion)
+	sealed, err := base64.StdEncoding.DecodeString(env.Sealed)
+	require.NoError(t, err)
+	artifact := "arca/meta/v2\nmanifest\n" + key + "\ntenant\n20261128T010000Z-aaaaaaaaaaaa\na b/ç"
+	var body bytes.Buffer
+	_, err = seal.Open(t.Context(), &body, bytes.NewReader(sealed), artifact, b.keys)
+	require.NoError(t, err)
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(body.Bytes(), &got))
+	require.Equal(t, "a b/ç", got["tenant"])
+	require.EqualValues(t, 2, got["format_version"])
+
+	// The key id of the sealed part is the primary of the tenant's scope
+	// (the default one here: the tenant has none).
+	def, err := b.keys.Primary("")
+	require.NoError(t, err)
+	require.Contains(t, string(sealed[:64]), def.ID)
 }
