@@ -99,11 +99,14 @@ func TestTamperedMetadataIsRefused(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, idF)
 
-	// What a bucket reader sees of a manifest: no tenant, no table, no rows.
+	// What a bucket reader sees of a manifest: no tenant, no table, no rows
+	// (docs/security.md R2).
 	var clear map[string]any
 	require.NoError(t, json.Unmarshal(docA, &clear))
 	require.NotContains(t, string(docA), "home-1")
 	require.NotContains(t, string(docA), "residents")
+	// Nor of the data object: no resident's name.
+	require.NotContains(t, string(e.get(t, e.layout.Data("tenant", "home-1", idA))), "Residente")
 
 	t.Run("verified.json copied from another backup", func(t *testing.T) {
 		vA := backup.VerificationKey(keyA)
