@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/arcabackup/arca/pkg/seal"
@@ -122,7 +123,7 @@ func openObject(ctx context.Context, object, key string, r Ref, doc []byte, keys
 
 // limitWriter fails once more than n bytes were written.
 type limitWriter struct {
-	w interface{ Write([]byte) (int, error) }
+	w io.Writer
 	n int64
 }
 
