@@ -150,3 +150,22 @@ func Claimed(doc []byte) (kind, backupID string, err error) {
 	}
 	return e.Kind, e.BackupID, nil
 }
+
+// ParseFormat1 reads a plaintext manifest of format 1, for `arca manifests
+// upgrade` only. Nothing in it is authenticated: the caller must check it
+// against its key and prove the backup against its sealed data before
+// sealing it in the current format. The result says FormatVersion 2.
+func ParseFormat1(doc []byte) (Manifest, error) {
+	var m Manifest
+	if err := json.Unmarshal(doc, &m); err != nil {
+		return Manifest{}, fmt.Errorf("parse format 1 manifest: %w", err)
+	}
+	if m.FormatVersion != 1 {
+		return Manifest{}, fmt.Errorf("%w: format version %d is not 1", ErrOldFormat, m.FormatVersion)
+	}
+	m.FormatVersion = FormatVersion
+	if err := m.Validate(); err != nil {
+		return Manifest{}, fmt.Errorf("format 1 manifest %s: %w", m.BackupID, err)
+	}
+	return m, nil
+}
