@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -74,7 +75,29 @@ fresh sealed verified.json. Anything else is refused and left as it is (exit 3).
 		},
 	}
 	up.Flags().BoolVar(&dry, "dry-run", false, "check and report; write nothing")
-	cmd.AddCommand(up)
+	show := &cobra.Command{
+		Use:   "show BACKUP-ID",
+		Short: "Print a backup's manifest (and verification), authenticated with the keyring, as JSON",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			store, keys, err := a.openBucket(ctx)
+			if err != nil {
+				return err
+			}
+			e, err := findBackup(ctx, a.repo(store, keys), args[0], "")
+			if err != nil {
+				return err
+			}
+			enc := json.NewEncoder(a.out)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(map[string]any{"manifest_key": e.Key, "manifest": e.Manifest, "verification": e.Verification}); err != nil {
+				return err
+			}
+			return e.VerificationErr
+		},
+	}
+	cmd.AddCommand(up, show)
 	return cmd
 }
 

@@ -64,6 +64,17 @@ func TestManifestsUpgradeSealsOnlyWhatProvesItself(t *testing.T) {
 	require.Contains(t, out, "true", "verified again, sealed")
 	_, errOut, code = e.arca(t, "restore", "tenant", "--tenant", "home-2", "--latest", "--replace")
 	require.Equal(t, 3, code, errOut)
+	out, errOut, code = e.arca(t, "manifests", "show", idA)
+	require.Equal(t, 0, code, errOut)
+	var shown struct {
+		Manifest     backup.Manifest      `json:"manifest"`
+		Verification *backup.Verification `json:"verification"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &shown))
+	require.Equal(t, "home-1", shown.Manifest.Tenant)
+	require.True(t, shown.Verification.Verified)
+	_, _, code = e.arca(t, "manifests", "show", idB)
+	require.Equal(t, 3, code)
 
 	// A plaintext copy of A's manifest in B's folder: refused too.
 	e.put(t, keyB, format1(mA))
