@@ -57,6 +57,17 @@ func TestSwappedManifestsAreRefusedByListVerifyAndRestore(t *testing.T) {
 			require.Equal(t, 3, code, errOut)
 			require.Contains(t, errOut, keyA)
 
+			// The catalog rebuild and prune report both and go on.
+			out, errOut, code = e.arca(t, "catalog", "rebuild")
+			require.Equal(t, 3, code, errOut)
+			require.Contains(t, out, "catalog rebuilt: 1 backups")
+			require.Contains(t, errOut, keyA)
+			require.Contains(t, errOut, keyB)
+			out, errOut, code = e.arca(t, "prune", "--dry-run")
+			require.Equal(t, 0, code, errOut)
+			require.Contains(t, out, "skipped      "+keyA)
+			require.Contains(t, out, "skipped      "+keyB)
+
 			for _, args := range [][]string{
 				{"restore", "tenant", "--tenant", "home-1", "--latest", "--replace"},
 				{"restore", "tenant", "--backup", idA, "--replace"},

@@ -73,8 +73,8 @@ func newEnv(t *testing.T, kind string) *env {
 			gw.Endpoint, gw.Region, gw.NewBucket(t, false), "ARCA_TEST_S3_ACCESS_"+suffix, "ARCA_TEST_S3_SECRET_"+suffix)
 	}
 	e.cfgPath = filepath.Join(dir, "arca.yaml")
-	doc := fmt.Sprintf("dir: %s\nsource: {url: %q}\n%s\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\n",
-		dir, e.db.URL, store, filepath.Join(dir, "keyring.json"), passEnv)
+	doc := fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\n%s\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\n",
+		dir, e.db.URL, teststack.NewDatabase(t).URL, store, filepath.Join(dir, "keyring.json"), passEnv)
 	require.NoError(t, os.WriteFile(e.cfgPath, []byte(doc), 0o600))
 	e.cfg, err = config.Load(e.cfgPath, os.Getenv)
 	require.NoError(t, err)
