@@ -115,10 +115,14 @@ func (r Repository) List(ctx context.Context, prefixes ...string) (Listing, erro
 }
 
 // Find returns the key of the manifest of the backup with this id, of any
-// kind, from the keys alone: nothing is opened. It wraps
-// objstore.ErrNotFound when there is none.
-func (r Repository) Find(ctx context.Context, backupID string) (string, error) {
-	for _, prefix := range r.Layout.Folders() {
+// kind, from the keys alone: nothing is opened. It searches the prefixes
+// (Layout.Folders when none) and wraps objstore.ErrNotFound when there is
+// none.
+func (r Repository) Find(ctx context.Context, backupID string, prefixes ...string) (string, error) {
+	if len(prefixes) == 0 {
+		prefixes = r.Layout.Folders()
+	}
+	for _, prefix := range prefixes {
 		keys, err := r.manifestKeys(ctx, prefix)
 		if err != nil {
 			return "", err

@@ -41,14 +41,13 @@ func findBackups(ctx context.Context, repo backup.Repository, prefix string) ([]
 // (under tenants/, full/ and base/, or the tenant's folder), and the
 // verification beside it.
 func findBackup(ctx context.Context, repo backup.Repository, id, tenant string) (entry, error) {
-	key, err := repo.Find(ctx, id)
+	var within []string
+	if tenant != "" {
+		within = []string{repo.Layout.TenantPrefix(tenant)}
+	}
+	key, err := repo.Find(ctx, id, within...)
 	if err != nil {
 		return entry{}, err
-	}
-	if tenant != "" {
-		if r, _ := repo.Layout.Ref(key); r.Kind != "tenant" || r.Tenant != tenant {
-			return entry{}, fmt.Errorf("backup %s is not a backup of tenant %s: %w", id, tenant, objstore.ErrNotFound)
-		}
 	}
 	m, err := repo.Manifest(ctx, key)
 	if err != nil {

@@ -22,12 +22,13 @@ func (a *app) verifyCmd() *cobra.Command {
 				return err
 			}
 			repo := a.repo(store, keys)
-			key, err := repo.Find(ctx, args[0])
+			var within []string
+			if tenant != "" {
+				within = []string{repo.Layout.TenantPrefix(tenant)}
+			}
+			key, err := repo.Find(ctx, args[0], within...)
 			if err != nil {
 				return err
-			}
-			if r, _ := repo.Layout.Ref(key); tenant != "" && (r.Kind != "tenant" || r.Tenant != tenant) {
-				return fmt.Errorf("backup %s is not a backup of tenant %s", args[0], tenant)
 			}
 			res, err := verifier.Verify(ctx, store, repo.Layout, keys, key)
 			a.emit(res, func(w io.Writer) {
@@ -39,6 +40,6 @@ func (a *app) verifyCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant: refuse a backup of another")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant (searches only its folder)")
 	return cmd
 }
