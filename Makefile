@@ -19,9 +19,6 @@ build: ## Build every binary into ./bin/
 test: services ## Run every test of every module against the real services
 	$(GO) test $(TESTFLAGS) $(MODULES)
 
-test-short: ## Run the tests that need no PostgreSQL or S3 server
-	$(GO) test -short $(TESTFLAGS) $(MODULES)
-
 lint: ## gofmt check and go vet on every module
 	@out=$$(gofmt -l $(MODDIRS)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(MODULES)
@@ -35,10 +32,13 @@ compose-check: ## Validate deploy/compose with docker-compose config (no engine 
 services: ## Start what the tests need and is not running (PostgreSQL; install versitygw)
 	@scripts/services.sh
 
+services-demo: ## Start only what the demo needs (PostgreSQL)
+	@scripts/services.sh --demo
+
 bench: ## Run the benchmarks recorded in docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(MODULES)
 
-demo: build services ## Back up a sample care-home database end to end and restore one tenant
+demo: build services-demo ## Back up a sample care-home database end to end and restore one tenant
 	@scripts/demo.sh
 
 clean: ## Remove binaries and local state
@@ -48,4 +48,4 @@ clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo a
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: compose-check help build test test-short lint tidy services bench demo clean clean-demo
+.PHONY: compose-check help build test lint tidy services services-demo bench demo clean clean-demo

@@ -16,6 +16,7 @@ require (
 	github.com/arcabackup/arca/services/exporter v0.0.0
 	github.com/arcabackup/arca/services/uploader v0.0.0
 	github.com/arcabackup/arca/services/verifier v0.0.0
+	github.com/google/shlex v0.0.0-20191202100458-e7afc7fbc510
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/nats-io/nats.go v1.55.0
 	github.com/spf13/cobra v1.10.2

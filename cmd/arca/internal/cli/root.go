@@ -29,9 +29,23 @@ type app struct {
 // Execute runs the command line.
 func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	a := &app{out: out, errOut: errOut}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err != nil && isUsage(err) {
+		return usageError{err}
+	}
+	return err
+}
+
+// rootCmd is the whole command tree.
+func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "arca",
 		Short:         "Backups of multi-tenant PostgreSQL, tenant by tenant, sealed, verified",
+		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -49,14 +63,17 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
 	root.AddCommand(a.walCmds()...)
-	root.SetArgs(args)
-	root.SetOut(out)
-	root.SetErr(errOut)
-	err := root.ExecuteContext(ctx)
-	if err != nil && isUsage(err) {
-		return usageError{err}
-	}
-	return err
+	root.AddCommand(&cobra.Command{
+		Use:   "version",
+		Short: "Print the version of arca",
+		Args:  cobra.NoArgs,
+		// The version needs no configuration, keyring or service.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		Run: func(cmd *cobra.Command, _ []string) {
+			a.emit(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "arca", Version) })
+		},
+	})
+	return root
 }
 
 func (a *app) load() error {
