@@ -51,6 +51,9 @@ type FullResult struct {
 	// counts the objects (roles, tablespaces) the server had already.
 	Globals         bool `json:"globals"`
 	GlobalsExisting int  `json:"globals_existing,omitempty"`
+	// GlobalsWithoutPasswords: the backup's source role could not read
+	// role passwords, so the roles came back without them.
+	GlobalsWithoutPasswords bool `json:"globals_without_passwords,omitempty"`
 }
 
 // Full restores the logical full dump m (pg_dump --format=custom), read once
@@ -108,7 +111,7 @@ func restoreFull(ctx context.Context, obj io.Reader, m backup.Manifest, keys sea
 		if res.GlobalsExisting, err = applyGlobals(ctx, opts.Psql, opts.Database, globals, opts.TempDir); err != nil {
 			return res, err
 		}
-		res.Globals = true
+		res.Globals, res.GlobalsWithoutPasswords = true, !globals.RolePasswords
 	}
 	args := append([]string{"--exit-on-error", "--jobs=" + strconv.Itoa(res.Jobs), "--dbname=" + opts.Database}, opts.Args...)
 	cmd := exec.CommandContext(ctx, opts.PGRestore, append(args, f.Name())...)

@@ -111,7 +111,9 @@ dump has been decrypted and verified. With --globals, the roles, memberships, ro
 tablespaces the backup carries (pg_dumpall --globals-only, sealed in its manifest) are applied first
 to the target server with psql, so that owners and grants resolve: roles are cluster-wide, so this
 changes the server, not only the new database. Roles the server has already are reported and their
-attributes set as in the backup; any other error stops the restore before pg_restore.`,
+attributes set as in the backup; any other error stops the restore before pg_restore. A backup taken
+by a source role that cannot read pg_authid (not a superuser) carries the roles without their
+passwords, and says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -148,6 +150,9 @@ attributes set as in the backup; any other error stops the restore before pg_res
 			a.emit(res, func(w io.Writer) {
 				if res.Globals {
 					fmt.Fprintf(w, "applied the globals (%d roles or tablespaces existed already)\n", res.GlobalsExisting)
+					if res.GlobalsWithoutPasswords {
+						fmt.Fprintln(w, "the roles have no passwords: the backup's source role could not read them (not a superuser)")
+					}
 				}
 				fmt.Fprintf(w, "restored full backup %s (%s) with %d jobs in %s\n", res.BackupID, human(res.DumpBytes), res.Jobs, res.Duration.Round(1e6))
 			})

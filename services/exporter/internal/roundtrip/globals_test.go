@@ -57,6 +57,7 @@ func TestFullRestoreAppliesTheGlobals(t *testing.T) {
 	res, err := restore.Full(ctx, s.open(), s.m, keys, opts(target))
 	require.NoError(t, err)
 	require.True(t, res.Globals)
+	require.False(t, res.GlobalsWithoutPasswords)
 	require.Equal(t, 1, res.GlobalsExisting, "CREATE ROLE postgres: already exists")
 	require.Equal(t, hash, password(t, owner))
 	var member, own, canRead bool
