@@ -107,13 +107,24 @@ func (e *env) backup(t *testing.T, kind messages.Kind, tenant string) string {
 	job.BackupID = messages.BackupID(kind, job.Run, tenant, at)
 	require.NoError(t, jobs.NewPublisher(e.nats.JS).Publish(t.Context(), messages.ExportSubject(tenant), job, messages.ExportMsgID(job.BackupID)))
 	subject := messages.EventSubject(tenant, job.BackupID, messages.StageVerify, messages.StatusSucceeded)
-	teststack.Eventually(t, 3*time.Minute, func() bool {
+	// A loaded machine may take long; a backup that failed never succeeds,
+	// so that ends the wait at once with its reason.
+	teststack.Eventually(t, 10*time.Minute, func() bool {
 		stream, err := e.nats.JS.Stream(t.Context(), messages.StreamEvents)
 		if err != nil {
 			return false
 		}
-		_, err = stream.GetLastMsgForSubject(t.Context(), subject)
-		return err == nil
+		if _, err = stream.GetLastMsgForSubject(t.Context(), subject); err == nil {
+			return true
+		}
+		for _, stage := range []string{messages.StageExport, messages.StageEncrypt, messages.StageUpload, messages.StageVerify} {
+			for _, status := range []messages.Status{messages.StatusDeadLettered, messages.StatusFailed} {
+				if msg, err := stream.GetLastMsgForSubject(t.Context(), messages.EventSubject(tenant, job.BackupID, stage, status)); err == nil {
+					t.Fatalf("backup of %s: %s: %s", tenant, msg.Subject, msg.Data)
+				}
+			}
+		}
+		return false
 	}, "verified backup of "+tenant)
 	return job.BackupID
 }
