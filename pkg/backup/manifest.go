@@ -109,10 +109,15 @@ func (m Manifest) Validate() error {
 	return errors.Join(errs...)
 }
 
-// SealedAs is the artifact id to open the object with.
+// SealedAs is the artifact id to open the object with: Artifact when set;
+// else "base/<backup id>" for a base backup (pkg/wal/basebackup seals its
+// parts so and leaves Artifact empty); else the backup id.
 func (m Manifest) SealedAs() string {
-	if m.Artifact != "" {
+	switch {
+	case m.Artifact != "":
 		return m.Artifact
+	case m.Kind == "base":
+		return "base/" + m.BackupID
 	}
 	return m.BackupID
 }

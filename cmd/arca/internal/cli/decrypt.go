@@ -21,9 +21,10 @@ func (a *app) decryptCmd() *cobra.Command {
 		Use:   "decrypt",
 		Short: "Turn a sealed artifact back into the plain archive with the keyring alone",
 		Long: `Opens a sealed artifact (data.arca) into the plain stream (a tar for tenant exports, a pg_dump
-archive for full dumps). The artifact id it was sealed for comes from --manifest (manifest.json beside
-it, authenticated with the keyring as the manifest of its backup; name the tenant with --tenant for a
-tenant backup) or --artifact. The output appears only if every part authenticates: it is written to a temporary
+archive for full dumps, pg_basebackup's tar for base backups, the file itself for WAL). The artifact id
+it was sealed for comes from --manifest (manifest.json beside it, authenticated with the keyring as the
+manifest of its backup; name the tenant with --tenant for a tenant backup) or --artifact (a WAL file:
+wal/<timeline>/<name>; see docs/format.md 4.1). The output appears only if every part authenticates: it is written to a temporary
 file and renamed at the end, so a tampered or truncated artifact leaves no output at all.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
