@@ -40,9 +40,14 @@ type job struct {
 	// is where ModeIntoSchema parked the live schema meanwhile.
 	work, hold string
 	// dest maps an archive table to the table its rows go to.
-	dest       map[tableKey]pgx.Identifier
-	replica    bool
-	tmp        int
+	dest    map[tableKey]pgx.Identifier
+	replica bool
+	tmp     int
+	// plan is the tenant as the database held it before ModeReplace
+	// deleted it; deleted maps a table to the temporary table holding the
+	// rows deleted from it.
+	plan       *tenancy.Plan
+	deleted    map[tableKey]pgx.Identifier
 	searchPath string // the session's own, put back after each pg_dump script
 }
 
@@ -70,7 +75,7 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
-	j := &job{tx: tx, opts: opts, am: am, res: &res, work: am.Tenant.Schema, dest: map[tableKey]pgx.Identifier{}}
+	j := &job{tx: tx, opts: opts, am: am, res: &res, work: am.Tenant.Schema, dest: map[tableKey]pgx.Identifier{}, deleted: map[tableKey]pgx.Identifier{}}
 	if err := tenancy.Bind(ctx, tx, am.Tenant.ID); err != nil {
 		return res, err
 	}
@@ -115,7 +120,10 @@ func (j *job) prepare(ctx context.Context) error {
 				return fmt.Errorf("schema %q already exists in the target: restore with %s there, or into another schema", j.work, ModeReplace)
 			}
 		}
-		return j.ensureSharedTables(ctx)
+		if err := j.ensureSharedTables(ctx); err != nil {
+			return err
+		}
+		return j.refuseHeldRows(ctx)
 	default:
 		return j.prepareSideBySide(ctx)
 	}
@@ -156,6 +164,10 @@ func (j *job) finish(ctx context.Context) error {
 	}
 	if j.work != "" {
 		j.res.Schema = j.work
+	}
+	j.res.summarize()
+	if err := j.checkDangling(ctx); err != nil {
+		return err
 	}
 	return j.checkForeignKeys(ctx)
 }

@@ -8,57 +8,89 @@ import (
 )
 
 // ownedWhere is the predicate, over alias a, selecting the tenant's rows of
-// an owned table.
+// an owned table: a row of a shared table without a tenant column is the
+// tenant's when any of its ownership parents is.
 func (d *discovery) ownedWhere(e *entry, a string) string {
 	switch e.role {
 	case RoleSchemaTable:
 		return "TRUE"
-	case RoleTenantOwned:
+	case RoleTenantOwned, RoleTenantRow:
 		return col(a, e.col.Name) + " = " + settingExpr + "::" + e.col.Type
 	}
 	base := func(a string) string {
 		var terms []string
 		for _, fk := range d.cat.fks {
-			p := d.owned[fk.parent]
-			if fk.child != e.rel.oid || fk.parent == fk.child || p == nil || p.depth >= e.depth {
-				continue
+			if p, ok := d.ownerParent(e, fk); ok {
+				terms = append(terms, d.exists(p.rel, fk.parentCols, a, fk.childCols, func(b string) string { return d.ownedWhere(p, b) }))
 			}
-			terms = append(terms, d.exists(p.rel, fk.parentCols, a, fk.childCols, func(b string) string { return d.ownedWhere(p, b) }))
 		}
 		return or(terms)
 	}
-	if selfs := d.selfKeys(e.rel.oid); len(selfs) > 0 {
+	if selfs := d.selfKeys(e.rel.oid, true); len(selfs) > 0 {
 		return d.closure(e.rel, a, base, selfs, true)
 	}
 	return base(a)
 }
 
-// refWhere is the predicate, over alias a, selecting the rows of a reference
-// table that exported rows point at.
+// ownerExpr is an expression, over alias a, giving the id (as text) of the
+// tenant owning a row of an owned shared table, or NULL for a row no tenant
+// owns. A --replace restore uses it to tell an orphan, which it replaces,
+// from another tenant's row, which it refuses to touch.
+func (d *discovery) ownerExpr(e *entry, a string) string {
+	switch e.role {
+	case RoleSchemaTable, RoleReference:
+		return "NULL::text"
+	case RoleTenantOwned, RoleTenantRow:
+		return col(a, e.col.Name) + "::text"
+	}
+	var terms []string
+	for _, fk := range d.cat.fks {
+		p, ok := d.ownerParent(e, fk)
+		if !ok || p.role == RoleSchemaTable {
+			continue
+		}
+		b := d.fresh("o")
+		terms = append(terms, "(SELECT "+d.ownerExpr(p, b)+" FROM "+pgx.Identifier{p.rel.schema, p.rel.name}.Sanitize()+" AS "+b+
+			" WHERE "+eq(b, fk.parentCols, a, fk.childCols)+" LIMIT 1)")
+	}
+	switch len(terms) {
+	case 0:
+		return "NULL::text"
+	case 1:
+		return terms[0]
+	}
+	return "COALESCE(" + strings.Join(terms, ", ") + ")"
+}
+
+// refWhere is the predicate, over alias a, selecting the rows of a table
+// that exported rows point at and the tenant does not own.
 func (d *discovery) refWhere(e *entry, a string) string {
 	base := func(a string) string {
 		var terms []string
 		for _, fk := range d.cat.fks {
-			if fk.parent != e.rel.oid || fk.child == fk.parent {
+			if fk.parent != e.rel.oid {
 				continue
 			}
 			for _, c := range []*entry{d.owned[fk.child], d.refs[fk.child]} {
-				if c == nil || (c.role == RoleReference && c.depth >= e.depth) {
+				if c == nil || (c.role == RoleReference && (c.depth >= e.depth || fk.child == fk.parent)) {
+					continue
+				}
+				if c.role != RoleReference && d.alwaysOwned(fk) {
 					continue
 				}
 				terms = append(terms, d.exists(c.rel, fk.childCols, a, fk.parentCols, func(b string) string { return d.where(c, b) }))
 			}
 		}
-		w := or(terms)
-		if o := d.owned[e.rel.oid]; o != nil {
-			w = col(a, o.col.Name) + " IS NULL AND (" + w + ")"
-		}
-		return w
+		return or(terms)
 	}
-	if selfs := d.selfKeys(e.rel.oid); len(selfs) > 0 {
-		return d.closure(e.rel, a, base, selfs, false)
+	w := base(a)
+	if selfs := d.selfKeys(e.rel.oid, false); len(selfs) > 0 {
+		w = d.closure(e.rel, a, base, selfs, false)
 	}
-	return base(a)
+	if o := d.owned[e.rel.oid]; o != nil {
+		w = w + " AND (" + d.ownedWhere(o, a) + ") IS NOT TRUE"
+	}
+	return w
 }
 
 func (d *discovery) where(e *entry, a string) string {
@@ -113,10 +145,12 @@ func (d *discovery) closure(rel *relation, a string, base func(string) string, s
 		") SELECT " + strings.Join(prefixed(r, rc(key)), ", ") + " FROM " + r + ")"
 }
 
-func (d *discovery) selfKeys(oid uint32) []foreignKey {
+// selfKeys are the table's foreign keys to itself; ownership ones only
+// when owning is set.
+func (d *discovery) selfKeys(oid uint32, owning bool) []foreignKey {
 	var out []foreignKey
 	for _, fk := range d.cat.fks {
-		if fk.child == oid && fk.parent == oid {
+		if fk.child == oid && fk.parent == oid && (!owning || d.owns(fk)) {
 			out = append(out, fk)
 		}
 	}

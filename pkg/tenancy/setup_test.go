@@ -16,8 +16,13 @@ import (
 const fixturePath = "../../services/exporter/testdata/fixture.sql"
 
 var testConfig = tenancy.Config{
-	TenantsQuery: `SELECT id, "schemaName" FROM public.tenants`,
-	Exclude:      []string{"public._prisma_migrations"},
+	TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"},
+	Exclude:     []string{"public._prisma_migrations"},
+	// A follow-up response has no display: its nullable foreign keys own.
+	Ownership: map[string]tenancy.Edge{
+		"public.responses.responses_display_id_fkey": tenancy.EdgeOwned,
+		"public.responses.responses_parent_id_fkey":  tenancy.EdgeOwned,
+	},
 }
 
 type bundle struct {

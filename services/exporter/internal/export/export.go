@@ -75,6 +75,9 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	if err != nil {
 		return archive.Manifest{}, err
 	}
+	if err := checkOwnsRows(tenant, plan, files); err != nil {
+		return archive.Manifest{}, err
+	}
 	if tenant.Schema != "" {
 		seqs := func(w io.Writer) error { return sequenceValues(ctx, tx, tenant.Schema, w) }
 		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "post-data", archive.PostSchemaFile, seqs); err != nil {
@@ -111,4 +114,19 @@ func manifest(cfg Config, snap snapshot.Snapshot, tenant tenancy.Tenant, jobs []
 		m.Tables = append(m.Tables, t)
 	}
 	return m
+}
+
+// checkOwnsRows refuses an export that owns no row at all: with the tenant
+// table configured even a new tenant owns its registry row, so an empty
+// plan means the tenancy configuration does not match the schema.
+func checkOwnsRows(tenant tenancy.Tenant, plan *tenancy.Plan, files []archive.File) error {
+	if tenant.Schema != "" {
+		return nil // a schema of empty tables is still the tenant's
+	}
+	for i, t := range plan.Tables {
+		if t.Role.Owned() && files[i].Rows > 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("the plan selects no row of the tenant (%d tables): check tenant_table and tenant_columns in the tenancy configuration", len(plan.Tables))
 }
