@@ -18,13 +18,14 @@ type entry struct {
 
 // discovery holds the state of one Discover call.
 type discovery struct {
-	cfg   Config
-	cat   *catalog
-	owned map[uint32]*entry // tenant-row, schema-table, tenant-owned, fk-owned
-	refs  map[uint32]*entry // reference
-	scc   []int             // ownership-graph component of each relation, by order index
-	pos   map[uint32]int    // relation's index in cat.order
-	n     int               // fresh alias counter
+	cfg    Config
+	cat    *catalog
+	owned  map[uint32]*entry // tenant-row, schema-table, tenant-owned, fk-owned
+	refs   map[uint32]*entry // reference
+	scc    []int             // ownership-graph component of each relation, by order index
+	refSCC []int             // reference-graph component of each relation, by order index
+	pos    map[uint32]int    // relation's index in cat.order
+	n      int               // fresh alias counter
 }
 
 // Discover reads the catalog through q (run it inside the export's snapshot)
@@ -60,6 +61,7 @@ func Discover(ctx context.Context, q Querier, cfg Config, tenant Tenant) (*Plan,
 	d.spreadOwnership()
 	d.components()
 	d.findReferences()
+	d.refComponents()
 	p := &Plan{Tenant: tenant, Tables: d.tables()}
 	p.Warnings = append(append(p.Warnings, cat.outside...), d.warnings()...)
 	return p, nil
@@ -168,6 +170,21 @@ func (d *discovery) components() {
 		}
 	}
 	d.scc = tarjan(len(d.cat.order), deps)
+}
+
+// refComponents numbers the strongly connected components of the graph of
+// reference selections: a table's reference rows depend on the rows of the
+// reference tables pointing at it. A selection follows every child in
+// another component, and within one only children strictly closer to the
+// owned rows, so that selections stay finite.
+func (d *discovery) refComponents() {
+	deps := make([][]int, len(d.cat.order))
+	for _, fk := range d.cat.fks {
+		if fk.child != fk.parent && d.refs[fk.child] != nil && d.refs[fk.parent] != nil {
+			deps[d.pos[fk.parent]] = append(deps[d.pos[fk.parent]], d.pos[fk.child])
+		}
+	}
+	d.refSCC = tarjan(len(d.cat.order), deps)
 }
 
 // ownerParent reports whether an owned entry e's selection follows fk to

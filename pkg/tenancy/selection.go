@@ -72,7 +72,8 @@ func (d *discovery) refWhere(e *entry, a string) string {
 				continue
 			}
 			for _, c := range []*entry{d.owned[fk.child], d.refs[fk.child]} {
-				if c == nil || (c.role == RoleReference && (c.depth >= e.depth || fk.child == fk.parent)) {
+				if c == nil || (c.role == RoleReference && (fk.child == fk.parent ||
+					(c.depth >= e.depth && d.refSCC[d.pos[fk.child]] == d.refSCC[d.pos[fk.parent]]))) {
 					continue
 				}
 				if c.role != RoleReference && d.alwaysOwned(fk) {

@@ -61,6 +61,9 @@ func (b *bundle) selected(t *testing.T, p *tenancy.Plan) map[string][]int64 {
 		if err := tenancy.Bind(t.Context(), tx, p.Tenant.ID); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(t.Context(), "SET LOCAL jit = off"); err != nil {
+			return err
+		}
 		for _, tab := range p.Tables {
 			key := string(tab.Role) + " " + tab.Schema + "." + tab.Name
 			if tab.Name == "tenants" {

@@ -167,6 +167,9 @@ func selectionFingerprints(t testing.TB, url string, am archive.Manifest) map[st
 		if err := tenancy.Bind(t.Context(), tx, am.Tenant.ID); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(t.Context(), "SET LOCAL jit = off"); err != nil {
+			return err
+		}
 		for _, tab := range am.Tables {
 			fp, err := fingerprint.Table(t.Context(), tx, tab.Schema, tab.Name, columnNames(tab), tab.Selection)
 			if err != nil {
