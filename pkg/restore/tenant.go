@@ -164,13 +164,13 @@ func (j *job) finish(ctx context.Context) error {
 	if err := j.setReplica(ctx, false); err != nil {
 		return err
 	}
+	j.res.summarize()
 	if j.opts.Mode == ModeIntoSchema {
 		return j.swapSchemas(ctx)
 	}
 	if j.work != "" {
 		j.res.Schema = j.work
 	}
-	j.res.summarize()
 	if err := j.checkDangling(ctx); err != nil {
 		return err
 	}

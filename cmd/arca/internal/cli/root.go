@@ -44,7 +44,7 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	root.AddCommand(
 		a.devCmd(),
 		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
-		a.pruneCmd(), a.lifecycleCmd(),
+		a.pruneCmd(), a.lifecycleCmd(), a.tenancyCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
