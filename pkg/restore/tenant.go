@@ -47,6 +47,7 @@ type job struct {
 	// deleted it; deleted maps a table to the temporary table holding the
 	// rows deleted from it.
 	plan       *tenancy.Plan
+	ready      bool // ModeTarget's shared tables are in place
 	deleted    map[tableKey]pgx.Identifier
 	searchPath string // the session's own, put back after each pg_dump script
 }
@@ -96,6 +97,9 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 		}
 		return res, err
 	}
+	if err := j.ensureTables(ctx); err != nil { // an archive of no file but the manifest
+		return res, err
+	}
 	if err := s.Finish(); err != nil {
 		return res, err
 	}
@@ -125,13 +129,24 @@ func (j *job) prepare(ctx context.Context) error {
 				return fmt.Errorf("schema %q already exists in the target: restore with %s there, or into another schema", j.work, ModeReplace)
 			}
 		}
-		if err := j.ensureSharedTables(ctx); err != nil {
-			return err
-		}
-		return j.refuseHeldRows(ctx)
+		return nil // ensureTables, once the archive's shared DDL ran
 	default:
 		return j.prepareSideBySide(ctx)
 	}
+}
+
+// ensureTables gives every shared table of the archive somewhere to go in
+// ModeTarget, once the archive's shared DDL created what it could, and
+// refuses a target already holding the tenant's rows.
+func (j *job) ensureTables(ctx context.Context) error {
+	if j.opts.Mode != ModeTarget || j.ready {
+		return nil
+	}
+	j.ready = true
+	if err := j.ensureSharedTables(ctx); err != nil {
+		return err
+	}
+	return j.refuseHeldRows(ctx)
 }
 
 // load walks the archive: pre-data DDL, each table's rows, post-data DDL.
@@ -145,7 +160,14 @@ func (j *job) load(ctx context.Context, s *verify.Stream) error {
 		if err != nil {
 			return err
 		}
+		if e.Name != archive.SharedSchemaFile {
+			if err := j.ensureTables(ctx); err != nil {
+				return err
+			}
+		}
 		switch e.Name {
+		case archive.SharedSchemaFile, archive.SharedPostSchemaFile:
+			err = j.sharedDDL(ctx, e, e.Name)
 		case archive.SchemaFile:
 			err = j.preData(ctx, e)
 		case archive.PostSchemaFile:

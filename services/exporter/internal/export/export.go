@@ -57,11 +57,15 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	}
 	aw := archive.NewWriter(w, archive.WithChunkSize(cfg.ChunkSize), archive.WithModTime(snap.Time))
 
-	var bin pgdump.Binary
+	bin, err := pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor)
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	shared := sharedSchemas(plan)
+	if err := dumpShared(ctx, cfg, aw, bin, shared, snap.ID, "pre-data", archive.SharedSchemaFile, nil); err != nil {
+		return archive.Manifest{}, err
+	}
 	if tenant.Schema != "" {
-		if bin, err = pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor); err != nil {
-			return archive.Manifest{}, err
-		}
 		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "pre-data", archive.SchemaFile, nil); err != nil {
 			return archive.Manifest{}, err
 		}
@@ -76,6 +80,10 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 		return archive.Manifest{}, err
 	}
 	if err := checkOwnsRows(tenant, plan, files); err != nil {
+		return archive.Manifest{}, err
+	}
+	seqs := func(w io.Writer) error { return sharedSequenceValues(ctx, tx, shared, w) }
+	if err := dumpShared(ctx, cfg, aw, bin, shared, snap.ID, "post-data", archive.SharedPostSchemaFile, seqs); err != nil {
 		return archive.Manifest{}, err
 	}
 	if tenant.Schema != "" {
