@@ -129,3 +129,18 @@ func TestMaliciousTenantID(t *testing.T) {
 	_, err := export.Tenant(t.Context(), b.cfg, `y'; DROP TABLE users; --`, &bytes.Buffer{})
 	require.ErrorIs(t, err, tenancy.ErrUnknownTenant)
 }
+
+// A tenant whose plan selects no row at all is a misconfiguration, not an
+// empty verified backup; so is a configuration under which nothing is owned.
+func TestExportRefusesAnEmptyPlan(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cfg := b.cfg
+	cfg.Tenancy = tenancy.Config{TenantsQuery: "SELECT 'ghost'::text", Exclude: b.cfg.Tenancy.Exclude}
+	_, err := export.Tenant(t.Context(), cfg, "ghost", &bytes.Buffer{})
+	require.ErrorContains(t, err, "selects no row")
+
+	cfg.Tenancy.TenantColumns = []string{"organizationId"}
+	_, err = export.Tenant(t.Context(), cfg, "ghost", &bytes.Buffer{})
+	require.ErrorContains(t, err, "owns no table")
+}
