@@ -4,8 +4,10 @@
 // # What flows through a tenant restore
 //
 //	object ──verify.Stream (object SHA-256, seal auth, plain SHA-256)──► archive.Reader (file SHA-256, rows)
+//	  shared-schema.sql ──► ModeTarget: the shared schemas' types, functions, tables, where missing
 //	  schema.sql ─────────► executed (pre-data: types, functions, tables, sequences)
-//	  data/NNN_*.csv ─────► COPY FROM STDIN, in restore order (reference rows via a temp table)
+//	  data/NNN_*.csv ─────► COPY FROM STDIN, in restore order (reference and owned rows via temp tables)
+//	  shared-schema-post.sql ► ModeTarget: their keys, indexes, triggers where missing; setval
 //	  schema-post.sql ────► executed (constraints, indexes, triggers, setval)
 //	  end of stream ──────► verify.Stream.Finish: the last part authenticated ──► COMMIT
 //
