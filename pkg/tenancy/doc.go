@@ -44,7 +44,12 @@
 //
 // # Finite selections over cycles
 //
-// Selections are nested semi-joins. An fk-owned selection follows every
+// Each table's selection is a common table expression (a node) naming its
+// rows by (tableoid, ctid) and carrying its join columns; a Table.Where is
+// "(t.tableoid, t.ctid) IN (WITH <the nodes it needs, once each> ...)", so
+// the SQL grows with the tables, not with the paths between them. Tables
+// that select their rows by themselves (registry, tenant column, schema)
+// keep a plain predicate. An fk-owned selection follows every
 // ownership parent in another strongly connected component of the
 // ownership graph, and within its own component only parents strictly
 // closer to the tenant (breadth-first depth), so selections are finite even
