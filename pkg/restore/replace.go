@@ -2,6 +2,7 @@ package restore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -53,6 +54,9 @@ func (j *job) deleteTenant(ctx context.Context) error {
 		j.res.Deleted += tag.RowsAffected()
 	}
 	if tenant.Schema != "" {
+		if err := refuseForeignKeysIntoSchema(ctx, j.tx, tenant.Schema); err != nil {
+			return err
+		}
 		if _, err := j.tx.Exec(ctx, "DROP SCHEMA "+pgx.Identifier{tenant.Schema}.Sanitize()+" CASCADE"); err != nil {
 			return fmt.Errorf("drop schema %q: %w", tenant.Schema, err)
 		}
@@ -75,4 +79,22 @@ func (j *job) deletedTable(ctx context.Context, table pgx.Identifier) (pgx.Ident
 	}
 	j.deleted[key] = tmp
 	return tmp, nil
+}
+
+// refuseForeignKeysIntoSchema stops a --replace whose DROP SCHEMA CASCADE
+// would silently drop a foreign key of a table outside the tenant's schema
+// (schema.sql recreates only the schema's own objects).
+func refuseForeignKeysIntoSchema(ctx context.Context, tx pgx.Tx, schema string) error {
+	var name, table string
+	err := tx.QueryRow(ctx, `SELECT c.conname::text, c.conrelid::regclass::text FROM pg_catalog.pg_constraint c
+		JOIN pg_catalog.pg_class p ON p.oid = c.confrelid JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
+		WHERE c.contype = 'f' AND p.relnamespace = $1::regnamespace AND r.relnamespace <> p.relnamespace LIMIT 1`,
+		pgx.Identifier{schema}.Sanitize()).Scan(&name, &table)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("look for foreign keys into schema %q: %w", schema, err)
+	}
+	return fmt.Errorf("foreign key %s of %s references the tenant's schema %q: replacing the schema would drop it; refusing", name, table, schema)
 }

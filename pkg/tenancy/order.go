@@ -85,7 +85,11 @@ func (d *discovery) path(e *entry) string {
 	case RoleSchemaTable:
 		return "table of the tenant's schema"
 	case RoleReference:
-		return "pointed at by exported rows; rows the tenant does not own"
+		var by []string
+		for _, ch := range d.refChildren(e) {
+			by = appendNew(by, fmt.Sprintf("%s.%s (%s)", ch.entry.rel.schema, ch.entry.rel.name, ch.fk.name))
+		}
+		return "rows the tenant does not own, pointed at by " + strings.Join(by, ", ")
 	}
 	var hops []string
 	for cur := e; cur != nil && cur.role == RoleFKOwned; {
