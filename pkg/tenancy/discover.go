@@ -55,8 +55,8 @@ func Discover(ctx context.Context, q Querier, cfg Config, tenant Tenant) (*Plan,
 		return nil, fmt.Errorf("discover tenant %s: %w", tenant.ID, err)
 	}
 	if len(d.owned) == 0 {
-		return nil, fmt.Errorf("discover tenant %s: the plan owns no table: no tenant_table, no table of schemas %v with a tenant column %v, no tenant schema; check the tenancy configuration",
-			tenant.ID, cfg.SharedSchemas, cfg.TenantColumns)
+		return nil, fmt.Errorf("discover tenant %s: %w: it owns no table: no tenant_table, no table of schemas %v with a tenant column %v, no tenant schema; check the tenancy configuration",
+			tenant.ID, ErrEmptyPlan, cfg.SharedSchemas, cfg.TenantColumns)
 	}
 	d.spreadOwnership()
 	d.components()

@@ -136,5 +136,5 @@ func checkOwnsRows(tenant tenancy.Tenant, plan *tenancy.Plan, files []archive.Fi
 			return nil
 		}
 	}
-	return fmt.Errorf("the plan selects no row of the tenant (%d tables): check tenant_table and tenant_columns in the tenancy configuration", len(plan.Tables))
+	return fmt.Errorf("%w: it selects no row of the tenant (%d tables): check tenant_table and tenant_columns in the tenancy configuration", tenancy.ErrEmptyPlan, len(plan.Tables))
 }

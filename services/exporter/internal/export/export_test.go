@@ -139,8 +139,10 @@ func TestExportRefusesAnEmptyPlan(t *testing.T) {
 	cfg.Tenancy = tenancy.Config{TenantsQuery: "SELECT 'ghost'::text", Exclude: b.cfg.Tenancy.Exclude}
 	_, err := export.Tenant(t.Context(), cfg, "ghost", &bytes.Buffer{})
 	require.ErrorContains(t, err, "selects no row")
+	require.ErrorIs(t, err, tenancy.ErrEmptyPlan, "a permanent failure, not retried")
 
 	cfg.Tenancy.TenantColumns = []string{"organizationId"}
 	_, err = export.Tenant(t.Context(), cfg, "ghost", &bytes.Buffer{})
 	require.ErrorContains(t, err, "owns no table")
+	require.ErrorIs(t, err, tenancy.ErrEmptyPlan)
 }
