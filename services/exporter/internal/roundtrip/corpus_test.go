@@ -29,6 +29,7 @@ var corpus = []struct {
 	{"schema", tenancy.Config{TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schema_name"}}},
 	{"org", tenancy.Config{TenantTable: tenancy.TenantTable{Table: "public.Organization", Key: "id"}}},
 	{"links", tenancy.Config{TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id"}}},
+	{"uuid", tenancy.Config{TenantTable: tenancy.TenantTable{Table: "public.accounts", Key: "id"}}}, // owned through composite foreign keys
 }
 
 // TestCorpusReplaceAndTargetAreExact is the property of a tenant restore,
