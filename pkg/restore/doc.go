@@ -37,7 +37,9 @@
 //     a live row under the same primary key that no tenant owns (an
 //     orphan whose tenant column was SET NULL when the tenant was deleted)
 //     is replaced; one another tenant owns fails the restore, naming the
-//     table, the key and the owner. Reference rows are only inserted.
+//     table, the key and the owner. Reference rows are only inserted. A
+//     deleted row the backup lacks that another tenant also owns (a link
+//     made since the backup) is put back: never lost (Result.Kept).
 //   - ModeTarget: another database. The tenant's schema must not exist
 //     there, and no shared table may hold any of the tenant's rows (the
 //     archive's selections, run there): a second restore is refused, not

@@ -18,6 +18,9 @@ type Result struct {
 	// Orphans counts rows no tenant owned that the backup's rows replaced
 	// under the same primary key (ModeReplace).
 	Orphans int64 `json:"orphans_replaced,omitempty"`
+	// Kept counts rows the delete removed that the backup does not hold and
+	// another tenant also owns: put back, never lost (ModeReplace).
+	Kept int64 `json:"shared_rows_kept,omitempty"`
 	// Restored counts the tenant's own rows loaded; ReferenceInserted the
 	// reference rows inserted because they were missing, ReferencePresent
 	// those already there (never overwritten).

@@ -183,6 +183,9 @@ func (j *job) load(ctx context.Context, s *verify.Stream) error {
 
 // finish checks what replica mode skipped and puts schemas in place.
 func (j *job) finish(ctx context.Context) error {
+	if err := j.keepShared(ctx); err != nil {
+		return err
+	}
 	if err := j.setReplica(ctx, false); err != nil {
 		return err
 	}

@@ -67,6 +67,7 @@ func (d *discovery) tables() []Table {
 		if e.role.Owned() {
 			d.n = 0
 			t.Owner = d.ownerExpr(e, "t")
+			t.AlsoOwned = d.alsoOwned(e, "t")
 		}
 		t.Path = d.path(e)
 		out = append(out, t)

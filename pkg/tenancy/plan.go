@@ -37,6 +37,10 @@ type Table struct {
 	// Owner is an expression over alias t giving the id (text) of the tenant
 	// owning a row, NULL when none does; set for owned shared tables.
 	Owner string
+	// AlsoOwned is a predicate over alias t, set for fk-owned tables: the
+	// row also belongs to another tenant (one of its ownership parents is
+	// another tenant's). A --replace never loses such a row.
+	AlsoOwned string
 	// Path is the foreign-key chain to the tenant (fk-owned) or the reason
 	// for the table's role; names only.
 	Path string

@@ -206,6 +206,29 @@ func (d *discovery) ownerExpr(e *entry, a string) string {
 	return "NULL::text"
 }
 
+// alsoOwned is a predicate, over alias a, true when a row of fk-owned entry
+// e has an ownership parent that another tenant owns (by the parent's owner
+// expression); empty for other roles.
+func (d *discovery) alsoOwned(e *entry, a string) string {
+	if e.role != RoleFKOwned {
+		return ""
+	}
+	var terms []string
+	for _, fk := range d.cat.fks {
+		p, ok := d.ownerParent(e, fk)
+		if !ok || p.role == RoleSchemaTable {
+			continue
+		}
+		b := d.fresh("q")
+		terms = append(terms, "EXISTS (SELECT 1 FROM "+pgx.Identifier{p.rel.schema, p.rel.name}.Sanitize()+" AS "+b+
+			" WHERE "+eq(b, fk.parentCols, a, fk.childCols)+" AND "+d.ownerExpr(p, b)+" <> "+settingExpr+")")
+	}
+	if len(terms) == 0 {
+		return ""
+	}
+	return or(terms)
+}
+
 // selfKeys are the table's foreign keys to itself; ownership ones only
 // when owning is set.
 func (d *discovery) selfKeys(oid uint32, owning bool) []foreignKey {

@@ -94,3 +94,18 @@ func TestReplaceRefusesToLoseAnotherTenantsReference(t *testing.T) {
 	after := everything(t, b.db.URL)
 	require.Equal(t, before[`"public"."bookmarks"`], after[`"public"."bookmarks"`])
 }
+
+// A link made since the backup between the tenant's row and another
+// tenant's belongs to both: the tenant's restore keeps it.
+func TestReplaceKeepsARowAnotherTenantAlsoOwns(t *testing.T) {
+	t.Parallel()
+	cfg := tenancy.Config{TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id"}}
+	b := corpusBundle(t, "links", cfg)
+	s := b.backup(t, "a", 1<<20)
+	runSQL(t, b.db, `INSERT INTO public.mentions VALUES (1000, 30, 'a mentions c, since the backup')`)
+	before := everything(t, b.db.URL)
+	res, err := restore.Tenant(t.Context(), b.db.URL, s.open(), s.m, b.keys, restore.Options{Mode: restore.ModeReplace, Tenancy: cfg})
+	require.NoError(t, err)
+	require.EqualValues(t, 1, res.Kept)
+	require.Equal(t, before, everything(t, b.db.URL))
+}
