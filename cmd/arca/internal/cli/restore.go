@@ -80,7 +80,7 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 				fmt.Fprintf(w, "rows restored %d, reference rows inserted %d, reference rows already present %d",
 					res.Restored, res.ReferenceInserted, res.ReferencePresent)
 				if res.Mode == restore.ModeReplace {
-					fmt.Fprintf(w, ", rows deleted first %d, orphans replaced %d", res.Deleted, res.Orphans)
+					fmt.Fprintf(w, ", rows deleted first %d, orphans replaced %d, rows another tenant also owns kept %d", res.Deleted, res.Orphans, res.Kept)
 				}
 				fmt.Fprintln(w)
 				if res.Schema != "" {
