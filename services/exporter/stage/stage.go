@@ -84,12 +84,15 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.ExportRequest
 		pw.Abort(err)
 		return classify(err)
 	}
+	// The facts are staged before the last part is announced: an uploader
+	// may commit the artifact as soon as that part is sealed.
+	if _, err := s.staging.Put(ctx, staging.FactsKey(artifact), bytes.NewReader(facts), nil); err != nil {
+		pw.Abort(err)
+		return err
+	}
 	parts, err := pw.Close()
 	if err != nil {
 		return fmt.Errorf("export %s: %w", m.BackupID, err)
-	}
-	if _, err := s.staging.Put(ctx, staging.FactsKey(artifact), bytes.NewReader(facts), nil); err != nil {
-		return err
 	}
 	return job.Publisher.Event(ctx, messages.Event{
 		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Run: m.Run, Stage: messages.StageExport,

@@ -49,7 +49,7 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 			if err != nil {
 				return err
 			}
-			e, err := a.selectBackup(ctx, store, id, tenant, latest, at)
+			e, err := a.selectBackup(ctx, a.repo(store, keys), id, tenant, latest, at)
 			if err != nil {
 				return err
 			}
@@ -121,18 +121,12 @@ func (a *app) restoreFullCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all, err := findBackups(ctx, store, backupLayout(a).KindPrefix("full"))
+			e, err := findBackup(ctx, a.repo(store, keys), id, "")
 			if err != nil {
 				return err
 			}
-			var e *entry
-			for i := range all {
-				if all[i].Manifest.BackupID == id {
-					e = &all[i]
-				}
-			}
-			if e == nil {
-				return fmt.Errorf("full backup %s not found", id)
+			if e.Manifest.Kind != "full" {
+				return fmt.Errorf("backup %s is a %s backup, not a full backup", id, e.Manifest.Kind)
 			}
 			bin, err := exec.LookPath("pg_restore")
 			if a.cfg.Source.PGBinDir != "" {
