@@ -32,6 +32,9 @@ grants: ## Regenerate deploy/compose/nats/accounts.conf and deploy/grants/ from 
 compose-check: ## Validate deploy/compose with docker-compose config (no engine needed)
 	docker-compose -f deploy/compose/docker-compose.yml --env-file deploy/compose/.env.example config -q
 
+k8s-check: ## Validate deploy/kubernetes: strict decoding into k8s.io/api types, and what the deployment promises
+	cd deploy/kubernetes/check && GOWORK=off $(GO) test -count=1 .
+
 services: ## Start what the tests need and is not running (PostgreSQL; install versitygw)
 	@scripts/services.sh
 
@@ -51,4 +54,4 @@ clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo a
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: grants compose-check help build test lint tidy services services-demo bench demo clean clean-demo
+.PHONY: grants compose-check k8s-check help build test lint tidy services services-demo bench demo clean clean-demo
