@@ -38,7 +38,7 @@ admin create-bucket --bucket "$S3_BUCKET" --owner "$S3_ROOT_ACCESS_KEY" 2>/dev/n
 sed -e "s|\${S3_UPLOADER_ACCESS_KEY}|$S3_UPLOADER_ACCESS_KEY|g" \
     -e "s|\${S3_VERIFIER_ACCESS_KEY}|$S3_VERIFIER_ACCESS_KEY|g" \
     -e "s|\${S3_COORDINATOR_ACCESS_KEY}|$S3_COORDINATOR_ACCESS_KEY|g" \
-    /arca-grants/s3/bucket-policy.json > /tmp/policy.json
+    "${ARCA_GRANTS:-/arca-grants}/s3/bucket-policy.json" > "${TMPDIR:-/tmp}/policy.json"
 # "?policy=" rather than "?policy": curl signs an empty query value that way.
-s3_put_as_root "$S3_BUCKET?policy=" /tmp/policy.json
+s3_put_as_root "$S3_BUCKET?policy=" "${TMPDIR:-/tmp}/policy.json"
 echo "s3-init: done"
