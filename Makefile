@@ -29,8 +29,9 @@ tidy: ## go mod tidy in every module
 grants: ## Regenerate deploy/compose/nats/accounts.conf and deploy/grants/ from cmd/arca/internal/grants
 	cd cmd/arca && go generate ./internal/grants
 
-compose-check: ## Validate deploy/compose with docker-compose config (no engine needed)
+compose-check: ## Validate deploy/compose: docker-compose config (no engine needed), the NATS files with nats-server -t
 	docker-compose -f deploy/compose/docker-compose.yml --env-file deploy/compose/.env.example config -q
+	deploy/compose/nats/check.sh
 
 k8s-check: ## Validate deploy/kubernetes: strict decoding into k8s.io/api types, and what the deployment promises
 	cd deploy/kubernetes/check && GOWORK=off $(GO) test -count=1 .
