@@ -33,7 +33,7 @@ type Stage struct {
 
 // New opens the uploads bucket and builds the stage.
 func New(ctx context.Context, js JetStream, st *staging.Store, store objstore.Store, cfg Config) (*Stage, error) {
-	s, err := ensureState(ctx, js, 0)
+	s, err := ensureState(ctx, js, cfg.StateReplicas)
 	if err != nil {
 		return nil, err
 	}
