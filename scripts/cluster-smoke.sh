@@ -4,7 +4,8 @@
 # it side by side and compare with the live rows; restore it through the
 # coordinator's API into a scratch database; then stop one replica of every
 # stage and back up again (the other replica takes the jobs; SMOKE_HUNG=1
-# hangs them instead: the jobs they held come back after the ack wait).
+# hangs them instead: the jobs they held come back after the ack wait);
+# then stop one NATS node of three and back up again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATE=${ARCA_CLUSTER_DIR:-.arca-cluster}
@@ -65,5 +66,14 @@ else
   done
 fi
 $ARCA backup tenant "$T" --wait --timeout 4m
+
+if [ "${SMOKE_HUNG:-}" != 1 ]; then
+  step "5. one NATS node of three down: the R3 streams go on"
+  scripts/cluster.sh kill nats-3
+  trap 'scripts/cluster.sh revive nats-3 >/dev/null 2>&1 || true' EXIT
+  $ARCA backup tenant "$T" --wait --timeout 4m
+  scripts/cluster.sh revive nats-3
+  trap - EXIT
+fi
 echo
 echo "smoke: passed"

@@ -12,6 +12,10 @@
 #                               NATS user with only its own credentials
 #   scripts/cluster.sh stop     stops the processes it started (by pid)
 #   scripts/cluster.sh status   what runs
+#   scripts/cluster.sh kill NAME, revive NAME
+#                               stop one process (nats-2, versitygw,
+#                               exporter-1, ...) and start it again: for
+#                               chaos tests
 #
 # Environment:
 #   ARCA_CLUSTER_DIR   state directory (default .arca-cluster): configs,
@@ -50,16 +54,39 @@ die() { echo "cluster: $*" >&2; exit 1; }
 # own, its output in logs/NAME.log, the group's id in pids/NAME.
 run() {
   local name=$1; shift
-  mkdir -p "$STATE/logs" "$STATE/pids"
+  mkdir -p "$STATE/logs" "$STATE/pids" "$STATE/cmds"
+  printf '%q ' "$@" >"$STATE/cmds/$name"   # for revive; no secret on a command line
   setsid "$@" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
   echo $! >"$STATE/pids/$name"
 }
 
-# supervise NAME CMD...: run, restarting CMD 2s after it exits (as compose's
-# restart: unless-stopped does), until stopped.
+# supervise NAME ENVFILE CMD...: run CMD with only the variables of ENVFILE
+# (and PATH, HOME), restarting it 2s after it exits (as compose's restart:
+# unless-stopped does), until stopped.
 supervise() {
-  local name=$1; shift
-  run "$name" bash -c 'while :; do "$@"; echo "cluster: exited $?, restarting in 2s"; sleep 2; done' _ "$@"
+  local name=$1 envfile=$2; shift 2
+  run "$name" env -i PATH="$PATH" HOME="$HOME" bash -c \
+    'set -a; . "$1"; set +a; shift; while :; do "$@"; echo "cluster: exited $?, restarting in 2s"; sleep 2; done' _ "$envfile" "$@"
+}
+
+# kill NAME: stop one process (group) of the cluster, as a chaos test would.
+kill_one() {
+  alive "$1" || die "$1 does not run"
+  local pid; pid=$(cat "$STATE/pids/$1")
+  kill -TERM -- "-$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL -- "-$pid"
+  log "$1 stopped"
+}
+
+# revive NAME: start a stopped process again, as it was started.
+revive() {
+  alive "$1" && die "$1 runs"
+  [ -f "$STATE/cmds/$1" ] || die "$1 was never started"
+  set -a; . "$STATE/secrets.env"; set +a
+  export ROOT_ACCESS_KEY_ID=$S3_ROOT_ACCESS_KEY ROOT_SECRET_ACCESS_KEY=$S3_ROOT_SECRET_KEY
+  eval "run $1 $(cat "$STATE/cmds/$1")"
+  log "$1 started again (pid $(cat "$STATE/pids/$1"))"
 }
 
 alive() { [ -f "$STATE/pids/$1" ] && kill -0 "$(cat "$STATE/pids/$1")" 2>/dev/null; }
@@ -191,6 +218,11 @@ EOF
   for n in 1 2 3; do
     wait_for "nats-$n" 60 curl -fsS "http://127.0.0.1:$((B + 20 + n))/healthz?js-enabled-only=true"
   done
+  # Streams of an earlier run: current again (leaders elected) before the
+  # services ensure them.
+  for n in 1 2 3; do
+    wait_for "JetStream on nats-$n" 120 curl -fsS "http://127.0.0.1:$((B + 20 + n))/healthz"
+  done
   log "NATS up: tls://127.0.0.1:$((B + 1)),$((B + 2)),$((B + 3))"
 
   # S3: versitygw over https, a user per service, the generated policy.
@@ -264,7 +296,8 @@ EOF
   for svc in "${SERVICES[@]}"; do
     U=${svc^^}; P=NATS_${U}_PASSWORD
     local nurl="tls://$svc:${!P}@127.0.0.1:$((B + 1)),tls://$svc:${!P}@127.0.0.1:$((B + 2)),tls://$svc:${!P}@127.0.0.1:$((B + 3))"
-    local env=(ARCA_CONFIG="$STATE/arca.yaml" ARCA_NATS_URL="$nurl" SSL_CERT_DIR="$SSL_CERT_DIR" OTEL_SERVICE_NAME="arca-$svc")
+    local env=(ARCA_CONFIG="$STATE/arca.yaml" ARCA_NATS_URL="$nurl" SSL_CERT_DIR="$SSL_CERT_DIR" OTEL_SERVICE_NAME="arca-$svc"
+               AWS_EC2_METADATA_DISABLED=true)
     case $svc in
       exporter) env+=(ARCA_SOURCE_URL="$SOURCE") ;;
       encryptor) env+=(ARCA_KEYRING_PASSPHRASE="$ARCA_KEYRING_PASSPHRASE") ;;
@@ -280,8 +313,9 @@ EOF
       local maddr=127.0.0.1:$((B + 40 + i)); i=$((i + 1))
       local extra=(ARCA_METRICS_ADDR="$maddr" ARCA_DIR="$STATE/run/$svc-$r")
       [ "$svc" = coordinator ] && extra+=(ARCA_API_ADDR="127.0.0.1:$((B + 59 + r))")
-      mkdir -p "$STATE/run/$svc-$r"
-      supervise "$svc-$r" env -i PATH="$PATH" HOME="$HOME" "${env[@]}" "${extra[@]}" "$ARCA" --verbose "$svc"
+      mkdir -p "$STATE/run/$svc-$r" "$STATE/env.d"
+      (umask 077; printf '%q\n' "${env[@]}" "${extra[@]}" >"$STATE/env.d/$svc-$r")
+      supervise "$svc-$r" "$STATE/env.d/$svc-$r" "$ARCA" --verbose "$svc"
       up+=("$svc-$r=$maddr")
       if [ "$svc-$r" = coordinator-1 ]; then
         wait_for coordinator-1 120 "$ARCA" healthcheck "http://$maddr/metrics"
@@ -292,6 +326,11 @@ EOF
   local e
   for e in "${up[@]}"; do
     wait_for "${e%%=*}" 120 "$ARCA" healthcheck "http://${e#*=}/metrics"
+  done
+  # Every stream and consumer current on every node (after a restart their
+  # R3 groups elect leaders again).
+  for n in 1 2 3; do
+    wait_for "JetStream on nats-$n" 120 curl -fsS "http://127.0.0.1:$((B + 20 + n))/healthz"
   done
   sleep 3   # a service that cannot start exits within seconds, then restarts
   for e in "${up[@]}"; do
@@ -341,5 +380,7 @@ case ${1:-start} in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) die "usage: $0 start|stop|status" ;;
+  kill) kill_one "${2:?kill NAME (see status)}" ;;
+  revive) revive "${2:?revive NAME (see status)}" ;;
+  *) die "usage: $0 start|stop|status|kill NAME|revive NAME" ;;
 esac
