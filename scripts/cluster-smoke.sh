@@ -32,7 +32,8 @@ echo "residents: live $a = restored $b"
 
 step "3. the coordinator's API: health, the tenant's backups, a restore into a scratch database"
 curl -fsS "$ARCA_API/healthz"
-curl -fsS -H "Authorization: Bearer $ARCA_API_TOKEN" "$ARCA_API/v1/tenants/$T/backups" | head -c 300; echo
+list=$(curl -fsS -H "Authorization: Bearer $ARCA_API_TOKEN" "$ARCA_API/v1/tenants/$T/backups")
+echo "${list:0:300}..."
 if [ -n "${id:-}" ]; then
   loc=$(curl -fsS -o /dev/null -w '%header{location}' -X POST -H "Authorization: Bearer $ARCA_API_TOKEN" \
     -H 'Content-Type: application/json' -d "{\"backup_id\":\"$id\",\"target\":\"smoke\"}" "$ARCA_API/v1/restores")
