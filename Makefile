@@ -29,12 +29,13 @@ tidy: ## go mod tidy in every module
 grants: ## Regenerate deploy/compose/nats/accounts.conf and deploy/grants/ from cmd/arca/internal/grants
 	cd cmd/arca && go generate ./internal/grants
 
-compose-check: ## Validate deploy/compose: docker-compose config (no engine needed), the NATS files with nats-server -t
+compose-check: ## Validate deploy/compose: docker-compose config (no engine needed), NATS files (nats-server -t), TLS/healthchecks/limits
 	docker-compose -f deploy/compose/docker-compose.yml --env-file deploy/compose/.env.example config -q
 	deploy/compose/nats/check.sh
+	cd deploy/kubernetes/check && GOWORK=off $(GO) test -count=1 -run Compose .
 
 k8s-check: ## Validate deploy/kubernetes: strict decoding into k8s.io/api types, and what the deployment promises
-	cd deploy/kubernetes/check && GOWORK=off $(GO) test -count=1 .
+	cd deploy/kubernetes/check && GOWORK=off $(GO) test -count=1 -run 'Manifest|Deployments|Config|NATS' .
 
 services: ## Start what the tests need and is not running (PostgreSQL; install versitygw)
 	@scripts/services.sh
