@@ -52,17 +52,15 @@ type Schedules struct {
 }
 
 // DefaultSchedules: tenant exports daily at 01:00, full dumps on Sundays
-// at 02:00, base backups on Sundays at 03:00, drills on the 1st of the month
-// at 04:00, retention daily at 03:00, the WAL archive checked every 10
-// minutes.
+// at 02:00, drills on the 1st of the month at 04:00, retention daily at
+// 03:00. Base backups and the WAL check are off unless configured: they
+// need WAL archiving (e.g. base "0 0 3 * * 0", wal_check "0 */10 * * * *").
 func DefaultSchedules() Schedules {
 	return Schedules{
 		TenantExport: "0 0 1 * * *",
 		Full:         "0 0 2 * * 0",
 		Drill:        "0 0 4 1 * *",
 		Retention:    "0 0 3 * * *",
-		Base:         "0 0 3 * * 0",
-		WALCheck:     "0 */10 * * * *",
 	}
 }
 
