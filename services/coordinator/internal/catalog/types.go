@@ -126,6 +126,7 @@ type Restore struct {
 	BackupID    string     `json:"backup_id"`
 	Tenant      string     `json:"tenant,omitempty"`
 	Target      string     `json:"target"`
+	Mode        string     `json:"mode,omitempty"` // target (default), into_schema, replace
 	State       string     `json:"state"`
 	RequestedAt time.Time  `json:"requested_at"`
 	FinishedAt  *time.Time `json:"finished_at,omitempty"`

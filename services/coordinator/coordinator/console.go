@@ -1,0 +1,117 @@
+package coordinator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/services/coordinator/internal/api"
+	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
+	"github.com/arcabackup/arca/services/coordinator/internal/console"
+)
+
+// Restore modes a RestoreJob may carry.
+const (
+	RestoreTarget     = catalog.RestoreTarget     // Target names a scratch database
+	RestoreIntoSchema = catalog.RestoreIntoSchema // Target names a new schema of the source database
+	RestoreReplace    = catalog.RestoreReplace    // the live tenant is replaced; Target is empty
+)
+
+// AuditEntry is one line of the audit log.
+type AuditEntry = catalog.AuditEntry
+
+// consoleCredentials are the tokens that sign in to the console: the API
+// token as an operator, the viewer token as a viewer.
+func (c *Coordinator) consoleCredentials() []console.Credential {
+	var out []console.Credential
+	if c.cfg.API.Token != "" {
+		out = append(out, console.Credential{Label: "api-token", Token: c.cfg.API.Token, Role: console.RoleOperator})
+	}
+	if c.cfg.API.ViewerToken != "" {
+		out = append(out, console.Credential{Label: "viewer-token", Token: c.cfg.API.ViewerToken, Role: console.RoleViewer})
+	}
+	return out
+}
+
+// consoleService adapts the coordinator to what the console needs.
+type consoleService struct {
+	apiService
+}
+
+func (s consoleService) Tenants(ctx context.Context) ([]catalog.TenantSummary, error) {
+	if err := s.c.setup(ctx); err != nil {
+		return nil, err
+	}
+	return s.c.cat.Tenants(ctx)
+}
+
+func (s consoleService) Stages(ctx context.Context, backupID string) ([]catalog.Stage, error) {
+	return s.c.cat.Stages(ctx, backupID)
+}
+
+func (s consoleService) Runs(ctx context.Context, limit int) ([]catalog.Run, error) {
+	return s.c.Runs(ctx, limit)
+}
+
+func (s consoleService) Drills(ctx context.Context, tenant string, limit int) ([]catalog.Drill, error) {
+	return s.c.cat.Drills(ctx, tenant, limit)
+}
+
+func (s consoleService) Restores(ctx context.Context, tenant string, limit int) ([]catalog.Restore, error) {
+	return s.c.cat.Restores(ctx, tenant, limit)
+}
+
+func (s consoleService) StartRestore(ctx context.Context, r console.RestoreRequest) (catalog.Restore, error) {
+	res, err := s.c.startRestore(ctx, r.BackupID, r.Mode, r.Target)
+	switch {
+	case errors.Is(err, api.ErrInvalid):
+		return res, fmt.Errorf("%w: %w", console.ErrInvalid, err)
+	case errors.Is(err, api.ErrNoExecutor):
+		return res, fmt.Errorf("%w: %w", console.ErrInvalid, err)
+	}
+	return res, err
+}
+
+func (s consoleService) Audit(ctx context.Context, tenant string, limit int) ([]catalog.AuditEntry, error) {
+	return s.c.cat.Audit(ctx, tenant, limit)
+}
+
+func (s consoleService) AddAudit(ctx context.Context, e catalog.AuditEntry) error {
+	return s.c.cat.AddAudit(ctx, e)
+}
+
+// Fleet reads the queues from JetStream; a stream that does not exist yet
+// counts as empty.
+func (s consoleService) Fleet(ctx context.Context) (console.Fleet, error) {
+	var f console.Fleet
+	for name, n := range map[string]*int64{messages.StreamJobs: &f.QueueDepth, messages.StreamDLQ: &f.DeadLetters} {
+		st, err := s.c.deps.JS.Stream(ctx, name)
+		if errors.Is(err, jetstream.ErrStreamNotFound) {
+			continue
+		}
+		if err != nil {
+			return f, fmt.Errorf("stream %s: %w", name, err)
+		}
+		info, err := st.Info(ctx)
+		if err != nil {
+			return f, fmt.Errorf("stream %s: %w", name, err)
+		}
+		*n = int64(info.State.Msgs)
+	}
+	for _, d := range s.c.cfg.Schedules.definitions() {
+		f.Schedules = append(f.Schedules, console.Schedule{Name: d.Name, Expr: d.Expr, Zone: d.TimeZone})
+	}
+	return f, nil
+}
+
+// Console is the web console (package console), served under /console/
+// by Handler.
+func (c *Coordinator) Console() (http.Handler, error) {
+	return console.Handler(consoleService{apiService{c}}, console.Config{
+		Credentials: c.consoleCredentials(), JaegerURL: c.cfg.API.JaegerURL, Logger: c.log,
+	})
+}

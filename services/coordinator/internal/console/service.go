@@ -1,0 +1,52 @@
+package console
+
+import (
+	"context"
+	"time"
+
+	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
+)
+
+// Service is what the console needs of the coordinator.
+type Service interface {
+	Tenants(ctx context.Context) ([]catalog.TenantSummary, error)
+	Backups(ctx context.Context, tenant string, limit int) ([]catalog.Backup, error)
+	Backup(ctx context.Context, id string) (catalog.Backup, error)
+	Stages(ctx context.Context, backupID string) ([]catalog.Stage, error)
+	Run(ctx context.Context, id string) (catalog.Run, []catalog.Job, error)
+	Runs(ctx context.Context, limit int) ([]catalog.Run, error)
+	Drills(ctx context.Context, tenant string, limit int) ([]catalog.Drill, error)
+	Restores(ctx context.Context, tenant string, limit int) ([]catalog.Restore, error)
+	// StartRestore records a restore and runs it in the background.
+	StartRestore(ctx context.Context, r RestoreRequest) (catalog.Restore, error)
+	Restore(ctx context.Context, id string) (catalog.Restore, error)
+	Audit(ctx context.Context, tenant string, limit int) ([]catalog.AuditEntry, error)
+	AddAudit(ctx context.Context, e catalog.AuditEntry) error
+	// Fleet reports the queues and the schedules; a field it cannot
+	// read is left zero.
+	Fleet(ctx context.Context) (Fleet, error)
+}
+
+// RestoreRequest is a restore asked for in the console.
+type RestoreRequest struct {
+	BackupID string
+	Mode     string // catalog.RestoreTarget, RestoreIntoSchema, RestoreReplace
+	// Target is the scratch database's name (target) or the schema
+	// (into_schema); empty for replace.
+	Target string
+}
+
+// Fleet is the state of the pipeline as a whole.
+type Fleet struct {
+	QueueDepth  int64 // jobs waiting in JOBS
+	DeadLetters int64 // messages in DLQ
+	Schedules   []Schedule
+}
+
+// Schedule is one of the coordinator's schedules.
+type Schedule struct {
+	Name string
+	Expr string
+	Zone string
+	Next *time.Time // nil when not computed
+}
