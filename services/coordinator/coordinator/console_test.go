@@ -168,7 +168,7 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 
 func count(t *testing.T, ctx context.Context, sel string) int {
 	t.Helper()
-	return run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll(` + strconv.Quote(sel) + `).length`))
+	return run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(sel)+`).length`))
 }
 
 // An operator signs in, sees the 20 tenants, opens one, starts a
