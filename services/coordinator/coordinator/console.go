@@ -21,6 +21,30 @@ const (
 	RestoreReplace    = catalog.RestoreReplace    // the live tenant is replaced; Target is empty
 )
 
+// RestorePlan is what a restore would do, table by table; PlanTable is
+// one of its tables.
+type (
+	RestorePlan = console.Plan
+	PlanTable   = console.PlanTable
+)
+
+// PlanRestore asks the Deps.PlanRestore planner what a restore of the
+// backup would do.
+func (c *Coordinator) PlanRestore(ctx context.Context, backupID, mode, target string) (RestorePlan, error) {
+	if c.deps.PlanRestore == nil {
+		return RestorePlan{}, console.ErrNoPlan
+	}
+	if err := c.setup(ctx); err != nil {
+		return RestorePlan{}, err
+	}
+	b, err := c.cat.Backup(ctx, backupID)
+	if err != nil {
+		return RestorePlan{}, fmt.Errorf("plan restore: %w", err)
+	}
+	return c.deps.PlanRestore(ctx, RestoreJob{BackupID: b.BackupID, Tenant: b.Tenant, Kind: b.Kind,
+		ManifestKey: b.ManifestKey, Mode: mode, Target: target})
+}
+
 // AuditEntry is one line of the audit log.
 type AuditEntry = catalog.AuditEntry
 
@@ -74,6 +98,10 @@ func (s consoleService) StartRestore(ctx context.Context, r console.RestoreReque
 		return res, fmt.Errorf("%w: %w", console.ErrInvalid, err)
 	}
 	return res, err
+}
+
+func (s consoleService) PlanRestore(ctx context.Context, r console.RestoreRequest) (console.Plan, error) {
+	return s.c.PlanRestore(ctx, r.BackupID, r.Mode, r.Target)
 }
 
 func (s consoleService) Audit(ctx context.Context, tenant string, limit int) ([]catalog.AuditEntry, error) {

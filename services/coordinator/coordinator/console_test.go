@@ -63,6 +63,19 @@ func setupConsole(t *testing.T) *consoleBundle {
 			case <-ctx.Done():
 				return ctx.Err()
 			}
+		},
+		// The planner reads the source as arca's does: the backup's rows
+		// (one registry row here) and, for a replace, the live rows.
+		PlanRestore: func(ctx context.Context, r RestoreJob) (RestorePlan, error) {
+			var live int64
+			if err := cb.source.Pool.QueryRow(ctx, `SELECT count(*) FROM public.tenants WHERE id = $1`, r.Tenant).Scan(&live); err != nil {
+				return RestorePlan{}, err
+			}
+			t := PlanTable{Schema: "public", Name: "tenants", Role: "tenant-owned", Rows: 1}
+			if r.Mode == RestoreReplace {
+				t.Deletes = live
+			}
+			return RestorePlan{Tables: []PlanTable{t}}, nil
 		}}, cfg)
 	require.NoError(t, err)
 	cb.c = c
@@ -213,11 +226,16 @@ func TestConsoleInABrowser(t *testing.T) {
 		chromedp.Click(chromedp.ID("restore-link")),
 		chromedp.WaitVisible(chromedp.ID("plan")),
 		screenshot("restore"),
+	)
+	schema := run(t, ctx, chromedp.Value(chromedp.ID("target")))
+	require.Regexp(t, `^casa_01_\d{8}_\d{4}$`, schema, "a side-by-side schema named after the tenant and the minute")
+	do(t, ctx,
 		chromedp.Click(chromedp.ID("plan")),
 		chromedp.WaitVisible(chromedp.ID("plan-summary")),
 		screenshot("restore-plan"),
 	)
-	require.Contains(t, text(t, ctx, "#plan-summary"), "casa_01_restored")
+	require.Contains(t, text(t, ctx, "#plan-summary"), schema)
+	require.Equal(t, "1", text(t, ctx, "#plan-rows"))
 	do(t, ctx,
 		chromedp.SendKeys(chromedp.ID("confirm"), "casa_02"),
 		chromedp.Click(chromedp.ID("go")),
@@ -245,6 +263,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	do(t, ctx,
 		chromedp.Navigate(base+"/console/tenants/casa_01/restore"),
 		chromedp.WaitVisible(chromedp.ID("plan")),
+		chromedp.SetValue(chromedp.ID("target"), "casa_01_restored"),
 		chromedp.Click(chromedp.ID("plan")),
 		chromedp.WaitVisible(chromedp.ID("confirm")),
 		chromedp.SendKeys(chromedp.ID("confirm"), "casa_01"),
@@ -396,6 +415,25 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	}
 	require.Contains(t, actions, "viewer:viewer-token restore.refused")
 	require.Contains(t, actions, "operator:api-token restore.refused")
+
+	// A replace's plan says what it deletes before the confirmation.
+	status, page = post(t, operator, base+"/console/tenants/casa_03/restore", url.Values{"csrf": {operatorCSRF},
+		"backup": {backups[0].BackupID}, "mode": {"replace"}})
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, page, "Rows deleted first")
+	require.Regexp(t, `id="plan-deleted">1<`, page)
+	require.Contains(t, page, "1 rows of tenant casa_03")
+
+	// Portuguese from Accept-Language.
+	req, err := http.NewRequestWithContext(t.Context(), "GET", base+"/console/", nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept-Language", "pt-BR,pt;q=0.9,en;q=0.5")
+	resp, err = operator.Do(req)
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(body), "<h1>Visão geral</h1>")
+	require.Equal(t, "pt", resp.Header.Get("Content-Language"))
 
 	// The operator's genuine form starts the restore.
 	status, _ = post(t, operator, base+"/console/restores", form(operatorCSRF))

@@ -51,6 +51,9 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		Restore: func(ctx context.Context, r coordinator.RestoreJob) error {
 			return a.apiRestore(ctx, store, r)
 		},
+		PlanRestore: func(ctx context.Context, r coordinator.RestoreJob) (coordinator.RestorePlan, error) {
+			return a.planRestore(ctx, store, r)
+		},
 		OnBase: func(ctx context.Context, run coordinator.RunInfo) error {
 			_, err := a.takeBase(ctx, baseOptions{label: "arca " + run.ID, fast: false})
 			return err

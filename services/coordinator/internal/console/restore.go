@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -36,6 +37,10 @@ type planData struct {
 	Summary string // the mode's plan, one sentence
 	Deletes string // what the restore deletes
 	Problem string
+	Plan    *Plan // nil when no planner is wired
+	Rows    int64 // the rows the restore writes
+	Deleted int64 // the live rows a replace deletes
+	Replace bool
 }
 
 func restorable(b catalog.Backup) bool {
@@ -45,10 +50,12 @@ func restorable(b catalog.Backup) bool {
 func (h *handler) restoreForm(w http.ResponseWriter, r *request) {
 	tenant := r.PathValue("tenant")
 	h.showRestoreForm(w, r, http.StatusOK, tenant, restoreChoice{BackupID: r.URL.Query().Get("backup"),
-		Mode: catalog.RestoreIntoSchema, Target: defaultSchema(tenant)}, "")
+		Mode: catalog.RestoreIntoSchema, Target: defaultSchema(tenant, h.now())}, "")
 }
 
-func defaultSchema(tenant string) string {
+// defaultSchema names a side-by-side copy after the tenant and the minute,
+// so two restores of a day do not collide.
+func defaultSchema(tenant string, now time.Time) string {
 	s := strings.Map(func(c rune) rune {
 		switch {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
@@ -61,7 +68,7 @@ func defaultSchema(tenant string) string {
 	if s == "" || s[0] < 'a' || s[0] > 'z' {
 		s = "t_" + s
 	}
-	return strings.TrimRight(s[:min(len(s), 30)], "_") + "_restored"
+	return strings.TrimRight(s[:min(len(s), 24)], "_") + "_" + now.UTC().Format("20060102_1504")
 }
 
 func (h *handler) showRestoreForm(w http.ResponseWriter, r *request, status int, tenant string, c restoreChoice, problem string) {
@@ -164,6 +171,27 @@ func (h *handler) showPlan(w http.ResponseWriter, r *request, status int, tenant
 		d.Deletes = p.T("plan.replace", tenant)
 	}
 	d.Summary += " " + p.T("plan.backup", b.BackupID, formatTime(b.CommittedAt), humanBytes(b.Bytes), humanBytes(b.PlainBytes), b.Parts, verification)
+	d.Replace = c.Mode == catalog.RestoreReplace
+	plan, err := h.svc.PlanRestore(r.Context(), RestoreRequest{BackupID: b.BackupID, Mode: c.Mode, Target: c.Target})
+	switch {
+	case errors.Is(err, ErrNoPlan):
+	case err != nil:
+		// The plan by table is a help, not a gate: say it is missing.
+		h.log.Warn("console: restore plan failed", "backup", b.BackupID, "err", err)
+		d.Problem = "plan.failed"
+	default:
+		d.Plan = &plan
+		for _, t := range plan.Tables {
+			d.Rows += t.Rows
+			d.Deleted += t.Deletes
+		}
+		if d.Replace {
+			d.Deletes = p.T("plan.deletes.rows", d.Deleted, tenant)
+			if plan.Schema != "" {
+				d.Deletes += " " + p.T("plan.deletes.schema", plan.Schema)
+			}
+		}
+	}
 	h.render(w, r, status, "plan", translate(r.lang, "restore.plan")+" "+tenant, d, 0)
 }
 

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
@@ -17,6 +18,9 @@ type Service interface {
 	Runs(ctx context.Context, limit int) ([]catalog.Run, error)
 	Drills(ctx context.Context, tenant string, limit int) ([]catalog.Drill, error)
 	Restores(ctx context.Context, tenant string, limit int) ([]catalog.Restore, error)
+	// PlanRestore says what the restore would do; ErrNoPlan when the
+	// coordinator has no planner.
+	PlanRestore(ctx context.Context, r RestoreRequest) (Plan, error)
 	// StartRestore records a restore and runs it in the background.
 	StartRestore(ctx context.Context, r RestoreRequest) (catalog.Restore, error)
 	Restore(ctx context.Context, id string) (catalog.Restore, error)
@@ -50,3 +54,27 @@ type Schedule struct {
 	Zone string
 	Next *time.Time // nil when not computed
 }
+
+// Plan is what a restore would do, table by table.
+type Plan struct {
+	Tables []PlanTable
+	// Schema is the tenant's own schema, which a replace drops and
+	// restores whole; empty for tenants without one.
+	Schema string
+}
+
+// PlanTable is one table of a restore's plan.
+type PlanTable struct {
+	Schema string
+	Name   string
+	Role   string // how the tenant's rows belong to it (tenancy roles)
+	// Rows is what the backup holds: the rows the restore writes.
+	Rows int64
+	// Deletes is, for a replace, the live rows deleted first (the tenant
+	// as the database holds it now); 0 otherwise.
+	Deletes int64
+}
+
+// ErrNoPlan is returned by PlanRestore when no planner is wired: the page
+// shows the backup's totals only.
+var ErrNoPlan = errors.New("restore plans not available")
