@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -26,6 +27,10 @@ const (
 type (
 	RestorePlan = console.Plan
 	PlanTable   = console.PlanTable
+	// RetentionDecision is one backup of a retention plan; KeyVersion one
+	// version of a key (never its material).
+	RetentionDecision = console.RetentionDecision
+	KeyVersion        = console.KeyVersion
 )
 
 // PlanRestore asks the Deps.PlanRestore planner what a restore of the
@@ -110,6 +115,52 @@ func (s consoleService) Audit(ctx context.Context, tenant string, limit int) ([]
 
 func (s consoleService) AddAudit(ctx context.Context, e catalog.AuditEntry) error {
 	return s.c.cat.AddAudit(ctx, e)
+}
+
+func (s consoleService) StartDrill(ctx context.Context) (catalog.Run, error) {
+	return s.c.StartDrill(ctx, "console")
+}
+
+func (s consoleService) RetentionPlan(ctx context.Context) ([]console.RetentionDecision, error) {
+	if s.c.deps.RetentionPlan == nil {
+		return nil, console.ErrNotWired
+	}
+	return s.c.deps.RetentionPlan(ctx)
+}
+
+func (s consoleService) Keys(ctx context.Context) ([]console.KeyVersion, error) {
+	if s.c.deps.Keys == nil {
+		return nil, console.ErrNotWired
+	}
+	return s.c.deps.Keys(ctx)
+}
+
+// StartDrill runs the drill callback now, as a run of kind drill, in the
+// background (Run waits for it at shutdown); follow it with RunStatus.
+func (c *Coordinator) StartDrill(ctx context.Context, trigger string) (Run, error) {
+	if c.deps.OnDrill == nil {
+		return Run{}, console.ErrNotWired
+	}
+	if err := c.setup(ctx); err != nil {
+		return Run{}, err
+	}
+	now := time.Now().UTC()
+	nr := catalog.NewRun{ID: manualRunID(trigger, now), Kind: ScheduleDrill, Trigger: trigger, ScheduledAt: now}
+	run, err := c.cat.ClaimRun(ctx, nr)
+	if err != nil {
+		return Run{}, fmt.Errorf("start drill: %w", err)
+	}
+	c.restores.Go(func() {
+		rctx := c.restoreCtx
+		runErr := c.deps.OnDrill(rctx, RunInfo{ID: run.ID, ScheduledAt: now})
+		if runErr != nil {
+			c.log.Error("drill failed", "run", run.ID, "err", runErr)
+		}
+		if err := c.cat.EndRun(context.WithoutCancel(rctx), run.ID, runErr, time.Now().UTC()); err != nil {
+			c.log.Warn("drill run not ended", "run", run.ID, "err", err)
+		}
+	})
+	return run, nil
 }
 
 // Fleet reads the queues from JetStream; a stream that does not exist yet

@@ -76,6 +76,37 @@ func setupConsole(t *testing.T) *consoleBundle {
 				t.Deletes = live
 			}
 			return RestorePlan{Tables: []PlanTable{t}}, nil
+		},
+		// A drill as arca's: it restores casa_01's newest backup (here it
+		// only says so) and publishes the outcome as a drill event, which
+		// the coordinator's tracker records.
+		OnDrill: func(ctx context.Context, run RunInfo) error {
+			list, err := cb.c.Backups(ctx, "casa_01", 1)
+			if err != nil || len(list) == 0 {
+				return fmt.Errorf("drill: no backup of casa_01: %v", err)
+			}
+			return cb.pub.Event(ctx, messages.Event{Tenant: "casa_01", Kind: messages.KindTenant, BackupID: list[0].BackupID,
+				Run: run.ID, Stage: messages.StageDrill, Status: messages.StatusSucceeded, Duration: messages.Duration(1500 * time.Millisecond)})
+		},
+		RetentionPlan: func(ctx context.Context) ([]RetentionDecision, error) {
+			list, err := cb.c.Backups(ctx, "", 100)
+			if err != nil {
+				return nil, err
+			}
+			var out []RetentionDecision
+			for _, b := range list {
+				out = append(out, RetentionDecision{BackupID: b.BackupID, Tenant: b.Tenant, Kind: b.Kind, CreatedAt: *b.CommittedAt,
+					Action: "keep", Reasons: []string{"newest of its tenant", "daily 2026-11-29"}})
+			}
+			return out, nil
+		},
+		Keys: func(context.Context) ([]KeyVersion, error) {
+			created := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+			destroyed := created.Add(24 * time.Hour)
+			return []KeyVersion{
+				{ID: "default-v1", Number: 1, Created: created, Primary: true, Kind: "local"},
+				{ID: "casa_02-v1", Tenant: "casa_02", Number: 1, Created: created, Kind: "local", Destroyed: &destroyed},
+			}, nil
 		}}, cfg)
 	require.NoError(t, err)
 	cb.c = c
@@ -288,6 +319,34 @@ func TestConsoleInABrowser(t *testing.T) {
 	require.Contains(t, audit, "operator:api-token")
 	require.Contains(t, audit, "mode=into_schema target=casa_01_restored")
 	require.NotContains(t, audit, operatorToken)
+
+	// A drill run now from the operations page: its run finishes and the
+	// drill shows with its RTO; the retention plan and the key versions.
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/ops"),
+		chromedp.WaitVisible(chromedp.ID("drill-now")),
+		chromedp.Click(chromedp.ID("drill-now")),
+		chromedp.WaitVisible(chromedp.CSS("#run-state.done")), // the page refreshes itself
+		screenshot("drill-run"),
+	)
+	teststack.Eventually(t, time.Minute, func() bool {
+		d, err := cb.c.cat.Drills(t.Context(), "casa_01", 1)
+		return err == nil && len(d) == 1
+	}, "the drill event in the catalog")
+	do(t, ctx,
+		chromedp.Navigate(base+"/console/ops"),
+		chromedp.WaitVisible(chromedp.ID("keys")),
+		screenshot("ops"),
+	)
+	require.Contains(t, text(t, ctx, "#drills"), "1.5s")
+	require.Contains(t, text(t, ctx, "#retention-summary"), "20 backups")
+	require.Contains(t, text(t, ctx, "#keys"), "casa_02-v1")
+	do(t, ctx, chromedp.Navigate(base+"/console/tenants/casa_02"), chromedp.WaitVisible(chromedp.ID("erasure")))
+	require.Contains(t, text(t, ctx, "#erasure"), "Erased")
+	audit = run(t, ctx, chromedp.Text(chromedp.ID("main"))) // the tenant page's audit is the tenant's only
+	require.NotContains(t, audit, "drill.start")
+	do(t, ctx, chromedp.Navigate(base+"/console/audit"), chromedp.WaitVisible(chromedp.ID("audit")))
+	require.Contains(t, text(t, ctx, "#audit"), "drill.start")
 
 	// Portuguese through the switch, and the dark theme.
 	do(t, ctx,

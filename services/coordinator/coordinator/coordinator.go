@@ -44,6 +44,11 @@ type Deps struct {
 	// console shows it before the confirmation); nil shows the backup's
 	// totals only. It must not change anything.
 	PlanRestore func(ctx context.Context, r RestoreJob) (RestorePlan, error)
+	// RetentionPlan says what a prune would delete and keep, and why,
+	// deleting nothing; Keys lists the key versions without their
+	// material. Nil: the console says they are not available.
+	RetentionPlan func(ctx context.Context) ([]RetentionDecision, error)
+	Keys          func(ctx context.Context) ([]KeyVersion, error)
 }
 
 // RunInfo names a run handed to a callback.

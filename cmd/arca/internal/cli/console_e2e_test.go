@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,6 +141,14 @@ func TestConsoleRestoresThroughArcaDev(t *testing.T) {
 	require.NoError(t, db.Pool.QueryRow(context.Background(),
 		`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'acme_console'`).Scan(&tables))
 	require.Positive(t, tables, "the side-by-side schema holds the tenant's tables")
+
+	// The operations page: the real retention plan (nothing deleted) and
+	// the keyring's versions, without their material.
+	status, page = c.get("/console/ops")
+	require.Equal(t, http.StatusOK, status, page)
+	require.Regexp(t, `id="retention-summary">\d+ backups in the bucket; the next prune deletes 0\.`, page)
+	require.Contains(t, page, done.BackupID)
+	require.Regexp(t, `<table id="keys">.*default key`, strings.ReplaceAll(page, "\n", " "))
 
 	_, page = c.get("/console/audit")
 	require.Contains(t, page, "restore.start")

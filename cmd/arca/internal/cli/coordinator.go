@@ -54,6 +54,10 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		PlanRestore: func(ctx context.Context, r coordinator.RestoreJob) (coordinator.RestorePlan, error) {
 			return a.planRestore(ctx, store, r)
 		},
+		RetentionPlan: func(ctx context.Context) ([]coordinator.RetentionDecision, error) {
+			return a.retentionPlan(ctx, store)
+		},
+		Keys: a.keyVersions,
 		OnBase: func(ctx context.Context, run coordinator.RunInfo) error {
 			_, err := a.takeBase(ctx, baseOptions{label: "arca " + run.ID, fast: false})
 			return err

@@ -77,10 +77,11 @@ func (c *Catalog) Tenants(ctx context.Context) ([]TenantSummary, error) {
 	return out, nil
 }
 
-// Drills lists a tenant's drills ("" for whole-database ones), newest first.
+// Drills lists a tenant's drills ("" for every drill, whole-database ones
+// included), newest first.
 func (c *Catalog) Drills(ctx context.Context, tenant string, limit int) ([]Drill, error) {
 	return c.drills(ctx, `SELECT backup_id, tenant, kind, status, duration_ms, error, at FROM `+Schema+`.drills
-		WHERE tenant = $1 ORDER BY at DESC LIMIT $2`, tenant, limit)
+		WHERE $1 = '' OR tenant = $1 ORDER BY at DESC LIMIT $2`, tenant, limit)
 }
 
 func (c *Catalog) drills(ctx context.Context, sql string, args ...any) ([]Drill, error) {

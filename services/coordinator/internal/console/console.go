@@ -92,6 +92,8 @@ func Handler(svc Service, cfg Config) (http.Handler, error) {
 	mux.HandleFunc("POST /console/restores", h.authed(h.startRestore))
 	mux.HandleFunc("GET /console/restores/{restore}", h.authed(h.restoreStatus))
 	mux.HandleFunc("GET /console/audit", h.authed(h.audit))
+	mux.HandleFunc("GET /console/ops", h.authed(h.ops))
+	mux.HandleFunc("POST /console/drills", h.authed(h.startDrill))
 	mux.Handle("GET /console/static/", h.static)
 	return securityHeaders(mux), nil
 }

@@ -72,6 +72,7 @@ func newestGood(b catalog.Backup) *time.Time {
 
 type tenantData struct {
 	ID       string
+	Erasure  erasure
 	Backups  []catalog.Backup
 	Drills   []catalog.Drill
 	Restores []catalog.Restore
@@ -103,6 +104,7 @@ func (h *handler) tenant(w http.ResponseWriter, r *request) {
 		h.fail(w, r, http.StatusNotFound, "notfound")
 		return
 	}
+	d.Erasure = h.erasureOf(r, id)
 	h.render(w, r, http.StatusOK, "tenant", translate(r.lang, "tenant")+" "+id, d, 0)
 }
 

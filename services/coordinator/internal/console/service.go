@@ -29,6 +29,7 @@ type Service interface {
 	// Fleet reports the queues and the schedules; a field it cannot
 	// read is left zero.
 	Fleet(ctx context.Context) (Fleet, error)
+	OpsService
 }
 
 // RestoreRequest is a restore asked for in the console.
@@ -78,3 +79,43 @@ type PlanTable struct {
 // ErrNoPlan is returned by PlanRestore when no planner is wired: the page
 // shows the backup's totals only.
 var ErrNoPlan = errors.New("restore plans not available")
+
+// OpsService is what the operations page needs; a coordinator without a
+// drill runner, a retention planner or a keyring answers ErrNotWired.
+type OpsService interface {
+	// StartDrill runs a restore drill now, in the background, and returns
+	// its run.
+	StartDrill(ctx context.Context) (catalog.Run, error)
+	// RetentionPlan is what a prune would delete and keep, and why; it
+	// deletes nothing.
+	RetentionPlan(ctx context.Context) ([]RetentionDecision, error)
+	// Keys lists the key versions, never their material.
+	Keys(ctx context.Context) ([]KeyVersion, error)
+}
+
+// ErrNotWired is returned by an OpsService method the coordinator was
+// built without.
+var ErrNotWired = errors.New("not available in this deployment")
+
+// RetentionDecision is one backup of the retention plan.
+type RetentionDecision struct {
+	BackupID  string
+	Tenant    string
+	Kind      string
+	CreatedAt time.Time
+	Action    string // keep, delete
+	Reasons   []string
+}
+
+// KeyVersion is one version of a key: which tenant ("" for the default
+// key), whether it is the primary, and when it was destroyed (crypto-
+// erasure).
+type KeyVersion struct {
+	ID        string
+	Tenant    string
+	Number    int
+	Created   time.Time
+	Primary   bool
+	Kind      string // local, kms
+	Destroyed *time.Time
+}

@@ -10,10 +10,11 @@ import (
 )
 
 var funcs = template.FuncMap{
-	"bytes": humanBytes,
-	"when":  formatTime,
-	"dur":   formatDuration,
-	"list":  func(s ...string) []string { return s },
+	"bytes":   humanBytes,
+	"when":    formatTime,
+	"dur":     formatDuration,
+	"list":    func(s ...string) []string { return s },
+	"reasons": joinReasons,
 	"pathesc": func(s string) string {
 		return strings.ReplaceAll(template.URLQueryEscaper(s), "+", "%20")
 	},
@@ -77,6 +78,8 @@ func formatDuration(d time.Duration) string {
 		return "—"
 	case d < time.Second:
 		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
 	case d < time.Hour:
 		return d.Round(time.Second).String()
 	case d < 48*time.Hour:
