@@ -181,8 +181,13 @@ func (s consoleService) Fleet(ctx context.Context) (console.Fleet, error) {
 		}
 		*n = int64(info.State.Msgs)
 	}
+	now := time.Now()
 	for _, d := range s.c.cfg.Schedules.definitions() {
-		f.Schedules = append(f.Schedules, console.Schedule{Name: d.Name, Expr: d.Expr, Zone: d.TimeZone})
+		sc := console.Schedule{Name: d.Name, Expr: d.Expr, Zone: d.TimeZone}
+		if next, ok := d.Next(now); ok {
+			sc.Next = &next
+		}
+		f.Schedules = append(f.Schedules, sc)
 	}
 	return f, nil
 }
@@ -193,4 +198,10 @@ func (c *Coordinator) Console() (http.Handler, error) {
 	return console.Handler(consoleService{apiService{c}}, console.Config{
 		Credentials: c.consoleCredentials(), JaegerURL: c.cfg.API.JaegerURL, Logger: c.log,
 	})
+}
+
+// RecordAudit appends an entry to the catalog's audit log (the CLI's key
+// actions; the console writes its own). The catalog must be migrated.
+func RecordAudit(ctx context.Context, db catalog.DB, e AuditEntry) error {
+	return catalog.New(db).AddAudit(ctx, e)
 }

@@ -53,6 +53,8 @@ func setupConsole(t *testing.T) *consoleBundle {
 	cb := &consoleBundle{bundle: setup(t, ids...), restores: make(chan RestoreJob, 8), release: make(chan struct{}), tenants: ids}
 	cfg := testConfig()
 	cfg.API.Token, cfg.API.ViewerToken = operatorToken, viewerToken
+	cfg.Schedules = DefaultSchedules()
+	cfg.Schedules.Timezone = "America/Sao_Paulo"
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	c, err := New(Deps{JS: cb.nats.JS, Catalog: cb.catalog.Pool, Source: cb.source.Pool,
 		Restore: func(ctx context.Context, r RestoreJob) error {
@@ -237,6 +239,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	)
 	require.Equal(t, 20, count(t, ctx, "#tenants tbody tr"))
 	require.Equal(t, "operator", text(t, ctx, "#role"))
+	require.Regexp(t, `tenant_export\s+0 0 1 \* \* \* \(America/Sao_Paulo\)\s+\d{4}-\d\d-\d\d 04:00:00 UTC`, text(t, ctx, "#schedules"))
 
 	// Open a tenant and one of its backups.
 	do(t, ctx,

@@ -150,7 +150,16 @@ func TestConsoleRestoresThroughArcaDev(t *testing.T) {
 	require.Contains(t, page, done.BackupID)
 	require.Regexp(t, `<table id="keys">.*default key`, strings.ReplaceAll(page, "\n", " "))
 
+	// A key action from the CLI lands in the same audit log, and the
+	// tenant's page shows its keys of its own.
+	_, stderr, err := env.run(ctx, "keys", "rotate", "--tenant", "acme")
+	require.NoError(t, err, stderr)
+	_, page = c.get("/console/tenants/acme")
+	require.Contains(t, page, "The tenant has keys of its own (1 versions)")
+
 	_, page = c.get("/console/audit")
+	require.Contains(t, page, "key.rotate")
+	require.Contains(t, page, "scope=tenant acme")
 	require.Contains(t, page, "restore.start")
 	require.Contains(t, page, "mode=into_schema target=acme_console")
 	require.NotContains(t, page, "console-e2e-operator")
