@@ -78,6 +78,10 @@ func (s consoleService) Tenants(ctx context.Context) ([]catalog.TenantSummary, e
 	return s.c.cat.Tenants(ctx)
 }
 
+func (s consoleService) Whole(ctx context.Context) (catalog.Whole, error) {
+	return s.c.cat.Whole(ctx)
+}
+
 func (s consoleService) Stages(ctx context.Context, backupID string) ([]catalog.Stage, error) {
 	return s.c.cat.Stages(ctx, backupID)
 }

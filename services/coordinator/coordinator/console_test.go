@@ -53,6 +53,7 @@ func setupConsole(t *testing.T) *consoleBundle {
 	cb := &consoleBundle{bundle: setup(t, ids...), restores: make(chan RestoreJob, 8), release: make(chan struct{}), tenants: ids}
 	cfg := testConfig()
 	cfg.API.Token, cfg.API.ViewerToken = operatorToken, viewerToken
+	cfg.API.JaegerURL = "http://jaeger.example:16686"
 	cfg.Schedules = DefaultSchedules()
 	cfg.Schedules.Timezone = "America/Sao_Paulo"
 	cfg.Logger = slog.New(slog.DiscardHandler)
@@ -138,6 +139,12 @@ func setupConsole(t *testing.T) *consoleBundle {
 		}
 		return true
 	}, "20 verified backups in the catalog")
+	require.NoError(t, cb.pub.Event(t.Context(), messages.Event{Kind: messages.KindWAL, Stage: messages.StageWALArchive,
+		Status: messages.StatusFailed, Error: "gap: 000000010000000000000004 missing", Time: time.Now().UTC()}))
+	teststack.Eventually(t, time.Minute, func() bool {
+		w, err := c.cat.Whole(t.Context())
+		return err == nil && w.WALCheck != nil
+	}, "the WAL archive check in the catalog")
 	return cb
 }
 
@@ -239,7 +246,12 @@ func TestConsoleInABrowser(t *testing.T) {
 	)
 	require.Equal(t, 20, count(t, ctx, "#tenants tbody tr"))
 	require.Equal(t, "operator", text(t, ctx, "#role"))
+	require.Contains(t, text(t, ctx, "#whole"), "gap: 000000010000000000000004 missing")
 	require.Regexp(t, `tenant_export\s+0 0 1 \* \* \* \(America/Sao_Paulo\)\s+\d{4}-\d\d-\d\d 04:00:00 UTC`, text(t, ctx, "#schedules"))
+
+	// The keyboard reaches the skip link first.
+	do(t, ctx, chromedp.KeyEvent("\t"))
+	require.Equal(t, "skip", run(t, ctx, chromedp.Evaluate[string](`document.activeElement.className`)))
 
 	// Open a tenant and one of its backups.
 	do(t, ctx,
@@ -251,6 +263,7 @@ func TestConsoleInABrowser(t *testing.T) {
 		screenshot("backup"),
 	)
 	require.GreaterOrEqual(t, count(t, ctx, "#stages tbody tr"), 3, "export, upload and verify events")
+	require.Equal(t, 1, count(t, ctx, `a[href^="http://jaeger.example:16686/search?service=coordinator&tags="]`))
 
 	// The restore form, then its plan; a confirmation that does not
 	// match is refused.
@@ -485,6 +498,15 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	require.Contains(t, page, "Rows deleted first")
 	require.Regexp(t, `id="plan-deleted">1<`, page)
 	require.Contains(t, page, "1 rows of tenant casa_03")
+
+	// A point in time picks the newest backup at or before it.
+	status, page = post(t, operator, base+"/console/tenants/casa_03/restore", url.Values{"csrf": {operatorCSRF},
+		"at": {time.Now().UTC().Add(time.Minute).Format("2006-01-02T15:04")}, "mode": {"into_schema"}, "target": {"casa_03_at"}})
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, page, `name="backup" value="`+backups[0].BackupID+`"`)
+	status, _ = post(t, operator, base+"/console/tenants/casa_03/restore", url.Values{"csrf": {operatorCSRF},
+		"at": {"2001-01-01T00:00"}, "mode": {"into_schema"}, "target": {"casa_03_at"}})
+	require.Equal(t, http.StatusBadRequest, status, "no backup that old")
 
 	// Portuguese from Accept-Language.
 	req, err := http.NewRequestWithContext(t.Context(), "GET", base+"/console/", nil)

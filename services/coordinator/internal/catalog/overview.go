@@ -121,17 +121,19 @@ func (c *Catalog) Stages(ctx context.Context, backupID string) ([]Stage, error) 
 	if err != nil {
 		return nil, fmt.Errorf("stages of %s: %w", backupID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Stage, error) {
-		var s Stage
-		var ms int64
-		err := row.Scan(&s.Stage, &s.Status, &s.Part, &s.Attempt, &s.Bytes, &ms, &s.Error, &s.At)
-		s.Duration = time.Duration(ms) * time.Millisecond
-		return s, err
-	})
+	out, err := pgx.CollectRows(rows, scanStage)
 	if err != nil {
 		return nil, fmt.Errorf("stages of %s: %w", backupID, err)
 	}
 	return out, nil
+}
+
+func scanStage(row pgx.CollectableRow) (Stage, error) {
+	var s Stage
+	var ms int64
+	err := row.Scan(&s.Stage, &s.Status, &s.Part, &s.Attempt, &s.Bytes, &ms, &s.Error, &s.At)
+	s.Duration = time.Duration(ms) * time.Millisecond
+	return s, err
 }
 
 // Restores lists the restores of a tenant ("" for all), newest first.
@@ -146,4 +148,42 @@ func (c *Catalog) Restores(ctx context.Context, tenant string, limit int) ([]Res
 		return nil, fmt.Errorf("list restores: %w", err)
 	}
 	return out, nil
+}
+
+// Whole is the whole-database side of the overview: the newest full dump
+// and base backup, and the newest check of the WAL archive.
+type Whole struct {
+	Newest   map[string]Backup `json:"newest"` // by kind: full, base
+	WALCheck *Stage            `json:"wal_check,omitempty"`
+}
+
+// Whole reads the newest whole-database backups and WAL archive check.
+func (c *Catalog) Whole(ctx context.Context) (Whole, error) {
+	w := Whole{Newest: map[string]Backup{}}
+	rows, err := c.db.Query(ctx, `SELECT DISTINCT ON (v.kind) v.* FROM (`+backupView+`) v
+		WHERE v.tenant = '' AND v.state <> 'skipped'
+		ORDER BY v.kind, coalesce(v.committed_at, v.requested_at) DESC, v.backup_id DESC`)
+	if err != nil {
+		return w, fmt.Errorf("whole-database backups: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, scanBackup)
+	if err != nil {
+		return w, fmt.Errorf("whole-database backups: %w", err)
+	}
+	for _, b := range list {
+		w.Newest[b.Kind] = b
+	}
+	checks, err := c.db.Query(ctx, `SELECT stage, status, part, attempt, bytes, duration_ms, error, at
+		FROM `+Schema+`.stage_events WHERE stage = 'wal-archive' ORDER BY at DESC LIMIT 1`)
+	if err != nil {
+		return w, fmt.Errorf("wal archive check: %w", err)
+	}
+	st, err := pgx.CollectRows(checks, scanStage)
+	if err != nil {
+		return w, fmt.Errorf("wal archive check: %w", err)
+	}
+	if len(st) == 1 {
+		w.WALCheck = &st[0]
+	}
+	return w, nil
 }

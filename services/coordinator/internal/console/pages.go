@@ -18,7 +18,17 @@ type tenantRow struct {
 	DrillOK bool
 }
 
+// wholeRow is one whole-database kind on the overview.
+type wholeRow struct {
+	Kind   string
+	Backup catalog.Backup
+	Has    bool
+	Age    time.Duration
+}
+
 type overviewData struct {
+	Whole []wholeRow
+	WAL   *catalog.Stage
 	Rows  []tenantRow
 	Fleet Fleet
 	Runs  []catalog.Run
@@ -42,8 +52,21 @@ func (h *handler) overview(w http.ResponseWriter, r *request) {
 		h.failErr(w, r, err)
 		return
 	}
+	whole, err := h.svc.Whole(ctx)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
 	now := h.now()
-	d := overviewData{Fleet: fleet, Runs: runs}
+	d := overviewData{Fleet: fleet, Runs: runs, WAL: whole.WALCheck}
+	for _, kind := range []string{"full", "base"} {
+		row := wholeRow{Kind: kind}
+		row.Backup, row.Has = whole.Newest[kind]
+		if at := newestGood(row.Backup); row.Has && at != nil {
+			row.Age = now.Sub(*at)
+		}
+		d.Whole = append(d.Whole, row)
+	}
 	for _, t := range tenants {
 		row := tenantRow{TenantSummary: t}
 		row.Tenant, row.Has = t.Newest["tenant"]

@@ -11,6 +11,7 @@ import (
 // Service is what the console needs of the coordinator.
 type Service interface {
 	Tenants(ctx context.Context) ([]catalog.TenantSummary, error)
+	Whole(ctx context.Context) (catalog.Whole, error)
 	Backups(ctx context.Context, tenant string, limit int) ([]catalog.Backup, error)
 	Backup(ctx context.Context, id string) (catalog.Backup, error)
 	Stages(ctx context.Context, backupID string) ([]catalog.Stage, error)
