@@ -499,6 +499,17 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	require.Regexp(t, `id="plan-deleted">1<`, page)
 	require.Contains(t, page, "1 rows of tenant casa_03")
 
+	// Bad input gets a clear 400, not a server error.
+	for _, path := range []string{"/console/tenants/a%00b", "/console/backups/%ff%fe", "/console/runs/x%00"} {
+		resp, err := operator.Get(base + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusBadRequest, resp.StatusCode, path)
+	}
+	status, _ = post(t, operator, base+"/console/tenants/casa_03/restore", url.Values{"csrf": {operatorCSRF},
+		"backup": {"x\x00y"}, "mode": {"into_schema"}, "target": {"casa_03_x"}})
+	require.Equal(t, http.StatusBadRequest, status)
+
 	// A point in time picks the newest backup at or before it.
 	status, page = post(t, operator, base+"/console/tenants/casa_03/restore", url.Values{"csrf": {operatorCSRF},
 		"at": {time.Now().UTC().Add(time.Minute).Format("2006-01-02T15:04")}, "mode": {"into_schema"}, "target": {"casa_03_at"}})

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
 )
@@ -130,10 +131,18 @@ func (h *handler) authed(f func(http.ResponseWriter, *request)) http.HandlerFunc
 		req := &request{Request: r, session: s, lang: pickLang(r)}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+			if err := r.ParseForm(); err != nil {
+				h.fail(w, req, http.StatusBadRequest, "badrequest")
+				return
+			}
 			if !h.checkCSRF(r, s) {
 				h.fail(w, req, http.StatusForbidden, "csrf")
 				return
 			}
+		}
+		if !cleanInput(r) {
+			h.fail(w, req, http.StatusBadRequest, "badrequest")
+			return
 		}
 		f(w, req)
 	}
@@ -222,6 +231,28 @@ func (h *handler) setLang(w http.ResponseWriter, r *http.Request) {
 		next = Prefix
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// cleanInput refuses a path, query or form value holding a NUL or invalid
+// UTF-8: PostgreSQL cannot store them, and no tenant or backup id has them.
+func cleanInput(r *http.Request) bool {
+	ok := func(v string) bool { return utf8.ValidString(v) && !strings.ContainsRune(v, 0) }
+	if !ok(r.URL.Path) {
+		return false
+	}
+	for _, values := range []url.Values{r.URL.Query(), r.PostForm} {
+		for k, vs := range values {
+			if !ok(k) {
+				return false
+			}
+			for _, v := range vs {
+				if !ok(v) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // localPath accepts only a path inside the console (no open redirects).
