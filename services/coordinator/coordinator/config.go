@@ -78,6 +78,9 @@ type API struct {
 	// JaegerURL is the Jaeger UI's base URL the console links traces to;
 	// empty hides the links.
 	JaegerURL string `yaml:"jaeger_url" json:"jaeger_url"`
+	// OIDC adds a console sign-in through an OpenID Connect provider,
+	// roles from a claim; an empty issuer leaves only the tokens.
+	OIDC ConsoleOIDC `yaml:"-" json:"-"`
 }
 
 // Schedule names, also the run kinds of drill and retention runs.
@@ -127,6 +130,9 @@ func (c Config) Validate() error {
 	}
 	if c.API.ViewerToken != "" && c.API.ViewerToken == c.API.Token {
 		errs = append(errs, errors.New("api: the viewer token must differ from the API token"))
+	}
+	if err := c.API.OIDC.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("api: %w", err))
 	}
 	if u := c.API.JaegerURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		errs = append(errs, fmt.Errorf("api.jaeger_url %q: want an http(s) URL", u))

@@ -50,6 +50,9 @@ func (c *Coordinator) PlanRestore(ctx context.Context, backupID, mode, target st
 		ManifestKey: b.ManifestKey, Mode: mode, Target: target})
 }
 
+// ConsoleOIDC configures the console's OpenID Connect sign-in.
+type ConsoleOIDC = console.OIDC
+
 // AuditEntry is one line of the audit log.
 type AuditEntry = catalog.AuditEntry
 
@@ -200,7 +203,7 @@ func (s consoleService) Fleet(ctx context.Context) (console.Fleet, error) {
 // by Handler.
 func (c *Coordinator) Console() (http.Handler, error) {
 	return console.Handler(consoleService{apiService{c}}, console.Config{
-		Credentials: c.consoleCredentials(), JaegerURL: c.cfg.API.JaegerURL, Logger: c.log,
+		Credentials: c.consoleCredentials(), JaegerURL: c.cfg.API.JaegerURL, OIDC: c.cfg.API.OIDC, Logger: c.log,
 	})
 }
 

@@ -46,6 +46,13 @@ type consoleBundle struct {
 
 func setupConsole(t *testing.T) *consoleBundle {
 	t.Helper()
+	return setupConsoleWith(t, nil)
+}
+
+// setupConsoleWith lets configure change the configuration, knowing the
+// server's base URL.
+func setupConsoleWith(t *testing.T, configure func(base string, cfg *Config)) *consoleBundle {
+	t.Helper()
 	var ids []string
 	for i := 1; i <= 20; i++ {
 		ids = append(ids, fmt.Sprintf("casa_%02d", i))
@@ -57,6 +64,11 @@ func setupConsole(t *testing.T) *consoleBundle {
 	cfg.Schedules = DefaultSchedules()
 	cfg.Schedules.Timezone = "America/Sao_Paulo"
 	cfg.Logger = slog.New(slog.DiscardHandler)
+	cb.srv = httptest.NewUnstartedServer(nil)
+	t.Cleanup(cb.srv.Close)
+	if configure != nil {
+		configure("http://"+cb.srv.Listener.Addr().String(), &cfg)
+	}
 	c, err := New(Deps{JS: cb.nats.JS, Catalog: cb.catalog.Pool, Source: cb.source.Pool,
 		Restore: func(ctx context.Context, r RestoreJob) error {
 			cb.restores <- r
@@ -117,8 +129,8 @@ func setupConsole(t *testing.T) *consoleBundle {
 	done := make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
 	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
-	cb.srv = httptest.NewServer(c.Handler())
-	t.Cleanup(cb.srv.Close)
+	cb.srv.Config.Handler = c.Handler()
+	cb.srv.Start()
 
 	_, err = c.BackupTenants(t.Context(), nil, messages.KindTenant, "test")
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -75,10 +76,28 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		// The console: the API token signs in as an operator, the viewer
 		// token as a viewer; traces link to Jaeger when its URL is set.
 		API: coordinator.API{Addr: a.cfg.API.Addr, Token: token,
-			ViewerToken: os.Getenv("ARCA_CONSOLE_VIEWER_TOKEN"), JaegerURL: os.Getenv("ARCA_JAEGER_URL")},
+			ViewerToken: os.Getenv("ARCA_CONSOLE_VIEWER_TOKEN"), JaegerURL: os.Getenv("ARCA_JAEGER_URL"), OIDC: consoleOIDC()},
 		Streams: jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},
 		Logger:  a.log,
 	})
+}
+
+// consoleOIDC reads the console's OpenID Connect sign-in from the
+// environment (ARCA_OIDC_ISSUER unset: tokens only). Groups are
+// comma-separated claim values.
+func consoleOIDC() coordinator.ConsoleOIDC {
+	list := func(env string) []string {
+		var out []string
+		for _, s := range strings.Split(os.Getenv(env), ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return coordinator.ConsoleOIDC{Issuer: os.Getenv("ARCA_OIDC_ISSUER"), ClientID: os.Getenv("ARCA_OIDC_CLIENT_ID"),
+		ClientSecret: os.Getenv("ARCA_OIDC_CLIENT_SECRET"), RedirectURL: os.Getenv("ARCA_OIDC_REDIRECT_URL"),
+		RoleClaim: os.Getenv("ARCA_OIDC_ROLE_CLAIM"), Operators: list("ARCA_OIDC_OPERATORS"), Viewers: list("ARCA_OIDC_VIEWERS")}
 }
 
 // scheduledDrill restores a sample of tenants and records the outcome as a

@@ -27,6 +27,8 @@ type Config struct {
 	// Credentials sign in; at least one operator or viewer. A credential
 	// with an empty token never signs in.
 	Credentials []Credential
+	// OIDC, when its issuer is set, adds "sign in with OIDC".
+	OIDC OIDC
 	// JaegerURL is the base URL of the Jaeger UI ("" hides the links).
 	JaegerURL string
 	// Stale is the age past which a tenant's newest backup is stale
@@ -44,6 +46,7 @@ type handler struct {
 	cfg    Config
 	log    *slog.Logger
 	pages  map[string]*template.Template
+	oidc   *oidcFlow
 	now    func() time.Time
 	static http.Handler
 }
@@ -72,6 +75,9 @@ func Handler(svc Service, cfg Config) (http.Handler, error) {
 			return nil, fmt.Errorf("console jaeger url %q: want an http(s) URL", cfg.JaegerURL)
 		}
 	}
+	if err := cfg.OIDC.Validate(); err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -79,12 +85,19 @@ func Handler(svc Service, cfg Config) (http.Handler, error) {
 	sub, _ := fs.Sub(staticFS, "static")
 	h := &handler{svc: svc, creds: cfg.Credentials, key: sessionKey(cfg.Credentials), cfg: cfg, log: cfg.Logger,
 		pages: pages, now: cfg.Now, static: http.StripPrefix(Prefix+"static/", http.FileServerFS(sub))}
+	if cfg.OIDC.Enabled() {
+		h.oidc = &oidcFlow{cfg: cfg.OIDC}
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /console/{$}", h.authed(h.overview))
 	mux.HandleFunc("GET /console/signin", h.signinForm)
 	mux.HandleFunc("POST /console/signin", h.signin)
 	mux.HandleFunc("POST /console/signout", h.authed(h.signout))
 	mux.HandleFunc("GET /console/lang/{lang}", h.setLang)
+	if h.oidc != nil {
+		mux.HandleFunc("GET /console/oidc/login", h.oidcLogin)
+		mux.HandleFunc("GET /console/oidc/callback", h.oidcCallback)
+	}
 	mux.HandleFunc("GET /console/tenants/{tenant}", h.authed(h.tenant))
 	mux.HandleFunc("GET /console/backups/{backup}", h.authed(h.backup))
 	mux.HandleFunc("GET /console/runs/{run}", h.authed(h.run))

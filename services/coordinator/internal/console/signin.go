@@ -6,6 +6,7 @@ import (
 )
 
 type signinData struct {
+	OIDC  bool
 	Next  string
 	Token string // the sign-in form's CSRF token
 	Bad   bool
@@ -24,7 +25,7 @@ func (h *handler) showSignin(w http.ResponseWriter, r *http.Request, status int,
 		next = Prefix
 	}
 	req := &request{Request: r, lang: pickLang(r)}
-	h.render(w, req, status, "signin", translate(req.lang, "signin"), signinData{Next: next, Token: tok, Bad: bad}, 0)
+	h.render(w, req, status, "signin", translate(req.lang, "signin"), signinData{OIDC: h.oidc != nil, Next: next, Token: tok, Bad: bad}, 0)
 }
 
 // signin checks the form's CSRF token against its cookie (double submit:
