@@ -46,7 +46,7 @@ func (c *Coordinator) PlanRestore(ctx context.Context, backupID, mode, target st
 	if err != nil {
 		return RestorePlan{}, fmt.Errorf("plan restore: %w", err)
 	}
-	return c.deps.PlanRestore(ctx, RestoreJob{BackupID: b.BackupID, Tenant: b.Tenant, Kind: b.Kind,
+	return c.deps.PlanRestore(ctx, RestoreJob{BackupID: b.BackupID, Tenant: b.Tenant, Kind: b.Kind, Report: func(string) {},
 		ManifestKey: b.ManifestKey, Mode: mode, Target: target})
 }
 

@@ -74,6 +74,7 @@ func setupConsoleWith(t *testing.T, configure func(base string, cfg *Config)) *c
 			cb.restores <- r
 			select {
 			case <-cb.release:
+				r.Report("restored tenant " + r.Tenant + ": 1 tables, 1 rows")
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
@@ -337,6 +338,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	close(cb.release)
 	do(t, ctx,
 		chromedp.WaitVisible(chromedp.CSS("#restore-state.succeeded")), // the page refreshes itself
+		chromedp.WaitVisible(chromedp.ID("restore-result")),
 		screenshot("restore-done"),
 		chromedp.Navigate(base+"/console/audit"),
 		chromedp.WaitVisible(chromedp.ID("audit")),

@@ -24,6 +24,9 @@ type RestoreJob struct {
 	// Target names the scratch database or the schema, as the executor
 	// understands it; empty for RestoreReplace.
 	Target string
+	// Report records the executor's one-line summary of the outcome
+	// (tables, rows, time), shown with the restore. Never nil.
+	Report func(result string)
 }
 
 // StartRestore records a restore of a committed backup and runs the
@@ -57,6 +60,11 @@ func (c *Coordinator) startRestore(ctx context.Context, backupID, mode, target s
 		return Restore{}, fmt.Errorf("restore: %w", err)
 	}
 	job := RestoreJob{ID: r.ID, BackupID: b.BackupID, Tenant: b.Tenant, Kind: b.Kind, ManifestKey: b.ManifestKey, Mode: mode, Target: target}
+	job.Report = func(result string) {
+		if err := c.cat.SetRestoreResult(context.WithoutCancel(c.restoreCtx), job.ID, result); err != nil {
+			c.log.Warn("restore result not recorded", "restore", job.ID, "err", err)
+		}
+	}
 	c.restores.Go(func() { c.execute(job) })
 	return r, nil
 }

@@ -137,6 +137,7 @@ func TestConsoleRestoresThroughArcaDev(t *testing.T) {
 		require.NotContains(t, page, `id="restore-state">failed<`, page)
 		return regexp.MustCompile(`id="restore-state">succeeded<`).MatchString(page)
 	}, "the console's restore to succeed")
+	require.Regexp(t, `id="restore-result">restored tenant acme from backup \S+ \(into-schema\): \d+ tables, \d+ rows`, page)
 	var tables int
 	require.NoError(t, db.Pool.QueryRow(context.Background(),
 		`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'acme_console'`).Scan(&tables))

@@ -183,8 +183,17 @@ func (a *app) apiRestore(ctx context.Context, store objstore.Store, r coordinato
 		return err
 	}
 	defer obj.Close()
-	_, err = restore.Tenant(ctx, db, obj, e.Manifest, keys, opts)
-	return err
+	res, err := restore.Tenant(ctx, db, obj, e.Manifest, keys, opts)
+	if err != nil {
+		return err
+	}
+	var rows int64
+	for _, t := range res.Tables {
+		rows += t.Rows
+	}
+	r.Report(fmt.Sprintf("restored tenant %s from backup %s (%s): %d tables, %d rows, %d deleted first, in %s",
+		res.Tenant, res.BackupID, res.Mode, len(res.Tables), rows, res.Deleted, res.Duration.Round(time.Millisecond)))
+	return nil
 }
 
 func (a *app) coordinatorCmds() []*cobra.Command {

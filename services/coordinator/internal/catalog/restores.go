@@ -25,11 +25,11 @@ const (
 	RestoreReplace    = "replace"
 )
 
-const restoreColumns = `id, backup_id, tenant, target, mode, state, requested_at, finished_at, error`
+const restoreColumns = `id, backup_id, tenant, target, mode, state, requested_at, finished_at, error, result`
 
 func scanRestore(row pgx.Row) (Restore, error) {
 	var r Restore
-	err := row.Scan(&r.ID, &r.BackupID, &r.Tenant, &r.Target, &r.Mode, &r.State, &r.RequestedAt, &r.FinishedAt, &r.Error)
+	err := row.Scan(&r.ID, &r.BackupID, &r.Tenant, &r.Target, &r.Mode, &r.State, &r.RequestedAt, &r.FinishedAt, &r.Error, &r.Result)
 	return r, err
 }
 
@@ -56,6 +56,14 @@ func (c *Catalog) SetRestoreState(ctx context.Context, id, state string, restore
 		finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN $4 ELSE finished_at END WHERE id = $1`,
 		id, state, msg, now); err != nil {
 		return fmt.Errorf("restore %s state %s: %w", id, state, err)
+	}
+	return nil
+}
+
+// SetRestoreResult records the executor's one-line summary of a restore.
+func (c *Catalog) SetRestoreResult(ctx context.Context, id, result string) error {
+	if _, err := c.db.Exec(ctx, `UPDATE `+Schema+`.restores SET result = $2 WHERE id = $1`, id, result); err != nil {
+		return fmt.Errorf("restore %s result: %w", id, err)
 	}
 	return nil
 }

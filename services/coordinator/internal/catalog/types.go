@@ -131,6 +131,7 @@ type Restore struct {
 	RequestedAt time.Time  `json:"requested_at"`
 	FinishedAt  *time.Time `json:"finished_at,omitempty"`
 	Error       string     `json:"error,omitempty"`
+	Result      string     `json:"result,omitempty"` // the executor's summary: tables, rows, time
 }
 
 // Scope is one tenant's backups of one kind (tenant "" for whole-database

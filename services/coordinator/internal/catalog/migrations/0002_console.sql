@@ -14,3 +14,4 @@ CREATE INDEX audit_at ON arca_catalog.audit (at DESC);
 CREATE INDEX audit_tenant ON arca_catalog.audit (tenant, at DESC);
 
 ALTER TABLE arca_catalog.restores ADD COLUMN mode text NOT NULL DEFAULT 'target'; -- target, into_schema, replace
+ALTER TABLE arca_catalog.restores ADD COLUMN result text NOT NULL DEFAULT '';       -- the executor's summary: tables, rows, time
