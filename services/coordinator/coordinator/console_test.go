@@ -524,6 +524,16 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 		"backup": {"x\x00y"}, "mode": {"into_schema"}, "target": {"casa_03_x"}})
 	require.Equal(t, http.StatusBadRequest, status)
 
+	// The overview filters tenants by a part of their id, without
+	// JavaScript (a GET form).
+	resp, err = operator.Get(base + "/console/?q=CASA_1")
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, 10, strings.Count(string(body), `<th scope="row"><a href="/console/tenants/casa_1`))
+	require.NotContains(t, string(body), `href="/console/tenants/casa_02"`)
+	require.Contains(t, string(body), `id="tenant-count">20<`)
+
 	// A point in time picks the newest backup at or before it.
 	status, page = post(t, operator, base+"/console/tenants/casa_03/restore", url.Values{"csrf": {operatorCSRF},
 		"at": {time.Now().UTC().Add(time.Minute).Format("2006-01-02T15:04")}, "mode": {"into_schema"}, "target": {"casa_03_at"}})

@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
@@ -27,7 +28,10 @@ type wholeRow struct {
 }
 
 type overviewData struct {
-	Whole []wholeRow
+	Query     string // the tenant filter: a part of the id
+	StaleOnly bool
+	Total     int // tenants before the filter
+	Whole     []wholeRow
 	WAL   *catalog.Stage
 	Rows  []tenantRow
 	Fleet Fleet
@@ -58,7 +62,8 @@ func (h *handler) overview(w http.ResponseWriter, r *request) {
 		return
 	}
 	now := h.now()
-	d := overviewData{Fleet: fleet, Runs: runs, WAL: whole.WALCheck}
+	d := overviewData{Fleet: fleet, Runs: runs, WAL: whole.WALCheck,
+		Query: strings.TrimSpace(r.URL.Query().Get("q")), StaleOnly: r.URL.Query().Get("stale") == "1"}
 	for _, kind := range []string{"full", "base"} {
 		row := wholeRow{Kind: kind}
 		row.Backup, row.Has = whole.Newest[kind]
@@ -79,6 +84,10 @@ func (h *handler) overview(w http.ResponseWriter, r *request) {
 		row.DrillOK = t.Drill != nil && t.Drill.Status == "succeeded"
 		if row.Stale {
 			d.Stale++
+		}
+		d.Total++
+		if (d.StaleOnly && !row.Stale) || (d.Query != "" && !strings.Contains(strings.ToLower(t.Tenant), strings.ToLower(d.Query))) {
+			continue
 		}
 		d.Rows = append(d.Rows, row)
 	}
