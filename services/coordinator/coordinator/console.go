@@ -120,6 +120,14 @@ func (s consoleService) Audit(ctx context.Context, tenant string, limit int) ([]
 	return s.c.cat.Audit(ctx, tenant, limit)
 }
 
+func (s consoleService) SignOut(ctx context.Context, nonce string, expires time.Time) error {
+	return s.c.cat.SignOut(ctx, nonce, expires)
+}
+
+func (s consoleService) SignedOut(ctx context.Context, nonce string) (bool, error) {
+	return s.c.cat.SignedOut(ctx, nonce)
+}
+
 func (s consoleService) AddAudit(ctx context.Context, e catalog.AuditEntry) error {
 	return s.c.cat.AddAudit(ctx, e)
 }

@@ -554,6 +554,21 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	require.Contains(t, string(body), "<h1>Visão geral</h1>")
 	require.Equal(t, "pt", resp.Header.Get("Content-Language"))
 
+	// A session signed out is over, even for whoever kept its cookie.
+	kept, keptCSRF := signIn(t, base, operatorToken)
+	u, err := url.Parse(base + "/console/")
+	require.NoError(t, err)
+	cookies := kept.Jar.Cookies(u)
+	status, _ = post(t, kept, base+"/console/signout", url.Values{"csrf": {keptCSRF}})
+	require.Equal(t, http.StatusOK, status) // the sign-in page
+	replay, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	replay.SetCookies(u, cookies)
+	resp, err = (&http.Client{Jar: replay, CheckRedirect: noRedirect.CheckRedirect}).Get(base + "/console/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode, "the old cookie no longer signs in")
+
 	// The operator's genuine form starts the restore.
 	status, _ = post(t, operator, base+"/console/restores", form(operatorCSRF))
 	require.Equal(t, http.StatusOK, status)

@@ -32,6 +32,25 @@ func (c *Catalog) AddAudit(ctx context.Context, e AuditEntry) error {
 	return nil
 }
 
+// SignOut records a console session as ended until it would have expired,
+// forgetting the sessions whose time is past.
+func (c *Catalog) SignOut(ctx context.Context, nonce string, expires time.Time) error {
+	if _, err := c.db.Exec(ctx, `WITH gone AS (DELETE FROM `+Schema+`.console_signouts WHERE expires_at < now())
+		INSERT INTO `+Schema+`.console_signouts (nonce, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, nonce, expires); err != nil {
+		return fmt.Errorf("sign out: %w", err)
+	}
+	return nil
+}
+
+// SignedOut reports whether a console session was signed out.
+func (c *Catalog) SignedOut(ctx context.Context, nonce string) (bool, error) {
+	var out bool
+	if err := c.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+Schema+`.console_signouts WHERE nonce = $1)`, nonce).Scan(&out); err != nil {
+		return false, fmt.Errorf("signed out: %w", err)
+	}
+	return out, nil
+}
+
 // Audit lists the newest entries first, of one tenant or ("") of all.
 func (c *Catalog) Audit(ctx context.Context, tenant string, limit int) ([]AuditEntry, error) {
 	rows, err := c.db.Query(ctx, `SELECT id, at, actor, action, tenant, subject, detail FROM `+Schema+`.audit

@@ -133,6 +133,17 @@ type request struct {
 func (h *handler) authed(f func(http.ResponseWriter, *request)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s, err := h.session(r, h.now())
+		if err == nil {
+			var out bool
+			out, err = h.svc.SignedOut(r.Context(), s.Nonce)
+			if err != nil {
+				h.failErr(w, &request{Request: r, lang: pickLang(r)}, err)
+				return
+			}
+			if out {
+				err = errNoSession
+			}
+		}
 		if err != nil {
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, Prefix+"signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)

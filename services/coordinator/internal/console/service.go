@@ -27,6 +27,9 @@ type Service interface {
 	Restore(ctx context.Context, id string) (catalog.Restore, error)
 	Audit(ctx context.Context, tenant string, limit int) ([]catalog.AuditEntry, error)
 	AddAudit(ctx context.Context, e catalog.AuditEntry) error
+	// SignOut ends a session before its cookie expires; SignedOut tells.
+	SignOut(ctx context.Context, nonce string, expires time.Time) error
+	SignedOut(ctx context.Context, nonce string) (bool, error)
 	// Fleet reports the queues and the schedules; a field it cannot
 	// read is left zero.
 	Fleet(ctx context.Context) (Fleet, error)

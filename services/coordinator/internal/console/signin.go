@@ -3,6 +3,7 @@ package console
 import (
 	"crypto/subtle"
 	"net/http"
+	"time"
 )
 
 type signinData struct {
@@ -53,6 +54,10 @@ func (h *handler) signin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) signout(w http.ResponseWriter, r *request) {
+	if err := h.svc.SignOut(r.Context(), r.session.Nonce, time.Unix(r.session.Expires, 0)); err != nil {
+		h.failErr(w, r, err)
+		return
+	}
 	endSession(w, r.Request)
 	http.Redirect(w, r.Request, Prefix+"signin", http.StatusSeeOther)
 }

@@ -15,3 +15,11 @@ CREATE INDEX audit_tenant ON arca_catalog.audit (tenant, at DESC);
 
 ALTER TABLE arca_catalog.restores ADD COLUMN mode text NOT NULL DEFAULT 'target'; -- target, into_schema, replace
 ALTER TABLE arca_catalog.restores ADD COLUMN result text NOT NULL DEFAULT '';       -- the executor's summary: tables, rows, time
+
+-- Console sessions signed out before they expire: the session cookie is
+-- signed and stateless, so signing out records its nonce here until the
+-- cookie would have expired anyway.
+CREATE TABLE arca_catalog.console_signouts (
+    nonce      text PRIMARY KEY,
+    expires_at timestamptz NOT NULL
+);
