@@ -32,11 +32,11 @@ type overviewData struct {
 	StaleOnly bool
 	Total     int // tenants before the filter
 	Whole     []wholeRow
-	WAL   *catalog.Stage
-	Rows  []tenantRow
-	Fleet Fleet
-	Runs  []catalog.Run
-	Stale int
+	WAL       *catalog.Stage
+	Rows      []tenantRow
+	Fleet     Fleet
+	Runs      []catalog.Run
+	Stale     int
 }
 
 func (h *handler) overview(w http.ResponseWriter, r *request) {
