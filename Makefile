@@ -26,6 +26,9 @@ lint: ## gofmt check and go vet on every module
 tidy: ## go mod tidy in every module
 	@for d in $(MODDIRS); do (cd $$d && $(GO) mod tidy) || exit 1; done
 
+grants: ## Regenerate deploy/compose/nats/accounts.conf and deploy/grants/ from cmd/arca/internal/grants
+	cd cmd/arca && go generate ./internal/grants
+
 compose-check: ## Validate deploy/compose with docker-compose config (no engine needed)
 	docker-compose -f deploy/compose/docker-compose.yml --env-file deploy/compose/.env.example config -q
 
@@ -48,4 +51,4 @@ clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo a
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: compose-check help build test lint tidy services services-demo bench demo clean clean-demo
+.PHONY: grants compose-check help build test lint tidy services services-demo bench demo clean clean-demo

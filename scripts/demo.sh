@@ -64,6 +64,13 @@ echo "$listing" | sed -n 1,6p
 echo "  … $(( $(echo "$listing" | wc -l) - 1 )) backups under $ARCA_DIR/bucket (sealed data.arca + manifest.json + verified.json each)"
 echo
 $ARCA status | sed -n 1,3p
+metrics=http://${ARCA_METRICS_ADDR:-127.0.0.1:9464}/metrics
+series=$(curl -fsS --max-time 2 "$metrics" 2>/dev/null | grep -c '^arca_' || true)
+echo
+echo "  metrics  $metrics while arca dev runs (${series:-0} arca_* series at the end of this run)"
+echo "  traces   start arca-jaeger (make services builds it), run OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 make demo,"
+echo "           then open http://127.0.0.1:16686 (services arca-exporter, arca-encryptor, arca-uploader, arca-verifier)"
+echo "  Grafana  dashboards and alert rules in deploy/ (deploy/README.md); the README says more under Observing it"
 echo "  demo took $(( $(date +%s) - start ))s. Clean up: make clean-demo (removes $ARCA_DIR and the databases $DB and ${DB}_catalog)"
 
 step "6. The web console"

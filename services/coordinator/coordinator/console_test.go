@@ -276,7 +276,7 @@ func TestConsoleInABrowser(t *testing.T) {
 		screenshot("backup"),
 	)
 	require.GreaterOrEqual(t, count(t, ctx, "#stages tbody tr"), 3, "export, upload and verify events")
-	require.Equal(t, 1, count(t, ctx, `a[href^="http://jaeger.example:16686/search?service=coordinator&tags="]`))
+	require.Equal(t, 1, count(t, ctx, `a[href^="http://jaeger.example:16686/search?service=arca-exporter&tags="]`))
 
 	// The restore form, then its plan; a confirmation that does not
 	// match is refused.

@@ -13,8 +13,12 @@ import (
 // retentionPlan is `arca prune --dry-run` for the console: the plan with
 // its reasons, nothing deleted.
 func (a *app) retentionPlan(ctx context.Context, store objstore.Store) ([]coordinator.RetentionDecision, error) {
-	p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Policy: policy(a.cfg),
-		WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg)}}})
+	keys, err := stack.Keyring(ctx, a.cfg, false)
+	if err != nil {
+		return nil, err
+	}
+	p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: policy(a.cfg),
+		WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
 	if err != nil {
 		return nil, err
 	}

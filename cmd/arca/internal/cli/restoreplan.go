@@ -23,7 +23,11 @@ func (a *app) planRestore(ctx context.Context, store objstore.Store, r coordinat
 	if r.Kind != "tenant" {
 		return p, fmt.Errorf("plan restore %s: only tenant backups restore through the console", r.BackupID)
 	}
-	e, err := a.selectBackup(ctx, store, r.BackupID, r.Tenant, false, "")
+	keys, err := stack.Keyring(ctx, a.cfg, false)
+	if err != nil {
+		return p, err
+	}
+	e, err := a.selectBackup(ctx, a.repo(store, keys), r.BackupID, r.Tenant, false, "")
 	if err != nil {
 		return p, err
 	}

@@ -98,7 +98,7 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 		return s.Run, nil
 	case "uploader":
 		s, err := uploader.New(ctx, d.Conn.JS, d.Conn.Staging, d.Store, uploader.Config{
-			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
+			Layout: Layout(d.Cfg), Keys: d.keys(), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
 			Policies: Policies(d.Cfg),
 		})
 		if err != nil {
@@ -106,7 +106,7 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 		}
 		return s.Run, nil
 	case "verifier":
-		return verifier.New(d.Conn.JS, d.Store, d.keys(), d.worker(name)).Run, nil
+		return verifier.New(d.Conn.JS, d.Store, d.keys(), Layout(d.Cfg), d.worker(name)).Run, nil
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
 }

@@ -174,7 +174,7 @@ func (h *handler) backup(w http.ResponseWriter, r *request) {
 	d := backupData{Backup: b, Stages: stages}
 	if h.cfg.JaegerURL != "" {
 		tags := `{"arca.backup_id":"` + b.BackupID + `"}`
-		d.Trace = h.cfg.JaegerURL + "/search?service=coordinator&tags=" + url.QueryEscape(tags)
+		d.Trace = h.cfg.JaegerURL + "/search?service=arca-exporter&tags=" + url.QueryEscape(tags)
 	}
 	h.render(w, r, http.StatusOK, "backup", translate(r.lang, "backup")+" "+b.BackupID, d, 0)
 }
