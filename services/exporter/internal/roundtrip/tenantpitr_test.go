@@ -190,7 +190,7 @@ func TestTenantPITRRemovesTheScratchClusterWhenCancelled(t *testing.T) {
 func noteIDs(t *testing.T, p *primary, db string) []int {
 	t.Helper()
 	conn := p.connect(t, db)
-	rows, err := conn.Query(t.Context(), `SELECT id FROM public.notes WHERE "tenantId" = 't1' ORDER BY id`)
+	rows, err := conn.Query(t.Context(), `SELECT id FROM public.notes WHERE "tenantId" = 't1' AND id > 100 ORDER BY id`)
 	require.NoError(t, err)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
 	require.NoError(t, err)
