@@ -8,13 +8,17 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/archive"
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
+	"github.com/arcabackup/arca/services/exporter/pitrstage"
 	"github.com/arcabackup/arca/services/exporter/tenantexport"
 )
 
@@ -93,4 +97,51 @@ func recoveredTo(t time.Time) string {
 		return "no transaction after the base backup"
 	}
 	return "last commit " + t.UTC().Format(time.RFC3339Nano)
+}
+
+// restorerCmd runs the restorer: tenant point-in-time restores published
+// as TenantRestoreRequested on jobs.restore, one at a time.
+func (a *app) restorerCmd() *cobra.Command {
+	var scratchDir string
+	cmd := &cobra.Command{
+		Use:   "restorer",
+		Short: "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			obs, err := stack.Observe(ctx, []string{"restorer"}, a.log)
+			if err != nil {
+				return err
+			}
+			defer obs.Shutdown(context.WithoutCancel(ctx))
+			conn, err := stack.Connect(ctx, a.cfg, "restorer")
+			if err != nil {
+				return err
+			}
+			defer conn.Close()
+			store, keys, err := a.openBucket(ctx)
+			if err != nil {
+				return err
+			}
+			w := jobs.Config{Logger: a.log, Tracer: obs.Tracer("restorer")}
+			if obs.Metrics != nil {
+				w.Observer = obs.Metrics
+			}
+			st, err := pitrstage.New(conn.JS, pitrstage.Config{
+				PITR: a.tenantPITRConfig(store, keys, scratchDir, nil),
+				Export: tenantexport.Config{Tenancy: stack.Tenancy(a.cfg), PGBinDir: a.cfg.Source.PGBinDir, ToolVersion: Version,
+					StatementTimeout: a.cfg.Source.StatementTimeout, LockTimeout: a.cfg.Source.LockTimeout},
+				Worker: w,
+			})
+			if err != nil {
+				return err
+			}
+			if err := st.Run(ctx); err != nil && ctx.Err() == nil {
+				return fmt.Errorf("restorer stopped: %w", err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")
+	return cmd
 }
