@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"time"
 
@@ -66,7 +65,7 @@ logical export at or before TIME, and says so.`,
 					return perr
 				}
 				fallback = why
-				fmt.Fprintf(os.Stderr, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
+				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
 			}
 			e, err := a.selectBackup(ctx, a.repo(store, keys), id, tenant, latest, at)
 			if err != nil {

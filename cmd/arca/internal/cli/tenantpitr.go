@@ -51,9 +51,9 @@ func (a *app) tenantPITRConfig(store objstore.Store, keys *keyring.Keyring, scra
 func (a *app) restoreTenantAt(ctx context.Context, store objstore.Store, keys *keyring.Keyring, tenant string, at time.Time, db, scratchDir string, opts restore.Options) (ok bool, why string, err error) {
 	progress := func(s tenantpitr.Step) {
 		if s.Duration == 0 {
-			fmt.Fprintf(os.Stderr, "tenant pitr: %s...\n", s.Name)
+			fmt.Fprintf(a.errOut, "tenant pitr: %s...\n", s.Name)
 		} else {
-			fmt.Fprintf(os.Stderr, "tenant pitr: %s done in %s %s\n", s.Name, s.Duration.Round(time.Millisecond), s.Detail)
+			fmt.Fprintf(a.errOut, "tenant pitr: %s done in %s %s\n", s.Name, s.Duration.Round(time.Millisecond), s.Detail)
 		}
 	}
 	cfg := a.tenantPITRConfig(store, keys, scratchDir, progress)
