@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
@@ -34,17 +34,13 @@ func run(ctx context.Context, cfg Config, req Request, res *Result) (err error) 
 	if err := errors.Join(cfg.validate(), req.validate()); err != nil {
 		return err
 	}
-	src, err := url.Parse(cfg.SourceURL)
+	// The scratch cluster is a copy of the source's server: the same
+	// database, read as the same role (URL or keyword/value form).
+	src, err := pgx.ParseConfig(cfg.SourceURL)
 	if err != nil {
 		return fmt.Errorf("source URL: %w", err)
 	}
-	user, db := src.User.Username(), strings.TrimPrefix(src.Path, "/")
-	if user == "" {
-		user = "postgres"
-	}
-	if db == "" {
-		db = user
-	}
+	user, db := src.User, src.Database
 	pc := cfg.PITR
 	pc.ArchiveOff, pc.Action = true, "promote"
 

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // tablesOnly drops the sequences from a whole-database fingerprint: a
@@ -152,7 +155,7 @@ func TestTenantPITRIsExactAtRandomTargets(t *testing.T) {
 }
 
 // TestTenantPITRRemovesTheScratchClusterWhenCancelled cancels the restore
-// while the scratch cluster recovers, and asks for a moment before every
+// while the scratch cluster runs, and asks for a moment before every
 // base backup: both fail, the live database unchanged, no scratch left.
 func TestTenantPITRRemovesTheScratchClusterWhenCancelled(t *testing.T) {
 	t.Parallel()
@@ -166,10 +169,20 @@ func TestTenantPITRRemovesTheScratchClusterWhenCancelled(t *testing.T) {
 	req := tenantpitr.Request{Tenant: "t1", At: at, DB: p.url("app"),
 		Options: restore.Options{Mode: restore.ModeReplace, Tenancy: columnTenancy}}
 
+	// Cancelled while the scratch cluster runs (recovered, about to export).
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	cfg := p.pitrConfig(t, columnTenancy, func(s tenantpitr.Step) {
-		if s.Name == tenantpitr.StepRecovery && s.Duration == 0 {
+	var cfg tenantpitr.Config
+	postmaster := 0
+	cfg = p.pitrConfig(t, columnTenancy, func(s tenantpitr.Step) {
+		if s.Name == tenantpitr.StepExport && s.Duration == 0 {
+			pidFiles, err := filepath.Glob(filepath.Join(cfg.TempDir, "arca-tenantpitr-*", "pgdata", "postmaster.pid"))
+			require.NoError(t, err)
+			require.Len(t, pidFiles, 1, "the scratch cluster runs")
+			b, err := os.ReadFile(pidFiles[0])
+			require.NoError(t, err)
+			postmaster, err = strconv.Atoi(strings.SplitN(string(b), "\n", 2)[0])
+			require.NoError(t, err)
 			cancel()
 		}
 	})
@@ -177,6 +190,10 @@ func TestTenantPITRRemovesTheScratchClusterWhenCancelled(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	require.True(t, res.ScratchRemoved)
 	requireEmptyDir(t, cfg.TempDir)
+	require.Positive(t, postmaster)
+	// pg_ctl stop -w returns once the pid file is gone, a moment before the
+	// process itself exits.
+	teststack.Eventually(t, time.Minute, func() bool { return exited(postmaster) }, "the scratch server to exit")
 
 	cfg = p.pitrConfig(t, columnTenancy, nil)
 	req.At = at.Add(-time.Hour)
@@ -206,4 +223,17 @@ func requireEmptyDir(t *testing.T, dir string) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Empty(t, entries, "the scratch cluster is gone")
+}
+
+// exited: no process pid, or only its zombie (PID 1 here may reap late).
+func exited(pid int) bool {
+	if syscall.Kill(pid, 0) == syscall.ESRCH {
+		return true
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	_, rest, _ := strings.Cut(string(b), ") ")
+	return strings.HasPrefix(rest, "Z")
 }
