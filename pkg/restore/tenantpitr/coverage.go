@@ -36,6 +36,11 @@ func Cover(ctx context.Context, cfg pitr.Config, at time.Time) (Coverage, error)
 	if err != nil {
 		return c, fmt.Errorf("list base backups: %w", err)
 	}
+	// As pkg/wal/pitr: a refused manifest may be the base backup the time
+	// needs, and a refused manifest is news an operator must see.
+	if err := found.Err(); err != nil {
+		return c, fmt.Errorf("choose a base backup: %w", err)
+	}
 	b, err := pitr.Choose(found.Backups, pitr.Target{Time: at})
 	if nb, ok := errors.AsType[*pitr.NoBackupError](err); ok {
 		c.Reason = nb.Error()
