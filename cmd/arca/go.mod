@@ -66,7 +66,7 @@ require (
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
-	github.com/arcabackup/arca/pkg/archive v0.0.0 // indirect
+	github.com/arcabackup/arca/pkg/archive v0.0.0
 	github.com/arcabackup/arca/pkg/retention v0.0.0
 	github.com/arcabackup/arca/pkg/telemetry v0.0.0
 	github.com/arcabackup/arca/pkg/teststack v0.0.0
