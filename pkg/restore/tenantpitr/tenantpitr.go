@@ -17,8 +17,10 @@ import (
 // Restore restores the tenant as it was at req.At into req.DB: the newest
 // base backup before At recovered into a scratch cluster to At, the tenant
 // exported from it and restored in one transaction, the scratch cluster
-// removed. On error the live database is unchanged (the tenant restore
-// commits last) and the scratch cluster is removed all the same.
+// removed. The scratch cluster is removed however the restore ends. A
+// failure before the tenant restore commits leaves the live database
+// unchanged; a cleanup failure after it is returned with Result.Restore
+// filled in and ScratchRemoved false.
 func Restore(ctx context.Context, cfg Config, req Request) (Result, error) {
 	start := time.Now()
 	res := Result{Tenant: req.Tenant, At: req.At.UTC()}
