@@ -7,11 +7,13 @@ require (
 	github.com/arcabackup/arca/pkg/backup v0.0.0
 	github.com/arcabackup/arca/pkg/seal v0.0.0
 	github.com/arcabackup/arca/pkg/tenancy v0.0.0
+	github.com/arcabackup/arca/pkg/wal v0.0.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/stretchr/testify v1.12.1
 )
 
 require (
+	github.com/arcabackup/arca/pkg/objstore v0.0.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/klauspost/compress v1.20.4 // indirect
@@ -31,3 +33,9 @@ replace (
 )
 
 replace github.com/arcabackup/arca/pkg/objstore => ../objstore
+
+replace github.com/arcabackup/arca/pkg/wal => ../wal
+
+replace github.com/arcabackup/arca/pkg/teststack => ../teststack
+
+replace github.com/arcabackup/arca/pkg/embednats => ../embednats

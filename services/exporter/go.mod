@@ -4,14 +4,15 @@ go 1.26.0
 
 require (
 	github.com/arcabackup/arca/pkg/archive v0.0.0
+	github.com/arcabackup/arca/pkg/objstore v0.0.0
 	github.com/arcabackup/arca/pkg/tenancy v0.0.0
 	github.com/arcabackup/arca/pkg/teststack v0.0.0
+	github.com/arcabackup/arca/pkg/wal v0.0.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/stretchr/testify v1.12.1
 )
 
 require (
-	github.com/arcabackup/arca/pkg/objstore v0.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -74,3 +75,5 @@ replace github.com/arcabackup/arca/pkg/seal => ../../pkg/seal
 replace github.com/arcabackup/arca/pkg/backup => ../../pkg/backup
 
 replace github.com/arcabackup/arca/pkg/objstore => ../../pkg/objstore
+
+replace github.com/arcabackup/arca/pkg/wal => ../../pkg/wal

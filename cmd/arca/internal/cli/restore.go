@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -20,7 +21,7 @@ func (a *app) restoreCmd() *cobra.Command {
 }
 
 func (a *app) restoreTenantCmd() *cobra.Command {
-	var id, tenant, at, target, into string
+	var id, tenant, at, target, into, scratchDir string
 	var latest, replace, verifyFirst bool
 	cmd := &cobra.Command{
 		Use:   "tenant",
@@ -29,7 +30,11 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and one target:
   --replace            into the source database, replacing that tenant only
   --target URL         into another database, creating what is missing
-  --into-schema NAME   side by side with the live tenant, for comparison`,
+  --into-schema NAME   side by side with the live tenant, for comparison
+With --tenant ID --at TIME, when base backups and the WAL archive cover TIME, the tenant is restored as
+it was at that exact moment (point-in-time recovery into a scratch cluster Arca starts and removes, then
+exported and restored like a backup; docs/runbooks/tenant-pitr.md). Otherwise --at restores the newest
+logical export at or before TIME, and says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -48,6 +53,19 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
+			}
+			fallback := ""
+			if at != "" && id == "" && !latest && tenant != "" {
+				when, perr := time.Parse(time.RFC3339, at)
+				if perr != nil {
+					return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", at)}
+				}
+				done, why, perr := a.restoreTenantAt(ctx, store, keys, tenant, when, db, scratchDir, opts)
+				if done || perr != nil {
+					return perr
+				}
+				fallback = why
+				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
 			}
 			e, err := a.selectBackup(ctx, a.repo(store, keys), id, tenant, latest, at)
 			if err != nil {
@@ -71,6 +89,11 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 				return err
 			}
 			a.emit(res, func(w io.Writer) {
+				if fallback != "" {
+					fmt.Fprintf(w, "no point-in-time restore: %s\n", fallback)
+					fmt.Fprintf(w, "restored the newest logical export at or before %s instead, taken at %s: the tenant's changes after that are not restored\n",
+						at, e.Manifest.CreatedAt.UTC().Format(time.RFC3339))
+				}
 				var rows int64
 				for _, t := range res.Tables {
 					rows += t.Rows
@@ -97,7 +120,8 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 	f.StringVar(&id, "backup", "", "backup id")
 	f.StringVar(&tenant, "tenant", "", "tenant id")
 	f.BoolVar(&latest, "latest", false, "the tenant's newest backup")
-	f.StringVar(&at, "at", "", "the tenant's newest backup at or before this time (RFC 3339)")
+	f.StringVar(&at, "at", "", "the tenant as of this time (RFC 3339): point-in-time when base backups and WAL cover it, else its newest export at or before it")
+	f.StringVar(&scratchDir, "scratch-dir", "", "where a point-in-time restore's scratch cluster lives (default: the system temporary directory)")
 	f.BoolVar(&replace, "replace", false, "replace the tenant in the source database")
 	f.StringVar(&target, "target", "", "restore into this database URL")
 	f.StringVar(&into, "into-schema", "", "restore side by side into this schema")

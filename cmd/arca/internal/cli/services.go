@@ -43,6 +43,7 @@ func (a *app) serviceCmds() []*cobra.Command {
 			return a.runAlerter(cmd.Context(), conn)
 		},
 	})
+	cmds = append(cmds, a.restorerCmd())
 	return cmds
 }
 
