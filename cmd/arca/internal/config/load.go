@@ -114,9 +114,6 @@ func (c Config) Validate() error {
 		if c.Store.S3.Bucket == "" {
 			bad("store.s3.bucket is required for store.kind s3")
 		}
-		if c.Pipeline.PartSize < 5<<20 {
-			bad("pipeline.part_size %d is below S3's 5 MiB multipart minimum", c.Pipeline.PartSize)
-		}
 	default:
 		bad("store.kind %q is not fs or s3", c.Store.Kind)
 	}
@@ -126,8 +123,10 @@ func (c Config) Validate() error {
 	if c.Keys.PassphraseEnv == "" {
 		bad("keys.passphrase_env is required")
 	}
-	if c.Pipeline.PartSize < 1<<20 || c.Pipeline.PartSize > 5<<30 {
-		bad("pipeline.part_size %d is not between 1 MiB and 5 GiB", c.Pipeline.PartSize)
+	// Every store enforces S3's multipart minimum (fsstore too), so that a
+	// part sealed uncompressed is never too small to complete.
+	if c.Pipeline.PartSize < 5<<20 || c.Pipeline.PartSize > 5<<30 {
+		bad("pipeline.part_size %d is not between S3's 5 MiB multipart minimum and 5 GiB", c.Pipeline.PartSize)
 	}
 	if c.Schedules.Timezone != "" {
 		if _, err := time.LoadLocation(c.Schedules.Timezone); err != nil {
