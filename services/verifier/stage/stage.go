@@ -38,9 +38,24 @@ func (s *Stage) Run(ctx context.Context) error {
 	return jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageVerify, Subject: messages.SubjectVerify}, s.handle, s.cfg).Run(ctx)
 }
 
+// missingWait is how long the verifier waits for an object that its
+// manifest names but the bucket does not show yet, before calling the
+// backup damaged: some servers show a fresh object a moment late.
+const missingWait = 30 * time.Second
+
 func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequested]) error {
 	m := job.Msg
 	res, err := Verify(ctx, s.store, s.keys, m.ManifestKey)
+	delay, deadline := 100*time.Millisecond, time.Now().Add(missingWait)
+	for errors.Is(err, objstore.ErrNotFound) && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+		res, err = Verify(ctx, s.store, s.keys, m.ManifestKey)
+	}
 	var f *verify.Failure
 	if err != nil && !(errors.As(err, &f) && f.Damaged()) {
 		return err // the bucket could not be read: try again later
