@@ -184,6 +184,7 @@ func (s *Stage) finish(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 	if err := s.state.put(ctx, commitKey(m.BackupID), commitRecord{Artifact: m.Artifact, Committed: true}); err != nil {
 		return err
 	}
+	s.abortSuperseded(ctx, man.Object.Key)
 	s.state.forget(ctx, m.Artifact, count)
 	return s.staging.Delete(ctx, staging.FactsKey(m.Artifact))
 }

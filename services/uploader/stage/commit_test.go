@@ -159,3 +159,30 @@ func TestManifestIsWrittenOnlyAfterTheObjectIsConfirmed(t *testing.T) {
 	require.Zero(t, store.manifestsEarly, "a manifest was written before its data was visible")
 	require.Zero(t, streamMsgs(t, b.n.JS, messages.StreamDLQ, messages.SubjectDLQ))
 }
+
+// An export attempt that failed after some of its parts were uploaded is
+// superseded by the next attempt; once that one commits, the first
+// attempt's multipart upload is aborted at once, not left for prune's
+// 7-day limit (about one artifact of orphaned bytes per exporter retry).
+func TestSupersededAttemptsUploadIsAbortedWhenTheBackupCommits(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	store, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	b.startUploader(t, store)
+
+	first := b.stageArtifact(t, "retried", 3, 5<<20)
+	pub := jobs.NewPublisher(b.n.JS)
+	for _, p := range first.parts[:2] { // the export died before its last part
+		require.NoError(t, pub.Publish(t.Context(), messages.UploadSubject(p.Artifact, p.Part), p, messages.PartSealedMsgID(p.Artifact, p.Part)))
+	}
+	teststack.Eventually(t, 60*time.Second, func() bool {
+		return streamMsgs(t, b.n.JS, messages.StreamJobs, messages.Filter(messages.SubjectUpload)) == 0 && noUploadsLeft(t, store) == 1
+	}, "the first attempt's parts uploaded")
+
+	second := b.stageAttempt(t, first.backupID, 2, "retried", 2, 5<<20)
+	b.publish(t, second)
+	m := b.waitForManifest(t, store, second)
+	require.Equal(t, second.id, m.Artifact)
+	teststack.Eventually(t, 10*time.Second, func() bool { return noUploadsLeft(t, store) == 0 }, "the superseded upload aborted")
+}
