@@ -45,7 +45,10 @@ const missingWait = 30 * time.Second
 
 func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequested]) error {
 	m := job.Msg
-	res, err := Verify(ctx, s.store, s.keys, m.ManifestKey)
+	// Every byte read back is progress: a large backup is verified however
+	// long it takes, a stalled read is cancelled after the worker's Timeout.
+	store := progressStore{Store: s.store, progress: job.Progress}
+	res, err := Verify(ctx, store, s.keys, m.ManifestKey)
 	delay, deadline := 100*time.Millisecond, time.Now().Add(missingWait)
 	for errors.Is(err, objstore.ErrNotFound) && time.Now().Before(deadline) {
 		select {
@@ -54,7 +57,7 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 2*time.Second)
-		res, err = Verify(ctx, s.store, s.keys, m.ManifestKey)
+		res, err = Verify(ctx, store, s.keys, m.ManifestKey)
 	}
 	var f *verify.Failure
 	if err != nil && !(errors.As(err, &f) && f.Damaged()) {
@@ -134,4 +137,31 @@ func (s *Stage) record(ctx context.Context, manifestKey string, v backup.Verific
 		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}
 	return nil
+}
+
+// progressStore reports progress on every read of an object.
+type progressStore struct {
+	objstore.Store
+	progress func()
+}
+
+func (s progressStore) Get(ctx context.Context, key string, rng objstore.Range) (io.ReadCloser, error) {
+	rc, err := s.Store.Get(ctx, key, rng)
+	if err != nil {
+		return nil, err
+	}
+	return progressReader{rc, s.progress}, nil
+}
+
+type progressReader struct {
+	io.ReadCloser
+	progress func()
+}
+
+func (r progressReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if n > 0 {
+		r.progress()
+	}
+	return n, err
 }
