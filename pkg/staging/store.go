@@ -22,10 +22,17 @@ type Options struct {
 	TTL      time.Duration // default 24h
 	MaxBytes int64         // default 8 GiB; -1 unlimited
 	Replicas int           // default 1
+	// StallTimeout is how long a Put or Get may make no progress before it
+	// fails with ErrStalled (default DefaultStallTimeout). A transfer that
+	// moves, however slowly, is never cut short.
+	StallTimeout time.Duration
 }
 
 // Store is the staging bucket.
-type Store struct{ os jetstream.ObjectStore }
+type Store struct {
+	os    jetstream.ObjectStore
+	stall time.Duration
+}
 
 // Info is what a stage needs to know of a staged part.
 type Info struct {
@@ -51,6 +58,9 @@ func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.Replicas == 0 {
 		o.Replicas = 1
 	}
+	if o.StallTimeout <= 0 {
+		o.StallTimeout = DefaultStallTimeout
+	}
 	os, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
 		Bucket:      Bucket,
 		Description: "Arca parts between stages",
@@ -62,7 +72,7 @@ func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("staging bucket: %w", err)
 	}
-	return &Store{os: os}, nil
+	return &Store{os: os, stall: o.StallTimeout}, nil
 }
 
 // PlainKey and SealedKey name the two forms of a part.
@@ -79,36 +89,48 @@ func SealedKey(artifact string, part int) string {
 func FactsKey(artifact string) string { return artifact + "/export.json" }
 
 // Put streams r into the bucket under key. A put that fails part-way leaves
-// nothing visible under key.
+// nothing visible under key. It fails with ErrStalled only when the bucket
+// makes no progress for the stall timeout; time spent waiting for r does
+// not count.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (Info, error) {
-	info, err := s.os.Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, r)
+	ctx, wd, done := s.transferContext(ctx)
+	defer done()
+	info, err := s.os.Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, sourceReader{r: r, wd: wd})
 	if err != nil {
-		return Info{}, fmt.Errorf("staging put %s: %w", key, err)
+		return Info{}, fmt.Errorf("staging put %s: %w", key, stalled(ctx, err))
 	}
 	return toInfo(info)
 }
 
 // Get opens a staged part. The bucket checks the part's digest as it is
-// read: a damaged part ends in an error, not in silently wrong bytes.
+// read: a damaged part ends in an error, not in silently wrong bytes. The
+// reader fails with ErrStalled only when the bucket makes no progress for
+// the stall timeout; time the caller takes between reads does not count.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
+	ctx, wd, done := s.transferContext(ctx)
 	res, err := s.os.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		done()
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
 	}
 	if err != nil {
-		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
+		done()
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, stalled(ctx, err))
 	}
 	oi, err := res.Info()
 	if err != nil {
 		res.Close()
+		done()
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
 	}
 	info, err := toInfo(oi)
 	if err != nil {
 		res.Close()
+		done()
 		return nil, Info{}, err
 	}
-	return res, info, nil
+	wd.pause() // until the caller reads
+	return &resultReader{rc: res, ctx: ctx, wd: wd, done: done, key: key}, info, nil
 }
 
 // Stat returns a part's size and digest, or ErrNotFound.
