@@ -65,6 +65,9 @@ func restoreFull(ctx context.Context, obj io.Reader, m backup.Manifest, keys sea
 	if opts.Database == "" || opts.PGRestore == "" {
 		return res, fmt.Errorf("a database URL and the pg_restore binary are required")
 	}
+	if err := checkEmpty(ctx, opts.Database); err != nil {
+		return res, err
+	}
 	f, err := os.CreateTemp(opts.TempDir, "arca-full-*.dump")
 	if err != nil {
 		return res, fmt.Errorf("create temporary dump file: %w", err)
