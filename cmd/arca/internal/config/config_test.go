@@ -30,8 +30,11 @@ func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 	}
 	os.WriteFile(path, []byte("retention: {tenant_export: 45d}\npipeline: {part_size: 64MiB}\n"), 0o600)
 	cfg, err := Load(path, func(k string) string {
-		if k == "ARCA_SOURCE_URL" {
+		switch k {
+		case "ARCA_SOURCE_URL":
 			return "postgres://env@db/app"
+		case "ARCA_DIR":
+			return "/var/lib/arca"
 		}
 		return ""
 	})
@@ -40,5 +43,29 @@ func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 	}
 	if cfg.Source.URL != "postgres://env@db/app" || time.Duration(cfg.Retention.TenantExport) != 45*24*time.Hour || cfg.Pipeline.PartSize != 64<<20 {
 		t.Fatalf("got %+v", cfg)
+	}
+}
+
+// A configuration file that does not say where the filesystem bucket is
+// (cut short, say, before its store section) is refused instead of backing
+// up into ./.arca/bucket under whatever directory arca runs from.
+func TestLoadRefusesAFileThatDoesNotNameTheBucket(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	noEnv := func(string) string { return "" }
+	os.WriteFile(path, []byte("source:\n  url: postgres://db/app\nretention:\n  tenant_export: 45d\n"), 0o600)
+	if _, err := Load(path, noEnv); err == nil || !strings.Contains(err.Error(), "store.fs.dir") {
+		t.Fatalf("a file without the bucket's location was accepted: %v", err)
+	}
+	for _, doc := range []string{
+		"store: {kind: fs, fs: {dir: /srv/arca/bucket}}\n",
+		"dir: /var/lib/arca\n",
+	} {
+		os.WriteFile(path, []byte(doc), 0o600)
+		if _, err := Load(path, noEnv); err != nil {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+	if _, err := Load("", noEnv); err != nil {
+		t.Errorf("no file, the embedded default: %v", err)
 	}
 }

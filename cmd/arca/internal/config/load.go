@@ -38,9 +38,10 @@ func Default() Config {
 // overrides, fills derived defaults and validates.
 func Load(path string, getenv func(string) string) (Config, error) {
 	cfg := Default()
+	var data []byte
 	if path != "" {
-		data, err := os.ReadFile(path)
-		if err != nil {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
 			return cfg, fmt.Errorf("config: %w", err)
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -50,11 +51,32 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}
 	}
 	cfg.applyEnv(getenv)
+	explicit := path == "" || cfg.Store.Kind != "fs" || cfg.Store.FS.Dir != "" || bucketNamed(data, getenv)
 	cfg.derive()
-	if err := cfg.Validate(); err != nil {
+	err := cfg.Validate()
+	if !explicit {
+		// A configuration file that does not say where the bucket is (cut
+		// short, or a section lost) would otherwise back up into
+		// ./.arca/bucket under whatever directory arca runs from.
+		err = errors.Join(err, fmt.Errorf("config %s: store.fs.dir (or dir, ARCA_STORE_DIR, ARCA_DIR) is required for store.kind fs in a configuration file; is the file complete?", path))
+	}
+	if err != nil {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// bucketNamed reports whether the file or the environment names the state
+// directory, from which the filesystem bucket's location derives.
+func bucketNamed(doc []byte, getenv func(string) string) bool {
+	if getenv("ARCA_DIR") != "" || getenv("ARCA_STORE_DIR") != "" {
+		return true
+	}
+	var raw struct {
+		Dir *string `yaml:"dir"`
+	}
+	_ = yaml.Unmarshal(doc, &raw)
+	return raw.Dir != nil && *raw.Dir != ""
 }
 
 // applyEnv lets the environment override the file, for containers.
