@@ -25,6 +25,7 @@ func (w *Worker[T]) run(ctx context.Context, msg jetstream.Msg, job *Job[T]) err
 	watchdog := time.AfterFunc(w.cfg.Timeout, func() { cancel(errStalled) })
 	defer watchdog.Stop()
 	job.progress = func() { watchdog.Reset(w.cfg.Timeout) }
+	hctx = context.WithValue(hctx, progressKey{}, job.progress)
 
 	stop := w.heartbeat(hctx, msg)
 	defer stop()

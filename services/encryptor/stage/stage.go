@@ -115,7 +115,7 @@ func (s *Stage) seal(ctx context.Context, m messages.PartReady, key string, seal
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := sealer.Seal(ctx, pw, src, seal.Part{Artifact: m.Artifact, Index: uint32(m.Part), Last: m.Last}, kek)
+		_, err := sealer.Seal(ctx, pw, jobs.ProgressReader(ctx, src), seal.Part{Artifact: m.Artifact, Index: uint32(m.Part), Last: m.Last}, kek)
 		pw.CloseWithError(err)
 	}()
 	info, err := s.staging.Put(ctx, key, pr, map[string]string{metaKeyID: kek.ID})
