@@ -3,6 +3,7 @@ package staging_test
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	"io"
 	"testing"
 	"time"
@@ -50,4 +51,46 @@ func TestSlowButMovingTransfersSucceed(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, rc.Close())
 	require.Equal(t, data, got)
+}
+
+// A part deleted while it is read ends the read with ErrNotFound within
+// seconds, not after the stall timeout: the uploader's advancers race for
+// a part, and the loser's read used to hang.
+func TestPartDeletedWhileReadEndsTheRead(t *testing.T) {
+	t.Parallel()
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{StallTimeout: 10 * time.Minute})
+	require.NoError(t, err)
+	data := make([]byte, 48<<20)
+	_, _ = rand.Read(data)
+	_, err = st.Put(ctx, "gone/0.sealed", bytes.NewReader(data), nil)
+	require.NoError(t, err)
+
+	rc, _, err := st.Get(ctx, "gone/0.sealed")
+	require.NoError(t, err)
+	defer rc.Close()
+	first := make([]byte, 1)
+	_, err = io.ReadFull(rc, first)
+	require.NoError(t, err)
+	require.NoError(t, st.Delete(ctx, "gone/0.sealed"))
+	done := make(chan error, 1)
+	go func() {
+		got, err := io.ReadAll(rc)
+		if err == nil && !bytes.Equal(data[1:], got) {
+			err = errors.New("wrong bytes")
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		// Chunks already on their way may complete the read; otherwise
+		// the read says the part is gone.
+		t.Logf("read after the delete: %v", err)
+		if err != nil {
+			require.ErrorIs(t, err, staging.ErrNotFound)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the read of a deleted part hangs")
+	}
 }

@@ -103,34 +103,45 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[strin
 }
 
 // Get opens a staged part. The bucket checks the part's digest as it is
-// read: a damaged part ends in an error, not in silently wrong bytes. The
-// reader fails with ErrStalled only when the bucket makes no progress for
-// the stall timeout; time the caller takes between reads does not count.
+// read: a damaged part ends in an error, not in silently wrong bytes. A
+// read fails with ErrStalled only when the bucket sends nothing for the
+// stall timeout (time the caller takes between reads does not count), and
+// with ErrNotFound when the part is deleted while it is read.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
-	ctx, wd, done := s.transferContext(ctx)
-	res, err := s.os.Get(ctx, key)
+	oi, err := s.os.GetInfo(ctx, key)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
-		done()
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
 	}
 	if err != nil {
-		done()
-		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, stalled(ctx, err))
-	}
-	oi, err := res.Info()
-	if err != nil {
-		res.Close()
-		done()
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
 	}
-	info, err := toInfo(oi)
+	// The client bounds a Get without a deadline by its 5 s default, a
+	// whole part included ("read pipe: i/o timeout" under load): give it
+	// the stall timeout plus the part at a crawl instead.
+	budget := s.stall + time.Duration(int64(oi.Size)/minRate)*time.Second
+	gctx, cancel := context.WithTimeout(ctx, budget)
+	res, err := s.os.Get(gctx, key)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		cancel()
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		cancel()
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
+	}
+	roi, err := res.Info()
 	if err != nil {
 		res.Close()
-		done()
+		cancel()
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
+	}
+	info, err := toInfo(roi)
+	if err != nil {
+		res.Close()
+		cancel()
 		return nil, Info{}, err
 	}
-	wd.pause() // until the caller reads
-	return &resultReader{rc: res, ctx: ctx, wd: wd, done: done, key: key}, info, nil
+	return s.stream(gctx, key, res, roi.NUID, cancel), info, nil
 }
 
 // Stat returns a part's size and digest, or ErrNotFound.
