@@ -20,17 +20,16 @@ const DefaultStallTimeout = 2 * time.Minute
 // counts it as slowness, not failure.
 var ErrStalled = fmt.Errorf("staging transfer made no progress: %w", context.DeadlineExceeded)
 
-// far is the deadline every transfer's context gets. The JetStream object
-// store otherwise bounds a whole Get, and each chunk's publish ack, by the
-// client's default 5 s time-out: a part moving slowly on a loaded machine
-// failed ("read pipe: i/o timeout", "nats: timeout") although it moved.
-// The watchdog below bounds a transfer by its progress instead.
+// far is the deadline a Put's context gets. The JetStream object store
+// otherwise bounds each chunk's publish ack by the client's default 5 s
+// time-out: a part moving slowly on a loaded machine failed ("nats:
+// timeout") although it moved. The watchdog below bounds a Put by its
+// progress instead.
 const far = 7 * 24 * time.Hour
 
-// watchdog cancels a transfer that makes no progress for timeout. The time
-// the transfer waits on its caller (a Put reading the caller's stream, a Get
-// waiting for the caller to read) is not counted: pause while in the
-// caller's hands, resume when the store is working.
+// watchdog cancels a Put that makes no progress for timeout. The time the
+// Put waits on its caller (reading the caller's stream) is not counted:
+// pause while in the caller's hands, resume when the store is working.
 type watchdog struct {
 	timer   *time.Timer
 	timeout time.Duration
@@ -43,8 +42,8 @@ func newWatchdog(timeout time.Duration, cancel context.CancelCauseFunc) *watchdo
 func (w *watchdog) pause()  { w.timer.Stop() }
 func (w *watchdog) resume() { w.timer.Reset(w.timeout) }
 
-// transferContext derives a transfer's context: the far deadline, cancelled
-// by the watchdog with ErrStalled.
+// transferContext derives a Put's context: the far deadline, cancelled by
+// the watchdog with ErrStalled.
 func (s *Store) transferContext(ctx context.Context) (context.Context, *watchdog, func()) {
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	ctx, cancelDeadline := context.WithTimeout(ctx, far)
