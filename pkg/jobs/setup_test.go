@@ -92,8 +92,10 @@ func nextPart(backupID string) messages.PartReady {
 
 // streamMsgs reads every message a stream holds on subjects matching filter.
 // It reads until it has as many as the stream counts on those subjects: a
-// FetchNoWait that comes back empty proves nothing on a loaded server (an
-// earlier version stopped there and reported 200 of 300 effects).
+// FetchNoWait that comes back empty proves nothing on a loaded server. An
+// earlier version stopped there; the 200 of 300 effects a loaded run
+// reported are exactly two batches of 100. A real loss now shows as a
+// stream count short of the total, a slow read as a longer wait.
 func streamMsgs(t *testing.T, js jetstream.JetStream, stream, filter string) []jetstream.Msg {
 	t.Helper()
 	ctx := t.Context()
