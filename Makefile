@@ -19,9 +19,6 @@ build: ## Build every binary into ./bin/
 test: services ## Run every test of every module against the real services
 	$(GO) test $(TESTFLAGS) $(MODULES)
 
-test-short: ## Run the tests that need no PostgreSQL or S3 server
-	$(GO) test -short $(TESTFLAGS) $(MODULES)
-
 lint: ## gofmt check and go vet on every module
 	@out=$$(gofmt -l $(MODDIRS)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(MODULES)
@@ -29,16 +26,22 @@ lint: ## gofmt check and go vet on every module
 tidy: ## go mod tidy in every module
 	@for d in $(MODDIRS); do (cd $$d && $(GO) mod tidy) || exit 1; done
 
+grants: ## Regenerate deploy/compose/nats/accounts.conf and deploy/grants/ from cmd/arca/internal/grants
+	cd cmd/arca && go generate ./internal/grants
+
 compose-check: ## Validate deploy/compose with docker-compose config (no engine needed)
 	docker-compose -f deploy/compose/docker-compose.yml --env-file deploy/compose/.env.example config -q
 
 services: ## Start what the tests need and is not running (PostgreSQL; install versitygw)
 	@scripts/services.sh
 
+services-demo: ## Start only what the demo needs (PostgreSQL)
+	@scripts/services.sh --demo
+
 bench: ## Run the benchmarks recorded in docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(MODULES)
 
-demo: build services ## Back up a sample care-home database end to end and restore one tenant
+demo: build services-demo ## Back up a sample care-home database end to end and restore one tenant
 	@scripts/demo.sh
 
 clean: ## Remove binaries and local state
@@ -48,4 +51,4 @@ clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo a
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: compose-check help build test test-short lint tidy services bench demo clean clean-demo
+.PHONY: grants compose-check help build test lint tidy services services-demo bench demo clean clean-demo

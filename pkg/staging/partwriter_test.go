@@ -79,7 +79,7 @@ func TestPartWriterRetriesAFailedPutOfOnePart(t *testing.T) {
 		parts = append(parts, p)
 		return nil
 	})
-	require.NoError(t, n.JS.DeleteObjectStore(ctx, staging.Bucket)) // the bucket is gone...
+	require.NoError(t, n.JS.DeleteObjectStore(ctx, staging.PlainBucket)) // the bucket is gone...
 	restored := make(chan error, 1)
 	go func() {
 		time.Sleep(500 * time.Millisecond)

@@ -151,7 +151,7 @@ func (s *Store) stream(ctx context.Context, key string, res io.ReadCloser, nuid 
 
 // gone reports whether the object read as nuid was deleted or replaced.
 func (s *Store) gone(ctx context.Context, key, nuid string) bool {
-	oi, err := s.os.GetInfo(context.WithoutCancel(ctx), key)
+	oi, err := s.bucket(key).GetInfo(context.WithoutCancel(ctx), key)
 	return errors.Is(err, jetstream.ErrObjectNotFound) || (err == nil && oi.NUID != nuid)
 }
 

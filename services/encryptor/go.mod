@@ -10,6 +10,7 @@ require (
 	github.com/arcabackup/arca/pkg/staging v0.0.0
 	github.com/arcabackup/arca/pkg/teststack v0.0.0
 	github.com/arcabackup/arca/services/exporter v0.0.0-00010101000000-000000000000
+	github.com/nats-io/nats.go v1.55.0
 	github.com/stretchr/testify v1.12.1
 )
 
@@ -29,7 +30,6 @@ require (
 	github.com/minio/highwayhash v1.0.4 // indirect
 	github.com/nats-io/jwt/v2 v2.8.3 // indirect
 	github.com/nats-io/nats-server/v2 v2.15.3 // indirect
-	github.com/nats-io/nats.go v1.55.0 // indirect
 	github.com/nats-io/nkeys v0.4.17 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
 	github.com/tink-crypto/tink-go/v2 v2.9.0 // indirect

@@ -19,7 +19,11 @@
 // group or others may read or write; the secretsmanager subpackage keeps it in
 // AWS Secrets Manager.
 //
-// Flow: arca keys init|rotate|list|destroy → Init/Load → Rotate/List/
-// DestroyTenant → Save; the encryptor loads a keyring and calls Primary(tenant)
-// for each part; openers pass the keyring to seal.NewReader as a seal.KeyLookup.
+// Flow: arca keys init|rotate|list|erase-tenant → Init/Load → Rotate/List/
+// DestroyTenant → Save, then the change is announced as a new keyring epoch
+// carrying the keyring's Fingerprint (docs/keys.md). Long-running services
+// hold a Live keyring: told each announced epoch, it reloads from its Store,
+// refuses (ErrStale) while behind, and lets a stage publish only under the
+// epoch it worked in (Pin). The encryptor calls Primary(tenant) for each
+// part; openers pass the keyring to seal.NewReader as a seal.KeyLookup.
 package keyring

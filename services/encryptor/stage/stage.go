@@ -5,18 +5,36 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/staging"
 )
 
 // Keys gives the key that seals a tenant's parts: the tenant's own key
-// where it has one (crypto-erasure), else the default primary.
+// where it has one (crypto-erasure), else the default primary; and, by id,
+// the key of a part sealed earlier (to tell whether it was destroyed since).
+// A *keyring.Keyring; a *keyring.Live also follows the keyring epoch (Epochs).
 type Keys interface {
 	Primary(tenant string) (seal.KEK, error)
+	Key(id string) (seal.KEK, error)
 }
+
+// Epochs is implemented by keys that change while the stage runs
+// (keyring.Live). A sealed part is announced only while the epoch it was
+// sealed under is still held (Pin), so once the service has acknowledged a
+// new epoch nothing sealed under an older one leaves it.
+type Epochs interface {
+	Epoch() uint64
+	Pin(epoch uint64) (release func(), ok bool)
+}
+
+// staleRetry is how soon a part is tried again while the keyring catches up
+// with a newly announced epoch.
+const staleRetry = 2 * time.Second
 
 // metaKeyID records, on a staged sealed part, which key sealed it.
 const metaKeyID = "key-id"
@@ -70,21 +88,84 @@ func (s *Stage) Run(ctx context.Context) error {
 func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.PartReady]) error {
 	m := job.Msg
 	key := staging.SealedKey(m.Artifact, m.Part)
-	// A sealed part already staged is reused, never sealed again: sealing is
-	// randomised, and an uploader may already hold the first version's
-	// digest.
-	info, err := s.staging.Stat(ctx, key)
-	if errors.Is(err, staging.ErrNotFound) {
-		info, err = s.seal(ctx, m, key, s.sealer)
-		if err == nil && !m.Last && info.Size < s.cfg.MinPartSize {
-			if err = s.staging.Delete(ctx, key); err == nil {
-				info, err = s.seal(ctx, m, key, s.raw)
+	for attempt := 0; ; attempt++ {
+		epoch := s.epoch()
+		info, fresh, err := s.sealOnce(ctx, m, key)
+		if err != nil {
+			return err
+		}
+		release, ok := s.pin(epoch)
+		if ok {
+			defer release()
+			return s.announce(ctx, job, info, key)
+		}
+		// The keyring changed while the part was sealed: seal it again
+		// under the new epoch (a part sealed now was announced to no one).
+		if fresh {
+			if err := s.staging.Delete(ctx, key); err != nil {
+				return err
 			}
 		}
+		if attempt >= 2 {
+			return jobs.RetryAfter(staleRetry, fmt.Errorf("seal %s part %d: the keyring changed while sealing", m.Artifact, m.Part))
+		}
 	}
-	if err != nil {
-		return err
+}
+
+// sealOnce seals the part, or reuses the sealed part already staged: sealing
+// is randomised, and an uploader may already hold the first version's
+// digest. A staged part whose key was destroyed since is not reused.
+func (s *Stage) sealOnce(ctx context.Context, m messages.PartReady, key string) (info staging.Info, fresh bool, err error) {
+	info, err = s.staging.Stat(ctx, key)
+	if err == nil {
+		if _, kerr := s.keys.Key(info.Meta[metaKeyID]); kerr != nil {
+			return info, false, s.keyError(m, kerr)
+		}
+		return info, false, nil
 	}
+	if !errors.Is(err, staging.ErrNotFound) {
+		return info, false, err
+	}
+	info, err = s.seal(ctx, m, key, s.sealer)
+	if err == nil && !m.Last && info.Size < s.cfg.MinPartSize {
+		if err = s.staging.Delete(ctx, key); err == nil {
+			info, err = s.seal(ctx, m, key, s.raw)
+		}
+	}
+	return info, err == nil, err
+}
+
+func (s *Stage) epoch() uint64 {
+	if e, ok := s.keys.(Epochs); ok {
+		return e.Epoch()
+	}
+	return 0
+}
+
+func (s *Stage) pin(epoch uint64) (release func(), ok bool) {
+	if e, ok := s.keys.(Epochs); ok {
+		return e.Pin(epoch)
+	}
+	return func() {}, true
+}
+
+// keyError says what the runtime should do when no key can be had: wait
+// while the keyring catches up with a new epoch; give up at once when the
+// tenant's keys were destroyed or there is no key at all.
+func (s *Stage) keyError(m messages.PartReady, err error) error {
+	err = fmt.Errorf("seal %s part %d: %w", m.Artifact, m.Part, err)
+	var unknown *seal.UnknownKeyError
+	switch {
+	case errors.Is(err, keyring.ErrStale):
+		return jobs.RetryAfter(staleRetry, err)
+	case errors.As(err, &unknown) && unknown.Destroyed:
+		return jobs.Permanent(fmt.Errorf("%w: %w", keyring.ErrTenantErased, err))
+	}
+	return jobs.Permanent(err)
+}
+
+func (s *Stage) announce(ctx context.Context, job *jobs.Job[messages.PartReady], info staging.Info, key string) error {
+	m := job.Msg
 	sealed := messages.PartSealed{
 		V: messages.Version, Artifact: m.Artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID,
 		Part: m.Part, Last: m.Last, PlainSize: m.Size, Size: info.Size, SHA256: info.SHA256,
@@ -99,8 +180,7 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.PartReady]) e
 func (s *Stage) seal(ctx context.Context, m messages.PartReady, key string, sealer *seal.Sealer) (staging.Info, error) {
 	kek, err := s.keys.Primary(m.Tenant)
 	if err != nil {
-		// A destroyed tenant key, or no key at all: retrying cannot help.
-		return staging.Info{}, jobs.Permanent(fmt.Errorf("seal %s part %d: %w", m.Artifact, m.Part, err))
+		return staging.Info{}, s.keyError(m, err)
 	}
 	src, plainInfo, err := s.staging.Get(ctx, m.StagingKey)
 	if errors.Is(err, staging.ErrNotFound) {

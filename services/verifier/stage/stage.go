@@ -3,7 +3,6 @@ package stage
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,27 +15,44 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
 // Stage is a running verifier. It holds bucket read rights (and the right
-// to write verified.json) and decrypt rights; no database.
+// to write verified.json), decrypt rights and the right to seal
+// verified.json; no database.
 type Stage struct {
-	js    jobs.JetStream
-	store objstore.Store
-	keys  seal.KeyLookup
-	cfg   jobs.Config
-	now   func() time.Time
+	js     jobs.JetStream
+	store  objstore.Store
+	keys   backup.Keys
+	layout backup.Layout
+	cfg    jobs.Config
+	now    func() time.Time
 }
 
-// New builds the stage.
-func New(js jobs.JetStream, store objstore.Store, keys seal.KeyLookup, cfg jobs.Config) *Stage {
-	return &Stage{js: js, store: store, keys: keys, cfg: cfg, now: time.Now}
+// New builds the stage. The layout is the bucket's: verified.json is
+// sealed for its key, which carries the layout's prefix.
+func New(js jobs.JetStream, store objstore.Store, keys backup.Keys, layout backup.Layout, cfg jobs.Config) *Stage {
+	return &Stage{js: js, store: store, keys: keys, layout: layout, cfg: cfg, now: time.Now}
 }
 
 // Run consumes verify jobs until ctx ends.
 func (s *Stage) Run(ctx context.Context) error {
 	return jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageVerify, Subject: messages.SubjectVerify}, s.handle, s.cfg).Run(ctx)
 }
+
+// Epochs is implemented by keys that change while the stage runs
+// (keyring.Live): an outcome is recorded only while the epoch it was
+// reached under is still held, so once the service has acknowledged an
+// erasure, no verification done with the destroyed key is recorded.
+type Epochs interface {
+	Epoch() uint64
+	Pin(epoch uint64) (release func(), ok bool)
+}
+
+// staleRetry is how soon a verification is tried again while the keyring
+// catches up with a newly announced epoch.
+const staleRetry = 2 * time.Second
 
 // missingWait is how long the verifier waits for an object that its
 // manifest names but the bucket does not show yet, before calling the
@@ -45,10 +61,15 @@ const missingWait = 30 * time.Second
 
 func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequested]) error {
 	m := job.Msg
+	epochs, _ := s.keys.(Epochs)
+	var epoch uint64
+	if epochs != nil {
+		epoch = epochs.Epoch()
+	}
 	// Every byte read back is progress: a large backup is verified however
 	// long it takes, a stalled read is cancelled after the worker's Timeout.
 	store := progressStore{Store: s.store, progress: job.Progress}
-	res, err := Verify(ctx, store, s.keys, m.ManifestKey)
+	res, err := Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
 	delay, deadline := 100*time.Millisecond, time.Now().Add(missingWait)
 	for errors.Is(err, objstore.ErrNotFound) && time.Now().Before(deadline) {
 		select {
@@ -57,11 +78,26 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 2*time.Second)
-		res, err = Verify(ctx, store, s.keys, m.ManifestKey)
+		res, err = Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+	}
+	if errors.Is(err, keyring.ErrStale) {
+		return jobs.RetryAfter(staleRetry, err)
 	}
 	var f *verify.Failure
 	if err != nil && !(errors.As(err, &f) && f.Damaged()) {
 		return err // the bucket could not be read: try again later
+	}
+	if epochs != nil {
+		release, ok := epochs.Pin(epoch)
+		if !ok {
+			return jobs.RetryAfter(staleRetry, fmt.Errorf("verify %s: the keyring changed during verification", m.BackupID))
+		}
+		defer release()
+	}
+	var unknown *seal.UnknownKeyError
+	if errors.As(err, &unknown) && unknown.Destroyed {
+		// Sealed under a destroyed key (crypto-erasure): say so plainly.
+		err = fmt.Errorf("%w: %w", keyring.ErrTenantErased, err)
 	}
 	v := backup.Verification{
 		BackupID: m.BackupID, Verified: err == nil, CheckedAt: s.now().UTC(), Duration: res.Duration.String(),
@@ -74,7 +110,15 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 	if err != nil {
 		v.Reason, status = err.Error(), messages.StatusFailed
 	}
-	if err := s.record(ctx, m.ManifestKey, v); err != nil {
+	ref, rerr := s.layout.Ref(m.ManifestKey)
+	if rerr != nil {
+		return jobs.Permanent(fmt.Errorf("verify %s: %w", m.BackupID, rerr))
+	}
+	if err := s.record(ctx, ref, v); errors.Is(err, keyring.ErrTenantErased) {
+		// Nothing can be sealed for an erased tenant, a verification
+		// neither; the failed event below still says so.
+		v.Reason, status = err.Error(), messages.StatusFailed
+	} else if err != nil {
 		return err
 	}
 	return job.Publisher.Event(ctx, messages.Event{
@@ -85,10 +129,11 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 }
 
 // Verify reads a backup back from the store and proves it against its
-// manifest. A *verify.Failure with Damaged() true says the backup is bad;
-// any other error says it could not be read.
-func Verify(ctx context.Context, store objstore.Store, keys seal.KeyLookup, manifestKey string) (verify.Result, error) {
-	m, err := ReadManifest(ctx, store, manifestKey)
+// manifest. A *verify.Failure with Damaged() true says the backup is bad (a
+// manifest that is refused is bad); any other error says it could not be
+// read.
+func Verify(ctx context.Context, store objstore.Store, layout backup.Layout, keys seal.KeyLookup, manifestKey string) (verify.Result, error) {
+	m, err := ReadManifest(ctx, backup.Repository{Store: store, Layout: layout, Keys: keys}, manifestKey)
 	if err != nil {
 		var f *verify.Failure
 		if errors.As(err, &f) {
@@ -107,32 +152,29 @@ func Verify(ctx context.Context, store objstore.Store, keys seal.KeyLookup, mani
 	return verify.Backup(ctx, obj, m, keys)
 }
 
-// ReadManifest reads and parses a manifest.json. An unparsable manifest is
-// damage (a *verify.Failure); a missing one is objstore.ErrNotFound.
-func ReadManifest(ctx context.Context, store objstore.Store, key string) (backup.Manifest, error) {
-	rc, err := store.Get(ctx, key, objstore.Range{})
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read manifest %s: %w", key, err)
+// ReadManifest reads and authenticates a manifest.json. A refused manifest
+// (one that does not authenticate as the manifest at this key, or in the
+// plaintext format 1) is damage: a *verify.Failure wrapping the
+// *backup.MetadataError. A missing one is objstore.ErrNotFound.
+func ReadManifest(ctx context.Context, repo backup.Repository, key string) (backup.Manifest, error) {
+	m, err := repo.Manifest(ctx, key)
+	var refused *backup.MetadataError
+	if errors.As(err, &refused) {
+		id := ""
+		if r, rerr := repo.Layout.Ref(key); rerr == nil {
+			id = r.BackupID
+		}
+		return backup.Manifest{}, &verify.Failure{BackupID: id, Stage: verify.StageManifest, Part: -1, Err: err}
 	}
-	defer rc.Close()
-	doc, err := io.ReadAll(io.LimitReader(rc, 256<<20))
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read manifest %s: %w", key, err)
-	}
-	m, err := backup.Parse(doc)
-	if err != nil {
-		return m, &verify.Failure{BackupID: m.BackupID, Stage: verify.StageManifest, Part: -1, Err: err}
-	}
-	return m, nil
+	return m, err
 }
 
-// record writes verified.json beside the manifest.
-func (s *Stage) record(ctx context.Context, manifestKey string, v backup.Verification) error {
-	doc, err := json.MarshalIndent(v, "", "  ")
+// record writes the sealed verified.json beside the manifest.
+func (s *Stage) record(ctx context.Context, ref backup.Ref, v backup.Verification) error {
+	key, doc, err := s.layout.SealVerification(ctx, ref, v, s.keys)
 	if err != nil {
-		return err
+		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}
-	key := backup.VerificationKey(manifestKey)
 	if _, err := s.store.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); err != nil {
 		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}

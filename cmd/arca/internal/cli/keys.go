@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,7 +16,8 @@ import (
 
 func (a *app) keysCmd() *cobra.Command {
 	var tenant string
-	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list"}
+	var ackTimeout time.Duration
+	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list, erase-tenant, status, sync"}
 	list := func(w io.Writer, infos []keyring.Info) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tCREATED\tDESTROYED")
@@ -43,11 +45,14 @@ func (a *app) keysCmd() *cobra.Command {
 				return err
 			}
 			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
-			return nil
+			return a.announceKeyring(cmd.Context(), kr, "init", ackTimeout)
 		},
 	}
 	rotate := &cobra.Command{
 		Use: "rotate", Short: "Add a new primary key; every older backup still opens", Args: cobra.NoArgs,
+		Long: `Adds a new primary key to the default scope, or with --tenant to the tenant's own scope. It returns
+once every running service holding keys has loaded it (docs/keys.md), or names those that have not and
+exits 1.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := stack.KeyringStore(a.cfg)
 			if err != nil {
@@ -64,7 +69,7 @@ func (a *app) keysCmd() *cobra.Command {
 				return err
 			}
 			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
-			return nil
+			return a.announceKeyring(cmd.Context(), kr, "rotate "+scope(tenant), ackTimeout)
 		},
 	}
 	rotate.Flags().StringVar(&tenant, "tenant", "", "give this tenant a key of its own (crypto-erasure scope)")
@@ -85,7 +90,9 @@ func (a *app) keysCmd() *cobra.Command {
 		Short: "Crypto-erasure: destroy a tenant's own keys, making every backup sealed under them unreadable",
 		Long: `Destroys every key version scoped to the tenant (made with keys rotate --tenant ID). Backups sealed
 under them can never be opened again; other tenants' backups are untouched. Copies of the keyring
-elsewhere (older files, Secrets Manager versions) must be destroyed too: see docs/format.md.`,
+elsewhere (older files, Secrets Manager versions) must be destroyed too: see docs/format.md.
+It returns once every running service holding keys has loaded the new keyring (docs/keys.md), or
+names those that have not and exits 1.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if confirm != args[0] {
@@ -106,11 +113,27 @@ elsewhere (older files, Secrets Manager versions) must be destroyed too: see doc
 				return err
 			}
 			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
-			return nil
+			return a.announceKeyring(cmd.Context(), kr, "erase-tenant "+args[0], ackTimeout)
 		},
 	}
 	erase.Flags().StringVar(&confirm, "confirm", "", "the tenant id again")
-	cmd.AddCommand(initC, rotate, ls, erase)
+	syncC := &cobra.Command{
+		Use:   "sync",
+		Short: "Announce the keyring file as it is now (after copying it to the services' hosts) and wait for them",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			kr, err := stack.Keyring(cmd.Context(), a.cfg, false)
+			if err != nil {
+				return err
+			}
+			return a.announceKeyring(cmd.Context(), kr, "sync", ackTimeout)
+		},
+	}
+	for _, c := range []*cobra.Command{initC, rotate, erase, syncC} {
+		c.Flags().DurationVar(&ackTimeout, "ack-timeout", 30*time.Second,
+			"how long to wait for every running service to load the new keyring (0: announce without waiting, and do not fail without NATS)")
+	}
+	cmd.AddCommand(initC, rotate, ls, erase, syncC, a.keysStatusCmd())
 	return cmd
 }
 

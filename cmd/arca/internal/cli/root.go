@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // Version is the tool version recorded in manifests.
@@ -29,9 +30,23 @@ type app struct {
 // Execute runs the command line.
 func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	a := &app{out: out, errOut: errOut}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetOut(out)
+	root.SetErr(errOut)
+	err := root.ExecuteContext(ctx)
+	if err != nil && isUsage(err) {
+		return usageError{err}
+	}
+	return err
+}
+
+// rootCmd is the whole command tree.
+func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "arca",
 		Short:         "Backups of multi-tenant PostgreSQL, tenant by tenant, sealed, verified",
+		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -44,19 +59,22 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	root.AddCommand(
 		a.devCmd(),
 		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
-		a.pruneCmd(), a.lifecycleCmd(),
+		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
 	root.AddCommand(a.walCmds()...)
-	root.SetArgs(args)
-	root.SetOut(out)
-	root.SetErr(errOut)
-	err := root.ExecuteContext(ctx)
-	if err != nil && isUsage(err) {
-		return usageError{err}
-	}
-	return err
+	root.AddCommand(&cobra.Command{
+		Use:   "version",
+		Short: "Print the version of arca",
+		Args:  cobra.NoArgs,
+		// The version needs no configuration, keyring or service.
+		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
+		Run: func(cmd *cobra.Command, _ []string) {
+			a.emit(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "arca", Version) })
+		},
+	})
+	return root
 }
 
 func (a *app) load() error {
@@ -69,7 +87,7 @@ func (a *app) load() error {
 	if a.verbose {
 		level = slog.LevelInfo
 	}
-	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level}))
+	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level, ReplaceAttr: messages.RedactAttr}))
 	return nil
 }
 

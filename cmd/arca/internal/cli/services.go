@@ -85,6 +85,18 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 		if d.Keys, err = stack.Keyring(ctx, a.cfg, createKeys); err != nil {
 			return err
 		}
+		// The stages use the live keyring: it follows the keyring epoch
+		// (rotation, erasure) while they run; see docs/keys.md.
+		st, err := stack.KeyringStore(a.cfg)
+		if err != nil {
+			return err
+		}
+		live, stop, err := stack.LiveKeyring(ctx, st, conn.JS, a.cfg.NATS.Replicas, keyHolders(names), a.log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		d.Live = live
 	}
 	if withCoordinator {
 		obs.SetGlobalFor("coordinator")
@@ -111,11 +123,15 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 	return nil
 }
 
-func needsKeys(names []string) bool {
+func needsKeys(names []string) bool { return len(keyHolders(names)) > 0 }
+
+// keyHolders are the named stages that hold keys.
+func keyHolders(names []string) []string {
+	var out []string
 	for _, n := range names {
-		if n == "encryptor" || n == "verifier" {
-			return true
+		if n == "encryptor" || n == "uploader" || n == "verifier" {
+			out = append(out, n)
 		}
 	}
-	return false
+	return out
 }

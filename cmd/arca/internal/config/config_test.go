@@ -69,3 +69,36 @@ func TestLoadRefusesAFileThatDoesNotNameTheBucket(t *testing.T) {
 		t.Errorf("no file, the embedded default: %v", err)
 	}
 }
+
+func TestLoadTenancy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	os.WriteFile(path, []byte(`tenancy:
+  tenant_table: {table: public.tenants, key: id, schema_column: schemaName}
+  ownership: {public.responses.responses_parent_id_fkey: owned}
+`), 0o600)
+	cfg, err := Load(path, func(k string) string {
+		switch k {
+		case "ARCA_SOURCE_URL":
+			return "postgres://env@db/app"
+		case "ARCA_DIR":
+			return "/var/lib/arca"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Tenancy.TenantTable; got != (TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"}) {
+		t.Errorf("tenant_table: %+v", got)
+	}
+	os.WriteFile(path, []byte("tenancy:\n  tenant_table: {table: tenants}\n  ownership: {x: mine}\n"), 0o600)
+	_, err = Load(path, func(string) string { return "" })
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"want schema.table", "tenant_table.key", `"x": want schema.table.constraint`, `"mine" is not owned or reference`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+}

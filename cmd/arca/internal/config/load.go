@@ -139,6 +139,7 @@ func (c Config) Validate() error {
 	default:
 		bad("store.kind %q is not fs or s3", c.Store.Kind)
 	}
+	errs = append(errs, c.Tenancy.validate()...)
 	if _, ok := filePath(c.Keys.Keyring); !ok {
 		bad("keys.keyring %q: want file:PATH", c.Keys.Keyring)
 	}

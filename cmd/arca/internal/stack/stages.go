@@ -11,6 +11,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	encryptor "github.com/arcabackup/arca/services/encryptor/stage"
@@ -24,10 +25,13 @@ var Stages = []string{"exporter", "encryptor", "uploader", "verifier"}
 
 // Deps is what the stages are built from.
 type Deps struct {
-	Cfg    config.Config
-	Conn   *Conn
-	Store  objstore.Store
-	Keys   *keyring.Keyring
+	Cfg   config.Config
+	Conn  *Conn
+	Store objstore.Store
+	Keys  *keyring.Keyring
+	// Live, when set, is the keyring the encryptor and verifier use instead
+	// of Keys: it follows the keyring epoch (LiveKeyring).
+	Live   *keyring.Live
 	Logger *slog.Logger
 	Tool   string
 	// Obs gives each stage its tracer and records metrics; nil: none.
@@ -39,7 +43,18 @@ func Tenancy(cfg config.Config) tenancy.Config {
 	return tenancy.Config{
 		TenantsQuery: cfg.Tenancy.TenantsQuery, TenantColumns: cfg.Tenancy.TenantColumns,
 		SharedSchemas: cfg.Tenancy.SharedSchemas, Exclude: cfg.Tenancy.Exclude,
+		TenantTable: tenancy.TenantTable{Table: cfg.Tenancy.TenantTable.Table, Key: cfg.Tenancy.TenantTable.Key,
+			SchemaColumn: cfg.Tenancy.TenantTable.SchemaColumn},
+		Ownership: ownership(cfg.Tenancy.Ownership),
 	}.WithDefaults()
+}
+
+func ownership(m map[string]string) map[string]tenancy.Edge {
+	out := make(map[string]tenancy.Edge, len(m))
+	for k, v := range m {
+		out[k] = tenancy.Edge(v)
+	}
+	return out
 }
 
 func (d Deps) worker(name string) jobs.Config {
@@ -51,6 +66,20 @@ func (d Deps) worker(name string) jobs.Config {
 		}
 	}
 	return c
+}
+
+// stageKeys is what the encryptor and verifier need of a keyring.
+type stageKeys interface {
+	encryptor.Keys
+	seal.KeyLookup
+}
+
+// keys is the live keyring when there is one, else the static one.
+func (d Deps) keys() stageKeys {
+	if d.Live != nil {
+		return d.Live
+	}
+	return d.Keys
 }
 
 // Runner builds the named stage.
@@ -71,14 +100,14 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 	case "encryptor":
 		// Parts that compress below S3's minimum are sealed uncompressed on
 		// every store: fsstore enforces the minimum too.
-		s, err := encryptor.New(d.Conn.JS, d.Conn.Staging, d.Keys, encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
+		s, err := encryptor.New(d.Conn.JS, d.Conn.Staging, d.keys(), encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
 		if err != nil {
 			return nil, err
 		}
 		return s.Run, nil
 	case "uploader":
 		s, err := uploader.New(ctx, d.Conn.JS, d.Conn.Staging, d.Store, uploader.Config{
-			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
+			Layout: Layout(d.Cfg), Keys: d.keys(), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
 			Policies: Policies(d.Cfg),
 		})
 		if err != nil {
@@ -86,7 +115,7 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 		}
 		return s.Run, nil
 	case "verifier":
-		return verifier.New(d.Conn.JS, d.Store, d.Keys, d.worker(name)).Run, nil
+		return verifier.New(d.Conn.JS, d.Store, d.keys(), Layout(d.Cfg), d.worker(name)).Run, nil
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
 }
