@@ -25,6 +25,9 @@ func TestTwoConcurrentBackupsOfATenantMakeOne(t *testing.T) {
 	n := teststack.NewNATS(t)
 	cat := teststack.NewDatabase(t)
 	src := teststack.NewDatabase(t)
+	_, err := src.Pool.Exec(t.Context(), `CREATE TABLE public.tenants (id text PRIMARY KEY, "schemaName" text, name text);
+		INSERT INTO public.tenants VALUES ('acme', NULL, 'Acme')`)
+	require.NoError(t, err)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "arca.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(fmt.Sprintf("dir: %s\nsource: {url: %q}\nnats: {url: %q}\ncatalog: {url: %q}\n",
