@@ -9,12 +9,13 @@ CREATE ROLE arca_backup LOGIN REPLICATION PASSWORD :'arca_backup_pw';
 GRANT pg_read_all_data TO arca_backup;
 ALTER ROLE arca_backup SET default_transaction_read_only = on;
 
--- arca_drill (verifier): reads backups back and proves them; writes only verified.json
-CREATE ROLE arca_drill LOGIN CREATEDB PASSWORD :'arca_drill_pw';
-
 -- arca (coordinator): schedules and fans out runs, keeps the catalog, prunes the bucket
 CREATE ROLE arca LOGIN PASSWORD :'arca_pw';
 CREATE DATABASE arca_catalog OWNER arca;
+
+-- arca_drill (coordinator): schedules and fans out runs, keeps the catalog, prunes the bucket
+CREATE ROLE arca_drill LOGIN REPLICATION CREATEDB PASSWORD :'arca_drill_pw';
+GRANT pg_read_all_data TO arca_drill;
 
 -- arca_restore (operator): the arca CLI of an operator: backup, status, list, restore
 CREATE ROLE arca_restore LOGIN PASSWORD :'arca_restore_pw';

@@ -16,6 +16,10 @@ type PGRole struct {
 	Replication bool
 	// CreateDB: drills restore into scratch databases they create and own.
 	CreateDB bool
+	// ReadWrite: every row of every table (pg_read_all_data) in sessions
+	// that may write, but only where the role may (the scratch databases
+	// it owns): the coordinator's drills read the tenants list and restore.
+	ReadWrite bool
 	// OwnsCatalog: owner of the catalog database arca_catalog.
 	OwnsCatalog bool
 	// Restore: the only role that writes into the application's database
@@ -41,29 +45,33 @@ func PostgresSQL(services []Service) string {
 `)
 	seen := map[string]bool{}
 	for _, s := range services {
-		r := s.PG
-		if r == nil || seen[r.Name] {
-			continue
-		}
-		seen[r.Name] = true
-		fmt.Fprintf(&b, "\n-- %s (%s): %s\n", r.Name, s.Name, s.Why)
-		attrs := "LOGIN"
-		if r.Replication {
-			attrs += " REPLICATION"
-		}
-		if r.CreateDB {
-			attrs += " CREATEDB"
-		}
-		fmt.Fprintf(&b, "CREATE ROLE %s %s PASSWORD :'%s';\n", r.Name, attrs, r.PasswordVar())
-		if r.Read && !r.OwnsCatalog {
-			fmt.Fprintf(&b, "GRANT pg_read_all_data TO %s;\n", r.Name)
-			fmt.Fprintf(&b, "ALTER ROLE %s SET default_transaction_read_only = on;\n", r.Name)
-		}
-		if r.OwnsCatalog {
-			fmt.Fprintf(&b, "CREATE DATABASE arca_catalog OWNER %s;\n", r.Name)
-		}
-		if r.Restore {
-			fmt.Fprintf(&b, "GRANT pg_read_all_data, pg_write_all_data TO %s;\n", r.Name)
+		for _, r := range s.PGRoles() {
+			if seen[r.Name] {
+				continue
+			}
+			seen[r.Name] = true
+			fmt.Fprintf(&b, "\n-- %s (%s): %s\n", r.Name, s.Name, s.Why)
+			attrs := "LOGIN"
+			if r.Replication {
+				attrs += " REPLICATION"
+			}
+			if r.CreateDB {
+				attrs += " CREATEDB"
+			}
+			fmt.Fprintf(&b, "CREATE ROLE %s %s PASSWORD :'%s';\n", r.Name, attrs, r.PasswordVar())
+			if r.Read && !r.OwnsCatalog {
+				fmt.Fprintf(&b, "GRANT pg_read_all_data TO %s;\n", r.Name)
+				fmt.Fprintf(&b, "ALTER ROLE %s SET default_transaction_read_only = on;\n", r.Name)
+			}
+			if r.OwnsCatalog {
+				fmt.Fprintf(&b, "CREATE DATABASE arca_catalog OWNER %s;\n", r.Name)
+			}
+			if r.ReadWrite {
+				fmt.Fprintf(&b, "GRANT pg_read_all_data TO %s;\n", r.Name)
+			}
+			if r.Restore {
+				fmt.Fprintf(&b, "GRANT pg_read_all_data, pg_write_all_data TO %s;\n", r.Name)
+			}
 		}
 	}
 	return b.String()
