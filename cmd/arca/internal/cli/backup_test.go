@@ -55,13 +55,3 @@ func TestTwoConcurrentBackupsOfATenantMakeOne(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 1, info.State.Msgs, "one export job")
 }
-
-// The WAL archive check is scheduled only where the source archives WAL:
-// on a cluster with archive_mode off it failed every ten minutes and paged.
-func TestWALArchivingIsReadFromTheSource(t *testing.T) {
-	t.Parallel()
-	db := teststack.NewDatabase(t)
-	var mode string
-	require.NoError(t, db.Pool.QueryRow(t.Context(), "SHOW archive_mode").Scan(&mode))
-	require.Equal(t, mode != "off", walArchiving(t.Context(), db.Pool), "archive_mode %s", mode)
-}

@@ -76,11 +76,6 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		},
 	}
 	sch := a.cfg.Schedules
-	if sch.WALCheck != "" && !walArchiving(ctx, src) {
-		// Checking an archive nobody feeds fails every time and pages.
-		a.log.Info("WAL archiving into arca is not configured on the source: the WAL archive check is not scheduled")
-		sch.WALCheck = ""
-	}
 	return coordinator.New(deps, coordinator.Config{
 		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
 			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
@@ -92,21 +87,6 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		Streams: jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},
 		Logger:  a.log,
 	})
-}
-
-// walArchiving reports whether the source archives its WAL: archive_mode
-// is not off and archive_command is set. A setting the role may not read
-// counts as configured, so that a check that should run is never dropped.
-func walArchiving(ctx context.Context, src *pgxpool.Pool) bool {
-	var mode, command string
-	err := src.QueryRow(ctx, `SELECT current_setting('archive_mode'), coalesce(current_setting('archive_command', true), '')`).Scan(&mode, &command)
-	switch {
-	case err != nil:
-		return true
-	case mode == "off":
-		return false
-	}
-	return command != "" && command != "(disabled)"
 }
 
 // consoleOIDC reads the console's OpenID Connect sign-in from the

@@ -114,7 +114,7 @@ func TestBaseAndWALCheckAreScheduledOnlyWhenConfigured(t *testing.T) {
 		t.Fatalf("default schedules base %q, wal_check %q: want none", cfg.Schedules.Base, cfg.Schedules.WALCheck)
 	}
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte("schedules: {base: '0 0 3 * * 0', wal_check: '0 */10 * * * *'}\n"), 0o600)
+	os.WriteFile(path, []byte("dir: /var/lib/arca\nschedules: {base: '0 0 3 * * 0', wal_check: '0 */10 * * * *'}\n"), 0o600)
 	if cfg, err = Load(path, func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}
