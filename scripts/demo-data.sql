@@ -130,6 +130,15 @@ SELECT r."tenantId", r.id, (ARRAY['morning','afternoon','night']::public.shift[]
        timestamptz '2026-10-01 08:00:00-03' + d * interval '8 hours'
 FROM public.residents r, generate_series(1, 45) d;
 
+-- One home with years of shift records: casa-20's archive spans several 8 MiB parts (pipeline.part_size in
+-- scripts/demo-arca.yaml), so the demo backs up a multi-part tenant on the filesystem bucket.
+INSERT INTO public.daily_records ("tenantId", resident_id, shift, record, "recordedAt")
+SELECT r."tenantId", r.id, (ARRAY['morning','afternoon','night']::public.shift[])[1 + d % 3],
+       jsonb_build_object('mood', (ARRAY['calmo','agitado','alegre','sonolento'])[1 + (r.id + d) % 4], 'meals', (r.id + d) % 4,
+                          'fluids_ml', 200 + (r.id * d) % 900, 'note', 'turno sem intercorrências, ref ' || md5((r.id * 100000 + d)::text)),
+       timestamptz '2026-10-01 08:00:00-03' - d * interval '8 hours'
+FROM public.residents r, generate_series(1, 3000) d WHERE r."tenantId" = 'casa-20';
+
 INSERT INTO public.prescriptions ("tenantId", resident_id, medication_id, dose, schedule)
 SELECT r."tenantId", r.id, 1 + (r.id + k) % 8, 5 + (r.id * k) % 50, (ARRAY['8h','8h/20h','12/12h','ao deitar'])[1 + k % 4]
 FROM public.residents r, generate_series(1, 3) k;

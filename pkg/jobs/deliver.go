@@ -22,6 +22,10 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 	}
 	delivered := meta.NumDelivered
 	if _, busy := w.handling.LoadOrStore(meta.Sequence.Stream, true); busy {
+		// A repeat of a job this replica is still working on (a heartbeat
+		// lost under load, a consumer failover): keep it from coming back
+		// again; the first delivery's ack settles both.
+		_ = msg.InProgress()
 		return
 	}
 	defer w.handling.Delete(meta.Sequence.Stream)
@@ -40,14 +44,9 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 		span.SetStatus(codes.Error, "malformed message")
 		return
 	}
-	// Deliveries beyond MaxDeliver mean every earlier attempt died without
-	// an answer (a crash, a kill, a hang past AckWait): stop trying.
-	if delivered > uint64(w.cfg.MaxDeliver) {
-		outcome = w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("delivered %d times without completing", delivered))
-		span.SetStatus(codes.Error, "gave up")
-		return
-	}
 
+	// The ledger comes first: a job that completed and lost its ack is
+	// acked again, however often it was delivered.
 	if delivered > 1 {
 		done, err := w.ledger.done(ctx, w.stage.Name, meta.Sequence.Stream)
 		if err != nil {
@@ -63,11 +62,16 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 			return
 		}
 	}
+	// Deliveries beyond MaxDeliver mean every earlier attempt died without
+	// an answer (a crash, a kill, a hang past AckWait), unless the job was
+	// kept for its slowness: stop trying.
+	if delivered > uint64(w.cfg.MaxDeliver) && !w.keptForSlowness(ctx, meta) {
+		outcome = w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("delivered %d times without completing", delivered))
+		span.SetStatus(codes.Error, "gave up")
+		return
+	}
 
-	stop := w.heartbeat(ctx, msg)
-	herr := w.handler(ctx, &Job[T]{Msg: job, Delivered: delivered, Subject: msg.Subject(), Publisher: w.pub})
-	stop()
-
+	herr := w.run(ctx, msg, &Job[T]{Msg: job, Delivered: delivered, Subject: msg.Subject(), Publisher: w.pub})
 	if herr == nil {
 		if err := w.ledger.record(context.WithoutCancel(ctx), w.js, w.stage.Name, meta.Sequence.Stream); err != nil {
 			w.cfg.Logger.Warn("completion not recorded; a redelivery would repeat the job", "stage", w.stage.Name, "err", err)
@@ -78,6 +82,16 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 	span.RecordError(herr)
 	span.SetStatus(codes.Error, herr.Error())
 	outcome = w.failed(ctx, msg, meta, ref, herr)
+}
+
+// keptForSlowness reports whether a job past MaxDeliver is still within
+// RetryFor after failing by slowness alone.
+func (w *Worker[T]) keptForSlowness(ctx context.Context, meta *jetstream.MsgMetadata) bool {
+	if time.Since(meta.Timestamp) > w.cfg.RetryFor {
+		return false
+	}
+	slow, err := w.ledger.slow(ctx, w.stage.Name, meta.Sequence.Stream)
+	return slow || err != nil // an unreadable ledger is no reason to give up
 }
 
 // ack confirms a completed job. If the ack is lost the job comes back, and
@@ -99,8 +113,15 @@ func (w *Worker[T]) failed(ctx context.Context, msg jetstream.Msg, meta *jetstre
 	if IsPermanent(herr) {
 		return w.deadLetter(ctx, msg, meta, ref, herr.Error())
 	}
+	// Slowness alone (time-outs, back-pressure) exhausts the deliveries
+	// only once the job is older than RetryFor.
 	if delivered >= uint64(w.cfg.MaxDeliver) {
-		return w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("failed %d times, last: %v", delivered, herr))
+		if !IsSlowness(herr) || time.Since(meta.Timestamp) > w.cfg.RetryFor {
+			return w.deadLetter(ctx, msg, meta, ref, fmt.Sprintf("failed %d times, last: %v", delivered, herr))
+		}
+		if err := w.ledger.markSlow(ctx, w.js, w.stage.Name, meta.Sequence.Stream); err != nil {
+			w.cfg.Logger.Warn("slow job not marked; its next delivery may be dead-lettered", "stage", w.stage.Name, "err", err)
+		}
 	}
 	delay := w.cfg.Backoff.Delay(delivered)
 	outcome = OutcomeRetry

@@ -9,8 +9,17 @@
 //	nil                   ack: the job is done
 //	error                 nak with exponential backoff and jitter; after
 //	                      MaxDeliver attempts, dead-letter
-//	Permanent(err)        dead-letter now
+//	Permanent(err)        dead-letter now (a *PermanentError)
 //	RetryAfter(d, err)    nak with delay d, not counted as a failure
+//
+// Failures that are only slowness (time-outs, RetryAfter) dead-letter a job
+// only once it is also older than RetryFor, so load alone cannot exhaust
+// its deliveries. A handler that panics fails its attempt (the stack goes
+// to the log); one that reports no progress (Job.Progress) for Timeout is
+// cancelled, and abandoned if it ignores the cancellation, so a hung
+// handler is never kept alive by its heartbeat. On a redelivery the
+// completion ledger is read before anything else: a completed job is acked
+// again, never dead-lettered.
 //
 // Dead-lettering copies the payload and the reason to the DLQ stream and
 // publishes a dead_lettered event before it terminates the message, because

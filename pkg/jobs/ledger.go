@@ -68,6 +68,34 @@ func (l ledger) record(ctx context.Context, js MsgPublisher, stage string, seq u
 	}
 }
 
+// slowKey marks a job that failed only by slowness past MaxDeliver and is
+// being retried for up to RetryFor.
+func slowKey(stage string, streamSeq uint64) string {
+	return "done." + stage + ".slow." + strconv.FormatUint(streamSeq, 10)
+}
+
+// markSlow records that the delivery is retried past MaxDeliver because it
+// failed by slowness alone, so that its next deliveries are not taken for
+// deliveries that died without an answer.
+func (l ledger) markSlow(ctx context.Context, js MsgPublisher, stage string, seq uint64) error {
+	key := slowKey(stage, seq)
+	_, err := js.PublishMsg(ctx, &nats.Msg{Subject: key}, jetstream.WithMsgID(key))
+	return err
+}
+
+// slow reports whether markSlow was called for the delivery.
+func (l ledger) slow(ctx context.Context, stage string, seq uint64) (bool, error) {
+	_, err := l.stream.GetLastMsgForSubject(ctx, slowKey(stage, seq))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, jetstream.ErrMsgNotFound):
+		return false, nil
+	default:
+		return false, fmt.Errorf("ledger %s: %w", slowKey(stage, seq), err)
+	}
+}
+
 // ledgerConfig is the ledger stream's configuration: its entries live as
 // long as the duplicate window, like the message ids they complement.
 func ledgerConfig(o StreamOptions) jetstream.StreamConfig {

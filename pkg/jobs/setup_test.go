@@ -91,26 +91,35 @@ func nextPart(backupID string) messages.PartReady {
 }
 
 // streamMsgs reads every message a stream holds on subjects matching filter.
+// It reads until it has as many as the stream counts on those subjects: a
+// FetchNoWait that comes back empty proves nothing on a loaded server. An
+// earlier version stopped there; the 200 of 300 effects a loaded run
+// reported are exactly two batches of 100. A real loss now shows as a
+// stream count short of the total, a slow read as a longer wait.
 func streamMsgs(t *testing.T, js jetstream.JetStream, stream, filter string) []jetstream.Msg {
 	t.Helper()
 	ctx := t.Context()
 	s, err := js.Stream(ctx, stream)
 	require.NoError(t, err)
+	info, err := s.Info(ctx, jetstream.WithSubjectFilter(filter))
+	require.NoError(t, err)
+	want := 0
+	for _, n := range info.State.Subjects {
+		want += int(n)
+	}
 	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{filter}})
 	require.NoError(t, err)
 	var out []jetstream.Msg
-	for {
-		batch, err := c.FetchNoWait(100)
+	deadline := time.Now().Add(time.Minute)
+	for len(out) < want {
+		require.True(t, time.Now().Before(deadline), "read %d of the %d messages on %s", len(out), want, filter)
+		batch, err := c.Fetch(want-len(out), jetstream.FetchMaxWait(5*time.Second))
 		require.NoError(t, err)
-		n := 0
 		for m := range batch.Messages() {
 			out = append(out, m)
-			n++
-		}
-		if n == 0 {
-			return out
 		}
 	}
+	return out
 }
 
 func jobsLeft(t *testing.T, js jetstream.JetStream) uint64 {

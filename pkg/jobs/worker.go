@@ -35,6 +35,15 @@ type Config struct {
 	// MaxDeliver is how many deliveries a failing job gets before it is
 	// dead-lettered (default 8).
 	MaxDeliver int
+	// RetryFor is how long a job whose attempts fail only by slowness
+	// (time-outs, RetryAfter) keeps being retried past MaxDeliver, counted
+	// from its publication (default 6h, the duplicate window): load alone
+	// must not dead-letter a job.
+	RetryFor time.Duration
+	// Timeout is how long a handler may go without reporting progress
+	// (Job.Progress) before it is cancelled and the attempt fails (default
+	// 10m). A handler that never reports progress gets Timeout in all.
+	Timeout time.Duration
 	// Backoff paces redeliveries after failures.
 	Backoff Backoff
 	// ShutdownGrace is how long in-flight handlers may run after shutdown
@@ -63,6 +72,12 @@ func (c Config) withDefaults() Config {
 	if c.MaxDeliver <= 0 {
 		c.MaxDeliver = 8
 	}
+	if c.RetryFor <= 0 {
+		c.RetryFor = 6 * time.Hour
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 10 * time.Minute
+	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 30 * time.Second
 	}
@@ -89,6 +104,16 @@ type Job[T messages.Message] struct {
 	// Publisher publishes the next stage's jobs and events under the
 	// delivery's trace.
 	Publisher *Publisher
+	progress  func()
+}
+
+// Progress tells the runtime the handler is moving (a part written, a
+// chunk sent): it restarts the Config.Timeout watchdog. Safe to call from
+// any goroutine, and on a Job built outside a worker (tests).
+func (j *Job[T]) Progress() {
+	if j.progress != nil {
+		j.progress()
+	}
 }
 
 // Handler does one stage's work for one job. See the package documentation

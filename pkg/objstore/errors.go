@@ -15,6 +15,10 @@ var (
 	// ErrChecksumMismatch: the bytes do not have the SHA-256 they were sent
 	// with; nothing was stored.
 	ErrChecksumMismatch = errors.New("checksum mismatch")
+	// ErrPartTooSmall: CompleteMultipart was given a part other than the
+	// last that is smaller than MinPartSize. Every store refuses it, as S3
+	// does (EntityTooSmall); retrying cannot help. The upload stays.
+	ErrPartTooSmall = errors.New("part smaller than the multipart minimum")
 	// ErrLocked: Object Lock retention or a legal hold forbids the change.
 	// Returned as a *LockedError, which carries the retention.
 	ErrLocked = errors.New("object locked")

@@ -72,7 +72,8 @@ type Store interface {
 	// succeed too or get ErrNoSuchUpload (fsstore: exactly one succeeds; S3
 	// may answer a repeat with success); after ErrNoSuchUpload, Stat tells
 	// whether the object is there. A failed call (a missing part, a wrong
-	// ETag) leaves the upload in place.
+	// ETag, ErrPartTooSmall for a part but the last below MinPartSize)
+	// leaves the upload in place.
 	CompleteMultipart(ctx context.Context, key, uploadID string, parts []Part) (ObjectInfo, error)
 
 	// AbortMultipart discards the upload and its parts. Idempotent: aborting

@@ -81,6 +81,9 @@ func restoreFull(ctx context.Context, obj io.Reader, m backup.Manifest, keys sea
 	if opts.Database == "" || opts.PGRestore == "" {
 		return res, fmt.Errorf("a database URL and the pg_restore binary are required")
 	}
+	if err := checkEmpty(ctx, opts.Database); err != nil {
+		return res, err
+	}
 	var globals backup.Globals
 	if opts.Globals {
 		var err error

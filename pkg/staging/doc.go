@@ -9,7 +9,10 @@
 // form of it is stored; the servers encrypt their store at rest, since the
 // file store does not erase deleted messages.
 //
-// PartWriter cuts a stream into parts as it is written: each part streams
-// straight into the bucket (never buffered whole), and a callback announces
-// it to the next stage.
+// PartWriter cuts a stream into parts as it is written: each part is held
+// in memory while it is stored, so that a failed put is retried alone, and
+// a callback announces it to the next stage; the next part fills meanwhile,
+// so a writer holds at most two parts. Put and Get fail only when a
+// transfer makes no progress for the stall timeout, not after the NATS
+// client's default 5 s.
 package staging

@@ -1,10 +1,12 @@
 package staging
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"sync"
+	"time"
 )
 
 // Part is one staged plaintext part.
@@ -15,90 +17,148 @@ type Part struct {
 	Info
 }
 
-// PartWriter cuts what is written to it into parts of Size bytes, streams
-// each into staging as it is written, and calls Announce once a part is
-// stored. Announce may block (back-pressure); the writer then blocks too.
+// putAttempts is how often a part is put before the writer gives up: a
+// put that fails (a time-out under load, a stream leader moving) is
+// retried with the part's bytes, so the export goes on instead of starting
+// over with a new snapshot.
+const putAttempts = 5
+
+// PartWriter cuts what is written to it into parts of Size bytes, stores
+// each in staging and calls Announce once a part is stored, in order.
+// Announce may block (back-pressure); the writer then blocks too.
 // Close stores the final part, marked Last (empty if the stream ended on a
 // part boundary, so that the last part always says how many there are).
+//
+// A part is held in memory while it is stored, so that a failed put is
+// retried alone: the writer fills the next part while the previous one is
+// put and announced, which bounds its memory to two parts.
 type PartWriter struct {
 	ctx      context.Context
+	cancel   context.CancelFunc
 	store    *Store
 	artifact string
 	size     int64
 	announce func(context.Context, Part) error
 
-	index   int
-	written int64 // bytes of the current part
-	pw      *io.PipeWriter
-	done    chan putResult
-	err     error
+	buf    []byte // the part being filled
+	index  int    // its index
+	queue  chan pending
+	spare  chan []byte
+	done   chan struct{}
+	closed bool
+
+	mu  sync.Mutex
+	err error
 }
 
-type putResult struct {
-	info Info
-	err  error
+type pending struct {
+	index int
+	last  bool
+	data  []byte
 }
 
 // NewPartWriter starts a writer for one artifact's parts.
 func NewPartWriter(ctx context.Context, store *Store, artifact string, size int64, announce func(context.Context, Part) error) *PartWriter {
-	return &PartWriter{ctx: ctx, store: store, artifact: artifact, size: size, announce: announce}
+	ctx, cancel := context.WithCancel(ctx)
+	w := &PartWriter{ctx: ctx, cancel: cancel, store: store, artifact: artifact, size: size, announce: announce,
+		queue: make(chan pending), spare: make(chan []byte, 1), done: make(chan struct{})}
+	go w.putter()
+	return w
 }
 
-func (w *PartWriter) open() {
-	pr, pw := io.Pipe()
-	w.pw, w.done, w.written = pw, make(chan putResult, 1), 0
-	key := PlainKey(w.artifact, w.index)
-	go func() {
-		info, err := w.store.Put(w.ctx, key, pr, nil)
-		pr.CloseWithError(err) // unblock the writer if the put failed
-		w.done <- putResult{info, err}
-	}()
+// putter stores and announces the parts in order. After a failure it
+// drains the queue so that the writer never blocks on it.
+func (w *PartWriter) putter() {
+	defer close(w.done)
+	for p := range w.queue {
+		if w.failed() != nil {
+			continue
+		}
+		if err := w.put(p); err != nil {
+			w.fail(err)
+			continue
+		}
+		select {
+		case w.spare <- p.data[:0]:
+		default:
+		}
+	}
 }
 
-// finish closes the current part and announces it.
-func (w *PartWriter) finish(last bool) error {
-	if w.pw == nil {
-		w.open()
+func (w *PartWriter) put(p pending) error {
+	key := PlainKey(w.artifact, p.index)
+	var info Info
+	var err error
+	delay := time.Second
+	for attempt := 1; ; attempt++ {
+		info, err = w.store.Put(w.ctx, key, bytes.NewReader(p.data), nil)
+		if err == nil {
+			break
+		}
+		if w.ctx.Err() != nil || attempt == putAttempts {
+			return fmt.Errorf("part %d after %d attempts: %w", p.index, attempt, err)
+		}
+		select {
+		case <-w.ctx.Done():
+			return fmt.Errorf("part %d: %w", p.index, err)
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 30*time.Second)
 	}
-	w.pw.Close()
-	res := <-w.done
-	w.pw = nil
-	if res.err != nil {
-		return res.err
-	}
-	p := Part{Index: w.index, Last: last, Key: PlainKey(w.artifact, w.index), Info: res.info}
-	w.index++
-	if err := w.announce(w.ctx, p); err != nil {
-		return fmt.Errorf("announce part %d: %w", p.Index, err)
+	if err := w.announce(w.ctx, Part{Index: p.index, Last: p.last, Key: key, Info: info}); err != nil {
+		return fmt.Errorf("announce part %d: %w", p.index, err)
 	}
 	return nil
 }
 
-// Write streams p into the current part, cutting parts as they fill.
+func (w *PartWriter) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+func (w *PartWriter) fail(err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err == nil {
+		w.err = err
+	}
+}
+
+// send hands the current part to the putter and starts the next.
+func (w *PartWriter) send(last bool) error {
+	select {
+	case w.queue <- pending{index: w.index, last: last, data: w.buf}:
+	case <-w.ctx.Done():
+		return w.ctx.Err()
+	}
+	w.index++
+	select {
+	case b := <-w.spare:
+		w.buf = b
+	default:
+		w.buf = nil
+	}
+	return w.failed()
+}
+
+// Write copies p into the current part, handing each full part over.
 func (w *PartWriter) Write(p []byte) (int, error) {
-	if w.err != nil {
-		return 0, w.err
+	if err := w.failed(); err != nil {
+		return 0, err
+	}
+	if w.closed {
+		return 0, errors.New("part writer closed")
 	}
 	n := 0
 	for len(p) > 0 {
-		if w.pw == nil {
-			w.open()
-		}
-		chunk := p
-		if room := w.size - w.written; int64(len(chunk)) > room {
-			chunk = chunk[:room]
-		}
-		m, err := w.pw.Write(chunk)
-		n += m
-		w.written += int64(m)
-		p = p[m:]
-		if err != nil {
-			w.err = err
-			return n, err
-		}
-		if w.written == w.size {
-			if err := w.finish(false); err != nil {
-				w.err = err
+		room := int(w.size) - len(w.buf)
+		chunk := p[:min(len(p), room)]
+		w.buf = append(w.buf, chunk...)
+		n += len(chunk)
+		p = p[len(chunk):]
+		if int64(len(w.buf)) == w.size {
+			if err := w.send(false); err != nil {
 				return n, err
 			}
 		}
@@ -106,25 +166,37 @@ func (w *PartWriter) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// Close stores and announces the last part. It returns the number of parts.
+// Close stores and announces the last part, waits for every part to be
+// stored and announced, and returns the number of parts.
 func (w *PartWriter) Close() (int, error) {
-	if w.err != nil {
-		w.Abort(w.err)
-		return 0, w.err
+	if w.closed {
+		return 0, errors.New("part writer closed")
 	}
-	if err := w.finish(true); err != nil {
-		w.err = err
+	err := w.failed()
+	if err == nil {
+		err = w.send(true)
+	}
+	w.closed = true
+	close(w.queue)
+	<-w.done
+	w.cancel()
+	if err == nil {
+		err = w.failed()
+	}
+	if err != nil {
 		return 0, err
 	}
-	w.err = errors.New("part writer closed")
 	return w.index, nil
 }
 
-// Abort stops the current part without storing it.
+// Abort stops the writer without storing what is left; parts already
+// stored stay until the bucket's TTL.
 func (w *PartWriter) Abort(cause error) {
-	if w.pw != nil {
-		w.pw.CloseWithError(cause)
-		<-w.done
-		w.pw = nil
+	w.fail(cause)
+	w.cancel()
+	if !w.closed {
+		w.closed = true
+		close(w.queue)
 	}
+	<-w.done
 }

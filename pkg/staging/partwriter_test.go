@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -57,4 +58,50 @@ func TestPartWriterCutsStoresAndAnnouncesParts(t *testing.T) {
 		require.True(t, bytes.Equal(data, got.Bytes()), "size %d: parts reassemble the stream", size)
 		require.Equal(t, size/1000+1, count, "size %d: a boundary-aligned stream ends with an empty last part", size)
 	}
+}
+
+// A part whose put fails is put again alone: the bucket vanishes before the
+// first part is stored and comes back a moment later, and the stream still
+// arrives whole, each part announced once and in order. Before, the first
+// failed put failed the whole export, which started over from a new
+// snapshot.
+func TestPartWriterRetriesAFailedPutOfOnePart(t *testing.T) {
+	t.Parallel()
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
+	require.NoError(t, err)
+
+	data := make([]byte, 5000)
+	_, _ = rand.Read(data)
+	var parts []staging.Part
+	w := staging.NewPartWriter(ctx, st, "retried", 1000, func(_ context.Context, p staging.Part) error {
+		parts = append(parts, p)
+		return nil
+	})
+	require.NoError(t, n.JS.DeleteObjectStore(ctx, staging.PlainBucket)) // the bucket is gone...
+	restored := make(chan error, 1)
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		_, err := staging.Ensure(context.Background(), n.JS, staging.Options{}) // ...and back
+		restored <- err
+	}()
+	_, err = w.Write(data)
+	require.NoError(t, err)
+	count, err := w.Close()
+	require.NoError(t, err)
+	require.NoError(t, <-restored)
+	require.Equal(t, 6, count)
+	require.Len(t, parts, 6)
+
+	var got bytes.Buffer
+	for i, p := range parts {
+		require.Equal(t, i, p.Index)
+		rc, _, err := st.Get(ctx, p.Key)
+		require.NoError(t, err)
+		_, err = io.Copy(&got, rc)
+		require.NoError(t, err)
+		rc.Close()
+	}
+	require.Equal(t, data, got.Bytes())
 }

@@ -29,11 +29,18 @@ type Options struct {
 	TTL      time.Duration // default 24h
 	MaxBytes int64         // default 8 GiB; -1 unlimited
 	Replicas int           // default 1
+	// StallTimeout is how long a Put or Get may make no progress before it
+	// fails with ErrStalled (default DefaultStallTimeout). A transfer that
+	// moves, however slowly, is never cut short.
+	StallTimeout time.Duration
 }
 
 // Store is the staging buckets, one key space: a key ending in .plain is a
 // plaintext part and lives in PlainBucket, anything else in Bucket.
-type Store struct{ sealed, plain jetstream.ObjectStore }
+type Store struct {
+	sealed, plain jetstream.ObjectStore
+	stall         time.Duration
+}
 
 func (s *Store) bucket(key string) jetstream.ObjectStore {
 	if strings.HasSuffix(key, ".plain") {
@@ -66,7 +73,10 @@ func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.Replicas == 0 {
 		o.Replicas = 1
 	}
-	s := &Store{}
+	if o.StallTimeout <= 0 {
+		o.StallTimeout = DefaultStallTimeout
+	}
+	s := &Store{stall: o.StallTimeout}
 	for _, b := range []struct {
 		name, what string
 		to         *jetstream.ObjectStore
@@ -101,36 +111,59 @@ func SealedKey(artifact string, part int) string {
 func FactsKey(artifact string) string { return artifact + "/export.json" }
 
 // Put streams r into the bucket under key. A put that fails part-way leaves
-// nothing visible under key.
+// nothing visible under key. It fails with ErrStalled only when the bucket
+// makes no progress for the stall timeout; time spent waiting for r does
+// not count.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (Info, error) {
-	info, err := s.bucket(key).Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, r)
+	ctx, wd, done := s.transferContext(ctx)
+	defer done()
+	info, err := s.bucket(key).Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, sourceReader{r: r, wd: wd})
 	if err != nil {
-		return Info{}, fmt.Errorf("staging put %s: %w", key, err)
+		return Info{}, fmt.Errorf("staging put %s: %w", key, stalled(ctx, err))
 	}
 	return toInfo(info)
 }
 
 // Get opens a staged part. The bucket checks the part's digest as it is
-// read: a damaged part ends in an error, not in silently wrong bytes.
+// read: a damaged part ends in an error, not in silently wrong bytes. A
+// read fails with ErrStalled only when the bucket sends nothing for the
+// stall timeout (time the caller takes between reads does not count), and
+// with ErrNotFound when the part is deleted while it is read.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
-	res, err := s.bucket(key).Get(ctx, key)
+	oi, err := s.bucket(key).GetInfo(ctx, key)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
 	}
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
 	}
-	oi, err := res.Info()
+	// The client bounds a Get without a deadline by its 5 s default, a
+	// whole part included ("read pipe: i/o timeout" under load): give it
+	// the stall timeout plus the part at a crawl instead.
+	budget := s.stall + time.Duration(int64(oi.Size)/minRate)*time.Second
+	gctx, cancel := context.WithTimeout(ctx, budget)
+	res, err := s.bucket(key).Get(gctx, key)
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		cancel()
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
+	}
 	if err != nil {
-		res.Close()
+		cancel()
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
 	}
-	info, err := toInfo(oi)
+	roi, err := res.Info()
 	if err != nil {
 		res.Close()
+		cancel()
+		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
+	}
+	info, err := toInfo(roi)
+	if err != nil {
+		res.Close()
+		cancel()
 		return nil, Info{}, err
 	}
-	return res, info, nil
+	return s.stream(gctx, key, res, roi.NUID, cancel), info, nil
 }
 
 // Stat returns a part's size and digest, or ErrNotFound.

@@ -34,6 +34,10 @@ type Config struct {
 	SpoolDir string
 	// Tags are added to every archived object (DataType, Kind are set).
 	Tags map[string]string
+	// AcceptTimeline lets Push archive this timeline's history although its
+	// parent has segments after the switch point: a failover that lost
+	// writes the old primary had archived, accepted by an operator.
+	AcceptTimeline uint32
 }
 
 // DefaultPrefetch is the number of segments Fetch prefetches.

@@ -20,6 +20,20 @@ type Continuity struct {
 	// Gaps lists the segments missing between each base backup's start and
 	// the newest segment of its timeline.
 	Gaps []Gap
+	// Forks lists the timelines whose parent went on archiving past the
+	// switch point after the timeline's history was archived: two clusters
+	// (a restored copy beside the primary) write into one archive.
+	Forks []Fork
+}
+
+// Fork is a timeline that branched from history its parent kept writing.
+type Fork struct {
+	Timeline, Parent uint32
+	At               LSN
+	// ParentNewest is the parent's newest segment archived after the fork.
+	ParentNewest string
+	// ParentSegments counts them.
+	ParentSegments int
 }
 
 // Gap is a run of missing segments that a base backup's replay needs.
@@ -29,7 +43,7 @@ type Gap struct {
 }
 
 // OK reports whether the archive is continuous and fresh.
-func (c Continuity) OK() bool { return !c.Stale && len(c.Gaps) == 0 }
+func (c Continuity) OK() bool { return !c.Stale && len(c.Gaps) == 0 && len(c.Forks) == 0 }
 
 // Err is nil when OK, otherwise a *ContinuityError.
 func (c Continuity) Err() error {
@@ -44,6 +58,10 @@ type ContinuityError struct{ Continuity Continuity }
 
 func (e *ContinuityError) Error() string {
 	var parts []string
+	for _, f := range e.Continuity.Forks {
+		parts = append(parts, fmt.Sprintf("timeline %d forks from timeline %d at %s, which went on archiving (%d segments since, up to %s): two clusters share this archive",
+			f.Timeline, f.Parent, f.At, f.ParentSegments, f.ParentNewest))
+	}
 	for _, g := range e.Continuity.Gaps {
 		parts = append(parts, fmt.Sprintf("base backup %s needs %s..%s, missing", g.Backup, g.First, g.Last))
 	}
@@ -101,6 +119,9 @@ func CheckContinuity(ctx context.Context, cfg Config, bases []Base, opts CheckOp
 		c.Age = c.CheckedAt.Sub(c.Newest.LastModified)
 	}
 	c.Stale = opts.MaxAge > 0 && (c.Newest.Name == "" || c.Age > opts.MaxAge)
+	if c.Forks, err = forks(ctx, cfg, files); err != nil {
+		return c, err
+	}
 	for _, b := range bases {
 		start, err := ParseName(b.StartWAL)
 		if err != nil || start.Kind != KindSegment {
@@ -130,4 +151,32 @@ func gaps(id string, start File, present map[uint64]bool, newest uint64, seg int
 		no = end
 	}
 	return out
+}
+
+// forks finds the timelines whose parent archived segments past the switch
+// point after the timeline's history was archived. A failover leaves none:
+// the old primary stopped before its standby was promoted.
+func forks(ctx context.Context, cfg Config, files []Archived) ([]Fork, error) {
+	var out []Fork
+	for _, h := range files {
+		if h.Kind != KindHistory || h.Timeline <= 1 {
+			continue
+		}
+		sw, err := readHistory(ctx, cfg, h)
+		if err != nil {
+			return nil, err
+		}
+		f := Fork{Timeline: sw.Timeline, Parent: sw.Parent, At: sw.At}
+		seg := cfg.segSize()
+		for _, p := range files {
+			if p.Kind == KindSegment && p.Timeline == sw.Parent && p.SegNo(seg) > segNoOf(sw.At, seg) && p.LastModified.After(h.LastModified) {
+				f.ParentSegments++
+				f.ParentNewest = p.Name
+			}
+		}
+		if f.ParentSegments > 0 {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }

@@ -63,6 +63,11 @@ func push(ctx context.Context, cfg Config, path string) (PushResult, error) {
 	case !errors.Is(err, objstore.ErrNotFound):
 		return res, err
 	}
+	// A file not archived yet must come from the archive's cluster and
+	// from a timeline that cluster had.
+	if err := guard(ctx, cfg, f, plain); err != nil {
+		return res, err
+	}
 
 	kek, err := cfg.Keys.Primary("")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -41,6 +42,10 @@ func (b bundle) segment(t *testing.T, name string, size int) (string, []byte) {
 	t.Helper()
 	data := make([]byte, size)
 	_, _ = rand.Read(data[:size/2]) // half random, half zeros: compressible like WAL
+	if strings.HasSuffix(name, ".history") {
+		// A failover from timeline 1 beyond anything a test archives.
+		data = []byte("1\tFF/0\tno recovery target specified\n")
+	}
 	p := filepath.Join(b.pgwal, name)
 	require.NoError(t, os.WriteFile(p, data, 0o600))
 	return p, data

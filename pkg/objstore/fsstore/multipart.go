@@ -171,7 +171,7 @@ func (s *Store) join(ctx context.Context, dir string, parts []objstore.Part) (me
 			return m, "", fmt.Errorf("part %d: %w", p.Number, objstore.ErrChecksumMismatch)
 		}
 		if i < len(parts)-1 && n < objstore.MinPartSize {
-			return m, "", fmt.Errorf("part %d: %d bytes, less than %d", p.Number, n, objstore.MinPartSize)
+			return m, "", fmt.Errorf("part %d: %d bytes, less than %d: %w", p.Number, n, objstore.MinPartSize, objstore.ErrPartTooSmall)
 		}
 		digests = append(digests, digest)
 		m.Size += n

@@ -22,6 +22,8 @@ func mapError(err error) error {
 		sentinel = objstore.ErrNotFound
 	case "NoSuchUpload":
 		sentinel = objstore.ErrNoSuchUpload
+	case "EntityTooSmall":
+		sentinel = objstore.ErrPartTooSmall
 	case "BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "XAmzContentChecksumMismatch", "InvalidChecksum":
 		sentinel = objstore.ErrChecksumMismatch
 	default:

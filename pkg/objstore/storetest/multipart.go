@@ -213,3 +213,32 @@ func collectUploads(t *testing.T, s objstore.Store, prefix string) []objstore.Up
 	}
 	return out
 }
+
+// testMultipartPartBelowMinimum: a part other than the last below
+// MinPartSize is refused at completion with ErrPartTooSmall on every store
+// (fsstore enforces what S3 does), the upload survives, and the same bytes
+// in parts of at least the minimum complete. This is why the encryptor seals
+// a part that compresses below the minimum without compression, whatever
+// the store.
+func testMultipartPartBelowMinimum(t *testing.T, s objstore.Store, f Features) {
+	small := [][]byte{randomBytes(50, objstore.MinPartSize-1), randomBytes(51, 1000)}
+	id, err := s.CreateMultipart(t.Context(), "small/data.arca")
+	require.NoError(t, err)
+	recorded := uploadParts(t, []objstore.Store{s}, "small/data.arca", id, small, 2)
+	_, err = s.CompleteMultipart(t.Context(), "small/data.arca", id, recorded)
+	require.ErrorIs(t, err, objstore.ErrPartTooSmall)
+	_, err = s.Stat(t.Context(), "small/data.arca")
+	require.ErrorIs(t, err, objstore.ErrNotFound)
+	require.Len(t, collectUploads(t, s, "small/"), 1, "a refused completion leaves the upload")
+
+	// Replacing the short part with one of exactly the minimum completes;
+	// the last part may be as small as it likes.
+	ok := [][]byte{randomBytes(52, objstore.MinPartSize), small[1]}
+	p, err := s.UploadPart(t.Context(), "small/data.arca", id, 1, bytes.NewReader(ok[0]), int64(len(ok[0])), nil)
+	require.NoError(t, err)
+	recorded[0] = p
+	_, err = s.CompleteMultipart(t.Context(), "small/data.arca", id, recorded)
+	require.NoError(t, err)
+	sum, _ := hashObject(t, s, "small/data.arca")
+	require.Equal(t, digest(bytes.Join(ok, nil)), sum)
+}

@@ -29,6 +29,7 @@ func Run(t *testing.T, newStore func(t *testing.T) objstore.Store, f Features) {
 		{"MultipartCompleteOnce", testMultipartCompleteOnce},
 		{"MultipartBadPart", testMultipartBadPart},
 		{"MultipartAbort", testMultipartAbort},
+		{"MultipartPartBelowMinimum", testMultipartPartBelowMinimum},
 		{"ListMultipartUploads", testListMultipartUploads},
 		{"TagsAndStorageClass", testTagsAndStorageClass},
 		{"ObjectLockRefusesDelete", testObjectLock},

@@ -25,8 +25,9 @@ type Report struct {
 	Deletions []Deletion `json:"deletions"`
 	// Orphans are folders without a manifest older than OrphanAge.
 	Orphans []Orphan `json:"orphans,omitempty"`
-	// Uploads are the stale multipart uploads; UploadsKept counts the
-	// fresh ones left alone.
+	// Uploads are the multipart uploads that can never complete (aborted,
+	// or WouldAbort in a dry run); UploadsKept counts the ones of backups
+	// still in progress, left alone.
 	Uploads     []StaleUpload `json:"uploads,omitempty"`
 	UploadsKept int           `json:"uploads_kept"`
 	// Problems are objects the run could not use and left alone.
@@ -75,11 +76,13 @@ type Orphan struct {
 	err error
 }
 
-// StaleUpload is a multipart upload older than StaleUploadAge.
+// StaleUpload is a multipart upload that can never complete: older than
+// StaleUploadAge, or left by an attempt superseded by a committed one.
 type StaleUpload struct {
 	Key       string    `json:"key"`
 	UploadID  string    `json:"upload_id"`
 	Initiated time.Time `json:"initiated"`
+	Reason    string    `json:"reason"`
 	Outcome   Outcome   `json:"outcome"`
 	Error     string    `json:"error,omitempty"`
 }

@@ -102,7 +102,7 @@ func BenchmarkBaseBackupAndReplay(b *testing.B) {
 			b.StopTimer()
 			pgdata := filepath.Join(pgtest.Dir(b), "restored")
 			_, err := pitr.Restore(b.Context(), pitr.Config{Store: a.Store, Layout: a.Layout, Keys: a.Keys,
-				RestoreCommand: restoreCommand, ArchiveOff: true, BackupID: base.Manifest.BackupID},
+				RestoreCommand: restoreCommand, BackupID: base.Manifest.BackupID},
 				pitr.Target{Latest: true}, pgdata)
 			require.NoError(b, err)
 			r := pgtest.Attach(pgdata)

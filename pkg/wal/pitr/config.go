@@ -22,9 +22,13 @@ type Config struct {
 	// Action is recovery_target_action: "promote" (default), "pause" or
 	// "shutdown". Not written for Latest, which always ends by promoting.
 	Action string
-	// ArchiveOff writes archive_mode = off: the restored server does not
-	// archive into the bucket (drills, side-by-side restores).
-	ArchiveOff bool
+	// KeepArchiving leaves the backed-up cluster's archive settings in the
+	// restored server, which then archives its new timeline into the same
+	// archive: only for a restore that replaces the lost primary. By
+	// default archive_mode = off is written, so that a drill or a
+	// side-by-side restore never pushes a forked timeline into production's
+	// archive (a restored cluster once did, and --latest then followed it).
+	KeepArchiving bool
 	// BackupID restores this base backup instead of choosing one.
 	BackupID string
 }

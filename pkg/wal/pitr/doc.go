@@ -16,8 +16,8 @@
 // of the tar is checked against the manifest, on top of the authentication
 // of every sealed segment; a mismatch fails the restore.
 //
-// The restored server keeps the archive settings of the backed-up cluster
-// unless ArchiveOff: after promotion it archives a new timeline into the same
-// archive, which is what an operator replacing a lost cluster wants and what
-// a drill must not do.
+// The restored server does not archive (archive_mode = off) unless
+// KeepArchiving: after promotion it would archive a new timeline into the
+// same archive, which is what an operator replacing a lost cluster wants and
+// what a drill or a side-by-side restore must not do.
 package pitr

@@ -78,7 +78,7 @@ func (p primary) restoreAndStart(t *testing.T, target pitr.Target) []int {
 	pgdata := filepath.Join(pgtest.Dir(t), "restored")
 	res, err := pitr.Restore(t.Context(), pitr.Config{
 		Store: p.archive.Store, Layout: p.archive.Layout, Keys: p.archive.Keys,
-		RestoreCommand: p.archive.RestoreCommand(), ArchiveOff: true,
+		RestoreCommand: p.archive.RestoreCommand(),
 	}, target, pgdata)
 	require.NoError(t, err)
 	require.Equal(t, p.backup.Manifest.BackupID, res.Backup.Manifest.BackupID)
@@ -165,4 +165,77 @@ func TestPITRLatestFromS3(t *testing.T) {
 	insert(t, p.conn, 2)
 	p.switchAndWait(t)
 	require.Equal(t, []int{1, 2}, p.restoreAndStart(t, pitr.Target{Latest: true}))
+}
+
+// A cluster restored into the past and left archiving (KeepArchiving, the
+// old default) cannot fork production's archive: its timeline history is
+// refused, as a fork from history timeline 1 went on writing, and so is
+// every file of its timeline; the primary goes on archiving. By default a
+// restored cluster does not archive at all. Before, the restored cluster
+// pushed a timeline-2 history and segment into the production prefix and
+// `restore pitr --latest` followed it.
+func TestRestoredClusterCannotForkTheArchive(t *testing.T) {
+	t.Parallel()
+	p := newPrimary(t, pgtest.NewFSArchive(t))
+	insert(t, p.conn, 2)
+	targetTime := serverTime(t, p.conn)
+	insert(t, p.conn, 3)
+	p.switchAndWait(t)
+	insert(t, p.conn, 4)
+	p.switchAndWait(t) // timeline 1 is archived past the restore's switch point
+
+	start := func(t *testing.T, keep bool) (*pgtest.Cluster, *pgx.Conn) {
+		pgdata := filepath.Join(pgtest.Dir(t), "restored")
+		_, err := pitr.Restore(t.Context(), pitr.Config{
+			Store: p.archive.Store, Layout: p.archive.Layout, Keys: p.archive.Keys,
+			RestoreCommand: p.archive.RestoreCommand(), KeepArchiving: keep,
+		}, pitr.Target{Time: targetTime}, pgdata)
+		require.NoError(t, err)
+		c := pgtest.Attach(pgdata)
+		c.Env = p.archive.Env
+		c.Start(t, true)
+		conn := c.Connect(t)
+		teststack.Eventually(t, 2*time.Minute, func() bool {
+			var inRecovery bool
+			return conn.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
+		}, "recovery to end and the server to promote")
+		return c, conn
+	}
+	timeline2 := func() int {
+		n := 0
+		for _, f := range mustList(t, p.archive.Config()) {
+			if f.Timeline == 2 {
+				n++
+			}
+		}
+		return n
+	}
+
+	t.Run("archiving off by default", func(t *testing.T) {
+		_, conn := start(t, false)
+		var mode string
+		require.NoError(t, conn.QueryRow(t.Context(), "SHOW archive_mode").Scan(&mode))
+		require.Equal(t, "off", mode)
+	})
+	t.Run("kept archiving, refused", func(t *testing.T) {
+		_, conn := start(t, true)
+		teststack.Eventually(t, 2*time.Minute, func() bool {
+			var failed int
+			return conn.QueryRow(t.Context(), "SELECT failed_count FROM pg_stat_archiver").Scan(&failed) == nil && failed > 0
+		}, "the restored cluster's archiving refused")
+		require.Zero(t, timeline2(), "nothing of timeline 2 in the archive")
+		insert(t, p.conn, 5)
+		p.switchAndWait(t)
+		require.Zero(t, timeline2())
+		c, err := wal.CheckContinuity(t.Context(), p.archive.Config(), nil, wal.CheckOptions{})
+		require.NoError(t, err)
+		require.Empty(t, c.Forks)
+	})
+}
+
+func mustList(t *testing.T, cfg wal.Config) []wal.Archived {
+	t.Helper()
+	files, err := wal.List(t.Context(), cfg)
+	require.NoError(t, err)
+	return files
 }

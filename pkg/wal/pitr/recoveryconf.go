@@ -24,7 +24,7 @@ func recoverySettings(cfg Config, t Target, now time.Time) []string {
 	if !t.Latest {
 		lines = append(lines, "recovery_target_action = "+quote(cfg.action()))
 	}
-	if cfg.ArchiveOff {
+	if !cfg.KeepArchiving {
 		lines = append(lines, "archive_mode = 'off'")
 	}
 	return lines

@@ -51,15 +51,15 @@ func TestChooseTakesTheNewestBackupThatEndedBeforeTheTarget(t *testing.T) {
 
 func TestRecoverySettings(t *testing.T) {
 	t.Parallel()
-	cfg := Config{RestoreCommand: "/opt/arca wal-fetch --config '/etc/a.yaml' %f %p", ArchiveOff: true}
+	cfg := Config{RestoreCommand: "/opt/arca wal-fetch --config '/etc/a.yaml' %f %p"}
 	at := time.Date(2026, 11, 28, 10, 0, 0, 123456000, time.FixedZone("BRT", -3*3600))
 	got := strings.Join(recoverySettings(cfg, Target{Time: at}, at), "\n")
 	require.Contains(t, got, "restore_command = '/opt/arca wal-fetch --config ''/etc/a.yaml'' %f %p'")
 	require.Contains(t, got, "recovery_target_time = '2026-11-28 13:00:00.123456+00'")
 	require.Contains(t, got, "recovery_target_action = 'promote'")
 	require.Contains(t, got, "archive_mode = 'off'")
-	latest := strings.Join(recoverySettings(Config{RestoreCommand: "x %f %p"}, Target{Latest: true}, at), "\n")
+	latest := strings.Join(recoverySettings(Config{RestoreCommand: "x %f %p", KeepArchiving: true}, Target{Latest: true}, at), "\n")
 	require.NotContains(t, latest, "recovery_target_action")
-	require.NotContains(t, latest, "archive_mode")
+	require.NotContains(t, latest, "archive_mode", "kept only when asked for")
 	require.Error(t, Config{RestoreCommand: "cp %f"}.validate())
 }

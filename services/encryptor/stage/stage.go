@@ -41,11 +41,11 @@ const metaKeyID = "key-id"
 
 // Config of the encryptor stage.
 type Config struct {
-	// MinPartSize is the smallest sealed part the bucket accepts in a
-	// multipart upload (S3: 5 MiB, except the last part). A part that
-	// compresses below it is sealed without compression instead, which
-	// keeps it at its plaintext size; 0 disables the check (filesystem
-	// store).
+	// MinPartSize is the smallest sealed part a multipart upload accepts
+	// (except the last part): S3's 5 MiB, which every store enforces. A part
+	// that compresses below it is sealed without compression instead, which
+	// keeps it at least at its plaintext size (the exporter's part size is
+	// at least the minimum). 0 takes S3MinPartSize.
 	MinPartSize int64
 	Seal        []seal.Option
 	Worker      jobs.Config
@@ -66,6 +66,9 @@ type Stage struct {
 
 // New builds the stage.
 func New(js jobs.JetStream, st *staging.Store, keys Keys, cfg Config) (*Stage, error) {
+	if cfg.MinPartSize <= 0 {
+		cfg.MinPartSize = S3MinPartSize
+	}
 	s, err := seal.NewSealer(cfg.Seal...)
 	if err != nil {
 		return nil, err
@@ -192,7 +195,7 @@ func (s *Stage) seal(ctx context.Context, m messages.PartReady, key string, seal
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		_, err := sealer.Seal(ctx, pw, src, seal.Part{Artifact: m.Artifact, Index: uint32(m.Part), Last: m.Last}, kek)
+		_, err := sealer.Seal(ctx, pw, jobs.ProgressReader(ctx, src), seal.Part{Artifact: m.Artifact, Index: uint32(m.Part), Last: m.Last}, kek)
 		pw.CloseWithError(err)
 	}()
 	info, err := s.staging.Put(ctx, key, pr, map[string]string{metaKeyID: kek.ID})

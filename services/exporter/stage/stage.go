@@ -77,10 +77,12 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.ExportRequest
 		if err := job.Publisher.Publish(ctx, messages.EncryptSubject(artifact, p.Index), ready, messages.PartReadyMsgID(artifact, p.Index)); err != nil {
 			return err
 		}
-		return s.waitForRoom(ctx, artifact)
+		return s.waitForRoom(ctx, artifact, job.Progress)
 	})
 
-	facts, err := s.ExportTo(ctx, m, pw)
+	// Every byte the source sends is progress: only an export that stalls
+	// for the worker's Timeout is cancelled, however long it runs.
+	facts, err := s.ExportTo(ctx, m, progressWriter{pw, job.Progress})
 	if err != nil {
 		pw.Abort(err)
 		return classify(err)
@@ -130,12 +132,13 @@ func (s *Stage) ExportTo(ctx context.Context, m messages.ExportRequested, pw io.
 // waitForRoom pauses while more than MaxPartsWaiting parts of the artifact
 // wait in JOBS for an encryptor, so staging holds a bounded number of parts
 // per artifact whatever its size.
-func (s *Stage) waitForRoom(ctx context.Context, artifact string) error {
+// Each part an encryptor takes off the queue is progress.
+func (s *Stage) waitForRoom(ctx context.Context, artifact string, progress func()) error {
 	stream, err := s.js.Stream(ctx, messages.StreamJobs)
 	if err != nil {
 		return err
 	}
-	delay := 20 * time.Millisecond
+	delay, last := 20*time.Millisecond, uint64(0)
 	for {
 		info, err := stream.Info(ctx, jetstream.WithSubjectFilter(messages.EncryptFilter(artifact)))
 		if err != nil {
@@ -148,6 +151,10 @@ func (s *Stage) waitForRoom(ctx context.Context, artifact string) error {
 		if waiting <= uint64(s.cfg.MaxPartsWaiting) {
 			return nil
 		}
+		if waiting < last {
+			progress()
+		}
+		last = waiting
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -155,6 +162,17 @@ func (s *Stage) waitForRoom(ctx context.Context, artifact string) error {
 		}
 		delay = min(delay*2, time.Second)
 	}
+}
+
+// progressWriter reports progress on every write.
+type progressWriter struct {
+	w        io.Writer
+	progress func()
+}
+
+func (p progressWriter) Write(b []byte) (int, error) {
+	p.progress()
+	return p.w.Write(b)
 }
 
 // classify marks failures no retry can fix as permanent.

@@ -104,6 +104,9 @@ func (s *Stage) commit(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 	if !won {
 		return s.abandon(ctx, m)
 	}
+	if done, err := s.committedBy(ctx, m); err != nil || done {
+		return err
+	}
 
 	count := total.Total
 	parts := make([]objstore.Part, count)
@@ -118,7 +121,7 @@ func (s *Stage) commit(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 			return err
 		}
 		if !found {
-			return fmt.Errorf("commit %s: part %d is hashed but not recorded", m.Artifact, n)
+			return s.alreadyCommitted(ctx, m, fmt.Errorf("commit %s: part %d is hashed but not recorded", m.Artifact, n))
 		}
 		sum, err := hex.DecodeString(rec.SHA256)
 		if err != nil {
@@ -150,6 +153,9 @@ func (s *Stage) finish(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 	m := job.Msg
 	var err error
 	if man.Export, err = s.facts(ctx, m.Artifact); err != nil {
+		return s.alreadyCommitted(ctx, m, err)
+	}
+	if err := s.confirmObject(ctx, man); err != nil {
 		return err
 	}
 	if err := man.Validate(); err != nil {
@@ -180,6 +186,7 @@ func (s *Stage) finish(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 	if err := s.state.put(ctx, commitKey(m.BackupID), commitRecord{Artifact: m.Artifact, Committed: true}); err != nil {
 		return err
 	}
+	s.abortSuperseded(ctx, man.Object.Key)
 	s.state.forget(ctx, m.Artifact, count)
 	return s.staging.Delete(ctx, staging.FactsKey(m.Artifact))
 }
@@ -189,11 +196,16 @@ func (s *Stage) finish(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 func (s *Stage) complete(ctx context.Context, up uploadRecord, parts []objstore.Part, size int64) error {
 	_, err := s.store.CompleteMultipart(ctx, up.Key, up.UploadID, parts)
 	if errors.Is(err, objstore.ErrNoSuchUpload) {
-		info, serr := s.store.Stat(ctx, up.Key)
+		// Completed by a predecessor or a concurrent committer, whose
+		// object may take a moment to show.
+		info, serr := s.waitVisible(ctx, up.Key)
 		if serr == nil && info.Size == size {
 			return nil
 		}
 		return jobs.Permanent(fmt.Errorf("complete %s: upload gone and no complete object: %w", up.Key, err))
+	}
+	if errors.Is(err, objstore.ErrPartTooSmall) {
+		return jobs.Permanent(fmt.Errorf("complete %s: %w", up.Key, err))
 	}
 	if err != nil {
 		return fmt.Errorf("complete %s: %w", up.Key, err)

@@ -83,10 +83,16 @@ type artifact struct {
 // exporter would.
 func (b *bundle) stageArtifact(t *testing.T, tenant string, count, partSize int) *artifact {
 	t.Helper()
-	ctx := t.Context()
 	at := time.Now().UTC()
-	a := &artifact{tenant: tenant, backupID: messages.BackupID(messages.KindTenant, "r-"+tenant, tenant, at)}
-	a.id = messages.ArtifactID(a.backupID, 1)
+	return b.stageAttempt(t, messages.BackupID(messages.KindTenant, "r-"+tenant, tenant, at), 1, tenant, count, partSize)
+}
+
+// stageAttempt stages attempt n of a backup, as stageArtifact does.
+func (b *bundle) stageAttempt(t *testing.T, backupID string, n uint64, tenant string, count, partSize int) *artifact {
+	t.Helper()
+	ctx := t.Context()
+	a := &artifact{tenant: tenant, backupID: backupID}
+	a.id = messages.ArtifactID(a.backupID, n)
 	kek, err := b.keys.Primary(tenant)
 	require.NoError(t, err)
 	rng := mrand.NewChaCha8([32]byte{byte(count), byte(partSize)})

@@ -122,7 +122,7 @@ func (s *Stage) uploadPart(ctx context.Context, m messages.PartSealed, up upload
 		return jobs.Permanent(fmt.Errorf("upload %s part %d: staged part does not match its announcement", m.Artifact, m.Part))
 	}
 	sum, _ := hex.DecodeString(m.SHA256)
-	p, err := s.store.UploadPart(ctx, up.Key, up.UploadID, m.Part+1, src, m.Size, sum)
+	p, err := s.store.UploadPart(ctx, up.Key, up.UploadID, m.Part+1, jobs.ProgressReader(ctx, src), m.Size, sum)
 	if errors.Is(err, objstore.ErrNoSuchUpload) {
 		return jobs.Permanent(fmt.Errorf("upload %s part %d: the multipart upload is gone (aborted by prune?): %w", m.Artifact, m.Part, err))
 	}

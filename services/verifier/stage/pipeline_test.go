@@ -3,10 +3,12 @@ package stage_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,6 +31,7 @@ import (
 )
 
 type pipeline struct {
+	db     *teststack.Database
 	n      *teststack.NATS
 	store  *fsstore.Store
 	keys   *keyring.Keyring
@@ -39,6 +42,12 @@ type pipeline struct {
 // JetStream and a filesystem bucket.
 func startPipeline(t *testing.T) *pipeline {
 	t.Helper()
+	return startPipelineWith(t, nil)
+}
+
+// startPipelineWith lets the verifier see the bucket through wrap.
+func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *pipeline {
+	t.Helper()
 	ctx := t.Context()
 	db := teststack.NewDatabase(t)
 	fixture, err := os.ReadFile("../../exporter/testdata/fixture.sql")
@@ -46,7 +55,7 @@ func startPipeline(t *testing.T) *pipeline {
 	_, err = db.Pool.Exec(ctx, string(fixture))
 	require.NoError(t, err)
 
-	p := &pipeline{n: teststack.NewNATS(t), layout: backup.Layout{Prefix: "e2e"}}
+	p := &pipeline{db: db, n: teststack.NewNATS(t), layout: backup.Layout{Prefix: "e2e"}}
 	require.NoError(t, jobs.EnsureStreams(ctx, p.n.JS, jobs.StreamOptions{}))
 	st, err := staging.Ensure(ctx, p.n.JS, staging.Options{})
 	require.NoError(t, err)
@@ -59,11 +68,15 @@ func startPipeline(t *testing.T) *pipeline {
 	quiet := jobs.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	exp, err := exporter.New(p.n.JS, st, exporter.Config{SourceURL: db.URL, PartSize: 5 << 20, Worker: quiet})
 	require.NoError(t, err)
-	enc, err := encryptor.New(p.n.JS, st, p.keys, encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: quiet})
+	enc, err := encryptor.New(p.n.JS, st, p.keys, encryptor.Config{Worker: quiet})
 	require.NoError(t, err)
 	up, err := uploader.New(ctx, p.n.JS, st, p.store, uploader.Config{Layout: p.layout, Keys: p.keys, Worker: quiet})
 	require.NoError(t, err)
-	ver := verifier.New(p.n.JS, p.store, p.keys, p.layout, quiet)
+	var verStore objstore.Store = p.store
+	if wrap != nil {
+		verStore = wrap(p.store)
+	}
+	ver := verifier.New(p.n.JS, verStore, p.keys, p.layout, quiet)
 
 	wctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -194,6 +207,70 @@ func TestVerifierFailsABackupWhoseManifestWasSwapped(t *testing.T) {
 	require.False(t, v.Verified)
 	require.Contains(t, v.Reason, "describes another backup")
 	require.True(t, p.verification(t, keyB).Verified, "the other tenant's backup is untouched")
+}
+
+// A tenant of several parts that compress far below S3's 5 MiB minimum is
+// backed up and verified on the filesystem store, the embedded default:
+// the encryptor seals such parts uncompressed on every store, and fsstore
+// refuses a short part as S3 does. Before, the fallback applied to kind s3
+// only and the commit was dead-lettered ("part 1: ... less than 5242880").
+func TestMultiPartTenantIsVerifiedOnTheFilesystemStore(t *testing.T) {
+	t.Parallel()
+	p := startPipeline(t)
+	// About 16 MiB of very compressible notes: four 5 MiB parts.
+	_, err := p.db.Pool.Exec(t.Context(), `INSERT INTO public.invoices (id, "tenantId", subscription_id, amount, note)
+		SELECT 900000 + i, 'acme', 11, 1, repeat('linha ' || i || ' ', 200000) FROM generate_series(1, 12) i`)
+	require.NoError(t, err)
+	job := p.backup(t, "acme")
+
+	ok := p.event(t, job, messages.StageVerify, messages.StatusSucceeded)
+	m, err := verifier.ReadManifest(t.Context(), p.repo(), ok.Attrs["manifest"])
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(m.Object.Parts), 3, "several parts")
+	for _, part := range m.Object.Parts[:len(m.Object.Parts)-1] {
+		require.GreaterOrEqual(t, part.Size, objstore.MinPartSize, "part %d", part.Index)
+	}
+	stream, err := p.n.JS.Stream(t.Context(), messages.StreamDLQ)
+	require.NoError(t, err)
+	info, err := stream.Info(t.Context())
+	require.NoError(t, err)
+	require.Zero(t, info.State.Msgs, "nothing dead-lettered")
+}
+
+// lateObjects hides each data object from its first few reads, as a server
+// that shows a fresh object a moment after the manifest would.
+type lateObjects struct {
+	objstore.Store
+	mu    sync.Mutex
+	reads map[string]int
+}
+
+func (s *lateObjects) Get(ctx context.Context, key string, rng objstore.Range) (io.ReadCloser, error) {
+	if strings.HasSuffix(key, "/"+backup.DataObject) {
+		s.mu.Lock()
+		s.reads[key]++
+		n := s.reads[key]
+		s.mu.Unlock()
+		if n <= 3 {
+			return nil, fmt.Errorf("get %s: %w", key, objstore.ErrNotFound)
+		}
+	}
+	return s.Store.Get(ctx, key, rng)
+}
+
+// A data object that is briefly missing is read again before the backup is
+// called damaged; before, the first 404 recorded verified:false and paged.
+func TestBrieflyMissingObjectIsRetriedBeforeFailing(t *testing.T) {
+	t.Parallel()
+	late := &lateObjects{reads: map[string]int{}}
+	p := startPipelineWith(t, func(s objstore.Store) objstore.Store { late.Store = s; return late })
+	job := p.backup(t, "acme")
+	ok := p.event(t, job, messages.StageVerify, messages.StatusSucceeded)
+	require.NotZero(t, ok.Bytes)
+	stream, err := p.n.JS.Stream(t.Context(), messages.StreamEvents)
+	require.NoError(t, err)
+	_, err = stream.GetLastMsgForSubject(t.Context(), messages.EventSubject(job.Tenant, job.BackupID, messages.StageVerify, messages.StatusFailed))
+	require.Error(t, err, "no failed verification recorded")
 }
 
 // A tenant that does not exist is refused at once and dead-lettered, with a

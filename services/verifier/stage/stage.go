@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -53,6 +54,11 @@ type Epochs interface {
 // catches up with a newly announced epoch.
 const staleRetry = 2 * time.Second
 
+// missingWait is how long the verifier waits for an object that its
+// manifest names but the bucket does not show yet, before calling the
+// backup damaged: some servers show a fresh object a moment late.
+const missingWait = 30 * time.Second
+
 func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequested]) error {
 	m := job.Msg
 	epochs, _ := s.keys.(Epochs)
@@ -60,7 +66,20 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 	if epochs != nil {
 		epoch = epochs.Epoch()
 	}
-	res, err := Verify(ctx, s.store, s.layout, s.keys, m.ManifestKey)
+	// Every byte read back is progress: a large backup is verified however
+	// long it takes, a stalled read is cancelled after the worker's Timeout.
+	store := progressStore{Store: s.store, progress: job.Progress}
+	res, err := Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+	delay, deadline := 100*time.Millisecond, time.Now().Add(missingWait)
+	for errors.Is(err, objstore.ErrNotFound) && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+		res, err = Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+	}
 	if errors.Is(err, keyring.ErrStale) {
 		return jobs.RetryAfter(staleRetry, err)
 	}
@@ -160,4 +179,31 @@ func (s *Stage) record(ctx context.Context, ref backup.Ref, v backup.Verificatio
 		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}
 	return nil
+}
+
+// progressStore reports progress on every read of an object.
+type progressStore struct {
+	objstore.Store
+	progress func()
+}
+
+func (s progressStore) Get(ctx context.Context, key string, rng objstore.Range) (io.ReadCloser, error) {
+	rc, err := s.Store.Get(ctx, key, rng)
+	if err != nil {
+		return nil, err
+	}
+	return progressReader{rc, s.progress}, nil
+}
+
+type progressReader struct {
+	io.ReadCloser
+	progress func()
+}
+
+func (r progressReader) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	if n > 0 {
+		r.progress()
+	}
+	return n, err
 }

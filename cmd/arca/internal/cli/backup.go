@@ -17,6 +17,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
 func (a *app) backupCmd() *cobra.Command {
@@ -120,23 +121,58 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 		defer stop()
 		events = ch
 	}
-	pub := jobs.NewPublisher(conn.JS)
-	for _, t := range tenants {
-		id := messages.BackupID(kind, run, t, now)
-		job := messages.ExportRequested{V: messages.Version, Run: run, Tenant: t, Kind: kind, BackupID: id, RequestedAt: now}
-		if err := pub.Publish(ctx, messages.ExportSubject(t), job, messages.ExportMsgID(id)); err != nil {
-			return err
+	started, cerr := a.startThroughCatalog(ctx, conn, kind, tenants)
+	switch {
+	case cerr == nil:
+		// The API's rule: a tenant whose backup of the same kind is in
+		// flight is skipped, and --wait follows the backup in flight.
+		for _, j := range started.Jobs {
+			o := &outcome{Tenant: j.Tenant, BackupID: j.BackupID, Status: "queued"}
+			if j.State == coordinator.JobSkipped {
+				o.BackupID = j.SkippedFor
+				a.printf("skipped %s backup of %s: backup %s is in flight\n", kind, j.Tenant, j.SkippedFor)
+			} else {
+				a.printf("queued %s backup %s %s\n", kind, j.BackupID, j.Tenant)
+			}
+			pending[o.BackupID] = o
+			order = append(order, o)
 		}
-		o := &outcome{Tenant: t, BackupID: id, Status: "queued"}
-		pending[id] = o
-		order = append(order, o)
-		a.printf("queued %s backup %s %s\n", kind, id, t)
+	default:
+		a.log.Warn("catalog unreachable: publishing directly; a backup already in flight is not skipped", "err", cerr)
+		pub := jobs.NewPublisher(conn.JS)
+		for _, t := range tenants {
+			id := messages.BackupID(kind, run, t, now)
+			job := messages.ExportRequested{V: messages.Version, Run: run, Tenant: t, Kind: kind, BackupID: id, RequestedAt: now}
+			if err := pub.Publish(ctx, messages.ExportSubject(t), job, messages.ExportMsgID(id)); err != nil {
+				return err
+			}
+			o := &outcome{Tenant: t, BackupID: id, Status: "queued"}
+			pending[id] = o
+			order = append(order, o)
+			a.printf("queued %s backup %s %s\n", kind, id, t)
+		}
 	}
 	if !wait {
 		a.emit(order, func(io.Writer) {})
 		return nil
 	}
 	return a.await(ctx, events, pending, order, now, timeout)
+}
+
+// startThroughCatalog starts the run as the API does: the catalog records
+// each job, and skips a tenant whose backup of the same kind is in flight
+// (an advisory lock per tenant makes two concurrent commands agree).
+func (a *app) startThroughCatalog(ctx context.Context, conn *stack.Conn, kind messages.Kind, tenants []string) (coordinator.Started, error) {
+	cat, err := stack.Catalog(ctx, a.cfg)
+	if err != nil {
+		return coordinator.Started{}, err
+	}
+	defer cat.Close()
+	c, err := coordinator.New(coordinator.Deps{JS: conn.JS, Catalog: cat}, coordinator.Config{Streams: jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas}})
+	if err != nil {
+		return coordinator.Started{}, err
+	}
+	return c.BackupTenants(ctx, tenants, kind, "cli")
 }
 
 // await follows events until every backup is verified or failed.

@@ -59,8 +59,13 @@ func (a *app) pruneCmd() *cobra.Command {
 					fmt.Fprintf(w, "%-12s %s: %s\n", "skipped", pr.Key, OneLine(errors.New(pr.Error)))
 				}
 				for _, u := range rep.Uploads {
-					fmt.Fprintf(w, "aborted upload %+v\n", u)
+					fmt.Fprintf(w, "%-12s upload %s (%s, initiated %s)", u.Outcome, u.Key, u.Reason, u.Initiated.UTC().Format(time.RFC3339))
+					if u.Error != "" {
+						fmt.Fprintf(w, ": %s", u.Error)
+					}
+					fmt.Fprintln(w)
 				}
+				fmt.Fprintf(w, "%d multipart uploads that can never complete; %d of backups in progress left alone\n", len(rep.Uploads), rep.UploadsKept)
 				fmt.Fprintf(w, "%d backups: %d kept, %d deleted, %d locked, %d failed; %s freed (dry run: %v)\n",
 					rep.Backups, rep.Kept, rep.Deleted, rep.Locked, rep.Failed, human(rep.BytesFreed), rep.DryRun)
 			})

@@ -44,19 +44,24 @@ func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Co
 }
 
 func (a *app) walCmds() []*cobra.Command {
+	var acceptTimeline uint32
 	push := &cobra.Command{
 		Use:   "wal-push PATH",
 		Short: "archive_command: seal a WAL file and exit 0 only once it is durable in the bucket",
 		Long: `For postgresql.conf: archive_command = 'arca wal-push --config /etc/arca/arca.yaml %p'.
 Exit 0 means the sealed segment is in the bucket (S3 answered the PutObject with a verified SHA-256, or the
 filesystem store fsynced it); pushing a segment already archived with the same content succeeds; the same
-name with different content exits 2, loudly, and PostgreSQL keeps the segment and retries.`,
+name with different content exits 2, loudly, and PostgreSQL keeps the segment and retries. So does a segment
+from another cluster (another system identifier) or from a timeline that forks from history the archive's
+cluster went on writing (a restored copy promoted beside the primary); --accept-timeline N accepts timeline N
+after a failover that lost writes the old primary had archived.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := a.walConfig(cmd.Context(), 0, "")
 			if err != nil {
 				return exitError{code: wal.ExitFailed, err: err}
 			}
+			cfg.AcceptTimeline = acceptTimeline
 			_, err = wal.Push(cmd.Context(), cfg, args[0])
 			if err != nil {
 				return exitError{code: wal.PushExitCode(err), err: err}
@@ -64,6 +69,7 @@ name with different content exits 2, loudly, and PostgreSQL keeps the segment an
 			return nil
 		},
 	}
+	push.Flags().Uint32Var(&acceptTimeline, "accept-timeline", 0, "archive this timeline although its parent has segments after the switch point")
 	var prefetch int
 	var spool string
 	fetch := &cobra.Command{
@@ -103,7 +109,7 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			res, err := a.checkWAL(cmd.Context(), maxAge)
 			a.emit(res, func(w io.Writer) {
-				fmt.Fprintf(w, "WAL archive: newest segment %s old, %d gaps\n", res.Age.Round(time.Second), len(res.Gaps))
+				fmt.Fprintf(w, "WAL archive: newest segment %s old, %d gaps, %d timeline forks\n", res.Age.Round(time.Second), len(res.Gaps), len(res.Forks))
 			})
 			return err
 		},
@@ -201,7 +207,7 @@ func (a *app) backupBaseCmd() *cobra.Command {
 
 func (a *app) restorePITRCmd() *cobra.Command {
 	var targetTime, targetLSN, pgdata, backupID, action, restoreCommand, pgctl string
-	var latest, archiveOff, start bool
+	var latest, keepArchiving, start bool
 	var port int
 	cmd := &cobra.Command{
 		Use:   "pitr",
@@ -242,7 +248,7 @@ func (a *app) restorePITRCmd() *cobra.Command {
 			}
 			res, err := pitr.Restore(ctx, pitr.Config{
 				Store: store, Layout: stack.Layout(a.cfg), Keys: keys, RestoreCommand: restoreCommand,
-				Action: action, ArchiveOff: archiveOff, BackupID: backupID,
+				Action: action, KeepArchiving: keepArchiving, BackupID: backupID,
 			}, target, pgdata)
 			if err != nil {
 				return err
@@ -269,7 +275,7 @@ func (a *app) restorePITRCmd() *cobra.Command {
 	f.StringVar(&pgdata, "pgdata", "", "new, empty data directory")
 	f.StringVar(&backupID, "backup", "", "base backup to use (default: the newest before the target)")
 	f.StringVar(&action, "target-action", "promote", "promote, pause or shutdown at the target")
-	f.BoolVar(&archiveOff, "archive-off", false, "archive_mode=off in the restored cluster (drills)")
+	f.BoolVar(&keepArchiving, "keep-archiving", false, "keep archiving into this archive after promotion (only when replacing the lost primary; default: archive_mode=off)")
 	f.BoolVar(&start, "start", false, "start the server")
 	f.StringVar(&pgctl, "pg-ctl", "", "pg_ctl binary for --start")
 	f.IntVar(&port, "port", 0, "port for --start")

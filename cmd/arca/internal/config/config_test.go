@@ -30,8 +30,11 @@ func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 	}
 	os.WriteFile(path, []byte("retention: {tenant_export: 45d}\npipeline: {part_size: 64MiB}\n"), 0o600)
 	cfg, err := Load(path, func(k string) string {
-		if k == "ARCA_SOURCE_URL" {
+		switch k {
+		case "ARCA_SOURCE_URL":
 			return "postgres://env@db/app"
+		case "ARCA_DIR":
+			return "/var/lib/arca"
 		}
 		return ""
 	})
@@ -43,6 +46,30 @@ func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 	}
 }
 
+// A configuration file that does not say where the filesystem bucket is
+// (cut short, say, before its store section) is refused instead of backing
+// up into ./.arca/bucket under whatever directory arca runs from.
+func TestLoadRefusesAFileThatDoesNotNameTheBucket(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	noEnv := func(string) string { return "" }
+	os.WriteFile(path, []byte("source:\n  url: postgres://db/app\nretention:\n  tenant_export: 45d\n"), 0o600)
+	if _, err := Load(path, noEnv); err == nil || !strings.Contains(err.Error(), "store.fs.dir") {
+		t.Fatalf("a file without the bucket's location was accepted: %v", err)
+	}
+	for _, doc := range []string{
+		"store: {kind: fs, fs: {dir: /srv/arca/bucket}}\n",
+		"dir: /var/lib/arca\n",
+	} {
+		os.WriteFile(path, []byte(doc), 0o600)
+		if _, err := Load(path, noEnv); err != nil {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+	if _, err := Load("", noEnv); err != nil {
+		t.Errorf("no file, the embedded default: %v", err)
+	}
+}
+
 func TestLoadTenancy(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
 	os.WriteFile(path, []byte(`tenancy:
@@ -50,8 +77,11 @@ func TestLoadTenancy(t *testing.T) {
   ownership: {public.responses.responses_parent_id_fkey: owned}
 `), 0o600)
 	cfg, err := Load(path, func(k string) string {
-		if k == "ARCA_SOURCE_URL" {
+		switch k {
+		case "ARCA_SOURCE_URL":
 			return "postgres://env@db/app"
+		case "ARCA_DIR":
+			return "/var/lib/arca"
 		}
 		return ""
 	})
@@ -84,7 +114,7 @@ func TestBaseAndWALCheckAreScheduledOnlyWhenConfigured(t *testing.T) {
 		t.Fatalf("default schedules base %q, wal_check %q: want none", cfg.Schedules.Base, cfg.Schedules.WALCheck)
 	}
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte("schedules: {base: '0 0 3 * * 0', wal_check: '0 */10 * * * *'}\n"), 0o600)
+	os.WriteFile(path, []byte("dir: /var/lib/arca\nschedules: {base: '0 0 3 * * 0', wal_check: '0 */10 * * * *'}\n"), 0o600)
 	if cfg, err = Load(path, func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}

@@ -41,9 +41,10 @@ func Default() Config {
 // overrides, fills derived defaults and validates.
 func Load(path string, getenv func(string) string) (Config, error) {
 	cfg := Default()
+	var data []byte
 	if path != "" {
-		data, err := os.ReadFile(path)
-		if err != nil {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
 			return cfg, fmt.Errorf("config: %w", err)
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -53,11 +54,32 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}
 	}
 	cfg.applyEnv(getenv)
+	explicit := path == "" || cfg.Store.Kind != "fs" || cfg.Store.FS.Dir != "" || bucketNamed(data, getenv)
 	cfg.derive()
-	if err := cfg.Validate(); err != nil {
+	err := cfg.Validate()
+	if !explicit {
+		// A configuration file that does not say where the bucket is (cut
+		// short, or a section lost) would otherwise back up into
+		// ./.arca/bucket under whatever directory arca runs from.
+		err = errors.Join(err, fmt.Errorf("config %s: store.fs.dir (or dir, ARCA_STORE_DIR, ARCA_DIR) is required for store.kind fs in a configuration file; is the file complete?", path))
+	}
+	if err != nil {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// bucketNamed reports whether the file or the environment names the state
+// directory, from which the filesystem bucket's location derives.
+func bucketNamed(doc []byte, getenv func(string) string) bool {
+	if getenv("ARCA_DIR") != "" || getenv("ARCA_STORE_DIR") != "" {
+		return true
+	}
+	var raw struct {
+		Dir *string `yaml:"dir"`
+	}
+	_ = yaml.Unmarshal(doc, &raw)
+	return raw.Dir != nil && *raw.Dir != ""
 }
 
 // applyEnv lets the environment override the file, for containers.
@@ -117,9 +139,6 @@ func (c Config) Validate() error {
 		if c.Store.S3.Bucket == "" {
 			bad("store.s3.bucket is required for store.kind s3")
 		}
-		if c.Pipeline.PartSize < 5<<20 {
-			bad("pipeline.part_size %d is below S3's 5 MiB multipart minimum", c.Pipeline.PartSize)
-		}
 	default:
 		bad("store.kind %q is not fs or s3", c.Store.Kind)
 	}
@@ -130,8 +149,10 @@ func (c Config) Validate() error {
 	if c.Keys.PassphraseEnv == "" {
 		bad("keys.passphrase_env is required")
 	}
-	if c.Pipeline.PartSize < 1<<20 || c.Pipeline.PartSize > 5<<30 {
-		bad("pipeline.part_size %d is not between 1 MiB and 5 GiB", c.Pipeline.PartSize)
+	// Every store enforces S3's multipart minimum (fsstore too), so that a
+	// part sealed uncompressed is never too small to complete.
+	if c.Pipeline.PartSize < 5<<20 || c.Pipeline.PartSize > 5<<30 {
+		bad("pipeline.part_size %d is not between S3's 5 MiB multipart minimum and 5 GiB", c.Pipeline.PartSize)
 	}
 	if c.Schedules.Timezone != "" {
 		if _, err := time.LoadLocation(c.Schedules.Timezone); err != nil {

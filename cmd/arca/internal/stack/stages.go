@@ -98,11 +98,9 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 		}
 		return s.Run, nil
 	case "encryptor":
-		min := int64(0)
-		if d.Cfg.Store.Kind == "s3" {
-			min = encryptor.S3MinPartSize
-		}
-		s, err := encryptor.New(d.Conn.JS, d.Conn.Staging, d.keys(), encryptor.Config{MinPartSize: min, Worker: d.worker(name)})
+		// Parts that compress below S3's minimum are sealed uncompressed on
+		// every store: fsstore enforces the minimum too.
+		s, err := encryptor.New(d.Conn.JS, d.Conn.Staging, d.keys(), encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
 		if err != nil {
 			return nil, err
 		}

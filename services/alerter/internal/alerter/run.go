@@ -40,11 +40,11 @@ func Run(ctx context.Context, deps Deps, cfg Config) error {
 		return err
 	}
 	if err := jobs.EnsureStreams(ctx, deps.JS, cfg.Streams); err != nil {
-		return fmt.Errorf("alerter: %w", err)
+		return startFailed(ctx, err)
 	}
 	ob, err := outbox.Open(ctx, deps.JS, outbox.Options{Bucket: cfg.Bucket, Replicas: cfg.Replicas})
 	if err != nil {
-		return fmt.Errorf("alerter: %w", err)
+		return startFailed(ctx, err)
 	}
 	h := &handlers{ob: ob, limits: rules.Limits{MaxBackupBytes: max(cfg.MaxBackupBytes, 0)}, log: deps.Logger}
 	fresh := deps.Freshness
@@ -72,4 +72,13 @@ func Run(ctx context.Context, deps Deps, cfg Config) error {
 	g.Go(func() error { return h.checkLoop(ctx, fresh, policy, cfg.CheckInterval, deps.Now) })
 	deps.Logger.Info("alerter started", "bucket", cfg.Bucket, "storm_threshold", cfg.StormThreshold)
 	return g.Wait()
+}
+
+// startFailed is nil when shutdown came during start-up, which a loaded
+// machine makes slow: stopping is not a failure.
+func startFailed(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return fmt.Errorf("alerter: %w", err)
 }

@@ -48,6 +48,9 @@ func Run(ctx context.Context, js ConsumerCreator, o Options, h Handler, log *slo
 		AckWait:       o.AckWait,
 		MaxAckPending: 256,
 	})
+	if ctx.Err() != nil {
+		return nil // shut down while starting (slow on a loaded machine): not a failure
+	}
 	if err != nil {
 		return fmt.Errorf("consume %s: create consumer %s: %w", o.Stream, o.Durable, err)
 	}

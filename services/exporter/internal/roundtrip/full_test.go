@@ -40,4 +40,19 @@ func TestFullRestore(t *testing.T) {
 	require.True(t, errors.As(err, &f), "got %v", err)
 	require.Equal(t, 1, f.Part)
 	require.Empty(t, everything(t, empty.URL))
+
+	// Into a database that is not empty: refused before anything is read
+	// or written (before, pg_restore created schemas and then failed).
+	before := everything(t, target.URL)
+	_, err = restore.Full(t.Context(), unreadable{t}, s.m, b.keys, opts(target))
+	require.ErrorContains(t, err, "not empty")
+	require.Equal(t, before, everything(t, target.URL))
+}
+
+// unreadable fails the test if it is read.
+type unreadable struct{ t *testing.T }
+
+func (u unreadable) Read([]byte) (int, error) {
+	u.t.Error("the backup was read")
+	return 0, errors.New("unreadable")
 }
