@@ -19,7 +19,7 @@ type ExportFunc func(ctx context.Context, dbURL, tenant string, w io.Writer) (ar
 // Config is how to reach the backups and the tools.
 type Config struct {
 	// PITR says where the base backups and the WAL are and how the scratch
-	// cluster fetches WAL (RestoreCommand). ArchiveOff and Action are set
+	// cluster fetches WAL (RestoreCommand). KeepArchiving and Action are set
 	// here: off, and promote.
 	PITR pitr.Config
 	// Export exports the tenant from the scratch cluster.

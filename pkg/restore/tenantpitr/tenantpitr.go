@@ -44,7 +44,7 @@ func run(ctx context.Context, cfg Config, req Request, res *Result) (err error) 
 	}
 	user, db := src.User, src.Database
 	pc := cfg.PITR
-	pc.ArchiveOff, pc.Action = true, "promote"
+	pc.KeepArchiving, pc.Action = false, "promote" // a scratch cluster never archives
 
 	step := newSteps(cfg.Progress, res)
 	step.begin(StepBaseBackup)
