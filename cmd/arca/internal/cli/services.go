@@ -87,11 +87,11 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 		}
 		// The stages use the live keyring: it follows the keyring epoch
 		// (rotation, erasure) while they run; see docs/keys.md.
-		st, err := stack.KeyringStore(a.cfg)
+		src, err := stack.KeyringSource(ctx, a.cfg)
 		if err != nil {
 			return err
 		}
-		live, stop, err := stack.LiveKeyring(ctx, st, conn.JS, a.cfg.NATS.Replicas, keyHolders(names), a.log)
+		live, stop, err := stack.LiveKeyring(ctx, src.Store, conn.JS, a.cfg.NATS.Replicas, keyHolders(names), a.log, src.Opts...)
 		if err != nil {
 			return err
 		}

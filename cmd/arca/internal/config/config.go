@@ -76,11 +76,31 @@ type S3Store struct {
 	ObjectLock   string `yaml:"object_lock"` // "", GOVERNANCE or COMPLIANCE
 }
 
-// Keys locate the keyring.
+// Keys locate the keyring (docs/keys.md, "Where the keys are").
 type Keys struct {
-	// Keyring is "file:PATH" (a passphrase-encrypted keyring file).
-	Keyring       string `yaml:"keyring"`
+	// Keyring is "file:PATH" (a keyring file encrypted under a passphrase)
+	// or "secretsmanager://SECRET-ID" (the keyring document held in AWS
+	// Secrets Manager, which encrypts it at rest; no passphrase).
+	Keyring string `yaml:"keyring"`
+	// PassphraseEnv names the variable holding a file keyring's passphrase.
 	PassphraseEnv string `yaml:"passphrase_env"`
+	// Passphrase, when "secretsmanager://SECRET-ID", fetches a file
+	// keyring's passphrase from Secrets Manager instead of PassphraseEnv.
+	Passphrase string `yaml:"passphrase"`
+	// KMS, "awskms://KEY-ARN", makes the key versions keys init and
+	// keys rotate add to the default scope KMS-backed: AWS KMS wraps and
+	// unwraps each part's data key, and the keyring holds only the key's URI.
+	KMS string  `yaml:"kms"`
+	AWS AWSKeys `yaml:"aws"`
+}
+
+// AWSKeys is how KMS and Secrets Manager are reached; credentials come
+// from the SDK's default chain (environment, IAM role), never the file.
+type AWSKeys struct {
+	// Region defaults to the SDK's (AWS_REGION), else the KMS key ARN's.
+	Region string `yaml:"region"`
+	// Endpoint overrides both services' endpoint (a VPC endpoint, tests).
+	Endpoint string `yaml:"endpoint"`
 }
 
 // Pipeline sizes parts.

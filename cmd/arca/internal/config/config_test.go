@@ -42,3 +42,42 @@ func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 		t.Fatalf("got %+v", cfg)
 	}
 }
+
+func TestKeysAcceptKMSAndSecretsManager(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	noEnv := func(string) string { return "" }
+	good := []string{
+		"keys: {keyring: 'file:/etc/arca/keyring.json'}",
+		"keys: {keyring: 'secretsmanager://arca/prod/keyring'}",
+		"keys: {keyring: 'file:/k.json', passphrase: 'secretsmanager://arca/prod/keyring-passphrase'}",
+		"keys: {keyring: 'file:/k.json', kms: 'awskms://arn:aws:kms:sa-east-1:111122223333:key/1234', aws: {region: sa-east-1}}",
+		"keys: {keyring: 'secretsmanager://arn:aws:secretsmanager:sa-east-1:111122223333:secret:k', kms: 'aws-kms://arn:aws:kms:sa-east-1:111122223333:key/1234'}",
+	}
+	for _, body := range good {
+		os.WriteFile(path, []byte(body+"\n"), 0o600)
+		cfg, err := Load(path, noEnv)
+		if err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+		if cfg.Keys.KMS != "" {
+			if uri, ok := KMSKeyURI(cfg.Keys.KMS); !ok || !strings.HasPrefix(uri, "aws-kms://arn:aws:kms:") {
+				t.Errorf("%s: KMS URI %q", body, uri)
+			}
+		}
+	}
+	bad := map[string][]string{
+		"keys: {keyring: 'secretsmanager://'}":                                    {"keys.keyring"},
+		"keys: {keyring: 'secretsmanager://k', passphrase: 'secretsmanager://p'}": {"keys.passphrase is for a file"},
+		"keys: {keyring: 'file:/k', passphrase: 'env:X'}":                         {"keys.passphrase"},
+		"keys: {keyring: 'file:/k', passphrase_env: '', kms: 'kms://arn'}":        {"keys.passphrase_env", "keys.kms"},
+	}
+	for body, wants := range bad {
+		os.WriteFile(path, []byte(body+"\n"), 0o600)
+		_, err := Load(path, noEnv)
+		for _, want := range wants {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error %v does not mention %s", body, err, want)
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -74,6 +75,8 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	set(&c.Store.S3.Bucket, "ARCA_S3_BUCKET")
 	set(&c.Store.S3.Region, "ARCA_S3_REGION")
 	set(&c.Keys.Keyring, "ARCA_KEYRING")
+	set(&c.Keys.KMS, "ARCA_KEYS_KMS")
+	set(&c.Keys.AWS.Endpoint, "ARCA_KEYS_AWS_ENDPOINT")
 	set(&c.Catalog.URL, "ARCA_CATALOG_URL")
 	set(&c.API.Addr, "ARCA_API_ADDR")
 	set(&c.Dir, "ARCA_DIR")
@@ -120,11 +123,24 @@ func (c Config) Validate() error {
 	default:
 		bad("store.kind %q is not fs or s3", c.Store.Kind)
 	}
-	if _, ok := filePath(c.Keys.Keyring); !ok {
-		bad("keys.keyring %q: want file:PATH", c.Keys.Keyring)
+	_, isFile := filePath(c.Keys.Keyring)
+	_, isSecret := SecretID(c.Keys.Keyring)
+	if !isFile && !isSecret {
+		bad("keys.keyring %q: want file:PATH or secretsmanager://SECRET-ID", c.Keys.Keyring)
 	}
-	if c.Keys.PassphraseEnv == "" {
-		bad("keys.passphrase_env is required")
+	if c.Keys.Passphrase != "" {
+		if _, ok := SecretID(c.Keys.Passphrase); !ok {
+			bad("keys.passphrase %q: want secretsmanager://SECRET-ID (or leave it empty and set keys.passphrase_env)", c.Keys.Passphrase)
+		} else if !isFile {
+			bad("keys.passphrase is for a file: keyring; a secretsmanager:// keyring needs none")
+		}
+	} else if isFile && c.Keys.PassphraseEnv == "" {
+		bad("keys.passphrase_env is required for a file: keyring")
+	}
+	if c.Keys.KMS != "" {
+		if _, ok := KMSKeyURI(c.Keys.KMS); !ok {
+			bad("keys.kms %q: want awskms://KEY-ARN", c.Keys.KMS)
+		}
 	}
 	if c.Pipeline.PartSize < 1<<20 || c.Pipeline.PartSize > 5<<30 {
 		bad("pipeline.part_size %d is not between 1 MiB and 5 GiB", c.Pipeline.PartSize)
@@ -149,6 +165,25 @@ func (c Config) Validate() error {
 func (c Config) KeyringPath() string {
 	p, _ := filePath(c.Keys.Keyring)
 	return p
+}
+
+// SecretID is the secret id of a "secretsmanager://SECRET-ID" reference.
+func SecretID(ref string) (string, bool) {
+	id, ok := strings.CutPrefix(ref, "secretsmanager://")
+	return id, ok && id != ""
+}
+
+// KMSKeyURI is the keyring's URI (aws-kms://KEY) of "awskms://KEY" (or of
+// Tink's own spelling aws-kms://KEY).
+func KMSKeyURI(ref string) (string, bool) {
+	key, ok := strings.CutPrefix(ref, "awskms://")
+	if !ok {
+		key, ok = strings.CutPrefix(ref, "aws-kms://")
+	}
+	if !ok || key == "" {
+		return "", false
+	}
+	return "aws-kms://" + key, true
 }
 
 func filePath(ref string) (string, bool) {
