@@ -145,3 +145,38 @@ func TestCheckAndInfo(t *testing.T) {
 	require.Contains(t, fails["archiving"], "does not archive WAL", raw)
 	require.Contains(t, fails["archiving"], "archive_mode=off", raw)
 }
+
+// On S3 (versitygw), arca check writes, reads, lists and deletes a probe,
+// and reads versioning and Object Lock: a bucket without Object Lock while
+// store.s3.object_lock asks for it is a problem; one with it passes.
+func TestCheckBucketSettingsOnS3(t *testing.T) {
+	gw := teststack.NewVersityGW(t)
+	plain, locked := gw.NewBucket(t, false), gw.NewBucket(t, true)
+	dir := t.TempDir()
+	t.Setenv("AWS_ACCESS_KEY_ID", gw.AccessKey)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", gw.SecretKey)
+	for _, k := range []string{"ARCA_STORE_KIND", "ARCA_S3_ENDPOINT", "ARCA_S3_BUCKET", "ARCA_S3_REGION", "ARCA_STORE_PREFIX"} {
+		t.Setenv(k, "")
+	}
+	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
+	bucket := func(name string) []string {
+		writeConfig(t, env.config, fmt.Sprintf("dir: %s\nstore: {kind: s3, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true, object_lock: GOVERNANCE}}\n",
+			dir, gw.Endpoint, gw.Region, name))
+		rep, raw, _ := env.check(t)
+		var lines []string
+		for _, c := range rep.Checks {
+			if c.Check == "bucket" {
+				lines = append(lines, c.Status+" "+c.Detail)
+			}
+		}
+		require.NotEmpty(t, lines, raw)
+		return lines
+	}
+	got := strings.Join(bucket(plain), "\n")
+	require.Contains(t, got, "fail s3://"+plain)
+	require.Contains(t, got, "store.s3.object_lock is GOVERNANCE but the bucket has no Object Lock")
+	require.Contains(t, got, "versioning is not enabled")
+	got = strings.Join(bucket(locked), "\n")
+	require.NotContains(t, got, "fail")
+	require.Contains(t, got, "write, read, list, delete; versioning on, Object Lock enabled")
+}
