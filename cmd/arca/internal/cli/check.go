@@ -163,7 +163,7 @@ func (a *app) checkKeyring(ctx context.Context, c *checks) {
 func (a *app) checkNATS(ctx context.Context, c *checks) {
 	url, err := stack.NATSURL(a.cfg)
 	if err != nil {
-		c.fail("nats", "%s; %s", OneLine(err), natsHint)
+		c.fail("nats", "%s; %s", OneLine(err), stack.NATSHint)
 		return
 	}
 	opts := []nats.Option{nats.Name("arca check"), nats.Timeout(5 * time.Second)}
@@ -172,7 +172,7 @@ func (a *app) checkNATS(ctx context.Context, c *checks) {
 	}
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		c.fail("nats", "connect %s: %s; %s", messages.RedactURL(url), OneLine(messages.RedactError(err)), natsHint)
+		c.fail("nats", "connect %s: %s; %s", messages.RedactURL(url), OneLine(messages.RedactError(err)), stack.NATSHint)
 		return
 	}
 	defer nc.Close()
@@ -198,9 +198,6 @@ func (a *app) checkNATS(ctx context.Context, c *checks) {
 		c.ok("nats", "%s: %s", messages.RedactURL(url), strings.Join(found, ", "))
 	}
 }
-
-// natsHint follows every "NATS unreachable" error.
-const natsHint = "is `arca dev` or the cluster running?"
 
 func (a *app) checkSchedules(c *checks) {
 	s := a.cfg.Schedules

@@ -123,9 +123,24 @@ func TestCheckAndInfo(t *testing.T) {
 	require.Equal(t, "verified", rows[0]["newest_verification"])
 	_, err = time.Parse(time.RFC3339, rows[0]["newest_at"].(string))
 	require.NoError(t, err)
+	// list --json: typed values, newest first.
+	second, err := env.backupTenant(ctx, "acme")
+	require.NoError(t, err, second.Reason)
+	out, _, err = env.run(ctx, "--json", "list")
+	require.NoError(t, err)
+	var listed []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &listed), out)
+	require.Len(t, listed, 2, out)
+	require.Equal(t, second.BackupID, listed[0]["backup_id"], "newest first")
+	require.Equal(t, true, listed[0]["verified"])
+	require.Equal(t, "verified", listed[0]["verification"])
+	require.IsType(t, float64(0), listed[0]["bytes"])
+	_, err = time.Parse(time.RFC3339, listed[0]["created_at"].(string))
+	require.NoError(t, err)
+
 	text, _, err = env.run(ctx, "info")
 	require.NoError(t, err)
-	require.Contains(t, text, res.BackupID)
+	require.Contains(t, text, second.BackupID)
 
 	// A role that can read nothing, and the default base and WAL schedules
 	// without archiving: each problem is reported.

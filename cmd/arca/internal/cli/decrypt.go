@@ -22,7 +22,10 @@ func (a *app) decryptCmd() *cobra.Command {
 		Long: `Opens a sealed artifact (data.arca) into the plain stream (a tar for tenant exports, a pg_dump
 archive for full dumps). The artifact id it was sealed for comes from --manifest (manifest.json beside
 it) or --artifact. The output appears only if every part authenticates: it is written to a temporary
-file and renamed at the end, so a tampered or truncated artifact leaves no output at all.`,
+file and renamed at the end, so a tampered or truncated artifact leaves no output at all.
+Exit codes: 0 decrypted; 2 the input is not a sealed artifact (a malformed part header) or the
+arguments are wrong; 3 the artifact failed authentication (tampered, truncated, reordered, another
+artifact's parts); 1 anything else (a missing key, I/O).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -62,7 +65,7 @@ file and renamed at the end, so a tampered or truncated artifact leaves no outpu
 				err = cerr
 			}
 			if err != nil {
-				return fmt.Errorf("decrypt %s: %w", in, err)
+				return decryptError(fmt.Errorf("decrypt %s: %w", in, err))
 			}
 			if err := os.Rename(tmp.Name(), out); err != nil {
 				return err
@@ -78,4 +81,18 @@ file and renamed at the end, so a tampered or truncated artifact leaves no outpu
 	cmd.Flags().StringVar(&artifact, "artifact", "", "artifact id the parts were sealed for")
 	cmd.Flags().StringVar(&manifest, "manifest", "", "manifest.json of the backup")
 	return cmd
+}
+
+// decryptError gives decrypt's documented exit codes: 2 for input that is
+// not a sealed artifact, 3 for one that fails authentication.
+func decryptError(err error) error {
+	var auth *seal.AuthError
+	switch {
+	case errors.Is(err, seal.ErrMalformed):
+		return exitError{code: 2, err: err}
+	case errors.As(err, &auth), errors.Is(err, seal.ErrTampered), errors.Is(err, seal.ErrTruncated),
+		errors.Is(err, seal.ErrOutOfOrder), errors.Is(err, seal.ErrTrailingData):
+		return exitError{code: 3, err: err}
+	}
+	return err
 }

@@ -81,3 +81,20 @@ func TestKeysAcceptKMSAndSecretsManager(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownFieldsAndValidationProblemsAreReportedTogether(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	os.WriteFile(path, []byte("source: {urll: x}\nstore: {kind: s3}\npipeline: {slots: many}\n"), 0o600)
+	_, err := Load(path, func(string) string { return "" })
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"urll", "many", "store.s3.bucket"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+	if n := strings.Count(err.Error(), "\n"); n < 3 {
+		t.Errorf("want one problem a line:\n%v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,7 @@ func Default() Config {
 // overrides, fills derived defaults and validates.
 func Load(path string, getenv func(string) string) (Config, error) {
 	cfg := Default()
+	var fileErrs []error
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -46,14 +48,26 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil {
-			return cfg, fmt.Errorf("config %s: %w", path, err)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			// Unknown fields and wrong types are reported with every
+			// other problem (the decoder fills what it can); a file
+			// that is not YAML at all stops here.
+			var te *yaml.TypeError
+			if !errors.As(err, &te) {
+				return cfg, fmt.Errorf("config %s: %w", path, err)
+			}
+			for _, e := range te.Errors {
+				fileErrs = append(fileErrs, fmt.Errorf("%s: %s", path, e))
+			}
 		}
 	}
 	cfg.applyEnv(getenv)
 	cfg.derive()
-	if err := cfg.Validate(); err != nil {
-		return cfg, err
+	if err := cfg.Validate(); err != nil || len(fileErrs) > 0 {
+		if err != nil {
+			fileErrs = append(fileErrs, errors.Unwrap(err))
+		}
+		return cfg, fmt.Errorf("invalid configuration:\n%w", errors.Join(fileErrs...))
 	}
 	return cfg, nil
 }
