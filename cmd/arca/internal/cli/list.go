@@ -46,7 +46,7 @@ func (a *app) listCmd() *cobra.Command {
 				Created    time.Time `json:"created_at"`
 				Bytes      int64     `json:"bytes"`
 				PlainBytes int64     `json:"plain_bytes"`
-				Verified   *bool     `json:"verified"` // null: not verified yet
+				Verified   *bool     `json:"verified"`     // null: not verified yet
 				Status     string    `json:"verification"` // verified, failed, pending
 				Manifest   string    `json:"manifest_key"`
 			}
