@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,27 +27,72 @@ func (a *app) serviceCmds() []*cobra.Command {
 			},
 		})
 	}
-	cmds = append(cmds, &cobra.Command{
+	var dryRun bool
+	alerterCmd := &cobra.Command{
 		Use:   "alerter",
 		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
-		Args:  cobra.NoArgs,
+		Long: `Runs the alerter. With --dry-run it replays the EVENTS and DLQ streams as an alerter starting with an
+empty outbox would, applies the checks (staleness and drills at this moment) and storm aggregation of
+alerting: in the configuration, prints every PagerDuty Events API v2 event it would send (one JSON object a
+line; the routing key shown as the $VARIABLE that holds it) and exits, sending and changing nothing.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			conn, err := stack.Connect(cmd.Context(), a.cfg, "alerter")
 			if err != nil {
 				return err
 			}
 			defer conn.Close()
+			if dryRun {
+				return a.alerterDryRun(cmd.Context(), conn)
+			}
 			return a.runAlerter(cmd.Context(), conn)
 		},
-	})
+	}
+	alerterCmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the Events API v2 events it would send now, send nothing")
+	cmds = append(cmds, alerterCmd)
 	return cmds
 }
 
+func (a *app) alerterOptions() alerter.Options {
+	al := a.cfg.Alerting
+	o := alerter.Options{
+		Endpoint: al.PagerDuty.Endpoint, RoutingKeyEnv: al.PagerDuty.RoutingKeyEnv,
+		RoutingKeyEnvBySeverity: al.PagerDuty.RoutingKeyEnvBySeverity, RunbookBaseURL: al.RunbookBaseURL,
+		DrillOverdueAfter: time.Duration(al.DrillOverdueAfter), StormThreshold: al.StormThreshold,
+		MaxBackupBytes: int64(al.MaxBackupBytes), Replicas: a.cfg.NATS.Replicas, Logger: a.log,
+	}
+	if len(al.StaleAfter) > 0 {
+		o.StaleAfter = map[string]time.Duration{}
+		for k, d := range al.StaleAfter {
+			o.StaleAfter[k] = time.Duration(d)
+		}
+	}
+	return o
+}
+
+func (a *app) alerterDryRun(ctx context.Context, conn *stack.Conn) error {
+	var buf bytes.Buffer
+	n, err := alerter.DryRun(ctx, conn.JS, a.alerterOptions(), &buf)
+	if err != nil {
+		return err
+	}
+	if a.json {
+		events := []json.RawMessage{}
+		for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+			if len(line) > 0 {
+				events = append(events, json.RawMessage(line))
+			}
+		}
+		a.emit(events, nil)
+		return nil
+	}
+	_, _ = a.out.Write(buf.Bytes())
+	fmt.Fprintf(a.errOut, "arca alerter --dry-run: %d event(s) would be sent; nothing was sent\n", n)
+	return nil
+}
+
 func (a *app) runAlerter(ctx context.Context, conn *stack.Conn) error {
-	err := alerter.Run(ctx, conn.JS, alerter.Options{
-		Endpoint: a.cfg.Alerting.PagerDuty.Endpoint, RoutingKeyEnv: a.cfg.Alerting.PagerDuty.RoutingKeyEnv,
-		MaxBackupBytes: int64(a.cfg.Alerting.MaxBackupBytes), Replicas: a.cfg.NATS.Replicas, Logger: a.log,
-	})
+	err := alerter.Run(ctx, conn.JS, a.alerterOptions())
 	if ctx.Err() != nil {
 		return nil
 	}

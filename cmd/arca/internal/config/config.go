@@ -143,12 +143,28 @@ type Alerting struct {
 	WALMaxAge      Duration  `yaml:"wal_max_age"`
 	PagerDuty      PagerDuty `yaml:"pagerduty"`
 	MaxBackupBytes ByteSize  `yaml:"max_backup_bytes"`
+	// RunbookBaseURL is a full URL; each incident links <base><check>.md.
+	RunbookBaseURL string `yaml:"runbook_base_url"`
+	// StaleAfter per kind (tenant, full, base): no successful backup for
+	// so long pages backup-stale (default tenant 24h).
+	StaleAfter map[string]Duration `yaml:"stale_after"`
+	// DrillOverdueAfter: no passed drill for so long pages drill-overdue
+	// (default 30d).
+	DrillOverdueAfter Duration `yaml:"drill_overdue_after"`
+	// StormThreshold: more open incidents of one check and kind than this
+	// become one aggregated incident (default 10).
+	StormThreshold int `yaml:"storm_threshold"`
 }
 
-// PagerDuty is the Events API v2 endpoint and where the routing key is.
+// PagerDuty is the Events API v2 endpoint and where the routing keys are:
+// names of environment variables, never the keys.
 type PagerDuty struct {
 	Endpoint      string `yaml:"endpoint"`
 	RoutingKeyEnv string `yaml:"routing_key_env"`
+	// RoutingKeyEnvBySeverity names a variable per severity (critical,
+	// high, warning) that overrides RoutingKeyEnv, so that each level pages
+	// its own service (devops, the team lead, the CTO).
+	RoutingKeyEnvBySeverity map[string]string `yaml:"routing_key_env_by_severity"`
 }
 
 // Catalog is the coordinator's PostgreSQL database.

@@ -98,3 +98,48 @@ func TestUnknownFieldsAndValidationProblemsAreReportedTogether(t *testing.T) {
 		t.Errorf("want one problem a line:\n%v", err)
 	}
 }
+
+func TestAlertingConfiguration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	noEnv := func(string) string { return "" }
+	os.WriteFile(path, []byte(`alerting:
+  pagerduty: {routing_key_env: PD_DEVOPS, routing_key_env_by_severity: {critical: PD_CTO, high: PD_LEAD}}
+  runbook_base_url: https://runbooks.example.com/arca/
+  stale_after: {tenant: 26h, full: 8d}
+  drill_overdue_after: 35d
+  storm_threshold: 5
+`), 0o600)
+	cfg, err := Load(path, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cfg.Alerting
+	if a.PagerDuty.RoutingKeyEnvBySeverity["critical"] != "PD_CTO" || a.RunbookBaseURL != "https://runbooks.example.com/arca/" ||
+		time.Duration(a.StaleAfter["full"]) != 8*24*time.Hour || time.Duration(a.DrillOverdueAfter) != 35*24*time.Hour || a.StormThreshold != 5 {
+		t.Fatalf("got %+v", a)
+	}
+	cfg, err = Load("", noEnv)
+	if err != nil || cfg.Alerting.RunbookBaseURL != DefaultRunbookBaseURL || cfg.Alerting.StormThreshold != 10 {
+		t.Fatalf("defaults: %+v %v", cfg.Alerting, err)
+	}
+
+	os.WriteFile(path, []byte(`alerting:
+  pagerduty: {routing_key_env_by_severity: {critical: 0123456789abcdef0123456789abcdef, info: X, high: "not a name"}}
+  runbook_base_url: docs/runbooks/
+  stale_after: {wal: 1h}
+  storm_threshold: -1
+`), 0o600)
+	_, err = Load(path, noEnv)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"looks like a routing key itself", `"info" is not one of`, `"not a name" is not an environment variable name`,
+		"runbook_base_url", `"wal" is not one of`, "storm_threshold -1"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "0123456789abcdef0123456789abcdef") {
+		t.Errorf("the error repeats what looks like a routing key:\n%v", err)
+	}
+}

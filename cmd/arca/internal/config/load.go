@@ -31,8 +31,9 @@ func Default() Config {
 			TenantExport: Duration(90 * 24 * time.Hour), Operational: Duration(30 * 24 * time.Hour),
 			Health: Duration(2555 * 24 * time.Hour),
 		},
-		Alerting: Alerting{MaxBackupBytes: 50e9, WALMaxAge: Duration(time.Hour), PagerDuty: PagerDuty{RoutingKeyEnv: "ARCA_PD_ROUTING_KEY"}},
-		API:      API{TokenEnv: "ARCA_API_TOKEN"},
+		Alerting: Alerting{MaxBackupBytes: 50e9, WALMaxAge: Duration(time.Hour), PagerDuty: PagerDuty{RoutingKeyEnv: "ARCA_PD_ROUTING_KEY"},
+			RunbookBaseURL: DefaultRunbookBaseURL, StormThreshold: 10, DrillOverdueAfter: Duration(30 * 24 * time.Hour)},
+		API: API{TokenEnv: "ARCA_API_TOKEN"},
 	}
 }
 
@@ -169,6 +170,7 @@ func (c Config) Validate() error {
 	default:
 		bad("store.s3.object_lock %q is not GOVERNANCE or COMPLIANCE", c.Store.S3.ObjectLock)
 	}
+	errs = append(errs, c.Alerting.problems()...)
 	if len(errs) == 0 {
 		return nil
 	}
