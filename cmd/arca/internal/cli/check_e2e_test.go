@@ -142,6 +142,28 @@ func TestCheckAndInfo(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, text, second.BackupID)
 
+	// Shell completion of backup and tenant ids; a mistyped command's
+	// suggestion on one line.
+	complete := func(args ...string) (string, error) {
+		var out, errOut strings.Builder
+		err := cli.Execute(ctx, append([]string{"__complete", "--config", env.config}, args...), &out, &errOut)
+		return out.String(), err
+	}
+	out, err = complete("verify", "")
+	require.NoError(t, err)
+	require.Contains(t, out, second.BackupID+"\n")
+	require.Less(t, strings.Index(out, second.BackupID), strings.Index(out, res.BackupID), "newest first")
+	out, err = complete("restore", "tenant", "--tenant", "ac")
+	require.NoError(t, err)
+	require.Contains(t, out, "acme\n")
+	out, err = complete("backup", "tenant", "")
+	require.NoError(t, err)
+	require.Contains(t, out, "acme\n")
+	require.Contains(t, out, "all\n")
+	_, _, err = env.run(ctx, "lst")
+	require.Equal(t, 2, cli.ExitCode(err))
+	require.Equal(t, `unknown command "lst" for "arca" (did you mean list?)`, cli.OneLine(err))
+
 	// A role that can read nothing, and the default base and WAL schedules
 	// without archiving: each problem is reported.
 	role := "arca_check_" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_"))

@@ -36,7 +36,7 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	root.SetErr(errOut)
 	err := root.ExecuteContext(ctx)
 	if err != nil && isUsage(err) {
-		return usageError{err}
+		return usageError{cleanUsage(err)}
 	}
 	return err
 }
@@ -74,6 +74,7 @@ func (a *app) rootCmd() *cobra.Command {
 			a.emit(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "arca", Version) })
 		},
 	})
+	a.completions(root)
 	return root
 }
 
