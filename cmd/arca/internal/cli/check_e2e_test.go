@@ -123,6 +123,16 @@ func TestCheckAndInfo(t *testing.T) {
 	require.Equal(t, "verified", rows[0]["newest_verification"])
 	_, err = time.Parse(time.RFC3339, rows[0]["newest_at"].(string))
 	require.NoError(t, err)
+	// Progress: plain lines on stderr when it is not a terminal, for
+	// backup --wait and restore.
+	_, stderr, err := env.run(ctx, "backup", "tenant", "acme", "--wait")
+	require.NoError(t, err, stderr)
+	require.Contains(t, stderr, "backups 0/1 done · acme: export succeeded · exported")
+	require.Contains(t, stderr, "acme: verify succeeded")
+	_, stderr, err = env.run(ctx, "restore", "tenant", "--backup", res.BackupID, "--into-schema", "acme_restored")
+	require.NoError(t, err, stderr)
+	require.Contains(t, stderr, "restore "+res.BackupID+": part 1/")
+
 	// list --json: typed values, newest first.
 	second, err := env.backupTenant(ctx, "acme")
 	require.NoError(t, err, second.Reason)
@@ -130,7 +140,7 @@ func TestCheckAndInfo(t *testing.T) {
 	require.NoError(t, err)
 	var listed []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &listed), out)
-	require.Len(t, listed, 2, out)
+	require.Len(t, listed, 3, out)
 	require.Equal(t, second.BackupID, listed[0]["backup_id"], "newest first")
 	require.Equal(t, true, listed[0]["verified"])
 	require.Equal(t, "verified", listed[0]["verification"])
@@ -178,7 +188,7 @@ func TestCheckAndInfo(t *testing.T) {
 	require.Equal(t, 1, cli.ExitCode(err), raw)
 	fails = failures(rep)
 	require.Contains(t, fails["source"], "cannot read", raw)
-	require.Contains(t, fails["source"], "public.invoices", raw)
+	require.Contains(t, fails["source"], "cannot read 40 of 40 tables", raw)
 	require.Contains(t, fails["archiving"], "does not archive WAL", raw)
 	require.Contains(t, fails["archiving"], "archive_mode=off", raw)
 }

@@ -56,7 +56,12 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 			var res restore.Result
 			if verifyFirst {
 				open := func(ctx2 ctxT) (io.ReadCloser, error) {
-					return store.Get(ctx2, e.Manifest.Object.Key, objstore.Range{})
+					obj, err := store.Get(ctx2, e.Manifest.Object.Key, objstore.Range{})
+					if err != nil {
+						return nil, err
+					}
+					pr := a.restoreProgress(obj, e.Manifest, "read")
+					return readCloser{pr, obj, pr.finish}, nil
 				}
 				res, err = restore.VerifyThenRestore(ctx, db, open, e.Manifest, keys, opts)
 			} else {
@@ -64,7 +69,9 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 				if gerr != nil {
 					return fmt.Errorf("restore %s: %w", e.Manifest.BackupID, gerr)
 				}
-				res, err = restore.Tenant(ctx, db, obj, e.Manifest, keys, opts)
+				pr := a.restoreProgress(obj, e.Manifest, "restore")
+				res, err = restore.Tenant(ctx, db, pr, e.Manifest, keys, opts)
+				pr.finish()
 				obj.Close()
 			}
 			if err != nil {
@@ -140,7 +147,9 @@ func (a *app) restoreFullCmd() *cobra.Command {
 				return err
 			}
 			defer obj.Close()
-			res, err := restore.Full(ctx, obj, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp})
+			pr := a.restoreProgress(obj, e.Manifest, "restore")
+			res, err := restore.Full(ctx, pr, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp})
+			pr.finish()
 			if err != nil {
 				return err
 			}
