@@ -19,13 +19,17 @@ func (a *app) keysCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list, erase-tenant, status, sync"}
 	list := func(w io.Writer, infos []keyring.Info) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tCREATED\tDESTROYED")
+		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
 		for _, i := range infos {
 			destroyed := ""
 			if i.Destroyed != nil {
 				destroyed = i.Destroyed.Format("2006-01-02 15:04:05Z")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", i.ID, scope(i.Tenant), i.Primary, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
+			kind := i.Kind
+			if i.KMSURI != "" {
+				kind += " " + i.KMSURI
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\n", i.ID, scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
 		}
 		tw.Flush()
 	}

@@ -75,6 +75,9 @@ keys:
 	require.True(t, ok, "keys init created the secret")
 	require.Contains(t, string(doc), "aws-kms://"+testKMSKey)
 	require.NotContains(t, string(doc), "aes256gcm", "the keyring holds only the KMS key's URI")
+	text, stderr, err := env.run(ctx, "keys", "list")
+	require.NoError(t, err, stderr)
+	require.Contains(t, text, "kms aws-kms://"+testKMSKey)
 	_, err = os.Stat(filepath.Join(dir, "keyring.json"))
 	require.ErrorIs(t, err, os.ErrNotExist, "no keyring file is written")
 
