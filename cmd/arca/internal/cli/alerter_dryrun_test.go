@@ -51,6 +51,11 @@ func TestAlerterDryRunPrintsTheEventsItWouldSend(t *testing.T) {
 		require.NoError(t, pub.Event(ctx, messages.Event{Tenant: tenant, Kind: messages.KindFull, BackupID: "b-" + tenant, Stage: messages.StageVerify, Status: messages.StatusFailed, Time: now.Add(-time.Minute)}))
 	}
 
+	// A dead letter for delta (the uploader gave up): read from DLQ.
+	dl := messages.DeadLetter{V: messages.Version, Stage: messages.StageUpload, Subject: "jobs.upload.b-delta.1", Reason: "gave up",
+		Deliveries: 5, About: messages.Ref{Tenant: "delta", Kind: messages.KindTenant, BackupID: "b-delta"}, Time: now.Add(-time.Minute)}
+	require.NoError(t, pub.Publish(ctx, messages.DLQSubject(messages.StageUpload), dl, "dlq-b-delta"))
+
 	dir := t.TempDir()
 	t.Setenv("ARCA_NATS_URL", "")
 	t.Setenv("PD_CTO", "")
@@ -75,7 +80,9 @@ alerting:
 		require.Len(t, e.Links, 1)
 		require.Regexp(t, `^https://runbooks\.example\.com/arca/[a-z-]+\.md$`, e.Links[0].Href)
 	}
-	require.Len(t, events, 3, out)
+	require.Len(t, events, 4, out)
+	require.Len(t, byCheck["dead-lettered"], 1, out)
+	require.Equal(t, "delta", byCheck["dead-lettered"][0].Payload.Details["tenant"])
 	require.Len(t, byCheck["backup-failed"], 1, out)
 	failed := byCheck["backup-failed"][0]
 	require.Equal(t, "acme", failed.Payload.Details["tenant"])
@@ -94,7 +101,7 @@ alerting:
 	// nothing recorded: a second dry run prints the same.
 	text, stderr, err := env.run(ctx, "alerter", "--dry-run")
 	require.NoError(t, err)
-	require.Contains(t, stderr, "3 event(s) would be sent; nothing was sent")
+	require.Contains(t, stderr, "4 event(s) would be sent; nothing was sent")
 	var first pdEvent
 	require.NoError(t, json.Unmarshal([]byte(text[:len(text)-len(text[indexNewline(text):])]), &first))
 }
