@@ -191,6 +191,7 @@ func TestCheckAndInfo(t *testing.T) {
 	require.Contains(t, fails["source"], "cannot read 40 of 40 tables", raw)
 	require.Contains(t, fails["archiving"], "does not archive WAL", raw)
 	require.Contains(t, fails["archiving"], "archive_mode=off", raw)
+	require.Contains(t, fails["source"], "cannot create the scratch databases drills restore into", raw)
 }
 
 // On S3 (versitygw), arca check writes, reads, lists and deletes a probe,

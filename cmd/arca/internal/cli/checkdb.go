@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -22,10 +24,15 @@ func (a *app) checkSource(ctx context.Context, c *checks) {
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	var role string
-	var super, repl bool
-	if err := conn.QueryRow(ctx, `SELECT current_user, rolsuper, rolreplication FROM pg_roles WHERE rolname = current_user`).Scan(&role, &super, &repl); err != nil {
+	var super, repl, createdb bool
+	var serverVersion int
+	if err := conn.QueryRow(ctx, `SELECT current_user, rolsuper, rolreplication, rolcreatedb, current_setting('server_version_num')::int
+FROM pg_roles WHERE rolname = current_user`).Scan(&role, &super, &repl, &createdb, &serverVersion); err != nil {
 		c.fail("source", "role: %s", OneLine(err))
 		return
+	}
+	if a.cfg.Schedules.Drill != "" && !super && !createdb {
+		c.fail("source", "role %s cannot create the scratch databases drills restore into: ALTER ROLE %s CREATEDB, or clear schedules.drill", role, role)
 	}
 	excluded := map[string]bool{}
 	for _, e := range a.cfg.Tenancy.Exclude {
@@ -69,8 +76,13 @@ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_s
 		c.ok("source", "%s as %s: reads all %d tables", messages.RedactURL(a.cfg.Source.URL), role, tables)
 	}
 	for _, tool := range []string{"pg_dump", "pg_restore"} {
-		if _, err := a.lookTool(tool); err != nil {
+		bin, err := a.lookTool(tool)
+		if err != nil {
 			c.fail("source", "%s not found (source.pg_bin_dir %q, PATH): full backups and restores need it", tool, a.cfg.Source.PGBinDir)
+			continue
+		}
+		if major := toolMajor(ctx, bin); major > 0 && major < serverVersion/10000 {
+			c.fail("source", "%s is version %d, older than the server (%d): it refuses to dump a newer server; set source.pg_bin_dir", bin, major, serverVersion/10000)
 		}
 	}
 	a.checkArchiving(ctx, c, conn, role, super || repl)
@@ -82,6 +94,23 @@ func (a *app) lookTool(name string) (string, error) {
 	}
 	return exec.LookPath(name)
 }
+
+// toolMajor is the major version a PostgreSQL tool prints ("pg_dump
+// (PostgreSQL) 15.8"), 0 when unknown.
+func toolMajor(ctx context.Context, bin string) int {
+	out, err := exec.CommandContext(ctx, bin, "--version").Output()
+	if err != nil {
+		return 0
+	}
+	m := toolVersion.FindSubmatch(out)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+var toolVersion = regexp.MustCompile(`\(PostgreSQL\) (\d+)`)
 
 func more(n int) string {
 	if n <= 0 {
