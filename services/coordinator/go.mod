@@ -7,6 +7,7 @@ require (
 	github.com/arcabackup/arca/pkg/jobs v0.0.0
 	github.com/arcabackup/arca/pkg/messages v0.0.0
 	github.com/arcabackup/arca/pkg/objstore v0.0.0
+	github.com/arcabackup/arca/pkg/seal v0.0.0
 	github.com/arcabackup/arca/pkg/tenancy v0.0.0
 	github.com/arcabackup/arca/pkg/teststack v0.0.0
 	github.com/getkin/kin-openapi v0.153.0
@@ -15,7 +16,7 @@ require (
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
-	golang.org/x/sync v0.24.0
+	golang.org/x/sync v0.25.0
 )
 
 require (
@@ -37,15 +38,17 @@ require (
 	github.com/nats-io/nkeys v0.4.17 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	github.com/tink-crypto/tink-go/v2 v2.9.0 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
-	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
+	google.golang.org/protobuf v1.36.11 // indirect
 )
 
 replace (
@@ -57,3 +60,5 @@ replace (
 	github.com/arcabackup/arca/pkg/tenancy => ../../pkg/tenancy
 	github.com/arcabackup/arca/pkg/teststack => ../../pkg/teststack
 )
+
+replace github.com/arcabackup/arca/pkg/seal => ../../pkg/seal

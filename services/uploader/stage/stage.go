@@ -33,6 +33,9 @@ type Stage struct {
 
 // New opens the uploads bucket and builds the stage.
 func New(ctx context.Context, js JetStream, st *staging.Store, store objstore.Store, cfg Config) (*Stage, error) {
+	if cfg.Keys == nil {
+		return nil, errors.New("uploader: keys are required to seal manifests")
+	}
 	s, err := ensureState(ctx, js, 0)
 	if err != nil {
 		return nil, err

@@ -188,7 +188,7 @@ func TestCheckAndInfo(t *testing.T) {
 	require.Equal(t, 1, cli.ExitCode(err), raw)
 	fails = failures(rep)
 	require.Contains(t, fails["source"], "cannot read", raw)
-	require.Contains(t, fails["source"], "cannot read 40 of 40 tables", raw)
+	require.Regexp(t, `cannot read \d+ of \d+ tables: `, fails["source"], raw)
 	require.Contains(t, fails["archiving"], "does not archive WAL", raw)
 	require.Contains(t, fails["archiving"], "archive_mode=off", raw)
 	require.Contains(t, fails["source"], "cannot create the scratch databases drills restore into", raw)

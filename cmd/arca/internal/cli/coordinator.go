@@ -36,13 +36,20 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 	deps := coordinator.Deps{
 		JS: conn.JS, Catalog: cat, Source: src,
 		OnRetention: func(ctx context.Context, run coordinator.RunInfo) error {
-			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Policy: policy(a.cfg),
-				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg)}}})
+			keys, err := stack.Keyring(ctx, a.cfg, false)
+			if err != nil {
+				return err
+			}
+			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: policy(a.cfg),
+				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
 			if err != nil {
 				return err
 			}
 			rep, err := p.Run(ctx, false)
-			a.log.Info("retention run", "run", run.ID, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed)
+			a.log.Info("retention run", "run", run.ID, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
+			for _, pr := range rep.Problems {
+				a.log.Warn("retention skipped", "key", pr.Key, "err", pr.Error)
+			}
 			return err
 		},
 		OnDrill: func(ctx context.Context, run coordinator.RunInfo) error {
@@ -82,7 +89,7 @@ func (a *app) scheduledDrill(ctx context.Context, conn *stack.Conn, store objsto
 	if err != nil {
 		return err
 	}
-	rep, err := drill.Run(ctx, bucketSource{a: a, store: store}, drill.Config{
+	rep, err := drill.Run(ctx, bucketSource{a: a, store: store, keys: keys}, drill.Config{
 		AdminURL: a.cfg.Source.URL, Tenants: tenants, Sample: min(len(tenants), 5), Keys: keys, Tenancy: stack.Tenancy(a.cfg),
 	})
 	if err != nil {
@@ -122,7 +129,7 @@ func (a *app) apiRestore(ctx context.Context, store objstore.Store, r coordinato
 	if err != nil {
 		return err
 	}
-	e, err := a.selectBackup(ctx, store, r.BackupID, r.Tenant, false, "")
+	e, err := a.selectBackup(ctx, a.repo(store, keys), r.BackupID, r.Tenant, false, "")
 	if err != nil {
 		return err
 	}
@@ -238,7 +245,7 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 				return err
 			}
 			defer cat.Close()
-			store, err := stack.Store(ctx, a.cfg)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}
@@ -247,11 +254,20 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 					return err
 				}
 			}
-			n, err := coordinator.RebuildCatalog(ctx, store, stack.Layout(a.cfg), cat)
+			got, err := coordinator.RebuildCatalog(ctx, a.repo(store, keys), cat)
 			if err != nil {
 				return err
 			}
-			a.emit(map[string]int{"backups": n}, func(w io.Writer) { fmt.Fprintf(w, "catalog rebuilt: %d backups from the bucket\n", n) })
+			n := got.Backups
+			a.emit(map[string]int{"backups": n, "refused": len(got.Refused)}, func(w io.Writer) {
+				fmt.Fprintf(w, "catalog rebuilt: %d backups from the bucket\n", n)
+			})
+			for _, err := range got.Refused {
+				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
+			}
+			if len(got.Refused) > 0 {
+				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(got.Refused))}
+			}
 			return nil
 		},
 	}

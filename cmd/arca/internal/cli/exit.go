@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 )
@@ -38,6 +39,8 @@ func ExitCode(err error) int {
 		return 2
 	case errors.As(err, &f) && f.Damaged():
 		return 3
+	case errors.As(err, new(*backup.MetadataError)):
+		return 3 // a manifest or verification refused: nothing was used
 	}
 	return 1
 }

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 )
 
 // infoRow is one tenant and kind in arca info: how many backups, the
@@ -37,52 +35,55 @@ func (a *app) infoCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := stack.Store(ctx, a.cfg)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}
-			layout := backupLayout(a)
-			prefixes := []string{layout.KindPrefix("tenants"), layout.KindPrefix("full"), layout.KindPrefix("base")}
+			repo := a.repo(store, keys)
+			prefixes := repo.Layout.Folders()
 			if tenant != "" {
-				prefixes = []string{layout.TenantPrefix(tenant)}
+				prefixes = []string{repo.Layout.TenantPrefix(tenant)}
 			}
+			// As arca list: a refused manifest is reported and skipped.
+			found, err := repo.List(ctx, prefixes...)
+			if err != nil {
+				return err
+			}
+			refused := found.Refused
 			now := time.Now().UTC()
 			byKey := map[[2]string]*infoRow{}
-			for _, p := range prefixes {
-				es, err := findBackups(ctx, store, p)
-				if err != nil {
-					return err
+			for _, e := range found.Backups {
+				m := e.Manifest
+				r := byKey[[2]string{m.Tenant, m.Kind}]
+				if r == nil {
+					r = &infoRow{Tenant: m.Tenant, Kind: m.Kind}
+					byKey[[2]string{m.Tenant, m.Kind}] = r
 				}
-				for _, e := range es {
-					m := e.Manifest
-					r := byKey[[2]string{m.Tenant, m.Kind}]
-					if r == nil {
-						r = &infoRow{Tenant: m.Tenant, Kind: m.Kind}
-						byKey[[2]string{m.Tenant, m.Kind}] = r
-					}
-					status := "pending"
-					if v := e.Verification; v != nil && v.Verified {
-						status = "verified"
-					} else if v != nil {
-						status = "failed"
-					}
-					switch status {
-					case "verified":
-						r.Verified++
-					case "failed":
-						r.Failed++
-					default:
-						r.Pending++
-					}
-					r.Backups++
-					r.StoredBytes += m.Object.Size
-					if r.Newest == "" || m.CreatedAt.After(r.NewestAt) {
-						r.Newest, r.NewestAt, r.NewestStatus = m.BackupID, m.CreatedAt.UTC(), status
-						r.NewestAge = now.Sub(m.CreatedAt).Round(time.Second).Seconds()
-					}
-					if r.OldestAt.IsZero() || m.CreatedAt.Before(r.OldestAt) {
-						r.OldestAt = m.CreatedAt.UTC()
-					}
+				status := "pending"
+				switch v := e.Verification; {
+				case e.VerificationErr != nil:
+					status, refused = "failed", append(refused, e.VerificationErr)
+				case v != nil && v.Verified:
+					status = "verified"
+				case v != nil:
+					status = "failed"
+				}
+				switch status {
+				case "verified":
+					r.Verified++
+				case "failed":
+					r.Failed++
+				default:
+					r.Pending++
+				}
+				r.Backups++
+				r.StoredBytes += m.Object.Size
+				if r.Newest == "" || m.CreatedAt.After(r.NewestAt) {
+					r.Newest, r.NewestAt, r.NewestStatus = m.BackupID, m.CreatedAt.UTC(), status
+					r.NewestAge = now.Sub(m.CreatedAt).Round(time.Second).Seconds()
+				}
+				if r.OldestAt.IsZero() || m.CreatedAt.Before(r.OldestAt) {
+					r.OldestAt = m.CreatedAt.UTC()
 				}
 			}
 			rows := make([]infoRow, 0, len(byKey))
@@ -112,6 +113,12 @@ func (a *app) infoCmd() *cobra.Command {
 				}
 				tw.Flush()
 			})
+			for _, err := range refused {
+				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
+			}
+			if len(refused) > 0 {
+				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(refused))}
+			}
 			return nil
 		},
 	}

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -20,40 +18,32 @@ func (a *app) listCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := stack.Store(ctx, a.cfg)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}
-			layout := backupLayout(a)
-			prefixes := []string{layout.KindPrefix("tenants"), layout.KindPrefix("full"), layout.KindPrefix("base")}
+			repo := a.repo(store, keys)
+			prefixes := repo.Layout.Folders()
 			if tenant != "" {
-				prefixes = []string{layout.TenantPrefix(tenant)}
+				prefixes = []string{repo.Layout.TenantPrefix(tenant)}
 			}
-			var all []entry
-			for _, p := range prefixes {
-				es, err := findBackups(ctx, store, p)
-				if err != nil {
-					return err
-				}
-				all = append(all, es...)
+			// One refused manifest does not hide the others: each is
+			// reported on one line naming its key, and the exit code is 3.
+			found, err := repo.List(ctx, prefixes...)
+			if err != nil {
+				return err
 			}
+			refused := found.Refused
+			all := found.Backups
 			// Newest first across kinds, whatever prefix each came from.
 			sort.SliceStable(all, func(i, j int) bool { return all[i].Manifest.CreatedAt.After(all[j].Manifest.CreatedAt) })
-			type row struct {
-				BackupID   string    `json:"backup_id"`
-				Kind       string    `json:"kind"`
-				Tenant     string    `json:"tenant,omitempty"`
-				Created    time.Time `json:"created_at"`
-				Bytes      int64     `json:"bytes"`
-				PlainBytes int64     `json:"plain_bytes"`
-				Verified   *bool     `json:"verified"`     // null: not verified yet
-				Status     string    `json:"verification"` // verified, failed, pending
-				Manifest   string    `json:"manifest_key"`
-			}
-			var rows []row
+			var rows []listRow
 			for _, e := range all {
 				status, verified := "pending", (*bool)(nil)
-				if e.Verification != nil {
+				switch {
+				case e.VerificationErr != nil:
+					status, refused = "refused", append(refused, e.VerificationErr)
+				case e.Verification != nil:
 					v := e.Verification.Verified
 					verified, status = &v, "failed"
 					if v {
@@ -61,21 +51,48 @@ func (a *app) listCmd() *cobra.Command {
 					}
 				}
 				m := e.Manifest
-				rows = append(rows, row{m.BackupID, m.Kind, m.Tenant, m.CreatedAt.UTC(), m.Object.Size, m.PlainSize, verified, status, e.Key})
+				rows = append(rows, listRow{m.BackupID, m.Kind, m.Tenant, m.CreatedAt.UTC(), m.Object.Size, m.PlainSize, verified, status, e.Key})
 			}
 			a.emit(rows, func(w io.Writer) {
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "BACKUP\tKIND\tTENANT\tCREATED\tSTORED\tRAW\tVERIFIED")
 				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created.Format("2006-01-02 15:04:05Z"), human(r.Bytes), human(r.PlainBytes), r.Status)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created.Format("2006-01-02 15:04:05Z"), human(r.Bytes), human(r.PlainBytes), r.verifiedText())
 				}
 				tw.Flush()
 			})
+			for _, err := range refused {
+				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
+			}
+			if len(refused) > 0 {
+				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(refused))}
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant's backups")
 	return cmd
+}
+
+// listRow is one backup in arca list.
+type listRow struct {
+	BackupID   string    `json:"backup_id"`
+	Kind       string    `json:"kind"`
+	Tenant     string    `json:"tenant,omitempty"`
+	Created    time.Time `json:"created_at"`
+	Bytes      int64     `json:"bytes"`
+	PlainBytes int64     `json:"plain_bytes"`
+	Verified   *bool     `json:"verified"`     // null: not verified yet
+	Status     string    `json:"verification"` // verified, failed, pending, refused
+	Manifest   string    `json:"manifest_key"`
+}
+
+// verifiedText is the VERIFIED column: true, false, pending or refused.
+func (r listRow) verifiedText() string {
+	if r.Verified != nil {
+		return fmt.Sprint(*r.Verified)
+	}
+	return r.Status
 }
 
 // human prints a byte count in binary units.

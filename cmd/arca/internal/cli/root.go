@@ -59,7 +59,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(
 		a.devCmd(),
 		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
-		a.pruneCmd(), a.lifecycleCmd(), a.checkCmd(), a.infoCmd(),
+		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(), a.checkCmd(), a.infoCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)

@@ -177,7 +177,7 @@ func needsKeys(names []string) bool { return len(keyHolders(names)) > 0 }
 func keyHolders(names []string) []string {
 	var out []string
 	for _, n := range names {
-		if n == "encryptor" || n == "verifier" {
+		if n == "encryptor" || n == "uploader" || n == "verifier" {
 			out = append(out, n)
 		}
 	}

@@ -35,10 +35,23 @@ type Source struct {
 
 // Tenancy says how tenants are found (pkg/tenancy).
 type Tenancy struct {
-	TenantsQuery  string   `yaml:"tenants_query"`
-	TenantColumns []string `yaml:"tenant_columns"`
-	SharedSchemas []string `yaml:"shared_schemas"`
-	Exclude       []string `yaml:"exclude"`
+	// TenantTable is the tenants' registry; the tenants query defaults from
+	// it and each tenant's own row there is backed up and restored.
+	TenantTable TenantTable `yaml:"tenant_table"`
+	// Ownership overrides the role of a foreign key ("schema.table.constraint":
+	// owned or reference).
+	Ownership     map[string]string `yaml:"ownership"`
+	TenantsQuery  string            `yaml:"tenants_query"`
+	TenantColumns []string          `yaml:"tenant_columns"`
+	SharedSchemas []string          `yaml:"shared_schemas"`
+	Exclude       []string          `yaml:"exclude"`
+}
+
+// TenantTable names the tenants' registry table.
+type TenantTable struct {
+	Table        string `yaml:"table"` // schema.table
+	Key          string `yaml:"key"`
+	SchemaColumn string `yaml:"schema_column"`
 }
 
 // NATS is the JetStream the services share. An empty URL runs an embedded

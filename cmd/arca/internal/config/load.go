@@ -138,6 +138,7 @@ func (c Config) Validate() error {
 	default:
 		bad("store.kind %q is not fs or s3", c.Store.Kind)
 	}
+	errs = append(errs, c.Tenancy.validate()...)
 	_, isFile := filePath(c.Keys.Keyring)
 	_, isSecret := SecretID(c.Keys.Keyring)
 	if !isFile && !isSecret {

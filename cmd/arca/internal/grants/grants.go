@@ -107,7 +107,7 @@ func Services() []Service {
 	verifier := stage(messages.StageVerify, messages.SubjectVerify, "events.*.*."+messages.StageDrill+".*")
 
 	// The stages that hold keys follow the keyring epoch (docs/keys.md).
-	for _, n := range []*NATS{&encryptor, &verifier} {
+	for _, n := range []*NATS{&encryptor, &uploader, &verifier} {
 		n.KVFollow = []string{keyringEpochKV}
 		n.KVPut = []string{keyringInstanceKV}
 	}
