@@ -163,7 +163,7 @@ func (a *app) checkKeyring(ctx context.Context, c *checks) {
 func (a *app) checkNATS(ctx context.Context, c *checks) {
 	url, err := stack.NATSURL(a.cfg)
 	if err != nil {
-		c.fail("nats", "%s; %s", OneLine(err), stack.NATSHint)
+		c.fail("nats", "%s", OneLine(err))
 		return
 	}
 	opts := []nats.Option{nats.Name("arca check"), nats.Timeout(5 * time.Second)}

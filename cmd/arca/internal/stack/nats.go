@@ -101,7 +101,7 @@ func NATSURL(cfg config.Config) (string, error) {
 	}
 	b, err := os.ReadFile(urlFile(cfg))
 	if err != nil {
-		return "", fmt.Errorf("no nats.url configured and no arca dev running here (%s): %w", urlFile(cfg), err)
+		return "", fmt.Errorf("no nats.url configured and no arca dev running here (%s): %w (%s)", urlFile(cfg), err, NATSHint)
 	}
 	return strings.TrimSpace(string(b)), nil
 }
