@@ -16,6 +16,9 @@ export ARCA_CATALOG_URL="postgres://$PGUSER@$PGHOST:$PGPORT/${DB}_catalog?sslmod
 # The keyring is sealed under a passphrase that lives only in this shell.
 export ARCA_KEYRING_PASSPHRASE=${ARCA_KEYRING_PASSPHRASE:-$(head -c 24 /dev/urandom | base64)}
 export ARCA_CONFIG=scripts/demo-arca.yaml
+# The web console (served by arca dev's coordinator); its sign-in token lives only in this shell.
+export ARCA_API_ADDR=${ARCA_API_ADDR:-127.0.0.1:8480}
+export ARCA_API_TOKEN=${ARCA_API_TOKEN:-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')}
 ARCA=bin/arca
 start=$(date +%s)
 
@@ -84,3 +87,11 @@ echo "  traces   start arca-jaeger (make services builds it), run OTEL_EXPORTER_
 echo "           then open http://127.0.0.1:16686 (services arca-exporter, arca-encryptor, arca-uploader, arca-verifier)"
 echo "  Grafana  dashboards and alert rules in deploy/ (deploy/README.md); the README says more under Observing it"
 echo "  demo took $(( $(date +%s) - start ))s. Clean up: make clean-demo (removes $ARCA_DIR and the databases $DB and ${DB}_catalog)"
+
+step "8. The web console"
+echo "  open http://$ARCA_API_ADDR/console/ and sign in with the token $ARCA_API_TOKEN (operator)"
+if [ -t 0 ] && [ -t 1 ]; then
+  read -r -p "  the console runs until you press Enter " _ || true
+else
+  echo "  (not a terminal: the console stopped with the demo; run 'make demo' in a terminal to keep it up)"
+fi

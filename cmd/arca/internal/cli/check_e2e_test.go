@@ -174,7 +174,7 @@ func TestCheckAndInfo(t *testing.T) {
 	require.Equal(t, 2, cli.ExitCode(err))
 	require.Equal(t, `unknown command "lst" for "arca" (did you mean list?)`, cli.OneLine(err))
 
-	// A role that can read nothing, and the default base and WAL schedules
+	// A role that can read nothing, and base and WAL schedules
 	// without archiving: each problem is reported.
 	role := "arca_check_" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "_"))
 	_, err = db.Pool.Exec(ctx, fmt.Sprintf(`DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN`, role, role))
@@ -183,7 +183,7 @@ func TestCheckAndInfo(t *testing.T) {
 	u, err := url.Parse(db.URL)
 	require.NoError(t, err)
 	u.User = url.User(role)
-	writeConfig(t, env.config, config(u.String(), `tenant_export: "0 0 1 * * *"`))
+	writeConfig(t, env.config, config(u.String(), `base: "0 0 3 * * 0", wal_check: "0 */10 * * * *"`))
 	rep, raw, err = env.check(t)
 	require.Equal(t, 1, cli.ExitCode(err), raw)
 	fails = failures(rep)

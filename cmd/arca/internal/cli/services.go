@@ -37,6 +37,12 @@ alerting: in the configuration, prints every PagerDuty Events API v2 event it wo
 line; the routing key shown as the $VARIABLE that holds it) and exits, sending and changing nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// its /metrics too: the container healthchecks and Prometheus read it
+			obs, err := stack.Observe(cmd.Context(), []string{"alerter"}, a.log)
+			if err != nil {
+				return err
+			}
+			defer obs.Shutdown(context.WithoutCancel(cmd.Context()))
 			conn, err := stack.Connect(cmd.Context(), a.cfg, "alerter")
 			if err != nil {
 				return err

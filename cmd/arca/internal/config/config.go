@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// Config is the whole configuration (DESIGN.md 4.2).
+// Config is the whole configuration (docs/DESIGN.md §3.2).
 type Config struct {
 	Source    Source    `yaml:"source"`
 	Tenancy   Tenancy   `yaml:"tenancy"`
@@ -60,7 +60,7 @@ type NATS struct {
 	URL      string `yaml:"url"`
 	Replicas int    `yaml:"replicas"`
 	// SyncAlways makes the embedded server fsync every write before
-	// acknowledging it (DESIGN.md "Durability").
+	// acknowledging it (docs/DESIGN.md §3.1).
 	SyncAlways bool `yaml:"sync_always"`
 }
 

@@ -173,3 +173,23 @@ func TestAlertingConfiguration(t *testing.T) {
 		t.Errorf("the error repeats what looks like a routing key:\n%v", err)
 	}
 }
+
+// Base backups and the WAL check need WAL archiving: unconfigured, they are
+// not scheduled (they would fail and page critical on every fire).
+func TestBaseAndWALCheckAreScheduledOnlyWhenConfigured(t *testing.T) {
+	cfg, err := Load("", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Schedules.Base != "" || cfg.Schedules.WALCheck != "" {
+		t.Fatalf("default schedules base %q, wal_check %q: want none", cfg.Schedules.Base, cfg.Schedules.WALCheck)
+	}
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	os.WriteFile(path, []byte("schedules: {base: '0 0 3 * * 0', wal_check: '0 */10 * * * *'}\n"), 0o600)
+	if cfg, err = Load(path, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Schedules.Base == "" || cfg.Schedules.WALCheck == "" || cfg.Schedules.TenantExport == "" {
+		t.Fatalf("configured schedules lost: %+v", cfg.Schedules)
+	}
+}

@@ -110,7 +110,7 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 	case "uploader":
 		s, err := uploader.New(ctx, d.Conn.JS, d.Conn.Staging, d.Store, uploader.Config{
 			Layout: Layout(d.Cfg), Keys: d.keys(), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
-			Policies: Policies(d.Cfg),
+			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas,
 		})
 		if err != nil {
 			return nil, err
