@@ -17,14 +17,14 @@ type Version struct {
 // Info describes a version without its secret material: what List returns and
 // what may be logged.
 type Info struct {
-	ID        string
-	Tenant    string
-	Number    int
-	Created   time.Time
-	Primary   bool
-	Kind      string // "local" or "kms"
-	KMSURI    string
-	Destroyed *time.Time
+	ID        string     `json:"id"`
+	Tenant    string     `json:"tenant,omitempty"` // "" for the default scope
+	Number    int        `json:"number"`
+	Created   time.Time  `json:"created_at"`
+	Primary   bool       `json:"primary"`
+	Kind      string     `json:"kind"` // "local" or "kms"
+	KMSURI    string     `json:"kms_uri,omitempty"`
+	Destroyed *time.Time `json:"destroyed_at,omitempty"`
 }
 
 func (v *Version) info() Info {

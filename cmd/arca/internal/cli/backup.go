@@ -179,10 +179,16 @@ func (a *app) startThroughCatalog(ctx context.Context, conn *stack.Conn, kind me
 func (a *app) await(ctx context.Context, events <-chan messages.Event, pending map[string]*outcome, order []*outcome, start time.Time, timeout time.Duration) error {
 	deadline := time.After(timeout)
 	left := len(pending)
+	bp := a.backupProgress(len(order), start)
+	defer bp.done()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
 	for left > 0 {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-tick.C:
+			bp.render()
 		case <-deadline:
 			for _, o := range order {
 				if o.Status == "queued" {
@@ -195,6 +201,7 @@ func (a *app) await(ctx context.Context, events <-chan messages.Event, pending m
 			if o == nil || o.Status != "queued" {
 				continue
 			}
+			bp.observe(e)
 			switch {
 			case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded:
 				o.Status = "verified"
@@ -211,6 +218,8 @@ func (a *app) await(ctx context.Context, events <-chan messages.Event, pending m
 			}
 			o.Seconds = time.Since(start).Seconds()
 			left--
+			bp.outcome(o)
+			bp.done()
 			a.printf("%-9s %s %s (%.1fs)\n", o.Status, o.BackupID, o.Tenant, o.Seconds)
 		}
 	}
@@ -220,6 +229,7 @@ func (a *app) await(ctx context.Context, events <-chan messages.Event, pending m
 			failed++
 		}
 	}
+	bp.done()
 	a.emit(order, func(w io.Writer) { printOutcomes(w, order) })
 	if failed > 0 {
 		return fmt.Errorf("%d of %d backups not verified", failed, len(order))

@@ -257,12 +257,20 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 				}
 				a.emit(map[string]any{"run": r, "jobs": js}, func(w io.Writer) {
 					fmt.Fprintf(w, "run %s (%s, %s): %s\n", r.ID, r.Kind, r.Trigger, r.State)
+					if r.Error != "" {
+						fmt.Fprintf(w, "error: %s\n", r.Error)
+					}
 					tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "TENANT\tBACKUP\tSTATE\tBYTES\tERROR")
 					for _, j := range js {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Tenant, j.BackupID, j.State, human(j.Bytes), j.Error)
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Tenant, j.BackupID, j.State, human(j.Bytes), firstLine(j.Error))
 					}
 					tw.Flush()
+					for _, j := range js {
+						if j.Error != "" {
+							fmt.Fprintf(w, "%s %s: %s\n", scope(j.Tenant), j.BackupID, j.Error)
+						}
+					}
 				})
 				return nil
 			}

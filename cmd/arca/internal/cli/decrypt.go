@@ -25,7 +25,10 @@ archive for full dumps, pg_basebackup's tar for base backups, the file itself fo
 it was sealed for comes from --manifest (manifest.json beside it, authenticated with the keyring as the
 manifest of its backup; name the tenant with --tenant for a tenant backup) or --artifact (a WAL file:
 wal/<timeline>/<name>; see docs/format.md 4.1). The output appears only if every part authenticates: it is written to a temporary
-file and renamed at the end, so a tampered or truncated artifact leaves no output at all.`,
+file and renamed at the end, so a tampered or truncated artifact leaves no output at all.
+Exit codes: 0 decrypted; 2 the input is not a sealed artifact (a malformed part header) or the
+arguments are wrong; 3 the artifact failed authentication (tampered, truncated, reordered, another
+artifact's parts); 1 anything else (a missing key, I/O).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -59,7 +62,7 @@ file and renamed at the end, so a tampered or truncated artifact leaves no outpu
 				err = cerr
 			}
 			if err != nil {
-				return fmt.Errorf("decrypt %s: %w", in, err)
+				return decryptError(fmt.Errorf("decrypt %s: %w", in, err))
 			}
 			if err := os.Rename(tmp.Name(), out); err != nil {
 				return err
@@ -102,4 +105,18 @@ func (a *app) sealedAs(ctx context.Context, file, tenant string, keys seal.KeyLo
 		return "", fmt.Errorf("%s: %w", file, err)
 	}
 	return m.SealedAs(), nil
+}
+
+// decryptError gives decrypt's documented exit codes: 2 for input that is
+// not a sealed artifact, 3 for one that fails authentication.
+func decryptError(err error) error {
+	var auth *seal.AuthError
+	switch {
+	case errors.Is(err, seal.ErrMalformed):
+		return exitError{code: 2, err: err}
+	case errors.As(err, &auth), errors.Is(err, seal.ErrTampered), errors.Is(err, seal.ErrTruncated),
+		errors.Is(err, seal.ErrOutOfOrder), errors.Is(err, seal.ErrTrailingData):
+		return exitError{code: 3, err: err}
+	}
+	return err
 }

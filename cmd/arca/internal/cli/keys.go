@@ -3,44 +3,44 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
 func (a *app) keysCmd() *cobra.Command {
-	var tenant string
+	var tenant, kmsKey string
 	var ackTimeout time.Duration
 	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list, erase-tenant, status, sync"}
 	list := func(w io.Writer, infos []keyring.Info) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tCREATED\tDESTROYED")
+		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
 		for _, i := range infos {
 			destroyed := ""
 			if i.Destroyed != nil {
 				destroyed = i.Destroyed.Format("2006-01-02 15:04:05Z")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\n", i.ID, scope(i.Tenant), i.Primary, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
+			kind := i.Kind
+			if i.KMSURI != "" {
+				kind += " " + i.KMSURI
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\n", i.ID, scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
 		}
 		tw.Flush()
 	}
 	initC := &cobra.Command{
 		Use: "init", Short: "Create the keyring with its first key (refuses to overwrite)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := stack.KeyringStore(a.cfg)
+			src, err := stack.KeyringSource(cmd.Context(), a.cfg)
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(filepath.Dir(st.Path), 0o700); err != nil {
-				return err
-			}
-			kr, err := keyring.Init(cmd.Context(), st)
+			kr, err := src.Init(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -55,18 +55,25 @@ func (a *app) keysCmd() *cobra.Command {
 once every running service holding keys has loaded it (docs/keys.md), or names those that have not and
 exits 1.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := stack.KeyringStore(a.cfg)
+			src, err := stack.KeyringSource(cmd.Context(), a.cfg)
 			if err != nil {
 				return err
 			}
-			kr, err := keyring.Load(cmd.Context(), st)
+			kr, err := src.Load(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if _, err := kr.Rotate(tenant); err != nil {
+			uri := ""
+			if kmsKey != "" {
+				var ok bool
+				if uri, ok = config.KMSKeyURI(kmsKey); !ok {
+					return usageError{fmt.Errorf("--kms %q: want awskms://KEY-ARN", kmsKey)}
+				}
+			}
+			if _, err := src.Rotate(kr, tenant, uri); err != nil {
 				return err
 			}
-			if err := kr.Save(cmd.Context(), st); err != nil {
+			if err := kr.Save(cmd.Context(), src.Store); err != nil {
 				return err
 			}
 			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
@@ -75,6 +82,7 @@ exits 1.`,
 		},
 	}
 	rotate.Flags().StringVar(&tenant, "tenant", "", "give this tenant a key of its own (crypto-erasure scope)")
+	rotate.Flags().StringVar(&kmsKey, "kms", "", "make the new key the KMS key awskms://KEY-ARN (default: keys.kms for the default scope, a local key for a tenant)")
 	ls := &cobra.Command{
 		Use: "list", Short: "List key versions (never their material)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -100,18 +108,18 @@ names those that have not and exits 1.`,
 			if confirm != args[0] {
 				return usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
 			}
-			st, err := stack.KeyringStore(a.cfg)
+			src, err := stack.KeyringSource(cmd.Context(), a.cfg)
 			if err != nil {
 				return err
 			}
-			kr, err := keyring.Load(cmd.Context(), st)
+			kr, err := src.Load(cmd.Context())
 			if err != nil {
 				return err
 			}
 			if err := kr.DestroyTenant(args[0]); err != nil {
 				return err
 			}
-			if err := kr.Save(cmd.Context(), st); err != nil {
+			if err := kr.Save(cmd.Context(), src.Store); err != nil {
 				return err
 			}
 			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })

@@ -212,6 +212,11 @@ func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	require.Error(t, err)
 	require.Equal(t, "dead_lettered", third.Status)
 	require.Contains(t, third.Reason, keyring.ErrTenantErased.Error())
+	// arca status RUN prints the job's error in text too.
+	teststack.Eventually(t, time.Minute, func() bool {
+		text, _, err := env.run(ctx, "status", manualRun(t, env, ctx, third.BackupID))
+		return err == nil && strings.Contains(text, "tenant acme "+third.BackupID+": ") && strings.Contains(text, keyring.ErrTenantErased.Error())
+	}, "status RUN shows the dead-lettered job's error")
 	dead, err := js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{messages.EventSubject("acme", third.BackupID, messages.StageEncrypt, messages.StatusDeadLettered)}})
 	require.NoError(t, err)
@@ -321,4 +326,23 @@ func TestKeyCommandsWithoutNATSDoNotClaimTheServicesWereTold(t *testing.T) {
 	require.NoError(t, err)
 	_, err = env.keyring(ctx).Primary("acme")
 	require.ErrorIs(t, err, keyring.ErrTenantErased)
+}
+
+// manualRun is the id of the run that holds the backup, from arca status.
+func manualRun(t *testing.T, env arcaEnv, ctx context.Context, backupID string) string {
+	out, _, err := env.run(ctx, "--json", "status", "--limit", "50")
+	if err != nil {
+		return ""
+	}
+	var runs []struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &runs), out)
+	for _, r := range runs {
+		out, _, err := env.run(ctx, "--json", "status", r.ID)
+		if err == nil && strings.Contains(out, backupID) {
+			return r.ID
+		}
+	}
+	return ""
 }

@@ -3,7 +3,9 @@ package cli
 import (
 	"fmt"
 	"io"
+	"sort"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -33,33 +35,29 @@ func (a *app) listCmd() *cobra.Command {
 			}
 			refused := found.Refused
 			all := found.Backups
-			type row struct {
-				BackupID   string `json:"backup_id"`
-				Kind       string `json:"kind"`
-				Tenant     string `json:"tenant,omitempty"`
-				Created    string `json:"created_at"`
-				Bytes      int64  `json:"bytes"`
-				PlainBytes int64  `json:"plain_bytes"`
-				Verified   string `json:"verified"`
-				Manifest   string `json:"manifest_key"`
-			}
-			var rows []row
+			// Newest first across kinds, whatever prefix each came from.
+			sort.SliceStable(all, func(i, j int) bool { return all[i].Manifest.CreatedAt.After(all[j].Manifest.CreatedAt) })
+			var rows []listRow
 			for _, e := range all {
-				v := "pending"
+				status, verified := "pending", (*bool)(nil)
 				switch {
 				case e.VerificationErr != nil:
-					v, refused = "refused", append(refused, e.VerificationErr)
+					status, refused = "refused", append(refused, e.VerificationErr)
 				case e.Verification != nil:
-					v = fmt.Sprint(e.Verification.Verified)
+					v := e.Verification.Verified
+					verified, status = &v, "failed"
+					if v {
+						status = "verified"
+					}
 				}
 				m := e.Manifest
-				rows = append(rows, row{m.BackupID, m.Kind, m.Tenant, m.CreatedAt.Format("2006-01-02 15:04:05Z"), m.Object.Size, m.PlainSize, v, e.Key})
+				rows = append(rows, listRow{m.BackupID, m.Kind, m.Tenant, m.CreatedAt.UTC(), m.Object.Size, m.PlainSize, verified, status, e.Key})
 			}
 			a.emit(rows, func(w io.Writer) {
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "BACKUP\tKIND\tTENANT\tCREATED\tSTORED\tRAW\tVERIFIED")
 				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created, human(r.Bytes), human(r.PlainBytes), r.Verified)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created.Format("2006-01-02 15:04:05Z"), human(r.Bytes), human(r.PlainBytes), r.verifiedText())
 				}
 				tw.Flush()
 			})
@@ -74,6 +72,27 @@ func (a *app) listCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant's backups")
 	return cmd
+}
+
+// listRow is one backup in arca list.
+type listRow struct {
+	BackupID   string    `json:"backup_id"`
+	Kind       string    `json:"kind"`
+	Tenant     string    `json:"tenant,omitempty"`
+	Created    time.Time `json:"created_at"`
+	Bytes      int64     `json:"bytes"`
+	PlainBytes int64     `json:"plain_bytes"`
+	Verified   *bool     `json:"verified"`     // null: not verified yet
+	Status     string    `json:"verification"` // verified, failed, pending, refused
+	Manifest   string    `json:"manifest_key"`
+}
+
+// verifiedText is the VERIFIED column: true, false, pending or refused.
+func (r listRow) verifiedText() string {
+	if r.Verified != nil {
+		return fmt.Sprint(*r.Verified)
+	}
+	return r.Status
 }
 
 // human prints a byte count in binary units.

@@ -74,7 +74,12 @@ logical export at or before TIME, and says so.`,
 			var res restore.Result
 			if verifyFirst {
 				open := func(ctx2 ctxT) (io.ReadCloser, error) {
-					return store.Get(ctx2, e.Manifest.Object.Key, objstore.Range{})
+					obj, err := store.Get(ctx2, e.Manifest.Object.Key, objstore.Range{})
+					if err != nil {
+						return nil, err
+					}
+					pr := a.restoreProgress(obj, e.Manifest, "read")
+					return readCloser{pr, obj, pr.finish}, nil
 				}
 				res, err = restore.VerifyThenRestore(ctx, db, open, e.Manifest, keys, opts)
 			} else {
@@ -82,7 +87,9 @@ logical export at or before TIME, and says so.`,
 				if gerr != nil {
 					return fmt.Errorf("restore %s: %w", e.Manifest.BackupID, gerr)
 				}
-				res, err = restore.Tenant(ctx, db, obj, e.Manifest, keys, opts)
+				pr := a.restoreProgress(obj, e.Manifest, "restore")
+				res, err = restore.Tenant(ctx, db, pr, e.Manifest, keys, opts)
+				pr.finish()
 				obj.Close()
 			}
 			if err != nil {
@@ -173,7 +180,9 @@ passwords, and says so.`,
 				return err
 			}
 			defer obj.Close()
-			res, err := restore.Full(ctx, obj, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals})
+			pr := a.restoreProgress(obj, e.Manifest, "restore")
+			res, err := restore.Full(ctx, pr, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals})
+			pr.finish()
 			if err != nil {
 				return err
 			}

@@ -36,7 +36,7 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 	root.SetErr(errOut)
 	err := root.ExecuteContext(ctx)
 	if err != nil && isUsage(err) {
-		return usageError{err}
+		return usageError{cleanUsage(err)}
 	}
 	return err
 }
@@ -59,7 +59,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(
 		a.devCmd(),
 		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
-		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(),
+		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(), a.checkCmd(), a.infoCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
@@ -75,6 +75,7 @@ func (a *app) rootCmd() *cobra.Command {
 			a.emit(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "arca", Version) })
 		},
 	})
+	a.completions(root)
 	return root
 }
 

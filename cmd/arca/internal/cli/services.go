@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,10 +27,15 @@ func (a *app) serviceCmds() []*cobra.Command {
 			},
 		})
 	}
-	cmds = append(cmds, &cobra.Command{
+	var dryRun bool
+	alerterCmd := &cobra.Command{
 		Use:   "alerter",
 		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
-		Args:  cobra.NoArgs,
+		Long: `Runs the alerter. With --dry-run it replays the EVENTS and DLQ streams as an alerter starting with an
+empty outbox would, applies the checks (staleness and drills at this moment) and storm aggregation of
+alerting: in the configuration, prints every PagerDuty Events API v2 event it would send (one JSON object a
+line; the routing key shown as the $VARIABLE that holds it) and exits, sending and changing nothing.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// its /metrics too: the container healthchecks and Prometheus read it
 			obs, err := stack.Observe(cmd.Context(), []string{"alerter"}, a.log)
@@ -40,18 +48,58 @@ func (a *app) serviceCmds() []*cobra.Command {
 				return err
 			}
 			defer conn.Close()
+			if dryRun {
+				return a.alerterDryRun(cmd.Context(), conn)
+			}
 			return a.runAlerter(cmd.Context(), conn)
 		},
-	})
+	}
+	alerterCmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the Events API v2 events it would send now, send nothing")
+	cmds = append(cmds, alerterCmd)
 	cmds = append(cmds, a.restorerCmd())
 	return cmds
 }
 
+func (a *app) alerterOptions() alerter.Options {
+	al := a.cfg.Alerting
+	o := alerter.Options{
+		Endpoint: al.PagerDuty.Endpoint, RoutingKeyEnv: al.PagerDuty.RoutingKeyEnv,
+		RoutingKeyEnvBySeverity: al.PagerDuty.RoutingKeyEnvBySeverity, RunbookBaseURL: al.RunbookBaseURL,
+		DrillOverdueAfter: time.Duration(al.DrillOverdueAfter), StormThreshold: al.StormThreshold,
+		MaxBackupBytes: int64(al.MaxBackupBytes), Replicas: a.cfg.NATS.Replicas, Logger: a.log,
+	}
+	if len(al.StaleAfter) > 0 {
+		o.StaleAfter = map[string]time.Duration{}
+		for k, d := range al.StaleAfter {
+			o.StaleAfter[k] = time.Duration(d)
+		}
+	}
+	return o
+}
+
+func (a *app) alerterDryRun(ctx context.Context, conn *stack.Conn) error {
+	var buf bytes.Buffer
+	n, err := alerter.DryRun(ctx, conn.JS, a.alerterOptions(), &buf)
+	if err != nil {
+		return err
+	}
+	if a.json {
+		events := []json.RawMessage{}
+		for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+			if len(line) > 0 {
+				events = append(events, json.RawMessage(line))
+			}
+		}
+		a.emit(events, nil)
+		return nil
+	}
+	_, _ = a.out.Write(buf.Bytes())
+	fmt.Fprintf(a.errOut, "arca alerter --dry-run: %d event(s) would be sent; nothing was sent\n", n)
+	return nil
+}
+
 func (a *app) runAlerter(ctx context.Context, conn *stack.Conn) error {
-	err := alerter.Run(ctx, conn.JS, alerter.Options{
-		Endpoint: a.cfg.Alerting.PagerDuty.Endpoint, RoutingKeyEnv: a.cfg.Alerting.PagerDuty.RoutingKeyEnv,
-		MaxBackupBytes: int64(a.cfg.Alerting.MaxBackupBytes), Replicas: a.cfg.NATS.Replicas, Logger: a.log,
-	})
+	err := alerter.Run(ctx, conn.JS, a.alerterOptions())
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -94,11 +142,11 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 		}
 		// The stages use the live keyring: it follows the keyring epoch
 		// (rotation, erasure) while they run; see docs/keys.md.
-		st, err := stack.KeyringStore(a.cfg)
+		src, err := stack.KeyringSource(ctx, a.cfg)
 		if err != nil {
 			return err
 		}
-		live, stop, err := stack.LiveKeyring(ctx, st, conn.JS, a.cfg.NATS.Replicas, keyHolders(names), a.log)
+		live, stop, err := stack.LiveKeyring(ctx, src.Store, conn.JS, a.cfg.NATS.Replicas, keyHolders(names), a.log, src.Opts...)
 		if err != nil {
 			return err
 		}

@@ -89,11 +89,31 @@ type S3Store struct {
 	ObjectLock   string `yaml:"object_lock"` // "", GOVERNANCE or COMPLIANCE
 }
 
-// Keys locate the keyring.
+// Keys locate the keyring (docs/keys.md, "Where the keys are").
 type Keys struct {
-	// Keyring is "file:PATH" (a passphrase-encrypted keyring file).
-	Keyring       string `yaml:"keyring"`
+	// Keyring is "file:PATH" (a keyring file encrypted under a passphrase)
+	// or "secretsmanager://SECRET-ID" (the keyring document held in AWS
+	// Secrets Manager, which encrypts it at rest; no passphrase).
+	Keyring string `yaml:"keyring"`
+	// PassphraseEnv names the variable holding a file keyring's passphrase.
 	PassphraseEnv string `yaml:"passphrase_env"`
+	// Passphrase, when "secretsmanager://SECRET-ID", fetches a file
+	// keyring's passphrase from Secrets Manager instead of PassphraseEnv.
+	Passphrase string `yaml:"passphrase"`
+	// KMS, "awskms://KEY-ARN", makes the key versions keys init and
+	// keys rotate add to the default scope KMS-backed: AWS KMS wraps and
+	// unwraps each part's data key, and the keyring holds only the key's URI.
+	KMS string  `yaml:"kms"`
+	AWS AWSKeys `yaml:"aws"`
+}
+
+// AWSKeys is how KMS and Secrets Manager are reached; credentials come
+// from the SDK's default chain (environment, IAM role), never the file.
+type AWSKeys struct {
+	// Region defaults to the SDK's (AWS_REGION), else the KMS key ARN's.
+	Region string `yaml:"region"`
+	// Endpoint overrides both services' endpoint (a VPC endpoint, tests).
+	Endpoint string `yaml:"endpoint"`
 }
 
 // Pipeline sizes parts.
@@ -136,12 +156,28 @@ type Alerting struct {
 	WALMaxAge      Duration  `yaml:"wal_max_age"`
 	PagerDuty      PagerDuty `yaml:"pagerduty"`
 	MaxBackupBytes ByteSize  `yaml:"max_backup_bytes"`
+	// RunbookBaseURL is a full URL; each incident links <base><check>.md.
+	RunbookBaseURL string `yaml:"runbook_base_url"`
+	// StaleAfter per kind (tenant, full, base): no successful backup for
+	// so long pages backup-stale (default tenant 24h).
+	StaleAfter map[string]Duration `yaml:"stale_after"`
+	// DrillOverdueAfter: no passed drill for so long pages drill-overdue
+	// (default 30d).
+	DrillOverdueAfter Duration `yaml:"drill_overdue_after"`
+	// StormThreshold: more open incidents of one check and kind than this
+	// become one aggregated incident (default 10).
+	StormThreshold int `yaml:"storm_threshold"`
 }
 
-// PagerDuty is the Events API v2 endpoint and where the routing key is.
+// PagerDuty is the Events API v2 endpoint and where the routing keys are:
+// names of environment variables, never the keys.
 type PagerDuty struct {
 	Endpoint      string `yaml:"endpoint"`
 	RoutingKeyEnv string `yaml:"routing_key_env"`
+	// RoutingKeyEnvBySeverity names a variable per severity (critical,
+	// high, warning) that overrides RoutingKeyEnv, so that each level pages
+	// its own service (devops, the team lead, the CTO).
+	RoutingKeyEnvBySeverity map[string]string `yaml:"routing_key_env_by_severity"`
 }
 
 // Catalog is the coordinator's PostgreSQL database.

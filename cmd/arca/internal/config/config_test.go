@@ -103,6 +103,108 @@ func TestLoadTenancy(t *testing.T) {
 	}
 }
 
+func TestKeysAcceptKMSAndSecretsManager(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	noEnv := func(string) string { return "" }
+	good := []string{
+		"keys: {keyring: 'file:/etc/arca/keyring.json'}",
+		"keys: {keyring: 'secretsmanager://arca/prod/keyring'}",
+		"keys: {keyring: 'file:/k.json', passphrase: 'secretsmanager://arca/prod/keyring-passphrase'}",
+		"keys: {keyring: 'file:/k.json', kms: 'awskms://arn:aws:kms:sa-east-1:111122223333:key/1234', aws: {region: sa-east-1}}",
+		"keys: {keyring: 'secretsmanager://arn:aws:secretsmanager:sa-east-1:111122223333:secret:k', kms: 'aws-kms://arn:aws:kms:sa-east-1:111122223333:key/1234'}",
+	}
+	for _, body := range good {
+		os.WriteFile(path, []byte("dir: /var/lib/arca\n"+body+"\n"), 0o600)
+		cfg, err := Load(path, noEnv)
+		if err != nil {
+			t.Errorf("%s: %v", body, err)
+		}
+		if cfg.Keys.KMS != "" {
+			if uri, ok := KMSKeyURI(cfg.Keys.KMS); !ok || !strings.HasPrefix(uri, "aws-kms://arn:aws:kms:") {
+				t.Errorf("%s: KMS URI %q", body, uri)
+			}
+		}
+	}
+	bad := map[string][]string{
+		"keys: {keyring: 'secretsmanager://'}":                                    {"keys.keyring"},
+		"keys: {keyring: 'secretsmanager://k', passphrase: 'secretsmanager://p'}": {"keys.passphrase is for a file"},
+		"keys: {keyring: 'file:/k', passphrase: 'env:X'}":                         {"keys.passphrase"},
+		"keys: {keyring: 'file:/k', passphrase_env: '', kms: 'kms://arn'}":        {"keys.passphrase_env", "keys.kms"},
+	}
+	for body, wants := range bad {
+		os.WriteFile(path, []byte(body+"\n"), 0o600)
+		_, err := Load(path, noEnv)
+		for _, want := range wants {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: error %v does not mention %s", body, err, want)
+			}
+		}
+	}
+}
+
+func TestUnknownFieldsAndValidationProblemsAreReportedTogether(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	os.WriteFile(path, []byte("source: {urll: x}\nstore: {kind: s3}\npipeline: {slots: many}\n"), 0o600)
+	_, err := Load(path, func(string) string { return "" })
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"urll", "many", "store.s3.bucket"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+	if n := strings.Count(err.Error(), "\n"); n < 3 {
+		t.Errorf("want one problem a line:\n%v", err)
+	}
+}
+
+func TestAlertingConfiguration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arca.yaml")
+	noEnv := func(string) string { return "" }
+	os.WriteFile(path, []byte(`dir: /var/lib/arca
+alerting:
+  pagerduty: {routing_key_env: PD_DEVOPS, routing_key_env_by_severity: {critical: PD_CTO, high: PD_LEAD}}
+  runbook_base_url: https://runbooks.example.com/arca/
+  stale_after: {tenant: 26h, full: 8d}
+  drill_overdue_after: 35d
+  storm_threshold: 5
+`), 0o600)
+	cfg, err := Load(path, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cfg.Alerting
+	if a.PagerDuty.RoutingKeyEnvBySeverity["critical"] != "PD_CTO" || a.RunbookBaseURL != "https://runbooks.example.com/arca/" ||
+		time.Duration(a.StaleAfter["full"]) != 8*24*time.Hour || time.Duration(a.DrillOverdueAfter) != 35*24*time.Hour || a.StormThreshold != 5 {
+		t.Fatalf("got %+v", a)
+	}
+	cfg, err = Load("", noEnv)
+	if err != nil || cfg.Alerting.RunbookBaseURL != DefaultRunbookBaseURL || cfg.Alerting.StormThreshold != 10 {
+		t.Fatalf("defaults: %+v %v", cfg.Alerting, err)
+	}
+
+	os.WriteFile(path, []byte(`alerting:
+  pagerduty: {routing_key_env_by_severity: {critical: 0123456789abcdef0123456789abcdef, info: X, high: "not a name"}}
+  runbook_base_url: docs/runbooks/
+  stale_after: {wal: 1h}
+  storm_threshold: -1
+`), 0o600)
+	_, err = Load(path, noEnv)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	for _, want := range []string{"looks like a routing key itself", `"info" is not one of`, `"not a name" is not an environment variable name`,
+		"runbook_base_url", `"wal" is not one of`, "storm_threshold -1"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %s:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "0123456789abcdef0123456789abcdef") {
+		t.Errorf("the error repeats what looks like a routing key:\n%v", err)
+	}
+}
+
 // Base backups and the WAL check need WAL archiving: unconfigured, they are
 // not scheduled (they would fail and page critical on every fire).
 func TestBaseAndWALCheckAreScheduledOnlyWhenConfigured(t *testing.T) {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -32,8 +34,9 @@ func Default() Config {
 			TenantExport: Duration(90 * 24 * time.Hour), Operational: Duration(30 * 24 * time.Hour),
 			Health: Duration(2555 * 24 * time.Hour),
 		},
-		Alerting: Alerting{MaxBackupBytes: 50e9, WALMaxAge: Duration(time.Hour), PagerDuty: PagerDuty{RoutingKeyEnv: "ARCA_PD_ROUTING_KEY"}},
-		API:      API{TokenEnv: "ARCA_API_TOKEN"},
+		Alerting: Alerting{MaxBackupBytes: 50e9, WALMaxAge: Duration(time.Hour), PagerDuty: PagerDuty{RoutingKeyEnv: "ARCA_PD_ROUTING_KEY"},
+			RunbookBaseURL: DefaultRunbookBaseURL, StormThreshold: 10, DrillOverdueAfter: Duration(30 * 24 * time.Hour)},
+		API: API{TokenEnv: "ARCA_API_TOKEN"},
 	}
 }
 
@@ -42,6 +45,7 @@ func Default() Config {
 func Load(path string, getenv func(string) string) (Config, error) {
 	cfg := Default()
 	var data []byte
+	var fileErrs []error
 	if path != "" {
 		var err error
 		if data, err = os.ReadFile(path); err != nil {
@@ -49,22 +53,33 @@ func Load(path string, getenv func(string) string) (Config, error) {
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil {
-			return cfg, fmt.Errorf("config %s: %w", path, err)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			// Unknown fields and wrong types are reported with every
+			// other problem (the decoder fills what it can); a file
+			// that is not YAML at all stops here.
+			var te *yaml.TypeError
+			if !errors.As(err, &te) {
+				return cfg, fmt.Errorf("config %s: %w", path, err)
+			}
+			for _, e := range te.Errors {
+				fileErrs = append(fileErrs, fmt.Errorf("%s: %s", path, e))
+			}
 		}
 	}
 	cfg.applyEnv(getenv)
 	explicit := path == "" || cfg.Store.Kind != "fs" || cfg.Store.FS.Dir != "" || bucketNamed(data, getenv)
 	cfg.derive()
-	err := cfg.Validate()
+	if err := cfg.Validate(); err != nil {
+		fileErrs = append(fileErrs, errors.Unwrap(err))
+	}
 	if !explicit {
 		// A configuration file that does not say where the bucket is (cut
 		// short, or a section lost) would otherwise back up into
 		// ./.arca/bucket under whatever directory arca runs from.
-		err = errors.Join(err, fmt.Errorf("config %s: store.fs.dir (or dir, ARCA_STORE_DIR, ARCA_DIR) is required for store.kind fs in a configuration file; is the file complete?", path))
+		fileErrs = append(fileErrs, fmt.Errorf("config %s: store.fs.dir (or dir, ARCA_STORE_DIR, ARCA_DIR) is required for store.kind fs in a configuration file; is the file complete?", path))
 	}
-	if err != nil {
-		return cfg, err
+	if len(fileErrs) > 0 {
+		return cfg, fmt.Errorf("invalid configuration:\n%w", errors.Join(fileErrs...))
 	}
 	return cfg, nil
 }
@@ -99,6 +114,8 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	set(&c.Store.S3.Bucket, "ARCA_S3_BUCKET")
 	set(&c.Store.S3.Region, "ARCA_S3_REGION")
 	set(&c.Keys.Keyring, "ARCA_KEYRING")
+	set(&c.Keys.KMS, "ARCA_KEYS_KMS")
+	set(&c.Keys.AWS.Endpoint, "ARCA_KEYS_AWS_ENDPOINT")
 	set(&c.Catalog.URL, "ARCA_CATALOG_URL")
 	set(&c.API.Addr, "ARCA_API_ADDR")
 	set(&c.Dir, "ARCA_DIR")
@@ -143,11 +160,24 @@ func (c Config) Validate() error {
 		bad("store.kind %q is not fs or s3", c.Store.Kind)
 	}
 	errs = append(errs, c.Tenancy.validate()...)
-	if _, ok := filePath(c.Keys.Keyring); !ok {
-		bad("keys.keyring %q: want file:PATH", c.Keys.Keyring)
+	_, isFile := filePath(c.Keys.Keyring)
+	_, isSecret := SecretID(c.Keys.Keyring)
+	if !isFile && !isSecret {
+		bad("keys.keyring %q: want file:PATH or secretsmanager://SECRET-ID", c.Keys.Keyring)
 	}
-	if c.Keys.PassphraseEnv == "" {
-		bad("keys.passphrase_env is required")
+	if c.Keys.Passphrase != "" {
+		if _, ok := SecretID(c.Keys.Passphrase); !ok {
+			bad("keys.passphrase %q: want secretsmanager://SECRET-ID (or leave it empty and set keys.passphrase_env)", c.Keys.Passphrase)
+		} else if !isFile {
+			bad("keys.passphrase is for a file: keyring; a secretsmanager:// keyring needs none")
+		}
+	} else if isFile && c.Keys.PassphraseEnv == "" {
+		bad("keys.passphrase_env is required for a file: keyring")
+	}
+	if c.Keys.KMS != "" {
+		if _, ok := KMSKeyURI(c.Keys.KMS); !ok {
+			bad("keys.kms %q: want awskms://KEY-ARN", c.Keys.KMS)
+		}
 	}
 	// Every store enforces S3's multipart minimum (fsstore too), so that a
 	// part sealed uncompressed is never too small to complete.
@@ -164,6 +194,7 @@ func (c Config) Validate() error {
 	default:
 		bad("store.s3.object_lock %q is not GOVERNANCE or COMPLIANCE", c.Store.S3.ObjectLock)
 	}
+	errs = append(errs, c.Alerting.problems()...)
 	if len(errs) == 0 {
 		return nil
 	}
@@ -174,6 +205,25 @@ func (c Config) Validate() error {
 func (c Config) KeyringPath() string {
 	p, _ := filePath(c.Keys.Keyring)
 	return p
+}
+
+// SecretID is the secret id of a "secretsmanager://SECRET-ID" reference.
+func SecretID(ref string) (string, bool) {
+	id, ok := strings.CutPrefix(ref, "secretsmanager://")
+	return id, ok && id != ""
+}
+
+// KMSKeyURI is the keyring's URI (aws-kms://KEY) of "awskms://KEY" (or of
+// Tink's own spelling aws-kms://KEY).
+func KMSKeyURI(ref string) (string, bool) {
+	key, ok := strings.CutPrefix(ref, "awskms://")
+	if !ok {
+		key, ok = strings.CutPrefix(ref, "aws-kms://")
+	}
+	if !ok || key == "" {
+		return "", false
+	}
+	return "aws-kms://" + key, true
 }
 
 func filePath(ref string) (string, bool) {

@@ -207,13 +207,14 @@ func AwaitKeyring(ctx context.Context, kv jetstream.KeyValue, n uint64, timeout 
 // first heartbeat is written before it returns, so an instance that can take
 // jobs is always one the CLI waits for. A keyring file that does not hold
 // the announced epoch is not fatal: the instance runs, refuses to seal or
-// open (keyring.ErrStale), and its heartbeat says why.
-func LiveKeyring(ctx context.Context, st keyring.Store, js jetstream.KeyValueManager, replicas int, services []string, log *slog.Logger) (*keyring.Live, func(), error) {
+// open (keyring.ErrStale), and its heartbeat says why. opts open the
+// keyring's KMS-backed versions (KeySource.Opts).
+func LiveKeyring(ctx context.Context, st keyring.Store, js jetstream.KeyValueManager, replicas int, services []string, log *slog.Logger, opts ...keyring.Option) (*keyring.Live, func(), error) {
 	epochKV, instKV, err := KeyringKV(ctx, js, replicas)
 	if err != nil {
 		return nil, nil, err
 	}
-	live := keyring.NewLive(func(ctx context.Context) (*keyring.Keyring, error) { return keyring.Load(ctx, st) },
+	live := keyring.NewLive(func(ctx context.Context) (*keyring.Keyring, error) { return keyring.Load(ctx, st, opts...) },
 		keyring.WithLease(KeyringLease))
 	ann, _, err := ReadKeyringEpoch(ctx, epochKV)
 	if err != nil {
@@ -221,7 +222,7 @@ func LiveKeyring(ctx context.Context, st keyring.Store, js jetstream.KeyValueMan
 	}
 	live.Observe(ann.Epoch)
 	if err := live.Advance(ctx, ann.Epoch); err != nil {
-		if _, lerr := keyring.Load(ctx, st); lerr != nil {
+		if _, lerr := keyring.Load(ctx, st, opts...); lerr != nil {
 			return nil, nil, lerr // the keyring does not open at all: as before, fail at start
 		}
 		log.Warn("keyring behind the announced epoch; not sealing or opening until it catches up", "err", err)

@@ -101,7 +101,7 @@ func NATSURL(cfg config.Config) (string, error) {
 	}
 	b, err := os.ReadFile(urlFile(cfg))
 	if err != nil {
-		return "", fmt.Errorf("no nats.url configured and no arca dev running here (%s): %w", urlFile(cfg), err)
+		return "", fmt.Errorf("no nats.url configured and no arca dev running here (%s): %w (%s)", urlFile(cfg), err, NATSHint)
 	}
 	return strings.TrimSpace(string(b)), nil
 }
@@ -130,6 +130,9 @@ func InboxPrefix(natsURL string) string {
 	return "_INBOX_" + user
 }
 
+// NATSHint follows every "NATS unreachable" error.
+const NATSHint = "is `arca dev` or the cluster running?"
+
 // Conn is a JetStream connection with the streams ensured.
 type Conn struct {
 	NC      *nats.Conn
@@ -149,7 +152,7 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 	}
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("connect nats %s: %w", messages.RedactURL(url), messages.RedactError(err))
+		return nil, fmt.Errorf("connect nats %s: %w (%s)", messages.RedactURL(url), messages.RedactError(err), NATSHint)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

@@ -91,3 +91,7 @@ func truncate(s string, n int) string {
 	}
 	return strings.ToValidUTF8(s[:n-3], "") + "..."
 }
+
+// Event is the Events API v2 event Send would post for a (arca alerter
+// --dry-run); it carries the routing key the Sender was built with.
+func (s *Sender) Event(a alert.Alert) *pd.V2Event { return s.event(a) }

@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"context"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup"
+)
+
+// completions give shell completion (arca completion bash|zsh|fish) of
+// tenant ids and backup ids where commands take them.
+func (a *app) completions(root *cobra.Command) {
+	find := func(names ...string) *cobra.Command {
+		c, _, err := root.Find(names)
+		if err != nil || c == root {
+			return nil
+		}
+		return c
+	}
+	flag := func(c *cobra.Command, name string, fn func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective)) {
+		if c != nil && c.Flags().Lookup(name) != nil {
+			_ = c.RegisterFlagCompletionFunc(name, fn)
+		}
+	}
+	if c := find("verify"); c != nil {
+		c.ValidArgsFunction = a.completeBackups("")
+	}
+	if c := find("backup", "tenant"); c != nil {
+		c.ValidArgsFunction = func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			ts, d := a.completeTenants(cmd, args, prefix)
+			return append(ts, "all"), d
+		}
+	}
+	flag(find("verify"), "tenant", a.completeTenants)
+	flag(find("list"), "tenant", a.completeTenants)
+	flag(find("info"), "tenant", a.completeTenants)
+	flag(find("restore", "tenant"), "tenant", a.completeTenants)
+	flag(find("restore", "tenant"), "backup", a.completeBackups("tenants"))
+	flag(find("restore", "full"), "backup", a.completeBackups("full"))
+}
+
+// completionKeys lists the manifest keys under the folders (tenants, full,
+// base) without reading them: completion must be quick.
+func (a *app) completionKeys(ctx context.Context, folders ...string) []string {
+	if a.load() != nil { // again: completion parses --config after the pre-run
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	store, err := stack.Store(ctx, a.cfg)
+	if err != nil {
+		return nil
+	}
+	var keys []string
+	for _, f := range folders {
+		for info, err := range store.List(ctx, backupLayout(a).KindPrefix(f)) {
+			if err != nil {
+				break
+			}
+			if backup.IsManifest(info.Key) {
+				keys = append(keys, info.Key)
+			}
+		}
+	}
+	return keys
+}
+
+// completeBackups completes backup ids of one folder ("" for every kind),
+// newest first.
+func (a *app) completeBackups(folder string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		if cmd.ValidArgsFunction != nil && len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		folders := []string{"tenants", "full", "base"}
+		if folder != "" {
+			folders = []string{folder}
+		}
+		var ids []string
+		for _, k := range a.completionKeys(cmd.Context(), folders...) {
+			if id := path.Base(path.Dir(k)); strings.HasPrefix(id, prefix) && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		slices.Reverse(ids)
+		return ids, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeTenants completes tenant ids: those of the source database, or
+// failing that those with backups in the bucket.
+func (a *app) completeTenants(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+	if a.load() != nil { // again: completion parses --config after the pre-run
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
+	defer cancel()
+	ts, err := a.tenants(ctx)
+	if err != nil {
+		ts = nil
+		tenantsDir := backupLayout(a).KindPrefix("tenants")
+		for _, k := range a.completionKeys(ctx, "tenants") {
+			seg, _, _ := strings.Cut(strings.TrimPrefix(k, tenantsDir), "/")
+			if t, err := url.PathUnescape(seg); err == nil && !slices.Contains(ts, t) {
+				ts = append(ts, t)
+			}
+		}
+	}
+	var out []string
+	for _, t := range ts {
+		if strings.HasPrefix(t, prefix) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out, cobra.ShellCompDirectiveNoFileComp
+}
