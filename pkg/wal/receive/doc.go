@@ -5,9 +5,9 @@
 // What flows through it:
 //
 //	primary ─START_REPLICATION SLOT <slot> PHYSICAL─► XLogData ─► segment buffer (one segment, in memory)
-//	  every Interval (or at once in Sync mode): buffer ─seal─► wal/<tl>/<segment>.stream   (replaced each time)
-//	  segment complete:                          buffer ─seal─► wal/<tl>/<segment>          (as wal-push would)
-//	                                                            then the .stream is deleted
+//	  every Interval (or at once in Sync mode): new bytes ─seal─► wal/<tl>/<segment>.<from>-<to>.stream (a chunk)
+//	  segment complete:                          buffer ─seal─► wal/<tl>/<segment>   (as wal-push would)
+//	                                                            then its chunks are deleted
 //	standby status update: flush = the end of what is in the bucket
 //
 // # What the flush position promises
@@ -30,7 +30,17 @@
 //
 // # Partials in recovery
 //
-// wal.Fetch serves a segment's .stream, zero-padded to the segment size,
-// when the segment itself is not archived: replay ends at the first zero
-// record, where the stream ended.
+// wal.Fetch serves a segment's chunks, joined from byte 0 as far as they
+// are contiguous and zero-padded to the segment size, when the segment
+// itself is not archived: replay ends at the first zero record, where the
+// stream ended.
+//
+// # Why chunks, not one partial object rewritten
+//
+// A chunk carries only the bytes received since the last put, so a put costs
+// what a second of WAL (or, in Sync mode, one commit) weighs, not the
+// segment so far: rewriting the whole partial made a synchronous commit wait
+// p50 244 ms on the test machine, chunks p50 5 ms. Chunks are never
+// replaced, so a restarted receiver (which starts again from byte 0 of the
+// segment) can never shrink what the bucket holds.
 package receive

@@ -51,7 +51,10 @@ func (s *segment) add(at uint64, data []byte) ([]byte, error) {
 }
 
 // store puts what was received in the bucket: the whole segment once
-// complete (and drops its .stream), the partial otherwise.
+// complete (and then deletes its chunks), otherwise a chunk of the bytes
+// received since the last store. A new stream starts at the segment's start
+// with nothing stored, so its first chunk covers the segment from byte 0:
+// chunks are never replaced, and what the bucket holds never shrinks.
 func (s *segment) store(ctx context.Context, cfg wal.Config) error {
 	if !s.pending() {
 		return nil
@@ -61,12 +64,12 @@ func (s *segment) store(ctx context.Context, cfg wal.Config) error {
 			return err
 		}
 		s.stored = s.have
-		// Best effort: a leftover .stream is never used while the segment
+		// Best effort: a leftover chunk is never used while the segment
 		// exists, and retention removes it with the segment.
 		_ = wal.DeleteStream(ctx, cfg, s.name())
 		return nil
 	}
-	if _, err := wal.PutStream(ctx, cfg, s.name(), s.buf[:s.have]); err != nil {
+	if _, err := wal.PutStream(ctx, cfg, s.name(), s.stored, s.buf[s.stored:s.have]); err != nil {
 		return err
 	}
 	s.stored = s.have

@@ -306,10 +306,11 @@ func (s *streamState) put(ctx context.Context) error {
 	if !s.seg.pending() {
 		return nil
 	}
+	began := time.Now() // the next put is due Interval after this one began
 	if err := s.seg.store(ctx, s.cfg); err != nil {
 		return err
 	}
-	s.lastPut = time.Now()
+	s.lastPut = began
 	flushed := wal.LSN(max(s.seg.flushed(), s.floor))
 	s.r.update(func(st *Status) { st.Flushed, st.Puts, st.LastPut = flushed, st.Puts+1, s.lastPut })
 	return nil
