@@ -75,8 +75,7 @@ func (a *app) streamCheckFlags(cmd *cobra.Command) *streamCheck {
 }
 
 // checkStream checks the slot and the stream when --slot is given, prints
-// and records them: events wal-slot and wal-stream, which the alerter pages
-// as wal-slot-retention and wal-stream-lag.
+// and records them (see streamHealth).
 func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 	if s.slot == "" {
 		return nil
@@ -86,15 +85,7 @@ func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 		return usageError{fmt.Errorf("--max-slot-retained: %w", err)}
 	}
 	s.t.MaxRetained = int64(n)
-	if s.conn == "" {
-		s.conn = a.cfg.Source.URL
-	}
-	conn, err := pgx.Connect(ctx, s.conn)
-	if err != nil {
-		return fmt.Errorf("wal-check: connect to the primary: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	h, err := receive.Check(ctx, conn, s.slot, s.t)
+	h, err := a.streamHealth(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -102,8 +93,51 @@ func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 		fmt.Fprintf(w, "WAL stream: slot %s active %t, retains %d bytes, %d bytes not in the bucket, flush lag %s\n",
 			h.Slot, h.Active, h.Retained, h.LagBytes, h.FlushLag.Round(time.Millisecond))
 	})
+	return streamErr(h)
+}
+
+// scheduledStreamCheck is the coordinator's part: alerting.wal_slot.
+func (a *app) scheduledStreamCheck(ctx context.Context) error {
+	al := a.cfg.Alerting
+	if al.WALSlot == "" {
+		return nil
+	}
+	s := &streamCheck{slot: al.WALSlot, t: receive.Thresholds{MaxRetained: int64(al.WALSlotMaxRetained), MaxLag: time.Duration(al.WALStreamMaxLag)}}
+	if s.t.MaxRetained == 0 {
+		s.t.MaxRetained = 4 << 30
+	}
+	if s.t.MaxLag == 0 {
+		s.t.MaxLag = time.Minute
+	}
+	h, err := a.streamHealth(ctx, s)
+	if err != nil {
+		return err
+	}
+	return streamErr(h)
+}
+
+// streamHealth reads the slot and the stream on the primary and records
+// them: events wal-slot and wal-stream, which the alerter pages as
+// wal-slot-retention and wal-stream-lag.
+func (a *app) streamHealth(ctx context.Context, s *streamCheck) (receive.Health, error) {
+	if s.conn == "" {
+		s.conn = a.cfg.Source.URL
+	}
+	conn, err := pgx.Connect(ctx, s.conn)
+	if err != nil {
+		return receive.Health{}, fmt.Errorf("wal-check: connect to the primary: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	h, err := receive.Check(ctx, conn, s.slot, s.t)
+	if err != nil {
+		return h, err
+	}
 	a.recordStream(ctx, messages.StageWALSlot, h.SlotProblem)
 	a.recordStream(ctx, messages.StageWALStream, h.StreamProblem)
+	return h, nil
+}
+
+func streamErr(h receive.Health) error {
 	var errs []error
 	for _, p := range []string{h.SlotProblem, h.StreamProblem} {
 		if p != "" {

@@ -123,6 +123,12 @@ type Alerting struct {
 	WALMaxAge      Duration  `yaml:"wal_max_age"`
 	PagerDuty      PagerDuty `yaml:"pagerduty"`
 	MaxBackupBytes ByteSize  `yaml:"max_backup_bytes"`
+	// WALSlot: wal-receive's replication slot; when set the scheduled WAL
+	// check also checks it (arca wal-check --slot) against
+	// WALSlotMaxRetained (default 4GiB) and WALStreamMaxLag (default 1m).
+	WALSlot            string   `yaml:"wal_slot"`
+	WALSlotMaxRetained ByteSize `yaml:"wal_slot_max_retained"`
+	WALStreamMaxLag    Duration `yaml:"wal_stream_max_lag"`
 }
 
 // PagerDuty is the Events API v2 endpoint and where the routing key is.
