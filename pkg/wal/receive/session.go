@@ -1,6 +1,7 @@
 package receive
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -181,6 +182,20 @@ func (r *Receiver) stream(ctx context.Context, conn *pgconn.PgConn, cfg wal.Conf
 	}
 	st := &streamState{r: r, conn: conn, cfg: cfg, seg: seg, floor: floor, lastPut: time.Now()}
 	r.update(func(s *Status) { s.Timeline, s.Segment = seg.tl, seg.name() })
+	// A reader goroutine keeps taking messages off the connection while a
+	// put is in flight, so the primary's walsender is not held up by the
+	// bucket (up to readAhead messages of at most 128 KiB each).
+	msgs := make(chan incoming, readAhead)
+	rctx, stopReader := context.WithCancel(ctx)
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		read(rctx, conn, msgs)
+	}()
+	defer func() {
+		stopReader()
+		<-readerDone
+	}()
 	// Whatever ends the stream, what was received is valid WAL: store it.
 	defer func() {
 		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), putTimeout)
@@ -193,26 +208,37 @@ func (r *Receiver) stream(ctx context.Context, conn *pgconn.PgConn, cfg wal.Conf
 		if err := st.maybeStatus(ctx); err != nil {
 			return 0, 0, err
 		}
-		rctx, cancel := context.WithDeadline(ctx, st.deadline())
-		msg, err := conn.ReceiveMessage(rctx)
-		cancel()
-		if err != nil {
-			if ctx.Err() == nil && pgconn.Timeout(err) {
-				if st.due() {
-					if err := st.putAndReport(ctx); err != nil {
-						return 0, 0, err
-					}
+		timer := time.NewTimer(time.Until(st.deadline()))
+		var in incoming
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return 0, 0, ctx.Err()
+		case <-timer.C:
+			if st.due() {
+				if err := st.putAndReport(ctx); err != nil {
+					return 0, 0, err
 				}
-				continue
 			}
-			return 0, 0, fmt.Errorf("receive: %w", err)
+			continue
+		case in = <-msgs:
+			timer.Stop()
 		}
-		switch m := msg.(type) {
+		if in.err != nil {
+			return 0, 0, fmt.Errorf("receive: %w", in.err)
+		}
+		switch m := in.msg.(type) {
 		case *pgproto3.CopyData:
-			if err := st.copyData(ctx, m.Data); err != nil {
+			if err := st.copyData(ctx, in.data); err != nil {
 				return 0, 0, err
 			}
-		case *pgproto3.CopyDone: // end of the timeline
+			if r.cfg.Sync && len(msgs) == 0 && st.seg.pending() {
+				// The stream paused: a commit may be waiting for this.
+				if err := st.putAndReport(ctx); err != nil {
+					return 0, 0, err
+				}
+			}
+		case *pgproto3.CopyDone: // end of the timeline; the reader has stopped
 			if err := st.putAndReport(ctx); err != nil {
 				return 0, 0, err
 			}
@@ -227,6 +253,40 @@ func (r *Receiver) stream(ctx context.Context, conn *pgconn.PgConn, cfg wal.Conf
 		case *pgproto3.ErrorResponse:
 			return 0, 0, pgconn.ErrorResponseToPgError(m)
 		}
+	}
+}
+
+// readAhead is how many messages the reader may hold while a put runs.
+const readAhead = 256
+
+// incoming is one message off the replication connection.
+type incoming struct {
+	msg  pgproto3.BackendMessage
+	data []byte // a copy of CopyData's bytes (the connection reuses its buffer)
+	err  error
+}
+
+// read forwards messages until an error, the end of the copy or ctx ends;
+// after CopyDone it stops reading, so the caller may read the rest.
+func read(ctx context.Context, conn *pgconn.PgConn, out chan<- incoming) {
+	for {
+		msg, err := conn.ReceiveMessage(ctx)
+		in := incoming{msg: msg, err: err}
+		if m, ok := msg.(*pgproto3.CopyData); ok {
+			in.data = bytes.Clone(m.Data)
+		}
+		select {
+		case out <- in:
+		case <-ctx.Done():
+			return
+		}
+		switch msg.(type) {
+		case *pgproto3.CopyData, *pgproto3.NoticeResponse, *pgproto3.ParameterStatus:
+			if err == nil {
+				continue
+			}
+		}
+		return
 	}
 }
 
@@ -248,8 +308,7 @@ func (s *streamState) deadline() time.Time {
 	if s.seg.pending() {
 		due := s.lastPut.Add(s.r.cfg.Interval)
 		if s.r.cfg.Sync {
-			// Put as soon as the stream pauses: a commit waits for it.
-			due = time.Now().Add(2 * time.Millisecond)
+			due = time.Now() // a commit waits for it
 		}
 		if due.Before(d) {
 			d = due
