@@ -10,6 +10,10 @@
 //	                                                            then its chunks are deleted
 //	standby status update: flush = the end of what is in the bucket
 //
+// A reader goroutine takes messages off the connection (up to 256 ahead)
+// while the main loop seals and puts, so a slow bucket does not stall the
+// walsender; in Sync mode a put starts as soon as no message is waiting.
+//
 // # What the flush position promises
 //
 // The receiver reports as flushed only WAL that a Put returned for, so the
@@ -40,7 +44,8 @@
 // A chunk carries only the bytes received since the last put, so a put costs
 // what a second of WAL (or, in Sync mode, one commit) weighs, not the
 // segment so far: rewriting the whole partial made a synchronous commit wait
-// p50 244 ms on the test machine, chunks p50 5 ms. Chunks are never
+// p50 244 ms on the test machine, chunks p50 5 ms (2.3 ms once a reader
+// goroutine kept the connection drained during puts). Chunks are never
 // replaced, so a restarted receiver (which starts again from byte 0 of the
 // segment) can never shrink what the bucket holds.
 package receive
