@@ -115,6 +115,18 @@ func TestReaderDetectsWrongRowCount(t *testing.T) {
 	require.Contains(t, err.Error(), "rows")
 }
 
+// The archive's own manifest (inside the sealed data) names its tenant: an
+// export of another tenant does not read as the expected one, even with
+// the same files.
+func TestReaderRefusesAnotherTenantsExport(t *testing.T) {
+	t.Parallel()
+	data, m := build(t)
+	m.Tenant.ID += "-other"
+	_, err := readAll(t, archive.NewReader(bytes.NewReader(data), archive.WithManifest(m)))
+	require.ErrorIs(t, err, archive.ErrCorrupt)
+	require.Contains(t, err.Error(), "expected tenant")
+}
+
 func TestReaderRefusesMissingManifest(t *testing.T) {
 	t.Parallel()
 	data, _ := build(t)

@@ -143,6 +143,9 @@ func (r *Reader) readManifest() error {
 	if r.expected != nil && !sameFiles(r.expected.Files, m.Files) {
 		return fmt.Errorf("archive: manifest differs from the expected one: %w", ErrCorrupt)
 	}
+	if r.expected != nil && r.expected.Tenant.ID != m.Tenant.ID {
+		return fmt.Errorf("archive: export of tenant %q, expected tenant %q: %w", m.Tenant.ID, r.expected.Tenant.ID, ErrCorrupt)
+	}
 	if len(m.Files) != len(r.files) {
 		return fmt.Errorf("archive: %d files, manifest lists %d: %w", len(r.files), len(m.Files), ErrCorrupt)
 	}

@@ -1,15 +1,20 @@
 package backup
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/arcabackup/arca/pkg/seal"
 )
 
-// FormatVersion of the backup manifest.
-const FormatVersion = 1
+// FormatVersion of the backup manifest and of the verification record:
+// version 2 seals them with the keyring (docs/format.md §9); version 1 was
+// plaintext and is refused.
+const FormatVersion = 2
 
 // Manifest is the commit record of one backup, stored as manifest.json
 // beside the sealed artifact.
@@ -68,11 +73,11 @@ var hexSHA256 = regexp.MustCompile(`^[0-9a-f]{64}$`)
 func (m Manifest) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	if m.FormatVersion < 1 || m.FormatVersion > FormatVersion {
-		bad("format_version %d not supported (this build reads up to %d)", m.FormatVersion, FormatVersion)
+	if m.FormatVersion != FormatVersion {
+		bad("format_version %d not supported (this build reads %d)", m.FormatVersion, FormatVersion)
 	}
-	if m.BackupID == "" {
-		bad("backup_id is required")
+	if !validBackupID(m.BackupID) {
+		bad("backup_id %q is not a backup id", m.BackupID)
 	}
 	switch m.Kind {
 	case "tenant":
@@ -104,30 +109,64 @@ func (m Manifest) Validate() error {
 	return errors.Join(errs...)
 }
 
-// SealedAs is the artifact id to open the object with.
+// SealedAs is the artifact id to open the object with: Artifact when set;
+// else "base/<backup id>" for a base backup (pkg/wal/basebackup seals its
+// parts so and leaves Artifact empty); else the backup id.
 func (m Manifest) SealedAs() string {
-	if m.Artifact != "" {
+	switch {
+	case m.Artifact != "":
 		return m.Artifact
+	case m.Kind == "base":
+		return "base/" + m.BackupID
 	}
 	return m.BackupID
 }
 
-// Marshal renders the manifest as indented JSON, after validating it.
-func (m Manifest) Marshal() ([]byte, error) {
+// Ref is the backup the manifest describes.
+func (m Manifest) Ref() Ref { return Ref{Kind: m.Kind, Tenant: m.Tenant, BackupID: m.BackupID} }
+
+// SealManifest validates the manifest and seals it for its own key in the
+// layout, under the primary key of the backup's scope. It returns the key
+// and the document to write there.
+func (l Layout) SealManifest(ctx context.Context, m Manifest, keys Keys) (string, []byte, error) {
 	if err := m.Validate(); err != nil {
-		return nil, fmt.Errorf("manifest %s: %w", m.BackupID, err)
+		return "", nil, fmt.Errorf("manifest %s: %w", m.BackupID, err)
 	}
-	return json.MarshalIndent(m, "", "  ")
+	body, err := json.Marshal(m)
+	if err != nil {
+		return "", nil, err
+	}
+	key := l.keyOf(m.Ref(), ManifestObject)
+	doc, err := sealObject(ctx, objectManifest, key, m.Ref(), body, keys)
+	return key, doc, err
 }
 
-// Parse reads and validates a manifest.
-func Parse(data []byte) (Manifest, error) {
+// OpenManifest authenticates the manifest document read from key and
+// returns it. It refuses, with a *MetadataError, a document that does not
+// authenticate as the manifest at this key, one in the plaintext format 1,
+// and one that describes another backup than the key names.
+func (l Layout) OpenManifest(ctx context.Context, key string, doc []byte, keys seal.KeyLookup) (Manifest, error) {
+	refuse := func(err error) (Manifest, error) { return Manifest{}, &MetadataError{Key: key, Err: err} }
+	if !IsManifest(key) {
+		return refuse(fmt.Errorf("%w: not a manifest key", ErrMismatch))
+	}
+	r, err := l.Ref(key)
+	if err != nil {
+		return refuse(fmt.Errorf("%w: %w", ErrMismatch, err))
+	}
+	body, err := openObject(ctx, objectManifest, key, r, doc, keys)
+	if err != nil {
+		return Manifest{}, err
+	}
 	var m Manifest
-	if err := json.Unmarshal(data, &m); err != nil {
-		return m, fmt.Errorf("parse manifest: %w", err)
+	if err := json.Unmarshal(body, &m); err != nil {
+		return refuse(fmt.Errorf("%w: sealed body: %v", ErrMismatch, err))
 	}
 	if err := m.Validate(); err != nil {
-		return m, fmt.Errorf("manifest %s: %w", m.BackupID, err)
+		return refuse(fmt.Errorf("%w: %w", ErrMismatch, err))
+	}
+	if m.Ref() != r {
+		return refuse(fmt.Errorf("%w: it describes %s, the key says %s", ErrMismatch, m.Ref(), r))
 	}
 	return m, nil
 }

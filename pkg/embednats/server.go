@@ -1,10 +1,13 @@
 package embednats
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -23,12 +26,55 @@ type Options struct {
 	Name string
 	// SyncAlways makes JetStream fsync every write before acknowledging it.
 	// Off, a power cut can lose up to the sync interval (two minutes by
-	// default) of acknowledged writes; see DESIGN.md "Durability".
+	// default) of acknowledged writes; see docs/DESIGN.md §3.1.
 	SyncAlways bool
 	// Cluster, when set, joins a JetStream cluster over routes.
 	Cluster *ClusterOptions
 	// Debug logs the server's own output to stderr.
 	Debug bool
+	// ConfigFile, when set, is a nats-server configuration file read first
+	// (accounts, users and permissions: deploy/compose/nats/accounts.conf);
+	// the fields above override what it says of listening and JetStream.
+	ConfigFile string
+	// Encryption, when set, encrypts everything JetStream writes under Dir
+	// (streams, KV, object buckets, consumers' state) with the server's own
+	// encryption at rest. Nil stores plaintext: staged parts, which hold
+	// patient data until sealed, would then rest in clear on disk, and the
+	// file store does not erase deleted messages.
+	Encryption *Encryption
+}
+
+// Encryption is JetStream's encryption at rest. The key derives a
+// per-stream key for every stream; losing it loses the server's queues
+// (not the backups, which are sealed with the keyring). A store written
+// without a key is encrypted in place when the server first starts with one.
+type Encryption struct {
+	// Key is the server's key: any string; use at least 32 random bytes,
+	// hex or base64 encoded (see NewKey).
+	Key string
+	// Cipher is "aes" (AES-256-GCM, the default) or "chacha"
+	// (ChaCha20-Poly1305).
+	Cipher string
+}
+
+// NewKey returns a fresh random key for Encryption: 32 bytes, hex encoded.
+func NewKey() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("embednats: new key: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// storeCipher maps a cipher name onto the server's.
+func storeCipher(name string) (server.StoreCipher, error) {
+	switch strings.ToLower(name) {
+	case "", "aes":
+		return server.AES, nil
+	case "chacha", "chachapoly":
+		return server.ChaCha, nil
+	}
+	return server.NoCipher, fmt.Errorf("embednats: cipher %q is not aes or chacha", name)
 }
 
 // ClusterOptions join the server to a cluster.
@@ -56,18 +102,28 @@ func Start(o Options) (*Server, error) {
 	if port == 0 {
 		port = server.RANDOM_PORT
 	}
-	so := &server.Options{
-		ServerName: o.Name,
-		Host:       o.Host,
-		Port:       port,
-		JetStream:  true,
-		StoreDir:   o.Dir,
-		SyncAlways: o.SyncAlways,
-		NoSigs:     true,
-		NoLog:      !o.Debug,
-		// Large parts travel through the object store in chunks, but
-		// messages may carry headers and small payloads of a few KB.
-		MaxPayload: 8 << 20,
+	so := &server.Options{}
+	if o.ConfigFile != "" {
+		var err error
+		if so, err = server.ProcessConfigFile(o.ConfigFile); err != nil {
+			return nil, fmt.Errorf("embednats: config %s: %w", o.ConfigFile, err)
+		}
+	}
+	so.ServerName, so.Host, so.Port = o.Name, o.Host, port
+	so.JetStream, so.StoreDir, so.SyncAlways = true, o.Dir, o.SyncAlways
+	so.NoSigs, so.NoLog = true, !o.Debug
+	// Large parts travel through the object store in chunks, but messages
+	// may carry headers and small payloads of a few KB.
+	so.MaxPayload = 8 << 20
+	if e := o.Encryption; e != nil {
+		if len(e.Key) < 16 {
+			return nil, errors.New("embednats: the JetStream encryption key is shorter than 16 characters")
+		}
+		c, err := storeCipher(e.Cipher)
+		if err != nil {
+			return nil, err
+		}
+		so.JetStreamKey, so.JetStreamCipher = e.Key, c
 	}
 	if o.Cluster != nil {
 		so.Cluster = server.ClusterOpts{Name: o.Cluster.Name, Host: o.Host, Port: o.Cluster.Port}

@@ -18,6 +18,7 @@ func (w *Worker[T]) deadLetter(ctx context.Context, msg jetstream.Msg, meta *jet
 	// must still be written.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
+	reason = messages.RedactSecrets(reason)
 
 	dl := messages.DeadLetter{
 		V:          messages.Version,

@@ -54,9 +54,11 @@ func (p *Publisher) PublishRaw(ctx context.Context, subject string, data []byte,
 }
 
 // Event publishes a fact about a backup on its event subject. The time is
-// filled in when missing.
+// filled in when missing. The error text loses any password of a URL or
+// DSN it quotes: events reach the catalog, the API and PagerDuty.
 func (p *Publisher) Event(ctx context.Context, e messages.Event) error {
 	e.V = messages.Version
+	e.Error = messages.RedactSecrets(e.Error)
 	if e.Time.IsZero() {
 		e.Time = p.now().UTC()
 	}

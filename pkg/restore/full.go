@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,13 @@ type FullOptions struct {
 	TempDir string
 	// Args are extra pg_restore arguments (--no-owner, --no-privileges...).
 	Args []string
+	// Globals applies the backup's globals (roles, memberships, settings,
+	// tablespaces) to the target server with psql before pg_restore, so
+	// that owners and grants resolve. Roles are cluster-wide: this changes
+	// the server, not only the new database.
+	Globals bool
+	// Psql is the psql binary for Globals; default: psql beside PGRestore.
+	Psql string
 }
 
 // FullResult reports a full restore.
@@ -39,12 +47,20 @@ type FullResult struct {
 	DumpBytes int64         `json:"dump_bytes"`
 	Jobs      int           `json:"jobs"`
 	Duration  time.Duration `json:"duration_ns"`
+	// Globals is true when the globals were applied; GlobalsExisting
+	// counts the objects (roles, tablespaces) the server had already.
+	Globals         bool `json:"globals"`
+	GlobalsExisting int  `json:"globals_existing,omitempty"`
+	// GlobalsWithoutPasswords: the backup's source role could not read
+	// role passwords, so the roles came back without them.
+	GlobalsWithoutPasswords bool `json:"globals_without_passwords,omitempty"`
 }
 
 // Full restores the logical full dump m (pg_dump --format=custom), read once
 // from obj, into a new database with pg_restore --jobs. The dump is
 // decrypted to a temporary file first and pg_restore starts only once the
-// whole object verified, so a damaged backup changes nothing. pg_restore
+// whole object verified, so a damaged backup changes nothing. With
+// opts.Globals the globals the manifest carries are applied first. pg_restore
 // --jobs cannot run in one transaction: if it fails, the new database is
 // partial and should be dropped.
 func Full(ctx context.Context, obj io.Reader, m backup.Manifest, keys seal.KeyLookup, opts FullOptions) (FullResult, error) {
@@ -65,6 +81,16 @@ func restoreFull(ctx context.Context, obj io.Reader, m backup.Manifest, keys sea
 	if opts.Database == "" || opts.PGRestore == "" {
 		return res, fmt.Errorf("a database URL and the pg_restore binary are required")
 	}
+	var globals backup.Globals
+	if opts.Globals {
+		var err error
+		if globals, err = GlobalsOf(m); err != nil {
+			return res, err
+		}
+		if opts.Psql == "" {
+			opts.Psql = filepath.Join(filepath.Dir(opts.PGRestore), "psql")
+		}
+	}
 	f, err := os.CreateTemp(opts.TempDir, "arca-full-*.dump")
 	if err != nil {
 		return res, fmt.Errorf("create temporary dump file: %w", err)
@@ -80,6 +106,12 @@ func restoreFull(ctx context.Context, obj io.Reader, m backup.Manifest, keys sea
 	}
 	if err := f.Sync(); err != nil {
 		return res, fmt.Errorf("write temporary dump file: %w", err)
+	}
+	if opts.Globals {
+		if res.GlobalsExisting, err = applyGlobals(ctx, opts.Psql, opts.Database, globals, opts.TempDir); err != nil {
+			return res, err
+		}
+		res.Globals, res.GlobalsWithoutPasswords = true, !globals.RolePasswords
 	}
 	args := append([]string{"--exit-on-error", "--jobs=" + strconv.Itoa(res.Jobs), "--dbname=" + opts.Database}, opts.Args...)
 	cmd := exec.CommandContext(ctx, opts.PGRestore, append(args, f.Name())...)

@@ -29,3 +29,5 @@ replace (
 	github.com/arcabackup/arca/pkg/seal => ../seal
 	github.com/arcabackup/arca/pkg/tenancy => ../tenancy
 )
+
+replace github.com/arcabackup/arca/pkg/objstore => ../objstore

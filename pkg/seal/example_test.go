@@ -70,7 +70,9 @@ func TestFormatExample(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, examplePlain, out.String())
 
-	// By hand, as docs/format.md tells.
+	// By hand, as docs/format.md tells: 166 bytes, of which an 86-byte
+	// header and a 4-byte end marker.
+	require.Len(t, sealed, 166)
 	b := sealed
 	require.Equal(t, "ARCA", string(b[0:4]))
 	require.Equal(t, byte(1), b[4])
@@ -80,6 +82,7 @@ func TestFormatExample(t *testing.T) {
 	w := int(binary.BigEndian.Uint16(b[15+k:]))
 	wrapped := b[17+k : 17+k+w]
 	hdr := b[:17+k+w]
+	require.Len(t, hdr, 86)
 	body := b[17+k+w:]
 	t.Logf("flags=%#x index=%d segment=%d keyid=%q wrapped(%d)=%x", flags, index, segSize, keyID, w, wrapped)
 

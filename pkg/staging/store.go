@@ -14,8 +14,15 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// Bucket is the Object Store bucket's name.
-const Bucket = "staging"
+// The two Object Store buckets. Plaintext parts (*.plain) wait in
+// PlainBucket, which only the exporter (writes) and the encryptor (reads,
+// deletes) may touch; sealed parts and export facts wait in Bucket, for the
+// uploader. So the uploader, which holds the bucket's write credentials,
+// never has a right on a plaintext part (cmd/arca/internal/grants).
+const (
+	Bucket      = "staging"
+	PlainBucket = "staging_plain"
+)
 
 // Options size the bucket.
 type Options struct {
@@ -24,8 +31,16 @@ type Options struct {
 	Replicas int           // default 1
 }
 
-// Store is the staging bucket.
-type Store struct{ os jetstream.ObjectStore }
+// Store is the staging buckets, one key space: a key ending in .plain is a
+// plaintext part and lives in PlainBucket, anything else in Bucket.
+type Store struct{ sealed, plain jetstream.ObjectStore }
+
+func (s *Store) bucket(key string) jetstream.ObjectStore {
+	if strings.HasSuffix(key, ".plain") {
+		return s.plain
+	}
+	return s.sealed
+}
 
 // Info is what a stage needs to know of a staged part.
 type Info struct {
@@ -40,7 +55,7 @@ type ObjectStores interface {
 	CreateOrUpdateObjectStore(ctx context.Context, cfg jetstream.ObjectStoreConfig) (jetstream.ObjectStore, error)
 }
 
-// Ensure creates or updates the staging bucket and opens it.
+// Ensure creates or updates the staging buckets and opens them.
 func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.TTL == 0 {
 		o.TTL = 24 * time.Hour
@@ -51,18 +66,25 @@ func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.Replicas == 0 {
 		o.Replicas = 1
 	}
-	os, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
-		Bucket:      Bucket,
-		Description: "Arca parts between stages",
-		TTL:         o.TTL,
-		MaxBytes:    o.MaxBytes,
-		Storage:     jetstream.FileStorage,
-		Replicas:    o.Replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("staging bucket: %w", err)
+	s := &Store{}
+	for _, b := range []struct {
+		name, what string
+		to         *jetstream.ObjectStore
+	}{{PlainBucket, "Arca plaintext parts, exporter to encryptor", &s.plain}, {Bucket, "Arca sealed parts and export facts, to the uploader", &s.sealed}} {
+		os, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+			Bucket:      b.name,
+			Description: b.what,
+			TTL:         o.TTL,
+			MaxBytes:    o.MaxBytes,
+			Storage:     jetstream.FileStorage,
+			Replicas:    o.Replicas,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("staging bucket %s: %w", b.name, err)
+		}
+		*b.to = os
 	}
-	return &Store{os: os}, nil
+	return s, nil
 }
 
 // PlainKey and SealedKey name the two forms of a part.
@@ -81,7 +103,7 @@ func FactsKey(artifact string) string { return artifact + "/export.json" }
 // Put streams r into the bucket under key. A put that fails part-way leaves
 // nothing visible under key.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (Info, error) {
-	info, err := s.os.Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, r)
+	info, err := s.bucket(key).Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, r)
 	if err != nil {
 		return Info{}, fmt.Errorf("staging put %s: %w", key, err)
 	}
@@ -91,7 +113,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[strin
 // Get opens a staged part. The bucket checks the part's digest as it is
 // read: a damaged part ends in an error, not in silently wrong bytes.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
-	res, err := s.os.Get(ctx, key)
+	res, err := s.bucket(key).Get(ctx, key)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
 	}
@@ -113,7 +135,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error
 
 // Stat returns a part's size and digest, or ErrNotFound.
 func (s *Store) Stat(ctx context.Context, key string) (Info, error) {
-	oi, err := s.os.GetInfo(ctx, key)
+	oi, err := s.bucket(key).GetInfo(ctx, key)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return Info{}, fmt.Errorf("staging stat %s: %w", key, ErrNotFound)
 	}
@@ -125,7 +147,7 @@ func (s *Store) Stat(ctx context.Context, key string) (Info, error) {
 
 // Delete removes a part; deleting a missing part is not an error.
 func (s *Store) Delete(ctx context.Context, key string) error {
-	err := s.os.Delete(ctx, key)
+	err := s.bucket(key).Delete(ctx, key)
 	if err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
 		return fmt.Errorf("staging delete %s: %w", key, err)
 	}
@@ -145,4 +167,22 @@ func toInfo(oi *jetstream.ObjectInfo) (Info, error) {
 		return Info{}, fmt.Errorf("staging %s: digest: %w", oi.Name, err)
 	}
 	return Info{Size: int64(oi.Size), SHA256: hex.EncodeToString(raw), Meta: oi.Metadata}, nil
+}
+
+// List names every part and fact in staging (deleted ones excluded).
+func (s *Store) List(ctx context.Context) ([]string, error) {
+	var names []string
+	for _, b := range []jetstream.ObjectStore{s.plain, s.sealed} {
+		infos, err := b.List(ctx)
+		if errors.Is(err, jetstream.ErrNoObjectsFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("staging list: %w", err)
+		}
+		for _, oi := range infos {
+			names = append(names, oi.Name)
+		}
+	}
+	return names, nil
 }

@@ -12,7 +12,7 @@
 //     NATS in message headers, so one trace follows a job through every
 //     stage;
 //   - a meter provider whose only reader is a Prometheus exporter, served
-//     over HTTP at /metrics on ARCA_METRICS_ADDR (default :9464);
+//     over HTTP at /metrics on ARCA_METRICS_ADDR (default 127.0.0.1:9464);
 //   - Metrics, the instruments the runtime and the stages record into:
 //     job durations and outcomes, bytes and parts per stage, failures,
 //     retries, dead letters, queue depth, S3 retries and throttles, and the

@@ -7,12 +7,24 @@ import (
 )
 
 // MetricsAddrEnv names the variable holding the address of the metrics
-// endpoint, e.g. ":9464" or "127.0.0.1:0". "off" disables the endpoint.
+// endpoint, e.g. "127.0.0.1:0", or ":9464" for every interface (what a
+// Prometheus in another container needs). "off" disables the endpoint.
 const MetricsAddrEnv = "ARCA_METRICS_ADDR"
 
 // DefaultMetricsAddr is where /metrics is served when nothing says otherwise
-// (the port OpenTelemetry's Prometheus exporters conventionally use).
-const DefaultMetricsAddr = ":9464"
+// (the port OpenTelemetry's Prometheus exporters conventionally use): on
+// loopback only, so that a service never exposes its metrics to the network
+// unless it is configured to.
+const DefaultMetricsAddr = "127.0.0.1:9464"
+
+// listenAddr is the metrics address Setup serves on: the configured one,
+// else DefaultMetricsAddr.
+func (o options) listenAddr() string {
+	if o.metricsAddr == "" {
+		return DefaultMetricsAddr
+	}
+	return o.metricsAddr
+}
 
 // Option changes what Setup builds.
 type Option func(*options)

@@ -1,7 +1,9 @@
 package telemetry_test
 
 import (
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -27,10 +29,16 @@ func TestQueueDepthComesFromTheStageConsumers(t *testing.T) {
 	}
 
 	queues := telemetry.JetStreamQueues(n.JS, messages.StreamJobs, messages.StageExport, messages.StageEncrypt)
-	depths, err := queues(ctx)
-	require.NoError(t, err)
-	require.Equal(t, map[string]telemetry.QueueDepth{messages.StageExport: {Pending: 2}}, depths,
-		"encrypt has no consumer yet and is left out")
+	// The consumer's pending count follows the stream a moment after the
+	// publishes are acknowledged.
+	want := map[string]telemetry.QueueDepth{messages.StageExport: {Pending: 2}} // encrypt has no consumer: left out
+	var depths map[string]telemetry.QueueDepth
+	teststack.Eventually(t, 30*time.Second, func() bool {
+		var err error
+		depths, err = queues(ctx)
+		require.NoError(t, err)
+		return reflect.DeepEqual(want, depths)
+	}, "export's two jobs pending")
 
 	stop, err := b.tel.Metrics.WatchQueues(queues)
 	require.NoError(t, err)

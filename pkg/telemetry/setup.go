@@ -35,9 +35,7 @@ func Setup(ctx context.Context, service string, opts ...Option) (*Telemetry, err
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.metricsAddr == "" {
-		o.metricsAddr = DefaultMetricsAddr
-	}
+	o.metricsAddr = o.listenAddr()
 	res, err := newResource(ctx, service)
 	if err != nil {
 		return nil, err

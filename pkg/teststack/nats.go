@@ -17,21 +17,63 @@ type NATS struct {
 	URL    string
 	Conn   *nats.Conn
 	JS     jetstream.JetStream
+	// Dir is the server's JetStream store directory.
+	Dir string
+}
+
+// NATSOptions change how NewNATSWith starts a server.
+type NATSOptions struct {
+	// Plaintext turns JetStream's encryption at rest off; every other test
+	// server encrypts its store, as deployments do.
+	Plaintext bool
+	// Options, when set, start the server exactly as given (Dir defaults
+	// to a temporary directory).
+	Options *embednats.Options
+	// NoConnection leaves Conn and JS nil (a server whose users need
+	// credentials).
+	NoConnection bool
 }
 
 // NewNATS starts an embedded JetStream server on a random loopback port,
-// with its store in the test's temporary directory, and stops it when the
-// test ends.
+// with its store encrypted at rest in the test's temporary directory, and
+// stops it when the test ends.
 func NewNATS(t testing.TB) *NATS {
 	t.Helper()
-	s, err := embednats.Start(embednats.Options{Dir: t.TempDir()})
+	return NewNATSWith(t, NATSOptions{})
+}
+
+// NewNATSWith starts a server with options.
+func NewNATSWith(t testing.TB, o NATSOptions) *NATS {
+	t.Helper()
+	var so embednats.Options
+	if o.Options != nil {
+		so = *o.Options
+	} else if !o.Plaintext {
+		so.Encryption = testEncryption(t)
+	}
+	if so.Dir == "" {
+		so.Dir = t.TempDir()
+	}
+	s, err := embednats.Start(so)
 	if err != nil {
 		t.Fatalf("teststack: %v", err)
 	}
 	t.Cleanup(s.Stop)
-	n := &NATS{Server: s, URL: s.URL()}
-	n.Conn, n.JS = Connect(t, n.URL)
+	n := &NATS{Server: s, URL: s.URL(), Dir: so.Dir}
+	if !o.NoConnection {
+		n.Conn, n.JS = Connect(t, n.URL)
+	}
 	return n
+}
+
+// testEncryption is a fresh JetStream key for one test's servers.
+func testEncryption(t testing.TB) *embednats.Encryption {
+	t.Helper()
+	key, err := embednats.NewKey()
+	if err != nil {
+		t.Fatalf("teststack: %v", err)
+	}
+	return &embednats.Encryption{Key: key}
 }
 
 // Connect opens a client connection that the test closes at cleanup.
@@ -58,13 +100,14 @@ type Cluster struct {
 	dirs    []string
 	ports   []int
 	name    string
+	enc     *embednats.Encryption
 }
 
 // NewCluster starts a 3-node JetStream cluster and waits until it has a
 // meta leader.
 func NewCluster(t testing.TB) *Cluster {
 	t.Helper()
-	c := &Cluster{name: "arca-test-" + randomHex(3)}
+	c := &Cluster{name: "arca-test-" + randomHex(3), enc: testEncryption(t)}
 	for i := 0; i < 3; i++ {
 		rp, err := embednats.FreePort("127.0.0.1")
 		if err != nil {
@@ -92,9 +135,10 @@ func NewCluster(t testing.TB) *Cluster {
 func (c *Cluster) start(t testing.TB, i int) {
 	t.Helper()
 	s, err := embednats.Start(embednats.Options{
-		Dir:     c.dirs[i],
-		Name:    fmt.Sprintf("n%d", i),
-		Cluster: &embednats.ClusterOptions{Name: c.name, Port: c.ports[i], Routes: c.routes},
+		Dir:        c.dirs[i],
+		Name:       fmt.Sprintf("n%d", i),
+		Cluster:    &embednats.ClusterOptions{Name: c.name, Port: c.ports[i], Routes: c.routes},
+		Encryption: c.enc,
 	})
 	if err != nil {
 		t.Fatalf("teststack: cluster node %d: %v", i, err)

@@ -99,7 +99,42 @@ func StartVersityGW(ctx context.Context, dir string) (*VersityGW, error) {
 	return nil, lastErr
 }
 
-func startVersityGW(ctx context.Context, bin, dir string) (*VersityGW, error) {
+// NewVersityGWWithIAM starts a gateway with its internal IAM on (users
+// made with `versitygw admin create-user`, bucket policies enforced per
+// user); AccessKey is the root account. Stopped when the test ends.
+func NewVersityGWWithIAM(t testing.TB) *VersityGW {
+	t.Helper()
+	bin, err := VersityGWBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	iam := filepath.Join(t.TempDir(), "iam")
+	if err := os.MkdirAll(iam, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	gw, err := startVersityGW(t.Context(), bin, t.TempDir(), "--iam-dir", iam)
+	if err != nil {
+		t.Fatalf("teststack: %v", err)
+	}
+	t.Cleanup(gw.Close)
+	return gw
+}
+
+// Admin runs `versitygw admin` against the gateway as its root account.
+func (gw *VersityGW) Admin(ctx context.Context, args ...string) error {
+	bin, err := VersityGWBinary()
+	if err != nil {
+		return err
+	}
+	full := append([]string{"admin", "--access", gw.AccessKey, "--secret", gw.SecretKey, "--endpoint-url", gw.Endpoint}, args...)
+	out, err := exec.CommandContext(ctx, bin, full...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("versitygw admin %s: %w: %s", args[0], err, bytes.TrimSpace(out))
+	}
+	return nil
+}
+
+func startVersityGW(ctx context.Context, bin, dir string, extra ...string) (*VersityGW, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -126,11 +161,12 @@ func startVersityGW(ctx context.Context, bin, dir string) (*VersityGW, error) {
 	if err != nil {
 		return nil, err
 	}
-	gw.cmd = exec.Command(bin,
+	args := append([]string{
 		"--access", gw.AccessKey, "--secret", gw.SecretKey, "--region", gw.Region,
 		"--port", fmt.Sprintf("127.0.0.1:%d", port),
 		"--health", "/health", "--keep-alive", "--quiet",
-		"posix", "--versioning-dir", versions, data)
+	}, extra...)
+	gw.cmd = exec.Command(bin, append(args, "posix", "--versioning-dir", versions, data)...)
 	gw.cmd.Stdout, gw.cmd.Stderr = logf, logf
 	// Kill the gateway if the test binary dies without cleaning up.
 	gw.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

@@ -11,6 +11,7 @@ require (
 )
 
 require (
+	github.com/arcabackup/arca/pkg/objstore v0.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -71,3 +72,5 @@ replace github.com/arcabackup/arca/pkg/restore => ../../pkg/restore
 replace github.com/arcabackup/arca/pkg/seal => ../../pkg/seal
 
 replace github.com/arcabackup/arca/pkg/backup => ../../pkg/backup
+
+replace github.com/arcabackup/arca/pkg/objstore => ../../pkg/objstore

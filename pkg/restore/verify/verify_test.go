@@ -53,7 +53,7 @@ func setup(t *testing.T) bundle {
 	require.NoError(t, err)
 	plain := tar.Bytes()
 	sum := sha256.Sum256(plain)
-	m := backup.Manifest{FormatVersion: 1, BackupID: "bk-1", Kind: "tenant", Tenant: "t1", KeyIDs: []string{kek.ID},
+	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: "bk-1", Kind: "tenant", Tenant: "t1", KeyIDs: []string{kek.ID},
 		CreatedAt: time.Now(), PlainSize: int64(len(plain)), PlainSHA256: hex.EncodeToString(sum[:])}
 	m.Export, err = json.Marshal(am)
 	require.NoError(t, err)

@@ -1,9 +1,12 @@
 // Package prune carries out the retention policy on a bucket.
 //
 // A run lists the committed backups (a folder with a manifest.json) under
-// tenants/, full/ and base/, reads each manifest and its verification
-// (verified.json, or the catalog through Verifications), asks
-// retention.Policy.Plan what to keep, and deletes the rest. A deletion
+// tenants/, full/ and base/, reads and authenticates each manifest and its
+// verification with the keyring (verified.json, or the catalog through
+// Verifications), asks retention.Policy.Plan what to keep, and deletes the
+// rest. A manifest that is refused (docs/format.md §9) is reported as a
+// problem and never deleted, and nothing else of its tenant (or kind) is
+// deleted in that run: the plan was made without it. A deletion
 // removes the manifest first, so that a backup deleted halfway is no longer
 // a backup, then the data object, verified.json and whatever else is in the
 // folder. Before that it reads the data object's Object Lock state: a

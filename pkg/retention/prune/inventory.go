@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"slices"
 	"strings"
@@ -21,8 +20,10 @@ import (
 type Inventory struct {
 	Backups []retention.Backup // folders with a manifest that reads well
 	Orphans []Folder           // folders without a manifest
-	// Problems are folders whose manifest cannot be used (unreadable, or
-	// describing another folder); they are neither backups nor orphans.
+	// Problems are folders whose manifest cannot be used (unreadable,
+	// refused because it does not authenticate as this folder's manifest,
+	// or describing another folder); they are neither backups nor orphans,
+	// and nothing of their tenant (or kind) is deleted in the run.
 	Problems []Problem
 }
 
@@ -145,7 +146,7 @@ type result struct {
 func (p *Pruner) read(ctx context.Context, f Folder) result {
 	key := f.Dir + "/" + backup.ManifestObject
 	problem := func(err error) result { return result{problem: &Problem{Key: key, Error: err.Error()}} }
-	m, err := p.manifest(ctx, key)
+	m, err := p.repo().Manifest(ctx, key)
 	if errors.Is(err, objstore.ErrNotFound) {
 		return result{} // deleted since the listing
 	}
@@ -174,19 +175,6 @@ func (p *Pruner) read(ctx context.Context, f Folder) result {
 	}
 	r.backup = &b
 	return r
-}
-
-func (p *Pruner) manifest(ctx context.Context, key string) (backup.Manifest, error) {
-	rc, err := p.store.Get(ctx, key, objstore.Range{})
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read manifest %s: %w", key, err)
-	}
-	defer rc.Close()
-	doc, err := io.ReadAll(io.LimitReader(rc, 256<<20))
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read manifest %s: %w", key, err)
-	}
-	return backup.Parse(doc)
 }
 
 // belongs checks that the manifest describes the folder it is in, so that

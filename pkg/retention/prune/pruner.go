@@ -7,6 +7,7 @@ import (
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/retention"
+	"github.com/arcabackup/arca/pkg/seal"
 )
 
 // Defaults of Config.
@@ -18,6 +19,9 @@ const (
 // Config of a Pruner.
 type Config struct {
 	Layout backup.Layout
+	// Keys authenticate manifests and verifications (the keyring): a
+	// backup is only ever deleted on the word of an authentic manifest.
+	Keys   seal.KeyLookup
 	Policy retention.Policy
 	// Verifications answers whether a backup was verified; nil reads
 	// verified.json from the store.
@@ -49,6 +53,9 @@ func New(store Store, cfg Config) (*Pruner, error) {
 	if store == nil {
 		errs = append(errs, errors.New("store is required"))
 	}
+	if cfg.Keys == nil {
+		errs = append(errs, errors.New("keys are required to authenticate manifests"))
+	}
 	if err := cfg.Policy.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -59,7 +66,7 @@ func New(store Store, cfg Config) (*Pruner, error) {
 		return nil, fmt.Errorf("prune config: %w", err)
 	}
 	if cfg.Verifications == nil {
-		cfg.Verifications = VerificationFiles{Store: store}
+		cfg.Verifications = VerificationFiles{Store: store, Layout: cfg.Layout, Keys: cfg.Keys}
 	}
 	if cfg.StaleUploadAge == 0 {
 		cfg.StaleUploadAge = DefaultStaleUploadAge
@@ -71,4 +78,9 @@ func New(store Store, cfg Config) (*Pruner, error) {
 		cfg.Now = time.Now
 	}
 	return &Pruner{store: store, cfg: cfg}, nil
+}
+
+// repo reads and authenticates the bucket's manifests.
+func (p *Pruner) repo() backup.Repository {
+	return backup.Repository{Store: p.store, Layout: p.cfg.Layout, Keys: p.cfg.Keys}
 }

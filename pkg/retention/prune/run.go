@@ -21,6 +21,7 @@ func (p *Pruner) Run(ctx context.Context, dryRun bool) (Report, error) {
 		return Report{}, fmt.Errorf("prune: %w", err)
 	}
 	plan := p.cfg.Policy.Plan(inv.Backups, now)
+	p.hold(&plan, inv.Problems)
 	rep := Report{DryRun: dryRun, At: now, Backups: len(inv.Backups), Problems: inv.Problems, Plan: plan, Deletions: []Deletion{}}
 	var errs []error
 	var kept []retention.Backup // base backups still there after the run
@@ -64,7 +65,10 @@ func (p *Pruner) Run(ctx context.Context, dryRun bool) (Report, error) {
 	if err := p.abortStale(ctx, &rep, now, dryRun); err != nil {
 		errs = append(errs, err)
 	}
-	if p.cfg.WAL != nil && len(kept) > 0 {
+	if p.cfg.WAL != nil && len(kept) > 0 && p.heldGroup(inv.Problems, "base") {
+		rep.Problems = append(rep.Problems, Problem{Key: p.cfg.Layout.KindPrefix("wal"),
+			Error: "WAL left alone: a base backup's manifest was refused, and the WAL it needs cannot be told"})
+	} else if p.cfg.WAL != nil && len(kept) > 0 {
 		w, err := p.cfg.WAL.PruneWAL(ctx, kept, dryRun)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("prune WAL: %w", err))
@@ -77,4 +81,37 @@ func (p *Pruner) Run(ctx context.Context, dryRun bool) (Report, error) {
 		return rep, fmt.Errorf("prune: %w", err)
 	}
 	return rep, nil
+}
+
+// hold turns into keeps the deletions of every group (a tenant's backups,
+// the full backups, the base backups) in which a manifest could not be
+// used: a plan made without that backup must not delete the others on its
+// word (it may be the newest, or the verified one). A problem whose key
+// names no group holds every deletion.
+func (p *Pruner) hold(plan *retention.Plan, problems []Problem) {
+	for i := range plan.Decisions {
+		d := &plan.Decisions[i]
+		if d.Action == retention.Delete && p.heldGroup(problems, group(d.Kind, d.Tenant)) {
+			d.Action = retention.Keep
+			d.Reasons = append(d.Reasons, "held: a manifest of the same "+group(d.Kind, d.Tenant)+" was refused (see problems)")
+		}
+	}
+}
+
+// heldGroup reports whether a problem concerns the group.
+func (p *Pruner) heldGroup(problems []Problem, g string) bool {
+	for _, pr := range problems {
+		r, err := p.cfg.Layout.Ref(pr.Key)
+		if err != nil || group(r.Kind, r.Tenant) == g {
+			return true
+		}
+	}
+	return false
+}
+
+func group(kind, tenant string) string {
+	if kind == "tenant" {
+		return "tenant " + tenant
+	}
+	return kind
 }

@@ -140,8 +140,40 @@ func TestRunLeavesUnreadableManifestsAlone(t *testing.T) {
 		require.Len(t, rep.Problems, 2)
 		require.Equal(t, bad, rep.Problems[0].Key)
 		require.Equal(t, misplaced, rep.Problems[1].Key)
-		require.Contains(t, rep.Problems[1].Error, "describes tenant acme")
-		require.ElementsMatch(t, []string{"garbled", "moved", "new"}, backupIDs(t, s))
+		require.Contains(t, rep.Problems[1].Error, "does not authenticate")
+		// acme/moved has expired, but acme has an unreadable manifest: its
+		// deletions are held.
+		require.Empty(t, rep.Deletions)
+		require.ElementsMatch(t, []string{"garbled", "moved", "moved", "new"}, backupIDs(t, s))
+	})
+}
+
+// Another tenant's manifest copied over a tenant's newest one: prune
+// reports it, and deletes nothing of that tenant on the word of a plan
+// made without its newest backup; other tenants are pruned as usual.
+func TestRunDeletesNothingOfATenantWithARefusedManifest(t *testing.T) {
+	t.Parallel()
+	eachStore(t, false, func(t *testing.T, s objstore.Store) {
+		put(t, s, fake{kind: "tenant", tenant: "acme", id: "a-300", age: 300 * day, verification: retention.Verified})
+		put(t, s, fake{kind: "tenant", tenant: "acme", id: "a-1", age: day, verification: retention.Verified})
+		put(t, s, fake{kind: "tenant", tenant: "bolt", id: "b-300", age: 300 * day, verification: retention.Verified})
+		put(t, s, fake{kind: "tenant", tenant: "bolt", id: "b-1", age: day, verification: retention.Verified})
+		rc, err := s.Get(t.Context(), layout.Manifest("tenant", "bolt", "b-1"), objstore.Range{})
+		require.NoError(t, err)
+		var buf bytes.Buffer
+		_, err = buf.ReadFrom(rc)
+		rc.Close()
+		require.NoError(t, err)
+		swapped := layout.Manifest("tenant", "acme", "a-1")
+		_, err = s.Put(t.Context(), swapped, bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		require.NoError(t, err)
+
+		rep, err := newPruner(t, s).Run(t.Context(), false)
+		require.NoError(t, err)
+		require.Len(t, rep.Problems, 1)
+		require.Equal(t, swapped, rep.Problems[0].Key)
+		require.Equal(t, map[string]prune.Outcome{"b-300": prune.Deleted}, outcomes(rep))
+		require.ElementsMatch(t, []string{"a-300", "a-1", "b-1"}, backupIDs(t, s))
 	})
 }
 
@@ -200,6 +232,7 @@ func TestNewReportsEveryConfigProblem(t *testing.T) {
 		OrphanAge: -1,
 	})
 	require.ErrorContains(t, err, "store is required")
+	require.ErrorContains(t, err, "keys are required")
 	require.ErrorContains(t, err, "kind tenant: keep_days must be at least 1")
 	require.ErrorContains(t, err, "reason is required")
 	require.ErrorContains(t, err, "must not be negative")

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -17,9 +16,19 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/retention/prune"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
 var layout = backup.Layout{Prefix: "arca"}
+
+// testKeys seal and open the manifests of every test.
+var testKeys = func() *keyring.Keyring {
+	kr := keyring.New()
+	if _, err := kr.Rotate(""); err != nil {
+		panic(err)
+	}
+	return kr
+}()
 
 const day = 24 * time.Hour
 
@@ -69,21 +78,20 @@ func put(t *testing.T, s objstore.Store, f fake) {
 			Parts: []backup.Part{{Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), PlainSize: 1, KeyID: "k1"}},
 		},
 	}
-	doc, err := m.Marshal()
+	manifestKey, doc, err := layout.SealManifest(ctx, m, testKeys)
 	require.NoError(t, err)
 	_, err = s.Put(ctx, m.Object.Key, bytes.NewReader([]byte(data)), int64(len(data)), f.dataOpts...)
 	require.NoError(t, err)
-	manifestKey := layout.Manifest(f.kind, f.tenant, f.id)
 	_, err = s.Put(ctx, manifestKey, bytes.NewReader(doc), int64(len(doc)), f.manifestOpts...)
 	require.NoError(t, err)
 	if f.verification == retention.NotVerified || f.verification == "" {
 		return
 	}
-	v, err := json.Marshal(backup.Verification{
+	vkey, v, err := layout.SealVerification(ctx, m.Ref(), backup.Verification{
 		BackupID: f.id, Verified: f.verification == retention.Verified, CheckedAt: created,
-	})
+	}, testKeys)
 	require.NoError(t, err)
-	_, err = s.Put(ctx, backup.VerificationKey(manifestKey), bytes.NewReader(v), int64(len(v)))
+	_, err = s.Put(ctx, vkey, bytes.NewReader(v), int64(len(v)))
 	require.NoError(t, err)
 }
 
@@ -113,7 +121,7 @@ func backupIDs(t *testing.T, s objstore.Store) []string {
 
 func newPruner(t *testing.T, s prune.Store, tweak ...func(*prune.Config)) *prune.Pruner {
 	t.Helper()
-	cfg := prune.Config{Layout: layout, Policy: retention.DefaultPolicy()}
+	cfg := prune.Config{Layout: layout, Keys: testKeys, Policy: retention.DefaultPolicy()}
 	for _, f := range tweak {
 		f(&cfg)
 	}

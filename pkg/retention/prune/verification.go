@@ -2,13 +2,11 @@ package prune
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/seal"
 )
 
 // Verifications tells what the verifier found about a backup. The default
@@ -21,37 +19,34 @@ type Verifications interface {
 	Verification(ctx context.Context, manifestKey string, m backup.Manifest) (v backup.Verification, found bool, err error)
 }
 
-// VerificationFiles reads verified.json from the store.
+// VerificationFiles reads and authenticates verified.json from the store.
 type VerificationFiles struct {
-	Store interface {
-		Get(ctx context.Context, key string, rng objstore.Range) (io.ReadCloser, error)
-	}
+	Store  backup.Bucket
+	Layout backup.Layout
+	Keys   seal.KeyLookup
 }
 
 // errUnreadable marks a verification record that exists but cannot be
 // used; the backup counts as unchecked and the run reports a problem.
 var errUnreadable = errors.New("unreadable verification")
 
-// Verification implements Verifications. A record for another backup id
-// or one that does not parse counts as unchecked, with an error wrapping
-// errUnreadable that Run reports as a problem.
+// Verification implements Verifications. A record that is refused (it does
+// not authenticate as this backup's verification: copied from another
+// backup, tampered with, plaintext format 1) or does not parse counts as
+// unchecked, with an error wrapping errUnreadable that Run reports as a
+// problem.
 func (f VerificationFiles) Verification(ctx context.Context, manifestKey string, m backup.Manifest) (backup.Verification, bool, error) {
-	key := backup.VerificationKey(manifestKey)
-	rc, err := f.Store.Get(ctx, key, objstore.Range{})
-	if errors.Is(err, objstore.ErrNotFound) {
-		return backup.Verification{}, false, nil
+	repo := backup.Repository{Store: f.Store, Layout: f.Layout, Keys: f.Keys}
+	v, found, err := repo.Verification(ctx, manifestKey)
+	var refused *backup.MetadataError
+	if errors.As(err, &refused) {
+		return backup.Verification{}, false, fmt.Errorf("%w: %w", errUnreadable, err)
 	}
-	if err != nil {
-		return backup.Verification{}, false, fmt.Errorf("read verification %s: %w", key, err)
-	}
-	defer rc.Close()
-	var v backup.Verification
-	dec := json.NewDecoder(io.LimitReader(rc, 1<<20))
-	if err := dec.Decode(&v); err != nil {
-		return v, false, fmt.Errorf("read verification %s: %w: %w", key, errUnreadable, err)
+	if err != nil || !found {
+		return backup.Verification{}, false, err
 	}
 	if v.BackupID != m.BackupID {
-		return v, false, fmt.Errorf("read verification %s: %w: it is for backup %q", key, errUnreadable, v.BackupID)
+		return v, false, fmt.Errorf("read verification %s: %w: it is for backup %q", backup.VerificationKey(manifestKey), errUnreadable, v.BackupID)
 	}
 	return v, true, nil
 }

@@ -3,59 +3,47 @@ package basebackup
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"slices"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/wal"
 )
 
-// List returns the committed base backups (those with a manifest), oldest
-// stop time first.
-func List(ctx context.Context, store objstore.Store, layout backup.Layout) ([]Backup, error) {
-	prefix := layout.KindPrefix("base")
-	var out []Backup
-	for info, err := range store.List(ctx, prefix) {
-		if err != nil {
-			return nil, fmt.Errorf("list base backups %s: %w", prefix, err)
-		}
-		if !backup.IsManifest(info.Key) {
-			continue
-		}
-		b, err := read(ctx, store, info.Key)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	slices.SortFunc(out, func(a, b Backup) int { return a.Facts.StopTime.Compare(b.Facts.StopTime) })
-	return out, nil
+// Listing is what List found.
+type Listing struct {
+	Backups []Backup // oldest stop time first
+	// Refused are the base backup manifests that were refused (each a
+	// *backup.MetadataError naming its key) or could not be read.
+	Refused []error
 }
 
-func read(ctx context.Context, store objstore.Store, key string) (Backup, error) {
-	rc, err := store.Get(ctx, key, objstore.Range{})
+// Err joins the refusals: nil when every manifest was read.
+func (l Listing) Err() error { return errors.Join(l.Refused...) }
+
+// List returns the committed base backups (those with an authentic
+// manifest), oldest stop time first. A manifest that is refused is
+// skipped and reported in Refused; the error is for a listing that failed.
+func List(ctx context.Context, store objstore.Store, layout backup.Layout, keys seal.KeyLookup) (Listing, error) {
+	repo := backup.Repository{Store: store, Layout: layout, Keys: keys}
+	found, err := repo.List(ctx, layout.KindPrefix("base"))
 	if err != nil {
-		return Backup{}, fmt.Errorf("read base backup manifest %s: %w", key, err)
+		return Listing{}, fmt.Errorf("list base backups: %w", err)
 	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, 64<<20))
-	if err != nil {
-		return Backup{}, fmt.Errorf("read base backup manifest %s: %w", key, err)
+	out := Listing{Refused: found.Refused}
+	for _, e := range found.Backups {
+		var f Facts
+		if err := json.Unmarshal(e.Manifest.Export, &f); err != nil {
+			out.Refused = append(out.Refused, fmt.Errorf("manifest %s: export: %w", e.Key, err))
+			continue
+		}
+		out.Backups = append(out.Backups, Backup{Manifest: e.Manifest, Facts: f})
 	}
-	m, err := backup.Parse(data)
-	if err != nil {
-		return Backup{}, err
-	}
-	if m.Kind != "base" {
-		return Backup{}, fmt.Errorf("manifest %s: kind %q, want base", key, m.Kind)
-	}
-	var f Facts
-	if err := json.Unmarshal(m.Export, &f); err != nil {
-		return Backup{}, fmt.Errorf("manifest %s: export: %w", key, err)
-	}
-	return Backup{Manifest: m, Facts: f}, nil
+	slices.SortFunc(out.Backups, func(a, b Backup) int { return a.Facts.StopTime.Compare(b.Facts.StopTime) })
+	return out, nil
 }
 
 // WALBase is what the WAL checks and retention need of the backup.

@@ -180,11 +180,11 @@ func commit(ctx context.Context, cfg Config, id, dataKey string, facts Facts, pa
 		PlainSize: plainSize, PlainSHA256: hex.EncodeToString(plainSum),
 		KeyIDs: []string{keyID}, StorageClass: cfg.StorageClass, Export: export,
 	}
-	data, err := m.Marshal()
+	key, data, err := cfg.Layout.SealManifest(ctx, m, cfg.Keys)
 	if err != nil {
 		return Backup{}, err
 	}
-	if _, err := cfg.Store.Put(ctx, cfg.Layout.Manifest("base", "", id), bytes.NewReader(data), int64(len(data))); err != nil {
+	if _, err := cfg.Store.Put(ctx, key, bytes.NewReader(data), int64(len(data))); err != nil {
 		return Backup{}, fmt.Errorf("write manifest: %w", err)
 	}
 	return Backup{Manifest: m, Facts: facts}, nil

@@ -138,8 +138,10 @@ func TestContinuityOfARealArchiveFailsWhenASegmentIsDeleted(t *testing.T) {
 		p.switchAndWait(t)
 	}
 	cfg := p.archive.Config()
-	backups, err := basebackup.List(t.Context(), p.archive.Store, p.archive.Layout)
+	found, err := basebackup.List(t.Context(), p.archive.Store, p.archive.Layout, p.archive.Keys)
 	require.NoError(t, err)
+	require.NoError(t, found.Err())
+	backups := found.Backups
 	require.Len(t, backups, 1)
 	c, err := wal.CheckContinuity(t.Context(), cfg, basebackup.WALBases(backups), wal.CheckOptions{MaxAge: time.Hour})
 	require.NoError(t, err)

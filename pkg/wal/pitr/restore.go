@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
@@ -65,16 +66,27 @@ func restore(ctx context.Context, cfg Config, target Target, pgdata string) (Res
 }
 
 func pick(ctx context.Context, cfg Config, target Target) (basebackup.Backup, error) {
-	backups, err := basebackup.List(ctx, cfg.Store, cfg.Layout)
+	found, err := basebackup.List(ctx, cfg.Store, cfg.Layout, cfg.Keys)
 	if err != nil {
 		return basebackup.Backup{}, err
 	}
 	if cfg.BackupID == "" {
-		return Choose(backups, target)
+		// A refused manifest may be the base backup the target needs:
+		// choosing among the others could silently pick a worse one.
+		if err := found.Err(); err != nil {
+			return basebackup.Backup{}, fmt.Errorf("choose a base backup (or name one): %w", err)
+		}
+		return Choose(found.Backups, target)
 	}
-	for _, b := range backups {
+	for _, b := range found.Backups {
 		if b.Manifest.BackupID == cfg.BackupID {
 			return b, nil
+		}
+	}
+	named := cfg.Layout.Manifest("base", "", cfg.BackupID)
+	for _, err := range found.Refused {
+		if me, ok := errors.AsType[*backup.MetadataError](err); ok && me.Key == named {
+			return basebackup.Backup{}, err
 		}
 	}
 	return basebackup.Backup{}, fmt.Errorf("base backup %s: %w", cfg.BackupID, objstore.ErrNotFound)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/staging"
@@ -84,12 +85,15 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.ExportRequest
 		pw.Abort(err)
 		return classify(err)
 	}
+	// The facts are staged before the last part is announced: an uploader
+	// may commit the artifact as soon as that part is sealed.
+	if _, err := s.staging.Put(ctx, staging.FactsKey(artifact), bytes.NewReader(facts), nil); err != nil {
+		pw.Abort(err)
+		return err
+	}
 	parts, err := pw.Close()
 	if err != nil {
 		return fmt.Errorf("export %s: %w", m.BackupID, err)
-	}
-	if _, err := s.staging.Put(ctx, staging.FactsKey(artifact), bytes.NewReader(facts), nil); err != nil {
-		return err
 	}
 	return job.Publisher.Event(ctx, messages.Event{
 		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Run: m.Run, Stage: messages.StageExport,
@@ -113,10 +117,11 @@ func (s *Stage) ExportTo(ctx context.Context, m messages.ExportRequested, pw io.
 		}
 		return json.Marshal(man)
 	case messages.KindFull:
-		if err := fulldump.Run(ctx, fulldump.Config{Source: s.source(), Limiter: s.limiter, PGBinDir: s.cfg.PGBinDir}, pw); err != nil {
+		g, err := fulldump.Run(ctx, fulldump.Config{Source: s.source(), Limiter: s.limiter, PGBinDir: s.cfg.PGBinDir}, pw)
+		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(map[string]string{"format": "pg_dump-custom", "tool_version": s.cfg.ToolVersion})
+		return json.Marshal(backup.FullFacts{Format: backup.FullFormat, ToolVersion: s.cfg.ToolVersion, Globals: &g})
 	default:
 		return nil, jobs.Permanent(fmt.Errorf("export %s: kind %s is not exported by this stage", m.BackupID, m.Kind))
 	}
@@ -155,7 +160,7 @@ func (s *Stage) waitForRoom(ctx context.Context, artifact string) error {
 // classify marks failures no retry can fix as permanent.
 func classify(err error) error {
 	switch {
-	case errors.Is(err, tenancy.ErrUnknownTenant), errors.Is(err, pgdump.ErrNotFound), errors.Is(err, pgdump.ErrVersion):
+	case errors.Is(err, tenancy.ErrUnknownTenant), errors.Is(err, tenancy.ErrEmptyPlan), errors.Is(err, pgdump.ErrNotFound), errors.Is(err, pgdump.ErrVersion):
 		return jobs.Permanent(err)
 	}
 	return err

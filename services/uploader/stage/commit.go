@@ -152,10 +152,12 @@ func (s *Stage) finish(ctx context.Context, job *jobs.Job[messages.PartSealed], 
 	if man.Export, err = s.facts(ctx, m.Artifact); err != nil {
 		return err
 	}
-	manifestKey := s.cfg.Layout.Manifest(string(m.Kind), m.Tenant, m.BackupID)
-	doc, err := man.Marshal()
+	if err := man.Validate(); err != nil {
+		return jobs.Permanent(fmt.Errorf("manifest %s: %w", m.BackupID, err))
+	}
+	manifestKey, doc, err := s.cfg.Layout.SealManifest(ctx, man, s.cfg.Keys)
 	if err != nil {
-		return jobs.Permanent(err)
+		return fmt.Errorf("commit %s: %w", m.BackupID, err)
 	}
 	// The manifest is the commit point: written last, after the object. It
 	// stays in the standard class whatever the kind's, so that listing,

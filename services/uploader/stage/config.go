@@ -17,15 +17,22 @@ type KindPolicy struct {
 	LockMode objstore.LockMode // "", GOVERNANCE or COMPLIANCE
 }
 
-// Config of the uploader stage. The uploader holds bucket write credentials
-// and staging access; no keys, no database.
+// Config of the uploader stage. The uploader holds bucket write credentials,
+// staging access and the keys that seal manifests (docs/security.md); no
+// database.
 type Config struct {
 	Layout backup.Layout
+	// Keys seal each manifest under the primary key of the backup's scope
+	// (with a KMS-backed keyring, encrypt rights suffice).
+	Keys backup.Keys
 	// Policies per kind ("tenant", "full", "base").
 	Policies    map[string]KindPolicy
 	SSEKMSKeyID string
 	ToolVersion string
 	Worker      jobs.Config
+	// StateReplicas: replicas of the uploads bucket (KV), as the streams'
+	// (nats.replicas); 0 is 1.
+	StateReplicas int
 }
 
 // DefaultPolicies follow the plan: tenant exports in STANDARD_IA for 90

@@ -18,6 +18,7 @@ import (
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 	uploader "github.com/arcabackup/arca/services/uploader/stage"
@@ -65,7 +66,12 @@ func dyingUploader(url, dir, marker string) {
 	}
 	cfg := quiet()
 	cfg.AckWait = time.Second
-	up, err := uploader.New(ctx, js, st, hangBeforeManifest{Store: store, marker: marker}, uploader.Config{Layout: backup.Layout{Prefix: "test"}, Worker: cfg})
+	// Its own keyring: it never gets to write the manifest it seals.
+	kr := keyring.New()
+	if _, err := kr.Rotate(""); err != nil {
+		panic(err)
+	}
+	up, err := uploader.New(ctx, js, st, hangBeforeManifest{Store: store, marker: marker}, uploader.Config{Layout: backup.Layout{Prefix: "test"}, Keys: kr, Worker: cfg})
 	if err != nil {
 		panic(err)
 	}

@@ -16,11 +16,13 @@
 //  4. The handler whose advance hashes the last part commits: it claims the
 //     backup (a KV create: one artifact attempt of a backup wins; another is
 //     abandoned and aborted), completes the upload, writes manifest.json
-//     (the commit point), and publishes the committed event and the verify
+//     (the commit point: sealed with the keyring and bound to its key,
+//     docs/format.md §9), and publishes the committed event and the verify
 //     job.
 //
 // Every step is idempotent, so a replica killed anywhere is replaced by a
 // redelivery that finishes the work: completing an already completed upload
-// is recognised, the manifest is rewritten with the same content, and the
+// is recognised, the manifest is rewritten with the same content (sealed
+// afresh), and the
 // publishes carry deterministic ids.
 package stage

@@ -55,7 +55,7 @@ func quiet() jobs.Config {
 func (b *bundle) startUploader(t *testing.T, store objstore.Store) {
 	t.Helper()
 	_, js := teststack.Connect(t, b.n.URL)
-	up, err := uploader.New(t.Context(), js, b.staging, store, uploader.Config{Layout: b.layout, Worker: quiet()})
+	up, err := uploader.New(t.Context(), js, b.staging, store, uploader.Config{Layout: b.layout, Keys: b.keys, Worker: quiet()})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -146,7 +146,7 @@ func (b *bundle) waitForManifest(t *testing.T, store objstore.Store, a *artifact
 		doc, err = io.ReadAll(rc)
 		return err == nil
 	}, "manifest.json")
-	m, err := backup.Parse(doc)
+	m, err := b.layout.OpenManifest(t.Context(), key, doc, b.keys)
 	require.NoError(t, err)
 	return m
 }

@@ -33,7 +33,10 @@ type Stage struct {
 
 // New opens the uploads bucket and builds the stage.
 func New(ctx context.Context, js JetStream, st *staging.Store, store objstore.Store, cfg Config) (*Stage, error) {
-	s, err := ensureState(ctx, js, 0)
+	if cfg.Keys == nil {
+		return nil, errors.New("uploader: keys are required to seal manifests")
+	}
+	s, err := ensureState(ctx, js, cfg.StateReplicas)
 	if err != nil {
 		return nil, err
 	}

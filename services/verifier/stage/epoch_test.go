@@ -57,7 +57,7 @@ func TestVerificationAcrossAKeyringChangeRunsAgain(t *testing.T) {
 	}}
 	n := teststack.NewNATS(t)
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
-	ver := verifier.New(n.JS, p.store, keys, jobs.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ver := verifier.New(n.JS, p.store, keys, p.layout, jobs.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	wctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = ver.Run(wctx) }()

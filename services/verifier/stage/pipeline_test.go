@@ -1,8 +1,8 @@
 package stage_test
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -61,9 +61,9 @@ func startPipeline(t *testing.T) *pipeline {
 	require.NoError(t, err)
 	enc, err := encryptor.New(p.n.JS, st, p.keys, encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: quiet})
 	require.NoError(t, err)
-	up, err := uploader.New(ctx, p.n.JS, st, p.store, uploader.Config{Layout: p.layout, Worker: quiet})
+	up, err := uploader.New(ctx, p.n.JS, st, p.store, uploader.Config{Layout: p.layout, Keys: p.keys, Worker: quiet})
 	require.NoError(t, err)
-	ver := verifier.New(p.n.JS, p.store, p.keys, quiet)
+	ver := verifier.New(p.n.JS, p.store, p.keys, p.layout, quiet)
 
 	wctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -119,16 +119,12 @@ func TestBackupIsVerifiedFromTheBucketAndTamperingIsCaught(t *testing.T) {
 	manifestKey := ok.Attrs["manifest"]
 	require.Equal(t, p.layout.Manifest("tenant", "acme", job.BackupID), manifestKey)
 
-	rc, err := p.store.Get(ctx, backup.VerificationKey(manifestKey), objstore.Range{})
-	require.NoError(t, err)
-	var v backup.Verification
-	require.NoError(t, json.NewDecoder(rc).Decode(&v))
-	rc.Close()
+	v := p.verification(t, manifestKey)
 	require.True(t, v.Verified)
 	require.Greater(t, v.Tables, 3)
 	require.Greater(t, v.Rows, int64(10))
 
-	m, err := verifier.ReadManifest(ctx, p.store, manifestKey)
+	m, err := verifier.ReadManifest(ctx, p.repo(), manifestKey)
 	require.NoError(t, err)
 	require.Equal(t, messages.ArtifactID(job.BackupID, 1), m.Artifact)
 
@@ -140,7 +136,7 @@ func TestBackupIsVerifiedFromTheBucketAndTamperingIsCaught(t *testing.T) {
 	data[last.Offset+last.Size/2] ^= 0x01
 	require.NoError(t, os.WriteFile(file, data, 0o644))
 
-	_, err = verifier.Verify(ctx, p.store, p.keys, manifestKey)
+	_, err = verifier.Verify(ctx, p.store, p.layout, p.keys, manifestKey)
 	var f *verify.Failure
 	require.ErrorAs(t, err, &f)
 	require.True(t, f.Damaged())
@@ -153,13 +149,51 @@ func TestBackupIsVerifiedFromTheBucketAndTamperingIsCaught(t *testing.T) {
 	require.NoError(t, jobs.NewPublisher(p.n.JS).Publish(ctx, messages.VerifySubject(job.BackupID), again, "reverify:"+job.BackupID))
 	bad := p.event(t, job, messages.StageVerify, messages.StatusFailed)
 	require.Contains(t, bad.Error, job.BackupID)
-	rc, err = p.store.Get(ctx, backup.VerificationKey(manifestKey), objstore.Range{})
-	require.NoError(t, err)
-	v = backup.Verification{}
-	require.NoError(t, json.NewDecoder(rc).Decode(&v))
-	rc.Close()
+	v = p.verification(t, manifestKey)
 	require.False(t, v.Verified, "verified.json now says the backup is bad")
 	require.NotEmpty(t, v.Reason)
+}
+
+func (p *pipeline) repo() backup.Repository {
+	return backup.Repository{Store: p.store, Layout: p.layout, Keys: p.keys}
+}
+
+// verification reads and authenticates verified.json beside a manifest.
+func (p *pipeline) verification(t *testing.T, manifestKey string) backup.Verification {
+	t.Helper()
+	v, found, err := p.repo().Verification(t.Context(), manifestKey)
+	require.NoError(t, err)
+	require.True(t, found)
+	return v
+}
+
+// The manifest of another tenant's backup copied over a backup's manifest
+// (a bucket writer swapping them): the next verify job refuses it, records
+// the backup as failed verification, and pages.
+func TestVerifierFailsABackupWhoseManifestWasSwapped(t *testing.T) {
+	t.Parallel()
+	p := startPipeline(t)
+	ctx := t.Context()
+	acme, beta := p.backup(t, "acme"), p.backup(t, "beta")
+	keyA := p.event(t, acme, messages.StageVerify, messages.StatusSucceeded).Attrs["manifest"]
+	keyB := p.event(t, beta, messages.StageVerify, messages.StatusSucceeded).Attrs["manifest"]
+
+	rc, err := p.store.Get(ctx, keyB, objstore.Range{})
+	require.NoError(t, err)
+	docB, err := io.ReadAll(rc)
+	rc.Close()
+	require.NoError(t, err)
+	_, err = p.store.Put(ctx, keyA, bytes.NewReader(docB), int64(len(docB)))
+	require.NoError(t, err)
+
+	again := messages.VerifyRequested{V: 1, Tenant: acme.Tenant, Kind: acme.Kind, BackupID: acme.BackupID, ManifestKey: keyA}
+	require.NoError(t, jobs.NewPublisher(p.n.JS).Publish(ctx, messages.VerifySubject(acme.BackupID), again, "reverify:"+acme.BackupID))
+	bad := p.event(t, acme, messages.StageVerify, messages.StatusFailed)
+	require.Contains(t, bad.Error, "refuse "+keyA)
+	v := p.verification(t, keyA)
+	require.False(t, v.Verified)
+	require.Contains(t, v.Reason, "describes another backup")
+	require.True(t, p.verification(t, keyB).Verified, "the other tenant's backup is untouched")
 }
 
 // A tenant that does not exist is refused at once and dead-lettered, with a

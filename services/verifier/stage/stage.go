@@ -3,10 +3,8 @@ package stage
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"time"
 
@@ -20,18 +18,21 @@ import (
 )
 
 // Stage is a running verifier. It holds bucket read rights (and the right
-// to write verified.json) and decrypt rights; no database.
+// to write verified.json), decrypt rights and the right to seal
+// verified.json; no database.
 type Stage struct {
-	js    jobs.JetStream
-	store objstore.Store
-	keys  seal.KeyLookup
-	cfg   jobs.Config
-	now   func() time.Time
+	js     jobs.JetStream
+	store  objstore.Store
+	keys   backup.Keys
+	layout backup.Layout
+	cfg    jobs.Config
+	now    func() time.Time
 }
 
-// New builds the stage.
-func New(js jobs.JetStream, store objstore.Store, keys seal.KeyLookup, cfg jobs.Config) *Stage {
-	return &Stage{js: js, store: store, keys: keys, cfg: cfg, now: time.Now}
+// New builds the stage. The layout is the bucket's: verified.json is
+// sealed for its key, which carries the layout's prefix.
+func New(js jobs.JetStream, store objstore.Store, keys backup.Keys, layout backup.Layout, cfg jobs.Config) *Stage {
+	return &Stage{js: js, store: store, keys: keys, layout: layout, cfg: cfg, now: time.Now}
 }
 
 // Run consumes verify jobs until ctx ends.
@@ -59,7 +60,7 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 	if epochs != nil {
 		epoch = epochs.Epoch()
 	}
-	res, err := Verify(ctx, s.store, s.keys, m.ManifestKey)
+	res, err := Verify(ctx, s.store, s.layout, s.keys, m.ManifestKey)
 	if errors.Is(err, keyring.ErrStale) {
 		return jobs.RetryAfter(staleRetry, err)
 	}
@@ -90,7 +91,15 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 	if err != nil {
 		v.Reason, status = err.Error(), messages.StatusFailed
 	}
-	if err := s.record(ctx, m.ManifestKey, v); err != nil {
+	ref, rerr := s.layout.Ref(m.ManifestKey)
+	if rerr != nil {
+		return jobs.Permanent(fmt.Errorf("verify %s: %w", m.BackupID, rerr))
+	}
+	if err := s.record(ctx, ref, v); errors.Is(err, keyring.ErrTenantErased) {
+		// Nothing can be sealed for an erased tenant, a verification
+		// neither; the failed event below still says so.
+		v.Reason, status = err.Error(), messages.StatusFailed
+	} else if err != nil {
 		return err
 	}
 	return job.Publisher.Event(ctx, messages.Event{
@@ -101,10 +110,11 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 }
 
 // Verify reads a backup back from the store and proves it against its
-// manifest. A *verify.Failure with Damaged() true says the backup is bad;
-// any other error says it could not be read.
-func Verify(ctx context.Context, store objstore.Store, keys seal.KeyLookup, manifestKey string) (verify.Result, error) {
-	m, err := ReadManifest(ctx, store, manifestKey)
+// manifest. A *verify.Failure with Damaged() true says the backup is bad (a
+// manifest that is refused is bad); any other error says it could not be
+// read.
+func Verify(ctx context.Context, store objstore.Store, layout backup.Layout, keys seal.KeyLookup, manifestKey string) (verify.Result, error) {
+	m, err := ReadManifest(ctx, backup.Repository{Store: store, Layout: layout, Keys: keys}, manifestKey)
 	if err != nil {
 		var f *verify.Failure
 		if errors.As(err, &f) {
@@ -123,32 +133,29 @@ func Verify(ctx context.Context, store objstore.Store, keys seal.KeyLookup, mani
 	return verify.Backup(ctx, obj, m, keys)
 }
 
-// ReadManifest reads and parses a manifest.json. An unparsable manifest is
-// damage (a *verify.Failure); a missing one is objstore.ErrNotFound.
-func ReadManifest(ctx context.Context, store objstore.Store, key string) (backup.Manifest, error) {
-	rc, err := store.Get(ctx, key, objstore.Range{})
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read manifest %s: %w", key, err)
+// ReadManifest reads and authenticates a manifest.json. A refused manifest
+// (one that does not authenticate as the manifest at this key, or in the
+// plaintext format 1) is damage: a *verify.Failure wrapping the
+// *backup.MetadataError. A missing one is objstore.ErrNotFound.
+func ReadManifest(ctx context.Context, repo backup.Repository, key string) (backup.Manifest, error) {
+	m, err := repo.Manifest(ctx, key)
+	var refused *backup.MetadataError
+	if errors.As(err, &refused) {
+		id := ""
+		if r, rerr := repo.Layout.Ref(key); rerr == nil {
+			id = r.BackupID
+		}
+		return backup.Manifest{}, &verify.Failure{BackupID: id, Stage: verify.StageManifest, Part: -1, Err: err}
 	}
-	defer rc.Close()
-	doc, err := io.ReadAll(io.LimitReader(rc, 256<<20))
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read manifest %s: %w", key, err)
-	}
-	m, err := backup.Parse(doc)
-	if err != nil {
-		return m, &verify.Failure{BackupID: m.BackupID, Stage: verify.StageManifest, Part: -1, Err: err}
-	}
-	return m, nil
+	return m, err
 }
 
-// record writes verified.json beside the manifest.
-func (s *Stage) record(ctx context.Context, manifestKey string, v backup.Verification) error {
-	doc, err := json.MarshalIndent(v, "", "  ")
+// record writes the sealed verified.json beside the manifest.
+func (s *Stage) record(ctx context.Context, ref backup.Ref, v backup.Verification) error {
+	key, doc, err := s.layout.SealVerification(ctx, ref, v, s.keys)
 	if err != nil {
-		return err
+		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}
-	key := backup.VerificationKey(manifestKey)
 	if _, err := s.store.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); err != nil {
 		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}

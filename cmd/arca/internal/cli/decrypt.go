@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,13 +16,15 @@ import (
 )
 
 func (a *app) decryptCmd() *cobra.Command {
-	var in, out, artifact, manifest string
+	var in, out, artifact, manifest, tenant string
 	cmd := &cobra.Command{
 		Use:   "decrypt",
 		Short: "Turn a sealed artifact back into the plain archive with the keyring alone",
 		Long: `Opens a sealed artifact (data.arca) into the plain stream (a tar for tenant exports, a pg_dump
-archive for full dumps). The artifact id it was sealed for comes from --manifest (manifest.json beside
-it) or --artifact. The output appears only if every part authenticates: it is written to a temporary
+archive for full dumps, pg_basebackup's tar for base backups, the file itself for WAL). The artifact id
+it was sealed for comes from --manifest (manifest.json beside it, authenticated with the keyring as the
+manifest of its backup; name the tenant with --tenant for a tenant backup) or --artifact (a WAL file:
+wal/<timeline>/<name>; see docs/format.md 4.1). The output appears only if every part authenticates: it is written to a temporary
 file and renamed at the end, so a tampered or truncated artifact leaves no output at all.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -29,23 +32,17 @@ file and renamed at the end, so a tampered or truncated artifact leaves no outpu
 			if in == "" || out == "" {
 				return usageError{errors.New("--in FILE and --out FILE are required")}
 			}
-			if manifest != "" {
-				b, err := os.ReadFile(manifest)
-				if err != nil {
-					return err
-				}
-				m, err := backup.Parse(b)
-				if err != nil {
-					return err
-				}
-				artifact = m.SealedAs()
-			}
-			if artifact == "" {
+			if manifest == "" && artifact == "" {
 				return usageError{errors.New("name the artifact: --manifest FILE or --artifact ID")}
 			}
 			keys, err := stack.Keyring(ctx, a.cfg, false)
 			if err != nil {
 				return err
+			}
+			if manifest != "" {
+				if artifact, err = a.sealedAs(ctx, manifest, tenant, keys); err != nil {
+					return err
+				}
 			}
 			src, err := os.Open(in)
 			if err != nil {
@@ -77,5 +74,32 @@ file and renamed at the end, so a tampered or truncated artifact leaves no outpu
 	cmd.Flags().StringVar(&out, "out", "", "where the plain stream goes")
 	cmd.Flags().StringVar(&artifact, "artifact", "", "artifact id the parts were sealed for")
 	cmd.Flags().StringVar(&manifest, "manifest", "", "manifest.json of the backup")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "the tenant of a tenant backup's --manifest")
 	return cmd
+}
+
+// sealedAs authenticates a manifest copied out of the bucket as the
+// manifest of the backup it names (of tenant, for a tenant backup), at its
+// key in the configured layout, and returns the artifact id to open with.
+func (a *app) sealedAs(ctx context.Context, file, tenant string, keys seal.KeyLookup) (string, error) {
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	kind, id, err := backup.Claimed(doc)
+	if err != nil {
+		return "", &backup.MetadataError{Key: file, Err: err}
+	}
+	if kind == "tenant" && tenant == "" {
+		return "", usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", file)}
+	}
+	if kind != "tenant" {
+		tenant = ""
+	}
+	layout := backupLayout(a)
+	m, err := layout.OpenManifest(ctx, layout.Manifest(kind, tenant, id), doc, keys)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", file, err)
+	}
+	return m.SealedAs(), nil
 }

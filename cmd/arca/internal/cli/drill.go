@@ -14,16 +14,18 @@ import (
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
+	"github.com/arcabackup/arca/pkg/seal"
 )
 
 // bucketSource lets a drill find and open backups in the bucket.
 type bucketSource struct {
 	a     *app
 	store objstore.Store
+	keys  seal.KeyLookup
 }
 
 func (s bucketSource) Latest(ctx context.Context, tenant string) (backup.Manifest, error) {
-	e, err := s.a.selectBackup(ctx, s.store, "", tenant, true, "")
+	e, err := s.a.selectBackup(ctx, s.a.repo(s.store, s.keys), "", tenant, true, "")
 	return e.Manifest, err
 }
 
@@ -53,7 +55,7 @@ func (a *app) drillCmd() *cobra.Command {
 			if admin == "" {
 				admin = a.cfg.Source.URL
 			}
-			rep, err := drill.Run(ctx, bucketSource{a: a, store: store}, drill.Config{
+			rep, err := drill.Run(ctx, bucketSource{a: a, store: store, keys: keys}, drill.Config{
 				AdminURL: admin, Tenants: tenants, Sample: sample, Keys: keys, Tenancy: stack.Tenancy(a.cfg),
 			})
 			if err != nil {

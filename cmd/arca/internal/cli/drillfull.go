@@ -32,7 +32,7 @@ type fullDrill struct {
 // counts what came back, and drops the scratch database. No full dump yet
 // is not a failure.
 func (a *app) drillFull(ctx context.Context, store objstore.Store, keys seal.KeyLookup) (*fullDrill, error) {
-	fulls, err := findBackups(ctx, store, backupLayout(a).KindPrefix("full"))
+	fulls, err := findBackups(ctx, a.repo(store, keys), backupLayout(a).KindPrefix("full"))
 	if err != nil || len(fulls) == 0 {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 )
 
@@ -37,6 +39,8 @@ func ExitCode(err error) int {
 		return 2
 	case errors.As(err, &f) && f.Damaged():
 		return 3
+	case errors.As(err, new(*backup.MetadataError)):
+		return 3 // a manifest or verification refused: nothing was used
 	}
 	return 1
 }
@@ -47,7 +51,8 @@ func Quiet(err error) bool {
 	return errors.As(err, &x) && x.quiet
 }
 
-// OneLine is the error as one line, for scripts reading stderr.
+// OneLine is the error as one line, for scripts reading stderr, with the
+// password of every URL or DSN it quotes redacted.
 func OneLine(err error) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
+	return messages.RedactSecrets(strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " "))
 }

@@ -6,8 +6,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-
-	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -18,23 +16,23 @@ func (a *app) listCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := stack.Store(ctx, a.cfg)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}
-			layout := backupLayout(a)
-			prefixes := []string{layout.KindPrefix("tenants"), layout.KindPrefix("full"), layout.KindPrefix("base")}
+			repo := a.repo(store, keys)
+			prefixes := repo.Layout.Folders()
 			if tenant != "" {
-				prefixes = []string{layout.TenantPrefix(tenant)}
+				prefixes = []string{repo.Layout.TenantPrefix(tenant)}
 			}
-			var all []entry
-			for _, p := range prefixes {
-				es, err := findBackups(ctx, store, p)
-				if err != nil {
-					return err
-				}
-				all = append(all, es...)
+			// One refused manifest does not hide the others: each is
+			// reported on one line naming its key, and the exit code is 3.
+			found, err := repo.List(ctx, prefixes...)
+			if err != nil {
+				return err
 			}
+			refused := found.Refused
+			all := found.Backups
 			type row struct {
 				BackupID   string `json:"backup_id"`
 				Kind       string `json:"kind"`
@@ -48,7 +46,10 @@ func (a *app) listCmd() *cobra.Command {
 			var rows []row
 			for _, e := range all {
 				v := "pending"
-				if e.Verification != nil {
+				switch {
+				case e.VerificationErr != nil:
+					v, refused = "refused", append(refused, e.VerificationErr)
+				case e.Verification != nil:
 					v = fmt.Sprint(e.Verification.Verified)
 				}
 				m := e.Manifest
@@ -62,6 +63,12 @@ func (a *app) listCmd() *cobra.Command {
 				}
 				tw.Flush()
 			})
+			for _, err := range refused {
+				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
+			}
+			if len(refused) > 0 {
+				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(refused))}
+			}
 			return nil
 		},
 	}

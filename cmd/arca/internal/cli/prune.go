@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,12 +41,12 @@ func (a *app) pruneCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, err := stack.Store(ctx, a.cfg)
+			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}
-			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Policy: policy(a.cfg),
-				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg)}}})
+			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: policy(a.cfg),
+				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
 			if err != nil {
 				return usageError{err}
 			}
@@ -53,6 +54,9 @@ func (a *app) pruneCmd() *cobra.Command {
 			a.emit(rep, func(w io.Writer) {
 				for _, d := range rep.Deletions {
 					fmt.Fprintf(w, "%-12s %s %s %s: %v\n", d.Outcome, d.Kind, d.Tenant, d.BackupID, d.Reasons)
+				}
+				for _, pr := range rep.Problems {
+					fmt.Fprintf(w, "%-12s %s: %s\n", "skipped", pr.Key, OneLine(errors.New(pr.Error)))
 				}
 				for _, u := range rep.Uploads {
 					fmt.Fprintf(w, "aborted upload %+v\n", u)

@@ -49,7 +49,7 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 			if err != nil {
 				return err
 			}
-			e, err := a.selectBackup(ctx, store, id, tenant, latest, at)
+			e, err := a.selectBackup(ctx, a.repo(store, keys), id, tenant, latest, at)
 			if err != nil {
 				return err
 			}
@@ -77,6 +77,12 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 				}
 				fmt.Fprintf(w, "restored tenant %s from backup %s (%s): %d tables, %d rows, %s, in %s\n",
 					res.Tenant, res.BackupID, res.Mode, len(res.Tables), rows, human(res.PlainBytes), res.Duration.Round(1e6))
+				fmt.Fprintf(w, "rows restored %d, reference rows inserted %d, reference rows already present %d",
+					res.Restored, res.ReferenceInserted, res.ReferencePresent)
+				if res.Mode == restore.ModeReplace {
+					fmt.Fprintf(w, ", rows deleted first %d, orphans replaced %d, rows another tenant also owns kept %d", res.Deleted, res.Orphans, res.Kept)
+				}
+				fmt.Fprintln(w)
 				if res.Schema != "" {
 					fmt.Fprintf(w, "tenant schema: %s\n", res.Schema)
 				}
@@ -102,10 +108,19 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 func (a *app) restoreFullCmd() *cobra.Command {
 	var id, target, tmp string
 	var jobsN int
+	var globals bool
 	cmd := &cobra.Command{
 		Use:   "full",
 		Short: "Restore a full dump into a new, empty database with pg_restore --jobs",
-		Args:  cobra.NoArgs,
+		Long: `Restores a logical full dump into a new, empty database with pg_restore --jobs, once the whole
+dump has been decrypted and verified. With --globals, the roles, memberships, role settings and
+tablespaces the backup carries (pg_dumpall --globals-only, sealed in its manifest) are applied first
+to the target server with psql, so that owners and grants resolve: roles are cluster-wide, so this
+changes the server, not only the new database. Roles the server has already are reported and their
+attributes set as in the backup; any other error stops the restore before pg_restore. A backup taken
+by a source role that cannot read pg_authid (not a superuser) carries the roles without their
+passwords, and says so.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if id == "" || target == "" {
@@ -115,18 +130,12 @@ func (a *app) restoreFullCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all, err := findBackups(ctx, store, backupLayout(a).KindPrefix("full"))
+			e, err := findBackup(ctx, a.repo(store, keys), id, "")
 			if err != nil {
 				return err
 			}
-			var e *entry
-			for i := range all {
-				if all[i].Manifest.BackupID == id {
-					e = &all[i]
-				}
-			}
-			if e == nil {
-				return fmt.Errorf("full backup %s not found", id)
+			if e.Manifest.Kind != "full" {
+				return fmt.Errorf("backup %s is a %s backup, not a full backup", id, e.Manifest.Kind)
 			}
 			bin, err := exec.LookPath("pg_restore")
 			if a.cfg.Source.PGBinDir != "" {
@@ -140,16 +149,23 @@ func (a *app) restoreFullCmd() *cobra.Command {
 				return err
 			}
 			defer obj.Close()
-			res, err := restore.Full(ctx, obj, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp})
+			res, err := restore.Full(ctx, obj, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals})
 			if err != nil {
 				return err
 			}
 			a.emit(res, func(w io.Writer) {
+				if res.Globals {
+					fmt.Fprintf(w, "applied the globals (%d roles or tablespaces existed already)\n", res.GlobalsExisting)
+					if res.GlobalsWithoutPasswords {
+						fmt.Fprintln(w, "the roles have no passwords: the backup's source role could not read them (not a superuser)")
+					}
+				}
 				fmt.Fprintf(w, "restored full backup %s (%s) with %d jobs in %s\n", res.BackupID, human(res.DumpBytes), res.Jobs, res.Duration.Round(1e6))
 			})
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&globals, "globals", false, "apply the backup's roles, memberships and tablespaces to the target server first")
 	cmd.Flags().StringVar(&id, "backup", "", "full backup id")
 	cmd.Flags().StringVar(&target, "target", "", "URL of the new, empty database")
 	cmd.Flags().IntVar(&jobsN, "jobs", 4, "pg_restore --jobs")

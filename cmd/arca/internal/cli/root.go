@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // Version is the tool version recorded in manifests.
@@ -58,11 +59,12 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(
 		a.devCmd(),
 		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
-		a.pruneCmd(), a.lifecycleCmd(),
+		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
 	root.AddCommand(a.walCmds()...)
+	root.AddCommand(healthcheckCmd())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version of arca",
@@ -86,7 +88,7 @@ func (a *app) load() error {
 	if a.verbose {
 		level = slog.LevelInfo
 	}
-	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level}))
+	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level, ReplaceAttr: messages.RedactAttr}))
 	return nil
 }
 

@@ -29,6 +29,12 @@ func (a *app) serviceCmds() []*cobra.Command {
 		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// its /metrics too: the container healthchecks and Prometheus read it
+			obs, err := stack.Observe(cmd.Context(), []string{"alerter"}, a.log)
+			if err != nil {
+				return err
+			}
+			defer obs.Shutdown(context.WithoutCancel(cmd.Context()))
 			conn, err := stack.Connect(cmd.Context(), a.cfg, "alerter")
 			if err != nil {
 				return err
@@ -129,7 +135,7 @@ func needsKeys(names []string) bool { return len(keyHolders(names)) > 0 }
 func keyHolders(names []string) []string {
 	var out []string
 	for _, n := range names {
-		if n == "encryptor" || n == "verifier" {
+		if n == "encryptor" || n == "uploader" || n == "verifier" {
 			out = append(out, n)
 		}
 	}

@@ -13,7 +13,7 @@ func (a *app) verifyCmd() *cobra.Command {
 	var tenant string
 	cmd := &cobra.Command{
 		Use:   "verify BACKUP-ID",
-		Short: "Read a backup back from the bucket and prove it against its manifest",
+		Short: "Read a backup (tenant, full or base) back from the bucket and prove it against its manifest",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -21,11 +21,16 @@ func (a *app) verifyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := a.selectBackup(ctx, store, args[0], tenant, false, "")
+			repo := a.repo(store, keys)
+			var within []string
+			if tenant != "" {
+				within = []string{repo.Layout.TenantPrefix(tenant)}
+			}
+			key, err := repo.Find(ctx, args[0], within...)
 			if err != nil {
 				return err
 			}
-			res, err := verifier.Verify(ctx, store, keys, e.Key)
+			res, err := verifier.Verify(ctx, store, repo.Layout, keys, key)
 			a.emit(res, func(w io.Writer) {
 				if err == nil {
 					fmt.Fprintf(w, "backup %s verified: %d parts, %s sealed, %s raw, %d tables, in %s\n",
@@ -35,6 +40,6 @@ func (a *app) verifyCmd() *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant (speeds up the search)")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant (searches only its folder)")
 	return cmd
 }

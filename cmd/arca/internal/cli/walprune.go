@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/retention/prune"
@@ -15,10 +16,15 @@ import (
 type walPruner struct{ cfg wal.Config }
 
 func (p walPruner) PruneWAL(ctx context.Context, kept []retention.Backup, dryRun bool) (prune.WALReport, error) {
-	all, err := basebackup.List(ctx, p.cfg.Store, p.cfg.Layout)
+	found, err := basebackup.List(ctx, p.cfg.Store, p.cfg.Layout, p.cfg.Keys)
 	if err != nil {
 		return prune.WALReport{}, err
 	}
+	// A refused base manifest may be a kept backup whose WAL is needed.
+	if err := found.Err(); err != nil {
+		return prune.WALReport{}, fmt.Errorf("WAL left alone: %w", err)
+	}
+	all := found.Backups
 	keep := map[string]bool{}
 	for _, b := range kept {
 		keep[b.BackupID] = true

@@ -163,11 +163,14 @@ func sequentialBackup(b *testing.B, ctx context.Context, exp *exporter.Stage, st
 	if _, err := store.Put(ctx, key, bytes.NewReader(sealed.Bytes()), size); err != nil {
 		b.Fatal(err)
 	}
-	m := backup.Manifest{FormatVersion: 1, BackupID: id, Kind: "tenant", Tenant: tenant, CreatedAt: time.Now(), CommittedAt: time.Now(),
+	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: id, Kind: "tenant", Tenant: tenant, CreatedAt: time.Now(), CommittedAt: time.Now(),
 		Object:    backup.Object{Key: key, Size: size, SHA256: hex.EncodeToString(sum[:]), Parts: []backup.Part{{Size: size, SHA256: hex.EncodeToString(sum[:]), PlainSize: plainSize, KeyID: kek.ID}}},
 		PlainSize: plainSize, KeyIDs: []string{kek.ID}, Export: facts}
-	doc, _ := m.Marshal()
-	if _, err := store.Put(ctx, layout.Manifest("tenant", tenant, id), bytes.NewReader(doc), int64(len(doc))); err != nil {
+	mkey, doc, err := layout.SealManifest(ctx, m, kr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := store.Put(ctx, mkey, bytes.NewReader(doc), int64(len(doc))); err != nil {
 		b.Fatal(err)
 	}
 	rc, err := store.Get(ctx, key, objstore.Range{})

@@ -2,7 +2,9 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/embednats"
 	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/staging"
 )
 
@@ -21,10 +24,66 @@ import (
 // commands on the machine find it.
 func urlFile(cfg config.Config) string { return filepath.Join(cfg.Dir, "nats.url") }
 
+// StoreKeyEnv names the variable holding the embedded server's JetStream
+// encryption key.
+const StoreKeyEnv = "ARCA_NATS_STORE_KEY"
+
+// storeKeyFile is where arca dev keeps the key it generated when
+// StoreKeyEnv is empty: beside the store, readable by its owner only.
+func storeKeyFile(cfg config.Config) string { return filepath.Join(cfg.Dir, "nats.key") }
+
+// StoreKey is the embedded server's JetStream encryption key: StoreKeyEnv
+// if set, else the key kept in the state directory, else a new random key
+// written there. Staged parts hold patient data until they are sealed, so
+// the embedded store is never written in clear.
+func StoreKey(cfg config.Config) (string, error) {
+	if k := os.Getenv(StoreKeyEnv); k != "" {
+		return k, nil
+	}
+	path := storeKeyFile(cfg)
+	b, err := os.ReadFile(path)
+	if err == nil {
+		if k := strings.TrimSpace(string(b)); k != "" {
+			return k, nil
+		}
+		return "", fmt.Errorf("nats store key %s is empty", path)
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("nats store key: %w", err)
+	}
+	k, err := embednats.NewKey()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return "", fmt.Errorf("nats store key: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("nats store key: %w", err)
+	}
+	if _, err := f.WriteString(k + "\n"); err != nil {
+		f.Close()
+		return "", fmt.Errorf("nats store key %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("nats store key %s: %w", path, err)
+	}
+	return k, nil
+}
+
 // Embedded starts the embedded JetStream server of arca dev, on a random
-// loopback port, with its store under the state directory.
+// loopback port, with its store under the state directory, encrypted at
+// rest with StoreKey.
 func Embedded(cfg config.Config) (*embednats.Server, error) {
-	s, err := embednats.Start(embednats.Options{Dir: filepath.Join(cfg.Dir, "nats"), SyncAlways: cfg.NATS.SyncAlways})
+	key, err := StoreKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := embednats.Start(embednats.Options{
+		Dir: filepath.Join(cfg.Dir, "nats"), SyncAlways: cfg.NATS.SyncAlways,
+		Encryption: &embednats.Encryption{Key: key},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +106,30 @@ func NATSURL(cfg config.Config) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
+// InboxPrefix is the inbox prefix of a connection as the user named in the
+// NATS URL: "_INBOX_<user>", the only subjects that user may subscribe to
+// under the generated permissions (cmd/arca/internal/grants), so that one
+// service cannot read the replies and deliveries of another. No user (arca
+// dev, a token) or a user name that is not a plain subject token: "" (the
+// default _INBOX).
+func InboxPrefix(natsURL string) string {
+	first, _, _ := strings.Cut(natsURL, ",")
+	u, err := url.Parse(strings.TrimSpace(first))
+	if err != nil || u.User == nil {
+		return ""
+	}
+	user := u.User.Username()
+	if _, hasPassword := u.User.Password(); !hasPassword || user == "" {
+		return ""
+	}
+	for _, r := range user {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return ""
+		}
+	}
+	return "_INBOX_" + user
+}
+
 // Conn is a JetStream connection with the streams ensured.
 type Conn struct {
 	NC      *nats.Conn
@@ -60,9 +143,13 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 	if err != nil {
 		return nil, err
 	}
-	nc, err := nats.Connect(url, nats.Name("arca "+name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second))
+	opts := []nats.Option{nats.Name("arca " + name), nats.MaxReconnects(-1), nats.ReconnectWait(time.Second)}
+	if p := InboxPrefix(url); p != "" {
+		opts = append(opts, nats.CustomInboxPrefix(p))
+	}
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("connect nats %s: %w", url, err)
+		return nil, fmt.Errorf("connect nats %s: %w", messages.RedactURL(url), messages.RedactError(err))
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {
@@ -73,13 +160,21 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 		nc.Close()
 		return nil, err
 	}
-	st, err := staging.Ensure(ctx, js, staging.Options{Replicas: cfg.NATS.Replicas})
-	if err != nil {
-		nc.Close()
-		return nil, err
+	c := &Conn{NC: nc, JS: js}
+	if usesStaging[name] {
+		if c.Staging, err = staging.Ensure(ctx, js, staging.Options{Replicas: cfg.NATS.Replicas}); err != nil {
+			nc.Close()
+			return nil, err
+		}
 	}
-	return &Conn{NC: nc, JS: js, Staging: st}, nil
+	return c, nil
 }
+
+// usesStaging are the connections that ensure and open staging: the stages
+// that stage parts (arca dev connects as the first of Stages). The others'
+// NATS users hold no right on staging (cmd/arca/internal/grants), and
+// their Conn.Staging is nil.
+var usesStaging = map[string]bool{"exporter": true, "encryptor": true, "uploader": true}
 
 // Close drains the connection.
 func (c *Conn) Close() { _ = c.NC.Drain() }

@@ -23,7 +23,7 @@ type Observability struct {
 }
 
 // Observe sets up telemetry for the named services. The metrics endpoint is
-// ARCA_METRICS_ADDR (default :9464); if it cannot be bound and more than one
+// ARCA_METRICS_ADDR (default 127.0.0.1:9464); if it cannot be bound and more than one
 // service runs here (arca dev), metrics are served nowhere rather than
 // failing the process.
 func Observe(ctx context.Context, services []string, log *slog.Logger) (*Observability, error) {

@@ -37,7 +37,7 @@ func Handler(svc Service, token string, log *slog.Logger) http.Handler {
 			v1.HandleFunc(r.pattern, r.handle)
 		}
 	}
-	mux.Handle("/v1/", requireToken(token, v1))
+	mux.Handle("/v1/", requireToken(token, validInput(v1)))
 	return mux
 }
 

@@ -2,84 +2,38 @@ package catalog
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/objstore"
 )
 
 // Rebuild restores the backups table from the manifests under the
-// layout's prefix (and the verified.json beside each, when present). It
-// upserts, so it may run on a live catalog; rows of backups whose manifest
-// is gone are left alone. It returns how many manifests it read. An
-// unreadable manifest fails the rebuild: the catalog must not silently
-// miss a backup.
-func (c *Catalog) Rebuild(ctx context.Context, store objstore.Store, layout backup.Layout) (int, error) {
-	n := 0
-	for _, folder := range []string{"tenants", "full", "base"} {
-		for info, err := range store.List(ctx, layout.KindPrefix(folder)) {
-			if err != nil {
-				return n, fmt.Errorf("rebuild catalog: list %s: %w", folder, err)
-			}
-			if !backup.IsManifest(info.Key) {
-				continue
-			}
-			m, err := readManifest(ctx, store, info.Key)
-			if err != nil {
-				return n, fmt.Errorf("rebuild catalog: %w", err)
-			}
-			v, err := readVerification(ctx, store, info.Key)
-			if err != nil {
-				return n, fmt.Errorf("rebuild catalog: %w", err)
-			}
-			if err := c.putManifest(ctx, info.Key, m, v); err != nil {
-				return n, fmt.Errorf("rebuild catalog: %w", err)
-			}
-			n++
+// repository's layout (and the verified.json beside each, when present).
+// It upserts, so it may run on a live catalog; rows of backups whose
+// manifest is gone are left alone. It returns how many manifests it read.
+// A manifest that is refused (it does not authenticate, or describes
+// another backup than its key) or cannot be read is skipped and returned
+// in refused, one error naming its key each: the catalog does not silently
+// miss a backup, and one bad manifest does not stop the others. A refused
+// verification counts as none and is reported the same way.
+func (c *Catalog) Rebuild(ctx context.Context, repo backup.Repository) (n int, refused []error, err error) {
+	found, err := repo.List(ctx)
+	if err != nil {
+		return 0, nil, fmt.Errorf("rebuild catalog: %w", err)
+	}
+	refused = found.Refused
+	for _, e := range found.Backups {
+		if e.VerificationErr != nil {
+			refused = append(refused, e.VerificationErr)
 		}
+		if err := c.putManifest(ctx, e.Key, e.Manifest, e.Verification); err != nil {
+			return n, refused, fmt.Errorf("rebuild catalog: %w", err)
+		}
+		n++
 	}
-	return n, nil
-}
-
-func readManifest(ctx context.Context, store objstore.Store, key string) (backup.Manifest, error) {
-	rc, err := store.Get(ctx, key, objstore.Range{})
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read %s: %w", key, err)
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read %s: %w", key, err)
-	}
-	m, err := backup.Parse(data)
-	if err != nil {
-		return backup.Manifest{}, fmt.Errorf("read %s: %w", key, err)
-	}
-	return m, nil
-}
-
-// readVerification returns the verified.json beside a manifest, nil when
-// there is none.
-func readVerification(ctx context.Context, store objstore.Store, manifestKey string) (*backup.Verification, error) {
-	key := backup.VerificationKey(manifestKey)
-	rc, err := store.Get(ctx, key, objstore.Range{})
-	if errors.Is(err, objstore.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	defer rc.Close()
-	var v backup.Verification
-	if err := json.NewDecoder(rc).Decode(&v); err != nil {
-		return nil, fmt.Errorf("read %s: %w", key, err)
-	}
-	return &v, nil
+	return n, refused, nil
 }
 
 func (c *Catalog) putManifest(ctx context.Context, key string, m backup.Manifest, v *backup.Verification) error {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/services/exporter/internal/pgdump"
 	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
@@ -19,42 +20,50 @@ type Config struct {
 	PGBinDir string
 }
 
-// Run streams pg_dump --format=custom of the source (its replica, if set)
-// to w.
-func Run(ctx context.Context, cfg Config, w io.Writer) error {
-	if err := run(ctx, cfg, w); err != nil {
-		return fmt.Errorf("full dump: %w", err)
+// Run dumps the cluster's globals (pg_dumpall --globals-only), then streams
+// pg_dump --format=custom --compress=0 of the source (its replica, if set)
+// to w, and returns the globals for the manifest. The globals are read just
+// before the dump, not in its snapshot: a role created or dropped in
+// between is in one and not the other.
+func Run(ctx context.Context, cfg Config, w io.Writer) (backup.Globals, error) {
+	g, err := run(ctx, cfg, w)
+	if err != nil {
+		return backup.Globals{}, fmt.Errorf("full dump: %w", err)
 	}
-	return nil
+	return g, nil
 }
 
-func run(ctx context.Context, cfg Config, w io.Writer) error {
+func run(ctx context.Context, cfg Config, w io.Writer) (backup.Globals, error) {
 	if err := cfg.Source.Validate(); err != nil {
-		return err
+		return backup.Globals{}, err
 	}
 	release, err := cfg.Limiter.Acquire(ctx)
 	if err != nil {
-		return err
+		return backup.Globals{}, err
 	}
 	defer release()
-	major, err := serverMajor(ctx, cfg.Source)
+	version, err := serverVersion(ctx, cfg.Source)
 	if err != nil {
-		return err
+		return backup.Globals{}, err
 	}
-	bin, err := pgdump.Find(ctx, cfg.PGBinDir, major)
+	bin, err := pgdump.Find(ctx, cfg.PGBinDir, version/10000)
 	if err != nil {
-		return err
+		return backup.Globals{}, err
+	}
+	g, err := dumpGlobals(ctx, cfg.Source, bin, version)
+	if err != nil {
+		return backup.Globals{}, err
 	}
 	args := []string{"--format=custom", "--compress=0"}
 	if cfg.Source.LockTimeout > 0 {
 		args = append(args, "--lock-wait-timeout="+strconv.FormatInt(cfg.Source.LockTimeout.Milliseconds(), 10))
 	}
-	return pgdump.Run(ctx, bin, cfg.Source.ReadURL(), args, w)
+	return g, pgdump.Run(ctx, bin, cfg.Source.ReadURL(), args, w)
 }
 
-// serverMajor connects once, which also fails fast on a bad address or
-// credentials before pg_dump is started.
-func serverMajor(ctx context.Context, cfg source.Config) (int, error) {
+// serverVersion (server_version_num) connects once, which also fails fast
+// on a bad address or credentials before pg_dump is started.
+func serverVersion(ctx context.Context, cfg source.Config) (int, error) {
 	conn, err := source.Connect(ctx, cfg)
 	if err != nil {
 		return 0, err
@@ -68,5 +77,5 @@ func serverMajor(ctx context.Context, cfg source.Config) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("server version %q: %w", v, err)
 	}
-	return n / 10000, nil
+	return n, nil
 }

@@ -2,12 +2,17 @@ package fulldump_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/teststack"
@@ -23,7 +28,8 @@ func TestFullDumpStreamsCustomFormat(t *testing.T) {
 	require.NoError(t, err)
 	var out bytes.Buffer
 	// No pg_bin_dir: found by the server's major version.
-	require.NoError(t, fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: db.URL}}, &out))
+	_, err = fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: db.URL}}, &out)
+	require.NoError(t, err)
 	require.Equal(t, "PGDMP", out.String()[:5])
 
 	f := filepath.Join(t.TempDir(), "dump")
@@ -36,7 +42,7 @@ func TestFullDumpStreamsCustomFormat(t *testing.T) {
 func TestFullDumpMissingBinary(t *testing.T) {
 	t.Parallel()
 	db := teststack.NewDatabase(t)
-	err := fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: db.URL}, PGBinDir: t.TempDir()}, &bytes.Buffer{})
+	_, err := fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: db.URL}, PGBinDir: t.TempDir()}, &bytes.Buffer{})
 	require.ErrorIs(t, err, pgdump.ErrNotFound)
 }
 
@@ -48,7 +54,7 @@ func TestFullDumpOlderBinary(t *testing.T) {
 	dir := t.TempDir()
 	fake := "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "pg_dump"), []byte(fake), 0o700))
-	err := fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: db.URL}, PGBinDir: dir}, &bytes.Buffer{})
+	_, err := fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: db.URL}, PGBinDir: dir}, &bytes.Buffer{})
 	require.ErrorIs(t, err, pgdump.ErrVersion)
 }
 
@@ -56,7 +62,7 @@ func TestFullDumpOlderBinary(t *testing.T) {
 func TestFullDumpAuthFailure(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	err := fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: "postgres://no_such_role@127.0.0.1:5432/postgres?sslmode=disable"}}, &bytes.Buffer{})
+	_, err := fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: "postgres://no_such_role@127.0.0.1:5432/postgres?sslmode=disable"}}, &bytes.Buffer{})
 	require.ErrorContains(t, err, "no_such_role")
 	require.Less(t, time.Since(start), 10*time.Second)
 }
@@ -72,4 +78,54 @@ func TestPgDumpNeverPrompts(t *testing.T) {
 	require.ErrorContains(t, err, "no_such_role")
 	require.NotContains(t, err.Error(), "secret")
 	require.Less(t, time.Since(start), 10*time.Second)
+}
+
+// TestFullDumpCarriesTheGlobals: roles, memberships, role settings and
+// password hashes come back from a superuser source; a source role that
+// cannot read pg_authid gets the roles without their passwords, and the
+// facts say so.
+func TestFullDumpCarriesTheGlobals(t *testing.T) {
+	t.Parallel()
+	owner, member, dumper := testRole(t), testRole(t), testRole(t)
+	db := teststack.NewDatabase(t)
+	_, err := db.Pool.Exec(t.Context(), fmt.Sprintf(`CREATE ROLE %[1]s LOGIN PASSWORD 'not-in-the-clear';
+		CREATE ROLE %[2]s NOLOGIN; GRANT %[2]s TO %[1]s; ALTER ROLE %[1]s SET work_mem = '8MB';
+		CREATE ROLE %[3]s LOGIN`, owner, member, dumper))
+	require.NoError(t, err)
+
+	g, err := fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: db.URL}}, &bytes.Buffer{})
+	require.NoError(t, err)
+	require.True(t, g.RolePasswords)
+	require.GreaterOrEqual(t, g.ServerVersion, 150000)
+	require.Contains(t, g.SQL, "CREATE ROLE "+owner+";")
+	require.Contains(t, g.SQL, "GRANT "+member+" TO "+owner)
+	require.Contains(t, g.SQL, "ALTER ROLE "+owner+" SET work_mem TO '8MB';")
+	require.Regexp(t, "ALTER ROLE "+owner+" WITH .*LOGIN.* PASSWORD 'SCRAM-SHA-256\\$", g.SQL)
+	require.NotContains(t, g.SQL, "not-in-the-clear")
+
+	asDumper := strings.Replace(db.URL, "postgres://postgres@", "postgres://"+dumper+"@", 1)
+	require.NotEqual(t, db.URL, asDumper)
+	var out bytes.Buffer
+	g, err = fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: asDumper}}, &out)
+	require.NoError(t, err)
+	require.False(t, g.RolePasswords)
+	require.Contains(t, g.SQL, "CREATE ROLE "+owner+";")
+	require.NotContains(t, g.SQL, "PASSWORD")
+	require.Equal(t, "PGDMP", out.String()[:5])
+}
+
+// testRole is a role name of this test's own, dropped when the test ends
+// (after its databases, which are dropped first).
+func testRole(t *testing.T) string {
+	name := "arca_g_" + strings.ToLower(rand.Text()[:10])
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, teststack.AdminURL())
+		require.NoError(t, err)
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, "DROP ROLE IF EXISTS "+name)
+		require.NoError(t, err)
+	})
+	return name
 }

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -15,7 +16,7 @@ import (
 // connectTimeout bounds pg_dump's connection attempt (PGCONNECT_TIMEOUT).
 const connectTimeout = "10"
 
-// Run runs pg_dump with args against the database at connURL, streaming its
+// Run runs pg_dump (or pg_dumpall) with args against the database at connURL, streaming its
 // standard output to stdout.
 func Run(ctx context.Context, bin Binary, connURL string, args []string, stdout io.Writer) error {
 	dbname, password := splitPassword(connURL)
@@ -31,10 +32,11 @@ func Run(ctx context.Context, bin Binary, connURL string, args []string, stdout 
 		cmd.Env = append(cmd.Env, "PGPASSWORD="+password)
 	}
 	if err := cmd.Run(); err != nil {
+		name := filepath.Base(bin.Path) // pg_dump or pg_dumpall
 		if ctx.Err() != nil {
-			return fmt.Errorf("pg_dump: %w", ctx.Err())
+			return fmt.Errorf("%s: %w", name, ctx.Err())
 		}
-		return fmt.Errorf("pg_dump: %w: %s", err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("%s: %w: %s", name, err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
 }

@@ -1,0 +1,207 @@
+package grants
+
+import (
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/staging"
+)
+
+// Service is what one service may touch.
+type Service struct {
+	// Name is the service, its NATS user and its S3 identity.
+	Name string
+	// Why says in one line what the grant is for (written into the files).
+	Why  string
+	NATS NATS
+	// S3 lists the actions the service calls, each on the keys it needs.
+	S3 []S3Grant
+	// PG is the PostgreSQL role it connects as, if any.
+	PG *PGRole
+	// Source is a second role, for the source database, where the service
+	// reads it as another role than PG (the coordinator: PG owns the
+	// catalog, Source lists tenants, takes base backups and creates the
+	// scratch databases of drills and API restores).
+	Source *PGRole
+}
+
+// PGRoles are the service's PostgreSQL roles: PG, then Source.
+func (s Service) PGRoles() []*PGRole {
+	var out []*PGRole
+	for _, r := range []*PGRole{s.PG, s.Source} {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// NATS is a service's share of JetStream. Every field names streams,
+// buckets or subjects; Permissions turns them into the subjects the
+// server checks.
+type NATS struct {
+	// Ensures: streams it creates or updates at start-up (idempotent
+	// CreateOrUpdateStream; jobs.EnsureStreams, staging.Ensure, KV).
+	Ensures []string
+	// Info: streams whose info (state, subjects) it reads.
+	Info []string
+	// Gets: streams it reads single messages from (STREAM.MSG.GET).
+	Gets []string
+	// Consumes: durable pull consumers it creates, pulls from and acks.
+	Consumes []Consumer
+	// Watches: streams it reads through ordered (ephemeral) consumers.
+	Watches []string
+	// Depth: consumers whose info (queue depth) it reads.
+	Depth []Consumer
+	// Publishes: subjects it publishes to.
+	Publishes []string
+	// KV and Objects: buckets it reads and writes (and ensures).
+	KV      []string
+	Objects []string
+	// KVFollow: KV buckets it ensures, reads and watches but never writes
+	// (the keyring epoch: a service follows it, only an operator announces).
+	KVFollow []string
+	// KVPut: KV buckets it ensures and writes to but never reads (the
+	// keyring heartbeats of running instances).
+	KVPut []string
+	// All grants everything (the operator's CLI).
+	All bool
+}
+
+// Consumer is a durable consumer on a stream with one filter.
+type Consumer struct{ Stream, Durable, Filter string }
+
+// stageStreams are the streams every service ensures (jobs.EnsureStreams).
+var stageStreams = []string{messages.StreamJobs, messages.StreamEvents, messages.StreamDLQ, jobs.LedgerStream}
+
+// Names that live in packages cmd/arca cannot import (a module's
+// internal/): the uploader's KV, the alerter's outbox, the coordinator's
+// schedules and consumers. The real-server test catches a drift.
+const (
+	uploadsKV         = "uploads"           // services/uploader/stage.StateBucket
+	alertsKV          = "ALERTS"            // services/alerter/internal/alerter Config.Bucket
+	schedulesStream   = "SCHEDULES"         // services/coordinator/internal/schedule.StreamName
+	schedulesConsumer = "coordinator-fires" // schedule.ConsumerName
+	trackerConsumer   = "coordinator"       // services/coordinator/internal/tracker.ConsumerName
+	alerterDurable    = "alerter"           // alerter Config.Durable
+	stagingSealed     = staging.Bucket
+	stagingPlain      = staging.PlainBucket
+	keyringEpochKV    = "arca_keyring_epoch"     // cmd/arca/internal/stack.KeyringEpochBucket
+	keyringInstanceKV = "arca_keyring_instances" // stack.KeyringInstancesBucket
+)
+
+// stage is the grant of a pipeline stage consuming root and publishing to
+// next (if any).
+func stage(name, root string, next ...string) NATS {
+	return NATS{
+		Ensures:  stageStreams,
+		Gets:     []string{jobs.LedgerStream}, // the completion ledger
+		Consumes: []Consumer{{Stream: messages.StreamJobs, Durable: name, Filter: messages.Filter(root)}},
+		Publishes: append([]string{
+			"done." + name + ".>",       // ledger entries
+			messages.DLQSubject(name),   // its dead letters
+			"events.*.*." + name + ".*", // its events
+		}, next...),
+	}
+}
+
+// Services is the grant of every service, in a stable order.
+func Services() []Service {
+	exporter := stage(messages.StageExport, messages.SubjectExport, messages.Filter(messages.SubjectEncrypt))
+	exporter.Info = []string{messages.StreamJobs}            // back-pressure: encrypt jobs waiting per artifact
+	exporter.Objects = []string{stagingPlain, stagingSealed} // plaintext parts; export facts
+
+	encryptor := stage(messages.StageEncrypt, messages.SubjectEncrypt, messages.Filter(messages.SubjectUpload))
+	encryptor.Objects = []string{stagingPlain, stagingSealed} // reads and deletes plaintext, puts sealed
+
+	uploader := stage(messages.StageUpload, messages.SubjectUpload, messages.Filter(messages.SubjectVerify))
+	uploader.Objects = []string{stagingSealed}
+	// staging.Ensure creates both buckets: the plaintext one's config, not
+	// its contents.
+	uploader.Ensures = append(append([]string(nil), stageStreams...), "OBJ_"+stagingPlain)
+	uploader.KV = []string{uploadsKV}
+
+	verifier := stage(messages.StageVerify, messages.SubjectVerify, "events.*.*."+messages.StageDrill+".*")
+
+	// The stages that hold keys follow the keyring epoch (docs/keys.md).
+	for _, n := range []*NATS{&encryptor, &uploader, &verifier} {
+		n.KVFollow = []string{keyringEpochKV}
+		n.KVPut = []string{keyringInstanceKV}
+	}
+
+	return []Service{
+		{
+			Name: "exporter", Why: "reads the source database, stages plaintext parts; no keys, no bucket",
+			NATS: exporter,
+			PG:   &PGRole{Name: "arca_backup", Read: true, Replication: true},
+		},
+		{
+			Name: "encryptor", Why: "seals staged parts with the keyring; no database, no bucket",
+			NATS: encryptor,
+		},
+		{
+			Name: "uploader", Why: "writes sealed parts and manifests to the bucket; no keys, no database",
+			NATS: uploader,
+			S3: []S3Grant{
+				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:GetObject"}},
+			},
+		},
+		{
+			Name: "verifier", Why: "reads backups back and proves them; writes only verified.json",
+			NATS: verifier,
+			S3: []S3Grant{
+				{Actions: []string{"s3:GetObject"}},
+				{Actions: []string{"s3:PutObject"}, Keys: "*/verified.json"},
+			},
+			// drills run from the coordinator (arca_drill): no database here
+		},
+		{
+			Name: "coordinator", Why: "schedules and fans out runs, keeps the catalog, prunes the bucket",
+			NATS: NATS{
+				Ensures: append(append([]string(nil), stageStreams...), schedulesStream),
+				Info:    []string{messages.StreamJobs, messages.StreamDLQ}, // queue depth
+				Gets:    []string{schedulesStream},
+				Consumes: []Consumer{
+					{Stream: schedulesStream, Durable: schedulesConsumer, Filter: "schedules.fire.>"},
+					{Stream: messages.StreamEvents, Durable: trackerConsumer, Filter: messages.SubjectEvents},
+				},
+				Watches: []string{messages.StreamEvents},
+				Depth: []Consumer{
+					{Stream: messages.StreamJobs, Durable: messages.StageExport}, {Stream: messages.StreamJobs, Durable: messages.StageEncrypt},
+					{Stream: messages.StreamJobs, Durable: messages.StageUpload}, {Stream: messages.StreamJobs, Durable: messages.StageVerify},
+				},
+				Publishes: []string{
+					messages.Filter(messages.SubjectExport), "schedules.>",
+					// drills and the WAL archive check run from the coordinator
+					"events.*.*." + messages.StageDrill + ".*", "events.*.*." + messages.StageWALArchive + ".*",
+					"events.*.*." + messages.StageCoordinate + ".*",
+				},
+			},
+			S3: []S3Grant{
+				// objstore's Delete removes every version of a key
+				{Actions: []string{"s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload", "s3:PutObject"}},
+				{Actions: []string{"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"}, Bucket: true},
+			},
+			PG: &PGRole{Name: "arca", OwnsCatalog: true},
+			// drills and API restores create scratch databases and restore
+			// into them; base backups; the tenants query reads the source
+			Source: &PGRole{Name: "arca_drill", CreateDB: true, Replication: true, ReadWrite: true},
+		},
+		{
+			Name: "alerter", Why: "pages on failures from EVENTS and DLQ; no data, no keys",
+			NATS: NATS{
+				Ensures: stageStreams,
+				Consumes: []Consumer{
+					{Stream: messages.StreamEvents, Durable: alerterDurable, Filter: messages.SubjectEvents},
+					{Stream: messages.StreamDLQ, Durable: alerterDurable, Filter: messages.SubjectDLQ},
+				},
+				Watches: []string{messages.StreamEvents},
+				KV:      []string{alertsKV},
+			},
+		},
+		{
+			Name: "operator", Why: "the arca CLI of an operator: backup, status, list, restore",
+			NATS: NATS{All: true},
+			PG:   &PGRole{Name: "arca_restore", Restore: true},
+		},
+	}
+}

@@ -1,0 +1,109 @@
+package formatdoc_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	aeadsubtle "github.com/tink-crypto/tink-go/v2/aead/subtle"
+
+	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/seal/formatdoc"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
+)
+
+// The worked example of docs/format.md §5 opens with the KEK it names.
+func TestWorkedExample(t *testing.T) {
+	t.Parallel()
+	h, err := os.ReadFile("../testdata/example.hex")
+	require.NoError(t, err)
+	sealed, err := hex.DecodeString(strings.TrimSpace(string(h)))
+	require.NoError(t, err)
+	require.Len(t, sealed, 166)
+	kek := make([]byte, 32)
+	for i := range kek {
+		kek[i] = byte(i)
+	}
+	plain, err := formatdoc.OpenArtifact(sealed, "example-artifact", formatdoc.Keys{"k-example": kek})
+	require.NoError(t, err)
+	require.Equal(t, "hello, arca\n", string(plain))
+	_, err = formatdoc.OpenArtifact(sealed, "another-artifact", formatdoc.Keys{"k-example": kek})
+	require.ErrorContains(t, err, "does not unwrap")
+}
+
+// Segment boundaries (§1.3) and mixed compression (§1.4): parts of every
+// size around a segment's edge, compressed or not, open by the page.
+func TestSegmentsAndCompression(t *testing.T) {
+	t.Parallel()
+	material := make([]byte, 32)
+	_, _ = rand.Read(material)
+	a, err := aeadsubtle.NewAESGCM(material)
+	require.NoError(t, err)
+	kek := seal.KEK{ID: "k0123456789abcdef", AEAD: a}
+	keys := formatdoc.Keys{kek.ID: material}
+	const s = 4096 // the smallest segment size readers accept
+	for _, n := range []int{0, 1, s - 56, s - 55, s - 56 + s - 16, s - 56 + s - 15, 5*s + 7} {
+		for _, compress := range []bool{true, false} {
+			plain := make([]byte, n)
+			_, _ = rand.Read(plain)
+			var sealed bytes.Buffer
+			opts := []seal.Option{seal.WithSegmentSize(s)}
+			if !compress {
+				opts = append(opts, seal.WithoutCompression())
+			}
+			sl, err := seal.NewSealer(opts...)
+			require.NoError(t, err)
+			// Two parts: this one and an empty last one, as base backups end.
+			_, err = sl.Seal(context.Background(), &sealed, bytes.NewReader(plain), seal.Part{Artifact: "base/x", Index: 0}, kek)
+			require.NoError(t, err)
+			_, err = sl.Seal(context.Background(), &sealed, bytes.NewReader(nil), seal.Part{Artifact: "base/x", Index: 1, Last: true}, kek)
+			require.NoError(t, err)
+			got, err := formatdoc.OpenArtifact(sealed.Bytes(), "base/x", keys)
+			require.NoError(t, err, "size %d compress %v", n, compress)
+			require.True(t, bytes.Equal(plain, got), "size %d compress %v", n, compress)
+			_, err = formatdoc.OpenArtifact(sealed.Bytes()[:sealed.Len()-1], "base/x", keys)
+			require.Error(t, err)
+		}
+	}
+}
+
+// A keyring file written by pkg/seal/keyring opens with the passphrase, by
+// §6 alone, and gives the material of every version.
+func TestKeyringFile(t *testing.T) {
+	t.Parallel()
+	kr := keyring.New()
+	_, err := kr.Rotate("")
+	require.NoError(t, err)
+	_, err = kr.Rotate("casa-01")
+	require.NoError(t, err)
+	doc, err := kr.Marshal()
+	require.NoError(t, err)
+	f := keyring.File{Path: t.TempDir() + "/keyring.json", Passphrase: []byte("correct horse")}
+	require.NoError(t, f.Save(t.Context(), doc, true))
+	raw, err := os.ReadFile(f.Path)
+	require.NoError(t, err)
+	keys, err := formatdoc.OpenKeyringFile(raw, []byte("correct horse"))
+	require.NoError(t, err)
+	require.Len(t, keys, 2)
+	def, err := kr.Primary("")
+	require.NoError(t, err)
+	tenant, err := kr.Primary("casa-01")
+	require.NoError(t, err)
+	require.Contains(t, keys, def.ID)
+	require.Contains(t, keys, tenant.ID)
+
+	var sealed bytes.Buffer
+	_, err = seal.Seal(t.Context(), &sealed, strings.NewReader("x"), seal.Part{Artifact: "a", Last: true}, tenant)
+	require.NoError(t, err)
+	got, err := formatdoc.OpenArtifact(sealed.Bytes(), "a", keys)
+	require.NoError(t, err)
+	require.Equal(t, "x", string(got))
+
+	_, err = formatdoc.OpenKeyringFile(raw, []byte("wrong"))
+	require.Error(t, err)
+}
