@@ -36,6 +36,8 @@ const (
 	StageVerify     = "verify"
 	StageDrill      = "drill"       // restore drills: one event per tenant restored, and one per drill run
 	StageWALArchive = "wal-archive" // the WAL archive check: gaps and staleness (the RPO)
+	StageWALStream  = "wal-stream"  // wal-receive's stream: connected, and its lag behind the primary
+	StageWALSlot    = "wal-slot"    // wal-receive's replication slot: WAL it holds on the primary
 )
 
 // Filter returns the consumer filter subject of a subject root ("jobs.export" → "jobs.export.>").

@@ -99,7 +99,7 @@ func CheckContinuity(ctx context.Context, cfg Config, bases []Base, opts CheckOp
 	present := map[uint32]map[uint64]bool{}
 	newestNo := map[uint32]uint64{}
 	for _, f := range files {
-		if f.Kind != KindSegment && f.Kind != KindPartial {
+		if f.Kind != KindSegment && f.Kind != KindPartial && f.Kind != KindStream {
 			continue
 		}
 		if f.LastModified.After(c.Newest.LastModified) {

@@ -78,6 +78,9 @@ func fetch(ctx context.Context, cfg Config, name, dest string) (FetchResult, err
 		})
 	}
 	size, err := restore(ctx, cfg, f, dest)
+	if errors.Is(err, ErrNotFound) && f.Kind == KindSegment {
+		size, err = restoreStream(ctx, cfg, f, dest) // the last, incomplete segment
+	}
 	wg.Wait()
 	return FetchResult{Bytes: size, Prefetched: prefetched}, err
 }

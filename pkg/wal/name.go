@@ -18,6 +18,7 @@ const (
 	KindPartial                     // 000000010000000000000003.partial (end of an old timeline)
 	KindBackup                      // 000000010000000000000003.00000028.backup (backup history)
 	KindHistory                     // 00000002.history (timeline history)
+	KindStream                      // 000000010000000000000003.00000000-00A3F000.stream (wal-receive: those bytes of it)
 )
 
 // File is a parsed WAL file name.
@@ -57,6 +58,13 @@ func ParseName(name string) (File, error) {
 		f.Kind = KindSegment
 	case rest == ".partial":
 		f.Kind = KindPartial
+	case len(rest) == 25 && strings.HasSuffix(rest, StreamSuffix) && rest[0] == '.' && rest[9] == '-':
+		from, ok1 := hex32(rest[1:9])
+		to, ok2 := hex32(rest[10:18])
+		if !ok1 || !ok2 || from >= to {
+			return File{}, bad
+		}
+		f.Kind = KindStream
 	case len(rest) == 16 && strings.HasSuffix(rest, ".backup") && rest[0] == '.':
 		if _, ok := hex32(rest[1:9]); !ok {
 			return File{}, bad

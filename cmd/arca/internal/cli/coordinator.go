@@ -72,7 +72,7 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		},
 		OnWALCheck: func(ctx context.Context, run coordinator.RunInfo) error {
 			_, err := a.checkWAL(ctx, time.Duration(a.cfg.Alerting.WALMaxAge))
-			return err
+			return errors.Join(err, a.scheduledStreamCheck(ctx))
 		},
 	}
 	sch := a.cfg.Schedules

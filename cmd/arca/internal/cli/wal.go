@@ -102,6 +102,7 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 	fetch.Flags().StringVar(&spool, "spool-dir", "", "where prefetched segments wait (default pg_wal/arca-prefetch)")
 
 	var maxAge time.Duration
+	var stream *streamCheck
 	check := &cobra.Command{
 		Use:   "wal-check",
 		Short: "Check the WAL archive: no gap after any base backup, newest segment younger than --max-age (RPO)",
@@ -111,11 +112,12 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 			a.emit(res, func(w io.Writer) {
 				fmt.Fprintf(w, "WAL archive: newest segment %s old, %d gaps, %d timeline forks\n", res.Age.Round(time.Second), len(res.Gaps), len(res.Forks))
 			})
-			return err
+			return errors.Join(err, a.checkStream(cmd.Context(), stream))
 		},
 	}
 	check.Flags().DurationVar(&maxAge, "max-age", time.Hour, "alert when the newest archived segment is older (the RPO)")
-	return []*cobra.Command{push, fetch, check}
+	stream = a.streamCheckFlags(check)
+	return []*cobra.Command{push, fetch, check, a.walReceiveCmd()}
 }
 
 // checkWAL checks the archive after every base backup and records the

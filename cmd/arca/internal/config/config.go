@@ -167,6 +167,12 @@ type Alerting struct {
 	// StormThreshold: more open incidents of one check and kind than this
 	// become one aggregated incident (default 10).
 	StormThreshold int `yaml:"storm_threshold"`
+	// WALSlot: wal-receive's replication slot; when set the scheduled WAL
+	// check also checks it (arca wal-check --slot) against
+	// WALSlotMaxRetained (default 4GiB) and WALStreamMaxLag (default 1m).
+	WALSlot            string   `yaml:"wal_slot"`
+	WALSlotMaxRetained ByteSize `yaml:"wal_slot_max_retained"`
+	WALStreamMaxLag    Duration `yaml:"wal_stream_max_lag"`
 }
 
 // PagerDuty is the Events API v2 endpoint and where the routing keys are:

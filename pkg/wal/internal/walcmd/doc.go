@@ -7,6 +7,7 @@
 //
 //	walcmd push <path>          archive_command = 'walcmd push %p'
 //	walcmd fetch <name> <dest>  restore_command = 'walcmd fetch %f %p'
+//	walcmd receive <conninfo>   wal-receive, until SIGTERM (tests SIGKILL it)
 //
 // Environment: ARCA_STORE (fs:<dir> or s3), ARCA_S3_ENDPOINT, ARCA_S3_REGION,
 // ARCA_S3_BUCKET, ARCA_S3_ACCESS_KEY, ARCA_S3_SECRET_KEY, ARCA_PREFIX,

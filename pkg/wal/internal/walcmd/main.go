@@ -27,6 +27,9 @@ func run(ctx context.Context, args []string) int {
 	if len(args) == 0 {
 		return usage()
 	}
+	if args[0] == "receive" && len(args) == 2 {
+		return runReceive(ctx, args[1])
+	}
 	if args[0] == "fetch" && len(args) == 3 {
 		// A prefetched segment needs no keyring and no store.
 		if res, ok := wal.TakeSpooled(spoolConfig(), args[1], args[2]); ok {
@@ -63,6 +66,6 @@ func report(err error, code int) int {
 }
 
 func usage() int {
-	fmt.Fprintln(os.Stderr, "usage: walcmd push <path> | walcmd fetch <name> <dest>")
+	fmt.Fprintln(os.Stderr, "usage: walcmd push <path> | walcmd fetch <name> <dest> | walcmd receive <conninfo>")
 	return wal.ExitAbort
 }

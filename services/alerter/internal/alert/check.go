@@ -11,10 +11,12 @@ const (
 	BackupStale        Check = "backup-stale"        // no successful backup for too long
 	DrillOverdue       Check = "drill-overdue"       // no successful restore drill for too long
 	BackupTooLarge     Check = "backup-too-large"    // an artifact exceeded the size limit
+	WALStreamLag       Check = "wal-stream-lag"      // wal-receive is not connected or trails the primary
+	WALSlotRetention   Check = "wal-slot-retention"  // wal-receive's slot holds too much WAL on the primary
 )
 
 // Checks lists every check, for documentation and tests.
-var Checks = []Check{BackupFailed, DeadLettered, VerificationFailed, BackupStale, DrillOverdue, BackupTooLarge}
+var Checks = []Check{BackupFailed, DeadLettered, VerificationFailed, BackupStale, DrillOverdue, BackupTooLarge, WALStreamLag, WALSlotRetention}
 
 // Severity is how urgently a check pages.
 func (c Check) Severity() Severity {

@@ -23,6 +23,9 @@ func Event(e messages.Event, l Limits) []alert.Alert {
 		a.Stage, a.Time, a.Details = e.Stage, e.Time, eventDetails(e)
 		return a
 	}
+	if c, ok := streamChecks[e.Stage]; ok && e.Kind == messages.KindWAL {
+		return walStream(e, c, mk)
+	}
 	switch {
 	case e.Status == messages.StatusFailed && isVerifyStage(e.Stage):
 		a := mk(alert.VerificationFailed, alert.Trigger)

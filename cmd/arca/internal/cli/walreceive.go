@@ -1,0 +1,164 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/wal/receive"
+)
+
+func (a *app) walReceiveCmd() *cobra.Command {
+	var o receive.Config
+	cmd := &cobra.Command{
+		Use:   "wal-receive",
+		Short: "Stream WAL over the replication protocol into the bucket (an RPO of about a second)",
+		Long: `Runs until stopped. Holds a physical replication slot (--create-slot creates it) and puts the WAL it
+receives in the bucket, sealed: the segment so far as <segment>.stream at least every --interval, and the
+segment itself, as wal-push would, once it is complete. It reports to the primary as flushed only WAL that is
+in the bucket, so the slot keeps on the primary whatever is not. With --sync and the --app-name listed in
+synchronous_standby_names, a commit returns only once its WAL is in the bucket. wal-push may run beside it.
+Watch the slot with arca wal-check --slot: a receiver that stops makes the slot fill the primary's disk.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := a.walConfig(ctx, 0, "")
+			if err != nil {
+				return err
+			}
+			if o.ConnString == "" {
+				o.ConnString = a.cfg.Source.URL
+			}
+			o.WAL, o.Log = cfg, a.log
+			r, err := receive.New(o)
+			if err != nil {
+				return usageError{err}
+			}
+			return r.Run(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.ConnString, "pg-conn", "", "connection to the primary as a REPLICATION user (default: the source URL)")
+	f.StringVar(&o.Slot, "slot", receive.DefaultSlot, "physical replication slot")
+	f.BoolVar(&o.CreateSlot, "create-slot", false, "create the slot if it does not exist")
+	f.StringVar(&o.AppName, "app-name", receive.DefaultAppName, "application_name (for synchronous_standby_names)")
+	f.DurationVar(&o.Interval, "interval", receive.DefaultInterval, "longest wait before received WAL is put in the bucket")
+	f.BoolVar(&o.Sync, "sync", false, "put WAL as soon as the stream pauses (synchronous replication)")
+	f.DurationVar(&o.StatusInterval, "status-interval", receive.DefaultStatusInterval, "longest time between status updates to the primary")
+	return cmd
+}
+
+// streamCheck is what wal-check --slot checks on the primary.
+type streamCheck struct {
+	slot, conn  string
+	maxRetained string
+	t           receive.Thresholds
+}
+
+func (a *app) streamCheckFlags(cmd *cobra.Command) *streamCheck {
+	var s streamCheck
+	f := cmd.Flags()
+	f.StringVar(&s.slot, "slot", "", "also check wal-receive's replication slot on the primary: retention and stream lag")
+	f.StringVar(&s.conn, "pg-conn", "", "connection to the primary for --slot (default: the source URL)")
+	f.StringVar(&s.maxRetained, "max-slot-retained", "4GiB", "alert when the slot holds more WAL on the primary")
+	f.DurationVar(&s.t.MaxLag, "max-stream-lag", time.Minute, "alert when WAL reaches the bucket later than this after its commit")
+	return &s
+}
+
+// checkStream checks the slot and the stream when --slot is given, prints
+// and records them (see streamHealth).
+func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
+	if s.slot == "" {
+		return nil
+	}
+	n, err := config.ParseByteSize(s.maxRetained)
+	if err != nil {
+		return usageError{fmt.Errorf("--max-slot-retained: %w", err)}
+	}
+	s.t.MaxRetained = int64(n)
+	h, err := a.streamHealth(ctx, s)
+	if err != nil {
+		return err
+	}
+	a.emit(h, func(w io.Writer) {
+		fmt.Fprintf(w, "WAL stream: slot %s active %t, retains %d bytes, %d bytes not in the bucket, flush lag %s\n",
+			h.Slot, h.Active, h.Retained, h.LagBytes, h.FlushLag.Round(time.Millisecond))
+	})
+	return streamErr(h)
+}
+
+// scheduledStreamCheck is the coordinator's part: alerting.wal_slot.
+func (a *app) scheduledStreamCheck(ctx context.Context) error {
+	al := a.cfg.Alerting
+	if al.WALSlot == "" {
+		return nil
+	}
+	s := &streamCheck{slot: al.WALSlot, t: receive.Thresholds{MaxRetained: int64(al.WALSlotMaxRetained), MaxLag: time.Duration(al.WALStreamMaxLag)}}
+	if s.t.MaxRetained == 0 {
+		s.t.MaxRetained = 4 << 30
+	}
+	if s.t.MaxLag == 0 {
+		s.t.MaxLag = time.Minute
+	}
+	h, err := a.streamHealth(ctx, s)
+	if err != nil {
+		return err
+	}
+	return streamErr(h)
+}
+
+// streamHealth reads the slot and the stream on the primary and records
+// them: events wal-slot and wal-stream, which the alerter pages as
+// wal-slot-retention and wal-stream-lag.
+func (a *app) streamHealth(ctx context.Context, s *streamCheck) (receive.Health, error) {
+	if s.conn == "" {
+		s.conn = a.cfg.Source.URL
+	}
+	conn, err := pgx.Connect(ctx, s.conn)
+	if err != nil {
+		return receive.Health{}, fmt.Errorf("wal-check: connect to the primary: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	h, err := receive.Check(ctx, conn, s.slot, s.t)
+	if err != nil {
+		return h, err
+	}
+	a.recordStream(ctx, messages.StageWALSlot, h.SlotProblem)
+	a.recordStream(ctx, messages.StageWALStream, h.StreamProblem)
+	return h, nil
+}
+
+func streamErr(h receive.Health) error {
+	var errs []error
+	for _, p := range []string{h.SlotProblem, h.StreamProblem} {
+		if p != "" {
+			errs = append(errs, errors.New("WAL stream check: "+p))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// recordStream publishes one stream check as an event when a system runs.
+func (a *app) recordStream(ctx context.Context, stage, problem string) {
+	conn, err := stack.Connect(ctx, a.cfg, "wal-check")
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	e := messages.Event{Kind: messages.KindWAL, Stage: stage, Status: messages.StatusSucceeded, Time: time.Now().UTC()}
+	if problem != "" {
+		e.Status, e.Error = messages.StatusFailed, problem
+	}
+	if err := jobs.NewPublisher(conn.JS).Event(ctx, e); err != nil {
+		a.log.Warn("wal stream check not recorded", "err", err)
+	}
+}
