@@ -21,8 +21,13 @@ import (
 	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
-// costHistorySamples bounds the samples the projection fits.
-const costHistorySamples = 60
+// The projection fits up to costHistorySamples samples of the stored
+// total over the last costHistoryWindow: recent growth, not the ramp-up
+// before retention filled.
+const (
+	costHistorySamples = 60
+	costHistoryWindow  = 90 * 24 * time.Hour
+)
 
 func (a *app) costCmd() *cobra.Command {
 	var from, pricesPath string
@@ -243,7 +248,7 @@ func (a *app) bucketUnits(ctx context.Context) ([]costUnit, error) {
 
 // costItems is what is stored at now (the backups the policy keeps, every
 // other object) and the stored total at up to costHistorySamples times
-// since the oldest unit.
+// since the oldest unit (within costHistoryWindow).
 func costItems(units []costUnit, p retention.Policy, now time.Time) ([]cost.Item, []cost.Sample) {
 	if len(units) == 0 {
 		return nil, nil
@@ -293,6 +298,7 @@ func costItems(units []costUnit, p retention.Policy, now time.Time) ([]cost.Item
 			first = u.backup.CreatedAt
 		}
 	}
+	first = later(first, now.Add(-costHistoryWindow))
 	span := now.Sub(first)
 	step := max(span/costHistorySamples, time.Hour)
 	var history []cost.Sample
@@ -307,4 +313,11 @@ func costItems(units []costUnit, p retention.Policy, now time.Time) ([]cost.Item
 	}
 	slices.Reverse(history)
 	return items, history
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
