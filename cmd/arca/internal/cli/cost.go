@@ -110,7 +110,7 @@ func printCost(w io.Writer, rep cost.Report) {
 	fmt.Fprintf(w, "total: %s, %.2f %s/month (source: %s)\n", human(rep.Total.Bytes), rep.Total.Monthly, rep.Currency, rep.Source)
 	p := rep.Projection
 	if p.HistoryDays == 0 {
-		fmt.Fprintf(w, "in 30 days: no growth known yet (%d samples)\n", p.Samples)
+		fmt.Fprintf(w, "in 30 days: no growth known yet (history: %d sample(s))\n", p.Samples)
 	} else {
 		fmt.Fprintf(w, "in 30 days: %s, %.2f %s/month (growth %s a month over %.1f days of history)\n",
 			human(p.Bytes), p.Monthly, rep.Currency, human(p.GrowthPerMonth), p.HistoryDays)
