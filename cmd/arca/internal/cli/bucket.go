@@ -119,7 +119,7 @@ func bucketConfig(cfg config.Config, lockMode string, lockDays int, noLock bool,
 		c.Optional[o] = true
 	}
 	if !noLock {
-		mode := cmp(lockMode, s3c.ObjectLock, "GOVERNANCE")
+		mode := bucketFirstSet(lockMode, s3c.ObjectLock, "GOVERNANCE")
 		days := lockDays
 		if days == 0 {
 			days = shortestRetentionDays(cfg)
@@ -157,8 +157,8 @@ func shortestRetentionDays(cfg config.Config) int {
 	return max(out, 1)
 }
 
-// cmp is the first non-empty string.
-func cmp(ss ...string) string {
+// bucketFirstSet is the first non-empty string.
+func bucketFirstSet(ss ...string) string {
 	for _, s := range ss {
 		if s != "" {
 			return s

@@ -298,7 +298,7 @@ func costItems(units []costUnit, p retention.Policy, now time.Time) ([]cost.Item
 			first = u.backup.CreatedAt
 		}
 	}
-	first = later(first, now.Add(-costHistoryWindow))
+	first = costLater(first, now.Add(-costHistoryWindow))
 	span := now.Sub(first)
 	step := max(span/costHistorySamples, time.Hour)
 	var history []cost.Sample
@@ -315,7 +315,7 @@ func costItems(units []costUnit, p retention.Policy, now time.Time) ([]cost.Item
 	return items, history
 }
 
-func later(a, b time.Time) time.Time {
+func costLater(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
 	}
