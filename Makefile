@@ -29,14 +29,25 @@ tidy: ## go mod tidy in every module
 grants: ## Regenerate deploy/compose/nats/accounts.conf and deploy/grants/ from cmd/arca/internal/grants
 	cd cmd/arca && go generate ./internal/grants
 
-compose-check: ## Validate deploy/compose with docker-compose config (no engine needed)
+compose-check: ## Validate deploy/compose: docker-compose config (no engine needed), NATS files (nats-server -t), TLS/healthchecks/limits
 	docker-compose -f deploy/compose/docker-compose.yml --env-file deploy/compose/.env.example config -q
+	deploy/compose/nats/check.sh
+	cd deploy/kubernetes/check && GOWORK=off $(GO) test -count=1 -run Compose .
+
+k8s-check: ## Validate deploy/kubernetes: strict decoding into k8s.io/api types, and what the deployment promises
+	cd deploy/kubernetes/check && GOWORK=off $(GO) test -count=1 -run 'Manifest|Deployments|Config|NATS' .
 
 services: ## Start what the tests need and is not running (PostgreSQL; install versitygw)
 	@scripts/services.sh
 
 services-demo: ## Start only what the demo needs (PostgreSQL)
 	@scripts/services.sh --demo
+
+cluster: build ## Run deploy/compose's topology as processes on loopback: 3 NATS nodes, versitygw, every service x2
+	@scripts/cluster.sh start
+
+cluster-stop: ## Stop what make cluster started
+	@scripts/cluster.sh stop
 
 bench: ## Run the benchmarks recorded in docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(MODULES)
@@ -45,10 +56,10 @@ demo: build services-demo ## Back up a sample care-home database end to end and 
 	@scripts/demo.sh
 
 clean: ## Remove binaries and local state
-	rm -rf bin .arca
+	rm -rf bin .arca .arca-cluster
 
 clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo and arca_demo_catalog)
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: grants compose-check help build test lint tidy services services-demo bench demo clean clean-demo
+.PHONY: grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo

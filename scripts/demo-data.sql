@@ -87,6 +87,16 @@ CREATE TABLE public.payments (
   "paidAt"   timestamptz NOT NULL
 );
 
+-- Every selection of a tenant's rows filters on "tenantId": index it
+-- (arca tenancy plan warns about a tenant column without an index).
+CREATE INDEX ON public.buildings ("tenantId");
+CREATE INDEX ON public.beds ("tenantId");
+CREATE INDEX ON public.residents ("tenantId");
+CREATE INDEX ON public.daily_records ("tenantId");
+CREATE INDEX ON public.prescriptions ("tenantId");
+CREATE INDEX ON public.vital_signs ("tenantId");
+CREATE INDEX ON public.invoices ("tenantId");
+
 INSERT INTO public.users (email, name)
 SELECT 'staff' || g || '@example.org', (ARRAY['Ana','João','Maria','José','Conceição','Antônio','Fátima','Luís'])[1 + g % 8] || ' ' || (ARRAY['Silva','Souza','Oliveira','Pereira','Araújo','Gonçalves'])[1 + g % 6]
 FROM generate_series(1, 60) g;

@@ -43,4 +43,11 @@ if ! command -v arca-jaeger >/dev/null 2>&1 && [ ! -x "$GOBIN/arca-jaeger" ]; th
   echo "services: building Jaeger (tools/jaeger) as $GOBIN/arca-jaeger; this takes a few minutes once"
   (cd "$(dirname "$0")/../tools/jaeger" && GOWORK=off go build -o "$GOBIN/arca-jaeger" github.com/jaegertracing/jaeger/cmd/jaeger)
 fi
-echo "services: PostgreSQL up, versitygw at $(command -v versitygw || echo "$GOBIN/versitygw"), Jaeger at $GOBIN/arca-jaeger"
+# The console's browser tests drive Debian's chromium headless from Go
+# (chromedp); no browser is ever downloaded at test time.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "services: installing chromium from Debian's packages (the console's browser tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+echo "services: PostgreSQL up, chromium at $(command -v chromium), versitygw at $(command -v versitygw || echo "$GOBIN/versitygw"), Jaeger at $GOBIN/arca-jaeger"

@@ -9,6 +9,8 @@
 #     uploader writes, the verifier reads and writes only verified.json, the
 #     coordinator reads, lists and deletes (retention), nobody else.
 #     cmd/arca/internal/grants tests the same policy on a real versitygw.
+# S3 over https: curl trusts the local CA through S3_CA_FILE, versitygw admin
+# (Go) through SSL_CERT_DIR.
 # Idempotent: existing users and the bucket are left as they are; the
 # policy is put again.
 set -eu
@@ -17,7 +19,7 @@ admin() {
     --endpoint-url "$S3_ENDPOINT" "$@"
 }
 s3_put_as_root() { # PATH FILE: a SigV4-signed PUT of FILE (curl --aws-sigv4)
-  curl -fsS -o /dev/null -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
+  curl -fsS --cacert "$S3_CA_FILE" -o /dev/null -X PUT --aws-sigv4 "aws:amz:us-east-1:s3" \
     --user "$S3_ROOT_ACCESS_KEY:$S3_ROOT_SECRET_KEY" \
     -H "x-amz-content-sha256: $(sha256sum "$2" | cut -d' ' -f1)" \
     --data-binary "@$2" "$S3_ENDPOINT/$1"
@@ -36,7 +38,7 @@ admin create-bucket --bucket "$S3_BUCKET" --owner "$S3_ROOT_ACCESS_KEY" 2>/dev/n
 sed -e "s|\${S3_UPLOADER_ACCESS_KEY}|$S3_UPLOADER_ACCESS_KEY|g" \
     -e "s|\${S3_VERIFIER_ACCESS_KEY}|$S3_VERIFIER_ACCESS_KEY|g" \
     -e "s|\${S3_COORDINATOR_ACCESS_KEY}|$S3_COORDINATOR_ACCESS_KEY|g" \
-    /arca-grants/s3/bucket-policy.json > /tmp/policy.json
+    "${ARCA_GRANTS:-/arca-grants}/s3/bucket-policy.json" > "${TMPDIR:-/tmp}/policy.json"
 # "?policy=" rather than "?policy": curl signs an empty query value that way.
-s3_put_as_root "$S3_BUCKET?policy=" /tmp/policy.json
+s3_put_as_root "$S3_BUCKET?policy=" "${TMPDIR:-/tmp}/policy.json"
 echo "s3-init: done"

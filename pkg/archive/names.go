@@ -10,6 +10,12 @@ import (
 const (
 	SchemaFile     = "schema.sql"
 	PostSchemaFile = "schema-post.sql"
+	// SharedSchemaFile and SharedPostSchemaFile hold the DDL of the shared
+	// schemas the tenant's rows live in (tables, types, functions; keys,
+	// indexes, triggers), so that a restore into an empty database yields
+	// a usable one.
+	SharedSchemaFile     = "shared-schema.sql"
+	SharedPostSchemaFile = "shared-schema-post.sql"
 )
 
 // chunkDigits is the width of a chunk's sequence suffix.

@@ -26,7 +26,7 @@ type Options struct {
 	Name string
 	// SyncAlways makes JetStream fsync every write before acknowledging it.
 	// Off, a power cut can lose up to the sync interval (two minutes by
-	// default) of acknowledged writes; see DESIGN.md "Durability".
+	// default) of acknowledged writes; see docs/DESIGN.md §3.1.
 	SyncAlways bool
 	// Cluster, when set, joins a JetStream cluster over routes.
 	Cluster *ClusterOptions

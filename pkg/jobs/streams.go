@@ -13,7 +13,7 @@ import (
 // StreamOptions size the streams. Zero values take the defaults.
 type StreamOptions struct {
 	// Replicas of every stream: 1 for a single server, 3 in production
-	// clusters (with sync_interval: always, see DESIGN.md "Durability").
+	// clusters (with sync_interval: always, see docs/DESIGN.md §3.1).
 	Replicas int
 	// DuplicateWindow is how long a Nats-Msg-Id is remembered. It must
 	// outlast any redelivery of the job that publishes it. Default 6h.

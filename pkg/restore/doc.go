@@ -4,8 +4,10 @@
 // # What flows through a tenant restore
 //
 //	object ──verify.Stream (object SHA-256, seal auth, plain SHA-256)──► archive.Reader (file SHA-256, rows)
+//	  shared-schema.sql ──► ModeTarget: the shared schemas' types, functions, tables, where missing
 //	  schema.sql ─────────► executed (pre-data: types, functions, tables, sequences)
-//	  data/NNN_*.csv ─────► COPY FROM STDIN, in restore order (reference rows via a temp table)
+//	  data/NNN_*.csv ─────► COPY FROM STDIN, in restore order (reference and owned rows via temp tables)
+//	  shared-schema-post.sql ► ModeTarget: their keys, indexes, triggers where missing; setval
 //	  schema-post.sql ────► executed (constraints, indexes, triggers, setval)
 //	  end of stream ──────► verify.Stream.Finish: the last part authenticated ──► COMMIT
 //
@@ -23,18 +25,30 @@
 //
 //   - ModeReplace: in the source database. Discovery (pkg/tenancy) runs in
 //     that database, now, and the tenant's rows of shared tables are
-//     deleted in reverse restore order (children first, foreign keys
-//     enforced, deferrable ones deferred), the tenant's schema is dropped
-//     (CASCADE) and recreated from schema.sql, the rows loaded, then
-//     schema-post.sql. Other tenants' rows are never touched: deletes go
-//     through the tenant's selections, reference rows are only inserted.
+//     deleted in replica mode, children first, each deleted row kept in a
+//     temporary table; the tenant's schema is dropped (CASCADE) and
+//     recreated from schema.sql, the rows loaded, then schema-post.sql.
+//     Replica mode means no ON DELETE CASCADE or SET NULL reaches a row
+//     outside the tenant's selection; before commit, every foreign key
+//     pointing at a deleted row is checked, and a row left pointing at a
+//     deleted row that the backup did not bring back fails the restore
+//     (the replace invariant: what the delete removes comes back, or
+//     nothing changes). Owned rows are loaded through a temporary table:
+//     a live row under the same primary key that no tenant owns (an
+//     orphan whose tenant column was SET NULL when the tenant was deleted)
+//     is replaced; one another tenant owns fails the restore, naming the
+//     table, the key and the owner. Reference rows are only inserted. A
+//     deleted row the backup lacks that another tenant also owns (a link
+//     made since the backup) is put back: never lost (Result.Kept).
 //   - ModeTarget: another database. The tenant's schema must not exist
-//     there. Missing shared tables are created from the manifest's columns
-//     and types (the archive carries no DDL for shared tables); a type the
-//     target lacks (a shared enum, an extension type) becomes text (or
-//     text[]) and is reported as a warning. Such tables have no keys, so
-//     a foreign key of the tenant schema pointing at them cannot be
-//     recreated: it is skipped with a warning instead of failing.
+//     there, and no shared table may hold any of the tenant's rows (the
+//     archive's selections, run there): a second restore is refused, not
+//     duplicated. shared-schema.sql and shared-schema-post.sql (the DDL of
+//     the shared schemas, from pg_dump under the export's snapshot) create,
+//     object by object under savepoints, whatever the target lacks: types,
+//     functions, tables with their defaults, keys, indexes and triggers.
+//     Archives without that DDL fall back to bare tables from the
+//     manifest's columns (a missing type becomes text, with a warning).
 //   - ModeIntoSchema: side by side in the same database. The live schema is
 //     renamed away inside the transaction, schema.sql recreates the
 //     original name, and at the end the restored schema is renamed to the
@@ -54,7 +68,10 @@
 // session_replication_role). Replica mode also skips foreign-key checks, so
 // afterwards every foreign key of every loaded shared table is checked over
 // the restored rows (the table's selection from the manifest); a violation
-// fails the restore. Deletes run in origin mode, with every check.
+// fails the restore. Deletes run in replica mode too, so that they never
+// cascade; the foreign keys pointing at deleted rows are checked instead.
+// The transaction runs with jit = off: the selections are deep semi-joins
+// that JIT compiles for seconds and runs in milliseconds.
 //
 // # Reference rows
 //

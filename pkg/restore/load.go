@@ -31,9 +31,12 @@ func (j *job) tableData(ctx context.Context, e *archive.Entry) error {
 		return err
 	}
 	tr := TableResult{Schema: t.Schema, Name: t.Name, Role: t.Role, Into: into.Sanitize()}
-	if tenancy.Role(t.Role) == tenancy.RoleReference && j.opts.Mode != ModeIntoSchema {
+	switch {
+	case tenancy.Role(t.Role) == tenancy.RoleReference && j.opts.Mode != ModeIntoSchema:
 		tr.Rows, tr.Skipped, err = j.insertMissing(ctx, e, into, t.Columns)
-	} else {
+	case tenantRole(t.Role) && j.opts.Mode == ModeReplace:
+		tr.Rows, err = j.loadOwned(ctx, e, t, into)
+	default:
 		tr.Rows, err = j.copyFrom(ctx, e, into, t.Columns)
 	}
 	if err != nil {

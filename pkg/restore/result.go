@@ -15,6 +15,18 @@ type Result struct {
 	// Deleted counts the tenant's rows deleted from shared tables
 	// (ModeReplace).
 	Deleted int64 `json:"deleted,omitempty"`
+	// Orphans counts rows no tenant owned that the backup's rows replaced
+	// under the same primary key (ModeReplace).
+	Orphans int64 `json:"orphans_replaced,omitempty"`
+	// Kept counts rows the delete removed that the backup does not hold and
+	// another tenant also owns: put back, never lost (ModeReplace).
+	Kept int64 `json:"shared_rows_kept,omitempty"`
+	// Restored counts the tenant's own rows loaded; ReferenceInserted the
+	// reference rows inserted because they were missing, ReferencePresent
+	// those already there (never overwritten).
+	Restored          int64 `json:"rows_restored"`
+	ReferenceInserted int64 `json:"reference_rows_inserted"`
+	ReferencePresent  int64 `json:"reference_rows_present"`
 	// Created lists the tables created because the database lacked them.
 	Created []string `json:"created,omitempty"`
 	// Warnings name what could not be restored exactly (a column type
@@ -34,4 +46,17 @@ type TableResult struct {
 	Rows int64  `json:"rows"`
 	// Skipped counts reference rows already present (never overwritten).
 	Skipped int64 `json:"skipped,omitempty"`
+}
+
+// summarize totals the per-table counts.
+func (r *Result) summarize() {
+	r.Restored, r.ReferenceInserted, r.ReferencePresent = 0, 0, 0
+	for _, t := range r.Tables {
+		if t.Role == "reference" {
+			r.ReferenceInserted += t.Rows
+			r.ReferencePresent += t.Skipped
+			continue
+		}
+		r.Restored += t.Rows
+	}
 }

@@ -40,9 +40,15 @@ type job struct {
 	// is where ModeIntoSchema parked the live schema meanwhile.
 	work, hold string
 	// dest maps an archive table to the table its rows go to.
-	dest       map[tableKey]pgx.Identifier
-	replica    bool
-	tmp        int
+	dest    map[tableKey]pgx.Identifier
+	replica bool
+	tmp     int
+	// plan is the tenant as the database held it before ModeReplace
+	// deleted it; deleted maps a table to the temporary table holding the
+	// rows deleted from it.
+	plan       *tenancy.Plan
+	ready      bool // ModeTarget's shared tables are in place
+	deleted    map[tableKey]pgx.Identifier
 	searchPath string // the session's own, put back after each pg_dump script
 }
 
@@ -70,9 +76,14 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
-	j := &job{tx: tx, opts: opts, am: am, res: &res, work: am.Tenant.Schema, dest: map[tableKey]pgx.Identifier{}}
+	j := &job{tx: tx, opts: opts, am: am, res: &res, work: am.Tenant.Schema, dest: map[tableKey]pgx.Identifier{}, deleted: map[tableKey]pgx.Identifier{}}
 	if err := tenancy.Bind(ctx, tx, am.Tenant.ID); err != nil {
 		return res, err
+	}
+	// The plan's selections are deep semi-joins that JIT compiles for
+	// seconds and runs in milliseconds.
+	if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
+		return res, fmt.Errorf("turn jit off: %w", err)
 	}
 	if err := j.prepare(ctx); err != nil {
 		return res, err
@@ -84,6 +95,9 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 		if errors.As(err, &f) {
 			return res, f // the archive reader wraps it; the backup's damage is the news
 		}
+		return res, err
+	}
+	if err := j.ensureTables(ctx); err != nil { // an archive of no file but the manifest
 		return res, err
 	}
 	if err := s.Finish(); err != nil {
@@ -115,10 +129,24 @@ func (j *job) prepare(ctx context.Context) error {
 				return fmt.Errorf("schema %q already exists in the target: restore with %s there, or into another schema", j.work, ModeReplace)
 			}
 		}
-		return j.ensureSharedTables(ctx)
+		return nil // ensureTables, once the archive's shared DDL ran
 	default:
 		return j.prepareSideBySide(ctx)
 	}
+}
+
+// ensureTables gives every shared table of the archive somewhere to go in
+// ModeTarget, once the archive's shared DDL created what it could, and
+// refuses a target already holding the tenant's rows.
+func (j *job) ensureTables(ctx context.Context) error {
+	if j.opts.Mode != ModeTarget || j.ready {
+		return nil
+	}
+	j.ready = true
+	if err := j.ensureSharedTables(ctx); err != nil {
+		return err
+	}
+	return j.refuseHeldRows(ctx)
 }
 
 // load walks the archive: pre-data DDL, each table's rows, post-data DDL.
@@ -132,7 +160,14 @@ func (j *job) load(ctx context.Context, s *verify.Stream) error {
 		if err != nil {
 			return err
 		}
+		if e.Name != archive.SharedSchemaFile {
+			if err := j.ensureTables(ctx); err != nil {
+				return err
+			}
+		}
 		switch e.Name {
+		case archive.SharedSchemaFile, archive.SharedPostSchemaFile:
+			err = j.sharedDDL(ctx, e, e.Name)
 		case archive.SchemaFile:
 			err = j.preData(ctx, e)
 		case archive.PostSchemaFile:
@@ -148,14 +183,21 @@ func (j *job) load(ctx context.Context, s *verify.Stream) error {
 
 // finish checks what replica mode skipped and puts schemas in place.
 func (j *job) finish(ctx context.Context) error {
+	if err := j.keepShared(ctx); err != nil {
+		return err
+	}
 	if err := j.setReplica(ctx, false); err != nil {
 		return err
 	}
+	j.res.summarize()
 	if j.opts.Mode == ModeIntoSchema {
 		return j.swapSchemas(ctx)
 	}
 	if j.work != "" {
 		j.res.Schema = j.work
+	}
+	if err := j.checkDangling(ctx); err != nil {
+		return err
 	}
 	return j.checkForeignKeys(ctx)
 }

@@ -20,6 +20,8 @@ type foreignKey struct {
 	child, parent uint32
 	childCols     []string
 	parentCols    []string
+	onDelete      string // confdeltype: a no action, r restrict, c cascade, n set null, d set default
+	notNull       bool   // every child column is NOT NULL
 }
 
 // catalog is the part of pg_catalog discovery needs.
@@ -27,8 +29,9 @@ type catalog struct {
 	rels     map[uint32]*relation
 	order    []uint32 // by schema, then name
 	fks      []foreignKey
-	outside  []string // foreign keys to relations outside the loaded schemas
-	schemaOK bool     // the tenant's schema exists (when it has one)
+	outside  []string                   // foreign keys to relations outside the loaded schemas
+	indexed  map[uint32]map[string]bool // columns that lead an index, per relation
+	schemaOK bool                       // the tenant's schema exists (when it has one)
 }
 
 const relationsSQL = `
@@ -49,19 +52,25 @@ SELECT con.conname::text, con.conrelid, con.confrelid,
         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
   ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
-  pg_catalog.format('%I.%I', pn.nspname, p.relname)
+  pg_catalog.format('%I.%I', pn.nspname, p.relname), con.confdeltype::text
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class p ON p.oid = con.confrelid
 JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
 WHERE con.contype = 'f' AND con.conparentid = 0 AND con.conrelid = ANY($1)
 ORDER BY con.conrelid, con.conname`
 
+const indexedSQL = `
+SELECT i.indrelid, a.attname::text
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+WHERE i.indrelid = ANY($1)`
+
 const schemaExistsSQL = `SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = $1`
 
 // loadCatalog reads the tables of the given schemas, their columns and the
 // foreign keys leaving them.
 func loadCatalog(ctx context.Context, q Querier, schemas []string, tenantSchema string) (*catalog, error) {
-	c := &catalog{rels: map[uint32]*relation{}, schemaOK: true}
+	c := &catalog{rels: map[uint32]*relation{}, schemaOK: true, indexed: map[uint32]map[string]bool{}}
 	if tenantSchema != "" {
 		var n int
 		rows, err := q.Query(ctx, schemaExistsSQL, tenantSchema)
@@ -100,6 +109,9 @@ func loadCatalog(ctx context.Context, q Querier, schemas []string, tenantSchema 
 	if err := c.loadForeignKeys(ctx, q); err != nil {
 		return nil, err
 	}
+	if err := c.loadIndexed(ctx, q); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -132,13 +144,19 @@ func (c *catalog) loadForeignKeys(ctx context.Context, q Querier) error {
 	for rows.Next() {
 		var fk foreignKey
 		var parentName string
-		if err := rows.Scan(&fk.name, &fk.child, &fk.parent, &fk.childCols, &fk.parentCols, &parentName); err != nil {
+		if err := rows.Scan(&fk.name, &fk.child, &fk.parent, &fk.childCols, &fk.parentCols, &parentName, &fk.onDelete); err != nil {
 			return fmt.Errorf("load catalog foreign keys: %w", err)
 		}
 		if _, ok := c.rels[fk.parent]; !ok {
 			child := c.rels[fk.child]
 			c.outside = append(c.outside, fmt.Sprintf("%s.%s references %s outside the tenant's and the shared schemas; not followed", child.schema, child.name, parentName))
 			continue
+		}
+		fk.notNull = true
+		for _, name := range fk.childCols {
+			if col, ok := c.rels[fk.child].column(name); !ok || !col.NotNull {
+				fk.notNull = false
+			}
 		}
 		c.fks = append(c.fks, fk)
 	}
@@ -147,6 +165,26 @@ func (c *catalog) loadForeignKeys(ctx context.Context, q Querier) error {
 	}
 	sort.SliceStable(c.fks, func(i, j int) bool { return c.fks[i].name < c.fks[j].name })
 	return nil
+}
+
+func (c *catalog) loadIndexed(ctx context.Context, q Querier) error {
+	rows, err := q.Query(ctx, indexedSQL, c.order)
+	if err != nil {
+		return fmt.Errorf("load catalog indexes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var oid uint32
+		var name string
+		if err := rows.Scan(&oid, &name); err != nil {
+			return fmt.Errorf("load catalog indexes: %w", err)
+		}
+		if c.indexed[oid] == nil {
+			c.indexed[oid] = map[string]bool{}
+		}
+		c.indexed[oid][name] = true
+	}
+	return rows.Err()
 }
 
 func (r *relation) column(name string) (Column, bool) {

@@ -12,16 +12,20 @@ type entry struct {
 	rel   *relation
 	role  Role
 	depth int     // hops from a tenant-owned table (owned) or from an exported table (reference)
-	col   *Column // the tenant column, for tenant-owned tables
+	col   *Column // the tenant column (tenant-owned) or the key (tenant-row)
+	via   string  // the foreign key that first reached the table, for the plan's path
 }
 
 // discovery holds the state of one Discover call.
 type discovery struct {
-	cfg   Config
-	cat   *catalog
-	owned map[uint32]*entry // schema-table, tenant-owned, fk-owned
-	refs  map[uint32]*entry // reference
-	n     int               // fresh alias counter
+	cfg    Config
+	cat    *catalog
+	owned  map[uint32]*entry // tenant-row, schema-table, tenant-owned, fk-owned
+	refs   map[uint32]*entry // reference
+	scc    []int             // ownership-graph component of each relation, by order index
+	refSCC []int             // reference-graph component of each relation, by order index
+	pos    map[uint32]int    // relation's index in cat.order
+	n      int               // fresh alias counter
 }
 
 // Discover reads the catalog through q (run it inside the export's snapshot)
@@ -47,10 +51,20 @@ func Discover(ctx context.Context, q Querier, cfg Config, tenant Tenant) (*Plan,
 	}
 	d := &discovery{cfg: cfg, cat: cat, owned: map[uint32]*entry{}, refs: map[uint32]*entry{}}
 	d.exclude()
-	d.classifyOwned(tenant.Schema)
+	if err := d.classifyOwned(tenant.Schema); err != nil {
+		return nil, fmt.Errorf("discover tenant %s: %w", tenant.ID, err)
+	}
+	if len(d.owned) == 0 {
+		return nil, fmt.Errorf("discover tenant %s: %w: it owns no table: no tenant_table, no table of schemas %v with a tenant column %v, no tenant schema; check the tenancy configuration",
+			tenant.ID, ErrEmptyPlan, cfg.SharedSchemas, cfg.TenantColumns)
+	}
 	d.spreadOwnership()
+	d.components()
 	d.findReferences()
-	return &Plan{Tenant: tenant, Tables: d.tables(), Warnings: cat.outside}, nil
+	d.refComponents()
+	p := &Plan{Tenant: tenant, Tables: d.tables()}
+	p.Warnings = append(append(p.Warnings, cat.outside...), d.warnings()...)
+	return p, nil
 }
 
 // exclude drops configured tables and the foreign keys touching them.
@@ -71,15 +85,29 @@ func (d *discovery) exclude() {
 		}
 		return a.name < b.name
 	})
+	d.pos = map[uint32]int{}
+	for i, oid := range d.cat.order {
+		d.pos[oid] = i
+	}
 }
 
-// classifyOwned marks the tables of the tenant's schema and the shared
-// tables carrying a tenant column.
-func (d *discovery) classifyOwned(tenantSchema string) {
+// classifyOwned marks the tenant's registry table, the tables of the
+// tenant's schema and the shared tables carrying a tenant column.
+func (d *discovery) classifyOwned(tenantSchema string) error {
+	found := false
 	for _, oid := range d.cat.order {
 		r := d.cat.rels[oid]
 		if tenantSchema != "" && r.schema == tenantSchema {
 			d.owned[oid] = &entry{rel: r, role: RoleSchemaTable}
+			continue
+		}
+		if d.cfg.isTenantTable(r.schema, r.name) {
+			col, ok := r.column(d.cfg.TenantTable.Key)
+			if !ok {
+				return fmt.Errorf("tenant_table %s has no column %q", d.cfg.TenantTable.Table, d.cfg.TenantTable.Key)
+			}
+			d.owned[oid] = &entry{rel: r, role: RoleTenantRow, col: &col}
+			found = true
 			continue
 		}
 		for _, name := range d.cfg.TenantColumns {
@@ -89,46 +117,109 @@ func (d *discovery) classifyOwned(tenantSchema string) {
 			}
 		}
 	}
+	if d.cfg.TenantTable.Set() && !found {
+		return fmt.Errorf("tenant_table %s not found in the shared schemas %v", d.cfg.TenantTable.Table, d.cfg.SharedSchemas)
+	}
+	return nil
 }
 
-// spreadOwnership adds shared tables reachable from owned rows through
-// foreign keys, breadth first, so each gets its shortest depth.
+// owns reports whether fk is an ownership edge: the child row belongs to
+// whoever owns the parent row. A configured override wins; by default NOT
+// NULL and ON DELETE CASCADE foreign keys own, nullable ones (createdBy,
+// revokedBy) only refer.
+func (d *discovery) owns(fk foreignKey) bool {
+	c := d.cat.rels[fk.child]
+	if e, ok := d.cfg.Ownership[c.schema+"."+c.name+"."+fk.name]; ok {
+		return e == EdgeOwned
+	}
+	return fk.notNull || fk.onDelete == "c"
+}
+
+// spreadOwnership adds shared tables reachable from owned rows along
+// ownership edges, breadth first, so each gets its shortest depth.
 func (d *discovery) spreadOwnership() {
 	for depth := 1; ; depth++ {
 		var found []uint32
+		via := map[uint32]string{}
 		for _, fk := range d.cat.fks {
 			p, ok := d.owned[fk.parent]
-			if !ok || p.depth != depth-1 || d.owned[fk.child] != nil || slices.Contains(found, fk.child) {
+			if !ok || p.depth != depth-1 || d.owned[fk.child] != nil || slices.Contains(found, fk.child) || !d.owns(fk) {
 				continue
 			}
 			found = append(found, fk.child)
+			via[fk.child] = fk.name
 		}
 		if len(found) == 0 {
 			return
 		}
 		for _, oid := range found {
-			d.owned[oid] = &entry{rel: d.cat.rels[oid], role: RoleFKOwned, depth: depth}
+			d.owned[oid] = &entry{rel: d.cat.rels[oid], role: RoleFKOwned, depth: depth, via: via[oid]}
 		}
 	}
 }
 
-// findReferences adds shared rows that exported rows point at: tables owned
-// by no tenant, and the NULL-tenant rows of tables with a nullable tenant
-// column.
+// components numbers the strongly connected components of the ownership
+// graph: a selection may follow an ownership edge from any owned parent in
+// another component, and within a component only from parents strictly
+// closer to the tenant, so that selections stay finite.
+func (d *discovery) components() {
+	deps := make([][]int, len(d.cat.order))
+	for _, fk := range d.cat.fks {
+		if fk.child != fk.parent && d.owns(fk) {
+			deps[d.pos[fk.child]] = append(deps[d.pos[fk.child]], d.pos[fk.parent])
+		}
+	}
+	d.scc = tarjan(len(d.cat.order), deps)
+}
+
+// refComponents numbers the strongly connected components of the graph of
+// reference selections: a table's reference rows depend on the rows of the
+// reference tables pointing at it. A selection follows every child in
+// another component, and within one only children strictly closer to the
+// owned rows, so that selections stay finite.
+func (d *discovery) refComponents() {
+	deps := make([][]int, len(d.cat.order))
+	for _, fk := range d.cat.fks {
+		if fk.child != fk.parent && d.refs[fk.child] != nil && d.refs[fk.parent] != nil {
+			deps[d.pos[fk.parent]] = append(deps[d.pos[fk.parent]], d.pos[fk.child])
+		}
+	}
+	d.refSCC = tarjan(len(d.cat.order), deps)
+}
+
+// ownerParent reports whether an owned entry e's selection follows fk to
+// its owned parent p.
+func (d *discovery) ownerParent(e *entry, fk foreignKey) (*entry, bool) {
+	p := d.owned[fk.parent]
+	if fk.child != e.rel.oid || fk.parent == fk.child || p == nil || !d.owns(fk) {
+		return nil, false
+	}
+	if d.scc[d.pos[fk.parent]] == d.scc[d.pos[fk.child]] && p.depth >= e.depth {
+		return nil, false
+	}
+	return p, true
+}
+
+// findReferences adds the rows that exported rows point at and the tenant
+// does not own, whatever the role of their table: a platform row, another
+// tenant's row, a NULL-tenant row. Rows of the tenant's own schema are all
+// owned and never references. Breadth first: owned rows are level 0, and
+// each table's reference rows get the first level that reaches them.
 func (d *discovery) findReferences() {
 	for depth := 1; ; depth++ {
 		var found []uint32
 		for _, fk := range d.cat.fks {
-			if fk.child == fk.parent || d.refs[fk.parent] != nil || slices.Contains(found, fk.parent) {
+			if d.refs[fk.parent] != nil || slices.Contains(found, fk.parent) {
 				continue
 			}
-			if o := d.owned[fk.parent]; o != nil && (o.role != RoleTenantOwned || o.col.NotNull) {
+			if o := d.owned[fk.parent]; o != nil && o.role == RoleSchemaTable {
 				continue
 			}
-			if d.refDepth(fk.child) != depth-1 {
-				continue
+			fromOwned := depth == 1 && d.owned[fk.child] != nil && !d.alwaysOwned(fk)
+			fromRef := fk.child != fk.parent && d.refs[fk.child] != nil && d.refs[fk.child].depth == depth-1
+			if fromOwned || fromRef {
+				found = append(found, fk.parent)
 			}
-			found = append(found, fk.parent)
 		}
 		if len(found) == 0 {
 			return
@@ -139,14 +230,31 @@ func (d *discovery) findReferences() {
 	}
 }
 
-// refDepth is the reference depth of a table's rows: 0 for owned tables,
-// the BFS level for reference tables, -1 when not exported.
-func (d *discovery) refDepth(oid uint32) int {
-	if d.owned[oid] != nil {
-		return 0
+// alwaysOwned reports whether every owned row of fk's child points, through
+// fk, at a row the tenant owns: fk is the child's only way to be owned, or
+// it joins the tenant column to the tenant's registry key. Such a foreign
+// key never leads to reference rows from owned rows.
+func (d *discovery) alwaysOwned(fk foreignKey) bool {
+	c, p := d.owned[fk.child], d.owned[fk.parent]
+	if c == nil || p == nil {
+		return false
 	}
-	if r := d.refs[oid]; r != nil {
-		return r.depth
+	switch c.role {
+	case RoleSchemaTable:
+		return p.role == RoleSchemaTable
+	case RoleTenantOwned:
+		return p.role == RoleTenantRow && slices.Equal(fk.childCols, []string{c.col.Name}) && slices.Equal(fk.parentCols, []string{p.col.Name})
+	case RoleFKOwned:
+		if len(d.selfKeys(c.rel.oid, true)) > 0 {
+			return false
+		}
+		var parents []foreignKey
+		for _, other := range d.cat.fks {
+			if _, ok := d.ownerParent(c, other); ok {
+				parents = append(parents, other)
+			}
+		}
+		return len(parents) == 1 && parents[0].name == fk.name
 	}
-	return -1
+	return false
 }

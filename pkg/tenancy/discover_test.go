@@ -167,3 +167,14 @@ func TestConfigValidateReportsAll(t *testing.T) {
 	require.Contains(t, err.Error(), `"nodot"`)
 	require.Contains(t, err.Error(), `".x"`)
 }
+
+func TestConfigTenantTableDefaultsTheTenantsQuery(t *testing.T) {
+	t.Parallel()
+	c := tenancy.Config{TenantTable: tenancy.TenantTable{Table: "public.Organization", Key: "id", SchemaColumn: "schema name"}}.WithDefaults()
+	require.Equal(t, `SELECT t."id"::text, t."schema name"::text FROM "public"."Organization" AS t ORDER BY 1`, c.TenantsQuery)
+	err := tenancy.Config{TenantTable: tenancy.TenantTable{Table: "x"}, Ownership: map[string]tenancy.Edge{"a.b": "mine"}}.Validate()
+	require.ErrorContains(t, err, `tenant_table.table "x"`)
+	require.ErrorContains(t, err, "tenant_table.key is empty")
+	require.ErrorContains(t, err, `ownership "a.b": want schema.table.constraint`)
+	require.ErrorContains(t, err, `"mine" is not owned or reference`)
+}

@@ -64,9 +64,53 @@ func (d *discovery) tables() []Table {
 		}
 		d.n = 0
 		t.Where = d.where(e, "t")
+		if e.role.Owned() {
+			d.n = 0
+			t.Owner = d.ownerExpr(e, "t")
+			t.AlsoOwned = d.alsoOwned(e, "t")
+		}
+		t.Path = d.path(e)
 		out = append(out, t)
 	}
 	return out
+}
+
+// path explains why a table is in the plan: the foreign-key chain to the
+// tenant for fk-owned tables, the reason for the other roles.
+func (d *discovery) path(e *entry) string {
+	switch e.role {
+	case RoleTenantRow:
+		return "tenant_table, key " + e.col.Name
+	case RoleTenantOwned:
+		return "tenant column " + e.col.Name
+	case RoleSchemaTable:
+		return "table of the tenant's schema"
+	case RoleReference:
+		var by []string
+		for _, ch := range d.refChildren(e) {
+			by = appendNew(by, fmt.Sprintf("%s.%s (%s)", ch.entry.rel.schema, ch.entry.rel.name, ch.fk.name))
+		}
+		return "rows the tenant does not own, pointed at by " + strings.Join(by, ", ")
+	}
+	var hops []string
+	for cur := e; cur != nil && cur.role == RoleFKOwned; {
+		var next *entry
+		for _, fk := range d.cat.fks {
+			if fk.child == cur.rel.oid && fk.name == cur.via {
+				hops = append(hops, fmt.Sprintf("%s.%s (%s)", cur.rel.schema, cur.rel.name, fk.name))
+				next = d.owned[fk.parent]
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		if next.role != RoleFKOwned {
+			hops = append(hops, fmt.Sprintf("%s.%s [%s]", next.rel.schema, next.rel.name, next.role))
+		}
+		cur = next
+	}
+	return strings.Join(hops, " -> ")
 }
 
 // topoOrder orders nodes 0..n-1 so that every node comes after the nodes it

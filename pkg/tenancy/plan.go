@@ -34,6 +34,16 @@ type Table struct {
 	// tenant id with current_setting('arca.tenant_id') (see Bind); "TRUE"
 	// for a schema table.
 	Where string
+	// Owner is an expression over alias t giving the id (text) of the tenant
+	// owning a row, NULL when none does; set for owned shared tables.
+	Owner string
+	// AlsoOwned is a predicate over alias t, set for fk-owned tables: the
+	// row also belongs to another tenant (one of its ownership parents is
+	// another tenant's). A --replace never loses such a row.
+	AlsoOwned string
+	// Path is the foreign-key chain to the tenant (fk-owned) or the reason
+	// for the table's role; names only.
+	Path string
 	// Depth is the number of foreign-key hops from a tenant-owned table
 	// (fk-owned) or from an exported table (reference).
 	Depth int

@@ -5,6 +5,7 @@ type Role string
 
 // The roles of exported tables; see the package documentation.
 const (
+	RoleTenantRow   Role = "tenant-row"
 	RoleSchemaTable Role = "schema-table"
 	RoleTenantOwned Role = "tenant-owned"
 	RoleFKOwned     Role = "fk-owned"
@@ -14,4 +15,4 @@ const (
 // Owned reports whether the tenant owns the selected rows, so that a
 // --replace restore deletes them first. Reference rows are never deleted;
 // schema tables go with their schema.
-func (r Role) Owned() bool { return r == RoleTenantOwned || r == RoleFKOwned }
+func (r Role) Owned() bool { return r == RoleTenantOwned || r == RoleFKOwned || r == RoleTenantRow }

@@ -11,6 +11,10 @@ import (
 // ErrUnknownTenant is returned for an id the tenants query does not list.
 var ErrUnknownTenant = errors.New("unknown tenant")
 
+// ErrEmptyPlan means the tenancy configuration selects nothing of a
+// tenant: no table is owned, or no row. Retrying cannot fix it.
+var ErrEmptyPlan = errors.New("the plan selects nothing of the tenant")
+
 // Querier is what discovery needs of a connection or transaction; run it in
 // the export's snapshot so the catalog and the rows agree.
 type Querier interface {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/arcabackup/arca/pkg/jobs"
@@ -52,17 +53,15 @@ type Schedules struct {
 }
 
 // DefaultSchedules: tenant exports daily at 01:00, full dumps on Sundays
-// at 02:00, base backups on Sundays at 03:00, drills on the 1st of the month
-// at 04:00, retention daily at 03:00, the WAL archive checked every 10
-// minutes.
+// at 02:00, drills on the 1st of the month at 04:00, retention daily at
+// 03:00. Base backups and the WAL check are off unless configured: they
+// need WAL archiving (e.g. base "0 0 3 * * 0", wal_check "0 */10 * * * *").
 func DefaultSchedules() Schedules {
 	return Schedules{
 		TenantExport: "0 0 1 * * *",
 		Full:         "0 0 2 * * 0",
 		Drill:        "0 0 4 1 * *",
 		Retention:    "0 0 3 * * *",
-		Base:         "0 0 3 * * 0",
-		WALCheck:     "0 */10 * * * *",
 	}
 }
 
@@ -71,6 +70,15 @@ func DefaultSchedules() Schedules {
 type API struct {
 	Addr  string `yaml:"addr" json:"addr"`
 	Token string `yaml:"-" json:"-"` // from the environment or a secret store, never the file
+	// ViewerToken signs in to the console as a viewer (reads, never
+	// restores); the API token signs in as an operator. Empty: no viewers.
+	ViewerToken string `yaml:"-" json:"-"`
+	// JaegerURL is the Jaeger UI's base URL the console links traces to;
+	// empty hides the links.
+	JaegerURL string `yaml:"jaeger_url" json:"jaeger_url"`
+	// OIDC adds a console sign-in through an OpenID Connect provider,
+	// roles from a claim; an empty issuer leaves only the tokens.
+	OIDC ConsoleOIDC `yaml:"-" json:"-"`
 }
 
 // Schedule names, also the run kinds of drill and retention runs.
@@ -117,6 +125,15 @@ func (c Config) Validate() error {
 	}
 	if c.API.Addr != "" && c.API.Token == "" {
 		errs = append(errs, errors.New("api: a token is required when the API is served"))
+	}
+	if c.API.ViewerToken != "" && c.API.ViewerToken == c.API.Token {
+		errs = append(errs, errors.New("api: the viewer token must differ from the API token"))
+	}
+	if err := c.API.OIDC.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("api: %w", err))
+	}
+	if u := c.API.JaegerURL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		errs = append(errs, fmt.Errorf("api.jaeger_url %q: want an http(s) URL", u))
 	}
 	for name, d := range map[string]time.Duration{"in_flight": c.InFlight, "fire_ack_wait": c.FireAckWait, "resume_after": c.ResumeAfter, "retry": c.Retry} {
 		if d < 0 {

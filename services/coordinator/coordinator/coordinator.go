@@ -40,6 +40,15 @@ type Deps struct {
 	// Restore executes a restore requested through the API, into a scratch
 	// target; nil makes POST /v1/restores answer 501.
 	Restore func(ctx context.Context, r RestoreJob) error
+	// PlanRestore says what a restore would do, table by table (the
+	// console shows it before the confirmation); nil shows the backup's
+	// totals only. It must not change anything.
+	PlanRestore func(ctx context.Context, r RestoreJob) (RestorePlan, error)
+	// RetentionPlan says what a prune would delete and keep, and why,
+	// deleting nothing; Keys lists the key versions without their
+	// material. Nil: the console says they are not available.
+	RetentionPlan func(ctx context.Context) ([]RetentionDecision, error)
+	Keys          func(ctx context.Context) ([]KeyVersion, error)
 }
 
 // RunInfo names a run handed to a callback.

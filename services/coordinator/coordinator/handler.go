@@ -10,12 +10,23 @@ import (
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/coordinator/internal/api"
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
+	"github.com/arcabackup/arca/services/coordinator/internal/console"
 )
 
-// Handler is the HTTP API (docs/openapi.yaml), for mounting in another
-// server; Run serves it on API.Addr.
+// Handler is the HTTP API (docs/openapi.yaml) and the web console under
+// /console/, for mounting in another server; Run serves it on API.Addr.
 func (c *Coordinator) Handler() http.Handler {
-	return api.Handler(apiService{c}, c.cfg.API.Token, c.log)
+	mux := http.NewServeMux()
+	mux.Handle("/", api.Handler(apiService{c}, c.cfg.API.Token, c.log))
+	con, err := c.Console()
+	if err != nil {
+		// The configuration was validated in New; a template that does
+		// not parse is a bug caught by the console's tests.
+		panic(err)
+	}
+	mux.Handle(console.Prefix, con)
+	mux.Handle("GET /console", http.RedirectHandler(console.Prefix, http.StatusMovedPermanently))
+	return mux
 }
 
 // apiService adapts the coordinator to what the API needs.

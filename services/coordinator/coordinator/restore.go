@@ -18,14 +18,24 @@ type RestoreJob struct {
 	Tenant      string
 	Kind        string
 	ManifestKey string
-	// Target names the scratch database or schema, as the executor
-	// understands it.
+	// Mode is RestoreTarget (the API's), RestoreIntoSchema or
+	// RestoreReplace (the console's).
+	Mode string
+	// Target names the scratch database or the schema, as the executor
+	// understands it; empty for RestoreReplace.
 	Target string
+	// Report records the executor's one-line summary of the outcome
+	// (tables, rows, time), shown with the restore. Never nil.
+	Report func(result string)
 }
 
 // StartRestore records a restore of a committed backup and runs the
 // executor in the background; Restore shows its progress.
 func (c *Coordinator) StartRestore(ctx context.Context, backupID, target string) (Restore, error) {
+	return c.startRestore(ctx, backupID, RestoreTarget, target)
+}
+
+func (c *Coordinator) startRestore(ctx context.Context, backupID, mode, target string) (Restore, error) {
 	if c.deps.Restore == nil {
 		return Restore{}, fmt.Errorf("restore %s: %w", backupID, api.ErrNoExecutor)
 	}
@@ -39,12 +49,22 @@ func (c *Coordinator) StartRestore(ctx context.Context, backupID, target string)
 	if b.ManifestKey == "" {
 		return Restore{}, fmt.Errorf("restore %s: %w: the backup is not committed", backupID, api.ErrInvalid)
 	}
-	r := Restore{ID: restoreID(), BackupID: backupID, Tenant: b.Tenant, Target: target,
+	switch {
+	case mode == RestoreReplace && target == "", (mode == RestoreTarget || mode == RestoreIntoSchema) && target != "":
+	default:
+		return Restore{}, fmt.Errorf("restore %s: %w: mode %q with target %q", backupID, api.ErrInvalid, mode, target)
+	}
+	r := Restore{ID: restoreID(), BackupID: backupID, Tenant: b.Tenant, Target: target, Mode: mode,
 		State: catalog.RestoreRequested, RequestedAt: time.Now().UTC()}
 	if err := c.cat.AddRestore(ctx, r); err != nil {
 		return Restore{}, fmt.Errorf("restore: %w", err)
 	}
-	job := RestoreJob{ID: r.ID, BackupID: b.BackupID, Tenant: b.Tenant, Kind: b.Kind, ManifestKey: b.ManifestKey, Target: target}
+	job := RestoreJob{ID: r.ID, BackupID: b.BackupID, Tenant: b.Tenant, Kind: b.Kind, ManifestKey: b.ManifestKey, Mode: mode, Target: target}
+	job.Report = func(result string) {
+		if err := c.cat.SetRestoreResult(context.WithoutCancel(c.restoreCtx), job.ID, result); err != nil {
+			c.log.Warn("restore result not recorded", "restore", job.ID, "err", err)
+		}
+	}
 	c.restores.Go(func() { c.execute(job) })
 	return r, nil
 }

@@ -160,7 +160,7 @@ func (s *Stage) waitForRoom(ctx context.Context, artifact string) error {
 // classify marks failures no retry can fix as permanent.
 func classify(err error) error {
 	switch {
-	case errors.Is(err, tenancy.ErrUnknownTenant), errors.Is(err, pgdump.ErrNotFound), errors.Is(err, pgdump.ErrVersion):
+	case errors.Is(err, tenancy.ErrUnknownTenant), errors.Is(err, tenancy.ErrEmptyPlan), errors.Is(err, pgdump.ErrNotFound), errors.Is(err, pgdump.ErrVersion):
 		return jobs.Permanent(err)
 	}
 	return err

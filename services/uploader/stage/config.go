@@ -30,6 +30,9 @@ type Config struct {
 	SSEKMSKeyID string
 	ToolVersion string
 	Worker      jobs.Config
+	// StateReplicas: replicas of the uploads bucket (KV), as the streams'
+	// (nats.replicas); 0 is 1.
+	StateReplicas int
 }
 
 // DefaultPolicies follow the plan: tenant exports in STANDARD_IA for 90

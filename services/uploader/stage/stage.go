@@ -36,7 +36,7 @@ func New(ctx context.Context, js JetStream, st *staging.Store, store objstore.St
 	if cfg.Keys == nil {
 		return nil, errors.New("uploader: keys are required to seal manifests")
 	}
-	s, err := ensureState(ctx, js, 0)
+	s, err := ensureState(ctx, js, cfg.StateReplicas)
 	if err != nil {
 		return nil, err
 	}

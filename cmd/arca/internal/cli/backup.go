@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -37,6 +38,14 @@ was verified from the bucket.`,
 					return err
 				}
 			} else {
+				// An unknown id is refused here, before anything is queued.
+				all, err := a.tenants(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if !slices.Contains(all, args[0]) {
+					return fmt.Errorf("backup tenant %q: %w (the tenants query does not list it)", args[0], tenancy.ErrUnknownTenant)
+				}
 				tenants = []string{args[0]}
 			}
 			return a.startBackups(cmd.Context(), messages.KindTenant, tenants, wait, timeout)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -58,6 +59,13 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		Restore: func(ctx context.Context, r coordinator.RestoreJob) error {
 			return a.apiRestore(ctx, store, r)
 		},
+		PlanRestore: func(ctx context.Context, r coordinator.RestoreJob) (coordinator.RestorePlan, error) {
+			return a.planRestore(ctx, store, r)
+		},
+		RetentionPlan: func(ctx context.Context) ([]coordinator.RetentionDecision, error) {
+			return a.retentionPlan(ctx, store)
+		},
+		Keys: a.keyVersions,
 		OnBase: func(ctx context.Context, run coordinator.RunInfo) error {
 			_, err := a.takeBase(ctx, baseOptions{label: "arca " + run.ID, fast: false})
 			return err
@@ -72,10 +80,31 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
 			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
 		Tenancy: stack.Tenancy(a.cfg),
-		API:     coordinator.API{Addr: a.cfg.API.Addr, Token: token},
+		// The console: the API token signs in as an operator, the viewer
+		// token as a viewer; traces link to Jaeger when its URL is set.
+		API: coordinator.API{Addr: a.cfg.API.Addr, Token: token,
+			ViewerToken: os.Getenv("ARCA_CONSOLE_VIEWER_TOKEN"), JaegerURL: os.Getenv("ARCA_JAEGER_URL"), OIDC: consoleOIDC()},
 		Streams: jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},
 		Logger:  a.log,
 	})
+}
+
+// consoleOIDC reads the console's OpenID Connect sign-in from the
+// environment (ARCA_OIDC_ISSUER unset: tokens only). Groups are
+// comma-separated claim values.
+func consoleOIDC() coordinator.ConsoleOIDC {
+	list := func(env string) []string {
+		var out []string
+		for _, s := range strings.Split(os.Getenv(env), ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return coordinator.ConsoleOIDC{Issuer: os.Getenv("ARCA_OIDC_ISSUER"), ClientID: os.Getenv("ARCA_OIDC_CLIENT_ID"),
+		ClientSecret: os.Getenv("ARCA_OIDC_CLIENT_SECRET"), RedirectURL: os.Getenv("ARCA_OIDC_REDIRECT_URL"),
+		RoleClaim: os.Getenv("ARCA_OIDC_ROLE_CLAIM"), Operators: list("ARCA_OIDC_OPERATORS"), Viewers: list("ARCA_OIDC_VIEWERS")}
 }
 
 // scheduledDrill restores a sample of tenants and records the outcome as a
@@ -117,13 +146,31 @@ func (a *app) scheduledDrill(ctx context.Context, conn *stack.Conn, store objsto
 
 var scratchName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,40}$`)
 
-// apiRestore restores a backup into the scratch database arca_restore_<target>.
+// apiRestore restores a backup as the request's mode says: into the
+// scratch database arca_restore_<target> (the API's), side by side into the
+// schema <target> of the source database, or replacing the tenant there
+// (the console's, after a typed confirmation).
 func (a *app) apiRestore(ctx context.Context, store objstore.Store, r coordinator.RestoreJob) error {
-	if !scratchName.MatchString(r.Target) {
-		return fmt.Errorf("restore target %q: want a short lower-case name", r.Target)
-	}
 	if r.Kind != "tenant" {
 		return fmt.Errorf("restore %s: only tenant backups restore through the API", r.BackupID)
+	}
+	opts := restore.Options{Tenancy: stack.Tenancy(a.cfg)}
+	db := a.cfg.Source.URL
+	switch r.Mode {
+	case coordinator.RestoreTarget, "":
+		if !scratchName.MatchString(r.Target) {
+			return fmt.Errorf("restore target %q: want a short lower-case name", r.Target)
+		}
+		opts.Mode = restore.ModeTarget
+	case coordinator.RestoreIntoSchema:
+		if !scratchName.MatchString(r.Target) {
+			return fmt.Errorf("restore schema %q: want a short lower-case name", r.Target)
+		}
+		opts.Mode, opts.Schema = restore.ModeIntoSchema, r.Target
+	case coordinator.RestoreReplace:
+		opts.Mode = restore.ModeReplace
+	default:
+		return fmt.Errorf("restore %s: unknown mode %q", r.BackupID, r.Mode)
 	}
 	keys, err := stack.Keyring(ctx, a.cfg, false)
 	if err != nil {
@@ -133,17 +180,27 @@ func (a *app) apiRestore(ctx context.Context, store objstore.Store, r coordinato
 	if err != nil {
 		return err
 	}
-	target, err := stack.ScratchURL(ctx, a.cfg, "arca_restore_"+r.Target)
-	if err != nil {
-		return err
+	if opts.Mode == restore.ModeTarget {
+		if db, err = stack.ScratchURL(ctx, a.cfg, "arca_restore_"+r.Target); err != nil {
+			return err
+		}
 	}
 	obj, err := store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
 	if err != nil {
 		return err
 	}
 	defer obj.Close()
-	_, err = restore.Tenant(ctx, target, obj, e.Manifest, keys, restore.Options{Mode: restore.ModeTarget, Tenancy: stack.Tenancy(a.cfg)})
-	return err
+	res, err := restore.Tenant(ctx, db, obj, e.Manifest, keys, opts)
+	if err != nil {
+		return err
+	}
+	var rows int64
+	for _, t := range res.Tables {
+		rows += t.Rows
+	}
+	r.Report(fmt.Sprintf("restored tenant %s from backup %s (%s): %d tables, %d rows, %d deleted first, in %s",
+		res.Tenant, res.BackupID, res.Mode, len(res.Tables), rows, res.Deleted, res.Duration.Round(time.Millisecond)))
+	return nil
 }
 
 func (a *app) coordinatorCmds() []*cobra.Command {

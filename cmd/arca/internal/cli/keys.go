@@ -45,6 +45,7 @@ func (a *app) keysCmd() *cobra.Command {
 				return err
 			}
 			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
+			a.auditKey(cmd.Context(), "key.init", "", "")
 			return a.announceKeyring(cmd.Context(), kr, "init", ackTimeout)
 		},
 	}
@@ -69,6 +70,7 @@ exits 1.`,
 				return err
 			}
 			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
+			a.auditKey(cmd.Context(), "key.rotate", tenant, "scope="+scope(tenant))
 			return a.announceKeyring(cmd.Context(), kr, "rotate "+scope(tenant), ackTimeout)
 		},
 	}
@@ -113,6 +115,7 @@ names those that have not and exits 1.`,
 				return err
 			}
 			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
+			a.auditKey(cmd.Context(), "key.erase_tenant", args[0], "every key version of the tenant destroyed")
 			return a.announceKeyring(cmd.Context(), kr, "erase-tenant "+args[0], ackTimeout)
 		},
 	}

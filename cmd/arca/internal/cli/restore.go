@@ -77,6 +77,12 @@ Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and
 				}
 				fmt.Fprintf(w, "restored tenant %s from backup %s (%s): %d tables, %d rows, %s, in %s\n",
 					res.Tenant, res.BackupID, res.Mode, len(res.Tables), rows, human(res.PlainBytes), res.Duration.Round(1e6))
+				fmt.Fprintf(w, "rows restored %d, reference rows inserted %d, reference rows already present %d",
+					res.Restored, res.ReferenceInserted, res.ReferencePresent)
+				if res.Mode == restore.ModeReplace {
+					fmt.Fprintf(w, ", rows deleted first %d, orphans replaced %d, rows another tenant also owns kept %d", res.Deleted, res.Orphans, res.Kept)
+				}
+				fmt.Fprintln(w)
 				if res.Schema != "" {
 					fmt.Fprintf(w, "tenant schema: %s\n", res.Schema)
 				}

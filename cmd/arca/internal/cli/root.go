@@ -59,12 +59,13 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(
 		a.devCmd(),
 		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
-		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(),
+		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
 	root.AddCommand(a.walCmds()...)
 	root.AddCommand(a.bucketCmd(), a.costCmd())
+	root.AddCommand(healthcheckCmd())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version of arca",

@@ -29,6 +29,12 @@ func (a *app) serviceCmds() []*cobra.Command {
 		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// its /metrics too: the container healthchecks and Prometheus read it
+			obs, err := stack.Observe(cmd.Context(), []string{"alerter"}, a.log)
+			if err != nil {
+				return err
+			}
+			defer obs.Shutdown(context.WithoutCancel(cmd.Context()))
 			conn, err := stack.Connect(cmd.Context(), a.cfg, "alerter")
 			if err != nil {
 				return err

@@ -4,7 +4,7 @@ import (
 	"time"
 )
 
-// Config is the whole configuration (DESIGN.md 4.2).
+// Config is the whole configuration (docs/DESIGN.md §3.2).
 type Config struct {
 	Source    Source    `yaml:"source"`
 	Tenancy   Tenancy   `yaml:"tenancy"`
@@ -35,10 +35,23 @@ type Source struct {
 
 // Tenancy says how tenants are found (pkg/tenancy).
 type Tenancy struct {
-	TenantsQuery  string   `yaml:"tenants_query"`
-	TenantColumns []string `yaml:"tenant_columns"`
-	SharedSchemas []string `yaml:"shared_schemas"`
-	Exclude       []string `yaml:"exclude"`
+	// TenantTable is the tenants' registry; the tenants query defaults from
+	// it and each tenant's own row there is backed up and restored.
+	TenantTable TenantTable `yaml:"tenant_table"`
+	// Ownership overrides the role of a foreign key ("schema.table.constraint":
+	// owned or reference).
+	Ownership     map[string]string `yaml:"ownership"`
+	TenantsQuery  string            `yaml:"tenants_query"`
+	TenantColumns []string          `yaml:"tenant_columns"`
+	SharedSchemas []string          `yaml:"shared_schemas"`
+	Exclude       []string          `yaml:"exclude"`
+}
+
+// TenantTable names the tenants' registry table.
+type TenantTable struct {
+	Table        string `yaml:"table"` // schema.table
+	Key          string `yaml:"key"`
+	SchemaColumn string `yaml:"schema_column"`
 }
 
 // NATS is the JetStream the services share. An empty URL runs an embedded
@@ -47,7 +60,7 @@ type NATS struct {
 	URL      string `yaml:"url"`
 	Replicas int    `yaml:"replicas"`
 	// SyncAlways makes the embedded server fsync every write before
-	// acknowledging it (DESIGN.md "Durability").
+	// acknowledging it (docs/DESIGN.md §3.1).
 	SyncAlways bool `yaml:"sync_always"`
 }
 

@@ -21,9 +21,12 @@ func Default() Config {
 		Store:    Store{Kind: "fs", Prefix: "arca"},
 		Keys:     Keys{PassphraseEnv: "ARCA_KEYRING_PASSPHRASE"},
 		Pipeline: Pipeline{PartSize: 32 << 20, MaxPartsWaiting: 4, Slots: 4},
+		// Base backups and the WAL check have no default: they run only
+		// where WAL archiving is set up (schedules.base, schedules.wal_check);
+		// unconfigured, they would fail and page on every fire.
 		Schedules: Schedules{
 			Timezone: "America/Sao_Paulo", TenantExport: "0 0 1 * * *", Full: "0 0 2 * * 0",
-			Drill: "0 0 4 1 * *", Retention: "0 30 3 * * *", Base: "0 0 3 * * 0", WALCheck: "0 */10 * * * *",
+			Drill: "0 0 4 1 * *", Retention: "0 30 3 * * *",
 		},
 		Retention: Retention{
 			TenantExport: Duration(90 * 24 * time.Hour), Operational: Duration(30 * 24 * time.Hour),
@@ -120,6 +123,7 @@ func (c Config) Validate() error {
 	default:
 		bad("store.kind %q is not fs or s3", c.Store.Kind)
 	}
+	errs = append(errs, c.Tenancy.validate()...)
 	if _, ok := filePath(c.Keys.Keyring); !ok {
 		bad("keys.keyring %q: want file:PATH", c.Keys.Keyring)
 	}

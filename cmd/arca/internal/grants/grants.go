@@ -17,6 +17,22 @@ type Service struct {
 	S3 []S3Grant
 	// PG is the PostgreSQL role it connects as, if any.
 	PG *PGRole
+	// Source is a second role, for the source database, where the service
+	// reads it as another role than PG (the coordinator: PG owns the
+	// catalog, Source lists tenants, takes base backups and creates the
+	// scratch databases of drills and API restores).
+	Source *PGRole
+}
+
+// PGRoles are the service's PostgreSQL roles: PG, then Source.
+func (s Service) PGRoles() []*PGRole {
+	var out []*PGRole
+	for _, r := range []*PGRole{s.PG, s.Source} {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // NATS is a service's share of JetStream. Every field names streams,
@@ -136,7 +152,7 @@ func Services() []Service {
 				{Actions: []string{"s3:GetObject"}},
 				{Actions: []string{"s3:PutObject"}, Keys: "*/verified.json"},
 			},
-			PG: &PGRole{Name: "arca_drill", CreateDB: true},
+			// drills run from the coordinator (arca_drill): no database here
 		},
 		{
 			Name: "coordinator", Why: "schedules and fans out runs, keeps the catalog, prunes the bucket",
@@ -165,7 +181,10 @@ func Services() []Service {
 				{Actions: []string{"s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload", "s3:PutObject"}},
 				{Actions: []string{"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"}, Bucket: true},
 			},
-			PG: &PGRole{Name: "arca", OwnsCatalog: true}, // the source is read as arca_backup
+			PG: &PGRole{Name: "arca", OwnsCatalog: true},
+			// drills and API restores create scratch databases and restore
+			// into them; base backups; the tenants query reads the source
+			Source: &PGRole{Name: "arca_drill", CreateDB: true, Replication: true, ReadWrite: true},
 		},
 		{
 			Name: "alerter", Why: "pages on failures from EVENTS and DLQ; no data, no keys",

@@ -34,13 +34,19 @@ func TestGeneratedPostgresRolesReadOnlyExporterAndWritingRestore(t *testing.T) {
 	var svcs []grants.Service
 	roles := map[string]string{}
 	for _, s := range grants.Services() {
-		if s.PG == nil || s.PG.OwnsCatalog { // the catalog database is cluster-wide too
+		if s.Source != nil { // the coordinator's source role, without its catalog role
+			r := *s.Source
+			r.Name += suffix
+			roles[s.Name] = r.Name
+			s.PG, s.Source = &r, nil
+		} else if s.PG == nil || s.PG.OwnsCatalog { // the catalog database is cluster-wide too
 			continue
+		} else {
+			r := *s.PG
+			r.Name += suffix
+			roles[s.Name] = r.Name
+			s.PG = &r
 		}
-		r := *s.PG
-		r.Name += suffix
-		roles[s.Name] = r.Name
-		s.PG = &r
 		svcs = append(svcs, s)
 	}
 	sql := grants.PostgresSQL(svcs)
@@ -79,9 +85,24 @@ func TestGeneratedPostgresRolesReadOnlyExporterAndWritingRestore(t *testing.T) {
 	_, err = exp.Exec(ctx, `CREATE TABLE public.x (id int)`)
 	require.ErrorContains(t, err, "permission denied")
 
-	drill := as(roles["verifier"])
+	// The coordinator's drill role reads the source, cannot write it, and
+	// creates a scratch database it restores into.
+	drill := as(roles["coordinator"])
+	require.NoError(t, drill.QueryRow(ctx, `SELECT name FROM public.residents WHERE id = 1`).Scan(&name))
 	_, err = drill.Exec(ctx, `UPDATE public.residents SET name = 'x'`)
 	require.ErrorContains(t, err, "permission denied")
+	scratch := "arca_drill_scratch" + suffix
+	_, err = drill.Exec(ctx, "CREATE DATABASE "+scratch)
+	require.NoError(t, err, "the drill role creates scratch databases")
+	t.Cleanup(func() { _, _ = db.Pool.Exec(context.Background(), "DROP DATABASE IF EXISTS "+scratch+" WITH (FORCE)") })
+	su, err := url.Parse(db.URL)
+	require.NoError(t, err)
+	su.User, su.Path = url.UserPassword(roles["coordinator"], "pw"), "/"+scratch
+	sc, err := pgx.Connect(ctx, su.String())
+	require.NoError(t, err)
+	_, err = sc.Exec(ctx, `CREATE TABLE t (id int); INSERT INTO t VALUES (1)`)
+	sc.Close(context.Background())
+	require.NoError(t, err, "the drill role restores into its scratch database")
 
 	restore := as(roles["operator"])
 	_, err = restore.Exec(ctx, `INSERT INTO public.residents VALUES (3, 'Carla')`)

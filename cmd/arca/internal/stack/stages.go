@@ -43,7 +43,18 @@ func Tenancy(cfg config.Config) tenancy.Config {
 	return tenancy.Config{
 		TenantsQuery: cfg.Tenancy.TenantsQuery, TenantColumns: cfg.Tenancy.TenantColumns,
 		SharedSchemas: cfg.Tenancy.SharedSchemas, Exclude: cfg.Tenancy.Exclude,
+		TenantTable: tenancy.TenantTable{Table: cfg.Tenancy.TenantTable.Table, Key: cfg.Tenancy.TenantTable.Key,
+			SchemaColumn: cfg.Tenancy.TenantTable.SchemaColumn},
+		Ownership: ownership(cfg.Tenancy.Ownership),
 	}.WithDefaults()
+}
+
+func ownership(m map[string]string) map[string]tenancy.Edge {
+	out := make(map[string]tenancy.Edge, len(m))
+	for k, v := range m {
+		out[k] = tenancy.Edge(v)
+	}
+	return out
 }
 
 func (d Deps) worker(name string) jobs.Config {
@@ -99,7 +110,7 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 	case "uploader":
 		s, err := uploader.New(ctx, d.Conn.JS, d.Conn.Staging, d.Store, uploader.Config{
 			Layout: Layout(d.Cfg), Keys: d.keys(), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
-			Policies: Policies(d.Cfg),
+			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas,
 		})
 		if err != nil {
 			return nil, err

@@ -17,10 +17,29 @@ const (
 	RestoreFailed    = "failed"
 )
 
+// Restore modes: into a scratch database (the API's only mode), side by
+// side into a schema of the live database, or replacing the live tenant.
+const (
+	RestoreTarget     = "target"
+	RestoreIntoSchema = "into_schema"
+	RestoreReplace    = "replace"
+)
+
+const restoreColumns = `id, backup_id, tenant, target, mode, state, requested_at, finished_at, error, result`
+
+func scanRestore(row pgx.Row) (Restore, error) {
+	var r Restore
+	err := row.Scan(&r.ID, &r.BackupID, &r.Tenant, &r.Target, &r.Mode, &r.State, &r.RequestedAt, &r.FinishedAt, &r.Error, &r.Result)
+	return r, err
+}
+
 // AddRestore records a requested restore.
 func (c *Catalog) AddRestore(ctx context.Context, r Restore) error {
-	if _, err := c.db.Exec(ctx, `INSERT INTO `+Schema+`.restores (id, backup_id, tenant, target, state, requested_at)
-		VALUES ($1, $2, $3, $4, 'requested', $5)`, r.ID, r.BackupID, r.Tenant, r.Target, r.RequestedAt); err != nil {
+	if r.Mode == "" {
+		r.Mode = RestoreTarget
+	}
+	if _, err := c.db.Exec(ctx, `INSERT INTO `+Schema+`.restores (id, backup_id, tenant, target, mode, state, requested_at)
+		VALUES ($1, $2, $3, $4, $5, 'requested', $6)`, r.ID, r.BackupID, r.Tenant, r.Target, r.Mode, r.RequestedAt); err != nil {
 		return fmt.Errorf("record restore %s: %w", r.ID, err)
 	}
 	return nil
@@ -41,12 +60,17 @@ func (c *Catalog) SetRestoreState(ctx context.Context, id, state string, restore
 	return nil
 }
 
+// SetRestoreResult records the executor's one-line summary of a restore.
+func (c *Catalog) SetRestoreResult(ctx context.Context, id, result string) error {
+	if _, err := c.db.Exec(ctx, `UPDATE `+Schema+`.restores SET result = $2 WHERE id = $1`, id, result); err != nil {
+		return fmt.Errorf("restore %s result: %w", id, err)
+	}
+	return nil
+}
+
 // Restore returns one restore.
 func (c *Catalog) Restore(ctx context.Context, id string) (Restore, error) {
-	var r Restore
-	err := c.db.QueryRow(ctx, `SELECT id, backup_id, tenant, target, state, requested_at, finished_at, error
-		FROM `+Schema+`.restores WHERE id = $1`, id).Scan(&r.ID, &r.BackupID, &r.Tenant, &r.Target, &r.State,
-		&r.RequestedAt, &r.FinishedAt, &r.Error)
+	r, err := scanRestore(c.db.QueryRow(ctx, `SELECT `+restoreColumns+` FROM `+Schema+`.restores WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Restore{}, fmt.Errorf("restore %s: %w", id, ErrNotFound)
 	}

@@ -126,10 +126,12 @@ type Restore struct {
 	BackupID    string     `json:"backup_id"`
 	Tenant      string     `json:"tenant,omitempty"`
 	Target      string     `json:"target"`
+	Mode        string     `json:"mode,omitempty"` // target (default), into_schema, replace
 	State       string     `json:"state"`
 	RequestedAt time.Time  `json:"requested_at"`
 	FinishedAt  *time.Time `json:"finished_at,omitempty"`
 	Error       string     `json:"error,omitempty"`
+	Result      string     `json:"result,omitempty"` // the executor's summary: tables, rows, time
 }
 
 // Scope is one tenant's backups of one kind (tenant "" for whole-database

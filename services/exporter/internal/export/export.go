@@ -57,11 +57,15 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	}
 	aw := archive.NewWriter(w, archive.WithChunkSize(cfg.ChunkSize), archive.WithModTime(snap.Time))
 
-	var bin pgdump.Binary
+	bin, err := pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor)
+	if err != nil {
+		return archive.Manifest{}, err
+	}
+	shared := sharedSchemas(plan)
+	if err := dumpShared(ctx, cfg, aw, bin, shared, snap.ID, "pre-data", archive.SharedSchemaFile, nil); err != nil {
+		return archive.Manifest{}, err
+	}
 	if tenant.Schema != "" {
-		if bin, err = pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor); err != nil {
-			return archive.Manifest{}, err
-		}
 		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "pre-data", archive.SchemaFile, nil); err != nil {
 			return archive.Manifest{}, err
 		}
@@ -73,6 +77,13 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	connect := func(ctx context.Context) (*pgx.Conn, error) { return source.Connect(ctx, cfg.Source) }
 	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism, ChunkSize: cfg.ChunkSize})
 	if err != nil {
+		return archive.Manifest{}, err
+	}
+	if err := checkOwnsRows(tenant, plan, files); err != nil {
+		return archive.Manifest{}, err
+	}
+	seqs := func(w io.Writer) error { return sharedSequenceValues(ctx, tx, shared, w) }
+	if err := dumpShared(ctx, cfg, aw, bin, shared, snap.ID, "post-data", archive.SharedPostSchemaFile, seqs); err != nil {
 		return archive.Manifest{}, err
 	}
 	if tenant.Schema != "" {
@@ -111,4 +122,19 @@ func manifest(cfg Config, snap snapshot.Snapshot, tenant tenancy.Tenant, jobs []
 		m.Tables = append(m.Tables, t)
 	}
 	return m
+}
+
+// checkOwnsRows refuses an export that owns no row at all: with the tenant
+// table configured even a new tenant owns its registry row, so an empty
+// plan means the tenancy configuration does not match the schema.
+func checkOwnsRows(tenant tenancy.Tenant, plan *tenancy.Plan, files []archive.File) error {
+	if tenant.Schema != "" {
+		return nil // a schema of empty tables is still the tenant's
+	}
+	for i, t := range plan.Tables {
+		if t.Role.Owned() && files[i].Rows > 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: it selects no row of the tenant (%d tables): check tenant_table and tenant_columns in the tenancy configuration", tenancy.ErrEmptyPlan, len(plan.Tables))
 }

@@ -37,8 +37,12 @@ func setup(t *testing.T) *bundle {
 	return &bundle{db: db, cfg: export.Config{
 		Source: source.Config{URL: db.URL, StatementTimeout: time.Minute, LockTimeout: 10 * time.Second},
 		Tenancy: tenancy.Config{
-			TenantsQuery: `SELECT id, "schemaName" FROM public.tenants`,
-			Exclude:      []string{"public._prisma_migrations"},
+			TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"},
+			Exclude:     []string{"public._prisma_migrations"},
+			Ownership: map[string]tenancy.Edge{
+				"public.responses.responses_display_id_fkey": tenancy.EdgeOwned,
+				"public.responses.responses_parent_id_fkey":  tenancy.EdgeOwned,
+			},
 		},
 		Limiter:     source.NewLimiter(2),
 		Parallelism: 3,

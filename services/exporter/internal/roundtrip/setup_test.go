@@ -34,8 +34,13 @@ const (
 )
 
 var tenancyConfig = tenancy.Config{
-	TenantsQuery: `SELECT id, "schemaName" FROM public.tenants`,
-	Exclude:      []string{"public._prisma_migrations"},
+	TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"},
+	Exclude:     []string{"public._prisma_migrations"},
+	// A follow-up response has no display: its nullable foreign keys own.
+	Ownership: map[string]tenancy.Edge{
+		"public.responses.responses_display_id_fkey": tenancy.EdgeOwned,
+		"public.responses.responses_parent_id_fkey":  tenancy.EdgeOwned,
+	},
 }
 
 // bundle is a fixture database and a keyring.
@@ -160,6 +165,9 @@ func selectionFingerprints(t testing.TB, url string, am archive.Manifest) map[st
 	out := map[string]fingerprint.Fingerprint{}
 	err = pgx.BeginFunc(t.Context(), conn, func(tx pgx.Tx) error {
 		if err := tenancy.Bind(t.Context(), tx, am.Tenant.ID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(t.Context(), "SET LOCAL jit = off"); err != nil {
 			return err
 		}
 		for _, tab := range am.Tables {

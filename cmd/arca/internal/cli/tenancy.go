@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/tenancy"
+)
+
+func (a *app) tenancyCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "tenancy", Short: "Check how the tenancy configuration divides the database"}
+	var only string
+	plan := &cobra.Command{
+		Use:   "plan",
+		Short: "Show every tenant's plan: each table's role and why, the rows it selects, shared and unowned rows, warnings",
+		Long: `Runs discovery for every tenant of the source database, read-only, and prints each table's role with its
+foreign-key path or reason and the rows it would select; then the rows owned by two tenants, the rows of
+owned tables that no tenant owns, and the warnings (tenant-key-like columns not configured, tenant columns
+without an index). Exits 1 if a tenant's plan selects nothing. Check a new schema with it before the first
+backup.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			conn, err := pgx.Connect(ctx, a.cfg.Source.URL)
+			if err != nil {
+				return fmt.Errorf("tenancy plan: %w", err)
+			}
+			defer conn.Close(ctx)
+			var r *tenancy.Report
+			err = pgx.BeginTxFunc(ctx, conn, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+				r, err = tenancy.Inspect(ctx, tx, stack.Tenancy(a.cfg), only)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			a.emit(r, func(w io.Writer) { printReport(w, r) })
+			var errs []error
+			for _, t := range r.Tenants {
+				if t.Error != "" {
+					errs = append(errs, fmt.Errorf("tenant %s: %s", t.ID, t.Error))
+				}
+			}
+			return errors.Join(errs...)
+		},
+	}
+	plan.Flags().StringVar(&only, "tenant", "", "show only this tenant's tables")
+	cmd.AddCommand(plan)
+	return cmd
+}
+
+func printReport(w io.Writer, r *tenancy.Report) {
+	for _, t := range r.Tenants {
+		fmt.Fprintf(w, "tenant %s", t.ID)
+		if t.Schema != "" {
+			fmt.Fprintf(w, " (schema %s)", t.Schema)
+		}
+		fmt.Fprintln(w)
+		if t.Error != "" {
+			fmt.Fprintf(w, "  error: %s\n", t.Error)
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		for _, tab := range t.Tables {
+			fmt.Fprintf(tw, "  %s\t%s.%s\t%d rows\t%s\n", tab.Role, tab.Schema, tab.Name, tab.Rows, tab.Path)
+		}
+		tw.Flush()
+	}
+	for _, c := range r.Shared {
+		fmt.Fprintf(w, "shared: %s: %d rows owned by two or more of %v\n", c.Table, c.Rows, c.Tenants)
+	}
+	for _, c := range r.Unowned {
+		fmt.Fprintf(w, "unowned: %s: %d rows no tenant owns\n", c.Table, c.Rows)
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintln(w, "warning:", warn)
+	}
+}
