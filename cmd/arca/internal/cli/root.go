@@ -64,6 +64,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)
 	root.AddCommand(a.walCmds()...)
+	root.AddCommand(a.bucketCmd(), a.costCmd())
 	root.AddCommand(healthcheckCmd())
 	root.AddCommand(&cobra.Command{
 		Use:   "version",

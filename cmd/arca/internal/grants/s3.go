@@ -29,6 +29,8 @@ type Statement struct {
 	Principal *Principal `json:"Principal,omitempty"`
 	Action    []string   `json:"Action"`
 	Resource  []string   `json:"Resource"`
+	// Condition is IAM's condition block (operator → key → value).
+	Condition map[string]map[string]string `json:"Condition,omitempty"`
 }
 
 // Principal names who a bucket-policy statement is for.
