@@ -141,7 +141,7 @@ func restoreLatest(t *testing.T, a *pgtest.Archive) []int {
 	t.Helper()
 	pgdata := filepath.Join(pgtest.Dir(t), "restored")
 	_, err := pitr.Restore(t.Context(), pitr.Config{
-		Store: a.Store, Layout: a.Layout, Keys: a.Keys, RestoreCommand: a.RestoreCommand(), ArchiveOff: true,
+		Store: a.Store, Layout: a.Layout, Keys: a.Keys, RestoreCommand: a.RestoreCommand(),
 	}, pitr.Target{Latest: true}, pgdata)
 	require.NoError(t, err)
 	c := pgtest.Attach(pgdata)
