@@ -52,9 +52,11 @@ type bench struct {
 	bucket  string
 	primary *cluster
 	app     *pgx.Conn
+	homes   string // every home's rows when the primary was lost (scenario 3)
 }
 
-// newBench builds arca, starts versitygw with an Object Lock bucket, a
+// newBench builds arca, starts versitygw, makes the bucket with `arca
+// bucket init`, starts a
 // primary archiving with `arca wal-push`, loads the care homes and takes a
 // base backup with `arca backup base`.
 func newBench(t *testing.T) *bench {
@@ -66,7 +68,7 @@ func newBench(t *testing.T) *bench {
 		t.Fatalf("build arca: %v: %s", err, out)
 	}
 	b.gw = teststack.NewVersityGW(t)
-	b.bucket = b.gw.NewBucket(t, true)
+	b.bucket = "gameday-" + strings.ToLower(rand.Text()[:10])
 	pgBin, err := teststack.PGBinDir(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -88,6 +90,10 @@ keys: {keyring: "file:%s", passphrase_env: GAMEDAY_PASSPHRASE}
 	b.primary.port = freePort(t)
 	b.writeConfig(t, fmt.Sprintf(doc, b.primary.port))
 	b.arca(t, "keys", "init")
+	// The bucket as the plan asks: versioning, Object Lock (COMPLIANCE: no
+	// credentials shorten or remove it), the IAM documents per service.
+	b.arca(t, "bucket", "init", "--lock-mode", "COMPLIANCE", "--optional", "lifecycle,encryption,public_access_block",
+		"--policies", filepath.Join(b.dir, "policies"))
 	own(t, b.dir)
 	b.primary.startOn(t, b.primary.port)
 

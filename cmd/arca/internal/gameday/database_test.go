@@ -88,7 +88,7 @@ func databaseLost(t *testing.T, b *bench) result {
 		rpo = lastAt.Sub(gotAt).Round(time.Millisecond)
 	}
 	ok := check(t, "the homes", homes, homeRows(t, app, "casa1")+homeRows(t, app, "casa2")+homeRows(t, app, "casa3"))
-	b.app = app
+	b.homes = homes
 	return result{
 		scenario: "3 whole database lost",
 		done:     "primary killed and its data directory removed while writing; restore pitr --latest, server started at the old address",

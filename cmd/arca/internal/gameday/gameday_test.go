@@ -54,6 +54,7 @@ func TestGameDay(t *testing.T) {
 		{"1 tenant data deleted", tenantDataDeleted},
 		{"2 tenant schema dropped", tenantSchemaDropped},
 		{"3 whole database lost", databaseLost},
+		{"4 ransomware with the uploader's keys", ransomware},
 	} {
 		var r result
 		ok := t.Run(s.name, func(t *testing.T) { r = s.run(t, b) })
