@@ -53,7 +53,7 @@ bench: ## Run the benchmarks recorded in docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(MODULES)
 
 gameday: services ## Run the plan's disaster scenarios end to end (docs/gameday.md) and print RTO and RPO for each
-	cd cmd/arca && ARCA_GAMEDAY=1 ARCA_GAMEDAY_REPORT=$(CURDIR)/.arca-gameday.md $(GO) test -count=1 -timeout 30m -run '^TestGameDay$$' -v ./internal/gameday
+	cd cmd/arca && ARCA_GAMEDAY_REPORT=$(CURDIR)/.arca-gameday.md $(GO) test -count=1 -timeout 30m -run '^TestGameDay$$' -v ./internal/gameday
 
 demo: build services-demo ## Back up a sample care-home database end to end and restore one tenant
 	@scripts/demo.sh

@@ -59,14 +59,18 @@ type bench struct {
 // bucket init`, starts a
 // primary archiving with `arca wal-push`, loads the care homes and takes a
 // base backup with `arca backup base`.
-func newBench(t *testing.T) *bench {
+// keys is the configuration's keys: section and the environment it
+// needs; nil is a passphrase-sealed keyring file.
+func newBench(t *testing.T, bin string, keys func(dir string) (yaml string, env []string)) *bench {
 	t.Helper()
-	b := &bench{dir: serverDir(t)}
-	b.bin = filepath.Join(b.dir, "arca")
-	build := exec.Command("go", "build", "-o", b.bin, "github.com/arcabackup/arca/cmd/arca")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build arca: %v: %s", err, out)
+	b := &bench{dir: serverDir(t), bin: bin}
+	if keys == nil {
+		keys = func(dir string) (string, []string) {
+			return fmt.Sprintf(`keys: {keyring: "file:%s", passphrase_env: GAMEDAY_PASSPHRASE}`, filepath.Join(dir, "keyring.json")),
+				[]string{"GAMEDAY_PASSPHRASE=" + rand.Text()}
+		}
 	}
+	keysYAML, keysEnv := keys(b.dir)
 	b.gw = teststack.NewVersityGW(t)
 	b.bucket = "gameday-" + strings.ToLower(rand.Text()[:10])
 	pgBin, err := teststack.PGBinDir(t.Context())
@@ -77,11 +81,10 @@ func newBench(t *testing.T) *bench {
 	doc := fmt.Sprintf(`dir: %s
 source: {url: "postgres://postgres@127.0.0.1:%%d/app?sslmode=disable", pg_bin_dir: %s}
 store: {kind: s3, prefix: prod, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true, access_key_env: GAMEDAY_S3_ACCESS, secret_key_env: GAMEDAY_S3_SECRET}}
-keys: {keyring: "file:%s", passphrase_env: GAMEDAY_PASSPHRASE}
 %s
-`, filepath.Join(b.dir, "state"), pgBin, b.gw.Endpoint, b.gw.Region, b.bucket, filepath.Join(b.dir, "keyring.json"), tenancyYAML)
-	b.env = []string{"ARCA_CONFIG=" + b.cfg, "GAMEDAY_PASSPHRASE=" + rand.Text(),
-		"GAMEDAY_S3_ACCESS=" + b.gw.AccessKey, "GAMEDAY_S3_SECRET=" + b.gw.SecretKey}
+%s
+`, filepath.Join(b.dir, "state"), pgBin, b.gw.Endpoint, b.gw.Region, b.bucket, strings.ReplaceAll(keysYAML, "%", "%%"), tenancyYAML)
+	b.env = append([]string{"ARCA_CONFIG=" + b.cfg, "GAMEDAY_S3_ACCESS=" + b.gw.AccessKey, "GAMEDAY_S3_SECRET=" + b.gw.SecretKey}, keysEnv...)
 
 	b.primary = initCluster(t, b.dir, "primary", b.env, "wal_level = replica", "archive_mode = on",
 		"archive_timeout = '5s'", "max_wal_senders = 4", "max_replication_slots = 4",
@@ -166,3 +169,15 @@ func indent(s string) string {
 
 // since is a duration as the report shows it.
 func since(start time.Time) time.Duration { return time.Since(start).Round(100 * time.Millisecond) }
+
+// buildArca builds the arca binary into a directory the server account
+// can read (wal-push and wal-fetch run as the server).
+func buildArca(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(serverDir(t), "arca")
+	build := exec.Command("go", "build", "-o", bin, "github.com/arcabackup/arca/cmd/arca")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build arca: %v: %s", err, out)
+	}
+	return bin
+}

@@ -6,5 +6,6 @@
 // gameday-*.md), checks what came back, and reports its RTO (from the
 // moment recovery starts until the data is back) and RPO (the committed
 // writes the recovery lost). `make gameday` runs it; the code is in the
-// package's tests, which skip unless ARCA_GAMEDAY is set.
+// package's test TestGameDay, which `make test` runs too (skipped with
+// -short).
 package gameday

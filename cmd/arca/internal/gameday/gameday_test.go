@@ -20,13 +20,15 @@ type result struct {
 
 // TestGameDay runs the plan's disaster scenarios one after the other on
 // one bench and prints the table: scenario, what was done, RTO, RPO,
-// outcome. `make gameday` runs it.
+// outcome. `make gameday` runs it alone, with its log; `make test` runs
+// it too (not with -short).
 func TestGameDay(t *testing.T) {
-	if os.Getenv("ARCA_GAMEDAY") == "" {
-		t.Skip("the game day runs with `make gameday` (ARCA_GAMEDAY=1): it starts PostgreSQL clusters and takes minutes")
+	if testing.Short() {
+		t.Skip("the game day starts PostgreSQL clusters and takes a minute or more: `make gameday`")
 	}
 	start := time.Now()
-	b := newBench(t)
+	bin := buildArca(t)
+	b := newBench(t, bin, nil)
 	var results []result
 	report := func() {
 		var s strings.Builder
@@ -55,6 +57,7 @@ func TestGameDay(t *testing.T) {
 		{"2 tenant schema dropped", tenantSchemaDropped},
 		{"3 whole database lost", databaseLost},
 		{"4 ransomware with the uploader's keys", ransomware},
+		{"5 key file lost, KMS available", keyFileLost(bin)},
 	} {
 		var r result
 		ok := t.Run(s.name, func(t *testing.T) { r = s.run(t, b) })
