@@ -71,7 +71,7 @@ func newBench(t *testing.T, bin string, keys func(dir string) (yaml string, env 
 		}
 	}
 	keysYAML, keysEnv := keys(b.dir)
-	b.gw = teststack.NewVersityGW(t)
+	b.gw = teststack.NewVersityGWWithIAM(t) // IAM on: scenario 4 attacks as the uploader's user
 	b.bucket = "gameday-" + strings.ToLower(rand.Text()[:10])
 	pgBin, err := teststack.PGBinDir(t.Context())
 	if err != nil {
