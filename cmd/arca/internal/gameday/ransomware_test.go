@@ -31,6 +31,9 @@ import (
 // newest version from before the attack, checks the archive and restores
 // the whole database from it.
 func ransomware(t *testing.T, b *bench) result {
+	if b.homes == "" {
+		t.Fatal("scenario 3 did not record the homes' rows this scenario restores")
+	}
 	ctx := t.Context()
 	root := s3Client(b, b.gw.AccessKey, b.gw.SecretKey)
 	up := uploaderClient(t, b, root)
