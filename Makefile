@@ -52,14 +52,17 @@ cluster-stop: ## Stop what make cluster started
 bench: ## Run the benchmarks recorded in docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(MODULES)
 
+gameday: services ## Run the plan's disaster scenarios end to end (docs/gameday.md) and print RTO and RPO for each
+	cd cmd/arca && ARCA_GAMEDAY_REPORT=$(CURDIR)/.arca-gameday.md $(GO) test -count=1 -timeout 30m -run '^TestGameDay$$' -v ./internal/gameday
+
 demo: build services-demo ## Back up a sample care-home database end to end and restore one tenant
 	@scripts/demo.sh
 
 clean: ## Remove binaries and local state
-	rm -rf bin .arca .arca-cluster
+	rm -rf bin .arca .arca-cluster .arca-gameday.md
 
 clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo and arca_demo_catalog)
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo
+.PHONY: gameday grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo
