@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -41,7 +40,8 @@ func streamRange(f File) (from, to int64) {
 
 // PutFile archives a whole WAL file that did not come from pg_wal (wal-
 // receive's completed segments and timeline history files) exactly as Push
-// would: same key, same artifact id, same tags. An object already there
+// would: same key, same artifact id, same tags, the same guards (another
+// cluster's segment, a forked timeline are refused). An object already there
 // with the same plaintext is left alone (Existed); another plaintext under
 // the name is a *ConflictError and nothing is written. When wal-push and
 // wal-receive race on one segment both may Put; both objects hold the same
@@ -57,17 +57,7 @@ func PutFile(ctx context.Context, cfg Config, name string, plain []byte) (PushRe
 	if f.Kind == KindStream {
 		return PushResult{}, fmt.Errorf("put %s: a streamed partial goes through PutStream", name)
 	}
-	sum := sha256.Sum256(plain)
-	res := PushResult{Key: cfg.Key(f), Plain: int64(len(plain))}
-	same, err := archivedSame(ctx, cfg, f, res.Key, hex.EncodeToString(sum[:]))
-	switch {
-	case err == nil:
-		res.Existed = same
-		return res, nil
-	case !errors.Is(err, objstore.ErrNotFound):
-		return res, fmt.Errorf("put %s: %w", name, err)
-	}
-	res.Sealed, err = putSealed(ctx, cfg, f, res.Key, plain, sum)
+	res, err := putPlain(ctx, cfg, f, plain)
 	if err != nil {
 		return res, fmt.Errorf("put %s: %w", name, err)
 	}
@@ -147,7 +137,13 @@ func putSealed(ctx context.Context, cfg Config, f File, key string, plain []byte
 	var sealed bytes.Buffer
 	sealed.Grow(len(plain)/2 + 4096)
 	part := seal.Part{Artifact: ArtifactID(f), Index: 0, Last: true}
-	if _, err := seal.Seal(ctx, &sealed, bytes.NewReader(plain), part, kek); err != nil {
+	sealer := cfg.Sealer
+	if sealer == nil {
+		if sealer, err = seal.NewSealer(); err != nil {
+			return 0, err
+		}
+	}
+	if _, err := sealer.Seal(ctx, &sealed, bytes.NewReader(plain), part, kek); err != nil {
 		return 0, err
 	}
 	sealedSum := sha256.Sum256(sealed.Bytes())
