@@ -23,13 +23,14 @@ type load struct {
 	backlogAtEnd     int           // .ready files when pgbench ended
 	drain            time.Duration // from then until none was left
 	p50, p99, max    time.Duration // the whole archive_command process
+	callP50, callP99 time.Duration // wal.Push, in the process or in the agent
 	n                int
 }
 
 func (l load) String() string {
 	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-	return fmt.Sprintf("%s: %s; %d files archived, %d failed attempts; .ready backlog %d when pgbench ended, drained in %s; archive_command p50 %s p99 %s max %s (n=%d)",
-		l.mode, l.tps, l.archived, l.failed, l.backlogAtEnd, ms(l.drain), ms(l.p50), ms(l.p99), ms(l.max), l.n)
+	return fmt.Sprintf("%s: %s; %d files archived, %d failed attempts; .ready backlog %d when pgbench ended, drained in %s; archive_command p50 %s p99 %s max %s (n=%d); of which wal.Push p50 %s p99 %s",
+		l.mode, l.tps, l.archived, l.failed, l.backlogAtEnd, ms(l.drain), ms(l.p50), ms(l.p99), ms(l.max), l.n, ms(l.callP50), ms(l.callP99))
 }
 
 func readyBacklog(t testing.TB, pgdata string) int {
@@ -104,6 +105,8 @@ func runLoad(t testing.TB, withAgent bool, seconds int) load {
 		t.Fatal("no push recorded")
 	}
 	l.p50, l.p99, l.max, l.n = pgtest.Percentile(lat, 0.5), pgtest.Percentile(lat, 0.99), lat[len(lat)-1], len(lat)
+	call := a.Latencies(t, "push", false)
+	l.callP50, l.callP99 = pgtest.Percentile(call, 0.5), pgtest.Percentile(call, 0.99)
 	return l
 }
 
