@@ -1,6 +1,7 @@
 package wal
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -59,6 +60,19 @@ func push(ctx context.Context, cfg Config, path string) (PushResult, error) {
 // another plaintext is a *ConflictError; a file not archived yet passes the
 // guards (guard.go) and is sealed and stored.
 func putPlain(ctx context.Context, cfg Config, f File, plain []byte) (PushResult, error) {
+	// A long-lived process (one Sealer, keys loaded: the agent) seals while
+	// the checks run and stores the result only if they pass; a process per
+	// file does not, so that a file already archived needs no keyring.
+	var early chan sealedFile
+	if cfg.Sealer != nil {
+		early = make(chan sealedFile, 1)
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			buf, sealedSum, err := sealWAL(sctx, cfg, f, plain)
+			early <- sealedFile{buf, sealedSum, err}
+		}()
+	}
 	sum := sha256.Sum256(plain)
 	res := PushResult{Key: cfg.Key(f), Plain: int64(len(plain))}
 
@@ -75,8 +89,23 @@ func putPlain(ctx context.Context, cfg Config, f File, plain []byte) (PushResult
 	if err := guard(ctx, cfg, f, plain); err != nil {
 		return res, err
 	}
-	res.Sealed, err = putSealed(ctx, cfg, f, res.Key, plain, sum)
+	if early == nil {
+		res.Sealed, err = putSealed(ctx, cfg, f, res.Key, plain, sum)
+		return res, err
+	}
+	sf := <-early
+	if sf.err != nil {
+		return res, sf.err
+	}
+	res.Sealed, err = storeSealed(ctx, cfg, res.Key, sf.buf, sf.sum, sum)
 	return res, err
+}
+
+// sealedFile is what sealWAL returned.
+type sealedFile struct {
+	buf *bytes.Buffer
+	sum [32]byte
+	err error
 }
 
 // archivedSame looks for the object. It returns objstore.ErrNotFound when

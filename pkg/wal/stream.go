@@ -130,27 +130,42 @@ func DeleteStream(ctx context.Context, cfg Config, segment string) error {
 }
 
 func putSealed(ctx context.Context, cfg Config, f File, key string, plain []byte, sum [32]byte) (int64, error) {
-	kek, err := cfg.Keys.Primary("")
+	sealed, sealedSum, err := sealWAL(ctx, cfg, f, plain)
 	if err != nil {
 		return 0, err
 	}
-	var sealed bytes.Buffer
+	return storeSealed(ctx, cfg, key, sealed, sealedSum, sum)
+}
+
+// sealWAL seals plain as f's one part under the primary key; it returns
+// the sealed bytes and their SHA-256.
+func sealWAL(ctx context.Context, cfg Config, f File, plain []byte) (*bytes.Buffer, [32]byte, error) {
+	kek, err := cfg.Keys.Primary("")
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	sealed := new(bytes.Buffer)
 	sealed.Grow(len(plain)/2 + 4096)
 	part := seal.Part{Artifact: ArtifactID(f), Index: 0, Last: true}
 	sealer := cfg.Sealer
 	if sealer == nil {
 		if sealer, err = seal.NewSealer(); err != nil {
-			return 0, err
+			return nil, [32]byte{}, err
 		}
 	}
-	if _, err := sealer.Seal(ctx, &sealed, bytes.NewReader(plain), part, kek); err != nil {
-		return 0, err
+	if _, err := sealer.Seal(ctx, sealed, bytes.NewReader(plain), part, kek); err != nil {
+		return nil, [32]byte{}, err
 	}
-	sealedSum := sha256.Sum256(sealed.Bytes())
+	return sealed, sha256.Sum256(sealed.Bytes()), nil
+}
+
+// storeSealed puts sealed bytes under key, tagged with the plaintext's
+// SHA-256 sum.
+func storeSealed(ctx context.Context, cfg Config, key string, sealed *bytes.Buffer, sealedSum, sum [32]byte) (int64, error) {
 	n := int64(sealed.Len())
 	tags := map[string]string{TagDataType: "HealthRecords", TagKind: "wal", TagPlainSHA256: hex.EncodeToString(sum[:])}
 	maps.Copy(tags, cfg.Tags)
-	if _, err := cfg.Store.Put(ctx, key, &sealed, n, objstore.WithSHA256(sealedSum[:]), objstore.WithTags(tags)); err != nil {
+	if _, err := cfg.Store.Put(ctx, key, sealed, n, objstore.WithSHA256(sealedSum[:]), objstore.WithTags(tags)); err != nil {
 		return 0, err
 	}
 	return n, nil

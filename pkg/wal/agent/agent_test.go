@@ -55,10 +55,7 @@ func (b bundle) start(t *testing.T, cfg wal.Config) {
 		cancel()
 		require.NoError(t, <-done)
 	})
-	teststack.Eventually(t, 10*time.Second, func() bool {
-		_, err := os.Stat(agent.SocketPath(b.dir))
-		return err == nil
-	}, "the agent's socket")
+	teststack.Eventually(t, 10*time.Second, func() bool { ok, _ := agentDial(b.dir); return ok }, "the agent to listen")
 }
 
 // segment writes segment number n (ready for archiving when ready) and
