@@ -50,7 +50,10 @@ type Agent struct {
 	sem  chan struct{}
 	mu   sync.Mutex
 	seen map[string]*entry // by file name
-	wg   sync.WaitGroup
+	// asked counts the requests in progress by file name: the look-ahead
+	// leaves those files alone.
+	asked map[string]int
+	wg    sync.WaitGroup
 }
 
 // entry is one file being pushed or pushed: done is closed when res and
@@ -94,7 +97,7 @@ func New(cfg Config) (*Agent, error) {
 		}
 		cfg.WAL.Sealer = s
 	}
-	return &Agent{cfg: cfg, sem: make(chan struct{}, cfg.Parallel), seen: map[string]*entry{}}, nil
+	return &Agent{cfg: cfg, sem: make(chan struct{}, cfg.Parallel), seen: map[string]*entry{}, asked: map[string]int{}}, nil
 }
 
 // Run listens on the socket until ctx ends, then stops accepting, lets the
@@ -171,19 +174,30 @@ func (a *Agent) serve(ctx context.Context, conn net.Conn) {
 	}
 	b, _ := json.Marshal(resp)
 	_, _ = conn.Write(append(b, '\n'))
+	conn.Close()
+	// After the answer, so that it never waits for the directory scan.
+	if a.cfg.LookAhead > 0 && filepath.IsAbs(req.Path) {
+		a.lookAhead(context.WithoutCancel(ctx), req.Path)
+	}
 }
 
-// handle archives req.Path (or finds it archived by look-ahead) and starts
-// the look-ahead after it.
+// handle archives req.Path, or finds it archived by the look-ahead.
 func (a *Agent) handle(ctx context.Context, req Request) Response {
 	start := time.Now()
 	if !filepath.IsAbs(req.Path) {
 		return Response{Error: fmt.Sprintf("path %q is not absolute", req.Path)}
 	}
 	name := filepath.Base(req.Path)
-	if a.cfg.LookAhead > 0 {
-		defer a.lookAhead(ctx, req.Path)
-	}
+	a.mu.Lock()
+	a.asked[name]++
+	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		if a.asked[name]--; a.asked[name] == 0 {
+			delete(a.asked, name)
+		}
+		a.mu.Unlock()
+	}()
 	res, early, err := a.early(req.Path)
 	if err != nil || res == nil {
 		cfg := a.cfg.WAL

@@ -40,7 +40,7 @@ func (a *Agent) lookAhead(ctx context.Context, path string) {
 	defer a.mu.Unlock()
 	a.expire()
 	for _, name := range next {
-		if a.seen[name] != nil {
+		if a.seen[name] != nil || a.asked[name] > 0 {
 			continue
 		}
 		p := filepath.Join(dir, name)
