@@ -90,7 +90,10 @@ func (a *app) agentKeys(ctx context.Context, epoch bool) (*keyring.Live, func(),
 				return nil, nil, err
 			}
 			a.log.Info("wal-agent follows the keyring epoch")
-			return live, func() { stop(); conn.Close() }, nil
+			unhup := a.onHUP(func() {
+				a.log.Warn("wal-agent follows the keyring epoch: it reloads when a change is announced, SIGHUP does nothing")
+			})
+			return live, func() { unhup(); stop(); conn.Close() }, nil
 		}
 		a.log.Warn("wal-agent: NATS unreachable, not following the keyring epoch; send SIGHUP after a key change", "err", err)
 	}
@@ -98,6 +101,19 @@ func (a *app) agentKeys(ctx context.Context, epoch bool) (*keyring.Live, func(),
 	if err := live.Advance(ctx, keyring.Epoch{}); err != nil {
 		return nil, nil, err
 	}
+	unhup := a.onHUP(func() {
+		if err := live.Advance(ctx, keyring.Epoch{}); err != nil {
+			a.log.Error("wal-agent: keyring reload failed; keeping the keys loaded before", "err", err)
+		} else {
+			a.log.Warn("wal-agent: keyring reloaded", "fingerprint", live.Held().Fingerprint)
+		}
+	})
+	return live, unhup, nil
+}
+
+// onHUP calls f on every SIGHUP until the returned stop is called (a
+// SIGHUP would otherwise end the process: systemctl reload must not).
+func (a *app) onHUP(f func()) (stop func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	done := make(chan struct{})
@@ -107,15 +123,11 @@ func (a *app) agentKeys(ctx context.Context, epoch bool) (*keyring.Live, func(),
 			case <-done:
 				return
 			case <-hup:
-				if err := live.Advance(ctx, keyring.Epoch{}); err != nil {
-					a.log.Error("wal-agent: keyring reload failed; keeping the keys loaded before", "err", err)
-				} else {
-					a.log.Warn("wal-agent: keyring reloaded", "fingerprint", live.Held().Fingerprint)
-				}
+				f()
 			}
 		}
 	}()
-	return live, func() { signal.Stop(hup); close(done) }, nil
+	return func() { signal.Stop(hup); close(done) }
 }
 
 // pushViaAgent hands path to the agent in dir. ok is false when no agent
