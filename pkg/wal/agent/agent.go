@@ -198,13 +198,12 @@ func (a *Agent) handle(ctx context.Context, req Request) Response {
 		}
 		a.mu.Unlock()
 	}()
-	res, early, err := a.early(req.Path)
-	if err != nil || res == nil {
+	res, early := a.early(req.Path)
+	var err error
+	if !early {
 		cfg := a.cfg.WAL
 		cfg.AcceptTimeline = req.AcceptTimeline
-		var r wal.PushResult
-		r, err = wal.Push(ctx, cfg, req.Path)
-		res, early = &r, false
+		res, err = wal.Push(ctx, cfg, req.Path)
 	}
 	resp := Response{Key: res.Key, Plain: res.Plain, Sealed: res.Sealed, Existed: res.Existed, Early: early,
 		Seconds: time.Since(start).Seconds()}
@@ -221,13 +220,13 @@ func (a *Agent) handle(ctx context.Context, req Request) Response {
 // early returns the look-ahead result for path if there is one for the
 // same file, waiting for it if it is in flight. It forgets the entry: a
 // file is asked for once, and asked again only after a failure.
-func (a *Agent) early(path string) (*wal.PushResult, bool, error) {
+func (a *Agent) early(path string) (wal.PushResult, bool) {
 	name := filepath.Base(path)
 	a.mu.Lock()
 	e := a.seen[name]
 	a.mu.Unlock()
 	if e == nil {
-		return nil, false, nil
+		return wal.PushResult{}, false
 	}
 	<-e.done
 	a.mu.Lock()
@@ -236,11 +235,10 @@ func (a *Agent) early(path string) (*wal.PushResult, bool, error) {
 	}
 	a.mu.Unlock()
 	if e.err != nil {
-		return nil, false, nil // push it again, and report that push's error
+		return wal.PushResult{}, false // push it again, and report that push's error
 	}
-	id, err := statID(path)
-	if err != nil || id != e.id {
-		return nil, false, nil // not the file that was pushed: push this one
+	if id, err := statID(path); err != nil || id != e.id {
+		return wal.PushResult{}, false // not the file that was pushed: push this one
 	}
-	return &e.res, true, nil
+	return e.res, true
 }
