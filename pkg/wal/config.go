@@ -34,6 +34,9 @@ type Config struct {
 	SpoolDir string
 	// Tags are added to every archived object (DataType, Kind are set).
 	Tags map[string]string
+	// Sealer seals the files (nil: a new one per file, at seal's default
+	// level). A long-lived process keeps one: its zstd encoders are reused.
+	Sealer *seal.Sealer
 	// AcceptTimeline lets Push archive this timeline's history although its
 	// parent has segments after the switch point: a failover that lost
 	// writes the old primary had archived, accepted by an operator.

@@ -34,6 +34,16 @@
 // is an *ConflictError and a non-zero exit, and PostgreSQL keeps retrying
 // and keeps the segment, which is what an operator must see.
 //
+// # The archive agent
+//
+// A wal-push process per file loads the keyring per file (scrypt). Package
+// agent runs Push in a long-lived process that keeps the keys loaded:
+// wal-push hands it the path over a unix socket and exits with its answer,
+// which it writes only after Push returned, so exit 0 keeps the promise
+// above; an agent that dies first leaves wal-push without an answer, and
+// that is a non-zero exit. Push, the agent and wal-receive's PutFile share
+// one put path (putPlain): the same conflict check, guards, seal and Put.
+//
 // # Exit codes of restore_command
 //
 // PostgreSQL treats exit status 1 of restore_command as "no such file" and

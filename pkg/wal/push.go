@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -52,6 +51,28 @@ func push(ctx context.Context, cfg Config, path string) (PushResult, error) {
 	if err != nil {
 		return PushResult{}, err
 	}
+	return putPlain(ctx, cfg, f, plain)
+}
+
+// putPlain is the one put path of a whole WAL file, whoever read it
+// (wal-push and the agent from pg_wal, wal-receive from the stream): an
+// object already there with the same plaintext is left alone (Existed),
+// another plaintext is a *ConflictError; a file not archived yet passes the
+// guards (guard.go) and is sealed and stored.
+func putPlain(ctx context.Context, cfg Config, f File, plain []byte) (PushResult, error) {
+	// A long-lived process (one Sealer, keys loaded: the agent) seals while
+	// the checks run and stores the result only if they pass; a process per
+	// file does not, so that a file already archived needs no keyring.
+	var early chan sealedFile
+	if cfg.Sealer != nil {
+		early = make(chan sealedFile, 1)
+		sctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			buf, sealedSum, err := sealWAL(sctx, cfg, f, plain)
+			early <- sealedFile{buf, sealedSum, err}
+		}()
+	}
 	sum := sha256.Sum256(plain)
 	res := PushResult{Key: cfg.Key(f), Plain: int64(len(plain))}
 
@@ -68,26 +89,23 @@ func push(ctx context.Context, cfg Config, path string) (PushResult, error) {
 	if err := guard(ctx, cfg, f, plain); err != nil {
 		return res, err
 	}
+	if early == nil {
+		res.Sealed, err = putSealed(ctx, cfg, f, res.Key, plain, sum)
+		return res, err
+	}
+	sf := <-early
+	if sf.err != nil {
+		return res, sf.err
+	}
+	res.Sealed, err = storeSealed(ctx, cfg, res.Key, sf.buf, sf.sum, sum)
+	return res, err
+}
 
-	kek, err := cfg.Keys.Primary("")
-	if err != nil {
-		return res, err
-	}
-	var sealed bytes.Buffer
-	sealed.Grow(len(plain)/2 + 4096)
-	part := seal.Part{Artifact: ArtifactID(f), Index: 0, Last: true}
-	if _, err := seal.Seal(ctx, &sealed, bytes.NewReader(plain), part, kek); err != nil {
-		return res, err
-	}
-	sealedSum := sha256.Sum256(sealed.Bytes())
-	res.Sealed = int64(sealed.Len())
-	tags := map[string]string{TagDataType: "HealthRecords", TagKind: "wal", TagPlainSHA256: hex.EncodeToString(sum[:])}
-	maps.Copy(tags, cfg.Tags)
-	if _, err := cfg.Store.Put(ctx, res.Key, &sealed, int64(sealed.Len()),
-		objstore.WithSHA256(sealedSum[:]), objstore.WithTags(tags)); err != nil {
-		return res, err
-	}
-	return res, nil
+// sealedFile is what sealWAL returned.
+type sealedFile struct {
+	buf *bytes.Buffer
+	sum [32]byte
+	err error
 }
 
 // archivedSame looks for the object. It returns objstore.ErrNotFound when

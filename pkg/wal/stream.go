@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -41,7 +40,8 @@ func streamRange(f File) (from, to int64) {
 
 // PutFile archives a whole WAL file that did not come from pg_wal (wal-
 // receive's completed segments and timeline history files) exactly as Push
-// would: same key, same artifact id, same tags. An object already there
+// would: same key, same artifact id, same tags, the same guards (another
+// cluster's segment, a forked timeline are refused). An object already there
 // with the same plaintext is left alone (Existed); another plaintext under
 // the name is a *ConflictError and nothing is written. When wal-push and
 // wal-receive race on one segment both may Put; both objects hold the same
@@ -57,17 +57,7 @@ func PutFile(ctx context.Context, cfg Config, name string, plain []byte) (PushRe
 	if f.Kind == KindStream {
 		return PushResult{}, fmt.Errorf("put %s: a streamed partial goes through PutStream", name)
 	}
-	sum := sha256.Sum256(plain)
-	res := PushResult{Key: cfg.Key(f), Plain: int64(len(plain))}
-	same, err := archivedSame(ctx, cfg, f, res.Key, hex.EncodeToString(sum[:]))
-	switch {
-	case err == nil:
-		res.Existed = same
-		return res, nil
-	case !errors.Is(err, objstore.ErrNotFound):
-		return res, fmt.Errorf("put %s: %w", name, err)
-	}
-	res.Sealed, err = putSealed(ctx, cfg, f, res.Key, plain, sum)
+	res, err := putPlain(ctx, cfg, f, plain)
 	if err != nil {
 		return res, fmt.Errorf("put %s: %w", name, err)
 	}
@@ -140,21 +130,42 @@ func DeleteStream(ctx context.Context, cfg Config, segment string) error {
 }
 
 func putSealed(ctx context.Context, cfg Config, f File, key string, plain []byte, sum [32]byte) (int64, error) {
-	kek, err := cfg.Keys.Primary("")
+	sealed, sealedSum, err := sealWAL(ctx, cfg, f, plain)
 	if err != nil {
 		return 0, err
 	}
-	var sealed bytes.Buffer
+	return storeSealed(ctx, cfg, key, sealed, sealedSum, sum)
+}
+
+// sealWAL seals plain as f's one part under the primary key; it returns
+// the sealed bytes and their SHA-256.
+func sealWAL(ctx context.Context, cfg Config, f File, plain []byte) (*bytes.Buffer, [32]byte, error) {
+	kek, err := cfg.Keys.Primary("")
+	if err != nil {
+		return nil, [32]byte{}, err
+	}
+	sealed := new(bytes.Buffer)
 	sealed.Grow(len(plain)/2 + 4096)
 	part := seal.Part{Artifact: ArtifactID(f), Index: 0, Last: true}
-	if _, err := seal.Seal(ctx, &sealed, bytes.NewReader(plain), part, kek); err != nil {
-		return 0, err
+	sealer := cfg.Sealer
+	if sealer == nil {
+		if sealer, err = seal.NewSealer(); err != nil {
+			return nil, [32]byte{}, err
+		}
 	}
-	sealedSum := sha256.Sum256(sealed.Bytes())
+	if _, err := sealer.Seal(ctx, sealed, bytes.NewReader(plain), part, kek); err != nil {
+		return nil, [32]byte{}, err
+	}
+	return sealed, sha256.Sum256(sealed.Bytes()), nil
+}
+
+// storeSealed puts sealed bytes under key, tagged with the plaintext's
+// SHA-256 sum.
+func storeSealed(ctx context.Context, cfg Config, key string, sealed *bytes.Buffer, sealedSum, sum [32]byte) (int64, error) {
 	n := int64(sealed.Len())
 	tags := map[string]string{TagDataType: "HealthRecords", TagKind: "wal", TagPlainSHA256: hex.EncodeToString(sum[:])}
 	maps.Copy(tags, cfg.Tags)
-	if _, err := cfg.Store.Put(ctx, key, &sealed, n, objstore.WithSHA256(sealedSum[:]), objstore.WithTags(tags)); err != nil {
+	if _, err := cfg.Store.Put(ctx, key, sealed, n, objstore.WithSHA256(sealedSum[:]), objstore.WithTags(tags)); err != nil {
 		return 0, err
 	}
 	return n, nil

@@ -45,6 +45,8 @@ func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Co
 
 func (a *app) walCmds() []*cobra.Command {
 	var acceptTimeline uint32
+	var agentDir string
+	var agentTimeout time.Duration
 	push := &cobra.Command{
 		Use:   "wal-push PATH",
 		Short: "archive_command: seal a WAL file and exit 0 only once it is durable in the bucket",
@@ -54,9 +56,22 @@ filesystem store fsynced it); pushing a segment already archived with the same c
 name with different content exits 2, loudly, and PostgreSQL keeps the segment and retries. So does a segment
 from another cluster (another system identifier) or from a timeline that forks from history the archive's
 cluster went on writing (a restored copy promoted beside the primary); --accept-timeline N accepts timeline N
-after a failover that lost writes the old primary had archived.`,
+after a failover that lost writes the old primary had archived. With --agent-dir, the file is handed to the
+arca wal-agent listening there (no keyring load per file) and the exit status is its answer; without an agent
+there, wal-push archives the file itself.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if agentDir == "" {
+				agentDir = os.Getenv(agentDirEnv)
+			}
+			if agentDir != "" {
+				if ok, err := a.pushViaAgent(cmd.Context(), agentDir, args[0], acceptTimeline, agentTimeout); ok {
+					if err != nil {
+						return exitError{code: wal.ExitFailed, err: err}
+					}
+					return nil
+				}
+			}
 			cfg, err := a.walConfig(cmd.Context(), 0, "")
 			if err != nil {
 				return exitError{code: wal.ExitFailed, err: err}
@@ -70,6 +85,8 @@ after a failover that lost writes the old primary had archived.`,
 		},
 	}
 	push.Flags().Uint32Var(&acceptTimeline, "accept-timeline", 0, "archive this timeline although its parent has segments after the switch point")
+	push.Flags().StringVar(&agentDir, "agent-dir", "", "hand the file to the arca wal-agent of this directory (default $"+agentDirEnv+")")
+	push.Flags().DurationVar(&agentTimeout, "agent-timeout", 5*time.Minute, "longest wait for the agent's answer (then exit 2: PostgreSQL retries)")
 	var prefetch int
 	var spool string
 	fetch := &cobra.Command{
@@ -117,7 +134,7 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 	}
 	check.Flags().DurationVar(&maxAge, "max-age", time.Hour, "alert when the newest archived segment is older (the RPO)")
 	stream = a.streamCheckFlags(check)
-	return []*cobra.Command{push, fetch, check, a.walReceiveCmd()}
+	return []*cobra.Command{push, fetch, check, a.walReceiveCmd(), a.walAgentCmd()}
 }
 
 // checkWAL checks the archive after every base backup and records the

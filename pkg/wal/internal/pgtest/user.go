@@ -81,3 +81,12 @@ func Own(t testing.TB, paths ...string) {
 		}
 	}
 }
+
+// AsServer makes cmd run as the server user when the tests run as root: a
+// process PostgreSQL's archive_command talks to (the WAL agent, whose
+// socket is 0600) must be the server's.
+func AsServer(cmd *exec.Cmd) {
+	if uid, gid, ok := ids(); ok {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+	}
+}

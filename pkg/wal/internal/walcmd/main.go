@@ -30,6 +30,12 @@ func run(ctx context.Context, args []string) int {
 	if args[0] == "receive" && len(args) == 2 {
 		return runReceive(ctx, args[1])
 	}
+	if args[0] == "agent" && len(args) == 2 {
+		return runAgent(ctx, args[1])
+	}
+	if dir := os.Getenv("ARCA_WAL_AGENT_DIR"); args[0] == "push" && len(args) == 2 && dir != "" {
+		return pushViaAgent(ctx, dir, args[1])
+	}
 	if args[0] == "fetch" && len(args) == 3 {
 		// A prefetched segment needs no keyring and no store.
 		if res, ok := wal.TakeSpooled(spoolConfig(), args[1], args[2]); ok {
@@ -66,6 +72,6 @@ func report(err error, code int) int {
 }
 
 func usage() int {
-	fmt.Fprintln(os.Stderr, "usage: walcmd push <path> | walcmd fetch <name> <dest> | walcmd receive <conninfo>")
+	fmt.Fprintln(os.Stderr, "usage: walcmd push <path> | walcmd fetch <name> <dest> | walcmd receive <conninfo> | walcmd agent <dir>")
 	return wal.ExitAbort
 }
