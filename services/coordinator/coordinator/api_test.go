@@ -109,10 +109,29 @@ func TestAPIDrivesABackup(t *testing.T) {
 	require.Len(t, list.Backups, 1)
 	require.Equal(t, started.BackupID, list.Backups[0].BackupID)
 
+	// A target the executor would refuse is refused now, with a 400 and
+	// nothing recorded or started; the target is the database's full
+	// name, never renamed.
+	for _, target := range []string{"scratch_1", "arca_restore_", "arca_restore_Bad", "arca_restore_x; drop", "postgres"} {
+		var e struct{ Error string }
+		require.Equal(t, http.StatusBadRequest, call(t, srv, "POST", "/v1/restores", token,
+			`{"backup_id":"`+started.BackupID+`","target":"`+target+`"}`, &e), target)
+		require.Contains(t, e.Error, "arca_restore_<name>", target)
+	}
+	var e struct{ Error string }
+	require.Equal(t, http.StatusNotFound, call(t, srv, "POST", "/v1/restores", token,
+		`{"backup_id":"nope","target":"arca_restore_scratch_1"}`, &e))
+	select {
+	case r := <-restored:
+		t.Fatalf("a refused restore ran: %+v", r)
+	default:
+	}
+
 	var rs Restore
 	require.Equal(t, http.StatusAccepted, call(t, srv, "POST", "/v1/restores", token,
-		`{"backup_id":"`+started.BackupID+`","target":"scratch_1"}`, &rs))
-	require.Equal(t, "scratch_1", (<-restored).Target)
+		`{"backup_id":"`+started.BackupID+`","target":"arca_restore_scratch_1"}`, &rs))
+	require.Equal(t, "arca_restore_scratch_1", rs.Target)
+	require.Equal(t, "arca_restore_scratch_1", (<-restored).Target)
 	teststack.Eventually(t, 10*time.Second, func() bool {
 		return call(t, srv, "GET", "/v1/restores/"+rs.ID, token, "", &rs) == http.StatusOK && rs.State == "succeeded"
 	}, "the restore to succeed")

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"time"
 
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/services/coordinator/internal/api"
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
 )
@@ -21,12 +23,47 @@ type RestoreJob struct {
 	// Mode is RestoreTarget (the API's), RestoreIntoSchema or
 	// RestoreReplace (the console's).
 	Mode string
-	// Target names the scratch database or the schema, as the executor
-	// understands it; empty for RestoreReplace.
+	// Target is the scratch database's full name (RestoreTarget, always
+	// ScratchPrefix followed by a short name: used as it is, never
+	// renamed) or the schema (RestoreIntoSchema); empty for RestoreReplace.
 	Target string
 	// Report records the executor's one-line summary of the outcome
 	// (tables, rows, time), shown with the restore. Never nil.
 	Report func(result string)
+}
+
+// ScratchPrefix begins the name of every database a RestoreTarget restore
+// may create and write into, so that one can never address the source
+// database or another application's.
+const ScratchPrefix = "arca_restore_"
+
+var (
+	scratchDatabase = regexp.MustCompile(`^arca_restore_[a-z0-9_]{1,40}$`)
+	schemaName      = regexp.MustCompile(`^[a-z][a-z0-9_]{0,40}$`)
+)
+
+// checkTarget refuses, before anything is recorded, a target the executor
+// would refuse later.
+func checkTarget(mode, target string) error {
+	switch mode {
+	case RestoreTarget:
+		if !scratchDatabase.MatchString(target) {
+			return fmt.Errorf("%w: target %q: name the scratch database to restore into in full, %s<name> "+
+				"(lower-case letters, digits and _, at most 40 after the prefix); it is created if missing and used as named",
+				api.ErrInvalid, target, ScratchPrefix)
+		}
+	case RestoreIntoSchema:
+		if !schemaName.MatchString(target) {
+			return fmt.Errorf("%w: schema %q: want a short lower-case name", api.ErrInvalid, target)
+		}
+	case RestoreReplace:
+		if target != "" {
+			return fmt.Errorf("%w: a replacing restore takes no target", api.ErrInvalid)
+		}
+	default:
+		return fmt.Errorf("%w: unknown restore mode %q", api.ErrInvalid, mode)
+	}
+	return nil
 }
 
 // StartRestore records a restore of a committed backup and runs the
@@ -39,6 +76,9 @@ func (c *Coordinator) startRestore(ctx context.Context, backupID, mode, target s
 	if c.deps.Restore == nil {
 		return Restore{}, fmt.Errorf("restore %s: %w", backupID, api.ErrNoExecutor)
 	}
+	if err := checkTarget(mode, target); err != nil {
+		return Restore{}, fmt.Errorf("restore %s: %w", backupID, err)
+	}
 	if err := c.setup(ctx); err != nil {
 		return Restore{}, err
 	}
@@ -49,10 +89,9 @@ func (c *Coordinator) startRestore(ctx context.Context, backupID, mode, target s
 	if b.ManifestKey == "" {
 		return Restore{}, fmt.Errorf("restore %s: %w: the backup is not committed", backupID, api.ErrInvalid)
 	}
-	switch {
-	case mode == RestoreReplace && target == "", (mode == RestoreTarget || mode == RestoreIntoSchema) && target != "":
-	default:
-		return Restore{}, fmt.Errorf("restore %s: %w: mode %q with target %q", backupID, api.ErrInvalid, mode, target)
+	if b.Kind != string(messages.KindTenant) {
+		return Restore{}, fmt.Errorf("restore %s: %w: a %s backup; only tenant backups restore here (arca restore full restores the others)",
+			backupID, api.ErrInvalid, b.Kind)
 	}
 	r := Restore{ID: restoreID(), BackupID: backupID, Tenant: b.Tenant, Target: target, Mode: mode,
 		State: catalog.RestoreRequested, RequestedAt: time.Now().UTC()}
