@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/teststack"
@@ -59,6 +61,8 @@ func TestAPIDrivesABackup(t *testing.T) {
 	const token = "portal-token"
 	cfg := testConfig()
 	cfg.API.Token = token
+	spans := tracetest.NewSpanRecorder()
+	cfg.Tracer = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
 	restored := make(chan RestoreJob, 1)
 	c, err := New(Deps{JS: b.nats.JS, Catalog: b.catalog.Pool, Source: b.source.Pool,
 		Restore: func(_ context.Context, r RestoreJob) error { restored <- r; return nil }}, cfg)
@@ -135,5 +139,13 @@ func TestAPIDrivesABackup(t *testing.T) {
 	teststack.Eventually(t, 10*time.Second, func() bool {
 		return call(t, srv, "GET", "/v1/restores/"+rs.ID, token, "", &rs) == http.StatusOK && rs.State == "succeeded"
 	}, "the restore to succeed")
+	// The restore is a span of its own, named for its mode.
+	var traced bool
+	for _, sp := range spans.Ended() {
+		for _, kv := range sp.Attributes() {
+			traced = traced || (sp.Name() == "restore target" && kv.Key == "arca.restore_id" && kv.Value.AsString() == rs.ID)
+		}
+	}
+	require.True(t, traced, "a span for restore %s", rs.ID)
 	require.Equal(t, http.StatusBadRequest, call(t, srv, "POST", "/v1/restores", token, `{"backup_id":"x"}`, nil))
 }

@@ -8,6 +8,11 @@ import (
 	"regexp"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/services/coordinator/internal/api"
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
@@ -104,13 +109,18 @@ func (c *Coordinator) startRestore(ctx context.Context, backupID, mode, target s
 			c.log.Warn("restore result not recorded", "restore", job.ID, "err", err)
 		}
 	}
-	c.restores.Go(func() { c.execute(job) })
+	link := trace.SpanContextFromContext(ctx) // the request's span, if any
+	c.restores.Go(func() { c.execute(trace.ContextWithSpanContext(c.restoreCtx, link), job) })
 	return r, nil
 }
 
 // execute runs one restore and records its outcome.
-func (c *Coordinator) execute(job RestoreJob) {
-	ctx := c.restoreCtx
+func (c *Coordinator) execute(ctx context.Context, job RestoreJob) {
+	ctx, span := c.tracer().Start(ctx, "restore "+job.Mode, trace.WithAttributes(
+		attribute.String("arca.restore_id", job.ID), attribute.String("arca.backup_id", job.BackupID),
+		attribute.String("arca.tenant", job.Tenant), attribute.String("arca.kind", job.Kind),
+		attribute.String("arca.restore.mode", job.Mode), attribute.String("arca.restore.target", job.Target)))
+	defer span.End()
 	now := func() time.Time { return time.Now().UTC() }
 	if err := c.cat.SetRestoreState(ctx, job.ID, catalog.RestoreRunning, nil, now()); err != nil {
 		c.log.Warn("restore state not recorded", "restore", job.ID, "err", err)
@@ -120,10 +130,34 @@ func (c *Coordinator) execute(job RestoreJob) {
 	if runErr != nil {
 		state = catalog.RestoreFailed
 		c.log.Error("restore failed", "restore", job.ID, "backup", job.BackupID, "err", runErr)
+		span.RecordError(runErr)
+		span.SetStatus(codes.Error, runErr.Error())
 	}
 	if err := c.cat.SetRestoreState(context.WithoutCancel(ctx), job.ID, state, runErr, now()); err != nil {
 		c.log.Warn("restore state not recorded", "restore", job.ID, "err", err)
 	}
+}
+
+// tracer is where the coordinator's own spans go (restores, drills,
+// scheduled runs).
+func (c *Coordinator) tracer() trace.Tracer {
+	tp := c.cfg.Tracer
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	return tp.Tracer("github.com/arcabackup/arca/services/coordinator")
+}
+
+// traced runs f in a span named name, recording its error.
+func (c *Coordinator) traced(ctx context.Context, name string, f func(context.Context) error, attrs ...attribute.KeyValue) error {
+	ctx, span := c.tracer().Start(ctx, name, trace.WithAttributes(attrs...))
+	defer span.End()
+	err := f(ctx)
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	return err
 }
 
 // RestoreStatus shows one restore.
