@@ -54,8 +54,12 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		o.DisableLogOutputChecksumValidationSkipped = true // multipart objects: composite checksum, checked by Stat
 		o.APIOptions = append(o.APIOptions, attemptMiddleware(cfg.Limiter, cfg.Observer))
 		// A span per S3 call (S3.PutObject, S3.UploadPart ...), a child
-		// of the caller's span, on the global tracer provider.
-		otelaws.AppendMiddlewares(&o.APIOptions)
+		// of the caller's span.
+		var tracing []otelaws.Option
+		if cfg.Tracer != nil {
+			tracing = append(tracing, otelaws.WithTracerProvider(cfg.Tracer))
+		}
+		otelaws.AppendMiddlewares(&o.APIOptions, tracing...)
 	})
 	return &Store{cfg: cfg, client: client}, nil
 }
