@@ -25,7 +25,9 @@ var stageOf = map[string]string{
 // staging is the staging store as the named service sees it: each put and
 // get is a span of the service's tracer and counts into
 // arca_stage_bytes_total (put: out, get: in); a staged part counts into
-// arca_parts_total.
+// arca_parts_total. The uploader reads each sealed part twice (to upload
+// it, then to extend the whole-object SHA-256), so its direction=in is
+// about twice its direction=out: both are real reads of staging.
 func (d Deps) staging(service string) *staging.Store {
 	if d.Obs == nil {
 		return d.Conn.Staging
