@@ -36,7 +36,7 @@ list=$(curl -fsS -H "Authorization: Bearer $ARCA_API_TOKEN" "$ARCA_API/v1/tenant
 echo "${list:0:300}..."
 if [ -n "${id:-}" ]; then
   loc=$(curl -fsS -o /dev/null -w '%header{location}' -X POST -H "Authorization: Bearer $ARCA_API_TOKEN" \
-    -H 'Content-Type: application/json' -d "{\"backup_id\":\"$id\",\"target\":\"smoke\"}" "$ARCA_API/v1/restores")
+    -H 'Content-Type: application/json' -d "{\"backup_id\":\"$id\",\"target\":\"arca_restore_smoke\"}" "$ARCA_API/v1/restores")
   echo "restore accepted: $loc"
   for _ in $(seq 1 120); do
     r=$(curl -fsS -H "Authorization: Bearer $ARCA_API_TOKEN" "$ARCA_API$loc")

@@ -79,6 +79,7 @@ func (w *Worker[T]) deliver(ctx context.Context, msg jetstream.Msg) {
 		w.ack(ctx, msg, ref)
 		return
 	}
+	span.SetAttributes(failedPartAttributes(herr, msg.Data())...)
 	span.RecordError(herr)
 	span.SetStatus(codes.Error, herr.Error())
 	outcome = w.failed(ctx, msg, meta, ref, herr)

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/otel/attribute"
@@ -45,6 +46,43 @@ func refAttributes(r messages.Ref, data []byte) []attribute.KeyValue {
 	}
 	if json.Unmarshal(data, &p) == nil && p.Part != nil {
 		kv = append(kv, attribute.String("arca.artifact", p.Artifact), attribute.Int("arca.part", *p.Part), attribute.Int64("arca.bytes", p.Size))
+	}
+	return kv
+}
+
+// PartError is a failure of one part, which a handler of another part's
+// job may meet (the uploader hashes whichever part is next in order).
+type PartError struct {
+	Part int
+	Err  error
+}
+
+func (e *PartError) Error() string { return e.Err.Error() }
+func (e *PartError) Unwrap() error { return e.Err }
+
+// InPart marks err as the failure of part n: the delivery span then names
+// n as its arca.part (the failing part) and the job's own part as
+// arca.job_part.
+func InPart(n int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &PartError{Part: n, Err: err}
+}
+
+// failedPartAttributes names the failing part on an error span when it is
+// not the job's own.
+func failedPartAttributes(herr error, data []byte) []attribute.KeyValue {
+	var pe *PartError
+	if !errors.As(herr, &pe) {
+		return nil
+	}
+	var p struct {
+		Part *int `json:"part"`
+	}
+	kv := []attribute.KeyValue{attribute.Int("arca.part", pe.Part)}
+	if json.Unmarshal(data, &p) == nil && p.Part != nil {
+		kv = append(kv, attribute.Int("arca.job_part", *p.Part))
 	}
 	return kv
 }

@@ -7,7 +7,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/exaring/otelpgx"
 	"github.com/jackc/pgx/v5"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 
 	"github.com/arcabackup/arca/pkg/archive"
 	"github.com/arcabackup/arca/pkg/backup"
@@ -63,7 +65,15 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 	if err != nil {
 		return res, err
 	}
-	conn, err := pgx.Connect(ctx, dbURL)
+	cc, err := pgx.ParseConfig(dbURL)
+	if err != nil {
+		return res, fmt.Errorf("connect: %w", err)
+	}
+	// A span per statement, under the restore's span (the global tracer
+	// provider); statements only, never their parameters.
+	cc.Tracer = otelpgx.NewTracer(otelpgx.WithMeterProvider(metricnoop.NewMeterProvider()), otelpgx.WithTrimSQLInSpanName(),
+		otelpgx.WithDisableConnectionDetailsInAttributes())
+	conn, err := pgx.ConnectConfig(ctx, cc)
 	if err != nil {
 		return res, fmt.Errorf("connect: %w", err)
 	}

@@ -40,6 +40,7 @@ type Options struct {
 type Store struct {
 	sealed, plain jetstream.ObjectStore
 	stall         time.Duration
+	observe       Transfer // nil: none (Observed)
 }
 
 func (s *Store) bucket(key string) jetstream.ObjectStore {
@@ -114,14 +115,19 @@ func FactsKey(artifact string) string { return artifact + "/export.json" }
 // nothing visible under key. It fails with ErrStalled only when the bucket
 // makes no progress for the stall timeout; time spent waiting for r does
 // not count.
-func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (Info, error) {
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (_ Info, err error) {
+	ctx, end := s.start(ctx, OpPut, key)
+	var size int64
+	defer func() { end(size, err) }()
 	ctx, wd, done := s.transferContext(ctx)
 	defer done()
 	info, err := s.bucket(key).Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, sourceReader{r: r, wd: wd})
 	if err != nil {
 		return Info{}, fmt.Errorf("staging put %s: %w", key, stalled(ctx, err))
 	}
-	return toInfo(info)
+	out, err := toInfo(info)
+	size = out.Size
+	return out, err
 }
 
 // Get opens a staged part. The bucket checks the part's digest as it is
@@ -130,6 +136,16 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[strin
 // stall timeout (time the caller takes between reads does not count), and
 // with ErrNotFound when the part is deleted while it is read.
 func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
+	ctx, end := s.start(ctx, OpGet, key)
+	rc, info, err := s.get(ctx, key)
+	if err != nil {
+		end(0, err)
+		return nil, Info{}, err
+	}
+	return &observedReader{ReadCloser: rc, end: end}, info, nil
+}
+
+func (s *Store) get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
 	oi, err := s.bucket(key).GetInfo(ctx, key)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)

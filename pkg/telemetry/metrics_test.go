@@ -89,3 +89,14 @@ func TestAPartEventIsNotACommit(t *testing.T) {
 	require.Equal(t, 1.0, value(t, f, "arca_events_total", map[string]string{"stage": "upload", "status": "succeeded"}))
 	require.NotContains(t, f, "arca_backup_last_success_timestamp_seconds")
 }
+
+// The S3 panels have a series before the first retry: rate() of a counter
+// that appears with its first increment never shows that increment.
+func TestS3CountersStartAtZero(t *testing.T) {
+	t.Parallel()
+	f := setup(t).scrape(t)
+	for _, op := range []string{"PutObject", "GetObject", "UploadPart", "CompleteMultipartUpload"} {
+		require.Equal(t, 0.0, value(t, f, "arca_s3_retries_total", map[string]string{"op": op}))
+		require.Equal(t, 0.0, value(t, f, "arca_s3_throttles_total", map[string]string{"op": op}))
+	}
+}

@@ -15,6 +15,12 @@ var knownStages = []string{
 	messages.StageUpload, messages.StageVerify, StageDrill,
 }
 
+// knownS3Ops are the S3 operations whose retry and throttle counters
+// start at zero, so that the dashboard's S3 panels and rate() see a series
+// before the first retry.
+var knownS3Ops = []string{"PutObject", "GetObject", "HeadObject", "CreateMultipartUpload", "UploadPart",
+	"CompleteMultipartUpload", "AbortMultipartUpload", "ListObjectsV2", "DeleteObject"}
+
 var knownKinds = []messages.Kind{messages.KindTenant, messages.KindFull, messages.KindBase, messages.KindWAL}
 
 // zero exports the counters that alert rules watch with a value of 0 from
@@ -23,6 +29,11 @@ var knownKinds = []messages.Kind{messages.KindTenant, messages.KindFull, message
 // would otherwise never page.
 func (m *Metrics) zero() {
 	ctx := context.Background()
+	for _, op := range knownS3Ops {
+		set := metric.WithAttributeSet(attribute.NewSet(attribute.String(keyOp, op)))
+		m.s3Retries.Add(ctx, 0, set)
+		m.s3Throttles.Add(ctx, 0, set)
+	}
 	for _, stage := range knownStages {
 		set := metric.WithAttributeSet(attribute.NewSet(attribute.String(keyStage, stage)))
 		m.failures.Add(ctx, 0, set)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/throttle"
 )
@@ -30,6 +32,9 @@ type Config struct {
 	// process the same one. Nil: a new Limiter for this store alone.
 	Limiter  *throttle.Limiter
 	Observer Observer // nil: none
+	// Tracer gets a span per S3 call (otelaws), a child of the caller's
+	// span; nil: the global provider.
+	Tracer trace.TracerProvider
 
 	PartSize     int64 // Put's part size when the size is unknown (objstore.DefaultPartSize)
 	ListPageSize int32 // keys per List request (1000)

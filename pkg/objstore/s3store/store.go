@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-sdk-go-v2/otelaws"
 
 	"github.com/arcabackup/arca/pkg/objstore"
 )
@@ -52,6 +53,13 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported
 		o.DisableLogOutputChecksumValidationSkipped = true // multipart objects: composite checksum, checked by Stat
 		o.APIOptions = append(o.APIOptions, attemptMiddleware(cfg.Limiter, cfg.Observer))
+		// A span per S3 call (S3.PutObject, S3.UploadPart ...), a child
+		// of the caller's span.
+		var tracing []otelaws.Option
+		if cfg.Tracer != nil {
+			tracing = append(tracing, otelaws.WithTracerProvider(cfg.Tracer))
+		}
+		otelaws.AppendMiddlewares(&o.APIOptions, tracing...)
 	})
 	return &Store{cfg: cfg, client: client}, nil
 }

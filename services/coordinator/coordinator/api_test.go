@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/teststack"
@@ -59,6 +61,8 @@ func TestAPIDrivesABackup(t *testing.T) {
 	const token = "portal-token"
 	cfg := testConfig()
 	cfg.API.Token = token
+	spans := tracetest.NewSpanRecorder()
+	cfg.Tracer = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
 	restored := make(chan RestoreJob, 1)
 	c, err := New(Deps{JS: b.nats.JS, Catalog: b.catalog.Pool, Source: b.source.Pool,
 		Restore: func(_ context.Context, r RestoreJob) error { restored <- r; return nil }}, cfg)
@@ -109,12 +113,39 @@ func TestAPIDrivesABackup(t *testing.T) {
 	require.Len(t, list.Backups, 1)
 	require.Equal(t, started.BackupID, list.Backups[0].BackupID)
 
+	// A target the executor would refuse is refused now, with a 400 and
+	// nothing recorded or started; the target is the database's full
+	// name, never renamed.
+	for _, target := range []string{"scratch_1", "arca_restore_", "arca_restore_Bad", "arca_restore_x; drop", "postgres"} {
+		var e struct{ Error string }
+		require.Equal(t, http.StatusBadRequest, call(t, srv, "POST", "/v1/restores", token,
+			`{"backup_id":"`+started.BackupID+`","target":"`+target+`"}`, &e), target)
+		require.Contains(t, e.Error, "arca_restore_<name>", target)
+	}
+	var e struct{ Error string }
+	require.Equal(t, http.StatusNotFound, call(t, srv, "POST", "/v1/restores", token,
+		`{"backup_id":"nope","target":"arca_restore_scratch_1"}`, &e))
+	select {
+	case r := <-restored:
+		t.Fatalf("a refused restore ran: %+v", r)
+	default:
+	}
+
 	var rs Restore
 	require.Equal(t, http.StatusAccepted, call(t, srv, "POST", "/v1/restores", token,
-		`{"backup_id":"`+started.BackupID+`","target":"scratch_1"}`, &rs))
-	require.Equal(t, "scratch_1", (<-restored).Target)
+		`{"backup_id":"`+started.BackupID+`","target":"arca_restore_scratch_1"}`, &rs))
+	require.Equal(t, "arca_restore_scratch_1", rs.Target)
+	require.Equal(t, "arca_restore_scratch_1", (<-restored).Target)
 	teststack.Eventually(t, 10*time.Second, func() bool {
 		return call(t, srv, "GET", "/v1/restores/"+rs.ID, token, "", &rs) == http.StatusOK && rs.State == "succeeded"
 	}, "the restore to succeed")
+	// The restore is a span of its own, named for its mode.
+	var traced bool
+	for _, sp := range spans.Ended() {
+		for _, kv := range sp.Attributes() {
+			traced = traced || (sp.Name() == "restore target" && kv.Key == "arca.restore_id" && kv.Value.AsString() == rs.ID)
+		}
+	}
+	require.True(t, traced, "a span for restore %s", rs.ID)
 	require.Equal(t, http.StatusBadRequest, call(t, srv, "POST", "/v1/restores", token, `{"backup_id":"x"}`, nil))
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/coordinator/internal/schedule"
@@ -34,6 +36,9 @@ type Config struct {
 	// (default 5s).
 	Retry  time.Duration `yaml:"retry" json:"retry"`
 	Logger *slog.Logger  `yaml:"-" json:"-"`
+	// Tracer gets the spans of restores, drills and other scheduled runs;
+	// nil: the global provider.
+	Tracer trace.TracerProvider `yaml:"-" json:"-"`
 }
 
 // Schedules are cron expressions with seconds ("0 0 1 * * *" is 01:00:00

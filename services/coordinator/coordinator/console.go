@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/services/coordinator/internal/api"
@@ -165,9 +167,12 @@ func (c *Coordinator) StartDrill(ctx context.Context, trigger string) (Run, erro
 	if err != nil {
 		return Run{}, fmt.Errorf("start drill: %w", err)
 	}
+	link := trace.SpanContextFromContext(ctx) // the request's span, if any
 	c.restores.Go(func() {
 		rctx := c.restoreCtx
-		runErr := c.deps.OnDrill(rctx, RunInfo{ID: run.ID, ScheduledAt: now})
+		runErr := c.traced(trace.ContextWithSpanContext(rctx, link), ScheduleDrill, func(ctx context.Context) error {
+			return c.deps.OnDrill(ctx, RunInfo{ID: run.ID, ScheduledAt: now})
+		}, attribute.String("arca.run", run.ID), attribute.String("arca.trigger", trigger))
 		if runErr != nil {
 			c.log.Error("drill failed", "run", run.ID, "err", runErr)
 		}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
 	"github.com/arcabackup/arca/services/coordinator/internal/fanout"
 	"github.com/arcabackup/arca/services/coordinator/internal/schedule"
@@ -61,7 +63,9 @@ func (c *Coordinator) callback(ctx context.Context, nr catalog.NewRun, f func(co
 	}
 	var runErr error
 	if f != nil {
-		runErr = f(ctx, RunInfo{ID: run.ID, Schedule: run.Schedule, ScheduledAt: run.ScheduledAt})
+		runErr = c.traced(ctx, nr.Kind, func(ctx context.Context) error {
+			return f(ctx, RunInfo{ID: run.ID, Schedule: run.Schedule, ScheduledAt: run.ScheduledAt})
+		}, attribute.String("arca.run", run.ID), attribute.String("arca.schedule", run.Schedule))
 		if runErr != nil {
 			c.log.Error("scheduled run failed", "run", run.ID, "err", runErr)
 		}

@@ -55,7 +55,7 @@ func (s *Stage) Run(ctx context.Context) error {
 func (s *Stage) source() source.Config {
 	return source.Config{
 		URL: s.cfg.SourceURL, ReplicaURL: s.cfg.ReplicaURL, MaxConcurrentExports: s.cfg.MaxConcurrentExports,
-		StatementTimeout: s.cfg.StatementTimeout, LockTimeout: s.cfg.LockTimeout,
+		StatementTimeout: s.cfg.StatementTimeout, LockTimeout: s.cfg.LockTimeout, Tracer: s.cfg.Worker.Tracer,
 	}
 }
 

@@ -42,7 +42,7 @@ func (s *Stage) advance(ctx context.Context, artifact string) (*headRecord, erro
 			continue // another advancer hashed and deleted it: re-read the head
 		}
 		if err != nil {
-			return nil, err
+			return nil, jobs.InPart(head.Next, err) // not necessarily this handler's part
 		}
 		if part.Last {
 			next.Total = next.Next

@@ -107,7 +107,7 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 	}
 	defer conn.Close()
 	now := time.Now().UTC()
-	run := "manual-" + now.Format("20060102T150405.000Z")
+	run := "cli-" + now.Format("20060102T150405.000Z") // the catalog records trigger cli
 	pending := map[string]*outcome{}
 	var order []*outcome
 

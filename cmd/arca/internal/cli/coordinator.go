@@ -144,10 +144,11 @@ func (a *app) scheduledDrill(ctx context.Context, conn *stack.Conn, store objsto
 	return publishDrill(ctx, conn, run, rep)
 }
 
-var scratchName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,40}$`)
+var scratchName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,52}$`)
 
 // apiRestore restores a backup as the request's mode says: into the
-// scratch database arca_restore_<target> (the API's), side by side into the
+// scratch database the target names in full, arca_restore_<name> (the
+// API's and the console's), side by side into the
 // schema <target> of the source database, or replacing the tenant there
 // (the console's, after a typed confirmation).
 func (a *app) apiRestore(ctx context.Context, store objstore.Store, r coordinator.RestoreJob) error {
@@ -158,8 +159,10 @@ func (a *app) apiRestore(ctx context.Context, store objstore.Store, r coordinato
 	db := a.cfg.Source.URL
 	switch r.Mode {
 	case coordinator.RestoreTarget, "":
-		if !scratchName.MatchString(r.Target) {
-			return fmt.Errorf("restore target %q: want a short lower-case name", r.Target)
+		// The coordinator checked the name before accepting the restore;
+		// it is used as named, never renamed.
+		if !strings.HasPrefix(r.Target, coordinator.ScratchPrefix) || !scratchName.MatchString(r.Target) {
+			return fmt.Errorf("restore target %q: want a scratch database %s<name>", r.Target, coordinator.ScratchPrefix)
 		}
 		opts.Mode = restore.ModeTarget
 	case coordinator.RestoreIntoSchema:
@@ -181,7 +184,7 @@ func (a *app) apiRestore(ctx context.Context, store objstore.Store, r coordinato
 		return err
 	}
 	if opts.Mode == restore.ModeTarget {
-		if db, err = stack.ScratchURL(ctx, a.cfg, "arca_restore_"+r.Target); err != nil {
+		if db, err = stack.ScratchURL(ctx, a.cfg, r.Target); err != nil {
 			return err
 		}
 	}

@@ -58,7 +58,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log what the services do")
 	root.AddCommand(
 		a.devCmd(),
-		a.backupCmd(), a.listCmd(), a.verifyCmd(), a.restoreCmd(), a.decryptCmd(), a.keysCmd(), a.drillCmd(),
+		a.traced(a.backupCmd()), a.listCmd(), a.verifyCmd(), a.traced(a.restoreCmd()), a.decryptCmd(), a.keysCmd(), a.traced(a.drillCmd()),
 		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(), a.checkCmd(), a.infoCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)

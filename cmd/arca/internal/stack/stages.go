@@ -86,7 +86,7 @@ func (d Deps) keys() stageKeys {
 func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) error, error) {
 	switch name {
 	case "exporter":
-		s, err := exporter.New(d.Conn.JS, d.Conn.Staging, exporter.Config{
+		s, err := exporter.New(d.Conn.JS, d.staging(name), exporter.Config{
 			SourceURL: d.Cfg.Source.URL, ReplicaURL: d.Cfg.Source.ReplicaURL,
 			MaxConcurrentExports: d.Cfg.Source.MaxConcurrentExports, StatementTimeout: d.Cfg.Source.StatementTimeout,
 			LockTimeout: d.Cfg.Source.LockTimeout, Tenancy: Tenancy(d.Cfg), Parallelism: d.Cfg.Source.Parallelism,
@@ -100,13 +100,13 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 	case "encryptor":
 		// Parts that compress below S3's minimum are sealed uncompressed on
 		// every store: fsstore enforces the minimum too.
-		s, err := encryptor.New(d.Conn.JS, d.Conn.Staging, d.keys(), encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
+		s, err := encryptor.New(d.Conn.JS, d.staging(name), d.keys(), encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
 		if err != nil {
 			return nil, err
 		}
 		return s.Run, nil
 	case "uploader":
-		s, err := uploader.New(ctx, d.Conn.JS, d.Conn.Staging, d.Store, uploader.Config{
+		s, err := uploader.New(ctx, d.Conn.JS, d.staging(name), d.store(name), uploader.Config{
 			Layout: Layout(d.Cfg), Keys: d.keys(), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
 			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas,
 		})
@@ -115,7 +115,7 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 		}
 		return s.Run, nil
 	case "verifier":
-		return verifier.New(d.Conn.JS, d.Store, d.keys(), Layout(d.Cfg), d.worker(name)).Run, nil
+		return verifier.New(d.Conn.JS, d.store(name), d.keys(), Layout(d.Cfg), d.worker(name)).Run, nil
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
 }

@@ -13,19 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/embednats"
-	"github.com/arcabackup/arca/pkg/jobs"
-	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
-	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
 // jaegerBinary finds the Jaeger built by `make services`.
@@ -125,51 +117,14 @@ func TestOneTraceFollowsATenantBackupThroughEveryService(t *testing.T) {
 	t.Setenv("OTEL_BSP_SCHEDULE_DELAY", "100")
 	ctx := t.Context()
 
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
-	catalog := teststack.NewDatabase(t)
-	nt := teststack.NewNATS(t)
-	require.NoError(t, jobs.EnsureStreams(ctx, nt.JS, jobs.StreamOptions{}))
-	st, err := staging.Ensure(ctx, nt.JS, staging.Options{})
-	require.NoError(t, err)
-	store, err := fsstore.New(t.TempDir())
-	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
-
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
 	obs, err := stack.Observe(ctx, append(append([]string(nil), stack.Stages...), "coordinator"), quiet)
 	require.NoError(t, err)
 	obs.SetGlobalFor("coordinator")
-	cfg := config.Default()
-	cfg.Source.URL = db.URL
-	deps := stack.Deps{Cfg: cfg, Conn: &stack.Conn{NC: nt.Conn, JS: nt.JS, Staging: st}, Store: store, Keys: kr, Logger: quiet, Tool: "test", Obs: obs}
-	wctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = deps.Run(wctx, stack.Stages...) }()
-
-	coord, err := coordinator.New(coordinator.Deps{JS: nt.JS, Catalog: catalog.Pool, Source: db.Pool}, coordinator.Config{Logger: quiet})
-	require.NoError(t, err)
-	go func() { _ = coord.Run(wctx) }()
-
-	events, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{FilterSubjects: []string{"events.*.*.verify.*"}})
-	require.NoError(t, err)
-	started, err := coord.BackupTenants(ctx, []string{"acme"}, messages.KindTenant, "test")
-	require.NoError(t, err)
-	require.Len(t, started.Jobs, 1)
-	msg, err := events.Next(jetstream.FetchMaxWait(60 * time.Second))
-	require.NoError(t, err)
-	e, err := messages.Decode[messages.Event](msg.Data())
-	require.NoError(t, err)
-	require.Equal(t, messages.StatusSucceeded, e.Status, e.Error)
-
-	cancel()
-	<-done
+	p := startPipeline(t, obs)
+	p.backup(t, "acme")
+	p.stop()
 	require.NoError(t, obs.Shutdown(context.Background())) // flush every span
 
 	want := []string{"arca-coordinator", "arca-exporter", "arca-encryptor", "arca-uploader", "arca-verifier"}
@@ -218,5 +173,26 @@ func TestOneTraceFollowsATenantBackupThroughEveryService(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, roots)
+
+	// Inside the stages' spans: each staging put and get, and the
+	// exporter's statements on PostgreSQL.
+	ops := map[string]map[string]bool{} // service -> operation names
+	db := false
+	for _, s := range tr.Spans {
+		svc := tr.Processes[s.ProcessID].ServiceName
+		if ops[svc] == nil {
+			ops[svc] = map[string]bool{}
+		}
+		ops[svc][s.OperationName] = true
+		for _, tag := range s.Tags {
+			if (tag.Key == "db.system" || tag.Key == "db.system.name") && tag.Value == "postgresql" && svc == "arca-exporter" {
+				db = true
+			}
+		}
+	}
+	require.True(t, ops["arca-exporter"]["staging.put"], "exporter: %v", ops["arca-exporter"])
+	require.True(t, ops["arca-encryptor"]["staging.get"] && ops["arca-encryptor"]["staging.put"], "encryptor: %v", ops["arca-encryptor"])
+	require.True(t, ops["arca-uploader"]["staging.get"], "uploader: %v", ops["arca-uploader"])
+	require.True(t, db, "a PostgreSQL span of the exporter: %v", ops["arca-exporter"])
 	t.Logf("trace %s: %d spans from %d services", tr.TraceID, len(tr.Spans), len(tr.Processes))
 }

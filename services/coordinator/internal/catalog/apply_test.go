@@ -57,3 +57,63 @@ func TestApplyIsIdempotentAndMonotonic(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, t0, fresh[catalog.Scope{Tenant: "b1", Kind: "tenant"}], "never committed: first seen")
 }
+
+// A job whose first attempt failed and whose retry was verified shows no
+// error: the failure is history (stage_events), not the job's state.
+func TestAVerifiedRetryClearsTheJobsError(t *testing.T) {
+	t.Parallel()
+	db := teststack.NewDatabase(t)
+	ctx := t.Context()
+	require.NoError(t, catalog.Migrate(ctx, db.Pool))
+	c := catalog.New(db.Pool)
+	t0 := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
+	_, err := c.ClaimRun(ctx, catalog.NewRun{ID: "r1", Kind: "tenant", Trigger: "api", ScheduledAt: t0})
+	require.NoError(t, err)
+	for _, id := range []string{"b1", "b2"} {
+		_, err := c.AddJob(ctx, catalog.Job{BackupID: id, RunID: "r1", Tenant: id, Kind: "tenant", RequestedAt: t0}, time.Hour)
+		require.NoError(t, err)
+	}
+	require.NoError(t, c.FinishFanout(ctx, "r1", t0))
+	apply := func(id, stage string, s messages.Status, at time.Duration, why string) {
+		e := messages.Event{V: 1, Tenant: id, Kind: messages.KindTenant, BackupID: id, Stage: stage, Status: s,
+			Attempt: 1, Error: why, Time: t0.Add(at)}
+		require.NoError(t, c.Apply(ctx, messages.EventMsgID(e), e))
+	}
+	apply("b1", messages.StageExport, messages.StatusFailed, time.Minute, "connection reset")
+	apply("b2", messages.StageExport, messages.StatusFailed, time.Minute, "connection reset")
+	apply("b1", messages.StageExport, messages.StatusSucceeded, 2*time.Minute, "")
+	apply("b1", messages.StageUpload, messages.StatusSucceeded, 3*time.Minute, "")
+	apply("b1", messages.StageVerify, messages.StatusSucceeded, 4*time.Minute, "")
+
+	jobs, err := c.Jobs(ctx, "r1")
+	require.NoError(t, err)
+	byID := map[string]catalog.Job{}
+	for _, j := range jobs {
+		byID[j.BackupID] = j
+	}
+	require.Equal(t, catalog.JobVerified, byID["b1"].State)
+	require.Empty(t, byID["b1"].Error, "the retry succeeded")
+	require.Equal(t, "connection reset", byID["b2"].Error, "still failed")
+}
+
+// A run the catalog learns of from the events of a CLI that published
+// directly (catalog unreachable) is recorded with trigger cli.
+func TestARunStartedByTheCLIIsTriggeredByCLI(t *testing.T) {
+	t.Parallel()
+	db := teststack.NewDatabase(t)
+	ctx := t.Context()
+	require.NoError(t, catalog.Migrate(ctx, db.Pool))
+	c := catalog.New(db.Pool)
+	t0 := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
+	for _, run := range []string{"cli-20261128T010000.000Z", "elsewhere-1"} {
+		e := messages.Event{V: 1, Tenant: "t", Kind: messages.KindTenant, BackupID: "b-" + run, Run: run,
+			Stage: messages.StageExport, Status: messages.StatusStarted, Time: t0}
+		require.NoError(t, c.Apply(ctx, messages.EventMsgID(e), e))
+	}
+	r, err := c.Run(ctx, "cli-20261128T010000.000Z")
+	require.NoError(t, err)
+	require.Equal(t, "cli", r.Trigger)
+	r, err = c.Run(ctx, "elsewhere-1")
+	require.NoError(t, err)
+	require.Equal(t, "event", r.Trigger)
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -83,13 +84,23 @@ func ensureJob(ctx context.Context, tx pgx.Tx, e messages.Event) (string, error)
 	if e.Run != "" {
 		run = &e.Run
 		if _, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.runs (id, kind, trigger, scheduled_at, state, fanned_out_at)
-			VALUES ($1, $2, 'event', $3, 'running', $3) ON CONFLICT DO NOTHING`, e.Run, string(e.Kind), e.Time); err != nil {
+			VALUES ($1, $2, $3, $4, 'running', $4) ON CONFLICT DO NOTHING`, e.Run, string(e.Kind), TriggerOf(e.Run), e.Time); err != nil {
 			return "", err
 		}
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO `+Schema+`.jobs (backup_id, run_id, tenant, kind, state, requested_at, updated_at)
 		VALUES ($1, $2, $3, $4, 'queued', $5, $5) ON CONFLICT DO NOTHING`, e.BackupID, run, e.Tenant, string(e.Kind), e.Time)
 	return e.Run, err
+}
+
+// TriggerOf is the trigger of a run the catalog learns of from its events
+// (started outside it): "cli" for the CLI's runs (ids cli-...), "event"
+// for any other.
+func TriggerOf(run string) string {
+	if strings.HasPrefix(run, "cli-") {
+		return "cli"
+	}
+	return "event"
 }
 
 // advanceJob moves the job forward (never back) and records its facts.
@@ -105,7 +116,8 @@ func advanceJob(ctx context.Context, tx pgx.Tx, e messages.Event) error {
 		bytes        = CASE WHEN $5 = 'upload' AND $3 = 'succeeded' THEN $6 ELSE bytes END,
 		finished_at  = CASE WHEN $2::text <> '' AND `+fmt.Sprintf(rankSQL, "$2::text")+` >= 3 THEN $4 ELSE finished_at END,
 		attempts     = greatest(attempts, $7),
-		error        = CASE WHEN $8 <> '' THEN $8 ELSE error END,
+		error        = CASE WHEN $8 <> '' THEN $8
+			WHEN $2::text = 'verified' AND state <> 'skipped' THEN '' ELSE error END, -- a retry that succeeded leaves no stale error
 		updated_at   = greatest(updated_at, $4)
 		WHERE backup_id = $1`,
 		e.BackupID, state, string(e.Status), e.Time, e.Stage, e.Bytes, e.Attempt, e.Error)

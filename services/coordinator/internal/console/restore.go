@@ -228,8 +228,11 @@ func (h *handler) startRestore(w http.ResponseWriter, r *request) {
 		return
 	}
 	target := c.Target
-	if c.Mode == catalog.RestoreReplace {
+	switch c.Mode {
+	case catalog.RestoreReplace:
 		target = ""
+	case catalog.RestoreTarget: // the page names the database in full (plan.target)
+		target = "arca_restore_" + c.Target
 	}
 	res, err := h.svc.StartRestore(ctx, RestoreRequest{BackupID: b.BackupID, Mode: c.Mode, Target: target})
 	if err != nil {

@@ -7,7 +7,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/exaring/otelpgx"
 	"github.com/jackc/pgx/v5"
+	"go.opentelemetry.io/otel"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config is one source database.
@@ -24,6 +28,9 @@ type Config struct {
 	// LockTimeout bounds waits for locks (pg_dump's AccessShare locks, a
 	// catalog query behind a DDL); zero keeps the server's setting.
 	LockTimeout time.Duration `yaml:"lock_timeout"`
+	// Tracer, when set, gets a span per query and COPY on the session
+	// (otelpgx), children of the caller's span; nil: the global provider.
+	Tracer trace.TracerProvider `yaml:"-"`
 }
 
 // ReadURL is the URL exports read from: the replica if configured.
@@ -82,6 +89,14 @@ func Connect(ctx context.Context, c Config) (*pgx.Conn, error) {
 	if c.LockTimeout > 0 {
 		cfg.RuntimeParams["lock_timeout"] = strconv.FormatInt(c.LockTimeout.Milliseconds(), 10)
 	}
+	tp := c.Tracer
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	// Statements, not their parameters (tenant ids), go into the spans;
+	// the driver's own metrics are not exported.
+	cfg.Tracer = otelpgx.NewTracer(otelpgx.WithTracerProvider(tp), otelpgx.WithMeterProvider(metricnoop.NewMeterProvider()),
+		otelpgx.WithTrimSQLInSpanName(), otelpgx.WithDisableConnectionDetailsInAttributes())
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect source %s/%s: %w", cfg.Host, cfg.Database, err)
