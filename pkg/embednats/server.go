@@ -13,6 +13,9 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 )
 
+// readyWait bounds how long New waits for the server to accept clients.
+const readyWait = 2 * time.Minute
+
 // Options configure one embedded server.
 type Options struct {
 	// Dir holds JetStream's data. Required: an embedded server is never
@@ -137,9 +140,11 @@ func Start(o Options) (*Server, error) {
 		s.ConfigureLogger()
 	}
 	go s.Start()
-	if !s.ReadyForConnections(30 * time.Second) {
+	// A bound, not an expectation: a loaded machine, an encrypted store
+	// being read back or a cluster electing its leader can take a while.
+	if !s.ReadyForConnections(readyWait) {
 		s.Shutdown()
-		return nil, errors.New("embednats: server not ready after 30s")
+		return nil, fmt.Errorf("embednats: server not ready after %s", readyWait)
 	}
 	return &Server{Server: s, opts: o}, nil
 }

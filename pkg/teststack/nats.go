@@ -176,7 +176,7 @@ func (c *Cluster) WaitForMetaLeader(t testing.TB) {
 			live++
 		}
 	}
-	Eventually(t, 30*time.Second, func() bool {
+	Eventually(t, 2*time.Minute, func() bool {
 		for _, s := range c.Servers {
 			if s != nil && s.JetStreamIsLeader() && len(s.JetStreamClusterPeers()) >= live {
 				return true

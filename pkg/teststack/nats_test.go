@@ -23,7 +23,7 @@ func TestClusterSurvivesLosingStreamLeader(t *testing.T) {
 		t.Fatal("no stream leader")
 	}
 	c.Kill(leader)
-	Eventually(t, 30*time.Second, func() bool { return c.StreamLeader("S") >= 0 }, "new stream leader")
+	Eventually(t, 2*time.Minute, func() bool { return c.StreamLeader("S") >= 0 }, "new stream leader")
 	info, err := js.Stream(ctx, "S")
 	if err != nil {
 		t.Fatal(err)
