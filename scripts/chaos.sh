@@ -3,17 +3,17 @@
 # processes (scripts/cluster.sh: 3 nats-server nodes with TLS, versitygw over
 # https, the machine's PostgreSQL, every Arca service with 2 replicas).
 #
-#   scripts/chaos.sh full     50 tenants, casa-20 of about 330 MB of rows
-#   scripts/chaos.sh short    20 tenants, casa-20 of about 40 MB (CI)
+#   scripts/chaos.sh full     50 tenants, casa-01 with about 330 MB of care notes
+#   scripts/chaos.sh short    20 tenants, casa-01 with about 100 MB (CI)
 #
 # It makes a fresh source database (scripts/demo-data.sql, then
 # scripts/chaos-data.sql), starts a fresh cluster, backs up every tenant once
 # (`arca backup tenant all`), and while that runs injects, one after the
 # other, each fault with a bounded wait for the moment it targets:
 #   pg_terminate_backend of an exporter's COPY; kill -9 of an uploader with a
-#   part in flight (arca_jobs_in_flight > 0), of a verifier with a
-#   verification in flight, of coordinator-1; nats-2 stopped for 15 s; S3
-#   (versitygw) stopped for 20 s; nats-1 restarted.
+#   part in flight (arca_jobs_in_flight > 0), of coordinator-1; nats-2
+#   stopped for 15 s; S3 (versitygw) stopped for 20 s; nats-1 restarted;
+#   kill -9 of a verifier with a verification in flight.
 # Killed services are restarted by their supervisor 2 s later, as compose's
 # restart policy would. Then, once every tenant has a verified backup (or the
 # profile's bound runs out), it checks:
@@ -37,8 +37,8 @@ ROOT=$PWD
 PROFILE=${1:-short}
 PG=${ARCA_CLUSTER_PG:-postgres://postgres@127.0.0.1:5432}
 case $PROFILE in
-  short) TENANTS=20 LARGE_MB=40 BOUND=900 ;;
-  full) TENANTS=50 LARGE_MB=360 BOUND=2700 ;;
+  short) TENANTS=20 LARGE_MB=100 BOUND=900 ;;
+  full) TENANTS=50 LARGE_MB=320 BOUND=2700 ;;
   clean)
     p=${2:-short}
     for d in arca_chaos_${p}_app arca_chaos_${p}_catalog; do
@@ -65,15 +65,15 @@ rm -rf "$STATE"
 for d in "$DB" "$CATALOG_DB"; do
   psql "$PG/postgres?sslmode=disable" -qX -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"
 done
-say "profile $PROFILE: $TENANTS tenants, casa-20 with about $LARGE_MB MB of rows; seeding $DB"
+say "profile $PROFILE: $TENANTS tenants, casa-01 with about $LARGE_MB MB of rows; seeding $DB"
 go build -o bin/chaoscheck ./cmd/arca/internal/chaoscheck
 seed_start=$(now)
 psql "$PG/postgres?sslmode=disable" -qX -c "CREATE DATABASE $DB"
 psql "$PG/$DB?sslmode=disable" -qX -v ON_ERROR_STOP=1 -f scripts/demo-data.sql >/dev/null
 psql "$PG/$DB?sslmode=disable" -qX -v ON_ERROR_STOP=1 -v tenants="$TENANTS" -v large_mb="$LARGE_MB" -f scripts/chaos-data.sql >/dev/null
-large=$(psql "$PG/$DB?sslmode=disable" -XAtc "SELECT pg_size_pretty(sum(pg_column_size(d.*))) FROM public.daily_records d WHERE \"tenantId\" = 'casa-20'")
+large=$(psql "$PG/$DB?sslmode=disable" -XAtc "SELECT pg_size_pretty(pg_table_size(format('%I.care_notes', \"schemaName\")::regclass)) FROM public.tenants WHERE id = 'casa-01'")
 ntenants=$(psql "$PG/$DB?sslmode=disable" -XAtc "SELECT count(*) FROM public.tenants")
-say "seeded in $(( $(now) - seed_start ))s: $ntenants tenants, casa-20's shift records $large"
+say "seeded in $(( $(now) - seed_start ))s: $ntenants tenants, casa-01's care notes $large"
 
 finish() {
   local rc=$?
@@ -104,10 +104,10 @@ done
 # --- helpers -----------------------------------------------------------------
 
 # child NAME: the pid of the service its supervisor runs.
-child() { ps -o pid= --ppid "$(cat "$STATE/pids/$1")" 2>/dev/null | tr -d ' ' | head -1; }
+child() { { ps -o pid= --ppid "$(cat "$STATE/pids/$1")" 2>/dev/null || true; } | tr -d ' ' | head -1; }
 metrics_addr() { sed -n 's/^ARCA_METRICS_ADDR=//p' "$STATE/env.d/$1"; }
 in_flight() { # in_flight NAME: the jobs its stage holds (arca_jobs_in_flight)
-  curl -fsS --max-time 2 "http://$(metrics_addr "$1")/metrics" 2>/dev/null |
+  { curl -fsS --max-time 2 "http://$(metrics_addr "$1")/metrics" 2>/dev/null || true; } |
     awk '/^arca_jobs_in_flight[{ ]/ {s += $NF} END {print s + 0}'
 }
 healthy() { "$ARCA" healthcheck "http://$(metrics_addr "$1")/metrics" >/dev/null 2>&1; }
@@ -140,9 +140,10 @@ kill9_busy() {
   local stage=$1 what=$2 secs=$3 end=$(( $(now) + $3 )) r
   while [ "$(now)" -lt "$end" ]; do
     for r in 1 2; do
-      if [ "$(in_flight "$stage-$r")" -gt 0 ] 2>/dev/null; then
-        local pid n when; pid=$(child "$stage-$r"); n=$(in_flight "$stage-$r"); when="t+$(since)s"
-        kill -9 "$pid"
+      local n; n=$(in_flight "$stage-$r")
+      if [ "$n" -gt 0 ] 2>/dev/null; then
+        local pid when; pid=$(child "$stage-$r"); when="t+$(since)s"
+        [ -n "$pid" ] && kill -9 "$pid"
         sleep 1
         row "kill -9 $stage-$r ($n $what in flight)" "$when" "$(recovered "$stage-$r" 120)"
         return
@@ -163,11 +164,11 @@ backup_pid=$!
 # 1. the exporter's PostgreSQL backend, mid-COPY
 end=$(( $(now) + 120 )); done_=0
 while [ "$(now)" -lt "$end" ]; do
-  pid=$(psql "$PG/postgres?sslmode=disable" -XAtc "SELECT pid FROM pg_stat_activity WHERE datname = '$DB' AND state = 'active' AND query ILIKE 'COPY%' AND pid <> pg_backend_pid() ORDER BY query_start LIMIT 1")
+  pid=$(psql "$PG/postgres?sslmode=disable" -XAtc "SELECT pid FROM pg_stat_activity WHERE datname = '$DB' AND state = 'active' AND query ILIKE 'COPY%' AND pid <> pg_backend_pid() ORDER BY query ILIKE '%care_notes%' DESC, query_start LIMIT 1")
   if [ -n "$pid" ]; then
     q=$(psql "$PG/postgres?sslmode=disable" -XAtc "SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 60) FROM pg_stat_activity WHERE pid = $pid")
     when="t+$(since)s"
-    ok=$(psql "$PG/postgres?sslmode=disable" -XAtc "SELECT pg_terminate_backend($pid)")
+    ok=$(psql "$PG/postgres?sslmode=disable" -qXAtc "SET client_min_messages = error; SELECT pg_terminate_backend($pid)")
     [ "$ok" = t ] || continue   # it ended meanwhile
     row "pg_terminate_backend(exporter's COPY)" "$when" "terminated: ${q//|/\\|}"
     done_=1; break
@@ -176,30 +177,33 @@ while [ "$(now)" -lt "$end" ]; do
 done
 [ $done_ = 1 ] || { row "pg_terminate_backend(exporter's COPY)" "t+$(since)s" "NOT INJECTED: no COPY within 120s"; }
 
-# 2. an uploader with a part in flight; 3. a verifier mid-verification
+# 2. an uploader with a part in flight
 kill9_busy uploader "part uploads" 300
-kill9_busy verifier "verifications" 600
 
-# 4. the coordinator
+# 3. the coordinator
 when="t+$(since)s"; pid=$(child coordinator-1); [ -n "$pid" ] && kill -9 "$pid"; sleep 1
 row "kill -9 coordinator-1 ($(verified_count)/$ntenants tenants verified)" "$when" "$(recovered coordinator-1 120)"
 
-# 5. one NATS node of three stopped for 15 s
+# 4. one NATS node of three stopped for 15 s
 when="t+$(since)s"; scripts/cluster.sh kill nats-2 >/dev/null; sleep 15
 scripts/cluster.sh revive nats-2 >/dev/null; t=$(now)
 for _ in $(seq 1 240); do curl -fsS --max-time 2 "http://127.0.0.1:$((ARCA_CLUSTER_PORT + 22))/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 row "nats-2 stopped for 15s ($(verified_count)/$ntenants verified)" "$when" "back, JetStream current after $(( $(now) - t ))s"
 
-# 6. S3 stopped for 20 s
+# 5. S3 stopped for 20 s
 when="t+$(since)s"; scripts/cluster.sh kill versitygw >/dev/null; sleep 20
 scripts/cluster.sh revive versitygw >/dev/null; t=$(now)
 for _ in $(seq 1 120); do curl -fsS --max-time 2 --cacert "$AWS_CA_BUNDLE" "https://127.0.0.1:$((ARCA_CLUSTER_PORT + 30))/health" >/dev/null 2>&1 && break; sleep 0.5; done
 row "versitygw (S3) stopped for 20s ($(verified_count)/$ntenants verified)" "$when" "back after $(( $(now) - t ))s"
 
-# 7. a nats-server restarted (nats-1: every client dials it first)
+# 6. a nats-server restarted (nats-1: every client dials it first)
 when="t+$(since)s"; scripts/cluster.sh kill nats-1 >/dev/null; scripts/cluster.sh revive nats-1 >/dev/null; t=$(now)
 for _ in $(seq 1 240); do curl -fsS --max-time 2 "http://127.0.0.1:$((ARCA_CLUSTER_PORT + 21))/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 row "nats-1 restarted ($(verified_count)/$ntenants verified)" "$when" "JetStream current after $(( $(now) - t ))s"
+
+# 7. a verifier mid-verification: last, so that it finds the large tenant's
+# verification if the small tenants' are over
+kill9_busy verifier "verifications" 600
 
 # --- the end of the run, bounded ---------------------------------------------
 
@@ -283,7 +287,7 @@ fi
 {
   echo "## chaos $PROFILE, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "$ntenants tenants, casa-20's shift records $large; 3 nats-server nodes (TLS, R3), versitygw (https), PostgreSQL, 2 replicas of every stage; seeded and cluster started before t+0."
+  echo "$ntenants tenants, casa-01's care notes $large; 3 nats-server nodes (TLS, R3), versitygw (https), PostgreSQL, 2 replicas of every stage; seeded and cluster started before t+0."
   echo
   echo "| fault | when | outcome |"
   echo "|---|---|---|"
