@@ -11,9 +11,9 @@
 # (`arca backup tenant all`), and while that runs injects, one after the
 # other, each fault with a bounded wait for the moment it targets:
 #   pg_terminate_backend of an exporter's COPY; kill -9 of an uploader with a
-#   part in flight (arca_jobs_in_flight > 0), of coordinator-1; nats-2
-#   stopped for 15 s; S3 (versitygw) stopped for 20 s; nats-1 restarted;
-#   kill -9 of a verifier with a verification in flight.
+#   part in flight (arca_jobs_in_flight > 0), of a verifier with a
+#   verification in flight, of coordinator-1; nats-2 stopped for 15 s; S3
+#   (versitygw) stopped for 20 s; nats-1 restarted.
 # Killed services are restarted by their supervisor 2 s later, as compose's
 # restart policy would. Then, once every tenant has a verified backup (or the
 # profile's bound runs out), it checks:
@@ -139,6 +139,10 @@ recovered() {
 kill9_busy() {
   local stage=$1 what=$2 secs=$3 end=$(( $(now) + $3 )) r
   while [ "$(now)" -lt "$end" ]; do
+    if ! kill -0 "$backup_pid" 2>/dev/null; then
+      row "kill -9 $stage ($what in flight)" "t+$(since)s" "NOT INJECTED: the run was over (arca backup --wait exited) before a $stage held a job"
+      return
+    fi
     for r in 1 2; do
       local n; n=$(in_flight "$stage-$r")
       if [ "$n" -gt 0 ] 2>/dev/null; then
@@ -149,7 +153,7 @@ kill9_busy() {
         return
       fi
     done
-    sleep 0.2
+    sleep 0.05
   done
   row "kill -9 $stage ($what in flight)" "t+$(since)s" "NOT INJECTED: no $stage held a job within ${secs}s"
 }
@@ -179,37 +183,37 @@ done
 
 # 2. an uploader with a part in flight
 kill9_busy uploader "part uploads" 300
+# 3. a verifier mid-verification: the small tenants' verifications are
+# short, so right after the first parts are up
+kill9_busy verifier "verifications" 600
 
-# 3. the coordinator
+# 4. the coordinator
 when="t+$(since)s"; pid=$(child coordinator-1); [ -n "$pid" ] && kill -9 "$pid"; sleep 1
 row "kill -9 coordinator-1 ($(verified_count)/$ntenants tenants verified)" "$when" "$(recovered coordinator-1 120)"
 
-# 4. one NATS node of three stopped for 15 s
+# 5. one NATS node of three stopped for 15 s
 when="t+$(since)s"; scripts/cluster.sh kill nats-2 >/dev/null; sleep 15
 scripts/cluster.sh revive nats-2 >/dev/null; t=$(now)
 for _ in $(seq 1 240); do curl -fsS --max-time 2 "http://127.0.0.1:$((ARCA_CLUSTER_PORT + 22))/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 row "nats-2 stopped for 15s ($(verified_count)/$ntenants verified)" "$when" "back, JetStream current after $(( $(now) - t ))s"
 
-# 5. S3 stopped for 20 s
+# 6. S3 stopped for 20 s
 when="t+$(since)s"; scripts/cluster.sh kill versitygw >/dev/null; sleep 20
 scripts/cluster.sh revive versitygw >/dev/null; t=$(now)
 for _ in $(seq 1 120); do curl -fsS --max-time 2 --cacert "$AWS_CA_BUNDLE" "https://127.0.0.1:$((ARCA_CLUSTER_PORT + 30))/health" >/dev/null 2>&1 && break; sleep 0.5; done
 row "versitygw (S3) stopped for 20s ($(verified_count)/$ntenants verified)" "$when" "back after $(( $(now) - t ))s"
 
-# 6. a nats-server restarted (nats-1: every client dials it first)
+# 7. a nats-server restarted (nats-1: every client dials it first)
 when="t+$(since)s"; scripts/cluster.sh kill nats-1 >/dev/null; scripts/cluster.sh revive nats-1 >/dev/null; t=$(now)
 for _ in $(seq 1 240); do curl -fsS --max-time 2 "http://127.0.0.1:$((ARCA_CLUSTER_PORT + 21))/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 row "nats-1 restarted ($(verified_count)/$ntenants verified)" "$when" "JetStream current after $(( $(now) - t ))s"
-
-# 7. a verifier mid-verification: last, so that it finds the large tenant's
-# verification if the small tenants' are over
-kill9_busy verifier "verifications" 600
 
 # --- the end of the run, bounded ---------------------------------------------
 
 say "waiting (at most ${BOUND}s from the start) for every tenant to have a verified backup"
 while [ "$(since)" -lt "$BOUND" ]; do
   v=$(verified_count); [ "$v" = "$ntenants" ] && break
+  kill -0 "$backup_pid" 2>/dev/null || break   # every backup verified or failed
   sleep 5
 done
 v=$(verified_count)
