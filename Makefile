@@ -49,7 +49,7 @@ cluster: build ## Run deploy/compose's topology as processes on loopback: 3 NATS
 cluster-stop: ## Stop what make cluster started
 	@scripts/cluster.sh stop
 
-chaos: build ## Fault-injection suite on make cluster: 50 tenants, one of 330 MB, each fault of issue #14, then the checks (~30 min)
+chaos: build ## Fault-injection suite on make cluster: 50 tenants, one of 300 MB, each fault of issue #14, then the checks (~5 min)
 	@scripts/chaos.sh full
 
 chaos-short: build ## The chaos suite's short profile (CI): 20 tenants, one of 100 MB, the same faults and checks

@@ -3,8 +3,8 @@
 # processes (scripts/cluster.sh: 3 nats-server nodes with TLS, versitygw over
 # https, the machine's PostgreSQL, every Arca service with 2 replicas).
 #
-#   scripts/chaos.sh full     50 tenants, casa-01 with about 330 MB of care notes
-#   scripts/chaos.sh short    20 tenants, casa-01 with about 100 MB (CI)
+#   scripts/chaos.sh full     50 tenants, casa-01 with about 300 MB of care notes
+#   scripts/chaos.sh short    20 tenants, casa-01 with about 95 MB (CI)
 #
 # It makes a fresh source database (scripts/demo-data.sql, then
 # scripts/chaos-data.sql), starts a fresh cluster, backs up every tenant once
