@@ -76,8 +76,9 @@ kill_one() {
   alive "$1" || die "$1 does not run"
   local pid; pid=$(cat "$STATE/pids/$1")
   kill -TERM -- "-$pid"
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL -- "-$pid"
+  # the group, not only its leader: a service may outlive its supervisor
+  for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -0 -- "-$pid" 2>/dev/null && kill -KILL -- "-$pid"
   log "$1 stopped"
 }
 
@@ -112,8 +113,8 @@ stop() {
   done
   for f in $(ls "$STATE/pids"); do
     pid=$(cat "$STATE/pids/$f")
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    if kill -0 "$pid" 2>/dev/null; then log "$f ($pid) still up after 15s, killing it"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
+    for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 -- "-$pid" 2>/dev/null; then log "$f ($pid) still up after 15s, killing it"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
     rm -f "$STATE/pids/$f"
   done
   log "stopped (state kept in $STATE; rm -rf it for a fresh cluster)"
