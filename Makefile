@@ -49,6 +49,12 @@ cluster: build ## Run deploy/compose's topology as processes on loopback: 3 NATS
 cluster-stop: ## Stop what make cluster started
 	@scripts/cluster.sh stop
 
+chaos: build ## Fault-injection suite on make cluster: 50 tenants, one of 300 MB, each fault of issue #14, then the checks (~5 min)
+	@scripts/chaos.sh full
+
+chaos-short: build ## The chaos suite's short profile (CI): 20 tenants, one of 100 MB, the same faults and checks
+	@scripts/chaos.sh short
+
 bench: ## Run the benchmarks recorded in docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(MODULES)
 
@@ -65,4 +71,4 @@ clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo a
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: gameday grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo
+.PHONY: chaos chaos-short gameday grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo

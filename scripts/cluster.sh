@@ -24,6 +24,8 @@
 #   ARCA_CLUSTER_PG    PostgreSQL server URL without a database
 #                      (default postgres://postgres@127.0.0.1:5432)
 #   ARCA_CLUSTER_REPLICAS  replicas per Arca service (default 2)
+#   ARCA_CLUSTER_DB    source database (default arca_cluster_app); the
+#                      catalog is its name with _catalog for _app
 #
 # The source database is arca_cluster_app (made from scripts/demo-data.sql
 # the first time), the catalog arca_cluster_catalog. `source
@@ -74,8 +76,9 @@ kill_one() {
   alive "$1" || die "$1 does not run"
   local pid; pid=$(cat "$STATE/pids/$1")
   kill -TERM -- "-$pid"
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL -- "-$pid"
+  # the group, not only its leader: a service may outlive its supervisor
+  for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -0 -- "-$pid" 2>/dev/null && kill -KILL -- "-$pid"
   log "$1 stopped"
 }
 
@@ -110,8 +113,8 @@ stop() {
   done
   for f in $(ls "$STATE/pids"); do
     pid=$(cat "$STATE/pids/$f")
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    if kill -0 "$pid" 2>/dev/null; then log "$f ($pid) still up after 15s, killing it"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
+    for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.25; done
+    if kill -0 -- "-$pid" 2>/dev/null; then log "$f ($pid) still up after 15s, killing it"; kill -KILL -- "-$pid" 2>/dev/null || true; fi
     rm -f "$STATE/pids/$f"
   done
   log "stopped (state kept in $STATE; rm -rf it for a fresh cluster)"
@@ -236,7 +239,7 @@ EOF
   log "S3 up: https://127.0.0.1:$s3port, bucket backups"
 
   # PostgreSQL: the source database (demo data) and the catalog.
-  local db=arca_cluster_app
+  local db=${ARCA_CLUSTER_DB:-arca_cluster_app}
   if [ -z "$(psql "$PG/postgres?sslmode=disable" -XAtqc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
     psql "$PG/postgres?sslmode=disable" -XAtqc "CREATE DATABASE $db" >/dev/null
     psql "$PG/$db?sslmode=disable" -qX -v ON_ERROR_STOP=1 -f scripts/demo-data.sql >/dev/null
@@ -301,7 +304,8 @@ EOF
     case $svc in
       exporter) env+=(ARCA_SOURCE_URL="$SOURCE") ;;
       encryptor) env+=(ARCA_KEYRING_PASSPHRASE="$ARCA_KEYRING_PASSPHRASE") ;;
-      uploader) env+=(AWS_ACCESS_KEY_ID="$S3_UPLOADER_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_UPLOADER_SECRET_KEY") ;;
+      uploader) env+=(AWS_ACCESS_KEY_ID="$S3_UPLOADER_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_UPLOADER_SECRET_KEY"
+                      ARCA_KEYRING_PASSPHRASE="$ARCA_KEYRING_PASSPHRASE") ;;   # seals manifest.json, as in compose
       verifier) env+=(ARCA_KEYRING_PASSPHRASE="$ARCA_KEYRING_PASSPHRASE"
                       AWS_ACCESS_KEY_ID="$S3_VERIFIER_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_VERIFIER_SECRET_KEY") ;;
       coordinator) env+=(ARCA_SOURCE_URL="$SOURCE" ARCA_CATALOG_URL="$CATALOG" ARCA_API_TOKEN="$ARCA_API_TOKEN"

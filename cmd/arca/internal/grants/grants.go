@@ -142,14 +142,14 @@ func Services() []Service {
 			Name: "uploader", Why: "writes sealed parts and manifests to the bucket; no keys, no database",
 			NATS: uploader,
 			S3: []S3Grant{
-				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:GetObject"}},
+				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectTagging"}}, // Stat reads tags: the commit confirms data.arca
 			},
 		},
 		{
 			Name: "verifier", Why: "reads backups back and proves them; writes only verified.json",
 			NATS: verifier,
 			S3: []S3Grant{
-				{Actions: []string{"s3:GetObject"}},
+				{Actions: []string{"s3:GetObject", "s3:GetObjectTagging"}},
 				{Actions: []string{"s3:PutObject"}, Keys: "*/verified.json"},
 			},
 			// drills run from the coordinator (arca_drill): no database here
@@ -178,7 +178,7 @@ func Services() []Service {
 			},
 			S3: []S3Grant{
 				// objstore's Delete removes every version of a key
-				{Actions: []string{"s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload", "s3:PutObject"}},
+				{Actions: []string{"s3:GetObject", "s3:GetObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload", "s3:PutObject"}},
 				{Actions: []string{"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"}, Bucket: true},
 			},
 			PG: &PGRole{Name: "arca", OwnsCatalog: true},

@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# make chaos / make chaos-short: issue #14's fault-injection suite on real
+# processes (scripts/cluster.sh: 3 nats-server nodes with TLS, versitygw over
+# https, the machine's PostgreSQL, every Arca service with 2 replicas).
+#
+#   scripts/chaos.sh full     50 tenants, casa-01 with about 300 MB of care notes
+#   scripts/chaos.sh short    20 tenants, casa-01 with about 95 MB (CI)
+#
+# It makes a fresh source database (scripts/demo-data.sql, then
+# scripts/chaos-data.sql), starts a fresh cluster, backs up every tenant once
+# (`arca backup tenant all`), and while that runs injects, one after the
+# other, each fault with a bounded wait for the moment it targets:
+#   pg_terminate_backend of an exporter's COPY; kill -9 of an uploader with a
+#   part in flight (arca_jobs_in_flight > 0), of a verifier with a
+#   verification in flight, of coordinator-1; nats-2 stopped for 15 s; S3
+#   (versitygw) stopped for 20 s; nats-1 restarted.
+# Killed services are restarted by their supervisor 2 s later, as compose's
+# restart policy would. Then, once every tenant has a verified backup (or the
+# profile's bound runs out), it checks:
+#   1. every tenant has exactly one backup, and it is verified;
+#   2. no dead letter is about a backup that was verified (none at all is
+#      expected: every job of the run succeeds in the end);
+#   3. no multipart upload is left in the bucket (arca prune --dry-run);
+#   4. nothing is left in the NATS staging buckets.
+# It prints a table (fault, when, outcome) and the checks, writes both to
+# $STATE/chaos/report.md, and exits 1 if a fault could not be injected or a
+# check failed, naming it and where the logs are. Timings are reported, never
+# judged. The cluster is stopped at the end (CHAOS_KEEP=1 leaves it up).
+#
+# Environment: CHAOS_DIR (state, default .arca-chaos-<profile>), ARCA_CLUSTER_PG
+# (default postgres://postgres@127.0.0.1:5432). Databases: arca_chaos_<profile>_app
+# and arca_chaos_<profile>_catalog, dropped and made again at each run (left
+# after it for inspection; `scripts/chaos.sh clean <profile>` drops them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PROFILE=${1:-short}
+PG=${ARCA_CLUSTER_PG:-postgres://postgres@127.0.0.1:5432}
+case $PROFILE in
+  short) TENANTS=20 LARGE_MB=100 BOUND=900 ;;
+  full) TENANTS=50 LARGE_MB=320 BOUND=2700 ;;
+  clean)
+    p=${2:-short}
+    for d in arca_chaos_${p}_app arca_chaos_${p}_catalog; do
+      psql "$PG/postgres?sslmode=disable" -qX -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"
+    done
+    rm -rf ".arca-chaos-$p"; exit 0 ;;
+  *) echo "usage: $0 short|full|clean [short|full]" >&2; exit 2 ;;
+esac
+DB=arca_chaos_${PROFILE}_app CATALOG_DB=arca_chaos_${PROFILE}_catalog
+export ARCA_CLUSTER_DIR=${CHAOS_DIR:-.arca-chaos-$PROFILE} ARCA_CLUSTER_DB=$DB ARCA_CLUSTER_PG=$PG
+STATE=$ARCA_CLUSTER_DIR
+OUT=$STATE/chaos
+ARCA=$ROOT/bin/arca
+T0=0
+
+say() { echo "chaos: $*"; }
+now() { date +%s; }
+since() { echo $(( $(now) - T0 )); }
+
+# --- a fresh cluster on a fresh database ------------------------------------
+
+scripts/cluster.sh stop >/dev/null 2>&1 || true
+rm -rf "$STATE"
+for d in "$DB" "$CATALOG_DB"; do
+  psql "$PG/postgres?sslmode=disable" -qX -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"
+done
+say "profile $PROFILE: $TENANTS tenants, casa-01 with about $LARGE_MB MB of rows; seeding $DB"
+go build -o bin/chaoscheck ./cmd/arca/internal/chaoscheck
+seed_start=$(now)
+psql "$PG/postgres?sslmode=disable" -qX -c "CREATE DATABASE $DB"
+psql "$PG/$DB?sslmode=disable" -qX -v ON_ERROR_STOP=1 -f scripts/demo-data.sql >/dev/null
+psql "$PG/$DB?sslmode=disable" -qX -v ON_ERROR_STOP=1 -v tenants="$TENANTS" -v large_mb="$LARGE_MB" -f scripts/chaos-data.sql >/dev/null
+large=$(psql "$PG/$DB?sslmode=disable" -XAtc "SELECT pg_size_pretty(pg_table_size(format('%I.care_notes', \"schemaName\")::regclass)) FROM public.tenants WHERE id = 'casa-01'")
+ntenants=$(psql "$PG/$DB?sslmode=disable" -XAtc "SELECT count(*) FROM public.tenants")
+say "seeded in $(( $(now) - seed_start ))s: $ntenants tenants, casa-01's care notes $large"
+
+finish() {
+  local rc=$?
+  if [ "${CHAOS_KEEP:-}" = 1 ]; then say "cluster left up (CHAOS_KEEP=1): make cluster-stop ARCA_CLUSTER_DIR=$STATE"
+  else scripts/cluster.sh stop >/dev/null 2>&1 || true; fi
+  [ $rc -ne 0 ] && echo "chaos: FAILED; logs in $STATE/logs/, the run's in $OUT/" >&2
+  exit $rc
+}
+trap finish EXIT
+
+cluster_start=$(now)
+scripts/cluster.sh start >"$STATE.start.log" 2>&1 || { cat "$STATE.start.log" >&2; exit 1; }
+mkdir -p "$OUT"; mv "$STATE.start.log" "$OUT/cluster-start.log"
+say "cluster up in $(( $(now) - cluster_start ))s (state $STATE)"
+# shellcheck disable=SC1091
+. "$STATE/env"
+ARCA_CLUSTER_PORT=$(sed -n 's/^ARCA_CLUSTER_PORT=//p' "$STATE/secrets.env")
+# A service that cannot start crash-loops under its supervisor: fail now, not
+# after the bound.
+sleep 5
+for f in "$STATE"/env.d/*; do
+  n=$(basename "$f")
+  if grep -q '^cluster: exited' "$STATE/logs/$n.log" && ! "$ARCA" healthcheck "http://$(sed -n 's/^ARCA_METRICS_ADDR=//p' "$f")/metrics" >/dev/null 2>&1; then
+    echo "chaos: $n does not stay up: $(grep -v '^cluster:' "$STATE/logs/$n.log" | tail -1)" >&2; exit 1
+  fi
+done
+
+# --- helpers -----------------------------------------------------------------
+
+# child NAME: the pid of the service its supervisor runs.
+child() { { ps -o pid= --ppid "$(cat "$STATE/pids/$1")" 2>/dev/null || true; } | tr -d ' ' | head -1; }
+metrics_addr() { sed -n 's/^ARCA_METRICS_ADDR=//p' "$STATE/env.d/$1"; }
+in_flight() { # in_flight NAME: the jobs its stage holds (arca_jobs_in_flight)
+  { curl -fsS --max-time 2 "http://$(metrics_addr "$1")/metrics" 2>/dev/null || true; } |
+    awk '/^arca_jobs_in_flight[{ ]/ {s += $NF} END {print s + 0}'
+}
+healthy() { "$ARCA" healthcheck "http://$(metrics_addr "$1")/metrics" >/dev/null 2>&1; }
+verified_count() { # tenants with at least one verified backup
+  "$ARCA" list --json 2>/dev/null | python3 -c '
+import json, sys
+rows = json.load(sys.stdin) or []
+print(len({r["tenant"] for r in rows if r.get("kind") == "tenant" and r.get("verification") == "verified"}))' 2>/dev/null || echo "?"
+}
+
+ROWS=()   # fault|when|outcome
+FAILS=()
+row() { # a fault that was not injected or did not recover fails the run
+  ROWS+=("$1|$2|$3"); say "$1 at $2: $3"
+  case $3 in *NOT\ *) FAILS+=("$1: $3 (logs in $STATE/logs/)") ;; esac
+}
+
+# recovered NAME SECONDS: until NAME is healthy again; prints the outcome.
+recovered() {
+  local name=$1 t=$(now) i
+  for i in $(seq 1 $(($2 * 2))); do
+    if healthy "$name"; then echo "restarted by its supervisor, healthy after $(( $(now) - t ))s"; return; fi
+    sleep 0.5
+  done
+  echo "NOT healthy again within $2s (see $STATE/logs/$name.log)"
+}
+
+# kill9_busy STAGE WHAT SECONDS: kill -9 the replica of STAGE that holds a job.
+kill9_busy() {
+  local stage=$1 what=$2 secs=$3 end=$(( $(now) + $3 )) r
+  while [ "$(now)" -lt "$end" ]; do
+    if ! kill -0 "$backup_pid" 2>/dev/null; then
+      row "kill -9 $stage ($what in flight)" "t+$(since)s" "NOT INJECTED: the run was over (arca backup --wait exited) before a $stage held a job"
+      return
+    fi
+    for r in 1 2; do
+      local n; n=$(in_flight "$stage-$r")
+      if [ "$n" -gt 0 ] 2>/dev/null; then
+        local pid when; pid=$(child "$stage-$r"); when="t+$(since)s"
+        [ -n "$pid" ] && kill -9 "$pid"
+        sleep 1
+        row "kill -9 $stage-$r ($n $what in flight)" "$when" "$(recovered "$stage-$r" 120)"
+        return
+      fi
+    done
+    sleep 0.05
+  done
+  row "kill -9 $stage ($what in flight)" "t+$(since)s" "NOT INJECTED: no $stage held a job within ${secs}s"
+}
+
+# --- the run -----------------------------------------------------------------
+
+T0=$(now)
+say "backing up every tenant: arca backup tenant all --wait (log $OUT/backup.log)"
+"$ARCA" backup tenant all --wait --timeout "${BOUND}s" >"$OUT/backup.log" 2>&1 &
+backup_pid=$!
+
+# 1. the exporter's PostgreSQL backend, mid-COPY
+end=$(( $(now) + 120 )); done_=0
+while [ "$(now)" -lt "$end" ]; do
+  pid=$(psql "$PG/postgres?sslmode=disable" -XAtc "SELECT pid FROM pg_stat_activity WHERE datname = '$DB' AND state = 'active' AND query ILIKE 'COPY%' AND pid <> pg_backend_pid() ORDER BY query ILIKE '%care_notes%' DESC, query_start LIMIT 1")
+  if [ -n "$pid" ]; then
+    q=$(psql "$PG/postgres?sslmode=disable" -XAtc "SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 60) FROM pg_stat_activity WHERE pid = $pid")
+    when="t+$(since)s"
+    ok=$(psql "$PG/postgres?sslmode=disable" -qXAtc "SET client_min_messages = error; SELECT pg_terminate_backend($pid)")
+    [ "$ok" = t ] || continue   # it ended meanwhile
+    row "pg_terminate_backend(exporter's COPY)" "$when" "terminated: ${q//|/\\|}"
+    done_=1; break
+  fi
+  sleep 0.1
+done
+[ $done_ = 1 ] || { row "pg_terminate_backend(exporter's COPY)" "t+$(since)s" "NOT INJECTED: no COPY within 120s"; }
+
+# 2. an uploader with a part in flight
+kill9_busy uploader "part uploads" 300
+# 3. a verifier mid-verification: the small tenants' verifications are
+# short, so right after the first parts are up
+kill9_busy verifier "verifications" 600
+
+# 4. the coordinator
+when="t+$(since)s"; pid=$(child coordinator-1); [ -n "$pid" ] && kill -9 "$pid"; sleep 1
+row "kill -9 coordinator-1 ($(verified_count)/$ntenants tenants verified)" "$when" "$(recovered coordinator-1 120)"
+
+# 5. one NATS node of three stopped for 15 s
+when="t+$(since)s"; scripts/cluster.sh kill nats-2 >/dev/null; sleep 15
+scripts/cluster.sh revive nats-2 >/dev/null; t=$(now)
+for _ in $(seq 1 240); do curl -fsS --max-time 2 "http://127.0.0.1:$((ARCA_CLUSTER_PORT + 22))/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+row "nats-2 stopped for 15s ($(verified_count)/$ntenants verified)" "$when" "back, JetStream current after $(( $(now) - t ))s"
+
+# 6. S3 stopped for 20 s
+when="t+$(since)s"; scripts/cluster.sh kill versitygw >/dev/null; sleep 20
+scripts/cluster.sh revive versitygw >/dev/null; t=$(now)
+for _ in $(seq 1 120); do curl -fsS --max-time 2 --cacert "$AWS_CA_BUNDLE" "https://127.0.0.1:$((ARCA_CLUSTER_PORT + 30))/health" >/dev/null 2>&1 && break; sleep 0.5; done
+row "versitygw (S3) stopped for 20s ($(verified_count)/$ntenants verified)" "$when" "back after $(( $(now) - t ))s"
+
+# 7. a nats-server restarted (nats-1: every client dials it first)
+when="t+$(since)s"; scripts/cluster.sh kill nats-1 >/dev/null; scripts/cluster.sh revive nats-1 >/dev/null; t=$(now)
+for _ in $(seq 1 240); do curl -fsS --max-time 2 "http://127.0.0.1:$((ARCA_CLUSTER_PORT + 21))/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+row "nats-1 restarted ($(verified_count)/$ntenants verified)" "$when" "JetStream current after $(( $(now) - t ))s"
+
+# --- the end of the run, bounded ---------------------------------------------
+
+say "waiting (at most ${BOUND}s from the start) for every tenant to have a verified backup"
+while [ "$(since)" -lt "$BOUND" ]; do
+  v=$(verified_count); [ "$v" = "$ntenants" ] && break
+  kill -0 "$backup_pid" 2>/dev/null || break   # every backup verified or failed
+  sleep 5
+done
+v=$(verified_count)
+run_secs=$(since)
+row "end of the run" "t+${run_secs}s" "$v/$ntenants tenants verified"
+# arca backup --wait follows the run through the faults; its exit is reported.
+for _ in $(seq 1 60); do kill -0 "$backup_pid" 2>/dev/null || break; sleep 1; done
+if kill -0 "$backup_pid" 2>/dev/null; then kill "$backup_pid"; wrc="still waiting, stopped"; else wait "$backup_pid" && wrc=0 || wrc=$?; fi
+row "arca backup tenant all --wait" "t+$(since)s" "exit $wrc ($(tail -1 "$OUT/backup.log" | cut -c1-80))"
+sleep 10   # commits and clean-up of the last jobs
+
+# --- the checks ----------------------------------------------------------------
+
+CHECKS=()
+check() { # check NAME OK DETAIL
+  if [ "$2" = ok ]; then CHECKS+=("$1|ok|$3"); else CHECKS+=("$1|FAILED|$3"); FAILS+=("check failed: $1: $3"); fi
+}
+
+"$ARCA" list --json >"$OUT/list.json" 2>"$OUT/list.err" || true
+psql "$PG/$DB?sslmode=disable" -XAtc "SELECT id FROM public.tenants ORDER BY id" >"$OUT/tenants.txt"
+r=$(python3 - "$OUT/list.json" "$OUT/tenants.txt" <<'EOF'
+import json, sys
+rows = [r for r in (json.load(open(sys.argv[1])) or []) if r.get("kind") == "tenant"]
+tenants = open(sys.argv[2]).read().split()
+bad = []
+for t in tenants:
+    mine = [r for r in rows if r.get("tenant") == t]
+    ver = [r for r in mine if r.get("verification") == "verified"]
+    if len(mine) != 1 or len(ver) != 1:
+        bad.append("%s: %d backups, %d verified" % (t, len(mine), len(ver)))
+print(("ok|%d tenants, one verified backup each" % len(tenants)) if not bad else "bad|" + "; ".join(bad[:10]) + (" ..." if len(bad) > 10 else ""))
+EOF
+) || r="bad|arca list failed: $(head -c 200 "$OUT/list.err")"
+check "every tenant has exactly one verified backup" "${r%%|*}" "${r#*|}"
+
+if bin/chaoscheck >"$OUT/nats.json" 2>"$OUT/nats.err"; then
+  r=$(python3 - "$OUT/nats.json" "$OUT/list.json" <<'EOF'
+import json, sys
+rep = json.load(open(sys.argv[1]))
+verified = {r["backup_id"] for r in (json.load(open(sys.argv[2])) or []) if r.get("verification") == "verified"}
+dls = rep["dead_letters"]
+wrong = [d for d in dls if d["backup_id"] in verified]
+if wrong:
+    print("bad|%d dead letters about verified backups, e.g. %s %s %s: %s" % (len(wrong), wrong[0]["stage"], wrong[0]["tenant"], wrong[0]["backup_id"], wrong[0]["reason"][:120]))
+elif dls:
+    print("bad|%d dead letters (none about a verified backup), e.g. %s %s: %s" % (len(dls), dls[0]["stage"], dls[0]["tenant"], dls[0]["reason"][:120]))
+else:
+    print("ok|DLQ empty")
+print(("ok|staging empty" if not rep["staging"] else "bad|%d objects, e.g. %s" % (len(rep["staging"]), ", ".join(rep["staging"][:3]))))
+EOF
+)
+  check "no dead letter for a job that succeeded" "$(sed -n 1p <<<"$r" | cut -d'|' -f1)" "$(sed -n 1p <<<"$r" | cut -d'|' -f2-)"
+  check "no staging left" "$(sed -n 2p <<<"$r" | cut -d'|' -f1)" "$(sed -n 2p <<<"$r" | cut -d'|' -f2-)"
+else
+  check "no dead letter for a job that succeeded" bad "chaoscheck failed: $(head -c 200 "$OUT/nats.err")"
+  check "no staging left" bad "chaoscheck failed (see $OUT/nats.err)"
+fi
+
+if "$ARCA" prune --dry-run --json >"$OUT/prune.json" 2>"$OUT/prune.err"; then
+  r=$(python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+up, kept = p.get("uploads") or [], p.get("uploads_kept", 0)
+if up or kept:
+    print("bad|%d multipart uploads that can never complete, %d of backups said to be in progress%s" % (len(up), kept, (": " + up[0].get("key", "")) if up else ""))
+else:
+    print("ok|no multipart upload in the bucket")' "$OUT/prune.json")
+  check "no orphan multipart upload" "${r%%|*}" "${r#*|}"
+else
+  check "no orphan multipart upload" bad "arca prune --dry-run failed: $(head -c 200 "$OUT/prune.err")"
+fi
+
+# --- the report ----------------------------------------------------------------
+
+{
+  echo "## chaos $PROFILE, $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo
+  echo "$ntenants tenants, casa-01's care notes $large; 3 nats-server nodes (TLS, R3), versitygw (https), PostgreSQL, 2 replicas of every stage; seeded and cluster started before t+0."
+  echo
+  echo "| fault | when | outcome |"
+  echo "|---|---|---|"
+  for x in "${ROWS[@]}"; do IFS='|' read -r a b c <<<"$x"; echo "| $a | $b | $c |"; done
+  echo
+  echo "| check | result | detail |"
+  echo "|---|---|---|"
+  for x in "${CHECKS[@]}"; do IFS='|' read -r a b c <<<"$x"; echo "| $a | $b | $c |"; done
+} >"$OUT/report.md"
+echo; cat "$OUT/report.md"; echo
+if [ ${#FAILS[@]} -gt 0 ]; then
+  for f in "${FAILS[@]}"; do echo "chaos: $f" >&2; done
+  exit 1
+fi
+say "passed ($OUT/report.md)"
