@@ -34,18 +34,8 @@ func (a *app) infoCmd() *cobra.Command {
 		Short: "Summarise the backups in the bucket per tenant and kind: counts, ages, verification",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			store, keys, err := a.openBucket(ctx)
-			if err != nil {
-				return err
-			}
-			repo := a.repo(store, keys)
-			prefixes := repo.Layout.Folders()
-			if tenant != "" {
-				prefixes = []string{repo.Layout.TenantPrefix(tenant)}
-			}
 			// As arca list: a refused manifest is reported and skipped.
-			found, err := repo.List(ctx, prefixes...)
+			found, err := a.listBackups(cmd.Context(), tenant)
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/pkg/backup"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -17,19 +20,9 @@ func (a *app) listCmd() *cobra.Command {
 		Short: "List the backups in the bucket (newest first), with their verification",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			store, keys, err := a.openBucket(ctx)
-			if err != nil {
-				return err
-			}
-			repo := a.repo(store, keys)
-			prefixes := repo.Layout.Folders()
-			if tenant != "" {
-				prefixes = []string{repo.Layout.TenantPrefix(tenant)}
-			}
 			// One refused manifest does not hide the others: each is
 			// reported on one line naming its key, and the exit code is 3.
-			found, err := repo.List(ctx, prefixes...)
+			found, err := a.listBackups(cmd.Context(), tenant)
 			if err != nil {
 				return err
 			}
@@ -107,4 +100,20 @@ func human(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// listBackups reads every backup in the bucket, or one tenant's, through the
+// authenticated repository: refused manifests come back in Refused, for the
+// caller to report, never as an error that hides the others.
+func (a *app) listBackups(ctx context.Context, tenant string) (backup.Listing, error) {
+	store, keys, err := a.openBucket(ctx)
+	if err != nil {
+		return backup.Listing{}, err
+	}
+	repo := a.repo(store, keys)
+	if tenant != "" {
+		return repo.List(ctx, repo.Layout.TenantPrefix(tenant))
+	}
+	return repo.List(ctx) // every folder
+
 }
