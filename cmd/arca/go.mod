@@ -3,15 +3,6 @@ module github.com/arcabackup/arca/cmd/arca
 go 1.26.0
 
 require (
-	github.com/arcabackup/arca/pkg/backup v0.0.0
-	github.com/arcabackup/arca/pkg/embednats v0.0.0
-	github.com/arcabackup/arca/pkg/jobs v0.0.0
-	github.com/arcabackup/arca/pkg/messages v0.0.0
-	github.com/arcabackup/arca/pkg/objstore v0.0.0
-	github.com/arcabackup/arca/pkg/restore v0.0.0
-	github.com/arcabackup/arca/pkg/seal v0.0.0
-	github.com/arcabackup/arca/pkg/staging v0.0.0
-	github.com/arcabackup/arca/pkg/tenancy v0.0.0
 	github.com/arcabackup/arca/services/encryptor v0.0.0
 	github.com/arcabackup/arca/services/exporter v0.0.0
 	github.com/arcabackup/arca/services/uploader v0.0.0
@@ -22,7 +13,7 @@ require (
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/nats-io/nats.go v1.55.0
 	github.com/prometheus/client_model v0.6.3
-	github.com/prometheus/common v0.72.0
+	github.com/prometheus/common v0.74.0
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel/sdk v1.47.0
@@ -50,6 +41,7 @@ require (
 	github.com/jackc/pglogrepl v0.0.0-20251213150135-2e8d0df862c1 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
+	github.com/pandatix/go-abnf v0.5.5 // indirect
 	github.com/prometheus/client_golang v1.25.0 // indirect
 	github.com/prometheus/otlptranslator v1.0.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
@@ -80,31 +72,26 @@ require (
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
-	github.com/arcabackup/arca/pkg/archive v0.0.0
-	github.com/arcabackup/arca/pkg/retention v0.0.0
-	github.com/arcabackup/arca/pkg/telemetry v0.0.0
-	github.com/arcabackup/arca/pkg/teststack v0.0.0
-	github.com/arcabackup/arca/pkg/wal v0.0.0
 	github.com/arcabackup/arca/services/alerter v0.0.0
 	github.com/arcabackup/arca/services/coordinator v0.0.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0
-	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.20 // indirect
-	github.com/aws/aws-sdk-go-v2/config v1.33.1
-	github.com/aws/aws-sdk-go-v2/credentials v1.20.1
-	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.19.1 // indirect
+	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27 // indirect
+	github.com/aws/aws-sdk-go-v2/config v1.33.18
+	github.com/aws/aws-sdk-go-v2/credentials v1.21.0
+	github.com/aws/aws-sdk-go-v2/feature/ec2/imds v1.20.9 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.12 // indirect
 	github.com/aws/aws-sdk-go-v2/internal/endpoints/v2 v2.8.12 // indirect
-	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.4 // indirect
-	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.19 // indirect
-	github.com/aws/aws-sdk-go-v2/service/internal/checksum v1.11.5 // indirect
-	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.4 // indirect
-	github.com/aws/aws-sdk-go-v2/service/internal/s3shared v1.20.4 // indirect
-	github.com/aws/aws-sdk-go-v2/service/s3 v1.114.0
-	github.com/aws/aws-sdk-go-v2/service/signin v1.7.1 // indirect
-	github.com/aws/aws-sdk-go-v2/service/sso v1.35.1 // indirect
-	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.40.1 // indirect
-	github.com/aws/aws-sdk-go-v2/service/sts v1.47.1 // indirect
-	github.com/aws/smithy-go v1.28.9 // indirect
+	github.com/aws/aws-sdk-go-v2/internal/v4a v1.5.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/accept-encoding v1.13.25 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/checksum v1.11.13 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/presigned-url v1.14.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/internal/s3shared v1.20.12 // indirect
+	github.com/aws/aws-sdk-go-v2/service/s3 v1.114.10
+	github.com/aws/aws-sdk-go-v2/service/signin v1.13.1 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sso v1.39.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/ssooidc v1.44.5 // indirect
+	github.com/aws/aws-sdk-go-v2/service/sts v1.52.0 // indirect
+	github.com/aws/smithy-go v1.28.9
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -133,29 +120,16 @@ require (
 )
 
 replace (
-	github.com/arcabackup/arca/pkg/archive => ../../pkg/archive
-	github.com/arcabackup/arca/pkg/backup => ../../pkg/backup
-	github.com/arcabackup/arca/pkg/embednats => ../../pkg/embednats
-	github.com/arcabackup/arca/pkg/jobs => ../../pkg/jobs
-	github.com/arcabackup/arca/pkg/messages => ../../pkg/messages
-	github.com/arcabackup/arca/pkg/objstore => ../../pkg/objstore
-	github.com/arcabackup/arca/pkg/restore => ../../pkg/restore
-	github.com/arcabackup/arca/pkg/seal => ../../pkg/seal
-	github.com/arcabackup/arca/pkg/staging => ../../pkg/staging
-	github.com/arcabackup/arca/pkg/tenancy => ../../pkg/tenancy
-	github.com/arcabackup/arca/pkg/teststack => ../../pkg/teststack
 	github.com/arcabackup/arca/services/encryptor => ../../services/encryptor
 	github.com/arcabackup/arca/services/exporter => ../../services/exporter
 	github.com/arcabackup/arca/services/uploader => ../../services/uploader
 	github.com/arcabackup/arca/services/verifier => ../../services/verifier
 )
 
-replace github.com/arcabackup/arca/pkg/retention => ../../pkg/retention
-
 replace github.com/arcabackup/arca/services/alerter => ../../services/alerter
 
 replace github.com/arcabackup/arca/services/coordinator => ../../services/coordinator
 
-replace github.com/arcabackup/arca/pkg/wal => ../../pkg/wal
+require github.com/arcabackup/arca/pkg v0.0.0
 
-replace github.com/arcabackup/arca/pkg/telemetry => ../../pkg/telemetry
+replace github.com/arcabackup/arca/pkg => ../../pkg

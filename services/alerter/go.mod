@@ -4,19 +4,15 @@ go 1.26.0
 
 require (
 	github.com/PagerDuty/go-pagerduty v1.8.0
-	github.com/arcabackup/arca/pkg/jobs v0.0.0
-	github.com/arcabackup/arca/pkg/messages v0.0.0
-	github.com/arcabackup/arca/pkg/teststack v0.0.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/nats-io/nats.go v1.55.0
 	github.com/stretchr/testify v1.12.1
-	golang.org/x/sync v0.24.0
+	golang.org/x/sync v0.25.0
 	golang.org/x/time v0.16.0
 )
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
-	github.com/arcabackup/arca/pkg/embednats v0.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
@@ -38,15 +34,12 @@ require (
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.opentelemetry.io/otel/trace v1.47.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/crypto v0.58.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )
 
-replace (
-	github.com/arcabackup/arca/pkg/embednats => ../../pkg/embednats
-	github.com/arcabackup/arca/pkg/jobs => ../../pkg/jobs
-	github.com/arcabackup/arca/pkg/messages => ../../pkg/messages
-	github.com/arcabackup/arca/pkg/teststack => ../../pkg/teststack
-)
+require github.com/arcabackup/arca/pkg v0.0.0
+
+replace github.com/arcabackup/arca/pkg => ../../pkg

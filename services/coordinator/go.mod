@@ -3,13 +3,6 @@ module github.com/arcabackup/arca/services/coordinator
 go 1.26.0
 
 require (
-	github.com/arcabackup/arca/pkg/backup v0.0.0
-	github.com/arcabackup/arca/pkg/jobs v0.0.0
-	github.com/arcabackup/arca/pkg/messages v0.0.0
-	github.com/arcabackup/arca/pkg/objstore v0.0.0
-	github.com/arcabackup/arca/pkg/seal v0.0.0
-	github.com/arcabackup/arca/pkg/tenancy v0.0.0
-	github.com/arcabackup/arca/pkg/teststack v0.0.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
 	github.com/coreos/go-oidc/v3 v3.21.0
@@ -27,13 +20,11 @@ require (
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
-	github.com/arcabackup/arca/pkg/embednats v0.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
-	github.com/go-openapi/jsonpointer v0.22.5 // indirect
-	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
+	github.com/go-openapi/jsonpointer v1.0.1 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
@@ -50,23 +41,15 @@ require (
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
-	google.golang.org/protobuf v1.36.11 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace (
-	github.com/arcabackup/arca/pkg/backup => ../../pkg/backup
-	github.com/arcabackup/arca/pkg/embednats => ../../pkg/embednats
-	github.com/arcabackup/arca/pkg/jobs => ../../pkg/jobs
-	github.com/arcabackup/arca/pkg/messages => ../../pkg/messages
-	github.com/arcabackup/arca/pkg/objstore => ../../pkg/objstore
-	github.com/arcabackup/arca/pkg/tenancy => ../../pkg/tenancy
-	github.com/arcabackup/arca/pkg/teststack => ../../pkg/teststack
-)
+require github.com/arcabackup/arca/pkg v0.0.0
 
-replace github.com/arcabackup/arca/pkg/seal => ../../pkg/seal
+replace github.com/arcabackup/arca/pkg => ../../pkg

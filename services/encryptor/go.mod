@@ -3,12 +3,6 @@ module github.com/arcabackup/arca/services/encryptor
 go 1.26.0
 
 require (
-	github.com/arcabackup/arca/pkg/archive v0.0.0
-	github.com/arcabackup/arca/pkg/jobs v0.0.0
-	github.com/arcabackup/arca/pkg/messages v0.0.0
-	github.com/arcabackup/arca/pkg/seal v0.0.0
-	github.com/arcabackup/arca/pkg/staging v0.0.0
-	github.com/arcabackup/arca/pkg/teststack v0.0.0
 	github.com/arcabackup/arca/services/exporter v0.0.0-00010101000000-000000000000
 	github.com/nats-io/nats.go v1.55.0
 	github.com/stretchr/testify v1.12.1
@@ -16,9 +10,8 @@ require (
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
-	github.com/arcabackup/arca/pkg/embednats v0.0.0 // indirect
-	github.com/arcabackup/arca/pkg/tenancy v0.0.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/exaring/otelpgx v0.13.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/google/go-tpm v0.9.8 // indirect
@@ -38,23 +31,17 @@ require (
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
 	go.opentelemetry.io/otel/trace v1.47.0 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
-	google.golang.org/protobuf v1.36.11 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace (
-	github.com/arcabackup/arca/pkg/archive => ../../pkg/archive
-	github.com/arcabackup/arca/pkg/embednats => ../../pkg/embednats
-	github.com/arcabackup/arca/pkg/jobs => ../../pkg/jobs
-	github.com/arcabackup/arca/pkg/messages => ../../pkg/messages
-	github.com/arcabackup/arca/pkg/seal => ../../pkg/seal
-	github.com/arcabackup/arca/pkg/staging => ../../pkg/staging
-	github.com/arcabackup/arca/pkg/tenancy => ../../pkg/tenancy
-	github.com/arcabackup/arca/pkg/teststack => ../../pkg/teststack
-	github.com/arcabackup/arca/services/exporter => ../exporter
-)
+replace github.com/arcabackup/arca/services/exporter => ../exporter
+
+require github.com/arcabackup/arca/pkg v0.0.0
+
+replace github.com/arcabackup/arca/pkg => ../../pkg

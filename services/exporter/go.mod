@@ -3,11 +3,6 @@ module github.com/arcabackup/arca/services/exporter
 go 1.26.0
 
 require (
-	github.com/arcabackup/arca/pkg/archive v0.0.0
-	github.com/arcabackup/arca/pkg/objstore v0.0.0
-	github.com/arcabackup/arca/pkg/tenancy v0.0.0
-	github.com/arcabackup/arca/pkg/teststack v0.0.0
-	github.com/arcabackup/arca/pkg/wal v0.0.0
 	github.com/exaring/otelpgx v0.13.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/stretchr/testify v1.12.1
@@ -23,18 +18,11 @@ require (
 	github.com/tink-crypto/tink-go/v2 v2.9.0 // indirect
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
-	google.golang.org/protobuf v1.36.11 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
 )
 
 require (
 	github.com/antithesishq/antithesis-sdk-go v0.9.0-default-no-op // indirect
-	github.com/arcabackup/arca/pkg/backup v0.0.0
-	github.com/arcabackup/arca/pkg/embednats v0.0.0 // indirect
-	github.com/arcabackup/arca/pkg/jobs v0.0.0
-	github.com/arcabackup/arca/pkg/messages v0.0.0
-	github.com/arcabackup/arca/pkg/restore v0.0.0
-	github.com/arcabackup/arca/pkg/seal v0.0.0
-	github.com/arcabackup/arca/pkg/staging v0.0.0
 	github.com/google/go-tpm v0.9.8 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
@@ -46,7 +34,7 @@ require (
 	github.com/nats-io/nats.go v1.55.0
 	github.com/nats-io/nkeys v0.4.17 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/crypto v0.59.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
@@ -54,27 +42,8 @@ require (
 	golang.org/x/time v0.16.0 // indirect
 )
 
-replace (
-	github.com/arcabackup/arca/pkg/archive => ../../pkg/archive
-	github.com/arcabackup/arca/pkg/tenancy => ../../pkg/tenancy
-	github.com/arcabackup/arca/pkg/teststack => ../../pkg/teststack
-)
-
 // teststack (tests only) imports embednats from this repository.
-replace github.com/arcabackup/arca/pkg/embednats => ../../pkg/embednats
 
-replace (
-	github.com/arcabackup/arca/pkg/jobs => ../../pkg/jobs
-	github.com/arcabackup/arca/pkg/messages => ../../pkg/messages
-	github.com/arcabackup/arca/pkg/staging => ../../pkg/staging
-)
+require github.com/arcabackup/arca/pkg v0.0.0
 
-replace github.com/arcabackup/arca/pkg/restore => ../../pkg/restore
-
-replace github.com/arcabackup/arca/pkg/seal => ../../pkg/seal
-
-replace github.com/arcabackup/arca/pkg/backup => ../../pkg/backup
-
-replace github.com/arcabackup/arca/pkg/objstore => ../../pkg/objstore
-
-replace github.com/arcabackup/arca/pkg/wal => ../../pkg/wal
+replace github.com/arcabackup/arca/pkg => ../../pkg

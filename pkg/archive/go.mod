@@ -1,7 +1,0 @@
-module github.com/arcabackup/arca/pkg/archive
-
-go 1.26
-
-require github.com/stretchr/testify v1.12.1
-
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
