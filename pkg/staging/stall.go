@@ -120,7 +120,7 @@ func (s *Store) stream(ctx context.Context, key string, res io.ReadCloser, nuid 
 		} else if s.gone(ctx, key, nuid) {
 			err = fmt.Errorf("staging get %s: deleted while read: %w", key, ErrNotFound)
 		}
-		res.Close()
+		_ = res.Close()
 		pw.CloseWithError(err)
 	}()
 	go func() { // the probe

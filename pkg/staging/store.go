@@ -169,13 +169,13 @@ func (s *Store) get(ctx context.Context, key string) (io.ReadCloser, Info, error
 	}
 	roi, err := res.Info()
 	if err != nil {
-		res.Close()
+		_ = res.Close()
 		cancel()
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
 	}
 	info, err := toInfo(roi)
 	if err != nil {
-		res.Close()
+		_ = res.Close()
 		cancel()
 		return nil, Info{}, err
 	}

@@ -171,12 +171,12 @@ func startVersityGW(ctx context.Context, bin, dir string, extra ...string) (*Ver
 	// Kill the gateway if the test binary dies without cleaning up.
 	gw.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := gw.cmd.Start(); err != nil {
-		logf.Close()
+		_ = logf.Close()
 		return nil, fmt.Errorf("start versitygw: %w", err)
 	}
 	go func() {
 		_ = gw.cmd.Wait()
-		logf.Close()
+		_ = logf.Close()
 		close(gw.exited)
 	}()
 	if err := gw.waitReady(ctx); err != nil {
@@ -194,7 +194,7 @@ func (gw *VersityGW) waitReady(ctx context.Context) error {
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, gw.Endpoint+"/health", nil)
 		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -249,7 +249,7 @@ func (gw *VersityGW) CreateBucket(ctx context.Context, name string, objectLock b
 	if err != nil {
 		return fmt.Errorf("create bucket %s: %w", name, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read side: a close error loses nothing
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("create bucket %s: %s: %s", name, resp.Status, bytes.TrimSpace(body))
@@ -262,7 +262,7 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
@@ -332,6 +332,6 @@ func VersityGWMain(m *testing.M, set func(*VersityGW)) {
 	set(gw)
 	code := m.Run()
 	gw.Close()
-	os.RemoveAll(dir)
+	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -119,19 +119,19 @@ func restore(ctx context.Context, cfg Config, f File, dest string) (int64, error
 	if err != nil {
 		return 0, err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	tmp, err := os.CreateTemp(filepath.Dir(dest), ".arca-fetch-*")
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	defer func() { _ = os.Remove(tmp.Name()) }() // after a successful rename, a no-op
 	n, err := seal.Open(ctx, tmp, rc, ArtifactID(f), cfg.Keys)
 	if err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return 0, fmt.Errorf("open %s: %w", key, err)
 	}
 	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return 0, err
 	}
 	if err := tmp.Close(); err != nil {

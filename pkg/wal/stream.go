@@ -212,13 +212,13 @@ func restoreStream(ctx context.Context, cfg Config, f File, dest string) (int64,
 	if err != nil {
 		return 0, err
 	}
-	defer os.Remove(tmp.Name())
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if _, err := tmp.Write(seg); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return 0, err
 	}
 	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return 0, err
 	}
 	if err := tmp.Close(); err != nil {
@@ -236,7 +236,7 @@ func openChunk(ctx context.Context, cfg Config, c File, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("get %s: %w", key, err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	if _, err := seal.Open(ctx, w, rc, ArtifactID(c), cfg.Keys); err != nil {
 		return fmt.Errorf("open %s: %w", key, err)
 	}

@@ -29,7 +29,7 @@ func TestSurvivesRestartsWithoutAGap(t *testing.T) {
 		return faultproxy.None
 	}})
 	require.NoError(t, err)
-	t.Cleanup(func() { proxy.Close() })
+	t.Cleanup(func() { _ = proxy.Close() })
 	viaProxy := &teststack.VersityGW{Endpoint: proxy.URL, AccessKey: gw.AccessKey, SecretKey: gw.SecretKey, Region: gw.Region, DataDir: gw.DataDir}
 
 	p := newPrimary(t, options{})

@@ -101,7 +101,7 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 		require.Equal(t, p.SHA256, info.SHA256)
 		_, err = io.Copy(&artifact, rc)
 		require.NoError(t, err)
-		rc.Close()
+		_ = rc.Close()
 		_, err = st.Stat(ctx, staging.PlainKey(p.Artifact, p.Part))
 		require.True(t, errors.Is(err, staging.ErrNotFound), "plaintext part %d deleted once sealed", p.Part)
 	}

@@ -194,7 +194,7 @@ func TestVerifierFailsABackupWhoseManifestWasSwapped(t *testing.T) {
 	rc, err := p.store.Get(ctx, keyB, objstore.Range{})
 	require.NoError(t, err)
 	docB, err := io.ReadAll(rc)
-	rc.Close()
+	_ = rc.Close()
 	require.NoError(t, err)
 	_, err = p.store.Put(ctx, keyA, bytes.NewReader(docB), int64(len(docB)))
 	require.NoError(t, err)

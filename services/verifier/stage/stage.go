@@ -148,7 +148,7 @@ func Verify(ctx context.Context, store objstore.Store, layout backup.Layout, key
 	if err != nil {
 		return verify.Result{BackupID: m.BackupID}, fmt.Errorf("verify %s: %w", m.BackupID, err)
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read side: a close error loses nothing
 	return verify.Backup(ctx, obj, m, keys)
 }
 

@@ -104,7 +104,7 @@ func (a *Archive) Latencies(t testing.TB, op string, total bool) []time.Duration
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var out []time.Duration
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

@@ -123,7 +123,7 @@ func newPrimary(t *testing.T, fixture string) *primary {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	p.port = l.Addr().(*net.TCPAddr).Port
-	l.Close()
+	_ = l.Close()
 	conf := []string{"listen_addresses = '127.0.0.1'", "unix_socket_directories = ''", "port = " + strconv.Itoa(p.port),
 		"fsync = off", "shared_buffers = 32MB", "max_wal_size = 256MB", "track_commit_timestamp = on",
 		"wal_level = replica", "archive_mode = on", "archive_timeout = '60s'",

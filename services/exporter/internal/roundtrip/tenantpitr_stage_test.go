@@ -43,7 +43,7 @@ func TestRestorerRunsATenantPITRJob(t *testing.T) {
 		}
 	})
 	require.NoError(t, err)
-	defer sub.Unsubscribe()
+	defer func() { _ = sub.Unsubscribe() }()
 
 	pc := p.pitrConfig(t, columnTenancy, nil)
 	dir, err := teststack.PGBinDir(t.Context())

@@ -49,7 +49,7 @@ func TestTenantPITRUndoesAMistakenDelete(t *testing.T) {
 
 	var last time.Time
 	for i := 1; i <= 5; i++ {
-		last = commit(t, app, `INSERT INTO public.notes VALUES ($1, 't1', $2)`, 100+i, "write "+strconv.Itoa(i))
+		commit(t, app, `INSERT INTO public.notes VALUES ($1, 't1', $2)`, 100+i, "write "+strconv.Itoa(i))
 		last = commit(t, app, `UPDATE public.accounts SET balance = balance + 1 WHERE "tenantId" = 't1'`)
 	}
 	waitClockPast(t, app, last.Add(2*time.Second))
