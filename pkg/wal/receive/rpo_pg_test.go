@@ -180,7 +180,7 @@ func killTrial(t *testing.T, mode string) trial {
 
 // killCluster sends SIGKILL to the postmaster and every process it started,
 // and returns the moment it did.
-func killCluster(t *testing.T, c *pgtest.Cluster) time.Time {
+func killCluster(t *testing.T, c *teststack.PGCluster) time.Time {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(c.Dir, "postmaster.pid"))
 	require.NoError(t, err)

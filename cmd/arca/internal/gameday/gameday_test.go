@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // result is one line of the game day's report.
@@ -105,7 +107,7 @@ func writeRecords(t *testing.T, conn *pgx.Conn, home string, n int, note string)
 	var last time.Time
 	s := pgx.Identifier{"tenant_" + home}.Sanitize()
 	for i := range n {
-		last = commit(t, conn, `INSERT INTO `+s+`.daily_records (resident_id, note) VALUES ($1, $2)`, 1+i%20, fmt.Sprintf("%s %d", note, i))
+		last = teststack.Commit(t, conn, `INSERT INTO `+s+`.daily_records (resident_id, note) VALUES ($1, $2)`, 1+i%20, fmt.Sprintf("%s %d", note, i))
 	}
 	return last
 }
