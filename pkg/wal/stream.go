@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -208,23 +206,7 @@ func restoreStream(ctx context.Context, cfg Config, f File, dest string) (int64,
 	if end == 0 {
 		return 0, fmt.Errorf("%s: %w", cfg.Key(f), ErrNotFound)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), ".arca-fetch-*")
-	if err != nil {
-		return 0, err
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }()
-	if _, err := tmp.Write(seg); err != nil {
-		_ = tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		_ = tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, err
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
+	if err := install(dest, func(w io.Writer) error { _, err := w.Write(seg); return err }); err != nil {
 		return 0, err
 	}
 	return cfg.segSize(), nil
