@@ -145,4 +145,3 @@ func (c *clock) Set(t time.Time) {
 	defer c.mu.Unlock()
 	c.t = t
 }
-
