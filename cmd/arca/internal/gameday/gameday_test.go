@@ -39,7 +39,9 @@ func TestGameDay(t *testing.T) {
 		for _, r := range results {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.scenario, r.done, r.rto, r.rpo, r.outcome)
 		}
-		tw.Flush()
+		if err := tw.Flush(); err != nil {
+			t.Fatal(err)
+		}
 		fmt.Printf("\ngame day %s, %d scenarios, %s\n%s\n", start.UTC().Format(time.RFC3339), len(results), since(start), s.String())
 		if path := os.Getenv("ARCA_GAMEDAY_REPORT"); path != "" {
 			var md strings.Builder
