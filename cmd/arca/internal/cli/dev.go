@@ -44,7 +44,7 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 				fmt.Fprintf(a.out, "arca dev: alerter off (set %s to page PagerDuty)\n", a.cfg.Alerting.PagerDuty.RoutingKeyEnv)
 			}
 			fmt.Fprintln(a.out, "arca dev: ready (Ctrl-C to stop)")
-			return a.runServicesWith(cmd.Context(), true, paging, true, stack.Stages...)
+			return a.runServices(cmd.Context(), serviceSet{stages: stack.Stages, coordinator: true, alerter: paging, createKeys: true})
 		},
 	}
 }

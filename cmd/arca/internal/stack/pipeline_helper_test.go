@@ -20,14 +20,14 @@ import (
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 // pipeline is every stage and a coordinator, observed by obs, over a
 // fresh source database with the exporter's fixture, embedded NATS and a
 // filesystem store.
 type pipeline struct {
-	coord  *coordinator.Coordinator
+	coord  *coordinator.Service
 	js     jetstream.JetStream
 	source *pgxpool.Pool
 	stop   func() // stops the stages and the coordinator
