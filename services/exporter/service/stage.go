@@ -49,8 +49,6 @@ func New(d Deps, cfg Config) (*Service, error) {
 	return &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports)}, nil
 }
 
-
-
 // Run consumes export jobs until ctx ends.
 func (s *Service) Run(ctx context.Context) error {
 	if s.js == nil || s.staging == nil {
