@@ -17,7 +17,7 @@ import (
 // `arca verifier`: one stage each, as deployed.
 func (a *app) serviceCmds() []*cobra.Command {
 	var cmds []*cobra.Command
-	for _, name := range stack.Stages {
+	for _, name := range stack.StageServices {
 		cmds = append(cmds, &cobra.Command{
 			Use:   name,
 			Short: "Run the " + name + " service",

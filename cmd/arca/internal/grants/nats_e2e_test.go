@@ -86,7 +86,7 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 	wctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	for _, name := range stack.Stages {
+	for _, name := range stack.StageServices {
 		cfg := config.Default()
 		cfg.Source.URL = db.URL
 		d := stack.Deps{Cfg: cfg, Conn: connect(name), Store: store, Keys: kr, Logger: quiet, Tool: "test"}

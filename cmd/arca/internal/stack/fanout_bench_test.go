@@ -77,7 +77,7 @@ func BenchmarkFanOut(b *testing.B) {
 	deps := stack.Deps{Cfg: cfg, Conn: conn, Store: store, Keys: kr, Logger: quiet, Tool: "bench"}
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go deps.Run(wctx, stack.Stages...)
+	go deps.Run(wctx, stack.StageServices...)
 
 	// Pipeline: publish one export job per tenant, wait for every verification.
 	cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{

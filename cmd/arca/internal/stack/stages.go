@@ -8,6 +8,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
@@ -18,8 +19,33 @@ import (
 	verifier "github.com/arcabackup/arca/services/verifier/service"
 )
 
-// Stages lists the pipeline's stage services.
-var Stages = []string{"exporter", "encryptor", "uploader", "verifier"}
+// pipeline pairs each stage of the pipeline, as pkg/messages names it
+// (subjects, events, the metrics' stage label), with the service that runs
+// it, as deployed (its command, NATS user, grants and metrics' service).
+var pipeline = []struct{ stage, service string }{
+	{messages.StageExport, "exporter"}, {messages.StageEncrypt, "encryptor"},
+	{messages.StageUpload, "uploader"}, {messages.StageVerify, "verifier"},
+}
+
+// StageServices are the services that run the pipeline's stages, in
+// pipeline order: exporter, encryptor, uploader, verifier.
+var StageServices = func() []string {
+	out := make([]string, len(pipeline))
+	for i, p := range pipeline {
+		out[i] = p.service
+	}
+	return out
+}()
+
+// stageOf is the stage a service runs ("" for other services).
+func stageOf(service string) string {
+	for _, p := range pipeline {
+		if p.service == service {
+			return p.stage
+		}
+	}
+	return ""
+}
 
 // Deps is what the stages are built from.
 type Deps struct {
