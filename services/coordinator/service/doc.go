@@ -1,6 +1,9 @@
-// Package coordinator is the Arca coordinator as a library: the `arca`
-// CLI and `arca dev` build one with New and call Run, and the CLI's
-// backup, list, status and catalog commands call its other methods.
+// Package service is the Arca coordinator: `arca coordinator` and `arca
+// dev` build one with New(Deps, Config) and supervise its Run, and the
+// CLI's backup, list, status and catalog commands call its other methods.
+// It restores, plans restores, applies retention and lists key versions
+// itself, from the bucket, the keyring and the source it is given; drills,
+// base backups and WAL checks reach it through Tasks.
 //
 // What flows through it:
 //

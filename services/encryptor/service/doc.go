@@ -1,4 +1,4 @@
-// Package stage is the encryptor's place in the pipeline: it takes a
+// Package service is the encryptor's place in the pipeline: it takes a
 // plaintext part from staging, seals it (zstd, then AES-256-GCM segments
 // under a fresh data key wrapped by the tenant's or the default key), puts
 // the sealed part back into staging, announces it to the uploaders and

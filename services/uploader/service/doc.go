@@ -1,4 +1,4 @@
-// Package stage is the uploader's place in the pipeline. Sealed parts of one
+// Package service is the uploader's place in the pipeline. Sealed parts of one
 // artifact become the parts of one S3 multipart upload, uploaded by
 // whichever replicas take them, in parallel:
 //

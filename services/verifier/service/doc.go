@@ -1,4 +1,4 @@
-// Package stage is the verifier's place in the pipeline: for every committed
+// Package service is the verifier's place in the pipeline: for every committed
 // backup it reads the object back from the bucket (never from staging),
 // authenticates manifest.json as the manifest of that backup (a refused one
 // fails the verification), checks the object's size and SHA-256 against it,
