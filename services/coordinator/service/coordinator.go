@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/objstore"
@@ -118,16 +119,14 @@ func (c *Service) Run(ctx context.Context) error {
 	if err := c.syncSchedules(ctx); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
+	// One errgroup: the first loop to fail stops the others.
+	g, gctx := errgroup.WithContext(ctx)
 	run := func(name string, f func(context.Context) error) {
-		wg.Go(func() {
-			if err := f(ctx); err != nil && ctx.Err() == nil {
-				errs <- fmt.Errorf("coordinator %s: %w", name, err)
-				cancel(err)
+		g.Go(func() error {
+			if err := f(gctx); err != nil && gctx.Err() == nil {
+				return fmt.Errorf("coordinator %s: %w", name, err)
 			}
+			return nil
 		})
 	}
 	run("schedules", c.consumeFires)
@@ -136,20 +135,10 @@ func (c *Service) Run(ctx context.Context) error {
 	if c.cfg.API.Addr != "" {
 		run("api", c.serve)
 	}
-	<-ctx.Done()
-	wg.Wait()
+	err := g.Wait()
 	c.stopRest()
 	c.restores.Wait()
-	close(errs)
-	return errors.Join(collect(errs)...)
-}
-
-func collect(ch <-chan error) []error {
-	var out []error
-	for err := range ch {
-		out = append(out, err)
-	}
-	return out
+	return err
 }
 
 // sweep expires jobs with no progress within InFlight, so their runs end,
