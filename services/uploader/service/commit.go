@@ -161,7 +161,7 @@ func (s *Service) finish(ctx context.Context, job *jobs.Job[messages.PartSealed]
 	if err := man.Validate(); err != nil {
 		return jobs.Permanent(fmt.Errorf("manifest %s: %w", m.BackupID, err))
 	}
-	manifestKey, doc, err := s.cfg.Layout.SealManifest(ctx, man, s.cfg.Keys)
+	manifestKey, doc, err := s.cfg.Layout.SealManifest(ctx, man, s.keys)
 	if err != nil {
 		return fmt.Errorf("commit %s: %w", m.BackupID, err)
 	}

@@ -22,9 +22,6 @@ type KindPolicy struct {
 // database.
 type Config struct {
 	Layout backup.Layout
-	// Keys seal each manifest under the primary key of the backup's scope
-	// (with a KMS-backed keyring, encrypt rights suffice).
-	Keys backup.Keys
 	// Policies per kind ("tenant", "full", "base").
 	Policies    map[string]KindPolicy
 	SSEKMSKeyID string

@@ -71,7 +71,7 @@ func dyingUploader(url, dir, marker string) {
 	if _, err := kr.Rotate(""); err != nil {
 		panic(err)
 	}
-	up, err := uploader.New(uploader.Deps{JS: js, Staging: st, Store: hangBeforeManifest{Store: store, marker: marker}}, uploader.Config{Layout: backup.Layout{Prefix: "test"}, Keys: kr, Worker: cfg})
+	up, err := uploader.New(uploader.Deps{JS: js, Staging: st, Store: hangBeforeManifest{Store: store, marker: marker}, Keys: kr}, uploader.Config{Layout: backup.Layout{Prefix: "test"}, Worker: cfg})
 	if err != nil {
 		panic(err)
 	}

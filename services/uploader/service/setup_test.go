@@ -55,7 +55,7 @@ func quiet() jobs.Config {
 func (b *bundle) startUploader(t *testing.T, store objstore.Store) {
 	t.Helper()
 	_, js := teststack.Connect(t, b.n.URL)
-	up, err := uploader.New(uploader.Deps{JS: js, Staging: b.staging, Store: store}, uploader.Config{Layout: b.layout, Keys: b.keys, Worker: quiet()})
+	up, err := uploader.New(uploader.Deps{JS: js, Staging: b.staging, Store: store, Keys: b.keys}, uploader.Config{Layout: b.layout, Worker: quiet()})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
@@ -26,6 +27,7 @@ type Service struct {
 	js      JetStream
 	staging *staging.Store
 	store   objstore.Store
+	keys    backup.Keys
 	state   *state
 	cfg     Config
 	now     func() time.Time
@@ -37,6 +39,9 @@ type Deps struct {
 	JS      JetStream
 	Staging *staging.Store
 	Store   objstore.Store
+	// Keys seal each manifest under the primary key of the backup's scope
+	// (with a KMS-backed keyring, encrypt rights suffice).
+	Keys backup.Keys
 }
 
 // New builds the service without touching the network.
@@ -45,13 +50,13 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if d.JS == nil || d.Staging == nil || d.Store == nil {
 		errs = append(errs, errors.New("uploader: JetStream, staging and store are required"))
 	}
-	if cfg.Keys == nil {
+	if d.Keys == nil {
 		errs = append(errs, errors.New("uploader: keys are required to seal manifests"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return &Service{js: d.JS, staging: d.Staging, store: d.Store, cfg: cfg.withDefaults(), now: time.Now}, nil
+	return &Service{js: d.JS, staging: d.Staging, store: d.Store, keys: d.Keys, cfg: cfg.withDefaults(), now: time.Now}, nil
 }
 
 // Run opens the uploads bucket, then consumes upload jobs until ctx ends.

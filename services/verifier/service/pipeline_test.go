@@ -70,7 +70,7 @@ func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *
 	require.NoError(t, err)
 	enc, err := encryptor.New(encryptor.Deps{JS: p.n.JS, Staging: st, Keys: p.keys}, encryptor.Config{Worker: quiet})
 	require.NoError(t, err)
-	up, err := uploader.New(uploader.Deps{JS: p.n.JS, Staging: st, Store: p.store}, uploader.Config{Layout: p.layout, Keys: p.keys, Worker: quiet})
+	up, err := uploader.New(uploader.Deps{JS: p.n.JS, Staging: st, Store: p.store, Keys: p.keys}, uploader.Config{Layout: p.layout, Worker: quiet})
 	require.NoError(t, err)
 	var verStore objstore.Store = p.store
 	if wrap != nil {

@@ -124,8 +124,8 @@ func (d Deps) Service(name string) (Service, error) {
 		return encryptor.New(encryptor.Deps{JS: d.Conn.JS, Staging: d.staging(name), Keys: d.keys()},
 			encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
 	case "uploader":
-		return uploader.New(uploader.Deps{JS: d.Conn.JS, Staging: d.staging(name), Store: d.store(name)}, uploader.Config{
-			Layout: Layout(d.Cfg), Keys: d.keys(), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
+		return uploader.New(uploader.Deps{JS: d.Conn.JS, Staging: d.staging(name), Store: d.store(name), Keys: d.keys()}, uploader.Config{
+			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
 			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas,
 		})
 	case "verifier":
