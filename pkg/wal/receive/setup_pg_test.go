@@ -194,3 +194,18 @@ func readPGWAL(t *testing.T, c *teststack.PGCluster, name string) []byte {
 	require.NoError(t, err, fmt.Sprintf("pg_wal/%s", name))
 	return b
 }
+
+// makeReceiverSynchronous makes wal-receive the synchronous standby: a
+// commit returns once its WAL is in the bucket.
+func (p *primary) makeReceiverSynchronous(t *testing.T) {
+	t.Helper()
+	_, err := p.conn.Exec(t.Context(), "ALTER SYSTEM SET synchronous_standby_names = 'arca_wal_receive'")
+	require.NoError(t, err)
+	_, err = p.conn.Exec(t.Context(), "SELECT pg_reload_conf()")
+	require.NoError(t, err)
+	teststack.Eventually(t, time.Minute, func() bool {
+		var state string
+		err := p.conn.QueryRow(t.Context(), "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'arca_wal_receive'").Scan(&state)
+		return err == nil && state == "sync"
+	}, "the receiver to be the synchronous standby")
+}
