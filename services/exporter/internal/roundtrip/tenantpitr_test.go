@@ -93,13 +93,7 @@ func TestTenantPITRUndoesAMistakenDelete(t *testing.T) {
 // rows committed at or before the target. ARCA_SEED replays a run.
 func TestTenantPITRIsExactAtRandomTargets(t *testing.T) {
 	t.Parallel()
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("ARCA_SEED"); s != "" {
-		var err error
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err)
-	}
-	t.Logf("seed %d (ARCA_SEED=%d replays it)", seed, seed)
+	seed := randomSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 18))
 
 	p := newPrimary(t, "column")
