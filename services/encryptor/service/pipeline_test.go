@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"sort"
 	"sync"
 	"testing"
@@ -53,11 +52,7 @@ func (s *sealedParts) complete(backupID string) []messages.PartSealed {
 func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
+	db := teststack.NewFixtureDatabase(t)
 
 	n := teststack.NewNATS(t)
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))

@@ -49,11 +49,7 @@ func startPipeline(t *testing.T) *pipeline {
 func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *pipeline {
 	t.Helper()
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
+	db := teststack.NewFixtureDatabase(t)
 
 	p := &pipeline{db: db, n: teststack.NewNATS(t), layout: backup.Layout{Prefix: "e2e"}}
 	require.NoError(t, jobs.EnsureStreams(ctx, p.n.JS, jobs.StreamOptions{}))

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -72,23 +70,11 @@ func freeAddr(t *testing.T) string {
 // runs the real restore into a new schema, and the audit log records it.
 func TestConsoleRestoresThroughArcaDev(t *testing.T) {
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
-	catalog := teststack.NewDatabase(t)
-
-	dir := t.TempDir()
+	dev := newDevEnv(t)
 	addr := freeAddr(t)
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
-	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
 	t.Setenv("ARCA_API_TOKEN", "console-e2e-operator")
-	for _, k := range []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_DIR", "ARCA_STORE_KIND", "ARCA_STORE_DIR", "ARCA_STORE_PREFIX", "ARCA_API_ADDR", "ARCA_CONSOLE_VIEWER_TOKEN", "ARCA_JAEGER_URL"} {
-		t.Setenv(k, "")
-	}
-	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
-	writeConfig(t, env.config, fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\napi: {addr: %q}\n", dir, db.URL, catalog.URL, addr))
+	dev.configure(fmt.Sprintf("api: {addr: %q}\n", addr))
+	env, db := dev.arcaEnv, dev.source
 	env.start("dev")
 	base := "http://" + addr
 	teststack.Eventually(t, 2*time.Minute, func() bool {

@@ -154,22 +154,9 @@ func (e arcaEnv) status(ctx context.Context) (keysStatus, error) {
 // tenant meanwhile.
 func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
-	catalog := teststack.NewDatabase(t)
-
-	dir := t.TempDir()
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
-	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
-	for _, k := range []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_DIR", "ARCA_STORE_KIND", "ARCA_STORE_DIR", "ARCA_STORE_PREFIX", "ARCA_API_ADDR"} {
-		t.Setenv(k, "")
-	}
-	base := fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\n", dir, db.URL, catalog.URL)
-	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
-	writeConfig(t, env.config, base)
+	dev := newDevEnv(t)
+	dev.configure("")
+	env, dir := dev.arcaEnv, dev.dir
 
 	env.start("dev")
 	teststack.Eventually(t, 2*time.Minute, func() bool {
@@ -256,7 +243,7 @@ func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(stale, doc, 0o600))
 	staleEnv := arcaEnv{t: t, config: filepath.Join(dir, "stale.yaml"), dir: dir}
-	writeConfig(t, staleEnv.config, base+fmt.Sprintf("nats: {url: %q}\nkeys: {keyring: %q}\n", natsURL(t, dir), "file:"+stale))
+	writeConfig(t, staleEnv.config, dev.configText(fmt.Sprintf("nats: {url: %q}\nkeys: {keyring: %q}\n", natsURL(t, dir), "file:"+stale)))
 	stopStale := staleEnv.start("encryptor")
 	teststack.Eventually(t, time.Minute, func() bool {
 		s, err := env.status(ctx)

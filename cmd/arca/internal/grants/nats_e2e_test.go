@@ -60,11 +60,7 @@ func grantServer(t *testing.T) func(user string) string {
 func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) {
 	url := grantServer(t)
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
+	db := teststack.NewFixtureDatabase(t)
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
 	kr := keyring.New()

@@ -54,10 +54,7 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	db := teststack.NewDatabase(t)
-	sql, err := os.ReadFile("../../testdata/fixture.sql")
-	require.NoError(t, err)
-	runSQL(t, db, string(sql))
+	db := teststack.NewFixtureDatabase(t)
 	dir, err := teststack.PGBinDir(t.Context())
 	require.NoError(t, err)
 	kr, kek := newKeys(t)
