@@ -60,17 +60,8 @@ func (e arcaEnv) start(args ...string) (stop func()) {
 	return stop
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+// syncBuffer is the output of an arca run that the test reads while it runs.
+type syncBuffer = teststack.LogBuffer
 
 func writeConfig(t *testing.T, path, body string) {
 	t.Helper()
