@@ -34,7 +34,7 @@ func (c *consoleClient) get(path string) (int, string) {
 	c.t.Helper()
 	resp, err := c.http.Get(c.base + path)
 	require.NoError(c.t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(c.t, err)
 	if m := csrfInput.FindStringSubmatch(string(body)); m != nil {
@@ -48,7 +48,7 @@ func (c *consoleClient) post(path string, form url.Values) (int, string, *url.UR
 	form.Set("csrf", c.csrf)
 	resp, err := c.http.PostForm(c.base+path, form)
 	require.NoError(c.t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(c.t, err)
 	if m := csrfInput.FindStringSubmatch(string(body)); m != nil {
@@ -61,7 +61,7 @@ func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().String()
 }
 
@@ -82,7 +82,7 @@ func TestConsoleRestoresThroughArcaDev(t *testing.T) {
 		if err != nil {
 			return false
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	}, "arca dev serving the API and the console")
 

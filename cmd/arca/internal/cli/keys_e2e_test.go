@@ -90,7 +90,7 @@ func (e arcaEnv) keyIDs(ctx context.Context, kr *keyring.Keyring, tenant, backup
 	require.NoError(e.t, err)
 	obj, err := store.Get(ctx, backup.Layout{Prefix: "arca"}.Data(string(messages.KindTenant), tenant, backupID), objstore.Range{})
 	require.NoError(e.t, err)
-	defer obj.Close()
+	defer func() { _ = obj.Close() }()
 	rec := &recordingKeys{kr: kr, seen: map[string]bool{}}
 	_, err = io.Copy(io.Discard, seal.NewReader(obj, messages.ArtifactID(backupID, 1), rec))
 	require.NoError(e.t, err)
@@ -192,7 +192,7 @@ func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	require.Contains(t, third.Reason, keyring.ErrTenantErased.Error())
 	// arca status RUN prints the job's error in text too.
 	teststack.Eventually(t, time.Minute, func() bool {
-		text, _, err := env.run(ctx, "status", manualRun(t, env, ctx, third.BackupID))
+		text, _, err := env.run(ctx, "status", manualRun(ctx, t, env, third.BackupID))
 		return err == nil && strings.Contains(text, "tenant acme "+third.BackupID+": ") && strings.Contains(text, keyring.ErrTenantErased.Error())
 	}, "status RUN shows the dead-lettered job's error")
 	dead, err := js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
@@ -307,7 +307,7 @@ func TestKeyCommandsWithoutNATSDoNotClaimTheServicesWereTold(t *testing.T) {
 }
 
 // manualRun is the id of the run that holds the backup, from arca status.
-func manualRun(t *testing.T, env arcaEnv, ctx context.Context, backupID string) string {
+func manualRun(ctx context.Context, t *testing.T, env arcaEnv, backupID string) string {
 	out, _, err := env.run(ctx, "--json", "status", "--limit", "50")
 	if err != nil {
 		return ""

@@ -126,7 +126,7 @@ func (a *app) runServices(ctx context.Context, set serviceSet) error {
 	if err != nil {
 		return err
 	}
-	defer obs.Shutdown(context.WithoutCancel(ctx))
+	defer func() { _ = obs.Shutdown(context.WithoutCancel(ctx)) }() // exporting on the way out: nothing left to tell
 	if addr := obs.MetricsAddr(); addr != "" {
 		a.log.Info("metrics", "addr", addr)
 	}

@@ -117,7 +117,7 @@ func (a *app) upgradeManifest(ctx context.Context, store objstore.Store, repo ba
 		return refuse(err)
 	}
 	doc, err := io.ReadAll(io.LimitReader(rc, 64<<20))
-	rc.Close()
+	_ = rc.Close() // read side: a close error loses nothing
 	if err != nil {
 		return refuse(err)
 	}
@@ -140,7 +140,7 @@ func (a *app) upgradeManifest(ctx context.Context, store objstore.Store, repo ba
 		return refuse(err)
 	}
 	res, err := verify.Backup(ctx, obj, m, keys)
-	obj.Close()
+	_ = obj.Close() // read side: a close error loses nothing
 	if err != nil {
 		return refuse(fmt.Errorf("does not verify against its data: %w", err))
 	}
