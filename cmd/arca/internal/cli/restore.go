@@ -161,7 +161,7 @@ passwords, and says so.`,
 			if err != nil {
 				return err
 			}
-			e, err := findBackup(ctx, a.repo(store, keys), id, "")
+			e, err := a.repo(store, keys).Get(ctx, id, "")
 			if err != nil {
 				return err
 			}

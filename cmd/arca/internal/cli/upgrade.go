@@ -85,7 +85,7 @@ fresh sealed verified.json. Anything else is refused and left as it is (exit 3).
 			if err != nil {
 				return err
 			}
-			e, err := findBackup(ctx, a.repo(store, keys), args[0], "")
+			e, err := a.repo(store, keys).Get(ctx, args[0], "")
 			if err != nil {
 				return err
 			}
