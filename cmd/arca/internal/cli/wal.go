@@ -144,14 +144,7 @@ func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuit
 	if err != nil {
 		return wal.Continuity{}, err
 	}
-	found, err := basebackup.List(ctx, cfg.Store, cfg.Layout, cfg.Keys)
-	if err != nil {
-		return wal.Continuity{}, err
-	}
-	if err := found.Err(); err != nil {
-		return wal.Continuity{}, fmt.Errorf("check WAL: %w", err)
-	}
-	res, err := wal.CheckContinuity(ctx, cfg, basebackup.WALBases(found.Backups), wal.CheckOptions{MaxAge: maxAge})
+	res, err := basebackup.CheckWAL(ctx, cfg, wal.CheckOptions{MaxAge: maxAge})
 	if err != nil {
 		return res, err
 	}
