@@ -91,3 +91,26 @@ func TestSelectRefusesToChooseNewestPastARefusedManifest(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, e.Verification)
 }
+
+// Folders groups every backup's objects, with or without a manifest, and
+// leaves out keys that are not a backup's object in the layout.
+func TestFoldersGroupBackupObjectsWithOrWithoutAManifest(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := manifest("tenant", "tenant-a", "20261128T010000Z-a")
+	repo, store := b.repoWith(t, m)
+	for _, key := range []string{m.Object.Key, b.layout.Data("full", "", "f-orphan"), "prod/tenants/tenant-a/stray", "prod/elsewhere/x/y"} {
+		_, err := store.Put(t.Context(), key, bytes.NewReader([]byte("x")), 1)
+		require.NoError(t, err)
+	}
+	got, err := repo.Folders(t.Context())
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, b.layout.Dir("tenant", "tenant-a", m.BackupID), got[0].Dir)
+	require.Equal(t, "tenant", got[0].Kind)
+	require.Len(t, got[0].Objects, 2)
+	require.True(t, got[0].HasManifest())
+	require.Equal(t, "full", got[1].Kind)
+	require.False(t, got[1].HasManifest())
+	require.Equal(t, int64(1), got[1].Size())
+}
