@@ -155,17 +155,23 @@ func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuit
 // recordWAL publishes the archive check as an event when a system is
 // running, so the alerter pages on a gap or a stale archive.
 func (a *app) recordWAL(ctx context.Context, problem error) {
+	msg := ""
+	if problem != nil {
+		msg = problem.Error()
+	}
+	a.recordCheck(ctx, wal.CheckEvent(messages.StageWALArchive, msg))
+}
+
+// recordCheck publishes a check's event when NATS answers; a check run
+// with no system running still reports on the terminal.
+func (a *app) recordCheck(ctx context.Context, e messages.Event) {
 	conn, err := stack.Connect(ctx, a.cfg, "wal-check")
 	if err != nil {
 		return
 	}
 	defer conn.Close()
-	e := messages.Event{Kind: messages.KindWAL, Stage: messages.StageWALArchive, Status: messages.StatusSucceeded, Time: time.Now().UTC()}
-	if problem != nil {
-		e.Status, e.Error = messages.StatusFailed, problem.Error()
-	}
 	if err := jobs.NewPublisher(conn.JS).Event(ctx, e); err != nil {
-		a.log.Warn("wal check not recorded", "err", err)
+		a.log.Warn("check not recorded", "stage", e.Stage, "err", err)
 	}
 }
 
