@@ -19,21 +19,6 @@ import (
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
 
-// exitError carries an exit code a caller (PostgreSQL) depends on.
-type exitError struct {
-	code  int
-	err   error
-	quiet bool // nothing on stderr (a missing segment at the end of recovery)
-}
-
-func (e exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-func (e exitError) Unwrap() error { return e.err }
-
 func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
 	store, err := stack.Store(ctx, a.cfg)
 	if err != nil {
