@@ -2,6 +2,7 @@ package drill
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/arcabackup/arca/pkg/messages"
@@ -37,4 +38,22 @@ func status(passed bool) messages.Status {
 		return messages.StatusSucceeded
 	}
 	return messages.StatusFailed
+}
+
+// Err is nil when the drill passed, the tenants and (when there is one)
+// the full dump; otherwise it names each failure with its reason.
+func (r Report) Err(full *FullReport) error {
+	var failed []string
+	if full != nil && !full.Passed {
+		failed = append(failed, "full dump "+full.BackupID+": "+full.Reason)
+	}
+	for _, t := range r.Tenants {
+		if !t.Passed {
+			failed = append(failed, t.Tenant+" ("+t.BackupID+"): "+t.Reason)
+		}
+	}
+	if len(failed) == 0 && r.Passed {
+		return nil
+	}
+	return fmt.Errorf("drill failed: %s", strings.Join(failed, "; "))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -78,22 +77,7 @@ func (a *app) drillCmd() *cobra.Command {
 				}
 				conn.Close()
 			}
-			if full != nil && !full.Passed {
-				rep.Passed = false
-			}
-			if !rep.Passed {
-				var failed []string
-				if full != nil && !full.Passed {
-					failed = append(failed, "full dump "+full.BackupID+": "+full.Reason)
-				}
-				for _, t := range rep.Tenants {
-					if !t.Passed {
-						failed = append(failed, t.Tenant+" ("+t.BackupID+"): "+t.Reason)
-					}
-				}
-				return fmt.Errorf("drill failed: %s", strings.Join(failed, "; "))
-			}
-			return nil
+			return rep.Err(full)
 		},
 	}
 	cmd.Flags().StringSliceVar(&tenants, "tenants", nil, "tenants to draw from (default: every tenant)")
