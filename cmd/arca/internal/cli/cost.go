@@ -11,11 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/cost"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/retention"
-	"github.com/arcabackup/arca/pkg/retention/lifecycle"
 	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
@@ -110,9 +107,8 @@ func printCost(w io.Writer, rep cost.Report) {
 	}
 }
 
-// catalogUnits are the committed backups the catalog recorded, each in
-// the class the uploader gave its kind, or the lifecycle's archive class
-// once old enough.
+// catalogUnits are the committed backups the catalog recorded
+// (cost.CatalogUnits), in the classes the configuration gives them.
 func (a *app) catalogUnits(ctx context.Context, now time.Time) ([]cost.Unit, error) {
 	cat, err := stack.Catalog(ctx, a.cfg)
 	if err != nil {
@@ -126,40 +122,14 @@ func (a *app) catalogUnits(ctx context.Context, now time.Time) ([]cost.Unit, err
 	if err != nil {
 		return nil, err
 	}
-	var out []cost.Unit
-	for _, b := range rows {
-		if b.CommittedAt == nil {
-			continue // not in the bucket (yet, or ever)
-		}
-		v := retention.NotVerified
-		switch b.State {
-		case coordinator.JobVerified:
-			v = retention.Verified
-		case coordinator.JobFailed, coordinator.JobDeadLettered:
-			v = retention.VerificationFailed
-		}
-		out = append(out, cost.Unit{Planned: true,
-			Backup:  retention.Backup{Kind: b.Kind, Tenant: b.Tenant, BackupID: b.BackupID, CreatedAt: *b.CommittedAt, Verification: v, Size: b.Bytes},
-			Objects: []cost.Object{{Size: b.Bytes, Class: catalogClass(a.cfg, b.Kind, now.Sub(*b.CommittedAt), b.Bytes)}}})
+	c := cost.Classes{Uploader: map[string]string{}, KeepDays: map[string]int{}}
+	for kind, p := range stack.Policies(a.cfg) {
+		c.Uploader[kind] = p.StorageClass
 	}
-	return out, nil
-}
-
-// catalogClass is where a backup of kind, age and size sits: the
-// uploader's class for the kind, or the lifecycle's archive class once the
-// rule has moved it (lifecycle.Derive with the default archive).
-func catalogClass(cfg config.Config, kind string, age time.Duration, size int64) string {
-	class := stack.Policies(cfg)[kind].StorageClass
-	if archive := lifecycle.DefaultArchive()[kind]; archive != "" && size > lifecycle.DefaultMinArchiveSize {
-		days := policy(cfg).Kinds[kind].KeepDays + lifecycle.DefaultArchiveMarginDays
-		if age >= time.Duration(days)*24*time.Hour {
-			class = archive
-		}
+	for kind, p := range policy(a.cfg).Kinds {
+		c.KeepDays[kind] = p.KeepDays
 	}
-	if class == "" {
-		class = "STANDARD"
-	}
-	return class
+	return cost.CatalogUnits(rows, c, now), nil
 }
 
 // bucketUnits lists the bucket (cost.BucketUnits).

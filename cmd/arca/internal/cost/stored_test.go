@@ -13,6 +13,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/cost"
 	"github.com/arcabackup/arca/pkg/retention"
+	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
 // daily is one tenant's verified export of 1 GiB a day for days days.
@@ -73,4 +74,29 @@ func TestBucketUnitsGroupBackupsByTheirFolder(t *testing.T) {
 	}
 	require.Equal(t, map[string]int64{"tenant a/b t1": 11, "full  f1": 102,
 		"wal  " + layout.WAL("00000001", "000000010000000000000001"): 16, "other  prod/stray.txt": 3}, got)
+}
+
+// A catalog backup sits in its kind's class until the lifecycle archives
+// it; only committed backups are stored, with the catalog's verification.
+func TestCatalogUnitsAndTheirClasses(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	c := cost.Classes{Uploader: map[string]string{"tenant": "STANDARD_IA"}, KeepDays: map[string]int{"full": 30}}
+	require.Equal(t, "STANDARD_IA", c.Of("tenant", 0, cost.GiB))
+	require.Equal(t, "STANDARD", c.Of("full", 24*time.Hour, cost.GiB))
+	archived := c.Of("full", 365*24*time.Hour, cost.GiB)
+	require.NotEqual(t, "STANDARD", archived, "an old full dump is in the archive class")
+	require.Equal(t, "STANDARD", c.Of("full", 365*24*time.Hour, 1), "too small to archive")
+
+	old := now.AddDate(-1, 0, 0)
+	units := cost.CatalogUnits([]coordinator.Backup{
+		{BackupID: "f1", Kind: "full", State: coordinator.JobVerified, CommittedAt: &old, Bytes: cost.GiB},
+		{BackupID: "t1", Kind: "tenant", Tenant: "a", State: coordinator.JobFailed, CommittedAt: &now, Bytes: 5},
+		{BackupID: "t2", Kind: "tenant", Tenant: "a", State: "exporting"},
+	}, c, now)
+	require.Len(t, units, 2)
+	require.Equal(t, retention.Verified, units[0].Backup.Verification)
+	require.Equal(t, archived, units[0].Objects[0].Class)
+	require.Equal(t, retention.VerificationFailed, units[1].Backup.Verification)
+	require.Equal(t, []cost.Object{{Size: 5, Class: "STANDARD_IA"}}, units[1].Objects)
 }
