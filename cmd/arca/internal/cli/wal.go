@@ -241,13 +241,7 @@ func (a *app) restorePITRCmd() *cobra.Command {
 				return err
 			}
 			if restoreCommand == "" {
-				self, _ := os.Executable()
-				conf := ""
-				if a.configPath != "" {
-					abs, _ := filepath.Abs(a.configPath)
-					conf = " --config " + abs
-				}
-				restoreCommand = fmt.Sprintf("%s wal-fetch%s %%f %%p", self, conf)
+				restoreCommand = a.walFetchCommand()
 			}
 			res, err := pitr.Restore(ctx, pitr.Config{
 				Store: store, Layout: stack.Layout(a.cfg), Keys: keys, RestoreCommand: restoreCommand,
