@@ -13,7 +13,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/cost"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 func (a *app) costCmd() *cobra.Command {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/retention/lifecycle"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 // Classes says which storage class a backup sits in: the class the

@@ -13,7 +13,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/cost"
 	"github.com/arcabackup/arca/pkg/retention"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 // daily is one tenant's verified export of 1 GiB a day for days days.
