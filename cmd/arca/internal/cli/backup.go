@@ -202,6 +202,9 @@ func (a *app) await(ctx context.Context, events <-chan messages.Event, pending m
 				continue
 			}
 			bp.observe(e)
+			if e.Part != nil {
+				continue // one part's progress, not the backup's outcome
+			}
 			switch {
 			case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded:
 				o.Status = "verified"

@@ -2,9 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/progress"
 )
 
 // On a terminal the progress line is rewritten in place and cleared at the
@@ -12,7 +16,7 @@ import (
 // plainEvery are dropped.
 func TestProgressTerminalAndPlain(t *testing.T) {
 	var tty bytes.Buffer
-	p := &progress{w: &tty, tty: true}
+	p := &status{w: &tty, tty: true}
 	p.show("export", "export 1")
 	p.show("upload", "upload 2")
 	p.done()
@@ -21,7 +25,7 @@ func TestProgressTerminalAndPlain(t *testing.T) {
 	}
 
 	var plain bytes.Buffer
-	p = &progress{w: &plain}
+	p = &status{w: &plain}
 	p.show("export", "export 1")
 	p.show("export", "export 2") // same stage within plainEvery: dropped
 	p.show("upload", "upload 3")
@@ -31,7 +35,7 @@ func TestProgressTerminalAndPlain(t *testing.T) {
 	}
 
 	var off bytes.Buffer
-	p = &progress{w: &off, off: true}
+	p = &status{w: &off, off: true}
 	p.show("export", "x")
 	if off.Len() != 0 {
 		t.Fatalf("--json without a terminal printed %q", off.String())
@@ -39,13 +43,39 @@ func TestProgressTerminalAndPlain(t *testing.T) {
 }
 
 func TestRateAndETA(t *testing.T) {
-	if got := rateETA(50<<20, 100<<20, 10*time.Second); got != "5.0 MiB/s, ETA 10s" {
+	now := time.Date(2026, 11, 29, 21, 0, 0, 0, time.UTC)
+	m := progress.NewMeter(func() time.Time { return now }, 100<<20)
+	if got := rateETA(m); got != "…" {
 		t.Fatalf("got %q", got)
 	}
-	if got := rateETA(0, 100, 10*time.Second); got != "…" {
+	now = now.Add(10 * time.Second)
+	m.Set(50 << 20)
+	if got := rateETA(m); got != "5.0 MiB/s, ETA 10s" {
 		t.Fatalf("got %q", got)
 	}
 	if got := age(26*time.Hour + 5*time.Minute); !strings.HasPrefix(got, "26h05m") {
 		t.Fatalf("age %q", got)
+	}
+}
+
+// Off a terminal, each part a stage finishes is a line with the stage's
+// bytes so far; events that are not part steps only update the summary.
+func TestBackupProgressPrintsAPlainLinePerPart(t *testing.T) {
+	var out bytes.Buffer
+	bp := &backupProgress{p: &status{w: &out}, tr: progress.NewTracker(time.Now, 1)}
+	bp.observe(messages.Event{Tenant: "acme", BackupID: "b1", Stage: messages.StageExport, Status: messages.StatusStarted})
+	for i := 0; i < 3; i++ {
+		n := i
+		bp.observe(messages.Event{Tenant: "acme", BackupID: "b1", Stage: messages.StageExport, Status: messages.StatusSucceeded,
+			Part: &n, Bytes: 5 << 20, Attrs: map[string]string{"artifact": "b1.a1", "last": strconv.FormatBool(i == 2)}})
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want the summary and 3 part lines, got %q", out.String())
+	}
+	for i, want := range []string{"export part 1/?, 5.0 MiB exported", "export part 2/?, 10.0 MiB exported", "export part 3/3, 15.0 MiB exported"} {
+		if !strings.Contains(lines[i+1], "acme b1: "+want) {
+			t.Fatalf("line %d %q, want %q", i+1, lines[i+1], want)
+		}
 	}
 }
