@@ -69,7 +69,16 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 	// Every byte read back is progress: a large backup is verified however
 	// long it takes, a stalled read is cancelled after the worker's Timeout.
 	store := progressStore{Store: s.store, progress: job.Progress}
-	res, err := Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+	// Each part read back is an event, for whoever watches progress; a
+	// lost event costs a progress line, never the verification.
+	partRead := func(part int, bytes int64) {
+		_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageVerify, Part: part, Bytes: bytes,
+			Attempt: int(job.Delivered)}.Event())
+	}
+	check := func() (verify.Result, error) {
+		return verifyParts(ctx, store, s.layout, s.keys, m.ManifestKey, partRead)
+	}
+	res, err := check()
 	delay, deadline := 100*time.Millisecond, time.Now().Add(missingWait)
 	for errors.Is(err, objstore.ErrNotFound) && time.Now().Before(deadline) {
 		select {
@@ -78,7 +87,7 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 2*time.Second)
-		res, err = Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+		res, err = check()
 	}
 	if errors.Is(err, keyring.ErrStale) {
 		return jobs.RetryAfter(staleRetry, err)
@@ -133,6 +142,12 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 // manifest that is refused is bad); any other error says it could not be
 // read.
 func Verify(ctx context.Context, store objstore.Store, layout backup.Layout, keys seal.KeyLookup, manifestKey string) (verify.Result, error) {
+	return verifyParts(ctx, store, layout, keys, manifestKey, nil)
+}
+
+// verifyParts is Verify calling partRead (if not nil) as each part of the
+// object has been read.
+func verifyParts(ctx context.Context, store objstore.Store, layout backup.Layout, keys seal.KeyLookup, manifestKey string, partRead func(part int, bytes int64)) (verify.Result, error) {
 	m, err := ReadManifest(ctx, backup.Repository{Store: store, Layout: layout, Keys: keys}, manifestKey)
 	if err != nil {
 		var f *verify.Failure
@@ -149,7 +164,30 @@ func Verify(ctx context.Context, store objstore.Store, layout backup.Layout, key
 		return verify.Result{BackupID: m.BackupID}, fmt.Errorf("verify %s: %w", m.BackupID, err)
 	}
 	defer obj.Close()
-	return verify.Backup(ctx, obj, m, keys)
+	var r io.Reader = obj
+	if partRead != nil {
+		r = &partReader{r: obj, parts: m.Object.Parts, done: partRead}
+	}
+	return verify.Backup(ctx, r, m, keys)
+}
+
+// partReader calls done as the reads cross the end of each part.
+type partReader struct {
+	r     io.Reader
+	parts []backup.Part
+	read  int64
+	next  int
+	done  func(part int, bytes int64)
+}
+
+func (p *partReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	for p.next < len(p.parts) && p.read >= p.parts[p.next].Offset+p.parts[p.next].Size {
+		p.done(p.next, p.parts[p.next].Size)
+		p.next++
+	}
+	return n, err
 }
 
 // ReadManifest reads and authenticates a manifest.json. A refused manifest

@@ -218,13 +218,18 @@ func stageCounts(s progress.Snapshot) string {
 	return strings.Join(parts, " · ")
 }
 
-// stepLine is one part done by one stage: "acme b1: upload part 2/3, 64.0 MiB uploaded, 12.0 MiB/s, ETA 18s, 6s".
+// stepLine is one part done by one stage: how many of the backup's parts
+// the stage has done (parts move through a stage concurrently, so the part
+// just done need not be the highest), its bytes so far, the stage's rate,
+// the run's ETA and time so far:
+// "acme b1: upload 2/3 parts, 64.0 MiB uploaded (part 3), 12.0 MiB/s, ETA 18s, 6s".
 func stepLine(st progress.Step, s progress.Snapshot) string {
 	of := "?"
 	if st.Parts > 0 {
 		of = strconv.Itoa(st.Parts)
 	}
-	line := fmt.Sprintf("%s %s: %s part %d/%s, %s %s", st.Tenant, st.BackupID, st.Stage, st.Part+1, of, human(st.StageBytes), pastTense[st.Stage])
+	line := fmt.Sprintf("%s %s: %s %d/%s parts, %s %s (part %d)", st.Tenant, st.BackupID, st.Stage, st.Done, of,
+		human(st.StageBytes), pastTense[st.Stage], st.Part+1)
 	if r := s.Stage(st.Stage); r.RateKnown {
 		line += ", " + human(int64(r.Rate)) + "/s"
 	}

@@ -73,7 +73,7 @@ func TestBackupProgressPrintsAPlainLinePerPart(t *testing.T) {
 	if len(lines) != 4 {
 		t.Fatalf("want the summary and 3 part lines, got %q", out.String())
 	}
-	for i, want := range []string{"export part 1/?, 5.0 MiB exported", "export part 2/?, 10.0 MiB exported", "export part 3/3, 15.0 MiB exported"} {
+	for i, want := range []string{"export 1/? parts, 5.0 MiB exported (part 1)", "export 2/? parts, 10.0 MiB exported (part 2)", "export 3/3 parts, 15.0 MiB exported (part 3)"} {
 		if !strings.Contains(lines[i+1], "acme b1: "+want) {
 			t.Fatalf("line %d %q, want %q", i+1, lines[i+1], want)
 		}
