@@ -40,6 +40,10 @@ type Deps struct {
 	// Restore executes a restore requested through the API, into a scratch
 	// target; nil makes POST /v1/restores answer 501.
 	Restore func(ctx context.Context, r RestoreJob) error
+	// CoverTenantRestore says why base backups and WAL do not cover a
+	// tenant point-in-time restore to at ("" when they do), so that the
+	// API refuses it at once; nil leaves that to the restorer.
+	CoverTenantRestore func(ctx context.Context, at time.Time) (reason string, err error)
 	// PlanRestore says what a restore would do, table by table (the
 	// console shows it before the confirmation); nil shows the backup's
 	// totals only. It must not change anything.

@@ -20,8 +20,10 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
+	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
 	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/pitr"
 	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
@@ -58,6 +60,14 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		},
 		Restore: func(ctx context.Context, r coordinator.RestoreJob) error {
 			return a.apiRestore(ctx, store, r)
+		},
+		CoverTenantRestore: func(ctx context.Context, at time.Time) (string, error) {
+			keys, err := stack.Keyring(ctx, a.cfg, false)
+			if err != nil {
+				return "", err
+			}
+			c, err := tenantpitr.Cover(ctx, pitr.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}, at)
+			return c.Reason, err
 		},
 		PlanRestore: func(ctx context.Context, r coordinator.RestoreJob) (coordinator.RestorePlan, error) {
 			return a.planRestore(ctx, store, r)
