@@ -85,8 +85,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 
 // PartDone is a fact a stage records when it has done one part of an
 // artifact, for whoever watches progress (arca backup --wait). It travels
-// as an Event with Part set: consumers that only care about whole backups
-// (the catalog, the alerter, metrics) skip those.
+// as an Event with Part set and status progress
+// (events.<tenant>.<backup>.<stage>.progress): consumers that only care
+// about whole backups (the catalog, the alerter, metrics) skip those.
 type PartDone struct {
 	Ref
 	Run   string
@@ -110,6 +111,6 @@ func (p PartDone) Event() Event {
 		attrs["last"] = "true"
 	}
 	part := p.Part
-	return Event{Tenant: p.Tenant, Kind: p.Kind, BackupID: p.BackupID, Run: p.Run, Stage: p.Stage, Status: StatusSucceeded,
+	return Event{Tenant: p.Tenant, Kind: p.Kind, BackupID: p.BackupID, Run: p.Run, Stage: p.Stage, Status: StatusProgress,
 		Part: &part, Bytes: p.Bytes, Attempt: p.Attempt, Attrs: attrs}
 }

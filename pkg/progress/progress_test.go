@@ -68,12 +68,8 @@ func TestMeterWithoutTotalHasNoETA(t *testing.T) {
 }
 
 func part(stage, backup, artifact string, n int, bytes int64, last bool) messages.Event {
-	e := messages.Event{Tenant: "acme", BackupID: backup, Stage: stage, Status: messages.StatusSucceeded, Part: &n, Bytes: bytes,
-		Attrs: map[string]string{"artifact": artifact}}
-	if last {
-		e.Attrs["last"] = "true"
-	}
-	return e
+	return messages.PartDone{Ref: messages.Ref{Tenant: "acme", BackupID: backup}, Stage: stage, Part: n, Bytes: bytes,
+		Artifact: artifact, Last: last}.Event()
 }
 
 // A backup of three parts: each stage's parts and bytes grow, the part

@@ -123,7 +123,7 @@ func (t *Tracker) Observe(e messages.Event) (step Step, ok bool) {
 		}
 		return Step{}, false
 	}
-	if e.Status != messages.StatusSucceeded || !slices.Contains(Stages, e.Stage) || *e.Part < 0 {
+	if e.Status != messages.StatusProgress || !slices.Contains(Stages, e.Stage) || *e.Part < 0 {
 		return Step{}, false
 	}
 	art := e.Attrs["artifact"]

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,8 +65,8 @@ func TestBackupProgressPrintsAPlainLinePerPart(t *testing.T) {
 	bp.observe(messages.Event{Tenant: "acme", BackupID: "b1", Stage: messages.StageExport, Status: messages.StatusStarted})
 	for i := 0; i < 3; i++ {
 		n := i
-		bp.observe(messages.Event{Tenant: "acme", BackupID: "b1", Stage: messages.StageExport, Status: messages.StatusSucceeded,
-			Part: &n, Bytes: 5 << 20, Attrs: map[string]string{"artifact": "b1.a1", "last": strconv.FormatBool(i == 2)}})
+		bp.observe(messages.PartDone{Ref: messages.Ref{Tenant: "acme", BackupID: "b1"}, Stage: messages.StageExport, Part: n,
+			Bytes: 5 << 20, Artifact: "b1.a1", Last: i == 2}.Event())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 4 {
