@@ -15,6 +15,7 @@ var Stages = []string{messages.StageExport, messages.StageEncrypt, messages.Stag
 // Step is one part done by one stage.
 type Step struct {
 	Tenant, BackupID, Stage string
+	Kind                    messages.Kind
 	Part                    int   // from 0
 	Bytes                   int64 // the part's bytes at that stage (plaintext for export, sealed after)
 	Parts                   int   // the backup's parts, 0 while its export runs
@@ -153,7 +154,7 @@ func (t *Tracker) Observe(e messages.Event) (step Step, ok bool) {
 	t.latest = e.Stage
 	t.refresh()
 	done, bytes := b.count(e.Stage)
-	return Step{Tenant: e.Tenant, BackupID: e.BackupID, Stage: e.Stage, Part: part, Bytes: e.Bytes,
+	return Step{Tenant: e.Tenant, BackupID: e.BackupID, Stage: e.Stage, Kind: e.Kind, Part: part, Bytes: e.Bytes,
 		Parts: b.parts, Done: done, StageBytes: bytes}, true
 }
 

@@ -228,7 +228,11 @@ func stepLine(st progress.Step, s progress.Snapshot) string {
 	if st.Parts > 0 {
 		of = strconv.Itoa(st.Parts)
 	}
-	line := fmt.Sprintf("%s %s: %s %d/%s parts, %s %s (part %d)", st.Tenant, st.BackupID, st.Stage, st.Done, of,
+	who := st.Tenant
+	if who == "" {
+		who = string(st.Kind) // a full backup: the whole database
+	}
+	line := fmt.Sprintf("%s %s: %s %d/%s parts, %s %s (part %d)", who, st.BackupID, st.Stage, st.Done, of,
 		human(st.StageBytes), pastTense[st.Stage], st.Part+1)
 	if r := s.Stage(st.Stage); r.RateKnown {
 		line += ", " + human(int64(r.Rate)) + "/s"
