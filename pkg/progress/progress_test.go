@@ -164,3 +164,34 @@ func TestTrackerETAFromFinishedBackups(t *testing.T) {
 	require.False(t, s.PartsKnown, "b0 and b1 finished without telling their count")
 	require.Equal(t, 2, s.Parts)
 }
+
+// While the export runs, an earlier backup's part count stands in for the
+// unknown count: the ETA is known and marked estimated; the export's last
+// part replaces the estimate with the count.
+func TestTrackerEstimatesFromAnEarlierBackup(t *testing.T) {
+	c := newClock()
+	tr := progress.NewTracker(c.now, 1)
+	tr.Expect("b1", 4)
+	c.advance(2 * time.Second)
+	tr.Observe(part(messages.StageExport, "b1", "a1", 0, 10, false))
+	c.advance(2 * time.Second)
+	tr.Observe(part(messages.StageExport, "b1", "a1", 1, 10, false))
+	s := tr.Snapshot()
+	require.False(t, s.PartsKnown)
+	require.True(t, s.ETAKnown)
+	require.True(t, s.ETAEstimated)
+	// 2 steps in 4 s, 16 - 2 left: 28 s.
+	require.InDelta(t, 28, s.ETA.Seconds(), 0.01)
+
+	// More parts than the estimate: the estimate grows with the export.
+	for i := 2; i < 6; i++ {
+		c.advance(2 * time.Second)
+		tr.Observe(part(messages.StageExport, "b1", "a1", i, 10, i == 5))
+	}
+	s = tr.Snapshot()
+	require.True(t, s.PartsKnown)
+	require.Equal(t, 6, s.Parts)
+	require.False(t, s.ETAEstimated)
+	// 6 steps in 12 s, 24 - 6 left: 36 s.
+	require.InDelta(t, 36, s.ETA.Seconds(), 0.01)
+}

@@ -47,7 +47,10 @@ type Snapshot struct {
 	// counts are known, else from the backups finished so far.
 	ETA      time.Duration
 	ETAKnown bool
-	Elapsed  time.Duration
+	// ETAEstimated: some export has not told its part count yet, and the
+	// count an earlier backup had stands in for it (Expect).
+	ETAEstimated bool
+	Elapsed      time.Duration
 }
 
 // Stage returns the progress of one stage.
@@ -63,6 +66,7 @@ func (s Snapshot) Stage(name string) StageProgress {
 type backupState struct {
 	artifact string
 	parts    int                      // 0 while unknown
+	expected int                      // an estimate of parts while unknown (Expect)
 	done     map[string]map[int]int64 // stage → part → bytes
 	finished bool
 }
@@ -87,6 +91,7 @@ type Tracker struct {
 	stageRate map[string]*Meter // bytes per stage
 	steps     *Meter            // parts done summed over stages, for the ETA
 	latest    string
+	estimated bool // the steps' total stands on an Expect
 }
 
 // NewTracker follows a run of backups backups, started now.
@@ -158,6 +163,16 @@ func (t *Tracker) Observe(e messages.Event) (step Step, ok bool) {
 		Parts: b.parts, Done: done, StageBytes: bytes}, true
 }
 
+// Expect gives an estimate of a backup's part count (an earlier backup's of
+// the same tenant), which stands in for the count until its export tells
+// it: the ETA is then known, and marked estimated, while the export runs.
+func (t *Tracker) Expect(backupID string, parts int) {
+	if parts > 0 {
+		t.backup(backupID).expected = parts
+		t.refresh()
+	}
+}
+
 // Finished records a backup's outcome (verified or not).
 func (t *Tracker) Finished(backupID string, verified bool) {
 	b := t.backup(backupID)
@@ -175,7 +190,7 @@ func (t *Tracker) Finished(backupID string, verified bool) {
 // refresh feeds the meters from the counts.
 func (t *Tracker) refresh() {
 	var steps, left int64
-	known := true
+	known, estimated := true, false
 	for _, s := range Stages {
 		var bytes int64
 		for _, b := range t.backups {
@@ -193,6 +208,10 @@ func (t *Tracker) refresh() {
 		steps += int64(done)
 		switch {
 		case b.finished:
+		case b.parts == 0 && b.expected > 0:
+			exported, _ := b.count(messages.StageExport)
+			left += int64(max(len(Stages)*max(b.expected, exported+1)-done, 0))
+			estimated = true
 		case b.parts == 0:
 			known = false
 		default:
@@ -200,6 +219,7 @@ func (t *Tracker) refresh() {
 		}
 	}
 	t.steps.Set(steps)
+	t.estimated = estimated
 	if known && len(t.backups) >= t.total {
 		t.steps.SetTotal(steps + left)
 	} else {
@@ -228,6 +248,7 @@ func (t *Tracker) Snapshot() Snapshot {
 		}
 	}
 	s.ETA, s.ETAKnown = t.steps.ETA()
+	s.ETAEstimated = s.ETAKnown && t.estimated
 	if !s.ETAKnown && t.finished > 0 && t.finished < t.total {
 		s.ETA = s.Elapsed / time.Duration(t.finished) * time.Duration(t.total-t.finished)
 		s.ETAKnown = true

@@ -156,7 +156,7 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 		a.emit(order, func(io.Writer) {})
 		return nil
 	}
-	return a.await(ctx, events, pending, order, now, timeout)
+	return a.await(ctx, events, pending, order, now, timeout, earlierParts(ctx, conn.JS, kind, order))
 }
 
 // startThroughCatalog starts the run as the API does: the catalog records
@@ -176,10 +176,10 @@ func (a *app) startThroughCatalog(ctx context.Context, conn *stack.Conn, kind me
 }
 
 // await follows events until every backup is verified or failed.
-func (a *app) await(ctx context.Context, events <-chan messages.Event, pending map[string]*outcome, order []*outcome, start time.Time, timeout time.Duration) error {
+func (a *app) await(ctx context.Context, events <-chan messages.Event, pending map[string]*outcome, order []*outcome, start time.Time, timeout time.Duration, expect map[string]int) error {
 	deadline := time.After(timeout)
 	left := len(pending)
-	bp := a.backupProgress(len(order), start)
+	bp := a.backupProgress(len(order), expect)
 	defer bp.done()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
@@ -163,8 +166,41 @@ type backupProgress struct {
 	tr *progress.Tracker
 }
 
-func (a *app) backupProgress(total int, start time.Time) *backupProgress {
-	return &backupProgress{p: a.newProgress(), tr: progress.NewTracker(time.Now, total)}
+// backupProgress follows total backups; expect estimates part counts by
+// backup id (earlierParts).
+func (a *app) backupProgress(total int, expect map[string]int) *backupProgress {
+	tr := progress.NewTracker(time.Now, total)
+	for id, n := range expect {
+		tr.Expect(id, n)
+	}
+	return &backupProgress{p: a.newProgress(), tr: tr}
+}
+
+// earlierParts estimates each backup's part count from the newest export
+// of the same tenant and kind still in EVENTS, so that an ETA shows while
+// the export runs. Best effort: what is not found is not estimated.
+func earlierParts(ctx context.Context, js jetstream.JetStream, kind messages.Kind, order []*outcome) map[string]int {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	stream, err := js.Stream(ctx, messages.StreamEvents)
+	if err != nil {
+		return nil
+	}
+	out := map[string]int{}
+	for _, o := range order {
+		msg, err := stream.GetLastMsgForSubject(ctx, messages.TenantEventFilter(o.Tenant, messages.StageExport, messages.StatusSucceeded))
+		if err != nil {
+			continue
+		}
+		e, err := messages.Decode[messages.Event](msg.Data)
+		if err != nil || e.Kind != kind || e.BackupID == o.BackupID {
+			continue
+		}
+		if n, err := strconv.Atoi(e.Attrs["parts"]); err == nil && n > 0 {
+			out[o.BackupID] = n
+		}
+	}
+	return out
 }
 
 func (b *backupProgress) observe(e messages.Event) {
@@ -194,7 +230,7 @@ func (b *backupProgress) render() {
 		}
 	}
 	if s.ETAKnown && s.Finished < s.Backups {
-		line += " · ETA " + age(s.ETA)
+		line += " · ETA " + eta(s)
 	}
 	line += " · " + age(s.Elapsed)
 	// Plain lines: a new one when a backup finishes, else every plainEvery.
@@ -238,9 +274,17 @@ func stepLine(st progress.Step, s progress.Snapshot) string {
 		line += ", " + human(int64(r.Rate)) + "/s"
 	}
 	if s.ETAKnown {
-		line += ", ETA " + age(s.ETA)
+		line += ", ETA " + eta(s)
 	}
 	return line + ", " + age(s.Elapsed)
+}
+
+// eta is "40s", or "~40s" while it stands on an earlier backup's size.
+func eta(s progress.Snapshot) string {
+	if s.ETAEstimated {
+		return "~" + age(s.ETA)
+	}
+	return age(s.ETA)
 }
 
 var pastTense = map[string]string{

@@ -6,8 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/progress"
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // On a terminal the progress line is rewritten in place and cleared at the
@@ -77,4 +81,28 @@ func TestBackupProgressPrintsAPlainLinePerPart(t *testing.T) {
 			t.Fatalf("line %d %q, want %q", i+1, lines[i+1], want)
 		}
 	}
+}
+
+// The part count of a tenant's previous export is read back from EVENTS
+// (the newest export succeeded event of the tenant, a wildcard last-by-
+// subject get on the real server): of the same kind only, never the
+// backup's own, never another tenant's.
+func TestEarlierPartsFromTheEvents(t *testing.T) {
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
+	pub := jobs.NewPublisher(n.JS)
+	for _, e := range []messages.Event{
+		{Tenant: "acme", Kind: messages.KindTenant, BackupID: "old", Stage: messages.StageExport, Status: messages.StatusSucceeded, Attrs: map[string]string{"parts": "3"}},
+		{Tenant: "acme", Kind: messages.KindTenant, BackupID: "older", Stage: messages.StageVerify, Status: messages.StatusSucceeded},
+		messages.PartDone{Ref: messages.Ref{Tenant: "acme", Kind: messages.KindTenant, BackupID: "old"}, Stage: messages.StageExport, Part: 7}.Event(),
+		{Tenant: "other", Kind: messages.KindTenant, BackupID: "o1", Stage: messages.StageExport, Status: messages.StatusSucceeded, Attrs: map[string]string{"parts": "9"}},
+		{Kind: messages.KindFull, BackupID: "f1", Stage: messages.StageExport, Status: messages.StatusSucceeded, Attrs: map[string]string{"parts": "5"}},
+	} {
+		require.NoError(t, pub.Event(ctx, e))
+	}
+	got := earlierParts(ctx, n.JS, messages.KindTenant, []*outcome{{Tenant: "acme", BackupID: "new"}, {Tenant: "nobody", BackupID: "n2"}})
+	require.Equal(t, map[string]int{"new": 3}, got)
+	require.Empty(t, earlierParts(ctx, n.JS, messages.KindTenant, []*outcome{{Tenant: "acme", BackupID: "old"}}), "not its own")
+	require.Equal(t, map[string]int{"f2": 5}, earlierParts(ctx, n.JS, messages.KindFull, []*outcome{{BackupID: "f2"}}))
 }
