@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
@@ -14,6 +15,12 @@ import (
 // Damaged() true says the backup is bad (a refused manifest, a missing
 // data object: damage); any other error says it could not be read.
 func Stored(ctx context.Context, repo backup.Repository, manifestKey string) (Result, error) {
+	return StoredParts(ctx, repo, manifestKey, nil)
+}
+
+// StoredParts is Stored calling partRead (when not nil) as the reads cross
+// the end of each part, so a caller can report progress part by part.
+func StoredParts(ctx context.Context, repo backup.Repository, manifestKey string, partRead func(part int, bytes int64)) (Result, error) {
 	m, err := Manifest(ctx, repo, manifestKey)
 	if err != nil {
 		var f *Failure
@@ -30,7 +37,30 @@ func Stored(ctx context.Context, repo backup.Repository, manifestKey string) (Re
 		return Result{BackupID: m.BackupID}, fmt.Errorf("verify %s: %w", m.BackupID, err)
 	}
 	defer obj.Close()
-	return Backup(ctx, obj, m, repo.Keys)
+	var r io.Reader = obj
+	if partRead != nil {
+		r = &partReader{r: obj, parts: m.Object.Parts, done: partRead}
+	}
+	return Backup(ctx, r, m, repo.Keys)
+}
+
+// partReader calls done as the reads cross the end of each part.
+type partReader struct {
+	r     io.Reader
+	parts []backup.Part
+	read  int64
+	next  int
+	done  func(part int, bytes int64)
+}
+
+func (p *partReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	for p.next < len(p.parts) && p.read >= p.parts[p.next].Offset+p.parts[p.next].Size {
+		p.done(p.next, p.parts[p.next].Size)
+		p.next++
+	}
+	return n, err
 }
 
 // Manifest reads and authenticates a manifest.json through the

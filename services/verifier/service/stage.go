@@ -87,7 +87,16 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	// Every byte read back is progress: a large backup is verified however
 	// long it takes, a stalled read is cancelled after the worker's Timeout.
 	store := progressStore{Store: s.store, progress: job.Progress}
-	res, err := Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+	// Each part read back is an event, for whoever watches progress; a
+	// lost event costs a progress line, never the verification.
+	partRead := func(part int, bytes int64) {
+		_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageVerify, Part: part, Bytes: bytes,
+			Attempt: int(job.Delivered)}.Event())
+	}
+	check := func() (verify.Result, error) {
+		return verify.StoredParts(ctx, backup.Repository{Store: store, Layout: s.layout, Keys: s.keys}, m.ManifestKey, partRead)
+	}
+	res, err := check()
 	delay, deadline := 100*time.Millisecond, time.Now().Add(missingWait)
 	for errors.Is(err, objstore.ErrNotFound) && time.Now().Before(deadline) {
 		select {
@@ -96,7 +105,7 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 2*time.Second)
-		res, err = Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+		res, err = check()
 	}
 	if errors.Is(err, keyring.ErrStale) {
 		return jobs.RetryAfter(staleRetry, err)

@@ -140,7 +140,7 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 		a.emit(set.Order, func(io.Writer) {})
 		return nil
 	}
-	return a.await(ctx, events, &set, now, timeout)
+	return a.await(ctx, events, &set, now, timeout, earlierParts(ctx, conn.JS, kind, set.Order))
 }
 
 // startThroughCatalog starts the run as the API does: the catalog records
@@ -161,8 +161,8 @@ func (a *app) startThroughCatalog(ctx context.Context, conn *stack.Conn, kind me
 
 // await follows the backups (follow.Set.Await), showing progress, and
 // prints the outcomes.
-func (a *app) await(ctx context.Context, events <-chan messages.Event, set *follow.Set, start time.Time, timeout time.Duration) error {
-	bp := a.backupProgress(len(set.Order), start)
+func (a *app) await(ctx context.Context, events <-chan messages.Event, set *follow.Set, start time.Time, timeout time.Duration, expect map[string]int) error {
+	bp := a.backupProgress(len(set.Order), expect)
 	defer bp.done()
 	err := set.Await(ctx, events, start, timeout, follow.Hooks{Tick: bp.render, Event: bp.observe, Decided: func(o *follow.Outcome) {
 		bp.outcome(o)
