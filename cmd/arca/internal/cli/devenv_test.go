@@ -26,10 +26,16 @@ var devOverrides = []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_KEYS_KMS", "A
 
 func newDevEnv(t *testing.T) *devEnv {
 	t.Helper()
+	return newDevEnvOn(t, teststack.NewFixtureDatabase(t))
+}
+
+// newDevEnvOn is newDevEnv over a source database the test made.
+func newDevEnvOn(t *testing.T, source *teststack.Database) *devEnv {
+	t.Helper()
 	dir := t.TempDir()
 	d := &devEnv{
 		arcaEnv: arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir},
-		source:  teststack.NewFixtureDatabase(t),
+		source:  source,
 		catalog: teststack.NewDatabase(t),
 	}
 	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
