@@ -143,6 +143,10 @@ func Services() []Service {
 			NATS: uploader,
 			S3: []S3Grant{
 				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectTagging"}}, // Stat reads tags: the commit confirms data.arca
+				// A commit aborts the uploads its backup's superseded attempts
+				// left on the same key, found by listing uploads (keys and
+				// upload ids only, not objects).
+				{Actions: []string{"s3:ListBucketMultipartUploads"}, Bucket: true},
 			},
 		},
 		{
