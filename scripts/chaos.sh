@@ -37,7 +37,7 @@ ROOT=$PWD
 PROFILE=${1:-short}
 PG=${ARCA_CLUSTER_PG:-postgres://postgres@127.0.0.1:5432}
 case $PROFILE in
-  short) TENANTS=20 LARGE_MB=100 BOUND=900 ;;
+  short) TENANTS=20 LARGE_MB=100 BOUND=600 ;;
   full) TENANTS=50 LARGE_MB=320 BOUND=2700 ;;
   clean)
     p=${2:-short}
@@ -53,7 +53,7 @@ STATE=$ARCA_CLUSTER_DIR
 OUT=$STATE/chaos
 ARCA=$ROOT/bin/arca
 T0=0
-IDLE_BOUND=300   # AckWait (2 min) and then some
+IDLE_BOUND=240   # AckWait (2 min) and then some
 
 say() { echo "chaos: $*"; }
 now() { date +%s; }
