@@ -39,6 +39,7 @@ type Options struct {
 // plaintext part and lives in PlainBucket, anything else in Bucket.
 type Store struct {
 	sealed, plain bucket
+	pub           Publisher
 	stall         time.Duration
 	observe       Transfer // nil: none (Observed)
 }
@@ -69,6 +70,7 @@ type Info struct {
 type ObjectStores interface {
 	CreateOrUpdateStream(ctx context.Context, cfg jetstream.StreamConfig) (jetstream.Stream, error)
 	ObjectStore(ctx context.Context, bucket string) (jetstream.ObjectStore, error)
+	Publisher
 }
 
 // Ensure creates or updates the staging buckets and opens them.
@@ -95,7 +97,7 @@ func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.StallTimeout <= 0 {
 		o.StallTimeout = DefaultStallTimeout
 	}
-	s := &Store{stall: o.StallTimeout}
+	s := &Store{stall: o.StallTimeout, pub: js}
 	for _, b := range []struct {
 		name, what string
 		to         *bucket
@@ -144,7 +146,9 @@ func SealedKey(artifact string, part int) string {
 func FactsKey(artifact string) string { return artifact + "/export.json" }
 
 // Put streams r into the bucket under key. A put that fails part-way leaves
-// nothing visible under key. It fails with ErrStalled only when the bucket
+// nothing visible under key. A put that another put of the same key
+// overtook (stored after this one began) fails with ErrReplaced and leaves
+// the other's part. It fails with ErrStalled only when the bucket
 // makes no progress for the stall timeout; time spent waiting for r does
 // not count.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (_ Info, err error) {
@@ -153,7 +157,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[strin
 	defer func() { end(size, err) }()
 	ctx, wd, done := s.transferContext(ctx)
 	defer done()
-	info, err := s.bucket(key).Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, sourceReader{r: r, wd: wd})
+	info, err := s.put(ctx, s.bucket(key), key, sourceReader{r: r, wd: wd}, meta)
 	if err != nil {
 		return Info{}, fmt.Errorf("staging put %s: %w", key, stalled(ctx, err))
 	}
