@@ -109,11 +109,14 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 		return nil, err
 	}
 	if _, err := s.pub.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seen)); err != nil {
-		purge()
 		var apiErr *jetstream.APIError
 		if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+			purge()
 			return nil, ErrReplaced
 		}
+		// Not purged: the metadata may have been stored with its ack
+		// lost, and its chunks are then the part. A retry replaces it;
+		// the TTL collects chunks nothing points at.
 		return nil, err
 	}
 	if seen > 0 && old.NUID != "" && old.NUID != id {
