@@ -142,7 +142,10 @@ func Services() []Service {
 			Name: "uploader", Why: "writes sealed parts and manifests to the bucket; no keys, no database",
 			NATS: uploader,
 			S3: []S3Grant{
-				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectTagging"}}, // Stat reads tags: the commit confirms data.arca
+				// Stat reads tags: the commit confirms data.arca. ListParts tells
+				// a part refused because its upload is gone (versitygw resets
+				// the connection) from a failure worth retrying.
+				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject", "s3:GetObjectTagging"}},
 				// A commit aborts the uploads its backup's superseded attempts
 				// left on the same key, found by listing uploads (keys and
 				// upload ids only, not objects).
