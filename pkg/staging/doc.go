@@ -21,5 +21,5 @@
 // stream leader (a follower may not yet hold a put the leader
 // acknowledged), and a put's metadata is stored only if no other put of
 // the key was stored since it began (a failed put's late messages must not
-// replace its retry). docs/DESIGN.md §10.15.
+// replace its retry). docs/DESIGN.md §10.22.
 package staging
