@@ -82,7 +82,12 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartSealed]
 		return s.abandon(ctx, m)
 	}
 	if claimed && commit.Committed {
-		return s.staging.Delete(ctx, m.StagingKey) // a late redelivery
+		// A late redelivery, perhaps of the committer killed before its
+		// clean-up: the facts go too (finish deletes them last).
+		if err := s.staging.Delete(ctx, staging.FactsKey(m.Artifact)); err != nil {
+			return err
+		}
+		return s.staging.Delete(ctx, m.StagingKey)
 	}
 	if m.Part == 0 && m.Last {
 		return s.single(ctx, job)

@@ -152,7 +152,14 @@ func Services() []Service {
 			NATS: uploader,
 			Keys: KeyUse{Encrypt: true, ReadKeyring: true}, // seals manifest.json
 			S3: []S3Grant{
-				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectTagging"}}, // Stat reads tags: the commit confirms data.arca
+				// Stat reads tags: the commit confirms data.arca. ListParts tells
+				// a part refused because its upload is gone (versitygw resets
+				// the connection) from a failure worth retrying.
+				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject", "s3:GetObjectTagging"}},
+				// A commit aborts the uploads its backup's superseded attempts
+				// left on the same key, found by listing uploads (keys and
+				// upload ids only, not objects).
+				{Actions: []string{"s3:ListBucketMultipartUploads"}, Bucket: true},
 			},
 		},
 		{
