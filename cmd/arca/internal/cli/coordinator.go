@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,10 +18,10 @@ import (
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
-	"github.com/arcabackup/arca/pkg/retention"
-	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
-	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/basebackup"
+	"github.com/arcabackup/arca/pkg/wal/receive"
+	"github.com/arcabackup/arca/pkg/wal/walcheck"
 	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
@@ -40,7 +39,7 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 	sch := a.cfg.Schedules
 	return coordinator.New(coordinator.Deps{
 		JS: conn.JS, Catalog: cat, Source: src, Store: store, Keys: keys,
-		Tasks: coordinatorTasks{a: a, conn: conn, store: store, keys: keys},
+		Tasks: a.coordinatorTasks(conn, store, keys),
 	}, coordinator.Config{
 		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
 			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
@@ -62,35 +61,28 @@ func (k keySource) Keyring(ctx context.Context) (*keyring.Keyring, error) {
 	return stack.Keyring(ctx, k.cfg, false)
 }
 
-// coordinatorTasks are the coordinator's Tasks as this binary implements
-// them today (they move into pkg/restore/drill and pkg/wal).
-type coordinatorTasks struct {
-	a     *app
-	conn  *stack.Conn
-	store objstore.Store
-	keys  keySource
-}
-
-func (t coordinatorTasks) Drill(ctx context.Context, run string) error {
-	return t.a.scheduledDrill(ctx, t.conn, t.store, run)
-}
-
-func (t coordinatorTasks) BaseBackup(ctx context.Context, label string) error {
-	_, err := t.a.takeBase(ctx, baseOptions{label: label, fast: false})
-	return err
-}
-
-func (t coordinatorTasks) CheckWAL(ctx context.Context) error {
-	_, err := t.a.checkWAL(ctx, time.Duration(t.a.cfg.Alerting.WALMaxAge))
-	return errors.Join(err, t.a.scheduledStreamCheck(ctx))
-}
-
-func (t coordinatorTasks) PruneWAL(ctx context.Context, kept []retention.Backup, dryRun bool) (prune.WALReport, error) {
-	keys, err := t.keys.Keyring(ctx)
-	if err != nil {
-		return prune.WALReport{}, err
+// coordinatorTasks wires the packages that carry out the coordinator's
+// scheduled drills, base backups, WAL checks and WAL pruning.
+func (a *app) coordinatorTasks(conn *stack.Conn, store objstore.Store, keys keySource) coordinator.Tasks {
+	pub := jobs.NewPublisher(conn.JS)
+	layout := stack.Layout(a.cfg)
+	bases := basebackup.Scheduled{Keys: keys, Config: basebackup.Config{Store: store, Layout: layout,
+		PGBaseBackup: a.pgBin("pg_basebackup"), ConnString: a.cfg.Source.URL, ToolVersion: Version}}
+	al := a.cfg.Alerting
+	return coordinator.Tasks{
+		Drills: drill.Scheduled{Store: store, Layout: layout, Keys: keys, SourceURL: a.cfg.Source.URL,
+			Tenancy: stack.Tenancy(a.cfg), PGRestore: a.pgBin("pg_restore"), Events: pub},
+		Bases: bases,
+		WALChecks: walcheck.Scheduled{Store: store, Layout: layout, Keys: keys, MaxAge: time.Duration(al.WALMaxAge),
+			PrimaryURL: a.cfg.Source.URL, Slot: al.WALSlot,
+			Thresholds: receive.Thresholds{MaxRetained: int64(al.WALSlotMaxRetained), MaxLag: time.Duration(al.WALStreamMaxLag)},
+			Record: func(ctx context.Context, e messages.Event) {
+				if err := pub.Event(ctx, e); err != nil {
+					a.log.Warn("check not recorded", "stage", e.Stage, "err", err)
+				}
+			}},
+		WALPruner: bases,
 	}
-	return walPruner{cfg: wal.Config{Store: t.store, Layout: stack.Layout(t.a.cfg), Keys: keys}}.PruneWAL(ctx, kept, dryRun)
 }
 
 // consoleOIDC reads the console's OpenID Connect sign-in from the
@@ -109,43 +101,6 @@ func consoleOIDC() coordinator.ConsoleOIDC {
 	return coordinator.ConsoleOIDC{Issuer: os.Getenv("ARCA_OIDC_ISSUER"), ClientID: os.Getenv("ARCA_OIDC_CLIENT_ID"),
 		ClientSecret: os.Getenv("ARCA_OIDC_CLIENT_SECRET"), RedirectURL: os.Getenv("ARCA_OIDC_REDIRECT_URL"),
 		RoleClaim: os.Getenv("ARCA_OIDC_ROLE_CLAIM"), Operators: list("ARCA_OIDC_OPERATORS"), Viewers: list("ARCA_OIDC_VIEWERS")}
-}
-
-// scheduledDrill restores a sample of tenants and records the outcome as a
-// drill event, which the catalog and the alerter read.
-func (a *app) scheduledDrill(ctx context.Context, conn *stack.Conn, store objstore.Store, run string) error {
-	keys, err := stack.Keyring(ctx, a.cfg, false)
-	if err != nil {
-		return err
-	}
-	tenants, err := a.tenants(ctx)
-	if err != nil {
-		return err
-	}
-	rep, err := drill.Run(ctx, bucketSource{a: a, store: store, keys: keys}, drill.Config{
-		AdminURL: a.cfg.Source.URL, Tenants: tenants, Sample: min(len(tenants), 5), Keys: keys, Tenancy: stack.Tenancy(a.cfg),
-	})
-	if err != nil {
-		return err
-	}
-	full, err := a.drillFull(ctx, store, keys)
-	if err != nil {
-		return err
-	}
-	if full != nil {
-		status := messages.StatusSucceeded
-		if !full.Passed {
-			status, rep.Passed = messages.StatusFailed, false
-		}
-		if err := jobs.NewPublisher(conn.JS).Event(ctx, messages.Event{
-			Kind: messages.KindFull, BackupID: full.BackupID, Run: run, Stage: messages.StageDrill, Status: status, Error: full.Reason,
-			Duration: messages.Duration(time.Duration(full.RTOSeconds * float64(time.Second))),
-			Attrs:    map[string]string{"rto_seconds": fmt.Sprintf("%.3f", full.RTOSeconds), "tables": fmt.Sprint(full.Tables)},
-		}); err != nil {
-			return err
-		}
-	}
-	return publishDrill(ctx, conn, run, rep)
 }
 
 func (a *app) coordinatorCmds() []*cobra.Command {

@@ -15,6 +15,7 @@ import (
 	"github.com/arcabackup/arca/pkg/retention/lifecycle"
 	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/basebackup"
 )
 
 // policy maps the configuration onto the retention policy: tenant exports
@@ -45,7 +46,7 @@ func (a *app) pruneCmd() *cobra.Command {
 				return err
 			}
 			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: policy(a.cfg),
-				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
+				WAL: basebackup.WALPruner{Config: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
 			if err != nil {
 				return usageError{err}
 			}
