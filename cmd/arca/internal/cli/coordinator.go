@@ -1,107 +1,16 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/jobs"
-	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/objstore"
-	"github.com/arcabackup/arca/pkg/restore/drill"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
-	"github.com/arcabackup/arca/pkg/wal/basebackup"
-	"github.com/arcabackup/arca/pkg/wal/receive"
-	"github.com/arcabackup/arca/pkg/wal/walcheck"
 	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
-
-// coordinatorFor builds the coordinator from the configuration: its
-// connections, the bucket and keyring, and the tasks (drills, base backups,
-// WAL checks) that still live beside the command line.
-func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool.Pool, store objstore.Store) (*coordinator.Service, error) {
-	src, err := pgxpool.New(ctx, a.cfg.Source.URL)
-	if err != nil {
-		return nil, err
-	}
-	context.AfterFunc(ctx, src.Close)
-	token := os.Getenv(a.cfg.API.TokenEnv)
-	keys := keySource{a.cfg}
-	sch := a.cfg.Schedules
-	return coordinator.New(coordinator.Deps{
-		JS: conn.JS, Catalog: cat, Source: src, Store: store, Keys: keys,
-		Tasks: a.coordinatorTasks(conn, store, keys),
-	}, coordinator.Config{
-		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
-			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
-		Tenancy: stack.Tenancy(a.cfg),
-		// The console: the API token signs in as an operator, the viewer
-		// token as a viewer; traces link to Jaeger when its URL is set.
-		API: coordinator.API{Addr: a.cfg.API.Addr, Token: token,
-			ViewerToken: os.Getenv("ARCA_CONSOLE_VIEWER_TOKEN"), JaegerURL: os.Getenv("ARCA_JAEGER_URL"), OIDC: consoleOIDC()},
-		Streams:   jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},
-		SourceURL: a.cfg.Source.URL, Layout: stack.Layout(a.cfg), Retention: policy(a.cfg),
-		Logger: a.log,
-	})
-}
-
-// keySource opens the configured keyring at each use.
-type keySource struct{ cfg config.Config }
-
-func (k keySource) Keyring(ctx context.Context) (*keyring.Keyring, error) {
-	return stack.Keyring(ctx, k.cfg, false)
-}
-
-// coordinatorTasks wires the packages that carry out the coordinator's
-// scheduled drills, base backups, WAL checks and WAL pruning.
-func (a *app) coordinatorTasks(conn *stack.Conn, store objstore.Store, keys keySource) coordinator.Tasks {
-	pub := jobs.NewPublisher(conn.JS)
-	layout := stack.Layout(a.cfg)
-	bases := basebackup.Scheduled{Keys: keys, Config: basebackup.Config{Store: store, Layout: layout,
-		PGBaseBackup: a.pgBin("pg_basebackup"), ConnString: a.cfg.Source.URL, ToolVersion: Version}}
-	al := a.cfg.Alerting
-	return coordinator.Tasks{
-		Drills: drill.Scheduled{Store: store, Layout: layout, Keys: keys, SourceURL: a.cfg.Source.URL,
-			Tenancy: stack.Tenancy(a.cfg), PGRestore: a.pgBin("pg_restore"), Events: pub},
-		Bases: bases,
-		WALChecks: walcheck.Scheduled{Store: store, Layout: layout, Keys: keys, MaxAge: time.Duration(al.WALMaxAge),
-			PrimaryURL: a.cfg.Source.URL, Slot: al.WALSlot,
-			Thresholds: receive.Thresholds{MaxRetained: int64(al.WALSlotMaxRetained), MaxLag: time.Duration(al.WALStreamMaxLag)},
-			Record: func(ctx context.Context, e messages.Event) {
-				if err := pub.Event(ctx, e); err != nil {
-					a.log.Warn("check not recorded", "stage", e.Stage, "err", err)
-				}
-			}},
-		WALPruner: bases,
-	}
-}
-
-// consoleOIDC reads the console's OpenID Connect sign-in from the
-// environment (ARCA_OIDC_ISSUER unset: tokens only). Groups are
-// comma-separated claim values.
-func consoleOIDC() coordinator.ConsoleOIDC {
-	list := func(env string) []string {
-		var out []string
-		for _, s := range strings.Split(os.Getenv(env), ",") {
-			if s = strings.TrimSpace(s); s != "" {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return coordinator.ConsoleOIDC{Issuer: os.Getenv("ARCA_OIDC_ISSUER"), ClientID: os.Getenv("ARCA_OIDC_CLIENT_ID"),
-		ClientSecret: os.Getenv("ARCA_OIDC_CLIENT_SECRET"), RedirectURL: os.Getenv("ARCA_OIDC_REDIRECT_URL"),
-		RoleClaim: os.Getenv("ARCA_OIDC_ROLE_CLAIM"), Operators: list("ARCA_OIDC_OPERATORS"), Viewers: list("ARCA_OIDC_VIEWERS")}
-}
 
 func (a *app) coordinatorCmds() []*cobra.Command {
 	run := &cobra.Command{
@@ -109,7 +18,7 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 		Short: "Run the coordinator: schedules, fan-out per tenant, the catalog, the HTTP API",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runServices(cmd.Context(), serviceSet{coordinator: true})
+			return a.runServices(cmd.Context(), stack.Set{Coordinator: true})
 		},
 	}
 	var limit int
@@ -218,24 +127,4 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 	catalogCmd := &cobra.Command{Use: "catalog", Short: "The catalog: a cache of the truth in the bucket"}
 	catalogCmd.AddCommand(rebuild)
 	return []*cobra.Command{run, status, catalogCmd}
-}
-
-// coordinatorService builds the coordinator over its catalog and the
-// bucket; closeCatalog closes the catalog's pool once it has stopped. The
-// catalog is connected to, and migrated, when the coordinator starts.
-func (a *app) coordinatorService(ctx context.Context, conn *stack.Conn) (c *coordinator.Service, closeCatalog func(), err error) {
-	cat, err := stack.CatalogPool(ctx, a.cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	store, err := stack.Store(ctx, a.cfg)
-	if err != nil {
-		cat.Close()
-		return nil, nil, err
-	}
-	if c, err = a.coordinatorFor(ctx, conn, cat, store); err != nil {
-		cat.Close()
-		return nil, nil, usageError{err}
-	}
-	return c, cat.Close, nil
 }

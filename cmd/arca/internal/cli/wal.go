@@ -157,7 +157,7 @@ func (a *app) takeBase(ctx context.Context, o baseOptions) (basebackup.Backup, e
 		return basebackup.Backup{}, err
 	}
 	if o.bin == "" && a.cfg.Source.PGBinDir != "" {
-		o.bin = a.pgBin("pg_basebackup")
+		o.bin = stack.PGBin(a.cfg, "pg_basebackup")
 	}
 	if o.conn == "" {
 		o.conn = a.cfg.Source.URL
