@@ -25,7 +25,7 @@ type bucketOps struct {
 	log   *slog.Logger
 }
 
-func (o bucketOps) tasksWired() bool { return o.tasks != nil }
+func (o bucketOps) tasksWired() bool { return o.tasks.wired() }
 
 func (o bucketOps) repo(ctx context.Context) (backup.Repository, error) {
 	keys, err := o.keys.Keyring(ctx)
@@ -122,8 +122,8 @@ func (o bucketOps) pruner(ctx context.Context) (*prune.Pruner, error) {
 		return nil, err
 	}
 	cfg := prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: o.cfg.Retention}
-	if o.tasks != nil {
-		cfg.WAL = o.tasks
+	if o.tasks.WALPruner != nil {
+		cfg.WAL = o.tasks.WALPruner
 	}
 	return prune.New(o.store, cfg)
 }
@@ -178,10 +178,14 @@ func (o bucketOps) keyVersions(ctx context.Context) ([]KeyVersion, error) {
 }
 
 // drill, base and walCheck are called only when tasksWired.
-func (o bucketOps) drill(ctx context.Context, run RunInfo) error { return o.tasks.Drill(ctx, run.ID) }
-
-func (o bucketOps) base(ctx context.Context, run RunInfo) error {
-	return o.tasks.BaseBackup(ctx, "arca "+run.ID)
+func (o bucketOps) drill(ctx context.Context, run RunInfo) error {
+	return o.tasks.Drills.Drill(ctx, run.ID)
 }
 
-func (o bucketOps) walCheck(ctx context.Context, _ RunInfo) error { return o.tasks.CheckWAL(ctx) }
+func (o bucketOps) base(ctx context.Context, run RunInfo) error {
+	return o.tasks.Bases.BaseBackup(ctx, "arca "+run.ID)
+}
+
+func (o bucketOps) walCheck(ctx context.Context, _ RunInfo) error {
+	return o.tasks.WALChecks.CheckWAL(ctx)
+}

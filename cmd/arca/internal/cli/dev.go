@@ -45,7 +45,7 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 				fmt.Fprintf(a.out, "arca dev: alerter off (set %s to page PagerDuty)\n", a.cfg.Alerting.PagerDuty.RoutingKeyEnv)
 			}
 			fmt.Fprintln(a.out, "arca dev: ready (Ctrl-C to stop)")
-			return a.runServices(cmd.Context(), serviceSet{stages: stack.StageServices, coordinator: true, alerter: paging, createKeys: true})
+			return a.runServices(cmd.Context(), stack.Set{Stages: stack.StageServices, Coordinator: true, Alerter: paging, CreateKeys: true})
 		},
 	}
 }

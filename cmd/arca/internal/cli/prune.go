@@ -8,29 +8,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
-	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/retention/lifecycle"
 	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/basebackup"
 )
-
-// policy maps the configuration onto the retention policy: tenant exports
-// kept tenant_export days, full and base backups operational days, and one
-// full a week for the health-data period.
-func policy(c config.Config) retention.Policy {
-	days := func(d config.Duration) int { return int(time.Duration(d) / (24 * time.Hour)) }
-	p := retention.DefaultPolicy()
-	p.Kinds["tenant"] = retention.KindPolicy{KeepDays: days(c.Retention.TenantExport)}
-	p.Kinds["full"] = retention.KindPolicy{KeepDays: days(c.Retention.Operational), Weekly: retention.Slots{WithinDays: days(c.Retention.Health)}}
-	p.Kinds["base"] = retention.KindPolicy{KeepDays: days(c.Retention.Operational)}
-	for _, h := range c.Retention.Holds {
-		p.Holds = append(p.Holds, retention.Hold{Tenant: h.Tenant, Kind: h.Kind, Reason: h.Reason})
-	}
-	return p
-}
 
 func (a *app) pruneCmd() *cobra.Command {
 	var dry bool
@@ -44,8 +28,8 @@ func (a *app) pruneCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: policy(a.cfg),
-				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
+			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: stack.Policy(a.cfg),
+				WAL: basebackup.WALPruner{Config: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
 			if err != nil {
 				return usageError{err}
 			}
@@ -83,7 +67,7 @@ func (a *app) lifecycleCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			conf, notes := lifecycle.Derive(policy(a.cfg), lifecycle.Options{Prefix: a.cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
+			conf, notes := lifecycle.Derive(stack.Policy(a.cfg), lifecycle.Options{Prefix: a.cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
 			doc, err := conf.JSON()
 			if xml {
 				doc, err = conf.XML()

@@ -70,27 +70,8 @@ logical export at or before TIME, and says so.`,
 			if err != nil {
 				return err
 			}
-			var res restore.Result
-			if verifyFirst {
-				open := func(ctx2 ctxT) (io.ReadCloser, error) {
-					obj, err := store.Get(ctx2, e.Manifest.Object.Key, objstore.Range{})
-					if err != nil {
-						return nil, err
-					}
-					pr := a.restoreProgress(obj, e.Manifest, "read")
-					return readCloser{pr, obj, pr.finish}, nil
-				}
-				res, err = restore.VerifyThenRestore(ctx, db, open, e.Manifest, keys, opts)
-			} else {
-				obj, gerr := store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
-				if gerr != nil {
-					return fmt.Errorf("restore %s: %w", e.Manifest.BackupID, gerr)
-				}
-				pr := a.restoreProgress(obj, e.Manifest, "restore")
-				res, err = restore.Tenant(ctx, db, pr, e.Manifest, keys, opts)
-				pr.finish()
-				obj.Close()
-			}
+			res, err := restore.TenantFromBucket(ctx, store, db, e.Manifest, keys, opts,
+				restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore})
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +16,7 @@ import (
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
+	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
 
 func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
@@ -123,28 +123,13 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 }
 
 // checkWAL checks the archive after every base backup and records the
-// outcome as an event; the error is the gap or staleness found.
+// outcome (walcheck.Archive); the error is the gap or staleness found.
 func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuity, error) {
 	cfg, err := a.walConfig(ctx, 0, "")
 	if err != nil {
 		return wal.Continuity{}, err
 	}
-	res, err := basebackup.CheckWAL(ctx, cfg, wal.CheckOptions{MaxAge: maxAge})
-	if err != nil {
-		return res, err
-	}
-	a.recordWAL(ctx, res.Err())
-	return res, res.Err()
-}
-
-// recordWAL publishes the archive check as an event when a system is
-// running, so the alerter pages on a gap or a stale archive.
-func (a *app) recordWAL(ctx context.Context, problem error) {
-	msg := ""
-	if problem != nil {
-		msg = problem.Error()
-	}
-	a.recordCheck(ctx, wal.CheckEvent(messages.StageWALArchive, msg))
+	return walcheck.Archive(ctx, cfg, maxAge, a.recordCheck)
 }
 
 // recordCheck publishes a check's event when NATS answers; a check run
@@ -172,7 +157,7 @@ func (a *app) takeBase(ctx context.Context, o baseOptions) (basebackup.Backup, e
 		return basebackup.Backup{}, err
 	}
 	if o.bin == "" && a.cfg.Source.PGBinDir != "" {
-		o.bin = filepath.Join(a.cfg.Source.PGBinDir, "pg_basebackup")
+		o.bin = stack.PGBin(a.cfg, "pg_basebackup")
 	}
 	if o.conn == "" {
 		o.conn = a.cfg.Source.URL
