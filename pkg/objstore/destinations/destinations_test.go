@@ -57,7 +57,10 @@ func TestReaderFallsBackToTheNextDestinationAndSaysWhich(t *testing.T) {
 	put(t, s3, "p/c", "c in s3 only")
 	var served []string
 	var skipped []error
-	r := destinations.NewReader(set, func(key, d string, why []error) { served = append(served, key+"@"+d); skipped = append(skipped, why...) })
+	r := destinations.NewReader(set, func(key, d string, why []error) {
+		served = append(served, key+"@"+d)
+		skipped = append(skipped, why...)
+	})
 
 	require.Equal(t, "a in s3", read(t, r, "p/a"))
 	require.Equal(t, "b in local only", read(t, r, "p/b"))

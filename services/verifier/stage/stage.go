@@ -28,6 +28,27 @@ type Stage struct {
 	layout backup.Layout
 	cfg    jobs.Config
 	now    func() time.Time
+	// copies are the further destinations by name (WithCopies).
+	copies map[string]objstore.Store
+}
+
+// WithCopies lets the stage verify the copies of backups in further
+// destinations (messages.VerifyRequested.Destination), each read from and
+// recorded in its own store.
+func (s *Stage) WithCopies(copies map[string]objstore.Store) *Stage {
+	s.copies = copies
+	return s
+}
+
+// storeOf is the store of the destination a job names.
+func (s *Stage) storeOf(destination string) (objstore.Store, error) {
+	if destination == "" {
+		return s.store, nil
+	}
+	if st, ok := s.copies[destination]; ok {
+		return st, nil
+	}
+	return nil, jobs.Permanent(fmt.Errorf("verify: no destination %q in this verifier's configuration", destination))
 }
 
 // New builds the stage. The layout is the bucket's: verified.json is
@@ -68,7 +89,11 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 	}
 	// Every byte read back is progress: a large backup is verified however
 	// long it takes, a stalled read is cancelled after the worker's Timeout.
-	store := progressStore{Store: s.store, progress: job.Progress}
+	dest, err := s.storeOf(m.Destination)
+	if err != nil {
+		return err
+	}
+	store := progressStore{Store: dest, progress: job.Progress}
 	res, err := Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
 	delay, deadline := 100*time.Millisecond, time.Now().Add(missingWait)
 	for errors.Is(err, objstore.ErrNotFound) && time.Now().Before(deadline) {
@@ -101,7 +126,7 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 	}
 	v := backup.Verification{
 		BackupID: m.BackupID, Verified: err == nil, CheckedAt: s.now().UTC(), Duration: res.Duration.String(),
-		ObjectBytes: res.ObjectBytes, PlainBytes: res.PlainBytes, Tables: len(res.Tables),
+		ObjectBytes: res.ObjectBytes, PlainBytes: res.PlainBytes, Tables: len(res.Tables), Destination: m.Destination,
 	}
 	for _, t := range res.Tables {
 		v.Rows += t.Rows
@@ -114,17 +139,20 @@ func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.VerifyRequest
 	if rerr != nil {
 		return jobs.Permanent(fmt.Errorf("verify %s: %w", m.BackupID, rerr))
 	}
-	if err := s.record(ctx, ref, v); errors.Is(err, keyring.ErrTenantErased) {
+	if err := s.record(ctx, dest, ref, v); errors.Is(err, keyring.ErrTenantErased) {
 		// Nothing can be sealed for an erased tenant, a verification
 		// neither; the failed event below still says so.
 		v.Reason, status = err.Error(), messages.StatusFailed
 	} else if err != nil {
 		return err
 	}
+	attrs := map[string]string{"manifest": m.ManifestKey, "tables": strconv.Itoa(v.Tables), "rows": strconv.FormatInt(v.Rows, 10), "plain_bytes": strconv.FormatInt(v.PlainBytes, 10)}
+	if m.Destination != "" {
+		attrs[messages.DestinationAttr] = m.Destination
+	}
 	return job.Publisher.Event(ctx, messages.Event{
 		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Stage: messages.StageVerify, Status: status,
-		Bytes: res.ObjectBytes, Duration: messages.Duration(res.Duration), Error: v.Reason,
-		Attrs: map[string]string{"manifest": m.ManifestKey, "tables": strconv.Itoa(v.Tables), "rows": strconv.FormatInt(v.Rows, 10), "plain_bytes": strconv.FormatInt(v.PlainBytes, 10)},
+		Bytes: res.ObjectBytes, Duration: messages.Duration(res.Duration), Error: v.Reason, Attrs: attrs,
 	})
 }
 
@@ -169,13 +197,14 @@ func ReadManifest(ctx context.Context, repo backup.Repository, key string) (back
 	return m, err
 }
 
-// record writes the sealed verified.json beside the manifest.
-func (s *Stage) record(ctx context.Context, ref backup.Ref, v backup.Verification) error {
+// record writes the sealed verified.json beside the manifest, in the
+// destination verified.
+func (s *Stage) record(ctx context.Context, store objstore.Store, ref backup.Ref, v backup.Verification) error {
 	key, doc, err := s.layout.SealVerification(ctx, ref, v, s.keys)
 	if err != nil {
 		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}
-	if _, err := s.store.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); err != nil {
+	if _, err := store.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); err != nil {
 		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}
 	return nil
