@@ -20,8 +20,6 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
-	"github.com/arcabackup/arca/pkg/retention/prune"
-	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/services/coordinator/coordinator"
 )
 
@@ -41,15 +39,14 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 			if err != nil {
 				return err
 			}
-			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: policy(a.cfg),
-				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
-			if err != nil {
-				return err
-			}
-			rep, err := p.Run(ctx, false)
-			a.log.Info("retention run", "run", run.ID, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
-			for _, pr := range rep.Problems {
-				a.log.Warn("retention skipped", "key", pr.Key, "err", pr.Error)
+			// Each destination with its own policy.
+			runs, err := a.pruneDestinations(ctx, keys, false, "")
+			for _, r := range runs {
+				rep := r.Report
+				a.log.Info("retention run", "run", run.ID, "destination", r.Destination, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
+				for _, pr := range rep.Problems {
+					a.log.Warn("retention skipped", "destination", r.Destination, "key", pr.Key, "err", pr.Error)
+				}
 			}
 			return err
 		},

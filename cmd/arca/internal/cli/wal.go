@@ -252,10 +252,13 @@ func (a *app) restorePITRCmd() *cobra.Command {
 			if pgdata == "" {
 				return usageError{errors.New("--pgdata DIR is required")}
 			}
-			store, keys, err := a.openBucket(ctx)
+			// Every object (base backup, WAL) from the first destination
+			// that has it and can serve it.
+			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
 			}
+			store := a.fallbackReader(set)
 			if restoreCommand == "" {
 				self, _ := os.Executable()
 				conf := ""

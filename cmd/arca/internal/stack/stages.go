@@ -106,33 +106,65 @@ func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) er
 		}
 		return s.Run, nil
 	case "uploader":
+		copies, err := Copies(ctx, d.Cfg)
+		if err != nil {
+			return nil, err
+		}
 		s, err := uploader.New(ctx, d.Conn.JS, d.staging(name), d.store(name), uploader.Config{
 			Layout: Layout(d.Cfg), Keys: d.keys(), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
-			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas,
+			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas, Copies: copies,
 		})
 		if err != nil {
 			return nil, err
 		}
 		return s.Run, nil
 	case "verifier":
-		return verifier.New(d.Conn.JS, d.store(name), d.keys(), Layout(d.Cfg), d.worker(name)).Run, nil
+		copies, err := Copies(ctx, d.Cfg)
+		if err != nil {
+			return nil, err
+		}
+		byName := map[string]objstore.Store{}
+		for _, c := range copies {
+			byName[c.Name] = c.Store
+		}
+		return verifier.New(d.Conn.JS, d.store(name), d.keys(), Layout(d.Cfg), d.worker(name)).WithCopies(byName).Run, nil
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
 }
 
 // Policies derives the per-kind object settings from the retention policy.
 func Policies(cfg config.Config) map[string]uploader.KindPolicy {
+	return policiesFor(cfg.Destinations()[0])
+}
+
+// policiesFor are a destination's object settings: its retention, its
+// Object Lock.
+func policiesFor(d config.Destination) map[string]uploader.KindPolicy {
 	p := uploader.DefaultPolicies()
-	lock := cfg.Store.S3.ObjectLock
+	lock := d.S3.ObjectLock
 	t := p["tenant"]
-	t.Retain, t.LockMode = time.Duration(cfg.Retention.TenantExport), objstoreLock(lock)
+	t.Retain, t.LockMode = time.Duration(d.Retention.TenantExport), objstoreLock(lock)
 	p["tenant"] = t
 	for _, k := range []string{"full", "base"} {
 		v := p[k]
-		v.Retain, v.LockMode = time.Duration(cfg.Retention.Operational), objstoreLock(lock)
+		v.Retain, v.LockMode = time.Duration(d.Retention.Operational), objstoreLock(lock)
 		p[k] = v
 	}
 	return p
+}
+
+// Copies opens the destinations besides the primary, each with its own
+// object settings.
+func Copies(ctx context.Context, cfg config.Config) ([]uploader.Copy, error) {
+	var out []uploader.Copy
+	for _, d := range cfg.Destinations()[1:] {
+		s, err := OpenDestination(ctx, d, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, uploader.Copy{Name: d.Name, Store: s, Kinds: d.Kinds, Policies: policiesFor(d)})
+	}
+	return out, nil
 }
 
 // Run runs the named stages until ctx ends or one fails.
