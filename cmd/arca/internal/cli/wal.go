@@ -35,7 +35,7 @@ func (e exitError) Error() string {
 func (e exitError) Unwrap() error { return e.err }
 
 func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
-	store, err := stack.Store(ctx, a.cfg)
+	store, err := stack.WriterStore(ctx, a.cfg)
 	if err != nil {
 		return wal.Config{}, err
 	}
@@ -183,7 +183,11 @@ type baseOptions struct {
 
 // takeBase takes a base backup as the configuration says.
 func (a *app) takeBase(ctx context.Context, o baseOptions) (basebackup.Backup, error) {
-	store, keys, err := a.openBucket(ctx)
+	keys, err := stack.Keyring(ctx, a.cfg, false)
+	if err != nil {
+		return basebackup.Backup{}, err
+	}
+	store, err := stack.WriterStore(ctx, a.cfg)
 	if err != nil {
 		return basebackup.Backup{}, err
 	}

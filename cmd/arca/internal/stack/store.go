@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/backup"
@@ -51,6 +52,19 @@ func Destinations(ctx context.Context, cfg config.Config) (destinations.Set, err
 		set = append(set, destinations.Destination{Name: d.Name, Store: s})
 	}
 	return set, nil
+}
+
+// WriterStore is the bucket for the writers outside the pipeline (wal-push,
+// the WAL agent, wal-receive, backup base): with store.s3.object_lock set,
+// every object they write carries its own retention (operational days),
+// never only the bucket's default, which some servers let a holder of
+// s3:PutObjectRetention shorten (docs/runbooks/gameday-ransomware.md).
+func WriterStore(ctx context.Context, cfg config.Config) (objstore.Store, error) {
+	s, err := Store(ctx, cfg)
+	if err != nil || cfg.Store.S3.ObjectLock == "" {
+		return s, err
+	}
+	return objstore.Retained{Store: s, Mode: objstore.LockMode(cfg.Store.S3.ObjectLock), Retain: time.Duration(cfg.Retention.Operational)}, nil
 }
 
 // Layout is the bucket layout under the configured prefix.
