@@ -96,7 +96,9 @@ func PutEscrow(ctx context.Context, cfg config.Config, doc []byte) error {
 
 // KMSClient is the configured keyring's KMS client (AWS KMS, reached only
 // when used).
-func KMSClient(cfg config.Config) registry.KMSClient { return &lazyKMS{clients: &awsClients{cfg: cfg.Keys}} }
+func KMSClient(cfg config.Config) registry.KMSClient {
+	return &lazyKMS{clients: &awsClients{cfg: cfg.Keys}}
+}
 
 func passphrase(ctx context.Context, cfg config.Config, clients *awsClients) ([]byte, error) {
 	id, ok := config.SecretID(cfg.Keys.Passphrase)
