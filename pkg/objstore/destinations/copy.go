@@ -12,14 +12,15 @@ import (
 // manifest records) the destination refuses bytes that differ
 // (objstore.ErrChecksumMismatch) and stores nothing, so a damaged source
 // never becomes a damaged copy. Idempotent: a key the destination already
-// holds with the same size, and the same digest when both are known, is
-// left alone and reported as not copied.
+// holds with that digest (without sha256: that size) is left alone and
+// reported as not copied; one whose digest the destination does not know
+// (an S3 multipart object) is copied again.
 func Copy(ctx context.Context, from, to objstore.Store, key string, sha256 []byte, opts ...objstore.Option) (copied bool, err error) {
 	src, err := from.Stat(ctx, key)
 	if err != nil {
 		return false, fmt.Errorf("copy %s: %w", key, err)
 	}
-	if have, err := to.Stat(ctx, key); err == nil && have.Size == src.Size && (sha256 == nil || have.SHA256 == nil || string(have.SHA256) == string(sha256)) {
+	if have, err := to.Stat(ctx, key); err == nil && have.Size == src.Size && (sha256 == nil || string(have.SHA256) == string(sha256)) {
 		return false, nil
 	} else if err != nil && !errors.Is(err, objstore.ErrNotFound) {
 		return false, fmt.Errorf("copy %s: %w", key, err)

@@ -108,7 +108,25 @@ func TestRestoreFallsBackToTheNextDestinationAndSaysWhich(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "not one of [sp dr local]")
 
+	// The operator completes the primary's copy: from the first other
+	// destination whose copy verifies (local: dr's is tampered with).
+	out, stderr, code = e.arca(t, "copy", id, "--to", "sp")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "from destination local to sp and verified it there")
+	require.Contains(t, stderr, "destination dr could not serve it")
+	_, stderr, code = e.arca(t, "verify", id)
+	require.Equal(t, 0, code, stderr)
+	require.True(t, waitVerifiedIn(t, e, set[0], "home-1", id).Verified)
+	// And dr's, whose tampered bytes have the right size.
+	out, stderr, code = e.arca(t, "copy", id, "--to", "dr")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, out, "from destination sp to dr")
+	_, stderr, code = e.arca(t, "verify", id, "--destination", "dr")
+	require.Equal(t, 0, code, stderr)
+
 	// With no copy left that serves, every destination's reason is given.
+	require.NoError(t, set[0].Store.Delete(t.Context(), data))
+	require.NoError(t, set[1].Store.Delete(t.Context(), data))
 	require.NoError(t, set[2].Store.Delete(t.Context(), data))
 	_, stderr, code = e.arca(t, "restore", "tenant", "--backup", id, "--into-schema", "home1_c")
 	require.NotEqual(t, 0, code)
