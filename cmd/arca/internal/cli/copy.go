@@ -114,4 +114,3 @@ func copyObject(ctx context.Context, from, to objstore.Store, key string) error 
 	}
 	return nil
 }
-
