@@ -5,19 +5,24 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/cli"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
+	"github.com/arcabackup/arca/pkg/objstore/faultproxy"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
@@ -201,4 +206,86 @@ func TestPruneAppliesEachDestinationsOwnPolicy(t *testing.T) {
 	require.NoError(t, err, "kept in the primary, 90 days")
 	_, err = set[2].Store.Stat(t.Context(), e.layout.Manifest("tenant", "home-2", id))
 	require.NoError(t, err, "the newest stays everywhere")
+}
+
+// A destination down while a backup is made: the primary's copy is
+// verified all the same, the missing copy pages copy-missing (as arca
+// alerter --dry-run shows, with its runbook), and once the destination is
+// back the copy completes, is verified there, and the incident resolves
+// (a replay then leaves nothing to page).
+func TestADestinationDownPagesCopyMissingUntilItsCopyIsVerified(t *testing.T) {
+	t.Parallel()
+	var down atomic.Bool
+	down.Store(true)
+	proxy, err := faultproxy.Start(faultproxy.Config{Target: gw.Endpoint, Decide: func(*http.Request) faultproxy.Fault {
+		if down.Load() {
+			return faultproxy.Reset
+		}
+		return faultproxy.None
+	}})
+	require.NoError(t, err)
+	t.Cleanup(func() { proxy.Close() })
+	suffix := strings.ToUpper(rand.Text()[:8])
+	require.NoError(t, os.Setenv("ARCA_TEST_DR_ACCESS_"+suffix, gw.AccessKey))
+	require.NoError(t, os.Setenv("ARCA_TEST_DR_SECRET_"+suffix, gw.SecretKey))
+	e := newEnvWith(t, "s3", fmt.Sprintf(`destinations: [{name: dr, kind: s3, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true, access_key_env: %s, secret_key_env: %s}}]`,
+		proxy.URL, gw.Region, gw.NewBucket(t, false), "ARCA_TEST_DR_ACCESS_"+suffix, "ARCA_TEST_DR_SECRET_"+suffix))
+	set, err := stack.Destinations(t.Context(), e.cfg)
+	require.NoError(t, err)
+
+	id := e.backup(t, messages.KindTenant, "home-3") // verified in the primary
+	failed := messages.EventSubject("home-3", id, messages.StageCopy, messages.StatusFailed)
+	teststack.Eventually(t, 5*time.Minute, func() bool {
+		stream, err := e.nats.JS.Stream(t.Context(), messages.StreamEvents)
+		if err != nil {
+			return false
+		}
+		_, err = stream.GetLastMsgForSubject(t.Context(), failed)
+		return err == nil
+	}, "a failed copy to dr")
+
+	// The alerter's view, through its own rules and configuration.
+	cfgPath := filepath.Join(t.TempDir(), "alerter.yaml")
+	doc, err := os.ReadFile(e.cfgPath)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cfgPath, append(doc, fmt.Sprintf("nats: {url: %q}\nalerting: {pagerduty: {routing_key_env: PD_X}, drill_overdue_after: 1000d}\n", e.nats.URL)...), 0o600))
+	copyMissing := func() []pdEvent {
+		t.Helper()
+		var out bytes.Buffer
+		require.NoError(t, cli.Execute(t.Context(), []string{"--config", cfgPath, "--json", "alerter", "--dry-run"}, &out, io.Discard))
+		var events, mine []pdEvent
+		require.NoError(t, json.Unmarshal(out.Bytes(), &events), out.String())
+		for _, ev := range events {
+			if ev.Payload.Details["check"] == "copy-missing" {
+				mine = append(mine, ev)
+			}
+		}
+		return mine
+	}
+	pages := copyMissing()
+	require.NotEmpty(t, pages)
+	require.Equal(t, "trigger", pages[0].Action)
+	require.Equal(t, "dr", pages[0].Payload.Details["destination"])
+	require.Contains(t, pages[0].Payload.Summary, `destination "dr"`)
+	require.True(t, strings.HasSuffix(pages[0].DedupKey, "/dr"), pages[0].DedupKey)
+	require.Contains(t, pages[0].Links[0].Href, "copy-missing.md")
+
+	down.Store(false)
+	v := waitVerifiedIn(t, e, set[1], "home-3", id)
+	require.True(t, v.Verified)
+	verified := messages.EventSubject("home-3", id, messages.StageVerify, messages.StatusSucceeded)
+	teststack.Eventually(t, 2*time.Minute, func() bool {
+		stream, err := e.nats.JS.Stream(t.Context(), messages.StreamEvents)
+		if err != nil {
+			return false
+		}
+		msg, err := stream.GetLastMsgForSubject(t.Context(), verified)
+		if err != nil {
+			return false
+		}
+		ev, err := messages.Decode[messages.Event](msg.Data)
+		return err == nil && ev.Attrs[messages.DestinationAttr] == "dr"
+	}, "dr's verification event")
+	// Replayed now, the trigger is followed by its resolve: nothing open.
+	require.Empty(t, copyMissing(), "copy-missing resolved once dr's copy is verified")
 }
