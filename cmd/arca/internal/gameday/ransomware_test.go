@@ -189,10 +189,12 @@ func newestBefore(vs []types.ObjectVersion, at time.Time) map[string]types.Objec
 // day, closed by writing every object with its own retention).
 func probeRetention(t *testing.T, up, root *s3.Client, bucket string) string {
 	t.Helper()
+	checked := false
 	for _, v := range versions(t, root, bucket) {
 		if !strings.Contains(aws.ToString(v.Key), "/wal/") || !aws.ToBool(v.IsLatest) {
 			continue
 		}
+		checked = true
 		head, err := root.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: &bucket, Key: v.Key, VersionId: v.VersionId})
 		if err != nil {
 			t.Fatalf("head %s: %v", aws.ToString(v.Key), err)
@@ -201,6 +203,9 @@ func probeRetention(t *testing.T, up, root *s3.Client, bucket string) string {
 			t.Errorf("%s was archived without its own COMPLIANCE retention: %q until %v", aws.ToString(v.Key), head.ObjectLockMode, head.ObjectLockRetainUntilDate)
 		}
 		break
+	}
+	if !checked {
+		t.Error("no archived WAL segment to check the retention of")
 	}
 	var canary *types.ObjectVersion
 	vs := versions(t, root, bucket)
