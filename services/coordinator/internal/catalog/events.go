@@ -33,6 +33,10 @@ func (c *Catalog) Apply(ctx context.Context, msgID string, e messages.Event) err
 		if e.Stage == StageDrill {
 			return recordDrill(ctx, tx, msgID, e)
 		}
+		if d := e.Attrs[messages.DestinationAttr]; d != "" {
+			// A copy's facts: its own row, never the primary's job or backup.
+			return recordCopy(ctx, tx, d, e)
+		}
 		if e.BackupID == "" {
 			return nil
 		}
