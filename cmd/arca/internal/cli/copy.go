@@ -13,7 +13,7 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
-	verifier "github.com/arcabackup/arca/services/verifier/stage"
+	verifier "github.com/arcabackup/arca/services/verifier/service"
 )
 
 // copyCmd completes a backup's copy in one destination by hand: what the
