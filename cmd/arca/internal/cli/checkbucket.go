@@ -13,20 +13,44 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
 )
 
-// checkBucket writes, reads, lists and deletes a probe object under the
-// prefix, and on S3 reads the bucket's versioning and Object Lock settings.
+// checkBucket checks every destination (store.destinations), the
+// primary first.
 func (a *app) checkBucket(ctx context.Context, c *checks) {
-	store, err := stack.Store(ctx, a.cfg)
+	ds := a.cfg.Destinations()
+	for i, d := range ds {
+		where := a.bucketName()
+		if i > 0 {
+			where = destinationName(d, a.cfg.Store.Prefix)
+		}
+		if len(ds) > 1 {
+			where = "destination " + d.Name + " " + where
+		}
+		a.checkDestination(ctx, c, d, where)
+	}
+}
+
+func destinationName(d config.Destination, prefix string) string {
+	if d.Kind == "s3" {
+		return fmt.Sprintf("s3://%s/%s", d.S3.Bucket, prefix)
+	}
+	return d.FS.Dir
+}
+
+// checkDestination writes, reads, lists and deletes a probe object under
+// the prefix, and on S3 reads the bucket's versioning and Object Lock
+// settings.
+func (a *app) checkDestination(ctx context.Context, c *checks, d config.Destination, where string) {
+	store, err := stack.OpenDestination(ctx, d, nil)
 	if err != nil {
-		c.fail("bucket", "%s", OneLine(err))
+		c.fail("bucket", "%s: %s", where, OneLine(err))
 		return
 	}
-	where := a.bucketName()
 	id := make([]byte, 6)
 	_, _ = rand.Read(id)
 	key := backupLayout(a).KindPrefix(".arca-check") + hex.EncodeToString(id)
@@ -66,7 +90,7 @@ func (a *app) checkBucket(ctx context.Context, c *checks) {
 		}
 	}
 	if s3s, ok := store.(*s3store.Store); ok {
-		a.checkS3Settings(ctx, c, s3s.Client(), where)
+		a.checkS3Settings(ctx, c, s3s.Client(), d.S3, where)
 		return
 	}
 	c.ok("bucket", "%s: write, read, list, delete", where)
@@ -79,8 +103,8 @@ func (a *app) bucketName() string {
 	return a.cfg.Store.FS.Dir
 }
 
-func (a *app) checkS3Settings(ctx context.Context, c *checks, client *s3.Client, where string) {
-	bucket := aws.String(a.cfg.Store.S3.Bucket)
+func (a *app) checkS3Settings(ctx context.Context, c *checks, client *s3.Client, s3cfg config.S3Store, where string) {
+	bucket := aws.String(s3cfg.Bucket)
 	ver, err := client.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: bucket})
 	versioned := false
 	switch {
@@ -100,7 +124,7 @@ func (a *app) checkS3Settings(ctx context.Context, c *checks, client *s3.Client,
 			lock += fmt.Sprintf(" (default %s)", r.DefaultRetention.Mode)
 		}
 	}
-	if want := a.cfg.Store.S3.ObjectLock; want != "" && !enabled {
+	if want := s3cfg.ObjectLock; want != "" && !enabled {
 		c.fail("bucket", "%s: store.s3.object_lock is %s but the bucket has no Object Lock (it can only be enabled when the bucket is created, or with versioning on)", where, want)
 	}
 	state := "versioning off"
