@@ -33,6 +33,11 @@ func (s *Service) requestCopies(ctx context.Context, pub *jobs.Publisher, man ba
 	return nil
 }
 
+// copyFailuresBeforeAlert is how many attempts in a row a copy fails
+// before its failed event (and the copy-missing page) is published: a blip
+// that the next retry gets past pages nobody.
+const copyFailuresBeforeAlert = 3
+
 // copyRetryMax bounds the wait between attempts on a destination that is
 // down: it is retried for jobs.Config.RetryFor (6h by default), then
 // dead-lettered.
@@ -42,9 +47,10 @@ const copyRetryMax = 5 * time.Minute
 // destination: the object, checked against the manifest's SHA-256 as the
 // destination stores it, then the manifest, the copy's commit point. The
 // manifest is bound to its key, which is the same in every destination, so
-// it is copied as it is. Each attempt that fails says so (a copy-missing
-// alert) and is retried on its own; success asks for the copy's
-// verification.
+// it is copied as it is. A copy that fails is retried on its own; from
+// its third failed attempt on (at once when the primary's bytes are not
+// the manifest's), each failure says so (a copy-missing alert). Success
+// asks for the copy's verification.
 func (s *Service) handleCopy(ctx context.Context, job *jobs.Job[messages.CopyRequested]) error {
 	m := job.Msg
 	c, ok := s.copy(m.Destination)
@@ -70,11 +76,14 @@ func (s *Service) handleCopy(ctx context.Context, job *jobs.Job[messages.CopyReq
 		if ctx.Err() != nil {
 			return err
 		}
-		if perr := job.Publisher.Event(ctx, messages.Event{Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Stage: messages.StageCopy,
-			Status: messages.StatusFailed, Error: err.Error(), Attempt: int(job.Delivered), Attrs: attrs}); perr != nil {
-			return perr
+		hopeless := errors.Is(err, objstore.ErrChecksumMismatch)
+		if hopeless || job.Delivered >= copyFailuresBeforeAlert {
+			if perr := job.Publisher.Event(ctx, messages.Event{Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Stage: messages.StageCopy,
+				Status: messages.StatusFailed, Error: err.Error(), Attempt: int(job.Delivered), Attrs: attrs}); perr != nil {
+				return perr
+			}
 		}
-		if errors.Is(err, objstore.ErrChecksumMismatch) {
+		if hopeless {
 			// The primary's bytes are not the manifest's: copying them again
 			// cannot help, and the primary's verification says why.
 			return jobs.Permanent(fmt.Errorf("copy %s to %s: %w", m.BackupID, c.Name, err))
