@@ -103,6 +103,11 @@ func TestRestoreFallsBackToTheNextDestinationAndSaysWhich(t *testing.T) {
 	require.Contains(t, stderr, "restore tenant: from destination local")
 	require.Contains(t, out, "rows restored 5")
 
+	// Each destination lists its own copies with their verification there.
+	out, stderr, code = e.arca(t, "list", "--destination", "local")
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, id+`\s+tenant\s+home-1\s.*\strue\n`, out)
+
 	// Each copy verified where it is.
 	out, stderr, code = e.arca(t, "verify", id, "--destination", "local")
 	require.Equal(t, 0, code, stderr)
