@@ -43,10 +43,10 @@ they are stored, verifies the new copy where it is and records verified.json the
 					others = append(others, d)
 				}
 			}
-			var e entry
+			var e backup.Entry
 			from, err := a.tryDestinations(ctx, others, "copy "+args[0], func(ctx context.Context, d destinations.Destination) error {
 				var err error
-				if e, err = findBackup(ctx, a.repo(d.Store, keys), args[0], tenant); err != nil {
+				if e, err = a.repo(d.Store, keys).Get(ctx, args[0], tenant); err != nil {
 					return err
 				}
 				_, err = verifier.Verify(ctx, d.Store, backupLayout(a), keys, e.Key)

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/restore"
@@ -75,7 +75,7 @@ logical export at or before TIME, and says so.`,
 			// read, or holds a copy that does not authenticate or verify
 			// (the restore's transaction is then rolled back) hands over to
 			// the next.
-			var e entry
+			var e backup.Entry
 			var res restore.Result
 			_, err = a.tryDestinations(ctx, set, "restore tenant", func(ctx context.Context, d destinations.Destination) error {
 				store := d.Store
@@ -154,16 +154,13 @@ passwords, and says so.`,
 			if err != nil {
 				return err
 			}
-			bin, err := exec.LookPath("pg_restore")
-			if a.cfg.Source.PGBinDir != "" {
-				bin, err = a.cfg.Source.PGBinDir+"/pg_restore", nil
-			}
+			bin, err := a.pgTool("pg_restore")
 			if err != nil {
 				return fmt.Errorf("pg_restore not found: %w", err)
 			}
 			var res restore.FullResult
 			_, err = a.tryDestinations(ctx, set, "restore full", func(ctx context.Context, d destinations.Destination) error {
-				e, err := findBackup(ctx, a.repo(d.Store, keys), id, "")
+				e, err := a.repo(d.Store, keys).Get(ctx, id, "")
 				if err != nil {
 					return err
 				}
@@ -204,7 +201,7 @@ passwords, and says so.`,
 }
 
 // restoreTenantFrom restores backup e from one destination's store.
-func (a *app) restoreTenantFrom(ctx context.Context, store objstore.Store, e entry, db string, keys *keyring.Keyring, opts restore.Options, verifyFirst bool, out *restore.Result) error {
+func (a *app) restoreTenantFrom(ctx context.Context, store objstore.Store, e backup.Entry, db string, keys *keyring.Keyring, opts restore.Options, verifyFirst bool, out *restore.Result) error {
 	var res restore.Result
 	var err error
 	if verifyFirst {
