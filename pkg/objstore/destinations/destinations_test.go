@@ -115,6 +115,15 @@ func TestTryMovesOnFromAFailedCopy(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "local", used)
 
+	// Bad input stops at once, as it is; one destination needs no naming.
+	bad := errors.New("name a backup")
+	calls := 0
+	_, err = set.Try(t.Context(), func(context.Context, destinations.Destination) error { calls++; return destinations.Final(bad) })
+	require.Equal(t, bad, err)
+	require.Equal(t, 1, calls)
+	_, err = set[:1].Try(t.Context(), check)
+	require.Equal(t, notAuthentic, err)
+
 	put(t, fs, "m", "tampered too")
 	_, err = set.Try(t.Context(), check)
 	require.ErrorIs(t, err, notAuthentic)

@@ -46,6 +46,10 @@ func (s Set) Primary() Destination { return s[0] }
 // that one copy cannot serve may well be served by another. Only the
 // context's end stops it. When every destination fails, the error names
 // each one's reason.
+//
+// An error marked Final (bad input, which no other destination can make
+// good) stops at once and comes back as it is; so does every error when
+// there is one destination, which needs no naming.
 func (s Set) Try(ctx context.Context, fn func(ctx context.Context, d Destination) error) (string, error) {
 	var errs []error
 	for _, d := range s {
@@ -56,6 +60,13 @@ func (s Set) Try(ctx context.Context, fn func(ctx context.Context, d Destination
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}
+		var final *finalError
+		if errors.As(err, &final) {
+			return "", final.err
+		}
+		if len(s) == 1 {
+			return "", err
+		}
 		errs = append(errs, fmt.Errorf("destination %s: %w", d.Name, err))
 	}
 	if len(errs) == 0 {
@@ -63,3 +74,12 @@ func (s Set) Try(ctx context.Context, fn func(ctx context.Context, d Destination
 	}
 	return "", errors.Join(errs...)
 }
+
+// Final marks an error that no other destination can help with: Try
+// returns it at once, unwrapped.
+func Final(err error) error { return &finalError{err} }
+
+type finalError struct{ err error }
+
+func (e *finalError) Error() string { return e.err.Error() }
+func (e *finalError) Unwrap() error { return e.err }

@@ -39,6 +39,10 @@ func (a *app) fallbackReader(set destinations.Set) *destinations.Reader {
 func (a *app) tryDestinations(ctx context.Context, set destinations.Set, what string, fn func(ctx context.Context, d destinations.Destination) error) (string, error) {
 	used, err := set.Try(ctx, func(ctx context.Context, d destinations.Destination) error {
 		err := fn(ctx, d)
+		var usage usageError
+		if errors.As(err, &usage) {
+			return destinations.Final(err) // bad input: no other destination makes it good
+		}
 		if err != nil && ctx.Err() == nil && len(set) > 1 {
 			fmt.Fprintf(a.errOut, "%s: destination %s could not serve it: %s\n", what, d.Name, OneLine(err))
 		}
