@@ -179,6 +179,8 @@ type VerifyRequested struct {
 	Kind        Kind   `json:"kind"`
 	BackupID    string `json:"backup_id"`
 	ManifestKey string `json:"manifest_key"`
+	// Destination names the copy to verify; empty is the primary.
+	Destination string `json:"destination,omitempty"`
 }
 
 func (m VerifyRequested) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }

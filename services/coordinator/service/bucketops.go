@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -139,7 +140,32 @@ func (o bucketOps) retention(ctx context.Context, run RunInfo) error {
 	for _, pr := range rep.Problems {
 		o.log.Warn("retention skipped", "key", pr.Key, "err", pr.Error)
 	}
-	return err
+	errs := []error{err}
+	for _, c := range o.cfg.Copies {
+		errs = append(errs, o.retainCopy(ctx, run, c))
+	}
+	return errors.Join(errs...)
+}
+
+// retainCopy applies a further destination's own policy to it.
+func (o bucketOps) retainCopy(ctx context.Context, run RunInfo, c RetentionCopy) error {
+	keys, err := o.keys.Keyring(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := prune.New(c.Store, prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: c.Policy})
+	if err != nil {
+		return fmt.Errorf("destination %s: %w", c.Name, err)
+	}
+	rep, err := p.Run(ctx, false)
+	o.log.Info("retention run", "run", run.ID, "destination", c.Name, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
+	for _, pr := range rep.Problems {
+		o.log.Warn("retention skipped", "destination", c.Name, "key", pr.Key, "err", pr.Error)
+	}
+	if err != nil {
+		return fmt.Errorf("destination %s: %w", c.Name, err)
+	}
+	return nil
 }
 
 // retentionPlan is `arca prune --dry-run` for the console: the plan with

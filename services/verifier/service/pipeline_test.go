@@ -48,6 +48,12 @@ func startPipeline(t *testing.T) *pipeline {
 // startPipelineWith lets the verifier see the bucket through wrap.
 func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *pipeline {
 	t.Helper()
+	return startPipelineCopies(t, wrap, nil)
+}
+
+// startPipelineCopies gives the verifier further destinations too.
+func startPipelineCopies(t *testing.T, wrap func(objstore.Store) objstore.Store, copies map[string]objstore.Store) *pipeline {
+	t.Helper()
 	ctx := t.Context()
 	db := teststack.NewDatabase(t)
 	fixture, err := os.ReadFile("../../exporter/testdata/fixture.sql")
@@ -76,7 +82,7 @@ func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *
 	if wrap != nil {
 		verStore = wrap(p.store)
 	}
-	ver, err := verifier.New(verifier.Deps{JS: p.n.JS, Store: verStore, Keys: p.keys}, verifier.Config{Layout: p.layout, Worker: quiet})
+	ver, err := verifier.New(verifier.Deps{JS: p.n.JS, Store: verStore, Keys: p.keys, Copies: copies}, verifier.Config{Layout: p.layout, Worker: quiet})
 	require.NoError(t, err)
 
 	wctx, cancel := context.WithCancel(context.Background())

@@ -20,7 +20,7 @@ import (
 )
 
 func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
-	store, err := stack.Store(ctx, a.cfg)
+	store, err := stack.WriterStore(ctx, a.cfg)
 	if err != nil {
 		return wal.Config{}, err
 	}
@@ -152,7 +152,11 @@ type baseOptions struct {
 
 // takeBase takes a base backup as the configuration says.
 func (a *app) takeBase(ctx context.Context, o baseOptions) (basebackup.Backup, error) {
-	store, keys, err := a.openBucket(ctx)
+	keys, err := stack.Keyring(ctx, a.cfg, false)
+	if err != nil {
+		return basebackup.Backup{}, err
+	}
+	store, err := stack.WriterStore(ctx, a.cfg)
 	if err != nil {
 		return basebackup.Backup{}, err
 	}
@@ -221,10 +225,13 @@ func (a *app) restorePITRCmd() *cobra.Command {
 			if pgdata == "" {
 				return usageError{errors.New("--pgdata DIR is required")}
 			}
-			store, keys, err := a.openBucket(ctx)
+			// Every object (base backup, WAL) from the first destination
+			// that has it and can serve it.
+			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
 			}
+			store := a.fallbackReader(set)
 			if restoreCommand == "" {
 				restoreCommand = a.walFetchCommand()
 			}

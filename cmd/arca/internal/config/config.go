@@ -64,12 +64,16 @@ type NATS struct {
 	SyncAlways bool `yaml:"sync_always"`
 }
 
-// Store is the bucket backups go to.
+// Store is the bucket backups go to (the primary) and the further
+// destinations each backup is copied to (see Destinations).
 type Store struct {
 	Kind   string  `yaml:"kind"` // fs or s3
 	Prefix string  `yaml:"prefix"`
 	FS     FSStore `yaml:"fs"`
 	S3     S3Store `yaml:"s3"`
+	// Name names the primary in reports and records; default "primary".
+	Name         string        `yaml:"name"`
+	Destinations []Destination `yaml:"destinations"`
 }
 
 // FSStore is a directory used as a bucket.

@@ -195,6 +195,7 @@ func (c Config) Validate() error {
 		bad("store.s3.object_lock %q is not GOVERNANCE or COMPLIANCE", c.Store.S3.ObjectLock)
 	}
 	errs = append(errs, c.Alerting.problems()...)
+	errs = append(errs, c.destinationProblems()...)
 	if len(errs) == 0 {
 		return nil
 	}

@@ -119,7 +119,12 @@ func Services() []Service {
 	encryptor := stage(messages.StageEncrypt, messages.SubjectEncrypt, messages.Filter(messages.SubjectUpload))
 	encryptor.Objects = []string{stagingPlain, stagingSealed} // reads and deletes plaintext, puts sealed
 
-	uploader := stage(messages.StageUpload, messages.SubjectUpload, messages.Filter(messages.SubjectVerify))
+	uploader := stage(messages.StageUpload, messages.SubjectUpload, messages.Filter(messages.SubjectVerify), messages.Filter(messages.SubjectCopy))
+	// The copy jobs to further destinations (store.destinations) are the
+	// uploader's too: a consumer, its ledger, dead letters and events.
+	copies := stage(messages.StageCopy, messages.SubjectCopy)
+	uploader.Consumes = append(uploader.Consumes, copies.Consumes...)
+	uploader.Publishes = append(uploader.Publishes, copies.Publishes...)
 	uploader.Objects = []string{stagingSealed}
 	// staging.Ensure creates both buckets: the plaintext one's config, not
 	// its contents.

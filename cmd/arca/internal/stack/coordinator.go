@@ -55,6 +55,15 @@ func coordinatorFor(ctx context.Context, cfg config.Config, conn *Conn, cat *pgx
 	context.AfterFunc(ctx, src.Close)
 	keys := keySource{cfg}
 	sch := cfg.Schedules
+	// Each further destination is pruned with its own policy.
+	var copies []coordinator.RetentionCopy
+	for _, d := range cfg.Destinations()[1:] {
+		s, err := OpenDestination(ctx, d, nil)
+		if err != nil {
+			return nil, err
+		}
+		copies = append(copies, coordinator.RetentionCopy{Name: d.Name, Store: s, Policy: PolicyFor(*d.Retention)})
+	}
 	return coordinator.New(coordinator.Deps{
 		JS: conn.JS, Catalog: cat, Source: src, Store: store, Keys: keys,
 		Tasks: coordinatorTasks(cfg, conn, store, keys, log, tool),
@@ -67,7 +76,7 @@ func coordinatorFor(ctx context.Context, cfg config.Config, conn *Conn, cat *pgx
 		API: coordinator.API{Addr: cfg.API.Addr, Token: os.Getenv(cfg.API.TokenEnv),
 			ViewerToken: os.Getenv("ARCA_CONSOLE_VIEWER_TOKEN"), JaegerURL: os.Getenv("ARCA_JAEGER_URL"), OIDC: consoleOIDC()},
 		Streams:   jobs.StreamOptions{Replicas: cfg.NATS.Replicas},
-		SourceURL: cfg.Source.URL, Layout: Layout(cfg), Retention: Policy(cfg),
+		SourceURL: cfg.Source.URL, Layout: Layout(cfg), Retention: Policy(cfg), Copies: copies,
 		Logger: log,
 	})
 }
@@ -115,13 +124,16 @@ func PGBin(cfg config.Config, name string) string {
 // Policy maps the configuration onto the retention policy: tenant exports
 // kept tenant_export days, full and base backups operational days, and one
 // full a week for the health-data period.
-func Policy(c config.Config) retention.Policy {
+func Policy(c config.Config) retention.Policy { return PolicyFor(c.Retention) }
+
+// PolicyFor is the retention policy of one destination's retention.
+func PolicyFor(r config.Retention) retention.Policy {
 	days := func(d config.Duration) int { return int(time.Duration(d) / (24 * time.Hour)) }
 	p := retention.DefaultPolicy()
-	p.Kinds["tenant"] = retention.KindPolicy{KeepDays: days(c.Retention.TenantExport)}
-	p.Kinds["full"] = retention.KindPolicy{KeepDays: days(c.Retention.Operational), Weekly: retention.Slots{WithinDays: days(c.Retention.Health)}}
-	p.Kinds["base"] = retention.KindPolicy{KeepDays: days(c.Retention.Operational)}
-	for _, h := range c.Retention.Holds {
+	p.Kinds["tenant"] = retention.KindPolicy{KeepDays: days(r.TenantExport)}
+	p.Kinds["full"] = retention.KindPolicy{KeepDays: days(r.Operational), Weekly: retention.Slots{WithinDays: days(r.Health)}}
+	p.Kinds["base"] = retention.KindPolicy{KeepDays: days(r.Operational)}
+	for _, h := range r.Holds {
 		p.Holds = append(p.Holds, retention.Hold{Tenant: h.Tenant, Kind: h.Kind, Reason: h.Reason})
 	}
 	return p
