@@ -28,9 +28,9 @@ type Stats struct {
 type Sealer struct {
 	compress      bool
 	precompressed bool // the source is a zstd frame already (Precompressed)
-	level       zstd.EncoderLevel
-	segmentSize int
-	encoders    sync.Pool
+	level         zstd.EncoderLevel
+	segmentSize   int
+	encoders      sync.Pool
 }
 
 // NewSealer returns a Sealer that compresses with DefaultLevel and encrypts in
