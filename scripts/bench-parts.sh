@@ -37,13 +37,13 @@ YAML
 echo "== database $DB: the demo's 20 tenants, casa-20 grown to about $LARGE_MB MB of CSV" >&2
 psql -qX -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null
 psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f scripts/demo-data.sql >/dev/null
-# About 190 bytes of CSV a row: shift records as the demo writes them.
+# About 165 bytes of CSV a row: shift records as the demo writes them.
 psql -qX -v ON_ERROR_STOP=1 -d "$DB" -c "INSERT INTO public.daily_records (\"tenantId\", resident_id, shift, record, \"recordedAt\")
   SELECT r.\"tenantId\", r.id, (ARRAY['morning','afternoon','night']::public.shift[])[1 + d % 3],
     jsonb_build_object('mood', (ARRAY['calmo','agitado','alegre','sonolento'])[1 + (r.id + d) % 4], 'meals', (r.id + d) % 4,
-      'fluids_ml', 200 + (r.id * d) % 900, 'note', 'turno sem intercorrências, ref ' || md5((r.id * 1000000 + d)::text)),
+      'fluids_ml', 200 + (r.id * d) % 900, 'note', 'turno sem intercorrências, ref ' || substr(md5((r.id * 1000000 + d)::text), 1, 6)),
     timestamptz '2020-10-01 08:00:00-03' - d * interval '8 hours'
-  FROM public.residents r, generate_series(1, ($LARGE_MB * 1000000 / 190 / (SELECT count(*) FROM public.residents WHERE \"tenantId\" = 'casa-20'))::int) d
+  FROM public.residents r, generate_series(1, ($LARGE_MB * 1000000 / 165 / (SELECT count(*) FROM public.residents WHERE \"tenantId\" = 'casa-20'))::int) d
   WHERE r.\"tenantId\" = 'casa-20'" >/dev/null
 psql -qX -d "$DB" -c "VACUUM ANALYZE" >/dev/null
 psql -XAt -d "$DB" -c "SELECT 'database ' || pg_size_pretty(pg_database_size('$DB')) || ', casa-20 rows ' || (SELECT count(*) FROM daily_records WHERE \"tenantId\" = 'casa-20')" >&2
@@ -69,16 +69,19 @@ run() { # binary, run number
   local idle; idle=$(awk '/VmRSS/ {print $2}' /proc/$dev/status)
   echo 5 >/proc/$dev/clear_refs
   local a b c d
-  a=$(date +%s.%N); "$bin" backup tenant casa-20 --wait --timeout 20m >/dev/null; b=$(date +%s.%N)
+  a=$(date +%s.%N); "$bin" backup tenant casa-20 --wait --timeout 20m >/dev/null 2>>"$dir/cli.log"; b=$(date +%s.%N)
   local hwm_t; hwm_t=$(awk '/VmHWM/ {print $2}' /proc/$dev/status)
   echo 5 >/proc/$dev/clear_refs
-  c=$(date +%s.%N); "$bin" backup full --wait --timeout 20m >/dev/null; d=$(date +%s.%N)
+  c=$(date +%s.%N); "$bin" backup full --wait --timeout 20m >/dev/null 2>>"$dir/cli.log"; d=$(date +%s.%N)
   local hwm_f; hwm_f=$(awk '/VmHWM/ {print $2}' /proc/$dev/status)
   kill $dev; wait $dev 2>/dev/null || true
   local e f rss_r
   e=$(date +%s.%N)
-  /usr/bin/time -f '%M' -o "$dir/restore.rss" "$bin" restore tenant --tenant casa-20 --latest --into-schema "bench_$(basename "$bin" | tr -c 'a-z0-9\n' _)_$2" >/dev/null
+  local schema; schema="bench_$(basename "$bin" | tr -c 'a-z0-9\n' _)_$2"
+  /usr/bin/time -f '%M' -o "$dir/restore.rss" "$bin" restore tenant --tenant casa-20 --latest --into-schema "$schema" >/dev/null 2>>"$dir/cli.log"
   f=$(date +%s.%N)
+  # The next run dumps the same database: without the restored copy.
+  psql -qX -d "$DB" -c "DROP SCHEMA \"$schema\" CASCADE" >/dev/null
   rss_r=$(cat "$dir/restore.rss")
   printf '%s run %s: tenant %.1f s %d bytes peak %d MiB | full %.1f s %d bytes peak %d MiB | restore %.1f s peak %d MiB | idle %d MiB\n' \
     "$(basename "$bin")" "$2" "$(secs "$a" "$b")" "$(stored "$dir" tenants)" $((hwm_t / 1024)) \

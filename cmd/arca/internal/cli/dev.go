@@ -19,6 +19,7 @@ default). Other arca commands on this machine find it through .arca/nats.url. A 
 created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PASSPHRASE).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			softMemoryLimit(devMemoryLimit)
 			// Fail before claiming to be ready: the keyring (created on
 			// first use) and the bucket must open.
 			if _, err := stack.Keyring(cmd.Context(), a.cfg, true); err != nil {
