@@ -17,7 +17,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/tenancy"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 func (a *app) backupCmd() *cobra.Command {

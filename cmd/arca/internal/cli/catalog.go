@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/seal"
 )
@@ -93,6 +92,3 @@ func (a *app) selectBackup(ctx context.Context, repo backup.Repository, id, tena
 	}
 	return entry{}, fmt.Errorf("no backup of tenant %s found", tenant)
 }
-
-// redactURL drops the password from a connection URL before printing it.
-func redactURL(s string) string { return messages.RedactURL(s) }

@@ -127,7 +127,7 @@ func (a *app) restorerCmd() *cobra.Command {
 			if obs.Metrics != nil {
 				w.Observer = obs.Metrics
 			}
-			st, err := pitrstage.New(conn.JS, pitrstage.Config{
+			st, err := pitrstage.New(pitrstage.Deps{JS: conn.JS}, pitrstage.Config{
 				PITR: a.tenantPITRConfig(store, keys, scratchDir, nil),
 				Export: tenantexport.Config{Tenancy: stack.Tenancy(a.cfg), PGBinDir: a.cfg.Source.PGBinDir, ToolVersion: Version,
 					StatementTimeout: a.cfg.Source.StatementTimeout, LockTimeout: a.cfg.Source.LockTimeout},
@@ -136,8 +136,8 @@ func (a *app) restorerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := st.Run(ctx); err != nil && ctx.Err() == nil {
-				return fmt.Errorf("restorer stopped: %w", err)
+			if err := stack.Supervise(ctx, stack.Named{Name: "restorer", Service: st}); err != nil {
+				return fmt.Errorf("services stopped: %w", err)
 			}
 			return nil
 		},

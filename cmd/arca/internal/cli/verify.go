@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	verifier "github.com/arcabackup/arca/services/verifier/stage"
+	verifier "github.com/arcabackup/arca/services/verifier/service"
 )
 
 func (a *app) verifyCmd() *cobra.Command {

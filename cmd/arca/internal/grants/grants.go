@@ -77,7 +77,7 @@ var stageStreams = []string{messages.StreamJobs, messages.StreamEvents, messages
 // internal/): the uploader's KV, the alerter's outbox, the coordinator's
 // schedules and consumers. The real-server test catches a drift.
 const (
-	uploadsKV         = "uploads"           // services/uploader/stage.StateBucket
+	uploadsKV         = "uploads"           // services/uploader/service.StateBucket
 	alertsKV          = "ALERTS"            // services/alerter/internal/alerter Config.Bucket
 	schedulesStream   = "SCHEDULES"         // services/coordinator/internal/schedule.StreamName
 	schedulesConsumer = "coordinator-fires" // schedule.ConsumerName
