@@ -152,9 +152,17 @@ func TestFramesCutByCompressedSizeAndOlderMixedParts(t *testing.T) {
 		_, err := framed.Seal(t.Context(), &now, bytes.NewReader(f), seal.Part{Artifact: "t.a1", Index: uint32(i), Last: i == len(frames)-1}, kek)
 		require.NoError(t, err)
 	}
-	got, err := formatdoc.OpenArtifact(now.Bytes(), "t.a1", keys)
+	got, parts, err := formatdoc.OpenParts(now.Bytes(), "t.a1", keys)
 	require.NoError(t, err)
 	require.True(t, bytes.Equal(plain, got), "frames cut by compressed size")
+	require.Len(t, parts, len(frames))
+	for i, p := range parts {
+		require.True(t, p.Compressed, "part %d", i)
+		require.Equal(t, len(frames[i]), p.Payload, "part %d: the payload is the exporter's frame", i)
+		if i < len(parts)-1 {
+			require.GreaterOrEqual(t, p.Payload, 32<<10, "part %d: cut at the target", i)
+		}
+	}
 
 	// Before: plaintext parts of 1 MiB, all raw but the last.
 	raw, err := seal.NewSealer(seal.WithoutCompression())
@@ -170,9 +178,12 @@ func TestFramesCutByCompressedSizeAndOlderMixedParts(t *testing.T) {
 		_, err := sl.Seal(t.Context(), &old, bytes.NewReader(plain[off:min(off+1<<20, len(plain))]), seal.Part{Artifact: "t.a1", Index: uint32(i), Last: last}, kek)
 		require.NoError(t, err)
 	}
-	got, err = formatdoc.OpenArtifact(old.Bytes(), "t.a1", keys)
+	got, parts, err = formatdoc.OpenParts(old.Bytes(), "t.a1", keys)
 	require.NoError(t, err)
 	require.True(t, bytes.Equal(plain, got), "older mixed parts")
+	for i, p := range parts {
+		require.Equal(t, p.Last, p.Compressed, "part %d: raw but the last", i)
+	}
 
 	// A source that is not a frame is not sealed as one.
 	_, err = framed.Seal(t.Context(), io.Discard, strings.NewReader("plain text"), seal.Part{Artifact: "t.a1", Last: true}, kek)
