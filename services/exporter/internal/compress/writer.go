@@ -17,8 +17,9 @@ type Sink interface {
 	Cut() error
 }
 
-// step is the most plaintext handed to the encoder at once: about one zstd
-// block, so a part overshoots its target by at most one compressed block.
+// step is the most plaintext handed to the encoder at once: one zstd block,
+// so a part overshoots its target by the compressed form of at most two
+// blocks (the last write, and what the encoder still holds at the cut).
 const step = 128 << 10
 
 // Writer compresses what is written to it into Sink, one zstd frame per
