@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,9 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 			if _, err := stack.Keyring(cmd.Context(), a.cfg, true); err != nil {
 				return err
 			}
+			// Unlocking a keyring file took 64 MiB (scrypt): give it back
+			// now rather than carry it as resident memory.
+			debug.FreeOSMemory()
 			if _, err := stack.Store(cmd.Context(), a.cfg); err != nil {
 				return err
 			}
