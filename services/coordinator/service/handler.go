@@ -70,3 +70,11 @@ func (s apiService) StartRestore(ctx context.Context, r api.RestoreRequest) (cat
 func (s apiService) Restore(ctx context.Context, id string) (catalog.Restore, error) {
 	return s.c.RestoreStatus(ctx, id)
 }
+
+func (s apiService) StartTenantRestore(ctx context.Context, tenant string, r api.TenantRestoreRequest) (catalog.Restore, error) {
+	m, err := s.c.ScheduleTenantRestore(ctx, TenantRestore{Tenant: tenant, At: r.At, Mode: r.Mode, Target: r.Target, Schema: r.Schema})
+	if err != nil {
+		return catalog.Restore{}, err
+	}
+	return s.c.RestoreStatus(ctx, m.ID)
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
@@ -47,6 +48,9 @@ type operations interface {
 	keyVersions(ctx context.Context) ([]KeyVersion, error)
 	base(ctx context.Context, run RunInfo) error
 	walCheck(ctx context.Context, run RunInfo) error
+	// coverTenantRestore says why base backups and WAL do not cover a
+	// tenant point-in-time restore to at ("" when they do).
+	coverTenantRestore(ctx context.Context, at time.Time) (reason string, err error)
 	// tasksWired says whether drill, base and walCheck may be called.
 	tasksWired() bool
 }

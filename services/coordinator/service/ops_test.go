@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // testOps stands in for the bucket and the tasks where a test is about
@@ -14,6 +15,14 @@ type testOps struct {
 	drillFn         func(context.Context, RunInfo) error
 	retentionPlanFn func(context.Context) ([]RetentionDecision, error)
 	keysFn          func(context.Context) ([]KeyVersion, error)
+	coverFn         func(context.Context, time.Time) (string, error) // nil: every moment is covered
+}
+
+func (o testOps) coverTenantRestore(ctx context.Context, at time.Time) (string, error) {
+	if o.coverFn == nil {
+		return "", nil
+	}
+	return o.coverFn(ctx, at)
 }
 
 var errNotInTest = errors.New("not wired in this test")

@@ -201,6 +201,9 @@ func (s *Service) announce(ctx context.Context, job *jobs.Job[messages.PartReady
 	if err := job.Publisher.Publish(ctx, messages.UploadSubject(m.Artifact, m.Part), sealed, messages.PartSealedMsgID(m.Artifact, m.Part)); err != nil {
 		return err
 	}
+	// Progress for whoever watches; a lost event costs a progress line.
+	_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageEncrypt, Part: m.Part, Bytes: info.Size,
+		Attempt: int(job.Delivered), Artifact: m.Artifact}.Event())
 	return s.staging.Delete(ctx, m.StagingKey)
 }
 

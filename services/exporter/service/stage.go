@@ -99,6 +99,10 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 		if err := job.Publisher.Publish(ctx, messages.EncryptSubject(artifact, p.Index), ready, messages.PartReadyMsgID(artifact, p.Index)); err != nil {
 			return err
 		}
+		// Progress for whoever watches (arca backup --wait); a lost event
+		// costs a progress line, never the backup.
+		_ = job.Publisher.Event(ctx, messages.PartDone{Ref: ready.Ref(), Run: m.Run, Stage: messages.StageExport, Part: p.Index,
+			Bytes: size, Attempt: int(job.Delivered), Artifact: artifact, Last: p.Last}.Event())
 		return s.waitForRoom(ctx, artifact, job.Progress)
 	})
 	zw, err := compress.NewWriter(pw, s.cfg.PartSize, s.level)

@@ -80,6 +80,8 @@ func (s *Service) single(ctx context.Context, job *jobs.Job[messages.PartSealed]
 	if _, err := s.store.Put(ctx, man.Object.Key, src, m.Size, append(s.objectOptions(m), objstore.WithSHA256(sum))...); err != nil {
 		return fmt.Errorf("upload %s: %w", m.Artifact, err)
 	}
+	_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageUpload, Part: 0, Bytes: m.Size,
+		Attempt: int(job.Delivered), Artifact: m.Artifact}.Event())
 	if err := s.finish(ctx, job, s.singlePart(man, m), 1); err != nil {
 		return err
 	}

@@ -95,6 +95,9 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartSealed]
 	if err := s.uploadPart(ctx, m, up); err != nil {
 		return err
 	}
+	// Progress for whoever watches; a lost event costs a progress line.
+	_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageUpload, Part: m.Part, Bytes: m.Size,
+		Attempt: int(job.Delivered), Artifact: m.Artifact}.Event())
 	head, err := s.advance(ctx, m.Artifact)
 	if err != nil || head == nil {
 		return err

@@ -87,7 +87,16 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	// Every byte read back is progress: a large backup is verified however
 	// long it takes, a stalled read is cancelled after the worker's Timeout.
 	store := progressStore{Store: s.store, progress: job.Progress}
-	res, err := Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+	// Each part read back is an event, for whoever watches progress; a
+	// lost event costs a progress line, never the verification.
+	partRead := func(part int, bytes int64) {
+		_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageVerify, Part: part, Bytes: bytes,
+			Attempt: int(job.Delivered)}.Event())
+	}
+	check := func() (verify.Result, error) {
+		return verify.StoredParts(ctx, backup.Repository{Store: store, Layout: s.layout, Keys: s.keys}, m.ManifestKey, partRead)
+	}
+	res, err := check()
 	delay, deadline := 100*time.Millisecond, time.Now().Add(missingWait)
 	for errors.Is(err, objstore.ErrNotFound) && time.Now().Before(deadline) {
 		select {
@@ -96,7 +105,7 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 2*time.Second)
-		res, err = Verify(ctx, store, s.layout, s.keys, m.ManifestKey)
+		res, err = check()
 	}
 	if errors.Is(err, keyring.ErrStale) {
 		return jobs.RetryAfter(staleRetry, err)
@@ -146,45 +155,14 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	})
 }
 
-// Verify reads a backup back from the store and proves it against its
-// manifest. A *verify.Failure with Damaged() true says the backup is bad (a
-// manifest that is refused is bad); any other error says it could not be
-// read.
+// Verify is verify.Stored over the store (kept for the stage's callers).
 func Verify(ctx context.Context, store objstore.Store, layout backup.Layout, keys seal.KeyLookup, manifestKey string) (verify.Result, error) {
-	m, err := ReadManifest(ctx, backup.Repository{Store: store, Layout: layout, Keys: keys}, manifestKey)
-	if err != nil {
-		var f *verify.Failure
-		if errors.As(err, &f) {
-			return verify.Result{BackupID: f.BackupID}, err
-		}
-		return verify.Result{}, err
-	}
-	obj, err := store.Get(ctx, m.Object.Key, objstore.Range{})
-	if errors.Is(err, objstore.ErrNotFound) {
-		return verify.Result{BackupID: m.BackupID}, &verify.Failure{BackupID: m.BackupID, Stage: verify.StageObject, Part: -1, Err: err}
-	}
-	if err != nil {
-		return verify.Result{BackupID: m.BackupID}, fmt.Errorf("verify %s: %w", m.BackupID, err)
-	}
-	defer obj.Close()
-	return verify.Backup(ctx, obj, m, keys)
+	return verify.Stored(ctx, backup.Repository{Store: store, Layout: layout, Keys: keys}, manifestKey)
 }
 
-// ReadManifest reads and authenticates a manifest.json. A refused manifest
-// (one that does not authenticate as the manifest at this key, or in the
-// plaintext format 1) is damage: a *verify.Failure wrapping the
-// *backup.MetadataError. A missing one is objstore.ErrNotFound.
+// ReadManifest is verify.Manifest (kept for the stage's callers).
 func ReadManifest(ctx context.Context, repo backup.Repository, key string) (backup.Manifest, error) {
-	m, err := repo.Manifest(ctx, key)
-	var refused *backup.MetadataError
-	if errors.As(err, &refused) {
-		id := ""
-		if r, rerr := repo.Layout.Ref(key); rerr == nil {
-			id = r.BackupID
-		}
-		return backup.Manifest{}, &verify.Failure{BackupID: id, Stage: verify.StageManifest, Part: -1, Err: err}
-	}
-	return m, err
+	return verify.Manifest(ctx, repo, key)
 }
 
 // record writes the sealed verified.json beside the manifest.

@@ -25,16 +25,10 @@ import (
 // tenantPITRConfig wires a tenant point-in-time restore: the bucket, this
 // binary's wal-fetch as restore_command, the exporter's tenant export.
 func (a *app) tenantPITRConfig(store objstore.Store, keys *keyring.Keyring, scratchDir string, progress func(tenantpitr.Step)) tenantpitr.Config {
-	self, _ := os.Executable()
-	conf := ""
-	if a.configPath != "" {
-		abs, _ := filepath.Abs(a.configPath)
-		conf = " --config " + abs
-	}
 	tcfg := stack.Tenancy(a.cfg)
 	return tenantpitr.Config{
 		PITR: pitr.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys,
-			RestoreCommand: fmt.Sprintf("%s wal-fetch%s %%f %%p", self, conf)},
+			RestoreCommand: a.walFetchCommand()},
 		Export: func(ctx context.Context, dbURL, tenant string, w io.Writer) (archive.Manifest, error) {
 			return tenantexport.Tenant(ctx, tenantexport.Config{Tenancy: tcfg, PGBinDir: a.cfg.Source.PGBinDir, ToolVersion: Version}, dbURL, tenant, w)
 		},
@@ -90,6 +84,18 @@ func (a *app) restoreTenantAt(ctx context.Context, store objstore.Store, keys *k
 		fmt.Fprintf(w, " scratch cluster removed: %t\n", res.ScratchRemoved)
 	})
 	return true, "", nil
+}
+
+// walFetchCommand is restore_command running this binary's wal-fetch with
+// this configuration.
+func (a *app) walFetchCommand() string {
+	self, _ := os.Executable()
+	conf := ""
+	if a.configPath != "" {
+		abs, _ := filepath.Abs(a.configPath)
+		conf = " --config " + abs
+	}
+	return fmt.Sprintf("%s wal-fetch%s %%f %%p", self, conf)
 }
 
 func recoveredTo(t time.Time) string {
