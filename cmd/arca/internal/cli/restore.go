@@ -39,6 +39,7 @@ exported and restored like a backup; docs/runbooks/tenant-pitr.md). Otherwise --
 logical export at or before TIME, and says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			softMemoryLimit(restoreMemoryLimit)
 			ctx := cmd.Context()
 			opts := restore.Options{Tenancy: stack.Tenancy(a.cfg)}
 			db := a.cfg.Source.URL

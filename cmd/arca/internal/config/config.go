@@ -120,11 +120,15 @@ type AWSKeys struct {
 	Endpoint string `yaml:"endpoint"`
 }
 
-// Pipeline sizes parts.
+// Pipeline sizes and compresses parts.
 type Pipeline struct {
-	PartSize        ByteSize `yaml:"part_size"`
-	MaxPartsWaiting int      `yaml:"max_parts_waiting"`
-	Slots           int      `yaml:"slots"`
+	// PartSize is the compressed (stored) size at which the exporter cuts a
+	// part: every part but an artifact's last is at least this large.
+	PartSize ByteSize `yaml:"part_size"`
+	// CompressionLevel is the zstd level of every part, 1–22 (default 3).
+	CompressionLevel int `yaml:"compression_level"`
+	MaxPartsWaiting  int `yaml:"max_parts_waiting"`
+	Slots            int `yaml:"slots"`
 }
 
 // Schedules are cron expressions in a time zone.

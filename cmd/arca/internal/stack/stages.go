@@ -115,7 +115,7 @@ func (d Deps) Service(name string) (Service, error) {
 			SourceURL: d.Cfg.Source.URL, ReplicaURL: d.Cfg.Source.ReplicaURL,
 			MaxConcurrentExports: d.Cfg.Source.MaxConcurrentExports, StatementTimeout: d.Cfg.Source.StatementTimeout,
 			LockTimeout: d.Cfg.Source.LockTimeout, Tenancy: Tenancy(d.Cfg), Parallelism: d.Cfg.Source.Parallelism,
-			PGBinDir: d.Cfg.Source.PGBinDir, PartSize: int64(d.Cfg.Pipeline.PartSize),
+			PGBinDir: d.Cfg.Source.PGBinDir, PartSize: int64(d.Cfg.Pipeline.PartSize), CompressionLevel: d.Cfg.Pipeline.CompressionLevel,
 			MaxPartsWaiting: d.Cfg.Pipeline.MaxPartsWaiting, ToolVersion: d.Tool, Worker: d.worker(name),
 		})
 	case "encryptor":
