@@ -137,7 +137,7 @@ func TestPartWriterCutsWhereToldWithoutASize(t *testing.T) {
 		require.NoError(t, err)
 		body, err := io.ReadAll(rc)
 		require.NoError(t, err)
-		rc.Close()
+		_ = rc.Close()
 		require.Equal(t, want[i], string(body))
 	}
 	require.Error(t, w.Cut(), "a closed writer refuses to cut")
