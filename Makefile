@@ -19,9 +19,23 @@ build: ## Build every binary into ./bin/
 test: services ## Run every test of every module against the real services
 	$(GO) test $(TESTFLAGS) $(MODULES)
 
-lint: ## gofmt check and go vet on every module
+# golangci-lint, pinned by tools/lint/go.mod, built once into bin/ and rebuilt
+# only when that pin changes. Its patterns are the modules' directories
+# (./pkg/...): from the workspace root, ./... matches no module.
+GOLANGCI     = bin/golangci-lint
+LINTPATTERNS = $(shell $(GO) list -m -f '{{.Dir}}' | sed 's|^$(CURDIR)|.|; s|$$|/...|')
+
+$(GOLANGCI): tools/lint/go.mod tools/lint/go.sum
+	@mkdir -p bin
+	cd tools/lint && GOWORK=off $(GO) build -o $(CURDIR)/$(GOLANGCI) github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+
+lint: $(GOLANGCI) ## gofmt, go vet and golangci-lint (.golangci.yml: depguard layering, errcheck, unused, revive, dupl) on every module
 	@out=$$(gofmt -l $(MODDIRS)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(MODULES)
+	$(GOLANGCI) run $(LINTPATTERNS)
+
+lint-selftest: $(GOLANGCI) ## Show that the linter fails a deliberate layering violation (pgx imported by pkg/messages)
+	@scripts/lint-selftest.sh
 
 tidy: ## go mod tidy in every module
 	@for d in $(MODDIRS); do (cd $$d && $(GO) mod tidy) || exit 1; done
@@ -71,4 +85,4 @@ clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo a
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: chaos chaos-short gameday grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo
+.PHONY: lint-selftest chaos chaos-short gameday grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo

@@ -89,8 +89,8 @@ func TestManifestIsLastEntry(t *testing.T) {
 	require.Contains(t, string(data[len(data)-4096:]), `"format_version": 1`)
 }
 
-func tamper(data []byte, old, new string) []byte {
-	return bytes.Replace(data, []byte(old), []byte(new), 1)
+func tamper(data []byte, from, to string) []byte {
+	return bytes.Replace(data, []byte(from), []byte(to), 1)
 }
 
 func TestReaderDetectsTamperedFile(t *testing.T) {

@@ -82,9 +82,9 @@ func TestManifestShowsOnlyTheEnvelopeInClear(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	_, doc := b.seal(t, manifest("tenant", "tenant-b", "b1"))
-	var clear map[string]any
-	require.NoError(t, json.Unmarshal(doc, &clear))
-	require.ElementsMatch(t, []string{"arca", "format_version", "kind", "backup_id", "sealed"}, keysOf(clear))
+	var inClear map[string]any
+	require.NoError(t, json.Unmarshal(doc, &inClear))
+	require.ElementsMatch(t, []string{"arca", "format_version", "kind", "backup_id", "sealed"}, keysOf(inClear))
 	for _, secret := range []string{"tenant-b", "patients", `"rows"`} {
 		require.NotContains(t, string(doc), secret)
 	}

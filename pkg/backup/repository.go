@@ -173,7 +173,7 @@ func (r Repository) read(ctx context.Context, key string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	doc, err := io.ReadAll(io.LimitReader(rc, maxMetadataSize+1))
 	if err != nil {
 		return nil, err

@@ -35,14 +35,19 @@ func ledgerKey(stage string, streamSeq uint64) string {
 
 // done reports whether the delivery was completed before.
 func (l ledger) done(ctx context.Context, stage string, seq uint64) (bool, error) {
-	_, err := l.stream.GetLastMsgForSubject(ctx, ledgerKey(stage, seq))
+	return l.has(ctx, ledgerKey(stage, seq))
+}
+
+// has reports whether the ledger holds an entry under key.
+func (l ledger) has(ctx context.Context, key string) (bool, error) {
+	_, err := l.stream.GetLastMsgForSubject(ctx, key)
 	switch {
 	case err == nil:
 		return true, nil
 	case errors.Is(err, jetstream.ErrMsgNotFound):
 		return false, nil
 	default:
-		return false, fmt.Errorf("ledger %s: %w", ledgerKey(stage, seq), err)
+		return false, fmt.Errorf("ledger %s: %w", key, err)
 	}
 }
 
@@ -85,15 +90,7 @@ func (l ledger) markSlow(ctx context.Context, js MsgPublisher, stage string, seq
 
 // slow reports whether markSlow was called for the delivery.
 func (l ledger) slow(ctx context.Context, stage string, seq uint64) (bool, error) {
-	_, err := l.stream.GetLastMsgForSubject(ctx, slowKey(stage, seq))
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, jetstream.ErrMsgNotFound):
-		return false, nil
-	default:
-		return false, fmt.Errorf("ledger %s: %w", slowKey(stage, seq), err)
-	}
+	return l.has(ctx, slowKey(stage, seq))
 }
 
 // ledgerConfig is the ledger stream's configuration: its entries live as

@@ -1,12 +1,10 @@
 package jobs_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,35 +17,17 @@ import (
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
-// syncBuffer is a log sink several goroutines write to.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestPanickingHandlerFailsTheAttemptWithItsStackAndTheWorkerGoesOn(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	var logs syncBuffer
+	var logs teststack.LogBuffer
 	cfg := quietConfig()
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	calls := newCounter()
 	run(t, b.js, exportStage, cfg, func(ctx context.Context, j *jobs.Job[messages.ExportRequested]) error {
 		if calls.hit(j.Msg.Tenant) == 1 && j.Msg.Tenant == "panics" {
 			var m map[string]int
-			m["nil map"]++ // a real bug: assignment to a nil map
+			m["nil map"]++ //nolint:staticcheck // SA5000 is the point: a real bug, assignment to a nil map
 		}
 		return nil
 	})

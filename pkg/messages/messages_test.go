@@ -22,8 +22,6 @@ func validMessages() []messages.Message {
 		messages.PartReady{V: 2, Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Part: 0, Size: 10, SHA256: hash, StagingKey: "b1/0.plain",
 			Encoding: messages.EncodingZstd, PlainSize: 100},
 		messages.PartSealed{V: 1, Artifact: "b1.a1", Kind: messages.KindFull, BackupID: "b1", Part: 2, Last: true, Size: 5, SHA256: hash, KeyID: "k1", StagingKey: "b1/2.sealed"},
-		messages.PartUploaded{V: 1, Artifact: "b1.a1", Kind: messages.KindWAL, BackupID: "b1", ETag: `"x"`, SHA256: hash},
-		messages.ArtifactCommitted{V: 1, Kind: messages.KindBase, BackupID: "b1", ObjectKey: "o", ManifestKey: "m", Parts: 1, SHA256: hash, CommittedAt: now},
 		messages.VerifyRequested{V: 1, Kind: messages.KindTenant, BackupID: "b1", ManifestKey: "m"},
 		messages.Event{V: 1, Stage: "export", Status: messages.StatusFailed, Part: &part, Duration: messages.Duration(1500 * time.Millisecond), Time: now},
 		messages.DeadLetter{V: 1, Stage: "export", Subject: "jobs.export.x", Reason: "boom", Payload: []byte("{"), Time: now},
@@ -49,10 +47,6 @@ func decodeAs(like messages.Message, data []byte) (messages.Message, error) {
 		return messages.Decode[messages.PartReady](data)
 	case messages.PartSealed:
 		return messages.Decode[messages.PartSealed](data)
-	case messages.PartUploaded:
-		return messages.Decode[messages.PartUploaded](data)
-	case messages.ArtifactCommitted:
-		return messages.Decode[messages.ArtifactCommitted](data)
 	case messages.VerifyRequested:
 		return messages.Decode[messages.VerifyRequested](data)
 	case messages.Event:

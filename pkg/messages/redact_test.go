@@ -34,7 +34,7 @@ func TestRedactURLHidesPasswordsAndTokens(t *testing.T) {
 // url.Parse quotes the whole URL in its error; a password with a raw / or
 // @ makes it fail. The message is still redacted.
 func TestRedactSecretsCoversErrorsThatQuoteAURL(t *testing.T) {
-	_, err := url.Parse("nats://u:pa/ss@w@n1:42x2")
+	_, err := url.Parse("nats://u:pa/ss@w@n1:42x2") //nolint:staticcheck // SA1007: the invalid URL is the point
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "pa/ss@w")
 	got := messages.RedactSecrets("connect nats: " + err.Error())

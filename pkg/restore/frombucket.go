@@ -45,7 +45,7 @@ func TenantFromBucket(ctx context.Context, bucket backup.Bucket, dbURL string, m
 	if err != nil {
 		return Result{}, fmt.Errorf("restore %s: %w", m.BackupID, err)
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read side: a close error loses nothing
 	r, done := watch(obj, m, "restore")
 	defer done()
 	return Tenant(ctx, dbURL, r, m, keys, opts)

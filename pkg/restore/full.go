@@ -100,7 +100,7 @@ func restoreFull(ctx context.Context, obj io.Reader, m backup.Manifest, keys sea
 	}
 	defer func() { _ = f.Close(); _ = os.Remove(f.Name()) }()
 	s := verify.Open(ctx, obj, m, keys)
-	defer s.Close()
+	defer func() { _ = s.Close() }() // read side: a close error loses nothing
 	if res.DumpBytes, err = io.Copy(f, s); err != nil {
 		return res, err
 	}

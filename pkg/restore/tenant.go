@@ -71,7 +71,7 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 	}
 	// A span per statement, under the restore's span (the global tracer
 	// provider); statements only, never their parameters.
-	cc.Tracer = otelpgx.NewTracer(otelpgx.WithMeterProvider(metricnoop.NewMeterProvider()), otelpgx.WithTrimSQLInSpanName(),
+	cc.Tracer = otelpgx.NewTracer(otelpgx.WithMeterProvider(metricnoop.NewMeterProvider()),
 		otelpgx.WithDisableConnectionDetailsInAttributes())
 	conn, err := pgx.ConnectConfig(ctx, cc)
 	if err != nil {
@@ -99,7 +99,7 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 		return res, err
 	}
 	s := verify.Open(ctx, obj, m, keys)
-	defer s.Close()
+	defer func() { _ = s.Close() }() // read side: a close error loses nothing
 	if err := j.load(ctx, s); err != nil {
 		var f *verify.Failure
 		if errors.As(err, &f) {

@@ -26,7 +26,7 @@ func VerifyThenRestore(ctx context.Context, dbURL string, open Opener, m backup.
 		return Result{BackupID: m.BackupID, Tenant: m.Tenant, Mode: opts.Mode},
 			fmt.Errorf("restore tenant %s backup %s: open object: %w", m.Tenant, m.BackupID, err)
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read side: a close error loses nothing
 	return Tenant(ctx, dbURL, obj, m, keys, opts)
 }
 
@@ -35,7 +35,7 @@ func verifyPass(ctx context.Context, open Opener, m backup.Manifest, keys seal.K
 	if err != nil {
 		return fmt.Errorf("open object: %w", err)
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read side: a close error loses nothing
 	_, err = verify.Backup(ctx, obj, m, keys)
 	return err
 }

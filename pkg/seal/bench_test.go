@@ -92,7 +92,7 @@ func sealFile(b *testing.B, s *seal.Sealer, path string, kek seal.KEK) int64 {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	// Parts of 64 MiB, as the exporter cuts them.
 	const partSize = 64 << 20
 	st, _ := f.Stat()

@@ -19,12 +19,11 @@ type PartReader struct {
 	artifact string
 	keys     KeyLookup
 
-	next   uint32 // position of the part Next reads
-	cur    *openPart
-	last   bool  // the current part is marked last
-	err    error // sticky
-	parts  int
-	sealed int64
+	next  uint32 // position of the part Next reads
+	cur   *openPart
+	last  bool  // the current part is marked last
+	err   error // sticky
+	parts int
 }
 
 type openPart struct {

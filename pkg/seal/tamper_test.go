@@ -38,14 +38,19 @@ func (x tampered) start(p int) (sealedOff, plainOff int) {
 
 // requireAuthError checks the error names the artifact and part and that the
 // released plaintext is an authentic prefix holding at most maxOut bytes.
-func requireAuthError(t *testing.T, err error, out, plain []byte, artifact string, part uint32, maxOut int) *seal.AuthError {
+func requireAuthError(t *testing.T, err error, out, plain []byte, artifact string, part uint32, maxOut int) {
 	t.Helper()
-	var ae *seal.AuthError
-	require.True(t, errors.As(err, &ae), "want *AuthError, got %v", err)
+	ae := authError(t, err)
 	require.Equal(t, artifact, ae.Artifact)
 	require.Equal(t, part, ae.Part, "error: %v", err)
 	require.True(t, bytes.HasPrefix(plain, out), "released bytes are not authentic plaintext")
 	require.LessOrEqual(t, len(out), maxOut, "released plaintext of the damaged segment: %v", err)
+}
+
+func authError(t *testing.T, err error) *seal.AuthError {
+	t.Helper()
+	var ae *seal.AuthError
+	require.True(t, errors.As(err, &ae), "want *AuthError, got %v", err)
 	return ae
 }
 
@@ -191,14 +196,14 @@ func TestWrongOrUnknownKey(t *testing.T) {
 	var unknown *seal.UnknownKeyError
 	require.True(t, errors.As(err, &unknown), "want *UnknownKeyError, got %v", err)
 	require.Equal(t, x.kek.ID, unknown.KeyID)
-	ae := requireAuthError(t, err, nil, x.plain, "art-t", 0, 0)
-	require.Equal(t, x.kek.ID, ae.KeyID)
+	requireAuthError(t, err, nil, x.plain, "art-t", 0, 0)
+	require.Equal(t, x.kek.ID, authError(t, err).KeyID)
 	require.Contains(t, err.Error(), x.kek.ID)
 
 	var out bytes.Buffer
 	_, err = seal.Open(t.Context(), &out, bytes.NewReader(artifact), "art-t", wrongKeys{other.kek})
-	ae = requireAuthError(t, err, out.Bytes(), x.plain, "art-t", 0, 0)
-	require.Equal(t, x.kek.ID, ae.KeyID)
+	requireAuthError(t, err, out.Bytes(), x.plain, "art-t", 0, 0)
+	require.Equal(t, x.kek.ID, authError(t, err).KeyID)
 	require.ErrorIs(t, err, seal.ErrTampered)
 	require.Contains(t, err.Error(), x.kek.ID)
 }

@@ -31,7 +31,7 @@ func BenchmarkGet(b *testing.B) {
 			require.NoError(b, err)
 			_, err = io.Copy(io.Discard, rc)
 			require.NoError(b, err)
-			rc.Close()
+			_ = rc.Close()
 		}
 	})
 	b.Run("objectstore", func(b *testing.B) {
@@ -43,7 +43,7 @@ func BenchmarkGet(b *testing.B) {
 			require.NoError(b, err)
 			_, err = io.Copy(io.Discard, res)
 			require.NoError(b, err)
-			res.Close()
+			_ = res.Close()
 		}
 	})
 }

@@ -49,7 +49,7 @@ func TestPartWriterCutsStoresAndAnnouncesParts(t *testing.T) {
 			require.NoError(t, err)
 			body, err := io.ReadAll(rc)
 			require.NoError(t, err)
-			rc.Close()
+			_ = rc.Close()
 			sum := sha256.Sum256(body)
 			require.Equal(t, hex.EncodeToString(sum[:]), info.SHA256)
 			require.Equal(t, p.Info, info)
@@ -101,7 +101,7 @@ func TestPartWriterRetriesAFailedPutOfOnePart(t *testing.T) {
 		require.NoError(t, err)
 		_, err = io.Copy(&got, rc)
 		require.NoError(t, err)
-		rc.Close()
+		_ = rc.Close()
 	}
 	require.Equal(t, data, got.Bytes())
 }
@@ -137,7 +137,7 @@ func TestPartWriterCutsWhereToldWithoutASize(t *testing.T) {
 		require.NoError(t, err)
 		body, err := io.ReadAll(rc)
 		require.NoError(t, err)
-		rc.Close()
+		_ = rc.Close()
 		require.Equal(t, want[i], string(body))
 	}
 	require.Error(t, w.Cut(), "a closed writer refuses to cut")

@@ -69,7 +69,7 @@ func TestPartDeletedWhileReadEndsTheRead(t *testing.T) {
 
 	rc, _, err := st.Get(ctx, "gone/0.sealed")
 	require.NoError(t, err)
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	first := make([]byte, 1)
 	_, err = io.ReadFull(rc, first)
 	require.NoError(t, err)

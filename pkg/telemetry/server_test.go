@@ -32,7 +32,7 @@ func TestMetricsEndpointListensOnLoopbackUnlessConfigured(t *testing.T) {
 	require.True(t, net.ParseIP(bound).IsLoopback(), "bound %s", s.addr)
 	resp, err := http.Get("http://" + s.addr + "/metrics")
 	require.NoError(t, err)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 
 	// Configured, it is whatever the operator asked for.

@@ -1,7 +1,6 @@
 package tenancy_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -10,10 +9,6 @@ import (
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
-
-// fixturePath is the exporter's fixture, shared so that discovery and export
-// are tested on the same tricky schema.
-const fixturePath = "../../services/exporter/testdata/fixture.sql"
 
 var testConfig = tenancy.Config{
 	TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"},
@@ -31,15 +26,7 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	db := teststack.NewDatabase(t)
-	sql, err := os.ReadFile(fixturePath)
-	require.NoError(t, err)
-	conn, err := db.Pool.Acquire(t.Context())
-	require.NoError(t, err)
-	defer conn.Release()
-	_, err = conn.Conn().PgConn().Exec(t.Context(), string(sql)).ReadAll()
-	require.NoError(t, err)
-	return &bundle{db: db}
+	return &bundle{db: teststack.NewFixtureDatabase(t)}
 }
 
 // plan discovers a tenant's plan.

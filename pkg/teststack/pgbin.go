@@ -4,19 +4,19 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/arcabackup/arca/pkg/pgbin"
 )
 
 // PGBin returns the path of a PostgreSQL server-side binary (initdb, pg_ctl,
 // postgres, pg_dump, pg_basebackup...) of the same major version as the
 // running test server. Debian keeps these in a versioned directory off the
-// PATH, so the directory is taken from the installed postgresql-<major>
-// package rather than guessed. ARCA_PG_BINDIR overrides it.
+// PATH; pgbin knows where each packaging puts them. ARCA_PG_BINDIR
+// overrides it.
 func PGBin(t testing.TB, name string) string {
 	t.Helper()
 	dir, err := PGBinDir(context.Background())
@@ -31,31 +31,22 @@ func PGBinDir(ctx context.Context) (string, error) {
 	if d := os.Getenv("ARCA_PG_BINDIR"); d != "" {
 		return d, nil
 	}
-	major := "15"
+	major := 15
 	if conn, err := pgx.Connect(ctx, AdminURL()); err == nil {
-		var v string
-		if conn.QueryRow(ctx, "SELECT current_setting('server_version_num')").Scan(&v) == nil && len(v) >= 2 {
-			major = v[:len(v)-4]
+		var v int
+		if conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&v) == nil {
+			major = v / 10000
 		}
 		conn.Close(ctx)
 	}
-	out, err := exec.CommandContext(ctx, "dpkg-query", "-L", "postgresql-"+major).Output()
-	if err == nil {
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.HasSuffix(line, "/bin/initdb") {
-				return filepath.Dir(line), nil
-			}
+	initdb, err := pgbin.Find(ctx, "", "initdb", major, func(b pgbin.Binary) error {
+		if b.Major != major {
+			return fmt.Errorf("version %d, the test server is %d", b.Major, major)
 		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("PostgreSQL %d server binaries (install postgresql-%d or set ARCA_PG_BINDIR): %w", major, major, err)
 	}
-	// Not a Debian package: fall back to pg_config, then to the PATH.
-	if out, err := exec.CommandContext(ctx, "pg_config", "--bindir").Output(); err == nil {
-		d := strings.TrimSpace(string(out))
-		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
-			return d, nil
-		}
-	}
-	if p, err := exec.LookPath("initdb"); err == nil {
-		return filepath.Dir(p), nil
-	}
-	return "", fmt.Errorf("PostgreSQL %s server binaries not found (install postgresql-%s or set ARCA_PG_BINDIR)", major, major)
+	return filepath.Dir(initdb.Path), nil
 }

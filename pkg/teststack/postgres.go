@@ -80,3 +80,25 @@ func randomHex(n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// NewRoleName is a role name of the test's own on the test server; the
+// role, if the test creates it, is dropped when the test ends, after the
+// test's databases (dropped first, as they were created later).
+func NewRoleName(t testing.TB) string {
+	t.Helper()
+	name := "arca_g_" + randomHex(5)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, AdminURL())
+		if err != nil {
+			t.Errorf("teststack: drop role %s: %v", name, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP ROLE IF EXISTS "+name); err != nil {
+			t.Errorf("teststack: drop role %s: %v", name, err)
+		}
+	})
+	return name
+}

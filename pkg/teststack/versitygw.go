@@ -170,12 +170,12 @@ func startVersityGW(ctx context.Context, bin, dir string, extra ...string) (*Ver
 	// Kill the gateway if the test binary dies without cleaning up.
 	gw.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := gw.cmd.Start(); err != nil {
-		logf.Close()
+		_ = logf.Close()
 		return nil, fmt.Errorf("start versitygw: %w", err)
 	}
 	go func() {
 		_ = gw.cmd.Wait()
-		logf.Close()
+		_ = logf.Close()
 		close(gw.exited)
 	}()
 	if err := gw.waitReady(ctx); err != nil {
@@ -193,7 +193,7 @@ func (gw *VersityGW) waitReady(ctx context.Context) error {
 	for {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, gw.Endpoint+"/health", nil)
 		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return nil
 			}
@@ -255,7 +255,7 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
@@ -278,6 +278,6 @@ func VersityGWMain(m *testing.M, set func(*VersityGW)) {
 	set(gw)
 	code := m.Run()
 	gw.Close()
-	os.RemoveAll(dir)
+	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -20,7 +20,7 @@ func TestVersityGWStartsAndCreatesBuckets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("health: %v", err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("health: %s", resp.Status)
 	}
@@ -53,7 +53,7 @@ func TestVersityGWStartsAndCreatesBuckets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("unsigned list: %v", err)
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("unsigned list: %s, want 403", resp.Status)
 	}

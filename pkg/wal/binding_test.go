@@ -29,7 +29,7 @@ func TestSegmentCopiedToAnotherNameIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	var sealed bytes.Buffer
 	_, err = sealed.ReadFrom(rc)
-	rc.Close()
+	_ = rc.Close()
 	require.NoError(t, err)
 	_, err = b.store.Put(t.Context(), to, bytes.NewReader(sealed.Bytes()), int64(sealed.Len()))
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -119,26 +120,36 @@ func restore(ctx context.Context, cfg Config, f File, dest string) (int64, error
 	if err != nil {
 		return 0, err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
+	var n int64
+	err = install(dest, func(w io.Writer) error {
+		var err error
+		if n, err = seal.Open(ctx, w, rc, ArtifactID(f), cfg.Keys); err != nil {
+			return fmt.Errorf("open %s: %w", key, err)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// install writes what fill writes to a temporary file beside dest, mode
+// 0600, and renames it into place: PostgreSQL never reads a partial file.
+func install(dest string, fill func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(dest), ".arca-fetch-*")
 	if err != nil {
-		return 0, err
+		return err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	n, err := seal.Open(ctx, tmp, rc, ArtifactID(f), cfg.Keys)
-	if err != nil {
-		tmp.Close()
-		return 0, fmt.Errorf("open %s: %w", key, err)
+	defer func() { _ = os.Remove(tmp.Name()) }() // after a successful rename, a no-op
+	if err := fill(tmp); err != nil {
+		_ = tmp.Close()
+		return err
 	}
 	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return 0, err
+		_ = tmp.Close()
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return 0, err
+		return err
 	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
-		return 0, err
-	}
-	return n, nil
+	return os.Rename(tmp.Name(), dest)
 }

@@ -140,7 +140,7 @@ func ReadIdentity(ctx context.Context, cfg Config) (Identity, error) {
 	if err != nil {
 		return id, err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	if err := json.NewDecoder(rc).Decode(&id); err != nil {
 		return id, fmt.Errorf("archive identity %s: %w", cfg.identityKey(), err)
 	}
@@ -231,7 +231,7 @@ func readHistory(ctx context.Context, cfg Config, f Archived) (Switch, error) {
 	if err != nil {
 		return Switch{}, err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	var plain bytes.Buffer
 	if _, err := seal.Open(ctx, &plain, rc, ArtifactID(f.File), cfg.Keys); err != nil {
 		return Switch{}, fmt.Errorf("open %s: %w", f.Key, err)

@@ -43,7 +43,7 @@ func TestArchivingKeepsUpUnderPgbench(t *testing.T) {
 		seconds = v
 	}
 	a := pgtest.NewFSArchive(t)
-	c := pgtest.Init(t, a.Conf("2s")...)
+	c := teststack.InitPG(t, a.Conf("2s")...)
 	c.Env = a.Env
 	c.Start(t, true)
 	pgbench := teststack.PGBin(t, "pgbench")

@@ -47,7 +47,7 @@ func TestPushComparesPlaintextWhenTheTagIsGone(t *testing.T) {
 	require.NoError(t, err)
 	var sealed bytes.Buffer
 	_, err = sealed.ReadFrom(rc)
-	rc.Close()
+	_ = rc.Close()
 	require.NoError(t, err)
 	_, err = b.store.Put(t.Context(), res.Key, &sealed, int64(sealed.Len()))
 	require.NoError(t, err)
@@ -102,7 +102,7 @@ func TestFetchRestoresVerifiesAndReportsMissingDistinctly(t *testing.T) {
 	require.NoError(t, err)
 	var sealed bytes.Buffer
 	_, _ = sealed.ReadFrom(rc)
-	rc.Close()
+	_ = rc.Close()
 	damaged := sealed.Bytes()
 	damaged[len(damaged)/2] ^= 1
 	_, err = b.store.Put(t.Context(), key, bytes.NewReader(damaged), int64(len(damaged)))

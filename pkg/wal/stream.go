@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -208,23 +206,7 @@ func restoreStream(ctx context.Context, cfg Config, f File, dest string) (int64,
 	if end == 0 {
 		return 0, fmt.Errorf("%s: %w", cfg.Key(f), ErrNotFound)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dest), ".arca-fetch-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(seg); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return 0, err
-	}
-	if err := tmp.Close(); err != nil {
-		return 0, err
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
+	if err := install(dest, func(w io.Writer) error { _, err := w.Write(seg); return err }); err != nil {
 		return 0, err
 	}
 	return cfg.segSize(), nil
@@ -236,7 +218,7 @@ func openChunk(ctx context.Context, cfg Config, c File, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("get %s: %w", key, err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	if _, err := seal.Open(ctx, w, rc, ArtifactID(c), cfg.Keys); err != nil {
 		return fmt.Errorf("open %s: %w", key, err)
 	}

@@ -76,7 +76,7 @@ func TestFetchJoinsStreamedChunks(t *testing.T) {
 	var sealed bytes.Buffer
 	_, err = sealed.ReadFrom(rc)
 	require.NoError(t, err)
-	rc.Close()
+	_ = rc.Close()
 	_, err = b.store.Put(t.Context(), b.cfg.Layout.WAL("00000001", wal.StreamName(seg, 150, 250)), &sealed, int64(sealed.Len()))
 	require.NoError(t, err)
 	_, err = fetch()

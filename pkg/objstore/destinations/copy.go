@@ -29,7 +29,7 @@ func Copy(ctx context.Context, from, to objstore.Store, key string, sha256 []byt
 	if err != nil {
 		return false, fmt.Errorf("copy %s: %w", key, err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	if sha256 != nil {
 		opts = append(opts, objstore.WithSHA256(sha256))
 	}

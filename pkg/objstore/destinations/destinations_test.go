@@ -43,7 +43,7 @@ func read(t *testing.T, s objstore.Store, key string) string {
 	t.Helper()
 	rc, err := s.Get(t.Context(), key, objstore.Range{})
 	require.NoError(t, err)
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	b, err := io.ReadAll(rc)
 	require.NoError(t, err)
 	return string(b)

@@ -100,16 +100,16 @@ func (r *Reader) List(ctx context.Context, prefix string) iter.Seq2[objstore.Obj
 		}
 		listed := false
 		for {
-			min := -1
+			first := -1
 			for i, h := range heads {
-				if h.ok && (min < 0 || h.cur.Key < heads[min].cur.Key) {
-					min = i
+				if h.ok && (first < 0 || h.cur.Key < heads[first].cur.Key) {
+					first = i
 				}
 			}
-			if min < 0 {
+			if first < 0 {
 				break
 			}
-			out := heads[min].cur
+			out := heads[first].cur
 			listed = true
 			for i, h := range heads {
 				if h.ok && h.cur.Key == out.Key {

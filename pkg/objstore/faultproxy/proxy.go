@@ -51,7 +51,7 @@ func Start(cfg Config) (*Proxy, error) {
 		r.Out.Host = r.In.Host // the client signed the Host it sent
 	}}
 	p.srv = &http.Server{Handler: p.handler(rp), ReadHeaderTimeout: 10 * time.Second}
-	go p.srv.Serve(ln)
+	go func() { _ = p.srv.Serve(ln) }()
 	return p, nil
 }
 
@@ -101,7 +101,7 @@ func reset(w http.ResponseWriter) {
 	if tc, ok := conn.(*net.TCPConn); ok {
 		_ = tc.SetLinger(0)
 	}
-	conn.Close()
+	_ = conn.Close()
 }
 
 // Injected counts the requests that got each fault (None: forwarded as is).

@@ -16,13 +16,13 @@ import (
 
 func TestProxyInjectsScriptedFaultsThenForwards(t *testing.T) {
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "upstream "+r.Host)
+		_, _ = io.WriteString(w, "upstream "+r.Host)
 	}))
 	defer upstream.Close()
 	p, err := Start(Config{Target: upstream.URL, Delay: 30 * time.Millisecond,
 		Decide: Script(nil, SlowDown, TooMany, InternalError, Reset, Delay)})
 	require.NoError(t, err)
-	defer p.Close()
+	defer func() { _ = p.Close() }()
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 
 	for _, want := range []struct {
@@ -32,7 +32,7 @@ func TestProxyInjectsScriptedFaultsThenForwards(t *testing.T) {
 		resp, err := client.Get(p.URL + "/bucket/key")
 		require.NoError(t, err)
 		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		require.Equal(t, want.status, resp.StatusCode)
 		require.Contains(t, string(body), want.code)
 	}
@@ -45,7 +45,7 @@ func TestProxyInjectsScriptedFaultsThenForwards(t *testing.T) {
 	resp, err := client.Get(p.URL + "/bucket/key")
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond, "delayed")
 	require.Equal(t, "upstream "+strings.TrimPrefix(p.URL, "http://"), string(body), "forwarded with the client's Host")
 

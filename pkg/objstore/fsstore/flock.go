@@ -23,8 +23,8 @@ func lock(path string, exclusive bool) (func(), error) {
 		}
 	}
 	if err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, err
 	}
-	return func() { f.Close() }, nil // closing releases the lock
+	return func() { _ = f.Close() }, nil // closing releases the lock
 }

@@ -27,12 +27,12 @@ func (s *Store) Get(ctx context.Context, key string, rng objstore.Range) (io.Rea
 		return nil, fmt.Errorf("get %s: %w", key, err)
 	}
 	if rng.Offset < 0 || (rng.Offset > 0 && rng.Offset >= fi.Size()) {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("get %s: range offset %d outside %d bytes", key, rng.Offset, fi.Size())
 	}
 	if rng != (objstore.Range{}) {
 		if _, err := f.Seek(rng.Offset, io.SeekStart); err != nil {
-			f.Close()
+			_ = f.Close()
 			return nil, fmt.Errorf("get %s: %w", key, err)
 		}
 		var r io.Reader = f
@@ -46,7 +46,7 @@ func (s *Store) Get(ctx context.Context, key string, rng objstore.Range) (io.Rea
 	}
 	m, err := s.readMeta(key)
 	if err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, fmt.Errorf("get %s: %w", key, err)
 	}
 	if info := m.info(key, fi); info.SHA256 != nil {
@@ -66,11 +66,11 @@ func (s *Store) open(key string) (*os.File, fs.FileInfo, error) {
 	}
 	fi, err := f.Stat()
 	if err != nil {
-		f.Close()
+		_ = f.Close()
 		return nil, nil, err
 	}
 	if fi.IsDir() {
-		f.Close()
+		_ = f.Close()
 		return nil, nil, objstore.ErrNotFound
 	}
 	return f, fi, nil

@@ -38,11 +38,11 @@ func (s *Store) CreateMultipart(ctx context.Context, key string, opts ...objstor
 	}
 	u := upload{Key: key, Initiated: time.Now().UTC(), Options: objstore.NewOptions(opts...)}
 	if err := s.writeJSON(filepath.Join(tmp, "upload.json"), u); err != nil {
-		os.RemoveAll(tmp)
+		_ = os.RemoveAll(tmp)
 		return "", fmt.Errorf("create multipart %s: %w", key, err)
 	}
 	if err := renameInto(tmp, s.uploadDir(id)); err != nil {
-		os.RemoveAll(tmp)
+		_ = os.RemoveAll(tmp)
 		return "", fmt.Errorf("create multipart %s: %w", key, err)
 	}
 	return id, nil
@@ -90,7 +90,7 @@ func (s *Store) UploadPart(ctx context.Context, key, uploadID string, n int, r i
 	if err != nil {
 		return fail(err)
 	}
-	defer os.Remove(tmp)
+	defer func() { _ = os.Remove(tmp) }()
 	if sum != nil && !bytes.Equal(sum, digest) {
 		return fail(objstore.ErrChecksumMismatch)
 	}
@@ -128,7 +128,7 @@ func (s *Store) CompleteMultipart(ctx context.Context, key, uploadID string, par
 	if err != nil {
 		return fail(err)
 	}
-	defer os.Remove(tmp)
+	defer func() { _ = os.Remove(tmp) }()
 	m.StorageClass, m.Tags, m.Lock, m.SSEKMSKeyID = u.Options.StorageClass, u.Options.Tags, u.Options.Lock, u.Options.SSEKMSKeyID
 	if err := s.commit(key, tmp, m); err != nil {
 		return fail(err)
@@ -153,8 +153,8 @@ func (s *Store) join(ctx context.Context, dir string, parts []objstore.Part) (me
 	ok := false
 	defer func() {
 		if !ok {
-			f.Close()
-			os.Remove(f.Name())
+			_ = f.Close()
+			_ = os.Remove(f.Name())
 		}
 	}()
 	whole := sha256.New()
@@ -197,7 +197,7 @@ func appendPart(ctx context.Context, dst io.Writer, whole io.Writer, path string
 	if err != nil {
 		return nil, 0, err
 	}
-	defer src.Close()
+	defer func() { _ = src.Close() }() // read side: a close error loses nothing
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(dst, whole, h), ctxReader{ctx, src})
 	return h.Sum(nil), n, err

@@ -21,7 +21,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err != nil {
 		return objstore.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
 	}
-	defer os.Remove(tmp)
+	defer func() { _ = os.Remove(tmp) }()
 	if o.SHA256 != nil && !bytes.Equal(o.SHA256, sum) {
 		return objstore.ObjectInfo{}, fmt.Errorf("put %s: %w", key, objstore.ErrChecksumMismatch)
 	}

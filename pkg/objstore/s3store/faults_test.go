@@ -36,7 +36,7 @@ func TestMultipartThroughFaults(t *testing.T) {
 		),
 	})
 	require.NoError(t, err)
-	t.Cleanup(func() { proxy.Close() })
+	t.Cleanup(func() { _ = proxy.Close() })
 
 	var counter s3store.Counter
 	limiter := throttle.New(throttle.Config{MinRate: 20})
@@ -53,7 +53,7 @@ func TestMultipartThroughFaults(t *testing.T) {
 			n = 777_777
 		}
 		parts[i] = make([]byte, n)
-		rand.NewChaCha8([32]byte{byte(i)}).Read(parts[i])
+		_, _ = rand.NewChaCha8([32]byte{byte(i)}).Read(parts[i]) // ChaCha8 never fails
 		whole.Write(parts[i])
 	}
 
@@ -89,7 +89,7 @@ func TestMultipartThroughFaults(t *testing.T) {
 	got := sha256.New()
 	_, err = io.Copy(got, rc)
 	require.NoError(t, err)
-	rc.Close()
+	_ = rc.Close()
 	require.Equal(t, whole.Sum(nil), got.Sum(nil))
 	require.Empty(t, collect(t, direct.store), "no upload left behind")
 

@@ -28,7 +28,8 @@ func testList(t *testing.T, s objstore.Store, f Features) {
 
 	// Stopping early is allowed.
 	n := 0
-	for range s.List(t.Context(), "") {
+	for _, err := range s.List(t.Context(), "") {
+		require.NoError(t, err)
 		n++
 		break
 	}

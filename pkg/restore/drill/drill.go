@@ -109,7 +109,7 @@ func restoreInto(ctx context.Context, src Source, m backup.Manifest, dbURL strin
 	if err != nil {
 		return restore.Result{}, fmt.Errorf("open backup %s: %w", m.BackupID, err)
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read side: a close error loses nothing
 	return restore.Tenant(ctx, dbURL, obj, m, cfg.Keys, restore.Options{Mode: restore.ModeTarget, Tenancy: cfg.Tenancy})
 }
 

@@ -64,7 +64,7 @@ func Full(ctx context.Context, cfg FullConfig) (rep *FullReport, err error) {
 		return nil, fmt.Errorf("drill full %s: %w", e.Manifest.BackupID, err)
 	}
 	_, rerr := restore.Full(ctx, obj, e.Manifest, cfg.Repo.Keys, restore.FullOptions{Database: db.url, PGRestore: cfg.PGRestore, Jobs: jobs, Args: []string{"--no-owner"}})
-	obj.Close()
+	_ = obj.Close() // read side: a close error loses nothing
 	res.RTOSeconds = time.Since(start).Seconds()
 	if rerr != nil {
 		res.Reason = rerr.Error()

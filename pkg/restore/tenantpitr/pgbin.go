@@ -5,12 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/arcabackup/arca/pkg/pgbin"
 )
 
 // ErrServerNotFound: no pg_ctl of the backup's major version is installed.
@@ -22,63 +21,19 @@ var ErrServerNotFound = errors.New("PostgreSQL server binaries not found")
 // directory only starts under its own major version, so the version must
 // match exactly.
 func ServerBinDir(ctx context.Context, dir string, major int) (string, error) {
-	var candidates []string
-	if dir != "" {
-		candidates = []string{dir}
-	} else {
-		m := strconv.Itoa(major)
-		candidates = []string{
-			"/usr/lib/postgresql/" + m + "/bin", // Debian, Ubuntu
-			"/usr/pgsql-" + m + "/bin",          // PGDG RPMs
-			"/opt/homebrew/opt/postgresql@" + m + "/bin",
-			"/usr/local/opt/postgresql@" + m + "/bin",
+	ctl, err := pgbin.Find(ctx, dir, "pg_ctl", major, func(b pgbin.Binary) error {
+		if b.Major != major {
+			return fmt.Errorf("version %d, the base backup is %d", b.Major, major)
 		}
-		if out, err := exec.CommandContext(ctx, "pg_config", "--bindir").Output(); err == nil {
-			candidates = append(candidates, strings.TrimSpace(string(out)))
+		if _, err := os.Stat(filepath.Join(filepath.Dir(b.Path), "postgres")); err != nil {
+			return errors.New("pg_ctl without postgres beside it")
 		}
-		if p, err := exec.LookPath("pg_ctl"); err == nil {
-			candidates = append(candidates, filepath.Dir(p))
-		}
-	}
-	var errs []error
-	for _, d := range candidates {
-		bin := filepath.Join(d, "pg_ctl")
-		if _, err := os.Stat(bin); err != nil {
-			continue
-		}
-		got, err := ctlMajor(ctx, bin)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if got != major {
-			errs = append(errs, fmt.Errorf("%s is version %d, the base backup is %d", bin, got, major))
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(d, "postgres")); err != nil {
-			errs = append(errs, fmt.Errorf("%s has pg_ctl but no postgres", d))
-			continue
-		}
-		return d, nil
-	}
-	errs = append(errs, fmt.Errorf("tried %v; install postgresql-%d or set source.pg_bin_dir", candidates, major))
-	return "", fmt.Errorf("find PostgreSQL %d: %w: %w", major, ErrServerNotFound, errors.Join(errs...))
-}
-
-var ctlVersion = regexp.MustCompile(`\(PostgreSQL\) (\d+)`)
-
-func ctlMajor(ctx context.Context, bin string) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, "--version").Output()
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("%s --version: %w", bin, err)
+		return "", fmt.Errorf("find PostgreSQL %d: %w: %w (install postgresql-%d or set source.pg_bin_dir)", major, ErrServerNotFound, err, major)
 	}
-	m := ctlVersion.FindSubmatch(out)
-	if m == nil {
-		return 0, fmt.Errorf("%s --version: unrecognised output %q", bin, out)
-	}
-	return strconv.Atoi(string(m[1]))
+	return filepath.Dir(ctl.Path), nil
 }
 
 // serverMajor reads the major version out of a base backup's

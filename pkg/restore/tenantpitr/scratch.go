@@ -45,11 +45,11 @@ func newScratch(tempDir, bin string, env []string) (*scratch, error) {
 		return nil, fmt.Errorf("create scratch socket directory: %w", err)
 	}
 	if s.port, err = freePort(); err != nil {
-		s.remove()
+		_ = s.remove()
 		return nil, err
 	}
 	if err := o.chown(dir, s.sock); err != nil {
-		s.remove()
+		_ = s.remove()
 		return nil, fmt.Errorf("give the scratch directory to %s: %w", serverUser, err)
 	}
 	return s, nil
@@ -60,7 +60,7 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("find a free port: %w", err)
 	}
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
@@ -113,7 +113,7 @@ func (s *scratch) configure() error {
 		return err
 	}
 	if _, err := f.WriteString("\n" + strings.Join(lines, "\n") + "\n"); err != nil {
-		f.Close()
+		_ = f.Close()
 		return err
 	}
 	if err := f.Close(); err != nil {

@@ -45,7 +45,7 @@ func spool(ctx context.Context, export ExportFunc, dbURL, tenant, id, path strin
 	if err != nil {
 		return spooled{}, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // for the error paths: success checks its Close below
 
 	created := time.Now().UTC()
 	pr, pw := io.Pipe()

@@ -112,7 +112,7 @@ func run(ctx context.Context, cfg Config, req Request, res *Result) (err error) 
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	res.Restore, err = restore.Tenant(ctx, req.DB, f, sp.manifest, sp.keys, req.Options)
 	if err != nil {
 		return err

@@ -42,7 +42,7 @@ func check(ctx context.Context, obj io.Reader, m backup.Manifest, keys seal.KeyL
 		return &Failure{BackupID: m.BackupID, Stage: StageManifest, Part: -1, Err: err}
 	}
 	s := Open(ctx, obj, m, keys)
-	defer s.Close()
+	defer func() { _ = s.Close() }() // read side: a close error loses nothing
 	defer func() { res.Parts = s.Parts(); res.ObjectBytes, res.PlainBytes = s.Sizes() }()
 	if m.Kind == "tenant" {
 		if err := walk(s, am, res); err != nil {

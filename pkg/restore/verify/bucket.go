@@ -36,7 +36,7 @@ func StoredParts(ctx context.Context, repo backup.Repository, manifestKey string
 	if err != nil {
 		return Result{BackupID: m.BackupID}, fmt.Errorf("verify %s: %w", m.BackupID, err)
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read side: a close error loses nothing
 	var r io.Reader = obj
 	if partRead != nil {
 		r = &partReader{r: obj, parts: m.Object.Parts, done: partRead}

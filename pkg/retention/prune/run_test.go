@@ -127,7 +127,7 @@ func TestRunLeavesUnreadableManifestsAlone(t *testing.T) {
 		require.NoError(t, err)
 		rc, err := s.Get(t.Context(), layout.Manifest("tenant", "acme", "moved"), objstore.Range{})
 		require.NoError(t, err)
-		defer rc.Close()
+		defer func() { _ = rc.Close() }()
 		var buf bytes.Buffer
 		_, err = buf.ReadFrom(rc)
 		require.NoError(t, err)
@@ -162,7 +162,7 @@ func TestRunDeletesNothingOfATenantWithARefusedManifest(t *testing.T) {
 		require.NoError(t, err)
 		var buf bytes.Buffer
 		_, err = buf.ReadFrom(rc)
-		rc.Close()
+		_ = rc.Close()
 		require.NoError(t, err)
 		swapped := layout.Manifest("tenant", "acme", "a-1")
 		_, err = s.Put(t.Context(), swapped, bytes.NewReader(buf.Bytes()), int64(buf.Len()))

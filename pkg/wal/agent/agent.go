@@ -121,7 +121,7 @@ func Listen(dir string) (*net.UnixListener, error) {
 	}
 	path := SocketPath(dir)
 	if c, err := net.Dial("unix", path); err == nil {
-		c.Close()
+		_ = c.Close()
 		return nil, fmt.Errorf("wal-agent: another agent listens on %s", path)
 	}
 	_ = os.Remove(path)
@@ -132,7 +132,7 @@ func Listen(dir string) (*net.UnixListener, error) {
 		return nil, fmt.Errorf("wal-agent: listen %s: %w", path, err)
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
-		ln.Close()
+		_ = ln.Close()
 		return nil, fmt.Errorf("wal-agent: %w", err)
 	}
 	return ln, nil
@@ -141,7 +141,7 @@ func Listen(dir string) (*net.UnixListener, error) {
 // Serve answers on ln until ctx ends; see Run.
 func (a *Agent) Serve(ctx context.Context, ln *net.UnixListener) error {
 	ln.SetUnlinkOnClose(true)
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	stop := context.AfterFunc(ctx, func() { _ = ln.Close() })
 	defer stop()
 	for {
 		conn, err := ln.Accept()
@@ -149,7 +149,7 @@ func (a *Agent) Serve(ctx context.Context, ln *net.UnixListener) error {
 			if ctx.Err() != nil {
 				break
 			}
-			ln.Close()
+			_ = ln.Close()
 			a.wg.Wait()
 			return fmt.Errorf("wal-agent: accept: %w", err)
 		}
@@ -160,7 +160,7 @@ func (a *Agent) Serve(ctx context.Context, ln *net.UnixListener) error {
 }
 
 func (a *Agent) serve(ctx context.Context, conn net.Conn) {
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	line, err := bufio.NewReader(conn).ReadBytes('\n')
 	if err != nil {
 		return
@@ -174,7 +174,7 @@ func (a *Agent) serve(ctx context.Context, conn net.Conn) {
 	}
 	b, _ := json.Marshal(resp)
 	_, _ = conn.Write(append(b, '\n'))
-	conn.Close()
+	_ = conn.Close()
 	// After the answer, so that it never waits for the directory scan.
 	if a.cfg.LookAhead > 0 && filepath.IsAbs(req.Path) {
 		a.lookAhead(context.WithoutCancel(ctx), req.Path)

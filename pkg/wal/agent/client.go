@@ -31,7 +31,7 @@ func Push(ctx context.Context, dir, path string, acceptTimeline uint32) (Respons
 		}
 		return Response{}, fmt.Errorf("%w: %v", ErrNoAgent, err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 	defer stop()
 	req, _ := json.Marshal(Request{Path: abs, AcceptTimeline: acceptTimeline})

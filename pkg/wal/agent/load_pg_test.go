@@ -54,17 +54,17 @@ func readyBacklog(t testing.TB, pgdata string) int {
 func runLoad(t testing.TB, withAgent bool, seconds int) load {
 	t.Helper()
 	a := pgtest.NewFSArchive(t)
-	c := pgtest.Init(t, a.Conf("2s")...)
+	c := teststack.InitPG(t, a.Conf("2s")...)
 	c.Env = a.Env
 	l := load{mode: "direct wal-push"}
 	if withAgent {
 		l.mode = "wal-push through the agent"
-		dir := filepath.Join(pgtest.Dir(t), "agent")
+		dir := filepath.Join(teststack.ServerDir(t), "agent")
 		cmd := exec.Command(a.Bin, "agent", dir)
 		cmd.Env = append(os.Environ(), a.Env...)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
-		pgtest.AsServer(cmd)
+		teststack.AsServer(cmd)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}

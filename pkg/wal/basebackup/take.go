@@ -93,7 +93,7 @@ func take(ctx context.Context, cfg Config, id string, start time.Time) (Backup, 
 	}()
 
 	parts, sealedSum, err := sealParts(ctx, putW, plain, "base/"+id, kek, cfg.PartSize)
-	sniffW.Close()
+	_ = sniffW.Close()
 	sn := <-sniffDone
 	if err == nil {
 		if err = cmd.Wait(); err != nil {
@@ -108,10 +108,10 @@ func take(ctx context.Context, cfg Config, id string, start time.Time) (Backup, 
 	}
 	if err != nil {
 		putW.CloseWithError(err) // Put stores nothing
-		<-putDone
+		<-putDone                //nolint:errcheck // Put's error follows from ours, which is reported
 		return Backup{}, err
 	}
-	putW.Close()
+	_ = putW.Close()
 	if err := <-putDone; err != nil {
 		return Backup{}, err
 	}

@@ -33,7 +33,7 @@ import (
 func BenchmarkBaseBackupAndReplay(b *testing.B) {
 	scale, secs := envInt("ARCA_BENCH_SCALE", 20), envInt("ARCA_BENCH_WAL_SECONDS", 20)
 	a := pgtest.NewFSArchive(b)
-	c := pgtest.Init(b, a.Conf("60s")...)
+	c := teststack.InitPG(b, a.Conf("60s")...)
 	c.Env = a.Env
 	c.Start(b, true)
 	pgbench := teststack.PGBin(b, "pgbench")
@@ -79,7 +79,7 @@ func BenchmarkBaseBackupAndReplay(b *testing.B) {
 	out, err = exec.Command(pgbench, "-c", "4", "-j", "2", "-T", strconv.Itoa(secs), "-n", c.ConnString()).CombinedOutput()
 	require.NoError(b, err, "%s", out)
 	last := switchAndWait(b, conn)
-	local := pgtest.Dir(b)
+	local := teststack.ServerDir(b)
 	cfg := a.Config()
 	cfg.Prefetch = -1
 	files, err := wal.List(b.Context(), cfg)
@@ -94,18 +94,18 @@ func BenchmarkBaseBackupAndReplay(b *testing.B) {
 			segments++
 		}
 	}
-	pgtest.Own(b, local)
+	teststack.OwnByServer(b, local)
 	b.Logf("replaying %d segments (%d MB) from base backup %s", segments, walBytes>>20, base.Manifest.BackupID)
 
 	replay := func(b *testing.B, restoreCommand string) {
 		for b.Loop() {
 			b.StopTimer()
-			pgdata := filepath.Join(pgtest.Dir(b), "restored")
+			pgdata := filepath.Join(teststack.ServerDir(b), "restored")
 			_, err := pitr.Restore(b.Context(), pitr.Config{Store: a.Store, Layout: a.Layout, Keys: a.Keys,
 				RestoreCommand: restoreCommand, BackupID: base.Manifest.BackupID},
 				pitr.Target{Latest: true}, pgdata)
 			require.NoError(b, err)
-			r := pgtest.Attach(pgdata)
+			r := teststack.AttachPG(pgdata)
 			r.Env = a.Env
 			b.StartTimer()
 			start := time.Now()

@@ -47,7 +47,7 @@ func TestBaseBackupAndWALOpenByTheDoc(t *testing.T) {
 	get := func(key string) []byte {
 		rc, err := archive.Store.Get(t.Context(), key, objstore.Range{})
 		require.NoError(t, err, key)
-		defer rc.Close()
+		defer func() { _ = rc.Close() }()
 		b, err := io.ReadAll(rc)
 		require.NoError(t, err)
 		return b

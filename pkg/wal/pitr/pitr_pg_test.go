@@ -20,14 +20,14 @@ import (
 // primary is an archiving cluster with a base backup taken.
 type primary struct {
 	archive *pgtest.Archive
-	cluster *pgtest.Cluster
+	cluster *teststack.PGCluster
 	conn    *pgx.Conn
 	backup  basebackup.Backup
 }
 
 func newPrimary(t *testing.T, archive *pgtest.Archive) primary {
 	t.Helper()
-	c := pgtest.Init(t, archive.Conf("2s")...)
+	c := teststack.InitPG(t, archive.Conf("2s")...)
 	c.Env = archive.Env
 	c.Start(t, true)
 	conn := c.Connect(t)
@@ -75,14 +75,14 @@ func switchAndWait(t testing.TB, conn *pgx.Conn) string {
 // recovery ended; it returns the ids in the restored table.
 func (p primary) restoreAndStart(t *testing.T, target pitr.Target) []int {
 	t.Helper()
-	pgdata := filepath.Join(pgtest.Dir(t), "restored")
+	pgdata := filepath.Join(teststack.ServerDir(t), "restored")
 	res, err := pitr.Restore(t.Context(), pitr.Config{
 		Store: p.archive.Store, Layout: p.archive.Layout, Keys: p.archive.Keys,
 		RestoreCommand: p.archive.RestoreCommand(),
 	}, target, pgdata)
 	require.NoError(t, err)
 	require.Equal(t, p.backup.Manifest.BackupID, res.Backup.Manifest.BackupID)
-	c := pgtest.Attach(pgdata)
+	c := teststack.AttachPG(pgdata)
 	c.Env = p.archive.Env
 	c.Start(t, true)
 	conn := c.Connect(t)
@@ -184,14 +184,14 @@ func TestRestoredClusterCannotForkTheArchive(t *testing.T) {
 	insert(t, p.conn, 4)
 	p.switchAndWait(t) // timeline 1 is archived past the restore's switch point
 
-	start := func(t *testing.T, keep bool) (*pgtest.Cluster, *pgx.Conn) {
-		pgdata := filepath.Join(pgtest.Dir(t), "restored")
+	start := func(t *testing.T, keep bool) (*teststack.PGCluster, *pgx.Conn) {
+		pgdata := filepath.Join(teststack.ServerDir(t), "restored")
 		_, err := pitr.Restore(t.Context(), pitr.Config{
 			Store: p.archive.Store, Layout: p.archive.Layout, Keys: p.archive.Keys,
 			RestoreCommand: p.archive.RestoreCommand(), KeepArchiving: keep,
 		}, pitr.Target{Time: targetTime}, pgdata)
 		require.NoError(t, err)
-		c := pgtest.Attach(pgdata)
+		c := teststack.AttachPG(pgdata)
 		c.Env = p.archive.Env
 		c.Start(t, true)
 		conn := c.Connect(t)

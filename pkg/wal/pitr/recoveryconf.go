@@ -40,7 +40,7 @@ func writeRecovery(pgdata string, lines []string) error {
 		return err
 	}
 	if _, err := f.WriteString("\n" + strings.Join(lines, "\n") + "\n"); err != nil {
-		f.Close()
+		_ = f.Close()
 		return err
 	}
 	if err := f.Close(); err != nil {

@@ -100,9 +100,9 @@ func unpack(ctx context.Context, cfg Config, b basebackup.Backup, pgdata string)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	sr := seal.NewReader(rc, "base/"+m.BackupID, cfg.Keys)
-	defer sr.Close()
+	defer func() { _ = sr.Close() }() // read side: a close error loses nothing
 	h := sha256.New()
 	tee := io.TeeReader(sr, h)
 	files, n, err := untar(tee, pgdata)

@@ -46,6 +46,6 @@ func TestCheckReportsSlotRetentionAndAnAbsentReceiver(t *testing.T) {
 	require.False(t, missing.Exists)
 	require.Contains(t, missing.SlotProblem, "does not exist")
 
-	run = start(t, cfg)
+	start(t, cfg)
 	teststack.Eventually(t, 2*time.Minute, healthy, "the stream to catch up and the slot to be released")
 }

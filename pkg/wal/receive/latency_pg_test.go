@@ -36,15 +36,7 @@ func TestSyncCommitLatency(t *testing.T) {
 		return out
 	}
 	local := measure(1)
-	_, err := p.conn.Exec(t.Context(), "ALTER SYSTEM SET synchronous_standby_names = 'arca_wal_receive'")
-	require.NoError(t, err)
-	_, err = p.conn.Exec(t.Context(), "SELECT pg_reload_conf()")
-	require.NoError(t, err)
-	teststack.Eventually(t, time.Minute, func() bool {
-		var state string
-		err := p.conn.QueryRow(t.Context(), "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'arca_wal_receive'").Scan(&state)
-		return err == nil && state == "sync"
-	}, "the receiver to be the synchronous standby")
+	p.makeReceiverSynchronous(t)
 	synced := measure(1 + n)
 	ms := func(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
 	t.Logf("commit latency, %d single-row inserts, one client: local (receiver async) p50 %s p99 %s; synchronous (WAL in the bucket) p50 %s p99 %s",

@@ -29,7 +29,7 @@ func TestSurvivesRestartsWithoutAGap(t *testing.T) {
 		return faultproxy.None
 	}})
 	require.NoError(t, err)
-	t.Cleanup(func() { proxy.Close() })
+	t.Cleanup(func() { _ = proxy.Close() })
 	viaProxy := &teststack.VersityGW{Endpoint: proxy.URL, AccessKey: gw.AccessKey, SecretKey: gw.SecretKey, Region: gw.Region, DataDir: gw.DataDir}
 
 	p := newPrimary(t, options{})
@@ -51,7 +51,7 @@ func TestSurvivesRestartsWithoutAGap(t *testing.T) {
 	p.waitStored(t, run)
 
 	// The primary: restarted (immediate stop: a crash) on the same port.
-	pgtest.Run(t, exec.Command(teststack.PGBin(t, "pg_ctl"), "-D", p.cluster.Dir, "-l", p.cluster.Log, "-m", "immediate", "-w", "-t", "120", "restart"))
+	teststack.RunAsServer(t, exec.Command(teststack.PGBin(t, "pg_ctl"), "-D", p.cluster.Dir, "-l", p.cluster.Log, "-m", "immediate", "-w", "-t", "120", "restart"))
 	p.conn = p.cluster.Connect(t)
 	p.insert(t, 26, 35)
 	p.waitStored(t, run)

@@ -89,15 +89,7 @@ func killTrial(t *testing.T, mode string) trial {
 	}, "the receiver to stream")
 	p.baseBackup(t)
 	if syncMode {
-		_, err := p.conn.Exec(t.Context(), "ALTER SYSTEM SET synchronous_standby_names = 'arca_wal_receive'")
-		require.NoError(t, err)
-		_, err = p.conn.Exec(t.Context(), "SELECT pg_reload_conf()")
-		require.NoError(t, err)
-		teststack.Eventually(t, time.Minute, func() bool {
-			var state string
-			err := p.conn.QueryRow(t.Context(), "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'arca_wal_receive'").Scan(&state)
-			return err == nil && state == "sync"
-		}, "the receiver to be the synchronous standby")
+		p.makeReceiverSynchronous(t)
 	}
 	pgbench := teststack.PGBin(t, "pgbench")
 	out, err := exec.Command(pgbench, "-i", "-q", "-s", "2", p.cluster.ConnString()).CombinedOutput()
@@ -180,7 +172,7 @@ func killTrial(t *testing.T, mode string) trial {
 
 // killCluster sends SIGKILL to the postmaster and every process it started,
 // and returns the moment it did.
-func killCluster(t *testing.T, c *pgtest.Cluster) time.Time {
+func killCluster(t *testing.T, c *teststack.PGCluster) time.Time {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(c.Dir, "postmaster.pid"))
 	require.NoError(t, err)

@@ -23,7 +23,7 @@ import (
 // primary is a private cluster streaming into an archive.
 type primary struct {
 	archive *pgtest.Archive
-	cluster *pgtest.Cluster
+	cluster *teststack.PGCluster
 	conn    *pgx.Conn
 }
 
@@ -40,7 +40,7 @@ func newPrimary(t *testing.T, o options) *primary {
 	if o.archiveCommand {
 		conf = a.Conf("0")
 	}
-	c := pgtest.Init(t, append(conf, o.conf...)...)
+	c := teststack.InitPG(t, append(conf, o.conf...)...)
 	c.Env = a.Env
 	c.Start(t, true)
 	conn := c.Connect(t)
@@ -139,12 +139,12 @@ func (p *primary) baseBackup(t *testing.T) basebackup.Backup {
 // archive into a new cluster and returns the ids it holds.
 func restoreLatest(t *testing.T, a *pgtest.Archive) []int {
 	t.Helper()
-	pgdata := filepath.Join(pgtest.Dir(t), "restored")
+	pgdata := filepath.Join(teststack.ServerDir(t), "restored")
 	_, err := pitr.Restore(t.Context(), pitr.Config{
 		Store: a.Store, Layout: a.Layout, Keys: a.Keys, RestoreCommand: a.RestoreCommand(),
 	}, pitr.Target{Latest: true}, pgdata)
 	require.NoError(t, err)
-	c := pgtest.Attach(pgdata)
+	c := teststack.AttachPG(pgdata)
 	c.Env = a.Env
 	c.Start(t, true)
 	conn := c.Connect(t)
@@ -188,9 +188,24 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func readPGWAL(t *testing.T, c *pgtest.Cluster, name string) []byte {
+func readPGWAL(t *testing.T, c *teststack.PGCluster, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(c.Dir, "pg_wal", name))
 	require.NoError(t, err, fmt.Sprintf("pg_wal/%s", name))
 	return b
+}
+
+// makeReceiverSynchronous makes wal-receive the synchronous standby: a
+// commit returns once its WAL is in the bucket.
+func (p *primary) makeReceiverSynchronous(t *testing.T) {
+	t.Helper()
+	_, err := p.conn.Exec(t.Context(), "ALTER SYSTEM SET synchronous_standby_names = 'arca_wal_receive'")
+	require.NoError(t, err)
+	_, err = p.conn.Exec(t.Context(), "SELECT pg_reload_conf()")
+	require.NoError(t, err)
+	teststack.Eventually(t, time.Minute, func() bool {
+		var state string
+		err := p.conn.QueryRow(t.Context(), "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'arca_wal_receive'").Scan(&state)
+		return err == nil && state == "sync"
+	}, "the receiver to be the synchronous standby")
 }

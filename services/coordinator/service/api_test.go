@@ -26,7 +26,7 @@ func call(t *testing.T, srv *httptest.Server, method, path, token, body string, 
 	}
 	resp, err := srv.Client().Do(req)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if out != nil {
 		require.NoError(t, json.NewDecoder(resp.Body).Decode(out))
 	}

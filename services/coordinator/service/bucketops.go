@@ -103,7 +103,7 @@ func (o bucketOps) restore(ctx context.Context, r RestoreJob) error {
 	if err != nil {
 		return err
 	}
-	defer obj.Close()
+	defer func() { _ = obj.Close() }() // read side: a close error loses nothing
 	res, err := restore.Tenant(ctx, db, obj, m, repo.Keys, opts)
 	if err != nil {
 		return err

@@ -19,10 +19,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testIdP is an OpenID Connect provider in process, enough of one for the
+// testIDP is an OpenID Connect provider in process, enough of one for the
 // authorization code flow with PKCE: discovery, keys, an authorization
 // endpoint that signs in whoever the test says, and a token endpoint.
-type testIdP struct {
+type testIDP struct {
 	t      *testing.T
 	srv    *httptest.Server
 	key    *rsa.PrivateKey
@@ -39,10 +39,10 @@ type grant struct {
 	claims                     map[string]any
 }
 
-func newTestIdP(t *testing.T) *testIdP {
+func newTestIDP(t *testing.T) *testIDP {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
-	p := &testIdP{t: t, key: key, client: "arca-console", secret: "idp-secret", grants: map[string]grant{}}
+	p := &testIDP{t: t, key: key, client: "arca-console", secret: "idp-secret", grants: map[string]grant{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
 	mux.HandleFunc("GET /jwks", p.jwks)
@@ -53,13 +53,13 @@ func newTestIdP(t *testing.T) *testIdP {
 	return p
 }
 
-func (p *testIdP) signInAs(claims map[string]any) {
+func (p *testIDP) signInAs(claims map[string]any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.user = claims
 }
 
-func (p *testIdP) discovery(w http.ResponseWriter, _ *http.Request) {
+func (p *testIDP) discovery(w http.ResponseWriter, _ *http.Request) {
 	u := p.srv.URL
 	_ = json.NewEncoder(w).Encode(map[string]any{"issuer": u, "authorization_endpoint": u + "/authorize",
 		"token_endpoint": u + "/token", "jwks_uri": u + "/jwks", "response_types_supported": []string{"code"},
@@ -67,11 +67,11 @@ func (p *testIdP) discovery(w http.ResponseWriter, _ *http.Request) {
 		"code_challenge_methods_supported": []string{"S256"}})
 }
 
-func (p *testIdP) jwks(w http.ResponseWriter, _ *http.Request) {
+func (p *testIDP) jwks(w http.ResponseWriter, _ *http.Request) {
 	_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &p.key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
 }
 
-func (p *testIdP) authorize(w http.ResponseWriter, r *http.Request) {
+func (p *testIDP) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("client_id") != p.client || q.Get("response_type") != "code" || q.Get("code_challenge_method") != "S256" {
 		http.Error(w, "bad authorization request", http.StatusBadRequest)
@@ -90,7 +90,7 @@ func (p *testIdP) authorize(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back.String(), http.StatusFound)
 }
 
-func (p *testIdP) token(w http.ResponseWriter, r *http.Request) {
+func (p *testIDP) token(w http.ResponseWriter, r *http.Request) {
 	id, secret, ok := r.BasicAuth()
 	if !ok {
 		id, secret = r.PostFormValue("client_id"), r.PostFormValue("client_secret")
@@ -128,7 +128,7 @@ func (p *testIdP) token(w http.ResponseWriter, r *http.Request) {
 // person in no mapped group is refused; the audit names them by e-mail.
 func TestConsoleOIDCSignIn(t *testing.T) {
 	t.Parallel()
-	idp := newTestIdP(t)
+	idp := newTestIDP(t)
 	cb := setupConsoleWith(t, func(base string, cfg *Config) {
 		cfg.API.OIDC = ConsoleOIDC{Issuer: idp.srv.URL, ClientID: idp.client, ClientSecret: idp.secret,
 			RedirectURL: base + "/console/oidc/callback", Operators: []string{"arca-operators"}, Viewers: []string{"support"}}
@@ -168,7 +168,7 @@ func TestConsoleOIDCSignIn(t *testing.T) {
 	// A callback without the sign-in's cookie and state is refused.
 	resp, err := http.Get(base + "/console/oidc/callback?code=x&state=y")
 	require.NoError(t, err)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 
 	// The viewer's refused restore names her by e-mail in the audit log.

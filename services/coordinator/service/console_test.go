@@ -419,7 +419,7 @@ func signIn(t *testing.T, base, token string) (*http.Client, string) {
 	get := func(path string) string {
 		resp, err := c.Get(base + path)
 		require.NoError(t, err)
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		body, err := io.ReadAll(resp.Body)
 		require.NoError(t, err)
 		return string(body)
@@ -428,7 +428,7 @@ func signIn(t *testing.T, base, token string) (*http.Client, string) {
 	require.NotNil(t, m, "the sign-in form carries a CSRF token")
 	resp, err := c.PostForm(base+"/console/signin", url.Values{"csrf": {m[1]}, "token": {token}})
 	require.NoError(t, err)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	m = csrfField.FindStringSubmatch(get("/console/"))
 	require.NotNil(t, m, "signed in, the page carries the session's CSRF token")
@@ -439,7 +439,7 @@ func post(t *testing.T, c *http.Client, u string, form url.Values) (int, string)
 	t.Helper()
 	resp, err := c.PostForm(u, form)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp.StatusCode, string(body)
@@ -463,7 +463,7 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := noRedirect.Get(base + "/console/tenants/casa_03")
 	require.NoError(t, err)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
 	require.True(t, strings.HasPrefix(resp.Header.Get("Location"), "/console/signin"))
 
@@ -518,7 +518,7 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	for _, path := range []string{"/console/tenants/a%00b", "/console/backups/%ff%fe", "/console/runs/x%00"} {
 		resp, err := operator.Get(base + path)
 		require.NoError(t, err)
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode, path)
 	}
 	status, _ = post(t, operator, base+"/console/tenants/casa_03/restore", url.Values{"csrf": {operatorCSRF},
@@ -530,7 +530,7 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	resp, err = operator.Get(base + "/console/?q=CASA_1")
 	require.NoError(t, err)
 	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Equal(t, 10, strings.Count(string(body), `<th scope="row"><a href="/console/tenants/casa_1`))
 	require.NotContains(t, string(body), `href="/console/tenants/casa_02"`)
 	require.Contains(t, string(body), `id="tenant-count">20<`)
@@ -551,7 +551,7 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	resp, err = operator.Do(req)
 	require.NoError(t, err)
 	body, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Contains(t, string(body), "<h1>Visão geral</h1>")
 	require.Equal(t, "pt", resp.Header.Get("Content-Language"))
 
@@ -567,7 +567,7 @@ func TestConsoleRefusesViewersForgedFormsAndBadTokens(t *testing.T) {
 	replay.SetCookies(u, cookies)
 	resp, err = (&http.Client{Jar: replay, CheckRedirect: noRedirect.CheckRedirect}).Get(base + "/console/")
 	require.NoError(t, err)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, "the old cookie no longer signs in")
 
 	// The operator's genuine form starts the restore.

@@ -127,7 +127,7 @@ func (b *epochBundle) headerKey(t *testing.T, p messages.PartSealed, plain []byt
 	require.NoError(t, err)
 	rc, _, err := b.st.Get(t.Context(), p.StagingKey)
 	require.NoError(t, err)
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	rec := &lookups{kr: kr}
 	got, err := io.ReadAll(seal.NewReader(rc, p.Artifact, rec))
 	require.NoError(t, err)

@@ -50,7 +50,7 @@ func (b *epochBundle) collect(t *testing.T, n int) ([]messages.PartSealed, []byt
 		require.NoError(t, err)
 		_, err = io.Copy(&artifact, rc)
 		require.NoError(t, err)
-		rc.Close()
+		_ = rc.Close()
 	}
 	return got, artifact.Bytes()
 }

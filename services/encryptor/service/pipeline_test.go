@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"sort"
 	"sync"
 	"testing"
@@ -53,11 +52,7 @@ func (s *sealedParts) complete(backupID string) []messages.PartSealed {
 func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
+	db := teststack.NewFixtureDatabase(t)
 
 	n := teststack.NewNATS(t)
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
@@ -107,7 +102,7 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 		require.Equal(t, p.SHA256, info.SHA256)
 		_, err = io.Copy(&artifact, rc)
 		require.NoError(t, err)
-		rc.Close()
+		_ = rc.Close()
 		_, err = st.Stat(ctx, staging.PlainKey(p.Artifact, p.Part))
 		require.True(t, errors.Is(err, staging.ErrNotFound), "plaintext part %d deleted once sealed", p.Part)
 	}

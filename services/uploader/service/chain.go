@@ -88,7 +88,7 @@ func (s *Service) hashPart(ctx context.Context, artifact string, head headRecord
 		return head, err
 	}
 	n, err := io.Copy(h, jobs.ProgressReader(ctx, src)) // the bucket checks the part's digest as it is read
-	src.Close()
+	_ = src.Close()
 	if err != nil {
 		return head, fmt.Errorf("upload %s part %d: hash: %w", artifact, head.Next, err)
 	}

@@ -115,7 +115,7 @@ func (s *Service) copyManifest(ctx context.Context, to objstore.Store, key strin
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", key, err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	doc, err := io.ReadAll(io.LimitReader(rc, 64<<20))
 	if err != nil {
 		return fmt.Errorf("copy %s: %w", key, err)

@@ -44,7 +44,7 @@ func TestEachDestinationGetsItsCopyAndADownOneCatchesUp(t *testing.T) {
 		return faultproxy.None
 	}})
 	require.NoError(t, err)
-	t.Cleanup(func() { proxy.Close() })
+	t.Cleanup(func() { _ = proxy.Close() })
 	dr, err := s3store.New(t.Context(), s3store.Config{Endpoint: proxy.URL, Region: gw.Region, Bucket: gw.NewBucket(t, false),
 		PathStyle: true, AccessKey: gw.AccessKey, SecretKey: gw.SecretKey, MaxAttempts: 2, MaxBackoff: 50 * time.Millisecond})
 	require.NoError(t, err)

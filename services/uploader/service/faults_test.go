@@ -31,7 +31,7 @@ func TestBackupCompletesThroughS3Faults(t *testing.T) {
 		),
 	})
 	require.NoError(t, err)
-	t.Cleanup(func() { proxy.Close() })
+	t.Cleanup(func() { _ = proxy.Close() })
 
 	var counter s3store.Counter
 	store, err := s3store.New(t.Context(), s3store.Config{

@@ -149,7 +149,7 @@ func (b *bundle) waitForManifest(t *testing.T, store objstore.Store, a *artifact
 		if err != nil {
 			return false
 		}
-		defer rc.Close()
+		defer func() { _ = rc.Close() }()
 		doc, err = io.ReadAll(rc)
 		return err == nil
 	}, "manifest.json")
@@ -164,7 +164,7 @@ func (b *bundle) objectSHA(t *testing.T, store objstore.Store, key, artifact str
 	t.Helper()
 	rc, err := store.Get(t.Context(), key, objstore.Range{})
 	require.NoError(t, err)
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	sealedSum, plainSum := sha256.New(), sha256.New()
 	counted := &countingReader{r: io.TeeReader(rc, sealedSum)}
 	_, err = io.Copy(plainSum, seal.NewReader(counted, artifact, b.keys))

@@ -43,7 +43,7 @@ func TestEachCopyIsVerifiedAndRecordedInItsDestination(t *testing.T) {
 	rc, err := bad.Get(t.Context(), m.Object.Key, objstore.Range{})
 	require.NoError(t, err)
 	data, err := io.ReadAll(rc)
-	rc.Close()
+	_ = rc.Close()
 	require.NoError(t, err)
 	data[len(data)-20] ^= 1
 	require.NoError(t, bad.Delete(t.Context(), m.Object.Key))

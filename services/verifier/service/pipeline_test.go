@@ -55,11 +55,7 @@ func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *
 func startPipelineCopies(t *testing.T, wrap func(objstore.Store) objstore.Store, copies map[string]objstore.Store) *pipeline {
 	t.Helper()
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
+	db := teststack.NewFixtureDatabase(t)
 
 	p := &pipeline{db: db, n: teststack.NewNATS(t), layout: backup.Layout{Prefix: "e2e"}}
 	require.NoError(t, jobs.EnsureStreams(ctx, p.n.JS, jobs.StreamOptions{}))
@@ -201,7 +197,7 @@ func TestVerifierFailsABackupWhoseManifestWasSwapped(t *testing.T) {
 	rc, err := p.store.Get(ctx, keyB, objstore.Range{})
 	require.NoError(t, err)
 	docB, err := io.ReadAll(rc)
-	rc.Close()
+	_ = rc.Close()
 	require.NoError(t, err)
 	_, err = p.store.Put(ctx, keyA, bytes.NewReader(docB), int64(len(docB)))
 	require.NoError(t, err)

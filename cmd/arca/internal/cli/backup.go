@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -96,8 +95,8 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 		events = ch
 	}
 	started, cerr := a.startThroughCatalog(ctx, conn, kind, tenants)
-	switch {
-	case cerr == nil:
+	switch cerr {
+	case nil:
 		// The API's rule: a tenant whose backup of the same kind is in
 		// flight is skipped, and --wait follows the backup in flight.
 		for _, j := range started.Jobs {
@@ -176,12 +175,10 @@ func printOutcomes(w io.Writer, order []*outcome) {
 		stored += o.Bytes
 	}
 	fmt.Fprintf(tw, "%d backups\t\t\t\t%s\t%s\t\t\t\n", len(order), human(raw), human(stored))
-	tw.Flush()
+	_ = tw.Flush() // terminal output: a failed write has no remedy
 	for _, o := range order {
 		if o.Status != "verified" {
 			fmt.Fprintf(w, "%s %s: %s: %s\n", o.Tenant, o.BackupID, o.Status, o.Reason)
 		}
 	}
 }
-
-var errStopped = errors.New("event watch stopped")

@@ -77,7 +77,7 @@ be missing). It then writes the least-privilege IAM policy of each service and t
 				for _, r := range rep.Results {
 					fmt.Fprintf(tw, "%s\t%s\t%v\t%s\n", r.Setting, strings.ReplaceAll(string(r.Outcome), "_", " "), r.Required, r.Detail)
 				}
-				tw.Flush()
+				_ = tw.Flush() // terminal output: a failed write has no remedy
 				for _, p := range res.Policies {
 					fmt.Fprintln(w, "wrote", p)
 				}

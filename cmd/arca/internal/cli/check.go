@@ -123,7 +123,7 @@ func (a *app) reportChecks(f health.Findings, failCode int) error {
 		for _, ch := range rep.Checks {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(string(ch.Status)), ch.Check, ch.Detail)
 		}
-		tw.Flush()
+		_ = tw.Flush() // terminal output: a failed write has no remedy
 		switch {
 		case rep.Problems > 0:
 			fmt.Fprintf(w, "%d problem(s), %d warning(s)\n", rep.Problems, rep.Warnings)

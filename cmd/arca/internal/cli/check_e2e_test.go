@@ -50,19 +50,8 @@ func failures(rep checkReport) map[string]string {
 // summarises the backup with typed JSON.
 func TestCheckAndInfo(t *testing.T) {
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
-	catalog := teststack.NewDatabase(t)
-	dir := t.TempDir()
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
-	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
-	for _, k := range []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_KEYS_KMS", "ARCA_DIR", "ARCA_STORE_KIND", "ARCA_STORE_DIR", "ARCA_STORE_PREFIX", "ARCA_API_ADDR", "ARCA_SOURCE_URL"} {
-		t.Setenv(k, "")
-	}
-	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
+	dev := newDevEnv(t)
+	env, dir, db, catalog := dev.arcaEnv, dev.dir, dev.source, dev.catalog
 	config := func(source, schedules string) string {
 		return fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\nschedules: {%s}\n", dir, source, catalog.URL, schedules)
 	}

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -36,7 +34,7 @@ func (c *consoleClient) get(path string) (int, string) {
 	c.t.Helper()
 	resp, err := c.http.Get(c.base + path)
 	require.NoError(c.t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(c.t, err)
 	if m := csrfInput.FindStringSubmatch(string(body)); m != nil {
@@ -50,7 +48,7 @@ func (c *consoleClient) post(path string, form url.Values) (int, string, *url.UR
 	form.Set("csrf", c.csrf)
 	resp, err := c.http.PostForm(c.base+path, form)
 	require.NoError(c.t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(c.t, err)
 	if m := csrfInput.FindStringSubmatch(string(body)); m != nil {
@@ -63,7 +61,7 @@ func freeAddr(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer l.Close()
+	defer func() { _ = l.Close() }()
 	return l.Addr().String()
 }
 
@@ -72,23 +70,11 @@ func freeAddr(t *testing.T) string {
 // runs the real restore into a new schema, and the audit log records it.
 func TestConsoleRestoresThroughArcaDev(t *testing.T) {
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
-	catalog := teststack.NewDatabase(t)
-
-	dir := t.TempDir()
+	dev := newDevEnv(t)
 	addr := freeAddr(t)
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
-	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
 	t.Setenv("ARCA_API_TOKEN", "console-e2e-operator")
-	for _, k := range []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_DIR", "ARCA_STORE_KIND", "ARCA_STORE_DIR", "ARCA_STORE_PREFIX", "ARCA_API_ADDR", "ARCA_CONSOLE_VIEWER_TOKEN", "ARCA_JAEGER_URL"} {
-		t.Setenv(k, "")
-	}
-	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
-	writeConfig(t, env.config, fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\napi: {addr: %q}\n", dir, db.URL, catalog.URL, addr))
+	dev.configure(fmt.Sprintf("api: {addr: %q}\n", addr))
+	env, db := dev.arcaEnv, dev.source
 	env.start("dev")
 	base := "http://" + addr
 	teststack.Eventually(t, 2*time.Minute, func() bool {
@@ -96,7 +82,7 @@ func TestConsoleRestoresThroughArcaDev(t *testing.T) {
 		if err != nil {
 			return false
 		}
-		resp.Body.Close()
+		_ = resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	}, "arca dev serving the API and the console")
 

@@ -60,7 +60,7 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 					for _, j := range js {
 						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Tenant, j.BackupID, j.State, human(j.Bytes), firstLine(j.Error))
 					}
-					tw.Flush()
+					_ = tw.Flush() // terminal output: a failed write has no remedy
 					for _, j := range js {
 						if j.Error != "" {
 							fmt.Fprintf(w, "%s %s: %s\n", scope(j.Tenant), j.BackupID, j.Error)
@@ -79,7 +79,7 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 				for _, r := range runs {
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, r.Trigger, r.State, r.StartedAt.Format(time.RFC3339))
 				}
-				tw.Flush()
+				_ = tw.Flush() // terminal output: a failed write has no remedy
 			})
 			return nil
 		},

@@ -104,7 +104,7 @@ func copyObject(ctx context.Context, from, to objstore.Store, key string) error 
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
 	doc, err := io.ReadAll(io.LimitReader(rc, 64<<20))
 	if err != nil {
 		return err

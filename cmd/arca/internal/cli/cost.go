@@ -89,7 +89,7 @@ func printCost(w io.Writer, rep cost.Report) {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.4f\n", tenant, l.Kind, l.StorageClass, l.Objects, human(l.Bytes), l.Monthly)
 	}
-	tw.Flush()
+	_ = tw.Flush() // terminal output: a failed write has no remedy
 	for _, k := range slices.Sorted(maps.Keys(rep.ByClass)) {
 		t := rep.ByClass[k]
 		fmt.Fprintf(w, "%-20s %10s  %.4f %s/month at %.4f per GB\n", k, human(t.Bytes), t.Monthly, rep.Currency, rep.Prices[k].PerGBMonth)

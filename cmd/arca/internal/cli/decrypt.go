@@ -51,12 +51,12 @@ artifact's parts); 1 anything else (a missing key, I/O).`,
 			if err != nil {
 				return err
 			}
-			defer src.Close()
+			defer func() { _ = src.Close() }() // read side: a close error loses nothing
 			tmp, err := os.CreateTemp(filepath.Dir(out), ".arca-decrypt-*")
 			if err != nil {
 				return err
 			}
-			defer os.Remove(tmp.Name())
+			defer func() { _ = os.Remove(tmp.Name()) }() // after the rename, not there
 			n, err := seal.Open(ctx, tmp, src, artifact, keys)
 			if cerr := tmp.Close(); err == nil {
 				err = cerr

@@ -91,7 +91,7 @@ func TestRestoreFallsBackToTheNextDestinationAndSaysWhich(t *testing.T) {
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	_, err = buf.ReadFrom(rc)
-	rc.Close()
+	_ = rc.Close()
 	require.NoError(t, err)
 	tampered := buf.Bytes()
 	tampered[len(tampered)/2] ^= 0xff
@@ -175,7 +175,7 @@ func TestPruneAppliesEachDestinationsOwnPolicy(t *testing.T) {
 		rc, err := d.Store.Get(t.Context(), m.Object.Key, objstore.Range{})
 		require.NoError(t, err)
 		_, err = d.Store.Put(t.Context(), old.Object.Key, rc, m.Object.Size)
-		rc.Close()
+		_ = rc.Close()
 		require.NoError(t, err)
 		_, err = d.Store.Put(t.Context(), mkey, bytes.NewReader(doc), int64(len(doc)))
 		require.NoError(t, err)
@@ -229,7 +229,7 @@ func TestADestinationDownPagesCopyMissingUntilItsCopyIsVerified(t *testing.T) {
 		return faultproxy.None
 	}})
 	require.NoError(t, err)
-	t.Cleanup(func() { proxy.Close() })
+	t.Cleanup(func() { _ = proxy.Close() })
 	suffix := strings.ToUpper(rand.Text()[:8])
 	require.NoError(t, os.Setenv("ARCA_TEST_DR_ACCESS_"+suffix, gw.AccessKey))
 	require.NoError(t, os.Setenv("ARCA_TEST_DR_SECRET_"+suffix, gw.SecretKey))

@@ -46,7 +46,7 @@ func (a *app) infoCmd() *cobra.Command {
 					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", t, r.Kind, r.Backups, r.Newest,
 						age(now.Sub(r.NewestAt)), r.NewestStatus, r.Verified, r.Failed, r.Pending, age(now.Sub(r.OldestAt)), human(r.StoredBytes))
 				}
-				tw.Flush()
+				_ = tw.Flush() // terminal output: a failed write has no remedy
 			})
 			for _, err := range refused {
 				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))

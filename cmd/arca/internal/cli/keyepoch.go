@@ -78,7 +78,7 @@ func (a *app) keysStatusCmd() *cobra.Command {
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", i.ID, strings.Join(i.Services, ","), i.Epoch, state, i.At.Format(time.RFC3339))
 				}
-				tw.Flush()
+				_ = tw.Flush() // terminal output: a failed write has no remedy
 			})
 			if st.Behind > 0 {
 				return fmt.Errorf("%d of %d running instances hold an older keyring than epoch %d", st.Behind, len(insts), ann.N)

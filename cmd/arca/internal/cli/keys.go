@@ -31,7 +31,7 @@ func (a *app) keysCmd() *cobra.Command {
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\n", i.ID, scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
 		}
-		tw.Flush()
+		_ = tw.Flush() // terminal output: a failed write has no remedy
 	}
 	initC := &cobra.Command{
 		Use: "init", Short: "Create the keyring with its first key (refuses to overwrite)", Args: cobra.NoArgs,

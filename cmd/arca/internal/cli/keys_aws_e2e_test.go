@@ -43,27 +43,14 @@ func TestKMSAndSecretsManagerKeyringEndToEnd(t *testing.T) {
 	srv := awstest.New(t)
 	srv.CreateKey(t, testKMSKey)
 	awsEnv(t)
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
-	catalog := teststack.NewDatabase(t)
-	dir := t.TempDir()
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "")
-	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
-	for _, k := range []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_KEYS_KMS", "ARCA_KEYS_AWS_ENDPOINT", "ARCA_DIR", "ARCA_STORE_KIND", "ARCA_STORE_DIR", "ARCA_STORE_PREFIX", "ARCA_API_ADDR"} {
-		t.Setenv(k, "")
-	}
-	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
-	writeConfig(t, env.config, fmt.Sprintf(`dir: %s
-source: {url: %q}
-catalog: {url: %q}
-keys:
+	dev := newDevEnv(t)
+	t.Setenv("ARCA_KEYRING_PASSPHRASE", "") // no passphrase: the keyring is in Secrets Manager
+	env := dev.arcaEnv
+	dev.configure(fmt.Sprintf(`keys:
   keyring: secretsmanager://arca/test/keyring
   kms: awskms://%s
   aws: {region: sa-east-1, endpoint: %q}
-`, dir, db.URL, catalog.URL, testKMSKey, srv.URL))
+`, testKMSKey, srv.URL))
 
 	out, stderr, err := env.run(ctx, "--json", "keys", "init", "--ack-timeout", "0")
 	require.NoError(t, err, stderr)
@@ -81,7 +68,7 @@ keys:
 	text, stderr, err := env.run(ctx, "keys", "list")
 	require.NoError(t, err, stderr)
 	require.Contains(t, text, "kms aws-kms://"+testKMSKey)
-	_, err = os.Stat(filepath.Join(dir, "keyring.json"))
+	_, err = os.Stat(filepath.Join(dev.dir, "keyring.json"))
 	require.ErrorIs(t, err, os.ErrNotExist, "no keyring file is written")
 
 	env.start("dev")

@@ -60,17 +60,8 @@ func (e arcaEnv) start(args ...string) (stop func()) {
 	return stop
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+// syncBuffer is the output of an arca run that the test reads while it runs.
+type syncBuffer = teststack.LogBuffer
 
 func writeConfig(t *testing.T, path, body string) {
 	t.Helper()
@@ -99,7 +90,7 @@ func (e arcaEnv) keyIDs(ctx context.Context, kr *keyring.Keyring, tenant, backup
 	require.NoError(e.t, err)
 	obj, err := store.Get(ctx, backup.Layout{Prefix: "arca"}.Data(string(messages.KindTenant), tenant, backupID), objstore.Range{})
 	require.NoError(e.t, err)
-	defer obj.Close()
+	defer func() { _ = obj.Close() }()
 	rec := &recordingKeys{kr: kr, seen: map[string]bool{}}
 	_, err = io.Copy(io.Discard, seal.NewReader(obj, messages.ArtifactID(backupID, 1), rec))
 	require.NoError(e.t, err)
@@ -154,22 +145,9 @@ func (e arcaEnv) status(ctx context.Context) (keysStatus, error) {
 // tenant meanwhile.
 func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
-	catalog := teststack.NewDatabase(t)
-
-	dir := t.TempDir()
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
-	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
-	for _, k := range []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_DIR", "ARCA_STORE_KIND", "ARCA_STORE_DIR", "ARCA_STORE_PREFIX", "ARCA_API_ADDR"} {
-		t.Setenv(k, "")
-	}
-	base := fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\n", dir, db.URL, catalog.URL)
-	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
-	writeConfig(t, env.config, base)
+	dev := newDevEnv(t)
+	dev.configure("")
+	env, dir := dev.arcaEnv, dev.dir
 
 	env.start("dev")
 	teststack.Eventually(t, 2*time.Minute, func() bool {
@@ -214,7 +192,7 @@ func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	require.Contains(t, third.Reason, keyring.ErrTenantErased.Error())
 	// arca status RUN prints the job's error in text too.
 	teststack.Eventually(t, time.Minute, func() bool {
-		text, _, err := env.run(ctx, "status", manualRun(t, env, ctx, third.BackupID))
+		text, _, err := env.run(ctx, "status", manualRun(ctx, t, env, third.BackupID))
 		return err == nil && strings.Contains(text, "tenant acme "+third.BackupID+": ") && strings.Contains(text, keyring.ErrTenantErased.Error())
 	}, "status RUN shows the dead-lettered job's error")
 	dead, err := js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
@@ -256,7 +234,7 @@ func TestKeyChangesReachTheRunningServices(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(stale, doc, 0o600))
 	staleEnv := arcaEnv{t: t, config: filepath.Join(dir, "stale.yaml"), dir: dir}
-	writeConfig(t, staleEnv.config, base+fmt.Sprintf("nats: {url: %q}\nkeys: {keyring: %q}\n", natsURL(t, dir), "file:"+stale))
+	writeConfig(t, staleEnv.config, dev.configText(fmt.Sprintf("nats: {url: %q}\nkeys: {keyring: %q}\n", natsURL(t, dir), "file:"+stale)))
 	stopStale := staleEnv.start("encryptor")
 	teststack.Eventually(t, time.Minute, func() bool {
 		s, err := env.status(ctx)
@@ -329,7 +307,7 @@ func TestKeyCommandsWithoutNATSDoNotClaimTheServicesWereTold(t *testing.T) {
 }
 
 // manualRun is the id of the run that holds the backup, from arca status.
-func manualRun(t *testing.T, env arcaEnv, ctx context.Context, backupID string) string {
+func manualRun(ctx context.Context, t *testing.T, env arcaEnv, backupID string) string {
 	out, _, err := env.run(ctx, "--json", "status", "--limit", "50")
 	if err != nil {
 		return ""

@@ -48,7 +48,7 @@ func (a *app) listCmd() *cobra.Command {
 				for _, r := range rows {
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created.Format("2006-01-02 15:04:05Z"), human(r.Bytes), human(r.PlainBytes), r.verifiedText())
 				}
-				tw.Flush()
+				_ = tw.Flush() // terminal output: a failed write has no remedy
 			})
 			for _, err := range refused {
 				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))

@@ -112,8 +112,8 @@ func TestTamperedMetadataIsRefused(t *testing.T) {
 
 	// What a bucket reader sees of a manifest: no tenant, no table, no rows
 	// (docs/security.md R2).
-	var clear map[string]any
-	require.NoError(t, json.Unmarshal(docA, &clear))
+	var inClear map[string]any
+	require.NoError(t, json.Unmarshal(docA, &inClear))
 	require.NotContains(t, string(docA), "home-1")
 	require.NotContains(t, string(docA), "residents")
 	// Nor of the data object: no resident's name.

@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -29,16 +28,9 @@ func TestBackupWaitPrintsPerPartProgress(t *testing.T) {
 			|| md5((g + 0.75)::text) || md5((-g - 0.5)::text) || md5((-g - 0.25)::text) || md5((-g - 0.75)::text) FROM generate_series(1, 150000) g;
 		INSERT INTO notes ("tenantId", body) VALUES ('small', 'x');`)
 	require.NoError(t, err)
-	catalog := teststack.NewDatabase(t)
-	dir := t.TempDir()
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
-	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
-	for _, k := range []string{"ARCA_NATS_URL", "ARCA_KEYRING", "ARCA_KEYS_KMS", "ARCA_DIR", "ARCA_STORE_KIND", "ARCA_STORE_DIR", "ARCA_STORE_PREFIX", "ARCA_API_ADDR", "ARCA_SOURCE_URL"} {
-		t.Setenv(k, "")
-	}
-	env := arcaEnv{t: t, config: filepath.Join(dir, "arca.yaml"), dir: dir}
-	writeConfig(t, env.config, fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\npipeline: {part_size: 5MiB}\nschedules: {base: \"\", wal_check: \"\"}\n",
-		dir, db.URL, catalog.URL))
+	dev := newDevEnvOn(t, db)
+	dev.configure("pipeline: {part_size: 5MiB}\nschedules: {base: \"\", wal_check: \"\"}\n")
+	env := dev.arcaEnv
 	env.start("dev")
 	teststack.Eventually(t, 2*time.Minute, func() bool {
 		s, err := env.status(ctx)

@@ -173,7 +173,7 @@ passwords, and says so.`,
 				if err != nil {
 					return err
 				}
-				defer obj.Close()
+				defer func() { _ = obj.Close() }() // read side: a close error loses nothing
 				pr := a.restoreProgress(obj, e.Manifest, "restore")
 				res, err = restore.Full(ctx, pr, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals})
 				pr.finish()

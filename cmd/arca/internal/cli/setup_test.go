@@ -155,7 +155,7 @@ func (e *env) get(t *testing.T, key string) []byte {
 	t.Helper()
 	rc, err := e.store.Get(t.Context(), key, objstore.Range{})
 	require.NoError(t, err)
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	b, err := io.ReadAll(rc)
 	require.NoError(t, err)
 	return b

@@ -70,7 +70,7 @@ func printReport(w io.Writer, r *tenancy.Report) {
 		for _, tab := range t.Tables {
 			fmt.Fprintf(tw, "  %s\t%s.%s\t%d rows\t%s\n", tab.Role, tab.Schema, tab.Name, tab.Rows, tab.Path)
 		}
-		tw.Flush()
+		_ = tw.Flush() // terminal output: a failed write has no remedy
 	}
 	for _, c := range r.Shared {
 		fmt.Fprintf(w, "shared: %s: %d rows owned by two or more of %v\n", c.Table, c.Rows, c.Tenants)

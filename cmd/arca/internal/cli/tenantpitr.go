@@ -119,7 +119,7 @@ func (a *app) restorerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer obs.Shutdown(context.WithoutCancel(ctx))
+			defer func() { _ = obs.Shutdown(context.WithoutCancel(ctx)) }() // exporting on the way out: nothing left to tell
 			conn, err := stack.Connect(ctx, a.cfg, "restorer")
 			if err != nil {
 				return err

@@ -46,7 +46,7 @@ func TestWALAgentFollowsTheKeyringEpoch(t *testing.T) {
 	teststack.Eventually(t, time.Minute, func() bool {
 		c, err := net.Dial("unix", agent.SocketPath(sock))
 		if err == nil {
-			c.Close()
+			_ = c.Close()
 		}
 		return err == nil
 	}, "the agent to listen")
@@ -77,7 +77,7 @@ func TestWALAgentFollowsTheKeyringEpoch(t *testing.T) {
 		cfg := wal.Config{Layout: backup.Layout{Prefix: "arca"}}
 		obj, err := store.Get(ctx, cfg.Key(f), objstore.Range{})
 		require.NoError(t, err)
-		defer obj.Close()
+		defer func() { _ = obj.Close() }()
 		kr := env.keyring(ctx)
 		rec := &recordingKeys{kr: kr, seen: map[string]bool{}}
 		_, err = io.Copy(io.Discard, seal.NewReader(obj, wal.ArtifactID(f), rec))
@@ -129,7 +129,7 @@ func TestWALAgentReloadsTheKeyringOnSIGHUP(t *testing.T) {
 	teststack.Eventually(t, time.Minute, func() bool {
 		c, err := net.Dial("unix", agent.SocketPath(sock))
 		if err == nil {
-			c.Close()
+			_ = c.Close()
 		}
 		return err == nil
 	}, "the agent to listen")
@@ -158,7 +158,7 @@ func TestWALAgentReloadsTheKeyringOnSIGHUP(t *testing.T) {
 		f, _ := wal.ParseName(filepath.Base(p))
 		obj, err := store.Get(ctx, (wal.Config{Layout: backup.Layout{Prefix: "arca"}}).Key(f), objstore.Range{})
 		require.NoError(t, err)
-		defer obj.Close()
+		defer func() { _ = obj.Close() }()
 		rec := &recordingKeys{kr: kr, seen: map[string]bool{}}
 		_, err = io.Copy(io.Discard, seal.NewReader(obj, wal.ArtifactID(f), rec))
 		require.NoError(t, err)

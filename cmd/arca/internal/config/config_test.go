@@ -6,11 +6,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte("store: {kind: s3}\nkeys: {keyring: 'kms://x'}\npipeline: {part_size: 1MiB}\nschedules: {timezone: Mars/Olympus}\n"), 0o600)
+	require.NoError(t, os.WriteFile(path, []byte("store: {kind: s3}\nkeys: {keyring: 'kms://x'}\npipeline: {part_size: 1MiB}\nschedules: {timezone: Mars/Olympus}\n"), 0o600))
 	_, err := Load(path, func(string) string { return "" })
 	if err == nil {
 		t.Fatal("want an error")
@@ -24,11 +26,11 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 
 func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte("source: {urll: x}\n"), 0o600)
+	require.NoError(t, os.WriteFile(path, []byte("source: {urll: x}\n"), 0o600))
 	if _, err := Load(path, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "urll") {
 		t.Fatalf("unknown field not refused: %v", err)
 	}
-	os.WriteFile(path, []byte("retention: {tenant_export: 45d}\npipeline: {part_size: 64MiB}\n"), 0o600)
+	require.NoError(t, os.WriteFile(path, []byte("retention: {tenant_export: 45d}\npipeline: {part_size: 64MiB}\n"), 0o600))
 	cfg, err := Load(path, func(k string) string {
 		switch k {
 		case "ARCA_SOURCE_URL":
@@ -52,7 +54,7 @@ func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 func TestLoadRefusesAFileThatDoesNotNameTheBucket(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
 	noEnv := func(string) string { return "" }
-	os.WriteFile(path, []byte("source:\n  url: postgres://db/app\nretention:\n  tenant_export: 45d\n"), 0o600)
+	require.NoError(t, os.WriteFile(path, []byte("source:\n  url: postgres://db/app\nretention:\n  tenant_export: 45d\n"), 0o600))
 	if _, err := Load(path, noEnv); err == nil || !strings.Contains(err.Error(), "store.fs.dir") {
 		t.Fatalf("a file without the bucket's location was accepted: %v", err)
 	}
@@ -60,7 +62,7 @@ func TestLoadRefusesAFileThatDoesNotNameTheBucket(t *testing.T) {
 		"store: {kind: fs, fs: {dir: /srv/arca/bucket}}\n",
 		"dir: /var/lib/arca\n",
 	} {
-		os.WriteFile(path, []byte(doc), 0o600)
+		require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
 		if _, err := Load(path, noEnv); err != nil {
 			t.Errorf("%q: %v", doc, err)
 		}
@@ -72,10 +74,10 @@ func TestLoadRefusesAFileThatDoesNotNameTheBucket(t *testing.T) {
 
 func TestLoadTenancy(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte(`tenancy:
+	require.NoError(t, os.WriteFile(path, []byte(`tenancy:
   tenant_table: {table: public.tenants, key: id, schema_column: schemaName}
   ownership: {public.responses.responses_parent_id_fkey: owned}
-`), 0o600)
+`), 0o600))
 	cfg, err := Load(path, func(k string) string {
 		switch k {
 		case "ARCA_SOURCE_URL":
@@ -91,7 +93,7 @@ func TestLoadTenancy(t *testing.T) {
 	if got := cfg.Tenancy.TenantTable; got != (TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"}) {
 		t.Errorf("tenant_table: %+v", got)
 	}
-	os.WriteFile(path, []byte("tenancy:\n  tenant_table: {table: tenants}\n  ownership: {x: mine}\n"), 0o600)
+	require.NoError(t, os.WriteFile(path, []byte("tenancy:\n  tenant_table: {table: tenants}\n  ownership: {x: mine}\n"), 0o600))
 	_, err = Load(path, func(string) string { return "" })
 	if err == nil {
 		t.Fatal("want an error")
@@ -114,7 +116,7 @@ func TestKeysAcceptKMSAndSecretsManager(t *testing.T) {
 		"keys: {keyring: 'secretsmanager://arn:aws:secretsmanager:sa-east-1:111122223333:secret:k', kms: 'aws-kms://arn:aws:kms:sa-east-1:111122223333:key/1234'}",
 	}
 	for _, body := range good {
-		os.WriteFile(path, []byte("dir: /var/lib/arca\n"+body+"\n"), 0o600)
+		require.NoError(t, os.WriteFile(path, []byte("dir: /var/lib/arca\n"+body+"\n"), 0o600))
 		cfg, err := Load(path, noEnv)
 		if err != nil {
 			t.Errorf("%s: %v", body, err)
@@ -132,7 +134,7 @@ func TestKeysAcceptKMSAndSecretsManager(t *testing.T) {
 		"keys: {keyring: 'file:/k', passphrase_env: '', kms: 'kms://arn'}":        {"keys.passphrase_env", "keys.kms"},
 	}
 	for body, wants := range bad {
-		os.WriteFile(path, []byte(body+"\n"), 0o600)
+		require.NoError(t, os.WriteFile(path, []byte(body+"\n"), 0o600))
 		_, err := Load(path, noEnv)
 		for _, want := range wants {
 			if err == nil || !strings.Contains(err.Error(), want) {
@@ -144,7 +146,7 @@ func TestKeysAcceptKMSAndSecretsManager(t *testing.T) {
 
 func TestUnknownFieldsAndValidationProblemsAreReportedTogether(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte("source: {urll: x}\nstore: {kind: s3}\npipeline: {slots: many}\n"), 0o600)
+	require.NoError(t, os.WriteFile(path, []byte("source: {urll: x}\nstore: {kind: s3}\npipeline: {slots: many}\n"), 0o600))
 	_, err := Load(path, func(string) string { return "" })
 	if err == nil {
 		t.Fatal("want an error")
@@ -162,14 +164,14 @@ func TestUnknownFieldsAndValidationProblemsAreReportedTogether(t *testing.T) {
 func TestAlertingConfiguration(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
 	noEnv := func(string) string { return "" }
-	os.WriteFile(path, []byte(`dir: /var/lib/arca
+	require.NoError(t, os.WriteFile(path, []byte(`dir: /var/lib/arca
 alerting:
   pagerduty: {routing_key_env: PD_DEVOPS, routing_key_env_by_severity: {critical: PD_CTO, high: PD_LEAD}}
   runbook_base_url: https://runbooks.example.com/arca/
   stale_after: {tenant: 26h, full: 8d}
   drill_overdue_after: 35d
   storm_threshold: 5
-`), 0o600)
+`), 0o600))
 	cfg, err := Load(path, noEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -184,12 +186,12 @@ alerting:
 		t.Fatalf("defaults: %+v %v", cfg.Alerting, err)
 	}
 
-	os.WriteFile(path, []byte(`alerting:
+	require.NoError(t, os.WriteFile(path, []byte(`alerting:
   pagerduty: {routing_key_env_by_severity: {critical: 0123456789abcdef0123456789abcdef, info: X, high: "not a name"}}
   runbook_base_url: docs/runbooks/
   stale_after: {wal: 1h}
   storm_threshold: -1
-`), 0o600)
+`), 0o600))
 	_, err = Load(path, noEnv)
 	if err == nil {
 		t.Fatal("want an error")
@@ -216,7 +218,7 @@ func TestBaseAndWALCheckAreScheduledOnlyWhenConfigured(t *testing.T) {
 		t.Fatalf("default schedules base %q, wal_check %q: want none", cfg.Schedules.Base, cfg.Schedules.WALCheck)
 	}
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte("dir: /var/lib/arca\nschedules: {base: '0 0 3 * * 0', wal_check: '0 */10 * * * *'}\n"), 0o600)
+	require.NoError(t, os.WriteFile(path, []byte("dir: /var/lib/arca\nschedules: {base: '0 0 3 * * 0', wal_check: '0 */10 * * * *'}\n"), 0o600))
 	if cfg, err = Load(path, func(string) string { return "" }); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func noEnv(string) string { return "" }
@@ -14,7 +16,7 @@ func noEnv(string) string { return "" }
 // one destination, the primary bucket.
 func TestDestinationsDefaultToThePrimaryAlone(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte("store: {kind: s3, s3: {bucket: b, endpoint: 'http://x'}}\n"), 0o600)
+	require.NoError(t, os.WriteFile(path, []byte("store: {kind: s3, s3: {bucket: b, endpoint: 'http://x'}}\n"), 0o600))
 	cfg, err := Load(path, noEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +32,7 @@ func TestDestinationsDefaultToThePrimaryAlone(t *testing.T) {
 
 func TestDestinationsEachWithItsOwnStoreKindsAndRetention(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte(`retention: {tenant_export: 60d}
+	require.NoError(t, os.WriteFile(path, []byte(`retention: {tenant_export: 60d}
 store:
   kind: s3
   name: sa-east
@@ -44,7 +46,7 @@ store:
     - name: us-east
       kind: s3
       s3: {bucket: arca-va}
-`), 0o600)
+`), 0o600))
 	cfg, err := Load(path, noEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -71,14 +73,14 @@ store:
 
 func TestDestinationsReportEveryProblem(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
-	os.WriteFile(path, []byte(`store:
+	require.NoError(t, os.WriteFile(path, []byte(`store:
   kind: fs
   fs: {dir: /srv/a}
   destinations:
     - {name: primary, kind: fs, fs: {dir: /srv/b}}
     - {name: Bad_Name, kind: s3}
     - {name: x, kind: ftp, kinds: [wal]}
-`), 0o600)
+`), 0o600))
 	_, err := Load(path, noEnv)
 	if err == nil {
 		t.Fatal("want an error")

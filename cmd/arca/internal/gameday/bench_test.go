@@ -50,7 +50,7 @@ type bench struct {
 	env     []string // what arca and the server read: ARCA_CONFIG, the passphrase, the S3 keys
 	gw      *teststack.VersityGW
 	bucket  string
-	primary *cluster
+	primary *teststack.PGCluster
 	app     *pgx.Conn
 	homes   string // every home's rows when the primary was lost (scenario 3)
 }
@@ -63,7 +63,7 @@ type bench struct {
 // needs; nil is a passphrase-sealed keyring file.
 func newBench(t *testing.T, bin string, keys func(dir string) (yaml string, env []string)) *bench {
 	t.Helper()
-	b := &bench{dir: serverDir(t), bin: bin}
+	b := &bench{dir: teststack.ServerDir(t), bin: bin}
 	if keys == nil {
 		keys = func(dir string) (string, []string) {
 			return fmt.Sprintf(`keys: {keyring: "file:%s", passphrase_env: GAMEDAY_PASSPHRASE}`, filepath.Join(dir, "keyring.json")),
@@ -90,21 +90,21 @@ store: {kind: s3, prefix: prod, s3: {endpoint: %q, region: %q, bucket: %q, path_
 		"archive_timeout = '5s'", "max_wal_senders = 4", "max_replication_slots = 4",
 		fmt.Sprintf("archive_command = '%s wal-push --config %s %%p'", b.bin, b.cfg))
 	// The port is known once the server starts; the configuration names it.
-	b.primary.port = freePort(t)
-	b.writeConfig(t, fmt.Sprintf(doc, b.primary.port))
+	b.primary.Port = teststack.FreePort(t)
+	b.writeConfig(t, fmt.Sprintf(doc, b.primary.Port))
 	b.arca(t, "keys", "init")
 	// The bucket as the plan asks: versioning, Object Lock (COMPLIANCE: no
 	// credentials shorten or remove it), the IAM documents per service.
 	b.arca(t, "bucket", "init", "--lock-mode", "COMPLIANCE", "--optional", "lifecycle,encryption,public_access_block",
 		"--policies", filepath.Join(b.dir, "policies"))
-	own(t, b.dir)
-	b.primary.startOn(t, b.primary.port)
+	teststack.OwnByServer(t, b.dir)
+	startOn(t, b.primary, b.primary.Port)
 
-	admin := b.primary.connect(t, "postgres")
+	admin := b.primary.ConnectDB(t, "postgres")
 	if _, err := admin.Exec(t.Context(), "CREATE DATABASE app"); err != nil {
 		t.Fatal(err)
 	}
-	b.app = b.primary.connect(t, "app")
+	b.app = b.primary.ConnectDB(t, "app")
 	if _, err := b.app.Exec(t.Context(), careHomes); err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func since(start time.Time) time.Duration { return time.Since(start).Round(100 *
 // can read (wal-push and wal-fetch run as the server).
 func buildArca(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(serverDir(t), "arca")
+	bin := filepath.Join(teststack.ServerDir(t), "arca")
 	build := exec.Command("go", "build", "-o", bin, "github.com/arcabackup/arca/cmd/arca")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build arca: %v: %s", err, out)

@@ -32,7 +32,7 @@ func databaseLost(t *testing.T, b *bench) result {
 
 	homes := homeRows(t, b.app, "casa1") + homeRows(t, b.app, "casa2") + homeRows(t, b.app, "casa3")
 	// The application: a heartbeat committed every 50 ms until the server dies.
-	hb := b.primary.connect(t, "app")
+	hb := b.primary.ConnectDB(t, "app")
 	var mu sync.Mutex
 	var lastID int64
 	var lastAt time.Time
@@ -56,11 +56,11 @@ func databaseLost(t *testing.T, b *bench) result {
 	teststack.Eventually(t, time.Minute, func() bool { mu.Lock(); defer mu.Unlock(); return lastID >= 60 }, "60 heartbeats")
 
 	// The disaster: the server dies at once and its data directory is gone.
-	b.primary.stop(t)
+	b.primary.Stop(t)
 	lost := time.Now()
 	stopWriter()
 	wg.Wait()
-	if err := os.RemoveAll(b.primary.pgdata); err != nil {
+	if err := os.RemoveAll(b.primary.Dir); err != nil {
 		t.Fatal(err)
 	}
 	recv.stop(t) // the receiver loses its primary; what it had is in the bucket
@@ -69,9 +69,10 @@ func databaseLost(t *testing.T, b *bench) result {
 	pgdata := filepath.Join(b.dir, "restored")
 	b.arca(t, "wal-check")
 	b.arca(t, "restore", "pitr", "--latest", "--pgdata", pgdata)
-	restored := &cluster{pgdata: pgdata, env: b.env}
-	restored.startOn(t, b.primary.port) // the old address: the application's configuration is unchanged
-	app := restored.connect(t, "app")
+	restored := teststack.AttachPG(pgdata)
+	restored.Env = b.env
+	startOn(t, restored, b.primary.Port) // the old address: the application's configuration is unchanged
+	app := restored.ConnectDB(t, "app")
 	teststack.Eventually(t, 5*time.Minute, func() bool {
 		var inRecovery bool
 		return app.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // result is one line of the game day's report.
@@ -37,7 +39,9 @@ func TestGameDay(t *testing.T) {
 		for _, r := range results {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.scenario, r.done, r.rto, r.rpo, r.outcome)
 		}
-		tw.Flush()
+		if err := tw.Flush(); err != nil {
+			t.Fatal(err)
+		}
 		fmt.Printf("\ngame day %s, %d scenarios, %s\n%s\n", start.UTC().Format(time.RFC3339), len(results), since(start), s.String())
 		if path := os.Getenv("ARCA_GAMEDAY_REPORT"); path != "" {
 			var md strings.Builder
@@ -105,7 +109,7 @@ func writeRecords(t *testing.T, conn *pgx.Conn, home string, n int, note string)
 	var last time.Time
 	s := pgx.Identifier{"tenant_" + home}.Sanitize()
 	for i := range n {
-		last = commit(t, conn, `INSERT INTO `+s+`.daily_records (resident_id, note) VALUES ($1, $2)`, 1+i%20, fmt.Sprintf("%s %d", note, i))
+		last = teststack.Commit(t, conn, `INSERT INTO `+s+`.daily_records (resident_id, note) VALUES ($1, $2)`, 1+i%20, fmt.Sprintf("%s %d", note, i))
 	}
 	return last
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/seal/keyring/awstest"
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // gamedayKMSKey is the KMS key of scenario 5, on the local AWS server.
@@ -33,11 +34,11 @@ func keyFileLost(bin string) func(*testing.T, *bench) result {
 				gamedayKMSKey, srv.URL), aws
 		})
 		last := writeRecords(t, k.app, "casa1", 10, "sinais vitais")
-		waitClockPast(t, k.app, last.Add(2*time.Second))
+		teststack.WaitClockPast(t, k.app, last.Add(2*time.Second))
 		at := last.Add(time.Second)
 		before := homeRows(t, k.app, "casa1")
 		writeRecords(t, k.app, "casa2", 1, "depois") // a commit after the target, so that recovery reaches it
-		archiveAll(t, k.app)
+		teststack.ArchiveCurrentWAL(t, k.app)
 
 		// The loss: the host's configuration directory and everything
 		// local are gone. The configuration, which holds no secret, is
@@ -57,19 +58,19 @@ func keyFileLost(bin string) func(*testing.T, *bench) result {
 		}
 
 		start := time.Now()
-		k.writeConfig(t, string(doc)) // the new host
-		own(t, k.cfg)                 // wal-fetch, run by the scratch server, reads it
+		k.writeConfig(t, string(doc))   // the new host
+		teststack.OwnByServer(t, k.cfg) // wal-fetch, run by the scratch server, reads it
 		decrypts := srv.Calls("TrentService.Decrypt")
 		k.arca(t, "keys", "list")
-		admin := k.primary.connect(t, "postgres")
+		admin := k.primary.ConnectDB(t, "postgres")
 		if _, err := admin.Exec(t.Context(), "CREATE DATABASE opened"); err != nil {
 			t.Fatal(err)
 		}
-		k.arca(t, "restore", "tenant", "--tenant", "casa1", "--at", rfc3339(at), "--target", k.primary.url("opened"))
+		k.arca(t, "restore", "tenant", "--tenant", "casa1", "--at", rfc3339(at), "--target", k.primary.DBURL("opened"))
 		rto := since(start)
 		decrypts = srv.Calls("TrentService.Decrypt") - decrypts
 
-		ok := check(t, "casa1 restored from the KMS-sealed backups", before, homeRows(t, k.primary.connect(t, "opened"), "casa1"))
+		ok := check(t, "casa1 restored from the KMS-sealed backups", before, homeRows(t, k.primary.ConnectDB(t, "opened"), "casa1"))
 		if decrypts == 0 {
 			t.Error("no kms:Decrypt call: the backups were not opened through KMS")
 			ok = false

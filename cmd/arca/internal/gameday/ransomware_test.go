@@ -114,9 +114,10 @@ func ransomware(t *testing.T, b *bench) result {
 	b.arca(t, "list")
 	pgdata := filepath.Join(b.dir, "after-attack")
 	b.arca(t, "restore", "pitr", "--latest", "--pgdata", pgdata)
-	restored := &cluster{pgdata: pgdata, env: b.env}
-	restored.startOn(t, freePort(t))
-	app := restored.connect(t, "app")
+	restored := teststack.AttachPG(pgdata)
+	restored.Env = b.env
+	restored.Start(t, true)
+	app := restored.ConnectDB(t, "app")
 	teststack.Eventually(t, 5*time.Minute, func() bool {
 		var inRecovery bool
 		return app.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
@@ -124,7 +125,7 @@ func ransomware(t *testing.T, b *bench) result {
 	rto := since(start)
 	ok := check(t, "the database restored after the attack", b.homes, homeRows(t, app, "casa1")+homeRows(t, app, "casa2")+homeRows(t, app, "casa3"))
 	ok = ok && deleted+rootDeleted == 0 && bucketErr != nil
-	restored.stop(t)
+	restored.Stop(t)
 	return result{
 		scenario: "4 ransomware with the uploader's keys",
 		done: fmt.Sprintf("uploader's keys: %d version deletes (with and without the governance bypass) %d refused, %d keys overwritten, %d delete markers, bucket delete refused; root keys: %d version deletes %d refused; wal-check then exits %d; %d versions copied back; restore pitr --latest",

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // Scenario 1, "Corrupção de Dados (1 tenant)": casa1's daily records and
@@ -15,7 +17,7 @@ import (
 func tenantDataDeleted(t *testing.T, b *bench) result {
 	last := writeRecords(t, b.app, "casa1", 10, "turno da manhã")
 	writeRecords(t, b.app, "casa2", 5, "turno da manhã")
-	waitClockPast(t, b.app, last.Add(2*time.Second))
+	teststack.WaitClockPast(t, b.app, last.Add(2*time.Second))
 	before := homeRows(t, b.app, "casa1")
 
 	// The mistake: a cleanup script run against the wrong home.
@@ -37,7 +39,7 @@ func tenantDataDeleted(t *testing.T, b *bench) result {
 	}
 	writeRecords(t, b.app, "casa2", 5, "depois do erro")
 	others := homeRows(t, b.app, "casa2") + homeRows(t, b.app, "casa3")
-	archiveAll(t, b.app) // the segment holding the mistake (archive_timeout would, within 5 s)
+	teststack.ArchiveCurrentWAL(t, b.app) // the segment holding the mistake (archive_timeout would, within 5 s)
 
 	at := mistake.Add(-time.Second)
 	start := time.Now()
@@ -62,16 +64,16 @@ func tenantDataDeleted(t *testing.T, b *bench) result {
 // tables and rows; the other homes, which wrote on, are untouched.
 func tenantSchemaDropped(t *testing.T, b *bench) result {
 	last := writeRecords(t, b.app, "casa2", 10, "visita")
-	waitClockPast(t, b.app, last.Add(2*time.Second))
+	teststack.WaitClockPast(t, b.app, last.Add(2*time.Second))
 	before := homeRows(t, b.app, "casa2")
-	dropped := commit(t, b.app, `DROP SCHEMA tenant_casa2 CASCADE`)
+	dropped := teststack.Commit(t, b.app, `DROP SCHEMA tenant_casa2 CASCADE`)
 	writeRecords(t, b.app, "casa1", 5, "depois do drop")
 	writeRecords(t, b.app, "casa3", 5, "depois do drop")
 	others := homeRows(t, b.app, "casa1") + homeRows(t, b.app, "casa3")
 	if got := homeRows(t, b.app, "casa2"); got == before {
 		t.Fatal("the schema is still there")
 	}
-	archiveAll(t, b.app)
+	teststack.ArchiveCurrentWAL(t, b.app)
 
 	start := time.Now()
 	b.arca(t, "restore", "tenant", "--tenant", "casa2", "--at", rfc3339(dropped.Add(-time.Second)), "--replace")

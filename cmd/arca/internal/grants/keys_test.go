@@ -45,8 +45,8 @@ func TestKeysPoliciesAreLeastPrivilege(t *testing.T) {
 			require.Equal(t, "Allow", st.Effect)
 			for _, a := range st.Action {
 				actions = append(actions, a)
-				switch {
-				case a[:4] == "kms:":
+				switch a[:4] {
+				case "kms:":
 					require.Equal(t, []string{key}, st.Resource, "%s %s: the configured key only", s.Name, a)
 				default:
 					require.Equal(t, []string{secret}, st.Resource, "%s %s: the keyring's secret only", s.Name, a)

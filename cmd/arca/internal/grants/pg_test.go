@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -110,11 +109,7 @@ func TestGeneratedPostgresRolesReadOnlyExporterAndWritingRestore(t *testing.T) {
 
 	// The exporter works as its read-only role: a tenant export of the
 	// fixture (snapshot, COPY, schema through pg_dump).
-	src := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = src.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
+	src := teststack.NewFixtureDatabase(t)
 	u, err := url.Parse(src.URL)
 	require.NoError(t, err)
 	u.User = url.UserPassword(roles["exporter"], "pw")

@@ -83,7 +83,7 @@ func TestGeneratedS3GrantsAreEnforcedByVersityGW(t *testing.T) {
 	rc, err := ver.Get(ctx, data, objstore.Range{})
 	require.NoError(t, err, "the verifier reads backups")
 	_, _ = io.Copy(io.Discard, rc)
-	rc.Close()
+	_ = rc.Close()
 	require.NoError(t, put(ver, verified), "the verifier records its verification")
 	denied(put(ver, data), "verifier overwriting a backup")
 	denied(ver.Delete(ctx, data), "verifier delete")

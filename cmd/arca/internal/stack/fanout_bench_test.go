@@ -44,7 +44,9 @@ ANALYZE;`
 func BenchmarkFanOut(b *testing.B) {
 	n := 1000
 	if v := getenv("ARCA_BENCH_TENANTS"); v != "" {
-		fmt.Sscan(v, &n)
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			b.Fatalf("ARCA_BENCH_TENANTS=%q: %v", v, err)
+		}
 	}
 	ctx := context.Background()
 	db := teststack.NewDatabase(b)
@@ -77,7 +79,7 @@ func BenchmarkFanOut(b *testing.B) {
 	deps := stack.Deps{Cfg: cfg, Conn: conn, Store: store, Keys: kr, Logger: quiet, Tool: "bench"}
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go deps.Run(wctx, stack.StageServices...)
+	go func() { _ = deps.Run(wctx, stack.StageServices...) }()
 
 	// Pipeline: publish one export job per tenant, wait for every verification.
 	cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
@@ -177,7 +179,7 @@ func sequentialBackup(b *testing.B, ctx context.Context, exp *exporter.Service, 
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	if _, err := verify.Backup(ctx, rc, m, kr); err != nil {
 		b.Fatal(err)
 	}

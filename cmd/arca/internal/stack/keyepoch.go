@@ -265,7 +265,7 @@ func (w *keyringWatcher) run(ctx context.Context) {
 	if watch, err := w.epoch.Watch(ctx, keyringEpochKey, jetstream.UpdatesOnly()); err != nil {
 		w.log.Warn("keyring epoch watch failed; polling only", "every", KeyringPoll, "err", err)
 	} else {
-		defer watch.Stop()
+		defer func() { _ = watch.Stop() }() // the watch is done with either way
 		updates = watch.Updates()
 	}
 	tick := time.NewTicker(KeyringPoll)

@@ -99,7 +99,7 @@ func TestMetricsAfterABackupHaveEverySeriesOfTheDashboardAndRules(t *testing.T) 
 	check := func() {
 		resp, err := http.Get("http://" + obs.MetricsAddr() + "/metrics")
 		require.NoError(t, err)
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		parser := expfmt.NewTextParser(model.UTF8Validation)
 		parsed, err := parser.TextToMetricFamilies(resp.Body)
 		require.NoError(t, err)

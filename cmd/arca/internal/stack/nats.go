@@ -63,7 +63,7 @@ func StoreKey(cfg config.Config) (string, error) {
 		return "", fmt.Errorf("nats store key: %w", err)
 	}
 	if _, err := f.WriteString(k + "\n"); err != nil {
-		f.Close()
+		_ = f.Close()
 		return "", fmt.Errorf("nats store key %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
@@ -123,7 +123,7 @@ func InboxPrefix(natsURL string) string {
 		return ""
 	}
 	for _, r := range user {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_' {
 			return ""
 		}
 	}

@@ -45,7 +45,7 @@ func Observe(ctx context.Context, services []string, log *slog.Logger) (*Observa
 		for _, s := range services {
 			t, err := telemetry.Setup(ctx, "arca-"+s, telemetry.WithLogger(log), telemetry.WithMetricsAddr("off"))
 			if err != nil {
-				o.Shutdown(context.Background())
+				_ = o.Shutdown(context.Background()) // the set-up error is the one to report
 				return nil, err
 			}
 			o.tracers[s] = t

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"testing"
 	"time"
 
@@ -36,11 +35,7 @@ type pipeline struct {
 func startPipeline(t *testing.T, obs *stack.Observability) *pipeline {
 	t.Helper()
 	ctx := t.Context()
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
+	db := teststack.NewFixtureDatabase(t)
 	catalog := teststack.NewDatabase(t)
 	nt := teststack.NewNATS(t)
 	require.NoError(t, jobs.EnsureStreams(ctx, nt.JS, jobs.StreamOptions{}))

@@ -48,7 +48,7 @@ func Run(ctx context.Context, cfg config.Config, set Set, log *slog.Logger, tool
 	if err != nil {
 		return err
 	}
-	defer obs.Shutdown(context.WithoutCancel(ctx))
+	defer func() { _ = obs.Shutdown(context.WithoutCancel(ctx)) }() // exporting on the way out: nothing left to tell
 	if addr := obs.MetricsAddr(); addr != "" {
 		log.Info("metrics", "addr", addr)
 	}

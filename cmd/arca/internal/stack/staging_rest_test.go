@@ -52,12 +52,8 @@ func TestNoPlaintextPatientDataRestsInTheNATSStore(t *testing.T) {
 func backupWithMarker(t *testing.T, o teststack.NATSOptions) (string, string) {
 	ctx := t.Context()
 	marker := "RESIDENT-" + randomHex(t)
-	db := teststack.NewDatabase(t)
-	fixture, err := os.ReadFile("../../../../services/exporter/testdata/fixture.sql")
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, string(fixture))
-	require.NoError(t, err)
-	_, err = db.Pool.Exec(ctx, `INSERT INTO public.organizations VALUES (49, 'acme', $1)`, marker)
+	db := teststack.NewFixtureDatabase(t)
+	_, err := db.Pool.Exec(ctx, `INSERT INTO public.organizations VALUES (49, 'acme', $1)`, marker)
 	require.NoError(t, err)
 
 	nt := teststack.NewNATSWith(t, o)

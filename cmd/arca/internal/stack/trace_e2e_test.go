@@ -78,7 +78,7 @@ exporters:
 	teststack.Eventually(t, 60*time.Second, func() bool {
 		resp, err := http.Get(query + "/api/services")
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 		}
 		return err == nil && resp.StatusCode == 200
 	}, "jaeger query API")
@@ -134,7 +134,7 @@ func TestOneTraceFollowsATenantBackupThroughEveryService(t *testing.T) {
 		if err != nil {
 			return false
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		var body struct{ Data []jaegerTrace }
 		if json.NewDecoder(resp.Body).Decode(&body) != nil {
 			return false

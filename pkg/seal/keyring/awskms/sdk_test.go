@@ -14,6 +14,8 @@ import (
 	"github.com/arcabackup/arca/pkg/seal/keyring/awstest"
 )
 
+const keyARN = "arn:aws:kms:sa-east-1:111122223333:key/0000-test"
+
 // Through the real SDK client and the AWS JSON protocol: a part sealed under
 // a KMS-backed version opens after the keyring is reloaded, each data key is
 // wrapped and unwrapped by KMS, and once the KMS key is gone nothing opens.
@@ -35,8 +37,11 @@ func TestKMSBackedKeyThroughTheSDK(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, srv.Calls("TrentService.Encrypt"))
 
+	// The document holds only the key's URI; a reloaded keyring opens
+	// through KMS.
 	doc, err := kr.Marshal()
 	require.NoError(t, err)
+	require.NotContains(t, string(doc), "aes256gcm")
 	kr2, err := keyring.Unmarshal(doc, keyring.WithKMS(kc))
 	require.NoError(t, err)
 	var out bytes.Buffer

@@ -34,7 +34,7 @@ type Archive struct {
 // NewFSArchive is an archive in a filesystem store.
 func NewFSArchive(t testing.TB) *Archive {
 	t.Helper()
-	dir := filepath.Join(Dir(t), "bucket")
+	dir := filepath.Join(teststack.ServerDir(t), "bucket")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func NewFSArchive(t testing.TB) *Archive {
 	if err != nil {
 		t.Fatal(err)
 	}
-	Own(t, dir)
+	teststack.OwnByServer(t, dir)
 	return newArchive(t, store, "ARCA_STORE=fs:"+dir)
 }
 
@@ -60,7 +60,7 @@ func NewS3Archive(t testing.TB, gw *teststack.VersityGW) *Archive {
 }
 
 func newArchive(t testing.TB, store objstore.Store, env ...string) *Archive {
-	dir := Dir(t)
+	dir := teststack.ServerDir(t)
 	ks := keyring.File{Path: filepath.Join(dir, "keyring.json"), Passphrase: []byte("test passphrase")}
 	keys, err := keyring.Init(t.Context(), ks)
 	if err != nil {
@@ -75,7 +75,7 @@ func newArchive(t testing.TB, store objstore.Store, env ...string) *Archive {
 		Stats: filepath.Join(dir, "walcmd-stats.jsonl")}
 	a.Env = append(env, "ARCA_PREFIX=prod", "ARCA_KEYRING="+ks.Path, "ARCA_KEYRING_PASSPHRASE="+string(ks.Passphrase),
 		"ARCA_WAL_STATS="+a.Stats)
-	Own(t, dir)
+	teststack.OwnByServer(t, dir)
 	return a
 }
 
@@ -104,7 +104,7 @@ func (a *Archive) Latencies(t testing.TB, op string, total bool) []time.Duration
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var out []time.Duration
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

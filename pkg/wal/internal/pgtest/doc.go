@@ -1,6 +1,4 @@
-// Package pgtest runs private PostgreSQL clusters for the tests of the wal
-// module: initdb and pg_ctl from teststack.PGBin, a random free port, a data
-// directory in t.TempDir(), stopped with `pg_ctl stop -m immediate` when the
-// test ends. When the tests run as root (CI), the server runs as the
-// postgres user, since PostgreSQL refuses to run as root.
+// Package pgtest gives the tests of the wal module a WAL archive: a store,
+// a keyring and the walcmd binary configured to use them, for a private
+// cluster from teststack.InitPG to archive into and restore from.
 package pgtest

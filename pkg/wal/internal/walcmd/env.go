@@ -77,6 +77,6 @@ func record(op, file string, d time.Duration, err error) {
 	if ferr != nil {
 		return
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	_, _ = f.Write(append(b, '\n')) // one write of a short line: O_APPEND keeps lines whole
 }

@@ -1,7 +1,6 @@
 package alerter_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"sync"
@@ -32,7 +31,7 @@ type bundle struct {
 	nats  *teststack.NATS
 	pd    *pdtest.Receiver
 	pub   *jobs.Publisher
-	logs  *syncBuffer
+	logs  *teststack.LogBuffer
 	clock *clock
 	cfg   alerter.Config
 	deps  alerter.Deps
@@ -44,7 +43,7 @@ func setup(t *testing.T) *bundle {
 	n := teststack.NewNATS(t)
 	ctx := t.Context()
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
-	b := &bundle{nats: n, pd: pdtest.New(t), pub: jobs.NewPublisher(n.JS), logs: &syncBuffer{}, clock: &clock{t: time.Now().UTC()}}
+	b := &bundle{nats: n, pd: pdtest.New(t), pub: jobs.NewPublisher(n.JS), logs: &teststack.LogBuffer{}, clock: &clock{t: time.Now().UTC()}}
 	b.cfg = alerter.Config{
 		PagerDuty: alerter.PagerDuty{
 			Endpoint:                b.pd.URL(),
@@ -145,21 +144,4 @@ func (c *clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -28,25 +28,6 @@ const (
 	RunFailed     = "failed"
 )
 
-// rank orders job states so that late or repeated events never move a job
-// backwards. A verification outranks a failure: a backup that was
-// dead-lettered, republished from the DLQ and verified is verified.
-func rank(state string) int {
-	switch state {
-	case JobQueued:
-		return 0
-	case JobRunning:
-		return 1
-	case JobCommitted:
-		return 2
-	case JobFailed, JobDeadLettered, JobSkipped, JobExpired:
-		return 3
-	case JobVerified:
-		return 4
-	}
-	return -1
-}
-
 // rankSQL is rank as a SQL expression over a state column.
 const rankSQL = `(CASE %s WHEN 'queued' THEN 0 WHEN 'running' THEN 1 WHEN 'committed' THEN 2
 	WHEN 'verified' THEN 4 ELSE 3 END)`

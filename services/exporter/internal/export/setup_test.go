@@ -3,7 +3,6 @@ package export_test
 import (
 	"bytes"
 	"io"
-	"os"
 	"sort"
 	"testing"
 	"time"
@@ -24,14 +23,7 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	db := teststack.NewDatabase(t)
-	sql, err := os.ReadFile("../../testdata/fixture.sql")
-	require.NoError(t, err)
-	conn, err := db.Pool.Acquire(t.Context())
-	require.NoError(t, err)
-	_, err = conn.Conn().PgConn().Exec(t.Context(), string(sql)).ReadAll()
-	conn.Release()
-	require.NoError(t, err)
+	db := teststack.NewFixtureDatabase(t)
 	dir, err := teststack.PGBinDir(t.Context())
 	require.NoError(t, err)
 	return &bundle{db: db, cfg: export.Config{

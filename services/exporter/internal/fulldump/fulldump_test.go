@@ -2,8 +2,6 @@ package fulldump_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/teststack"
@@ -86,7 +83,7 @@ func TestPgDumpNeverPrompts(t *testing.T) {
 // facts say so.
 func TestFullDumpCarriesTheGlobals(t *testing.T) {
 	t.Parallel()
-	owner, member, dumper := testRole(t), testRole(t), testRole(t)
+	owner, member, dumper := teststack.NewRoleName(t), teststack.NewRoleName(t), teststack.NewRoleName(t)
 	db := teststack.NewDatabase(t)
 	_, err := db.Pool.Exec(t.Context(), fmt.Sprintf(`CREATE ROLE %[1]s LOGIN PASSWORD 'not-in-the-clear';
 		CREATE ROLE %[2]s NOLOGIN; GRANT %[2]s TO %[1]s; ALTER ROLE %[1]s SET work_mem = '8MB';
@@ -112,20 +109,4 @@ func TestFullDumpCarriesTheGlobals(t *testing.T) {
 	require.Contains(t, g.SQL, "CREATE ROLE "+owner+";")
 	require.NotContains(t, g.SQL, "PASSWORD")
 	require.Equal(t, "PGDMP", out.String()[:5])
-}
-
-// testRole is a role name of this test's own, dropped when the test ends
-// (after its databases, which are dropped first).
-func testRole(t *testing.T) string {
-	name := "arca_g_" + strings.ToLower(rand.Text()[:10])
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, teststack.AdminURL())
-		require.NoError(t, err)
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, "DROP ROLE IF EXISTS "+name)
-		require.NoError(t, err)
-	})
-	return name
 }

@@ -117,7 +117,7 @@ type csvFile struct{ table, cols, path string }
 func extractCSV(b *testing.B, tarPath string, am archive.Manifest, dir string) []csvFile {
 	f, err := os.Open(tarPath)
 	require.NoError(b, err)
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	ar := archive.NewReader(f, archive.WithManifest(am))
 	var out []csvFile
 	for {

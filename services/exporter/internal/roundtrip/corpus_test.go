@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -42,13 +40,7 @@ var corpus = []struct {
 // ARCA_SEED replays a failing run.
 func TestCorpusReplaceAndTargetAreExact(t *testing.T) {
 	t.Parallel()
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("ARCA_SEED"); s != "" {
-		var err error
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err)
-	}
-	t.Logf("seed %d (ARCA_SEED=%d replays it)", seed, seed)
+	seed := randomSeed(t)
 	dir, err := teststack.PGBinDir(t.Context())
 	require.NoError(t, err)
 	for _, fx := range corpus {

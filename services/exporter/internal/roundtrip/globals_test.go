@@ -3,13 +3,11 @@ package roundtrip_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -28,7 +26,7 @@ import (
 func TestFullRestoreAppliesTheGlobals(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	owner, reader := testRole(t), testRole(t)
+	owner, reader := teststack.NewRoleName(t), teststack.NewRoleName(t)
 	src := teststack.NewDatabase(t)
 	runSQL(t, src, fmt.Sprintf(`CREATE ROLE %[1]s LOGIN PASSWORD 'p4ss'; CREATE ROLE %[2]s NOLOGIN;
 		GRANT %[2]s TO %[1]s; ALTER ROLE %[2]s SET statement_timeout = '5min';
@@ -109,20 +107,4 @@ func password(t *testing.T, role string) string {
 	var h string
 	require.NoError(t, conn.QueryRow(t.Context(), `SELECT rolpassword FROM pg_authid WHERE rolname = $1`, role).Scan(&h))
 	return h
-}
-
-// testRole is a role name of this test's own, dropped when the test ends,
-// after its databases (which are dropped first, as they were created later).
-func testRole(t *testing.T) string {
-	name := "arca_g_" + strings.ToLower(rand.Text()[:10])
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, teststack.AdminURL())
-		require.NoError(t, err)
-		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, "DROP ROLE IF EXISTS "+name)
-		require.NoError(t, err)
-	})
-	return name
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -54,10 +55,7 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	db := teststack.NewDatabase(t)
-	sql, err := os.ReadFile("../../testdata/fixture.sql")
-	require.NoError(t, err)
-	runSQL(t, db, string(sql))
+	db := teststack.NewFixtureDatabase(t)
 	dir, err := teststack.PGBinDir(t.Context())
 	require.NoError(t, err)
 	kr, kek := newKeys(t)
@@ -283,4 +281,17 @@ func everything(t testing.TB, url string) map[string]string {
 
 func replaceOpts() restore.Options {
 	return restore.Options{Mode: restore.ModeReplace, Tenancy: tenancyConfig}
+}
+
+// randomSeed is a new seed each run, logged; ARCA_SEED replays one.
+func randomSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("ARCA_SEED"); s != "" {
+		var err error
+		seed, err = strconv.ParseUint(s, 10, 64)
+		require.NoError(t, err)
+	}
+	t.Logf("seed %d (ARCA_SEED=%d replays it)", seed, seed)
+	return seed
 }

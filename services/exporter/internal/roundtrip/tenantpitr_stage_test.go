@@ -23,12 +23,12 @@ import (
 func TestRestorerRunsATenantPITRJob(t *testing.T) {
 	t.Parallel()
 	p := newPrimary(t, "column")
-	app := p.connect(t, "app")
-	last := commit(t, app, `INSERT INTO public.notes VALUES (101, 't1', 'before')`)
-	waitClockPast(t, app, last.Add(time.Second))
-	before := everything(t, p.url("app"))
-	commit(t, app, `DELETE FROM public.tenants WHERE id = 't1'`)
-	archiveAll(t, app)
+	app := p.ConnectDB(t, "app")
+	last := teststack.Commit(t, app, `INSERT INTO public.notes VALUES (101, 't1', 'before')`)
+	teststack.WaitClockPast(t, app, last.Add(time.Second))
+	before := everything(t, p.DBURL("app"))
+	teststack.Commit(t, app, `DELETE FROM public.tenants WHERE id = 't1'`)
+	teststack.ArchiveCurrentWAL(t, app)
 
 	n := teststack.NewNATS(t)
 	require.NoError(t, jobs.EnsureStreams(t.Context(), n.JS, jobs.StreamOptions{}))
@@ -43,7 +43,7 @@ func TestRestorerRunsATenantPITRJob(t *testing.T) {
 		}
 	})
 	require.NoError(t, err)
-	defer sub.Unsubscribe()
+	defer func() { _ = sub.Unsubscribe() }()
 
 	pc := p.pitrConfig(t, columnTenancy, nil)
 	dir, err := teststack.PGBinDir(t.Context())
@@ -83,6 +83,6 @@ func TestRestorerRunsATenantPITRJob(t *testing.T) {
 	}
 	mu.Unlock()
 	require.Equal(t, []string{"base backup", "recovery", "export", "restore", "cleanup"}, steps)
-	require.Equal(t, tablesOnly(before), tablesOnly(everything(t, p.url("app"))))
+	require.Equal(t, tablesOnly(before), tablesOnly(everything(t, p.DBURL("app"))))
 	requireEmptyDir(t, pc.TempDir)
 }

@@ -45,24 +45,24 @@ func tablesOnly(fp map[string]string) map[string]string {
 func TestTenantPITRUndoesAMistakenDelete(t *testing.T) {
 	t.Parallel()
 	p := newPrimary(t, "column")
-	app := p.connect(t, "app")
+	app := p.ConnectDB(t, "app")
 
 	var last time.Time
 	for i := 1; i <= 5; i++ {
-		last = commit(t, app, `INSERT INTO public.notes VALUES ($1, 't1', $2)`, 100+i, "write "+strconv.Itoa(i))
-		last = commit(t, app, `UPDATE public.accounts SET balance = balance + 1 WHERE "tenantId" = 't1'`)
+		teststack.Commit(t, app, `INSERT INTO public.notes VALUES ($1, 't1', $2)`, 100+i, "write "+strconv.Itoa(i))
+		last = teststack.Commit(t, app, `UPDATE public.accounts SET balance = balance + 1 WHERE "tenantId" = 't1'`)
 	}
-	waitClockPast(t, app, last.Add(2*time.Second))
+	teststack.WaitClockPast(t, app, last.Add(2*time.Second))
 	// Another tenant writes after the target: PITR must not take it back.
-	commit(t, app, `INSERT INTO public.notes VALUES (201, 't2', 'after the target')`)
-	commit(t, app, `UPDATE public.accounts SET balance = balance + 100 WHERE "tenantId" = 't2'`)
-	before := everything(t, p.url("app"))
+	teststack.Commit(t, app, `INSERT INTO public.notes VALUES (201, 't2', 'after the target')`)
+	teststack.Commit(t, app, `UPDATE public.accounts SET balance = balance + 100 WHERE "tenantId" = 't2'`)
+	before := everything(t, p.DBURL("app"))
 
-	deleted := commit(t, app, `DELETE FROM public.tenants WHERE id = 't1'`) // the mistake, at T
+	deleted := teststack.Commit(t, app, `DELETE FROM public.tenants WHERE id = 't1'`) // the mistake, at T
 	var left int
 	require.NoError(t, app.QueryRow(t.Context(), `SELECT count(*) FROM public.accounts WHERE "tenantId" = 't1'`).Scan(&left))
 	require.Zero(t, left, "the DELETE cascaded")
-	archiveAll(t, app)
+	teststack.ArchiveCurrentWAL(t, app)
 
 	at := deleted.Add(-time.Second).Truncate(time.Second) // --at T-1s, to the second
 	require.False(t, at.Before(last), "every write of t1 committed before the target")
@@ -72,12 +72,12 @@ func TestTenantPITRUndoesAMistakenDelete(t *testing.T) {
 			steps = append(steps, fmt.Sprintf("%s %s (%s)", s.Name, s.Duration.Round(time.Millisecond), s.Detail))
 		}
 	})
-	res, err := tenantpitr.Restore(t.Context(), cfg, tenantpitr.Request{Tenant: "t1", At: at, DB: p.url("app"),
+	res, err := tenantpitr.Restore(t.Context(), cfg, tenantpitr.Request{Tenant: "t1", At: at, DB: p.DBURL("app"),
 		Options: restore.Options{Mode: restore.ModeReplace, Tenancy: columnTenancy}})
 	require.NoError(t, err)
 	t.Logf("tenant PITR RTO %s: %s", res.RTO.Round(time.Millisecond), strings.Join(steps, "; "))
 
-	require.Equal(t, tablesOnly(before), tablesOnly(everything(t, p.url("app"))))
+	require.Equal(t, tablesOnly(before), tablesOnly(everything(t, p.DBURL("app"))))
 	require.Positive(t, res.Restore.Restored)
 	require.False(t, res.RecoveredTo.After(at))
 	require.False(t, res.RecoveredTo.Before(last), "recovery replayed t1's last write")
@@ -93,17 +93,11 @@ func TestTenantPITRUndoesAMistakenDelete(t *testing.T) {
 // rows committed at or before the target. ARCA_SEED replays a run.
 func TestTenantPITRIsExactAtRandomTargets(t *testing.T) {
 	t.Parallel()
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("ARCA_SEED"); s != "" {
-		var err error
-		seed, err = strconv.ParseUint(s, 10, 64)
-		require.NoError(t, err)
-	}
-	t.Logf("seed %d (ARCA_SEED=%d replays it)", seed, seed)
+	seed := randomSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 18))
 
 	p := newPrimary(t, "column")
-	app := p.connect(t, "app")
+	app := p.ConnectDB(t, "app")
 	type write struct {
 		id int
 		at time.Time
@@ -112,17 +106,17 @@ func TestTenantPITRIsExactAtRandomTargets(t *testing.T) {
 	for i := 1; i <= 12; i++ {
 		// Random gaps between commits: up to 1.5 s of the server's clock.
 		if rng.IntN(3) == 0 {
-			waitClockPast(t, app, serverClock(t, app).Add(time.Duration(rng.IntN(1500))*time.Millisecond))
+			teststack.WaitClockPast(t, app, serverClock(t, app).Add(time.Duration(rng.IntN(1500))*time.Millisecond))
 		}
 		if rng.IntN(2) == 0 {
-			commit(t, app, `INSERT INTO public.notes VALUES ($1, 't2', 'other')`, 1000+i)
+			teststack.Commit(t, app, `INSERT INTO public.notes VALUES ($1, 't2', 'other')`, 1000+i)
 		}
-		at := commit(t, app, `INSERT INTO public.notes VALUES ($1, 't1', 'mine')`, 100+i)
+		at := teststack.Commit(t, app, `INSERT INTO public.notes VALUES ($1, 't1', 'mine')`, 100+i)
 		writes = append(writes, write{100 + i, at})
 	}
-	waitClockPast(t, app, writes[len(writes)-1].at.Add(time.Second))
-	commit(t, app, `INSERT INTO public.notes VALUES (9999, 't3', 'the commit after every target')`)
-	archiveAll(t, app)
+	teststack.WaitClockPast(t, app, writes[len(writes)-1].at.Add(time.Second))
+	teststack.Commit(t, app, `INSERT INTO public.notes VALUES (9999, 't3', 'the commit after every target')`)
+	teststack.ArchiveCurrentWAL(t, app)
 
 	first, lastW := writes[0].at, writes[len(writes)-1].at
 	targets := []time.Time{writes[rng.IntN(len(writes))].at}
@@ -144,7 +138,7 @@ func TestTenantPITRIsExactAtRandomTargets(t *testing.T) {
 		_, err := app.Exec(t.Context(), "CREATE DATABASE "+db)
 		require.NoError(t, err)
 		cfg := p.pitrConfig(t, columnTenancy, nil)
-		res, err := tenantpitr.Restore(t.Context(), cfg, tenantpitr.Request{Tenant: "t1", At: target, DB: p.url(db),
+		res, err := tenantpitr.Restore(t.Context(), cfg, tenantpitr.Request{Tenant: "t1", At: target, DB: p.DBURL(db),
 			Options: restore.Options{Mode: restore.ModeTarget, Tenancy: columnTenancy}})
 		require.NoError(t, err, "target %s (seed %d)", target.Format(time.RFC3339Nano), seed)
 		t.Logf("target %s: RTO %s", target.Format(time.RFC3339Nano), res.RTO.Round(time.Millisecond))
@@ -160,13 +154,13 @@ func TestTenantPITRIsExactAtRandomTargets(t *testing.T) {
 func TestTenantPITRRemovesTheScratchClusterWhenCancelled(t *testing.T) {
 	t.Parallel()
 	p := newPrimary(t, "column")
-	app := p.connect(t, "app")
-	at := commit(t, app, `INSERT INTO public.notes VALUES (101, 't1', 'x')`)
-	waitClockPast(t, app, at)
-	commit(t, app, `INSERT INTO public.notes VALUES (102, 't1', 'y')`)
-	archiveAll(t, app)
-	before := everything(t, p.url("app"))
-	req := tenantpitr.Request{Tenant: "t1", At: at, DB: p.url("app"),
+	app := p.ConnectDB(t, "app")
+	at := teststack.Commit(t, app, `INSERT INTO public.notes VALUES (101, 't1', 'x')`)
+	teststack.WaitClockPast(t, app, at)
+	teststack.Commit(t, app, `INSERT INTO public.notes VALUES (102, 't1', 'y')`)
+	teststack.ArchiveCurrentWAL(t, app)
+	before := everything(t, p.DBURL("app"))
+	req := tenantpitr.Request{Tenant: "t1", At: at, DB: p.DBURL("app"),
 		Options: restore.Options{Mode: restore.ModeReplace, Tenancy: columnTenancy}}
 
 	// Cancelled while the scratch cluster runs (recovered, about to export).
@@ -201,12 +195,12 @@ func TestTenantPITRRemovesTheScratchClusterWhenCancelled(t *testing.T) {
 	var nc *tenantpitr.NotCoveredError
 	require.True(t, errors.As(err, &nc), "%v", err)
 	requireEmptyDir(t, cfg.TempDir)
-	require.Equal(t, before, everything(t, p.url("app")))
+	require.Equal(t, before, everything(t, p.DBURL("app")))
 }
 
 func noteIDs(t *testing.T, p *primary, db string) []int {
 	t.Helper()
-	conn := p.connect(t, db)
+	conn := p.ConnectDB(t, db)
 	rows, err := conn.Query(t.Context(), `SELECT id FROM public.notes WHERE "tenantId" = 't1' AND id > 100 ORDER BY id`)
 	require.NoError(t, err)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])

@@ -96,7 +96,7 @@ func Connect(ctx context.Context, c Config) (*pgx.Conn, error) {
 	// Statements, not their parameters (tenant ids), go into the spans;
 	// the driver's own metrics are not exported.
 	cfg.Tracer = otelpgx.NewTracer(otelpgx.WithTracerProvider(tp), otelpgx.WithMeterProvider(metricnoop.NewMeterProvider()),
-		otelpgx.WithTrimSQLInSpanName(), otelpgx.WithDisableConnectionDetailsInAttributes())
+		otelpgx.WithDisableConnectionDetailsInAttributes())
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect source %s/%s: %w", cfg.Host, cfg.Database, err)
