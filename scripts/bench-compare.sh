@@ -11,6 +11,7 @@
 #                       is kept between runs of the same size and tenants)
 #   BENCH_OUT=docs/benchmarks.md  where the table goes ("-": stdout only)
 #   BENCH_ONLY=logical|physical   one half only
+#   BENCH_PGBR_BUNDLE=n pgBackRest's repo1-bundle (2.45's default n: one object per file)
 #
 # Everything runs on loopback, started here: a private PostgreSQL 15 cluster
 # (archiving on; archive_command pushes every segment with arca wal-push and
@@ -32,7 +33,7 @@
 # than the aws CLI whose Python start-up (~0.5 s) would be charged per tenant.
 # pgBackRest (Debian's 2.45, installed with apt-get when missing): process-max=2,
 # compress-type=zst, repo1-cipher-type=aes-256-cbc, an S3 repository over TLS
-# (the CA verified), start-fast=y; Arca: arca backup base --fast-checkpoint.
+# (TLS, not verified: 2.45 cannot match an IP address), start-fast=y; Arca: arca backup base --fast-checkpoint.
 # PITR restores run to the end of the archive and are timed until the server
 # accepts a write (CREATE TABLE), both started the same way (archive_mode=off).
 set -euo pipefail
@@ -190,13 +191,16 @@ repo1-storage-port=$S3PORT
 repo1-s3-uri-style=path
 repo1-s3-bucket=pgbackrest
 repo1-s3-region=us-east-1
-repo1-storage-ca-file=$CA
+# TLS without verification: pgBackRest 2.45 matches the host only against DNS
+# names, and versitygw listens on 127.0.0.1 (Arca and s3copy verify the CA).
+repo1-storage-verify-tls=n
 repo1-path=/bench
 repo1-retention-full=99
 repo1-cipher-type=aes-256-cbc
 compress-type=zst
 process-max=2
 start-fast=y
+repo1-bundle=${BENCH_PGBR_BUNDLE:-n}
 log-path=$STATE/pgbr/log
 lock-path=$STATE/pgbr/lock
 spool-path=$STATE/pgbr/spool
@@ -323,7 +327,8 @@ logical() {
 }
 
 # ---------------------------------------------------------------- physical
-pgbackrest() { asserver command pgbackrest "$@"; }
+PGBACKREST=$(type -P pgbackrest || true)
+pgbackrest() { asserver "$PGBACKREST" "$@"; }
 pgbr_backup() { pgbackrest --stanza=bench --type=full backup; }
 arca_base() { "$ARCA" backup base --fast-checkpoint --pg-conn "host=$STATE port=$PGPORT user=postgres" --json >"$STATE/work/base.json"; }
 pgbr_bytes() { pgbackrest --stanza=bench info --output=json | jq '.[0].backup[-1].info.repository.delta'; }
@@ -354,14 +359,17 @@ stop_restored() { asserver "$PGBIN/pg_ctl" -D "$1" -m immediate stop >/dev/null 
 
 physical() {
   # From now on every segment goes to both archives (arca's bucket, pgBackRest's repository).
-  cat >"$STATE/archive.sh" <<EOF
+  cat >"$STATE/archive-arca-and-pgbackrest.sh" <<EOF
 #!/bin/sh
 set -e
 "$ARCA" wal-push "\$1"
 [ "$HAVE_PGBR" = 0 ] || pgbackrest --stanza=bench archive-push "\$1"
 EOF
-  chmod 755 "$STATE/archive.sh"
-  psql -qd postgres -c "ALTER SYSTEM SET archive_command = '$STATE/archive.sh %p'" -c "SELECT pg_reload_conf()" >/dev/null
+  chmod 755 "$STATE/archive-arca-and-pgbackrest.sh"
+  # Restarted so that the server, and so archive_command, holds this run's
+  # environment (ARCA_CONFIG, PGBACKREST_*, the keys).
+  psql -qd postgres -c "ALTER SYSTEM SET archive_command = '$STATE/archive-arca-and-pgbackrest.sh %p'" >/dev/null
+  asserver "$PGBIN/pg_ctl" -D "$STATE/pg" -l "$STATE/pg.log" -w restart >/dev/null
   [ "$HAVE_PGBR" = 0 ] || pgbackrest --stanza=bench stanza-create >"$STATE/stanza.log" 2>&1 || die "stanza-create: $(cat "$STATE/stanza.log")"
   psql -qd postgres -c "SELECT pg_switch_wal()" >/dev/null
   local r
