@@ -78,9 +78,11 @@ MAIN=$BASHPID
 cleanup() {
   [ "$BASHPID" = "$MAIN" ] || return 0   # a subshell leaving is not the run ending
   log "stopping what this run started"
+  # The servers first: a fast shutdown archives the last segment, into versitygw.
+  for d in "$STATE"/pgdata-*; do [ -f "$d/postmaster.pid" ] && asserver "$PGBIN/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1; done
+  [ -f "$STATE/pg/postmaster.pid" ] && { asserver "$PGBIN/pg_ctl" -D "$STATE/pg" -m fast -t 60 stop >/dev/null 2>&1 ||
+    asserver "$PGBIN/pg_ctl" -D "$STATE/pg" -m immediate stop >/dev/null 2>&1; }
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  for d in "$STATE"/restore-*; do [ -f "$d/postmaster.pid" ] && asserver "$PGBIN/pg_ctl" -D "$d" -m immediate stop >/dev/null 2>&1; done
-  [ -f "$STATE/pg/postmaster.pid" ] && asserver "$PGBIN/pg_ctl" -D "$STATE/pg" -m fast stop >/dev/null 2>&1
   return 0
 }
 trap cleanup EXIT
@@ -337,25 +339,26 @@ RPORT=$(freeport)
 # Start a restored data directory the same way for both, and wait until it
 # takes a write: recovery has ended and the server promoted.
 start_until_writable() { # pgdata
-  asserver "$PGBIN/pg_ctl" -D "$1" -l "$1.log" -o "-p $RPORT -c archive_mode=off -c unix_socket_directories=$STATE" -W start >/dev/null
-  for _ in $(seq 36000); do
+  asserver "$PGBIN/pg_ctl" -D "$1" -l "$1.log" -o "-p $RPORT -c archive_mode=off -c unix_socket_directories=$STATE" -W start >/dev/null || return 1
+  for _ in $(seq 24000); do
+    [ -f "$1/postmaster.pid" ] || { sleep 0.5; [ -f "$1/postmaster.pid" ] || return 1; }   # the server stopped
     command psql -XAtq -h "$STATE" -p "$RPORT" -d postgres -c "CREATE TABLE bench_writable (); DROP TABLE bench_writable" >/dev/null 2>&1 && return 0
     sleep 0.05
   done
   return 1
 }
 pgbr_restore() {
-  local d=$STATE/restore-pgbr
+  local d=$STATE/pgdata-pgbackrest
   mkdir -m 700 "$d"; own "$d"
   pgbackrest --stanza=bench --pg1-path="$d" --set="$PGBR_SET" --type=default restore
   start_until_writable "$d"
 }
 arca_pitr() {
-  local d=$STATE/restore-arca
+  local d=$STATE/pgdata-arca
   asserver "$ARCA" restore pitr --latest --backup "$ARCA_SET" --pgdata "$d"
   start_until_writable "$d"
 }
-stop_restored() { asserver "$PGBIN/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$1" "$1.log"; }
+stop_restored() { asserver "$PGBIN/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true; mv "$1.log" "$1-$(date +%s).server.log" 2>/dev/null || true; rm -rf "$1"; }
 
 physical() {
   # From now on every segment goes to both archives (arca's bucket, pgBackRest's repository).
@@ -389,8 +392,8 @@ EOF
   done
   for r in $(seq "$ROUNDS"); do
     log "PITR round $r of $ROUNDS"
-    if [ "$HAVE_PGBR" = 1 ]; then measure pitr pgbackrest 'echo 0' -- pgbr_restore; stop_restored "$STATE/restore-pgbr"; fi
-    measure pitr arca 'echo 0' -- arca_pitr; stop_restored "$STATE/restore-arca"
+    if [ "$HAVE_PGBR" = 1 ]; then measure pitr pgbackrest 'echo 0' -- pgbr_restore; stop_restored "$STATE/pgdata-pgbackrest"; fi
+    measure pitr arca 'echo 0' -- arca_pitr; stop_restored "$STATE/pgdata-arca"
   done
 }
 

@@ -96,6 +96,9 @@ func syncTree(root string, syncFn func(*os.File) error) error {
 
 // syncPath opens p read-only and fsyncs it (a directory or a file).
 func syncPath(p string, syncFn func(*os.File) error) error {
+	if syncFn == nil {
+		syncFn = (*os.File).Sync
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return err

@@ -87,3 +87,16 @@ func TestAFailedFsyncFailsTheUnpack(t *testing.T) {
 	rec = &syncRecorder{fail: filepath.Join(dir, "global")}
 	require.ErrorContains(t, syncTree(dir, rec.sync), "injected fsync failure")
 }
+
+func TestRestoreFilesAreSyncedByDefault(t *testing.T) {
+	t.Parallel()
+	pgdata := t.TempDir()
+	var cfg Config // as a caller builds it: no sync function of its own
+	require.NoError(t, writeRecovery(pgdata, []string{"restore_command = 'x %f %p'"}, cfg.syncFile))
+	require.NoError(t, syncTree(pgdata, cfg.syncFile))
+	d := newDurable(cfg.syncFile)
+	f, err := os.Create(filepath.Join(pgdata, "PG_VERSION"))
+	require.NoError(t, err)
+	d.Close(f)
+	require.NoError(t, d.Wait())
+}
