@@ -3,6 +3,7 @@ package teststack
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -18,6 +19,7 @@ type LatencyProxy struct {
 	Delay time.Duration
 
 	target string
+	sent   atomic.Int64 // chunks from clients to the server
 	ln     net.Listener
 	wg     sync.WaitGroup
 	mu     sync.Mutex
@@ -75,8 +77,8 @@ func (p *LatencyProxy) serve(client net.Conn) {
 	p.track(client, true)
 	p.track(server, true)
 	var wg sync.WaitGroup
-	wg.Go(func() { p.pipe(server, client) })
-	wg.Go(func() { p.pipe(client, server) })
+	wg.Go(func() { p.pipe(server, client, &p.sent) })
+	wg.Go(func() { p.pipe(client, server, nil) })
 	wg.Wait()
 	p.track(client, false)
 	p.track(server, false)
@@ -89,8 +91,12 @@ type chunk struct {
 	data []byte
 }
 
+// Sent is how many chunks the clients have sent so far: the requests that
+// waited for the latency (a pipelined batch of statements is one).
+func (p *LatencyProxy) Sent() int64 { return p.sent.Load() }
+
 // pipe copies src to dst, each chunk written Delay after it was read.
-func (p *LatencyProxy) pipe(dst, src net.Conn) {
+func (p *LatencyProxy) pipe(dst, src net.Conn, count *atomic.Int64) {
 	q := make(chan chunk, 1024)
 	go func() {
 		defer close(q)
@@ -98,6 +104,9 @@ func (p *LatencyProxy) pipe(dst, src net.Conn) {
 			buf := make([]byte, 32<<10)
 			n, err := src.Read(buf)
 			if n > 0 {
+				if count != nil {
+					count.Add(1)
+				}
 				q <- chunk{time.Now().Add(p.Delay), buf[:n]}
 			}
 			if err != nil {

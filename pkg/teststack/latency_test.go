@@ -37,6 +37,7 @@ func TestLatencyProxyDelaysEveryRoundTripToPostgreSQL(t *testing.T) {
 		require.NoError(t, conn.QueryRow(ctx, "SELECT repeat('x', 100000)").Scan(&got))
 	}
 	require.Len(t, got, 100000)
+	require.GreaterOrEqual(t, p.Sent(), int64(trips), "each query crossed the proxy")
 	// Each query is at least one round trip: 2×delay. A lower bound only:
 	// a loaded machine makes it slower, never faster.
 	require.GreaterOrEqual(t, time.Since(start), trips*2*delay)

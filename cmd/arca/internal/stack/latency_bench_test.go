@@ -58,7 +58,8 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	u.Host = teststack.NewLatencyProxy(b, u.Host, delay).Addr
+	pgProxy := teststack.NewLatencyProxy(b, u.Host, delay)
+	u.Host = pgProxy.Addr
 	sourceURL := u.String()
 
 	gw := teststack.NewVersityGW(b)
@@ -165,11 +166,13 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 			b.Fatal(err)
 		}
 		store := newStore(b)
+		sent := pgProxy.Sent()
 		seqBegin := time.Now()
 		for i := 1; i <= sample; i++ {
 			sequentialBackup(b, ctx, exp, store, backup.Layout{Prefix: "seq"}, kr, fmt.Sprintf("home-%d", i))
 		}
 		seq := time.Since(seqBegin) / time.Duration(sample) * time.Duration(n)
+		b.ReportMetric(float64(pgProxy.Sent()-sent)/float64(sample), "pg-requests/tenant")
 
 		b.ReportMetric(one.Seconds(), "s-1-replica")
 		b.ReportMetric(four.Seconds(), "s-4-replicas")
