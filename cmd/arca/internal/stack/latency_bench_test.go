@@ -33,7 +33,7 @@ import (
 // every PostgreSQL byte by the same (teststack.LatencyProxy), with 1 then 4
 // replicas of each stage (each replica its own NATS connection and S3
 // client), and a sequential loop doing the same work per tenant through the
-// same proxies. ARCA_BENCH_TENANTS sets N (200). Goals: 4 replicas ≥ 3.2×
+// same proxies (ARCA_BENCH_SAMPLE tenants of it, 20). ARCA_BENCH_TENANTS sets N (200). Goals: 4 replicas ≥ 3.2×
 // one; the fan-out ≥ 5× the loop.
 //
 //	cd cmd/arca && ARCA_BENCH_TENANTS=1000 go test -run '^$' -bench ScalingUnderLatency -benchtime 1x ./internal/stack
@@ -160,7 +160,10 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 
 		// The loop: the same work per tenant, one after the other, through
 		// the same proxies; a sample gives the per-tenant time.
-		sample := min(n, 50)
+		sample := min(n, 20)
+		if v := getenv("ARCA_BENCH_SAMPLE"); v != "" {
+			fmt.Sscan(v, &sample)
+		}
 		exp, err := exporter.New(nil, nil, exporter.Config{SourceURL: sourceURL, Parallelism: 1})
 		if err != nil {
 			b.Fatal(err)
