@@ -136,6 +136,24 @@ func (r Repository) Find(ctx context.Context, backupID string, prefixes ...strin
 	return "", fmt.Errorf("backup %s: %w", backupID, objstore.ErrNotFound)
 }
 
+// ManifestKeys lists the keys of the manifests under the prefixes
+// (Layout.Folders when none) without reading them: for a caller that needs
+// only what the keys say (Layout.Ref), such as shell completion.
+func (r Repository) ManifestKeys(ctx context.Context, prefixes ...string) ([]string, error) {
+	if len(prefixes) == 0 {
+		prefixes = r.Layout.Folders()
+	}
+	var out []string
+	for _, prefix := range prefixes {
+		keys, err := r.manifestKeys(ctx, prefix)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, keys...)
+	}
+	return out, nil
+}
+
 // manifestKeys lists the manifest keys under prefix.
 func (r Repository) manifestKeys(ctx context.Context, prefix string) ([]string, error) {
 	var keys []string

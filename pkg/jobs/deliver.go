@@ -126,9 +126,9 @@ func (w *Worker[T]) failed(ctx context.Context, msg jetstream.Msg, meta *jetstre
 	}
 	delay := w.cfg.Backoff.Delay(delivered)
 	outcome = OutcomeRetry
-	var ra *retryAfterError
+	var ra *RetryAfterError
 	if errors.As(herr, &ra) {
-		delay, outcome = ra.after, OutcomeDeferred
+		delay, outcome = ra.After, OutcomeDeferred
 	}
 	w.cfg.Logger.Info("job failed, will retry", "stage", w.stage.Name, "backup", ref.BackupID,
 		"attempt", delivered, "retry_in", delay, "err", herr)

@@ -9,8 +9,10 @@
 //	nil                   ack: the job is done
 //	error                 nak with exponential backoff and jitter; after
 //	                      MaxDeliver attempts, dead-letter
-//	Permanent(err)        dead-letter now (a *PermanentError)
-//	RetryAfter(d, err)    nak with delay d, not counted as a failure
+//	Permanent(err)        dead-letter now (a *PermanentError, River's
+//	                      JobCancelError)
+//	RetryAfter(d, err)    nak with delay d, not counted as a failure (a
+//	                      *RetryAfterError, River's JobSnoozeError)
 //
 // Failures that are only slowness (time-outs, RetryAfter) dead-letter a job
 // only once it is also older than RetryFor, so load alone cannot exhaust
@@ -31,4 +33,11 @@
 // caller's trace context, so a crash between "publish the next stage" and
 // "ack this one" produces no duplicate work, and one trace follows a job
 // through every stage.
+//
+// Consume is the one loop for streams outside the job runtime (the
+// coordinator's schedule fires and event tracker, the alerter's EVENTS and
+// DLQ readers): a durable pull consumer, one message at a time with a
+// heartbeat, settled by the same outcomes (nil acks, Permanent terminates,
+// RetryAfter and other errors nak with a delay), without dead letters or
+// the ledger.
 package jobs

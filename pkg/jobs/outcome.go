@@ -36,16 +36,18 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
-// retryAfterError asks for a redelivery after a fixed delay.
-type retryAfterError struct {
-	after time.Duration
-	err   error
+// RetryAfterError asks for a redelivery after a fixed delay, not counted
+// as a failure (River's JobSnoozeError). Handlers return it through
+// RetryAfter; errors.As finds it however deeply it is wrapped.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
 }
 
-func (e *retryAfterError) Error() string {
-	return fmt.Sprintf("retry after %s: %v", e.after, e.err)
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("retry after %s: %v", e.After, e.Err)
 }
-func (e *retryAfterError) Unwrap() error { return e.err }
+func (e *RetryAfterError) Unwrap() error { return e.Err }
 
 // RetryAfter tells the worker to hand the job back and see it again after d
 // (back-pressure: the next stage is full, a lock is held elsewhere). Like a
@@ -55,7 +57,7 @@ func RetryAfter(d time.Duration, err error) error {
 	if err == nil {
 		err = errors.New("not ready")
 	}
-	return &retryAfterError{after: d, err: err}
+	return &RetryAfterError{After: d, Err: err}
 }
 
 // IsSlowness reports whether err says an operation took too long rather
@@ -63,7 +65,7 @@ func RetryAfter(d time.Duration, err error) error {
 // deadline, or a RetryAfter. Such failures alone never exhaust a job's
 // deliveries before Config.RetryFor has passed.
 func IsSlowness(err error) bool {
-	var ra *retryAfterError
+	var ra *RetryAfterError
 	var ne net.Error
 	switch {
 	case errors.As(err, &ra):

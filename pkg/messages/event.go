@@ -82,3 +82,35 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	*d = Duration(v)
 	return err
 }
+
+// PartDone is a fact a stage records when it has done one part of an
+// artifact, for whoever watches progress (arca backup --wait). It travels
+// as an Event with Part set and status progress
+// (events.<tenant>.<backup>.<stage>.progress): consumers that only care
+// about whole backups (the catalog, the alerter, metrics) skip those.
+type PartDone struct {
+	Ref
+	Run   string
+	Stage string
+	Part  int
+	// Bytes are the part's at that stage: plaintext for the export, sealed
+	// after.
+	Bytes   int64
+	Attempt int
+	// Artifact names the export attempt: a retried export's parts replace
+	// the earlier attempt's.
+	Artifact string
+	// Last is set on the export's last part: the part count is then known.
+	Last bool
+}
+
+// Event is the event that records the fact.
+func (p PartDone) Event() Event {
+	attrs := map[string]string{"artifact": p.Artifact}
+	if p.Last {
+		attrs["last"] = "true"
+	}
+	part := p.Part
+	return Event{Tenant: p.Tenant, Kind: p.Kind, BackupID: p.BackupID, Run: p.Run, Stage: p.Stage, Status: StatusProgress,
+		Part: &part, Bytes: p.Bytes, Attempt: p.Attempt, Attrs: attrs}
+}

@@ -30,12 +30,17 @@ const (
 	StatusFailed       Status = "failed"        // gave up: the artifact will not be committed
 	StatusRetrying     Status = "retrying"      // a delivery failed and will be retried
 	StatusDeadLettered Status = "dead_lettered" // the job is in the DLQ; an operator must act
+	// StatusProgress: one part of the job is done and the stage goes on
+	// (PartDone). A subject of its own keeps the other statuses' subjects
+	// one event per job, and lets consumers that follow only outcomes
+	// filter the parts out.
+	StatusProgress Status = "progress"
 )
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusStarted, StatusSucceeded, StatusFailed, StatusRetrying, StatusDeadLettered:
+	case StatusStarted, StatusSucceeded, StatusFailed, StatusRetrying, StatusDeadLettered, StatusProgress:
 		return true
 	}
 	return false

@@ -81,5 +81,11 @@ func EventSubject(tenant, backupID, stage string, status Status) string {
 	return "events." + Token(tenant) + "." + Token(backupID) + "." + stage + "." + string(status)
 }
 
+// TenantEventFilter matches the events of every backup of a tenant at a
+// stage and status ("" tenant: the whole-database kinds).
+func TenantEventFilter(tenant, stage string, status Status) string {
+	return "events." + Token(tenant) + ".*." + stage + "." + string(status)
+}
+
 // DLQSubject is where a stage's dead letters go.
 func DLQSubject(stage string) string { return "dlq." + stage }

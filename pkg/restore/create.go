@@ -12,7 +12,7 @@ import (
 
 // ensureSharedTables creates every shared table of the archive that the
 // database lacks (and its schema), so the rows have somewhere to go.
-func (j *job) ensureSharedTables(ctx context.Context) error {
+func (j *tenantRestore) ensureSharedTables(ctx context.Context) error {
 	for _, t := range j.am.Tables {
 		key := tableKey{t.Schema, t.Name}
 		if _, done := j.dest[key]; done {
@@ -43,7 +43,7 @@ func (j *job) ensureSharedTables(ctx context.Context) error {
 // createTable creates a table with the manifest's columns, without keys or
 // constraints: the archive carries no DDL for shared tables. A type the
 // database does not know becomes text (text[] for arrays), with a warning.
-func (j *job) createTable(ctx context.Context, ident pgx.Identifier, cols []archive.Column) error {
+func (j *tenantRestore) createTable(ctx context.Context, ident pgx.Identifier, cols []archive.Column) error {
 	defs := make([]string, len(cols))
 	for i, c := range cols {
 		typ, err := j.columnType(ctx, ident, c)
@@ -60,7 +60,7 @@ func (j *job) createTable(ctx context.Context, ident pgx.Identifier, cols []arch
 	return nil
 }
 
-func (j *job) columnType(ctx context.Context, ident pgx.Identifier, c archive.Column) (string, error) {
+func (j *tenantRestore) columnType(ctx context.Context, ident pgx.Identifier, c archive.Column) (string, error) {
 	var known bool
 	if err := j.tx.QueryRow(ctx, "SELECT to_regtype($1) IS NOT NULL", c.Type).Scan(&known); err != nil {
 		return "", fmt.Errorf("look up type %s: %w", c.Type, err)

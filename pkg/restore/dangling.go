@@ -14,7 +14,7 @@ import (
 // back among the restored rows. One that does not would have been deleted
 // or nulled by the cascade and never come back: the restore is refused,
 // naming the foreign key.
-func (j *job) checkDangling(ctx context.Context) error {
+func (j *tenantRestore) checkDangling(ctx context.Context) error {
 	for key, del := range j.deleted {
 		parent := pgx.Identifier{key.schema, key.name}
 		ok, err := relationExists(ctx, j.tx, parent)

@@ -8,7 +8,7 @@ import (
 
 // preData runs schema.sql: the tenant schema, its types, functions, tables
 // and sequences, without constraints, indexes or triggers.
-func (j *job) preData(ctx context.Context, r io.Reader) error {
+func (j *tenantRestore) preData(ctx context.Context, r io.Reader) error {
 	sql, err := readScript(r)
 	if err != nil {
 		return fmt.Errorf("read schema.sql: %w", err)
@@ -24,7 +24,7 @@ func (j *job) preData(ctx context.Context, r io.Reader) error {
 // Outside ModeReplace, a foreign key pointing out of the tenant schema may
 // meet a table this restore created without keys, or a live table lacking
 // the row; it is then skipped with a warning instead of failing.
-func (j *job) postData(ctx context.Context, r io.Reader) error {
+func (j *tenantRestore) postData(ctx context.Context, r io.Reader) error {
 	if err := j.setReplica(ctx, false); err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func (j *job) postData(ctx context.Context, r io.Reader) error {
 // back the search_path that pg_dump's preamble empties: the manifest's
 // column types are spelled relative to the default path (format_type), and
 // a table created later must resolve them the same way.
-func (j *job) exec(ctx context.Context, sql string) error {
+func (j *tenantRestore) exec(ctx context.Context, sql string) error {
 	if j.searchPath == "" {
 		if err := j.tx.QueryRow(ctx, "SELECT current_setting('search_path')").Scan(&j.searchPath); err != nil {
 			return err
@@ -64,7 +64,7 @@ func (j *job) exec(ctx context.Context, sql string) error {
 }
 
 // execOptional runs sql under a savepoint, undoing only it on failure.
-func (j *job) execOptional(ctx context.Context, sql string) error {
+func (j *tenantRestore) execOptional(ctx context.Context, sql string) error {
 	sp, err := j.tx.Begin(ctx)
 	if err != nil {
 		return err

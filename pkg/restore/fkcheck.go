@@ -19,7 +19,7 @@ type foreignKey struct {
 // loaded: for every foreign key of every loaded shared table, no restored
 // row (the table's selection) may point at a missing parent row. Keys with
 // a NULL column pass, as MATCH SIMPLE says.
-func (j *job) checkForeignKeys(ctx context.Context) error {
+func (j *tenantRestore) checkForeignKeys(ctx context.Context) error {
 	for _, t := range j.am.Tables {
 		if t.Schema == j.am.Tenant.Schema {
 			continue // schema-post.sql validated these when adding them

@@ -11,7 +11,7 @@ import (
 // table of the target already holds any of the tenant's rows (the
 // archive's own selection, run in the target), the restore is refused;
 // --replace is the way to overwrite a tenant.
-func (j *job) refuseHeldRows(ctx context.Context) error {
+func (j *tenantRestore) refuseHeldRows(ctx context.Context) error {
 	for _, t := range j.am.Tables {
 		if !tenantRole(t.Role) || t.Schema == j.am.Tenant.Schema || t.Selection == "" {
 			continue
@@ -32,7 +32,7 @@ func (j *job) refuseHeldRows(ctx context.Context) error {
 	return nil
 }
 
-func (j *job) created(ident pgx.Identifier) bool {
+func (j *tenantRestore) created(ident pgx.Identifier) bool {
 	for _, c := range j.res.Created {
 		if c == ident.Sanitize() {
 			return true

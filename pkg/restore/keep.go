@@ -13,7 +13,7 @@ import (
 // between the tenant's row and another tenant's): one tenant's restore never
 // loses another tenant's row. Such a row pointing at a row of the tenant
 // that did not come back is caught by checkDangling, which refuses.
-func (j *job) keepShared(ctx context.Context) error {
+func (j *tenantRestore) keepShared(ctx context.Context) error {
 	if j.plan == nil {
 		return nil
 	}

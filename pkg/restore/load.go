@@ -15,7 +15,7 @@ import (
 // tableData loads one CSV file: straight into the table with COPY, or for
 // reference rows in place, through a temporary table and an insert of the
 // missing rows. Shared tables are loaded with triggers off (replica mode).
-func (j *job) tableData(ctx context.Context, e *archive.Entry) error {
+func (j *tenantRestore) tableData(ctx context.Context, e *archive.Entry) error {
 	t, ok := j.table(e.Name)
 	if !ok {
 		return fmt.Errorf("archive file %s belongs to no table of the manifest", e.Name)
@@ -46,7 +46,7 @@ func (j *job) tableData(ctx context.Context, e *archive.Entry) error {
 	return nil
 }
 
-func (j *job) table(file string) (archive.Table, bool) {
+func (j *tenantRestore) table(file string) (archive.Table, bool) {
 	for _, t := range j.am.Tables {
 		if t.File == file {
 			return t, true
@@ -55,7 +55,7 @@ func (j *job) table(file string) (archive.Table, bool) {
 	return archive.Table{}, false
 }
 
-func (j *job) destination(ctx context.Context, t archive.Table) (pgx.Identifier, error) {
+func (j *tenantRestore) destination(ctx context.Context, t archive.Table) (pgx.Identifier, error) {
 	if j.opts.Mode == ModeIntoSchema {
 		return j.sideBySideTable(ctx, t)
 	}
@@ -69,7 +69,7 @@ func (j *job) destination(ctx context.Context, t archive.Table) (pgx.Identifier,
 // check the file's header against the column list. The reader returns an
 // error instead of io.EOF if the file does not match the manifest, which
 // aborts the COPY.
-func (j *job) copyFrom(ctx context.Context, r io.Reader, into pgx.Identifier, cols []archive.Column) (int64, error) {
+func (j *tenantRestore) copyFrom(ctx context.Context, r io.Reader, into pgx.Identifier, cols []archive.Column) (int64, error) {
 	sql := "COPY " + into.Sanitize() + " (" + columnList(cols, "") + ") FROM STDIN WITH (FORMAT csv, HEADER MATCH)"
 	g := &guardedReader{r: r}
 	tag, err := j.tx.Conn().PgConn().CopyFrom(ctx, g, sql)
@@ -86,7 +86,7 @@ func (j *job) copyFrom(ctx context.Context, r io.Reader, into pgx.Identifier, co
 // those the table lacks: ON CONFLICT DO NOTHING on a table with a unique
 // key, else only rows with no identical row. Existing rows are never
 // overwritten.
-func (j *job) insertMissing(ctx context.Context, r io.Reader, into pgx.Identifier, cols []archive.Column) (rows, skipped int64, err error) {
+func (j *tenantRestore) insertMissing(ctx context.Context, r io.Reader, into pgx.Identifier, cols []archive.Column) (rows, skipped int64, err error) {
 	j.tmp++
 	tmp := pgx.Identifier{"pg_temp", fmt.Sprintf("arca_ref_%d", j.tmp)}
 	list := columnList(cols, "")

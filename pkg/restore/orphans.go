@@ -18,7 +18,7 @@ import (
 // owned by no tenant: it is replaced by the backup's row. A conflicting row
 // that another tenant owns is never touched: the restore is refused, naming
 // the table, the key and the owner.
-func (j *job) loadOwned(ctx context.Context, r io.Reader, t archive.Table, into pgx.Identifier) (int64, error) {
+func (j *tenantRestore) loadOwned(ctx context.Context, r io.Reader, t archive.Table, into pgx.Identifier) (int64, error) {
 	j.tmp++
 	tmp := pgx.Identifier{"pg_temp", fmt.Sprintf("arca_own_%d", j.tmp)}
 	create := "CREATE TEMP TABLE " + tmp[1] + " ON COMMIT DROP AS SELECT " + columnList(t.Columns, "t.") +
@@ -52,7 +52,7 @@ func (j *job) loadOwned(ctx context.Context, r io.Reader, t archive.Table, into 
 // replaceOrphans deletes the rows of into that share a primary key with a
 // backup row in tmp and that no tenant owns; it refuses if another tenant
 // owns one.
-func (j *job) replaceOrphans(ctx context.Context, t archive.Table, into, tmp pgx.Identifier, pk []string) error {
+func (j *tenantRestore) replaceOrphans(ctx context.Context, t archive.Table, into, tmp pgx.Identifier, pk []string) error {
 	owner := "NULL::text"
 	if pt, ok := j.planTable(t); ok && pt.Owner != "" {
 		owner = pt.Owner
@@ -83,7 +83,7 @@ func (j *job) replaceOrphans(ctx context.Context, t archive.Table, into, tmp pgx
 // settingText reads the bound tenant id (tenancy.Bind).
 const settingText = "current_setting('" + tenancy.Setting + "')"
 
-func (j *job) planTable(t archive.Table) (tenancy.Table, bool) {
+func (j *tenantRestore) planTable(t archive.Table) (tenancy.Table, bool) {
 	if j.plan == nil {
 		return tenancy.Table{}, false
 	}

@@ -19,7 +19,7 @@ import (
 // checkDangling refuses the restore if a row left outside still points at
 // a deleted row that the backup does not bring back. Each deleted row is
 // kept in a temporary table for that check.
-func (j *job) deleteTenant(ctx context.Context) error {
+func (j *tenantRestore) deleteTenant(ctx context.Context) error {
 	tenant := tenancy.Tenant{ID: j.am.Tenant.ID}
 	if j.work != "" {
 		ok, err := schemaExists(ctx, j.tx, j.work)
@@ -67,7 +67,7 @@ func (j *job) deleteTenant(ctx context.Context) error {
 // deletedTable is the temporary table holding the rows deleted from a
 // table (by the tenant's delete, or as orphans replaced by the backup's
 // rows), created on first use.
-func (j *job) deletedTable(ctx context.Context, table pgx.Identifier) (pgx.Identifier, error) {
+func (j *tenantRestore) deletedTable(ctx context.Context, table pgx.Identifier) (pgx.Identifier, error) {
 	key := tableKey{table[0], table[1]}
 	if tmp, ok := j.deleted[key]; ok {
 		return tmp, nil

@@ -19,7 +19,7 @@ var alreadyThere = map[string]bool{"42P07": true, "42710": true, "42723": true, 
 // its own, so that an existing table, type or constraint is kept as it is.
 // Other failures are warnings: the rows may still fit. Other modes restore
 // into a database that has the shared schemas and skip the file.
-func (j *job) sharedDDL(ctx context.Context, r io.Reader, name string) error {
+func (j *tenantRestore) sharedDDL(ctx context.Context, r io.Reader, name string) error {
 	if j.opts.Mode != ModeTarget {
 		_, err := io.Copy(io.Discard, r)
 		return err

@@ -16,7 +16,7 @@ import (
 // renamed away for the length of the transaction (other sessions keep
 // seeing it where it was: the rename is not committed) and renamed back by
 // swapSchemas.
-func (j *job) prepareSideBySide(ctx context.Context) error {
+func (j *tenantRestore) prepareSideBySide(ctx context.Context) error {
 	if ok, err := schemaExists(ctx, j.tx, j.opts.Schema); err != nil {
 		return err
 	} else if ok {
@@ -42,7 +42,7 @@ func (j *job) prepareSideBySide(ctx context.Context) error {
 // sideBySideTable is where ModeIntoSchema puts a table's rows: schema
 // tables stay in the (renamed) schema; a shared table becomes
 // "<schema>__<table>" in it, created on first use.
-func (j *job) sideBySideTable(ctx context.Context, t archive.Table) (pgx.Identifier, error) {
+func (j *tenantRestore) sideBySideTable(ctx context.Context, t archive.Table) (pgx.Identifier, error) {
 	key := tableKey{t.Schema, t.Name}
 	if ident, ok := j.dest[key]; ok {
 		return ident, nil
@@ -70,7 +70,7 @@ func (j *job) sideBySideTable(ctx context.Context, t archive.Table) (pgx.Identif
 // own back. Foreign keys from the copy to tables outside it (live shared
 // tables) are dropped first, with a warning: a comparison copy must not
 // stop anyone from deleting a live row.
-func (j *job) swapSchemas(ctx context.Context) error {
+func (j *tenantRestore) swapSchemas(ctx context.Context) error {
 	if err := j.detachForeignKeys(ctx); err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func renameSchema(ctx context.Context, tx pgx.Tx, from, to string) error {
 	return nil
 }
 
-func (j *job) detachForeignKeys(ctx context.Context) error {
+func (j *tenantRestore) detachForeignKeys(ctx context.Context) error {
 	rows, err := j.tx.Query(ctx, `SELECT c.conname::text, r.relname::text, pn.nspname::text, p.relname::text
 		FROM pg_catalog.pg_constraint c
 		JOIN pg_catalog.pg_class r ON r.oid = c.conrelid

@@ -32,8 +32,8 @@ func Tenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Manifest,
 	return res, nil
 }
 
-// job is the state of one tenant restore.
-type job struct {
+// tenantRestore is the state of one tenant restore.
+type tenantRestore struct {
 	tx   pgx.Tx
 	opts Options
 	am   archive.Manifest
@@ -86,7 +86,7 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
-	j := &job{tx: tx, opts: opts, am: am, res: &res, work: am.Tenant.Schema, dest: map[tableKey]pgx.Identifier{}, deleted: map[tableKey]pgx.Identifier{}}
+	j := &tenantRestore{tx: tx, opts: opts, am: am, res: &res, work: am.Tenant.Schema, dest: map[tableKey]pgx.Identifier{}, deleted: map[tableKey]pgx.Identifier{}}
 	if err := tenancy.Bind(ctx, tx, am.Tenant.ID); err != nil {
 		return res, err
 	}
@@ -124,7 +124,7 @@ func restoreTenant(ctx context.Context, dbURL string, obj io.Reader, m backup.Ma
 }
 
 // prepare makes room for the tenant according to the mode.
-func (j *job) prepare(ctx context.Context) error {
+func (j *tenantRestore) prepare(ctx context.Context) error {
 	switch j.opts.Mode {
 	case ModeReplace:
 		if err := j.deleteTenant(ctx); err != nil {
@@ -148,7 +148,7 @@ func (j *job) prepare(ctx context.Context) error {
 // ensureTables gives every shared table of the archive somewhere to go in
 // ModeTarget, once the archive's shared DDL created what it could, and
 // refuses a target already holding the tenant's rows.
-func (j *job) ensureTables(ctx context.Context) error {
+func (j *tenantRestore) ensureTables(ctx context.Context) error {
 	if j.opts.Mode != ModeTarget || j.ready {
 		return nil
 	}
@@ -160,7 +160,7 @@ func (j *job) ensureTables(ctx context.Context) error {
 }
 
 // load walks the archive: pre-data DDL, each table's rows, post-data DDL.
-func (j *job) load(ctx context.Context, s *verify.Stream) error {
+func (j *tenantRestore) load(ctx context.Context, s *verify.Stream) error {
 	ar := archive.NewReader(s, archive.WithManifest(j.am))
 	for {
 		e, err := ar.Next()
@@ -192,7 +192,7 @@ func (j *job) load(ctx context.Context, s *verify.Stream) error {
 }
 
 // finish checks what replica mode skipped and puts schemas in place.
-func (j *job) finish(ctx context.Context) error {
+func (j *tenantRestore) finish(ctx context.Context) error {
 	if err := j.keepShared(ctx); err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (j *job) finish(ctx context.Context) error {
 }
 
 // setReplica switches trigger firing for the rest of the transaction.
-func (j *job) setReplica(ctx context.Context, on bool) error {
+func (j *tenantRestore) setReplica(ctx context.Context, on bool) error {
 	if j.replica == on {
 		return nil
 	}

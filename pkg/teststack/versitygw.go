@@ -3,23 +3,22 @@ package teststack
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // VersityGWInstall is the command that installs the S3 gateway the tests use.
@@ -235,24 +234,18 @@ func (gw *VersityGW) NewBucket(t testing.TB, objectLock bool) string {
 	return name
 }
 
-// CreateBucket creates a bucket with a path-style, SigV4-signed request.
+// CreateBucket creates a bucket through the AWS SDK's S3 client, path-style.
 func (gw *VersityGW) CreateBucket(ctx context.Context, name string, objectLock bool) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, gw.Endpoint+"/"+name, http.NoBody)
-	if err != nil {
-		return err
-	}
+	client := s3.New(s3.Options{
+		BaseEndpoint: aws.String(gw.Endpoint), Region: gw.Region, UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(gw.AccessKey, gw.SecretKey, ""),
+	})
+	in := &s3.CreateBucketInput{Bucket: aws.String(name)}
 	if objectLock {
-		req.Header.Set("x-amz-bucket-object-lock-enabled", "true")
+		in.ObjectLockEnabledForBucket = aws.Bool(true)
 	}
-	signV4(req, nil, gw.AccessKey, gw.SecretKey, gw.Region, time.Now())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	if _, err := client.CreateBucket(ctx, in); err != nil {
 		return fmt.Errorf("create bucket %s: %w", name, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("create bucket %s: %s: %s", name, resp.Status, bytes.TrimSpace(body))
 	}
 	return nil
 }
@@ -264,53 +257,6 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// signV4 signs a request for the s3 service (AWS Signature Version 4) with
-// only the host, x-amz-* and content headers; enough for test set-up calls.
-func signV4(req *http.Request, body []byte, access, secret, region string, now time.Time) {
-	sum := sha256.Sum256(body)
-	payload := hex.EncodeToString(sum[:])
-	amzDate := now.UTC().Format("20060102T150405Z")
-	day := amzDate[:8]
-	req.Header.Set("x-amz-date", amzDate)
-	req.Header.Set("x-amz-content-sha256", payload)
-
-	names := []string{"host"}
-	values := map[string]string{"host": req.URL.Host}
-	for k := range req.Header {
-		lk := strings.ToLower(k)
-		if strings.HasPrefix(lk, "x-amz-") || lk == "content-type" || lk == "content-md5" {
-			names = append(names, lk)
-			values[lk] = strings.TrimSpace(req.Header.Get(k))
-		}
-	}
-	slices.Sort(names)
-	var canonHeaders strings.Builder
-	for _, n := range names {
-		canonHeaders.WriteString(n + ":" + values[n] + "\n")
-	}
-	signed := strings.Join(names, ";")
-	path := req.URL.EscapedPath()
-	if path == "" {
-		path = "/"
-	}
-	canonical := strings.Join([]string{req.Method, path, req.URL.Query().Encode(), canonHeaders.String(), signed, payload}, "\n")
-	scope := day + "/" + region + "/s3/aws4_request"
-	h := sha256.Sum256([]byte(canonical))
-	toSign := "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(h[:])
-	key := hmacSHA256([]byte("AWS4"+secret), day)
-	key = hmacSHA256(key, region)
-	key = hmacSHA256(key, "s3")
-	key = hmacSHA256(key, "aws4_request")
-	sig := hex.EncodeToString(hmacSHA256(key, toSign))
-	req.Header.Set("Authorization", fmt.Sprintf("AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s", access, scope, signed, sig))
-}
-
-func hmacSHA256(key []byte, data string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
 }
 
 // VersityGWMain runs a test package against one shared versitygw (each test

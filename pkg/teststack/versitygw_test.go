@@ -6,6 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 func TestVersityGWStartsAndCreatesBuckets(t *testing.T) {
@@ -31,6 +36,16 @@ func TestVersityGWStartsAndCreatesBuckets(t *testing.T) {
 	}
 	if err := gw.CreateBucket(t.Context(), plain, false); err == nil {
 		t.Fatal("creating an existing bucket succeeded")
+	}
+	// The locked bucket has Object Lock on; the plain one has none.
+	client := s3.New(s3.Options{BaseEndpoint: aws.String(gw.Endpoint), Region: gw.Region, UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(gw.AccessKey, gw.SecretKey, "")})
+	lock, err := client.GetObjectLockConfiguration(t.Context(), &s3.GetObjectLockConfigurationInput{Bucket: aws.String(locked)})
+	if err != nil || lock.ObjectLockConfiguration == nil || lock.ObjectLockConfiguration.ObjectLockEnabled != types.ObjectLockEnabledEnabled {
+		t.Fatalf("bucket %s: Object Lock not enabled: %v", locked, err)
+	}
+	if _, err := client.GetObjectLockConfiguration(t.Context(), &s3.GetObjectLockConfigurationInput{Bucket: aws.String(plain)}); err == nil {
+		t.Fatalf("bucket %s: Object Lock enabled", plain)
 	}
 
 	// An unsigned request is refused: the credentials are really enforced.

@@ -1,15 +1,11 @@
 package prune
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path"
-	"slices"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
@@ -28,62 +24,23 @@ type Inventory struct {
 }
 
 // Folder is one backup folder and its objects, in key order.
-type Folder struct {
-	Dir     string
-	Kind    string
-	Objects []objstore.ObjectInfo
-}
-
-// Size is the bytes of all the folder's objects.
-func (f Folder) Size() int64 {
-	var n int64
-	for _, o := range f.Objects {
-		n += o.Size
-	}
-	return n
-}
-
-// LastModified is the time of the folder's newest object.
-func (f Folder) LastModified() time.Time {
-	var t time.Time
-	for _, o := range f.Objects {
-		if o.LastModified.After(t) {
-			t = o.LastModified
-		}
-	}
-	return t
-}
-
-// kinds are the folders backups live in, with the kind they hold and the
-// number of key segments below the folder: tenants/<tenant>/<id>/<object>.
-var kinds = []struct {
-	folder, kind string
-	depth        int
-}{
-	{"tenants", "tenant", 3},
-	{"full", "full", 2},
-	{"base", "base", 2},
-}
+type Folder = backup.Folder
 
 // readers bounds the manifests and verifications read at once.
 const readers = 16
 
 // Inventory lists the bucket and reads every manifest and verification.
 func (p *Pruner) Inventory(ctx context.Context) (Inventory, error) {
-	var folders []Folder
-	for _, k := range kinds {
-		fs, err := p.folders(ctx, p.cfg.Layout.KindPrefix(k.folder), k.kind, k.depth)
-		if err != nil {
-			return Inventory{}, err
-		}
-		folders = append(folders, fs...)
+	folders, err := p.repo().Folders(ctx)
+	if err != nil {
+		return Inventory{}, err
 	}
 	var inv Inventory
 	results := make([]result, len(folders))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, readers)
 	for i, f := range folders {
-		if !slices.ContainsFunc(f.Objects, func(o objstore.ObjectInfo) bool { return backup.IsManifest(o.Key) }) {
+		if !f.HasManifest() {
 			inv.Orphans = append(inv.Orphans, f)
 			continue
 		}
@@ -110,28 +67,6 @@ func (p *Pruner) Inventory(ctx context.Context) (Inventory, error) {
 		return Inventory{}, fmt.Errorf("inventory: %w", err)
 	}
 	return inv, nil
-}
-
-// folders groups the objects under prefix by backup folder; keys at
-// another depth are not Arca's and are left out.
-func (p *Pruner) folders(ctx context.Context, prefix, kind string, depth int) ([]Folder, error) {
-	var out []Folder
-	for o, err := range p.store.List(ctx, prefix) {
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", prefix, err)
-		}
-		segs := strings.Split(strings.TrimPrefix(o.Key, prefix), "/")
-		if len(segs) != depth {
-			continue
-		}
-		dir := path.Dir(o.Key)
-		i, found := slices.BinarySearchFunc(out, dir, func(f Folder, d string) int { return cmp.Compare(f.Dir, d) })
-		if !found {
-			out = slices.Insert(out, i, Folder{Dir: dir, Kind: kind})
-		}
-		out[i].Objects = append(out[i].Objects, o)
-	}
-	return out, nil
 }
 
 // result of reading one folder: a backup, a problem, or an error that

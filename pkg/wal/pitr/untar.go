@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // untar writes the tar stream into dir, which exists. Directories get 0700
@@ -69,11 +68,12 @@ func writeFile(p string, r io.Reader, buf *bufio.Writer, d *durable) (int64, err
 	return n, nil
 }
 
-// within joins name to dir, refusing names that leave it.
+// within joins name to dir, refusing names that leave it (absolute, empty,
+// or climbing out through "..").
 func within(dir, name string) (string, error) {
-	clean := filepath.Clean(filepath.FromSlash(name))
-	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+	rel := filepath.FromSlash(name)
+	if !filepath.IsLocal(rel) {
 		return "", errors.New("tar entry " + name + " leaves the data directory")
 	}
-	return filepath.Join(dir, clean), nil
+	return filepath.Join(dir, rel), nil
 }

@@ -2,6 +2,7 @@ package receive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -104,4 +105,16 @@ func bytesText(n int64) string {
 		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// Err is nil when the slot and the stream are healthy, otherwise one
+// error per problem found.
+func (h Health) Err() error {
+	var errs []error
+	for _, p := range []string{h.SlotProblem, h.StreamProblem} {
+		if p != "" {
+			errs = append(errs, errors.New("WAL stream check: "+p))
+		}
+	}
+	return errors.Join(errs...)
 }

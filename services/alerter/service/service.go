@@ -1,9 +1,11 @@
 // Package service runs the alerter from outside its module (arca alerter,
-// arca dev): it maps plain options onto the internal configuration.
+// arca dev): New maps a plain configuration onto the internal one, Run
+// pages until the context ends.
 package service
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"time"
@@ -15,8 +17,8 @@ import (
 	"github.com/arcabackup/arca/services/alerter/internal/alerter"
 )
 
-// Options of the alerter service.
-type Options struct {
+// Config of the alerter service.
+type Config struct {
 	// Endpoint of the PagerDuty Events API v2 (default PagerDuty's).
 	Endpoint string
 	// RoutingKeyEnv names the variable holding the routing key (default
@@ -38,7 +40,7 @@ type Options struct {
 	Logger            *slog.Logger
 }
 
-func (o Options) config() alerter.Config {
+func (o Config) config() alerter.Config {
 	cfg := alerter.Config{MaxBackupBytes: o.MaxBackupBytes, DrillOverdueAfter: o.DrillOverdueAfter, StormThreshold: o.StormThreshold}
 	cfg.PagerDuty.Endpoint = o.Endpoint
 	cfg.PagerDuty.RoutingKeyEnv = o.RoutingKeyEnv
@@ -60,14 +62,35 @@ func (o Options) config() alerter.Config {
 	return cfg
 }
 
+// Deps are the alerter's connection: JetStream reaches the EVENTS and DLQ
+// streams and the outbox bucket.
+type Deps struct {
+	JS jetstream.JetStream
+}
+
+// Service is an alerter.
+type Service struct {
+	deps Deps
+	cfg  Config
+}
+
+// New builds the alerter without touching the network.
+func New(d Deps, cfg Config) (*Service, error) {
+	if d.JS == nil {
+		return nil, errors.New("alerter: JetStream is required")
+	}
+	return &Service{deps: d, cfg: cfg}, nil
+}
+
 // DryRun writes the Events API v2 events an alerter starting now would
 // send, one JSON object a line (routing keys shown as $VARIABLE), and
 // returns how many; it changes nothing.
-func DryRun(ctx context.Context, js jetstream.JetStream, o Options, w io.Writer) (int, error) {
-	return alerter.DryRun(ctx, alerter.Deps{JS: js, Logger: o.Logger}, o.config(), w)
+func (s *Service) DryRun(ctx context.Context, w io.Writer) (int, error) {
+	return alerter.DryRun(ctx, alerter.Deps{JS: s.deps.JS, Logger: s.cfg.Logger}, s.cfg.config(), w)
 }
 
-// Run consumes EVENTS and DLQ and pages until ctx ends.
-func Run(ctx context.Context, js jetstream.JetStream, o Options) error {
-	return alerter.Run(ctx, alerter.Deps{JS: js, Logger: o.Logger}, o.config())
+// Run consumes EVENTS and DLQ and pages until ctx ends; an invalid
+// configuration or a failed start-up is its error.
+func (s *Service) Run(ctx context.Context) error {
+	return alerter.Run(ctx, alerter.Deps{JS: s.deps.JS, Logger: s.cfg.Logger}, s.cfg.config())
 }

@@ -28,15 +28,23 @@ type Config struct {
 	Worker jobs.Config
 }
 
-// Stage is a running restorer.
-type Stage struct {
+// Deps are the restorer's connection: JetStream (JOBS, EVENTS).
+type Deps struct {
+	JS jobs.JetStream
+}
+
+// Service is a running restorer.
+type Service struct {
 	js  jobs.JetStream
 	cfg Config
 }
 
 // New builds the stage.
-func New(js jobs.JetStream, cfg Config) (*Stage, error) {
+func New(d Deps, cfg Config) (*Service, error) {
 	var errs []error
+	if d.JS == nil {
+		errs = append(errs, errors.New("restorer: JetStream is required"))
+	}
 	if cfg.PITR.SourceURL == "" {
 		errs = append(errs, errors.New("restorer: source url is required"))
 	}
@@ -56,16 +64,16 @@ func New(js jobs.JetStream, cfg Config) (*Stage, error) {
 	if cfg.Worker.Prefetch <= 0 {
 		cfg.Worker.Prefetch = 1
 	}
-	return &Stage{js: js, cfg: cfg}, nil
+	return &Service{js: d.JS, cfg: cfg}, nil
 }
 
 // Run consumes restore jobs until ctx ends.
-func (s *Stage) Run(ctx context.Context) error {
+func (s *Service) Run(ctx context.Context) error {
 	w := jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageRestore, Subject: messages.SubjectRestore}, s.handle, s.cfg.Worker)
 	return w.Run(ctx)
 }
 
-func (s *Stage) handle(ctx context.Context, job *jobs.Job[messages.TenantRestoreRequested]) error {
+func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.TenantRestoreRequested]) error {
 	m := job.Msg
 	event := func(stage string, status messages.Status, d time.Duration, attrs map[string]string) {
 		_ = job.Publisher.Event(ctx, messages.Event{Tenant: m.Tenant, Kind: messages.KindTenant, BackupID: m.ID,

@@ -6,18 +6,18 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/follow"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/tenancy"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 func (a *app) backupCmd() *cobra.Command {
@@ -86,19 +86,8 @@ func (a *app) tenants(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-// outcome is what --wait reports of one backup.
-type outcome struct {
-	Tenant     string  `json:"tenant,omitempty"`
-	BackupID   string  `json:"backup_id"`
-	Status     string  `json:"status"` // verified, failed, dead_lettered, timeout
-	Reason     string  `json:"reason,omitempty"`
-	Tables     int     `json:"tables"`
-	Rows       int64   `json:"rows"`
-	PlainBytes int64   `json:"plain_bytes"`
-	Bytes      int64   `json:"stored_bytes"`
-	Seconds    float64 `json:"seconds"`
-	Manifest   string  `json:"manifest_key,omitempty"`
-}
+// outcome is what --wait reports of one backup (progress.go shows it).
+type outcome = follow.Outcome
 
 func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []string, wait bool, timeout time.Duration) error {
 	conn, err := stack.Connect(ctx, a.cfg, "cli")
@@ -108,8 +97,7 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 	defer conn.Close()
 	now := time.Now().UTC()
 	run := "cli-" + now.Format("20060102T150405.000Z") // the catalog records trigger cli
-	pending := map[string]*outcome{}
-	var order []*outcome
+	var set follow.Set
 
 	var events <-chan messages.Event
 	if wait {
@@ -127,15 +115,13 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 		// The API's rule: a tenant whose backup of the same kind is in
 		// flight is skipped, and --wait follows the backup in flight.
 		for _, j := range started.Jobs {
-			o := &outcome{Tenant: j.Tenant, BackupID: j.BackupID, Status: "queued"}
 			if j.State == coordinator.JobSkipped {
-				o.BackupID = j.SkippedFor
+				set.Add(j.Tenant, j.SkippedFor)
 				a.printf("skipped %s backup of %s: backup %s is in flight\n", kind, j.Tenant, j.SkippedFor)
 			} else {
+				set.Add(j.Tenant, j.BackupID)
 				a.printf("queued %s backup %s %s\n", kind, j.BackupID, j.Tenant)
 			}
-			pending[o.BackupID] = o
-			order = append(order, o)
 		}
 	default:
 		a.log.Warn("catalog unreachable: publishing directly; a backup already in flight is not skipped", "err", cerr)
@@ -146,17 +132,15 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 			if err := pub.Publish(ctx, messages.ExportSubject(t), job, messages.ExportMsgID(id)); err != nil {
 				return err
 			}
-			o := &outcome{Tenant: t, BackupID: id, Status: "queued"}
-			pending[id] = o
-			order = append(order, o)
+			set.Add(t, id)
 			a.printf("queued %s backup %s %s\n", kind, id, t)
 		}
 	}
 	if !wait {
-		a.emit(order, func(io.Writer) {})
+		a.emit(set.Order, func(io.Writer) {})
 		return nil
 	}
-	return a.await(ctx, events, pending, order, now, timeout)
+	return a.await(ctx, events, &set, now, timeout, earlierParts(ctx, conn.JS, kind, set.Order))
 }
 
 // startThroughCatalog starts the run as the API does: the catalog records
@@ -175,64 +159,23 @@ func (a *app) startThroughCatalog(ctx context.Context, conn *stack.Conn, kind me
 	return c.BackupTenants(ctx, tenants, kind, "cli")
 }
 
-// await follows events until every backup is verified or failed.
-func (a *app) await(ctx context.Context, events <-chan messages.Event, pending map[string]*outcome, order []*outcome, start time.Time, timeout time.Duration) error {
-	deadline := time.After(timeout)
-	left := len(pending)
-	bp := a.backupProgress(len(order), start)
+// await follows the backups (follow.Set.Await), showing progress, and
+// prints the outcomes.
+func (a *app) await(ctx context.Context, events <-chan messages.Event, set *follow.Set, start time.Time, timeout time.Duration, expect map[string]int) error {
+	bp := a.backupProgress(len(set.Order), expect)
 	defer bp.done()
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for left > 0 {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-			bp.render()
-		case <-deadline:
-			for _, o := range order {
-				if o.Status == "queued" {
-					o.Status, o.Reason = "timeout", "not verified within "+timeout.String()
-				}
-			}
-			left = 0
-		case e := <-events:
-			o := pending[e.BackupID]
-			if o == nil || o.Status != "queued" {
-				continue
-			}
-			bp.observe(e)
-			switch {
-			case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded:
-				o.Status = "verified"
-				o.Tables, _ = strconv.Atoi(e.Attrs["tables"])
-				o.Rows, _ = strconv.ParseInt(e.Attrs["rows"], 10, 64)
-				o.PlainBytes, _ = strconv.ParseInt(e.Attrs["plain_bytes"], 10, 64)
-				o.Bytes, o.Manifest = e.Bytes, e.Attrs["manifest"]
-			case e.Stage == messages.StageVerify && e.Status == messages.StatusFailed:
-				o.Status, o.Reason = "failed", e.Error
-			case e.Status == messages.StatusDeadLettered || e.Status == messages.StatusFailed:
-				o.Status, o.Reason = string(e.Status), e.Stage+": "+e.Error
-			default:
-				continue
-			}
-			o.Seconds = time.Since(start).Seconds()
-			left--
-			bp.outcome(o)
-			bp.done()
-			a.printf("%-9s %s %s (%.1fs)\n", o.Status, o.BackupID, o.Tenant, o.Seconds)
-		}
-	}
-	failed := 0
-	for _, o := range order {
-		if o.Status != "verified" {
-			failed++
-		}
+	err := set.Await(ctx, events, start, timeout, follow.Hooks{Tick: bp.render, Event: bp.observe, Decided: func(o *follow.Outcome) {
+		bp.outcome(o)
+		bp.done()
+		a.printf("%-9s %s %s (%.1fs)\n", o.Status, o.BackupID, o.Tenant, o.Seconds)
+	}})
+	if err != nil {
+		return err
 	}
 	bp.done()
-	a.emit(order, func(w io.Writer) { printOutcomes(w, order) })
-	if failed > 0 {
-		return fmt.Errorf("%d of %d backups not verified", failed, len(order))
+	a.emit(set.Order, func(w io.Writer) { printOutcomes(w, set.Order) })
+	if n := set.NotVerified(); n > 0 {
+		return fmt.Errorf("%d of %d backups not verified", n, len(set.Order))
 	}
 	return nil
 }

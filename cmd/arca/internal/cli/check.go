@@ -8,41 +8,13 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/health"
 	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
-
-// Check is one finding of arca check.
-type Check struct {
-	Check  string `json:"check"`  // config, source, archiving, bucket, keyring, nats, schedules, catalog
-	Status string `json:"status"` // ok, warn, fail
-	Detail string `json:"detail"`
-}
-
-// checkReport is arca check --json.
-type checkReport struct {
-	OK       bool    `json:"ok"`
-	Problems int     `json:"problems"`
-	Warnings int     `json:"warnings"`
-	Checks   []Check `json:"checks"`
-}
-
-type checks struct{ list []Check }
-
-func (c *checks) ok(name, format string, args ...any) {
-	c.list = append(c.list, Check{name, "ok", fmt.Sprintf(format, args...)})
-}
-func (c *checks) warn(name, format string, args ...any) {
-	c.list = append(c.list, Check{name, "warn", fmt.Sprintf(format, args...)})
-}
-func (c *checks) fail(name, format string, args ...any) {
-	c.list = append(c.list, Check{name, "fail", fmt.Sprintf(format, args...)})
-}
 
 func (a *app) checkCmd() *cobra.Command {
 	var loadErr error
@@ -60,27 +32,44 @@ itself is invalid); warnings do not fail it.`,
 		// The configuration's problems are findings here, not a refusal to run.
 		PersistentPreRunE: func(*cobra.Command, []string) error { loadErr = a.load(); return nil },
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var c checks
+			var f health.Findings
 			if loadErr != nil {
 				for _, line := range configProblems(loadErr) {
-					c.fail("config", "%s", line)
+					f.Fail("config", "%s", line)
 				}
-				return a.reportChecks(c, 2)
+				return a.reportChecks(f, 2)
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			c.ok("config", "%s", a.configName())
-			a.checkSource(ctx, &c)
-			a.checkBucket(ctx, &c)
-			a.checkKeyring(ctx, &c)
-			a.checkNATS(ctx, &c)
-			a.checkSchedules(&c)
-			a.checkCatalog(ctx, &c)
-			return a.reportChecks(c, 1)
+			f.OK("config", "%s", a.configName())
+			a.runChecks(ctx, &f)
+			return a.reportChecks(f, 1)
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", time.Minute, "give up on the checks after this long")
 	return cmd
+}
+
+// runChecks maps the configuration onto each of health's checks.
+func (a *app) runChecks(ctx context.Context, f *health.Findings) {
+	c, sch := a.cfg, a.cfg.Schedules
+	health.CheckSource(ctx, f, health.Source{URL: c.Source.URL, PGBinDir: c.Source.PGBinDir, Exclude: c.Tenancy.Exclude,
+		Drills: sch.Drill != "", Archiving: sch.Base != "" || sch.WALCheck != ""})
+	if store, err := stack.Store(ctx, c); err != nil {
+		f.Fail("bucket", "%s", OneLine(err))
+	} else {
+		health.CheckBucket(ctx, f, health.Bucket{Store: store, Layout: backupLayout(a), Where: a.bucketName(),
+			S3Bucket: c.Store.S3.Bucket, ObjectLock: c.Store.S3.ObjectLock})
+	}
+	kr, err := stack.Keyring(ctx, c, false)
+	health.CheckKeyring(f, c.Keys.Keyring, kr, err)
+	if url, err := stack.NATSURL(c); err != nil {
+		f.Fail("nats", "%s", OneLine(err))
+	} else {
+		health.CheckNATS(ctx, f, health.NATS{URL: url, InboxPrefix: stack.InboxPrefix(url), Replicas: c.NATS.Replicas, Hint: stack.NATSHint})
+	}
+	a.checkSchedules(f)
+	health.CheckCatalog(ctx, f, c.Catalog.URL)
 }
 
 func (a *app) configName() string {
@@ -88,6 +77,13 @@ func (a *app) configName() string {
 		return "embedded defaults (no --config or ARCA_CONFIG)"
 	}
 	return a.configPath + " is valid"
+}
+
+func (a *app) bucketName() string {
+	if a.cfg.Store.Kind == "s3" {
+		return fmt.Sprintf("s3://%s/%s", a.cfg.Store.S3.Bucket, a.cfg.Store.Prefix)
+	}
+	return a.cfg.Store.FS.Dir
 }
 
 // configProblems are the lines of a configuration error: one per problem.
@@ -101,21 +97,12 @@ func configProblems(err error) []string {
 	return out
 }
 
-func (a *app) reportChecks(c checks, failCode int) error {
-	rep := checkReport{OK: true, Checks: c.list}
-	for _, ch := range c.list {
-		switch ch.Status {
-		case "fail":
-			rep.Problems++
-			rep.OK = false
-		case "warn":
-			rep.Warnings++
-		}
-	}
+func (a *app) reportChecks(f health.Findings, failCode int) error {
+	rep := f.Report()
 	a.emit(rep, func(w io.Writer) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, ch := range c.list {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(ch.Status), ch.Check, ch.Detail)
+		for _, ch := range rep.Checks {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(string(ch.Status)), ch.Check, ch.Detail)
 		}
 		tw.Flush()
 		switch {
@@ -133,73 +120,8 @@ func (a *app) reportChecks(c checks, failCode int) error {
 	return exitError{code: failCode, quiet: true, err: fmt.Errorf("arca check: %d problem(s)", rep.Problems)}
 }
 
-func (a *app) checkKeyring(ctx context.Context, c *checks) {
-	kr, err := stack.Keyring(ctx, a.cfg, false)
-	if err != nil {
-		c.fail("keyring", "%s: %s", a.cfg.Keys.Keyring, OneLine(err))
-		return
-	}
-	kek, err := kr.Primary("")
-	if err != nil {
-		c.fail("keyring", "%s: %s", a.cfg.Keys.Keyring, OneLine(err))
-		return
-	}
-	kind := "local"
-	for _, i := range kr.List() {
-		if i.ID == kek.ID {
-			kind = i.Kind
-		}
-	}
-	if kind == "kms" {
-		// A KMS-backed key is only proven by using it.
-		if _, err := kek.AEAD.Encrypt([]byte("arca check"), []byte("arca check")); err != nil {
-			c.fail("keyring", "primary key %s: KMS Encrypt: %s", kek.ID, OneLine(err))
-			return
-		}
-	}
-	c.ok("keyring", "%s: %d key version(s), primary %s (%s)", a.cfg.Keys.Keyring, len(kr.List()), kek.ID, kind)
-}
-
-func (a *app) checkNATS(ctx context.Context, c *checks) {
-	url, err := stack.NATSURL(a.cfg)
-	if err != nil {
-		c.fail("nats", "%s", OneLine(err))
-		return
-	}
-	opts := []nats.Option{nats.Name("arca check"), nats.Timeout(5 * time.Second)}
-	if p := stack.InboxPrefix(url); p != "" {
-		opts = append(opts, nats.CustomInboxPrefix(p))
-	}
-	nc, err := nats.Connect(url, opts...)
-	if err != nil {
-		c.fail("nats", "connect %s: %s; %s", messages.RedactURL(url), OneLine(messages.RedactError(err)), stack.NATSHint)
-		return
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		c.fail("nats", "%s", OneLine(err))
-		return
-	}
-	var found []string
-	for _, name := range []string{messages.StreamJobs, messages.StreamEvents, messages.StreamDLQ} {
-		s, err := js.Stream(ctx, name)
-		if err != nil {
-			c.fail("nats", "stream %s: %s (the services create it when they start)", name, OneLine(err))
-			continue
-		}
-		info := s.CachedInfo()
-		found = append(found, fmt.Sprintf("%s (%d msgs, R%d)", name, info.State.Msgs, info.Config.Replicas))
-		if want := max(a.cfg.NATS.Replicas, 1); info.Config.Replicas < want {
-			c.warn("nats", "stream %s has %d replica(s), nats.replicas asks for %d", name, info.Config.Replicas, want)
-		}
-	}
-	if len(found) > 0 {
-		c.ok("nats", "%s: %s", messages.RedactURL(url), strings.Join(found, ", "))
-	}
-}
-
-func (a *app) checkSchedules(c *checks) {
+// checkSchedules: the schedules parse, as the coordinator will read them.
+func (a *app) checkSchedules(f *health.Findings) {
 	s := a.cfg.Schedules
 	cfg := coordinator.Config{
 		Schedules: coordinator.Schedules{Timezone: s.Timezone, TenantExport: s.TenantExport, Full: s.Full, Drill: s.Drill,
@@ -208,7 +130,7 @@ func (a *app) checkSchedules(c *checks) {
 	}
 	if err := cfg.Validate(); err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
-			c.fail("schedules", "%s", line)
+			f.Fail("schedules", "%s", line)
 		}
 		return
 	}
@@ -219,5 +141,5 @@ func (a *app) checkSchedules(c *checks) {
 			set = append(set, fmt.Sprintf("%s %q", p.name, p.expr))
 		}
 	}
-	c.ok("schedules", "%s (%s)", strings.Join(set, ", "), s.Timezone)
+	f.OK("schedules", "%s (%s)", strings.Join(set, ", "), s.Timezone)
 }

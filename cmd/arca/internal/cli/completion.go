@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"net/url"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -61,17 +59,12 @@ func (a *app) completionKeys(ctx context.Context, folders ...string) []string {
 	if err != nil {
 		return nil
 	}
-	var keys []string
+	repo := backup.Repository{Store: store, Layout: backupLayout(a)}
+	var prefixes []string
 	for _, f := range folders {
-		for info, err := range store.List(ctx, backupLayout(a).KindPrefix(f)) {
-			if err != nil {
-				break
-			}
-			if backup.IsManifest(info.Key) {
-				keys = append(keys, info.Key)
-			}
-		}
+		prefixes = append(prefixes, repo.Layout.KindPrefix(f))
 	}
+	keys, _ := repo.ManifestKeys(ctx, prefixes...)
 	return keys
 }
 
@@ -88,8 +81,8 @@ func (a *app) completeBackups(folder string) func(*cobra.Command, []string, stri
 		}
 		var ids []string
 		for _, k := range a.completionKeys(cmd.Context(), folders...) {
-			if id := path.Base(path.Dir(k)); strings.HasPrefix(id, prefix) && !slices.Contains(ids, id) {
-				ids = append(ids, id)
+			if r, err := backupLayout(a).Ref(k); err == nil && strings.HasPrefix(r.BackupID, prefix) && !slices.Contains(ids, r.BackupID) {
+				ids = append(ids, r.BackupID)
 			}
 		}
 		slices.Sort(ids)
@@ -109,11 +102,9 @@ func (a *app) completeTenants(cmd *cobra.Command, _ []string, prefix string) ([]
 	ts, err := a.tenants(ctx)
 	if err != nil {
 		ts = nil
-		tenantsDir := backupLayout(a).KindPrefix("tenants")
 		for _, k := range a.completionKeys(ctx, "tenants") {
-			seg, _, _ := strings.Cut(strings.TrimPrefix(k, tenantsDir), "/")
-			if t, err := url.PathUnescape(seg); err == nil && !slices.Contains(ts, t) {
-				ts = append(ts, t)
+			if r, err := backupLayout(a).Ref(k); err == nil && !slices.Contains(ts, r.Tenant) {
+				ts = append(ts, r.Tenant)
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -14,69 +13,35 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
-	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
+	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/retention/prune"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
-// coordinatorFor builds the coordinator over a connection, wiring drills,
-// retention and API restores to this binary's own implementations.
-func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool.Pool, store objstore.Store) (*coordinator.Coordinator, error) {
+// coordinatorFor builds the coordinator from the configuration: its
+// connections, the bucket and keyring, and the tasks (drills, base backups,
+// WAL checks) that still live beside the command line.
+func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool.Pool, store objstore.Store) (*coordinator.Service, error) {
 	src, err := pgxpool.New(ctx, a.cfg.Source.URL)
 	if err != nil {
 		return nil, err
 	}
 	context.AfterFunc(ctx, src.Close)
 	token := os.Getenv(a.cfg.API.TokenEnv)
-	deps := coordinator.Deps{
-		JS: conn.JS, Catalog: cat, Source: src,
-		OnRetention: func(ctx context.Context, run coordinator.RunInfo) error {
-			keys, err := stack.Keyring(ctx, a.cfg, false)
-			if err != nil {
-				return err
-			}
-			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: policy(a.cfg),
-				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
-			if err != nil {
-				return err
-			}
-			rep, err := p.Run(ctx, false)
-			a.log.Info("retention run", "run", run.ID, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
-			for _, pr := range rep.Problems {
-				a.log.Warn("retention skipped", "key", pr.Key, "err", pr.Error)
-			}
-			return err
-		},
-		OnDrill: func(ctx context.Context, run coordinator.RunInfo) error {
-			return a.scheduledDrill(ctx, conn, store, run.ID)
-		},
-		Restore: func(ctx context.Context, r coordinator.RestoreJob) error {
-			return a.apiRestore(ctx, store, r)
-		},
-		PlanRestore: func(ctx context.Context, r coordinator.RestoreJob) (coordinator.RestorePlan, error) {
-			return a.planRestore(ctx, store, r)
-		},
-		RetentionPlan: func(ctx context.Context) ([]coordinator.RetentionDecision, error) {
-			return a.retentionPlan(ctx, store)
-		},
-		Keys: a.keyVersions,
-		OnBase: func(ctx context.Context, run coordinator.RunInfo) error {
-			_, err := a.takeBase(ctx, baseOptions{label: "arca " + run.ID, fast: false})
-			return err
-		},
-		OnWALCheck: func(ctx context.Context, run coordinator.RunInfo) error {
-			_, err := a.checkWAL(ctx, time.Duration(a.cfg.Alerting.WALMaxAge))
-			return errors.Join(err, a.scheduledStreamCheck(ctx))
-		},
-	}
+	keys := keySource{a.cfg}
 	sch := a.cfg.Schedules
-	return coordinator.New(deps, coordinator.Config{
+	return coordinator.New(coordinator.Deps{
+		JS: conn.JS, Catalog: cat, Source: src, Store: store, Keys: keys,
+		Tasks: coordinatorTasks{a: a, conn: conn, store: store, keys: keys},
+	}, coordinator.Config{
 		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
 			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
 		Tenancy: stack.Tenancy(a.cfg),
@@ -84,9 +49,48 @@ func (a *app) coordinatorFor(ctx context.Context, conn *stack.Conn, cat *pgxpool
 		// token as a viewer; traces link to Jaeger when its URL is set.
 		API: coordinator.API{Addr: a.cfg.API.Addr, Token: token,
 			ViewerToken: os.Getenv("ARCA_CONSOLE_VIEWER_TOKEN"), JaegerURL: os.Getenv("ARCA_JAEGER_URL"), OIDC: consoleOIDC()},
-		Streams: jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},
-		Logger:  a.log,
+		Streams:   jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas},
+		SourceURL: a.cfg.Source.URL, Layout: stack.Layout(a.cfg), Retention: policy(a.cfg),
+		Logger: a.log,
 	})
+}
+
+// keySource opens the configured keyring at each use.
+type keySource struct{ cfg config.Config }
+
+func (k keySource) Keyring(ctx context.Context) (*keyring.Keyring, error) {
+	return stack.Keyring(ctx, k.cfg, false)
+}
+
+// coordinatorTasks are the coordinator's Tasks as this binary implements
+// them today (they move into pkg/restore/drill and pkg/wal).
+type coordinatorTasks struct {
+	a     *app
+	conn  *stack.Conn
+	store objstore.Store
+	keys  keySource
+}
+
+func (t coordinatorTasks) Drill(ctx context.Context, run string) error {
+	return t.a.scheduledDrill(ctx, t.conn, t.store, run)
+}
+
+func (t coordinatorTasks) BaseBackup(ctx context.Context, label string) error {
+	_, err := t.a.takeBase(ctx, baseOptions{label: label, fast: false})
+	return err
+}
+
+func (t coordinatorTasks) CheckWAL(ctx context.Context) error {
+	_, err := t.a.checkWAL(ctx, time.Duration(t.a.cfg.Alerting.WALMaxAge))
+	return errors.Join(err, t.a.scheduledStreamCheck(ctx))
+}
+
+func (t coordinatorTasks) PruneWAL(ctx context.Context, kept []retention.Backup, dryRun bool) (prune.WALReport, error) {
+	keys, err := t.keys.Keyring(ctx)
+	if err != nil {
+		return prune.WALReport{}, err
+	}
+	return walPruner{cfg: wal.Config{Store: t.store, Layout: stack.Layout(t.a.cfg), Keys: keys}}.PruneWAL(ctx, kept, dryRun)
 }
 
 // consoleOIDC reads the console's OpenID Connect sign-in from the
@@ -144,89 +148,13 @@ func (a *app) scheduledDrill(ctx context.Context, conn *stack.Conn, store objsto
 	return publishDrill(ctx, conn, run, rep)
 }
 
-var scratchName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,52}$`)
-
-// apiRestore restores a backup as the request's mode says: into the
-// scratch database the target names in full, arca_restore_<name> (the
-// API's and the console's), side by side into the
-// schema <target> of the source database, or replacing the tenant there
-// (the console's, after a typed confirmation).
-func (a *app) apiRestore(ctx context.Context, store objstore.Store, r coordinator.RestoreJob) error {
-	if r.Kind != "tenant" {
-		return fmt.Errorf("restore %s: only tenant backups restore through the API", r.BackupID)
-	}
-	opts := restore.Options{Tenancy: stack.Tenancy(a.cfg)}
-	db := a.cfg.Source.URL
-	switch r.Mode {
-	case coordinator.RestoreTarget, "":
-		// The coordinator checked the name before accepting the restore;
-		// it is used as named, never renamed.
-		if !strings.HasPrefix(r.Target, coordinator.ScratchPrefix) || !scratchName.MatchString(r.Target) {
-			return fmt.Errorf("restore target %q: want a scratch database %s<name>", r.Target, coordinator.ScratchPrefix)
-		}
-		opts.Mode = restore.ModeTarget
-	case coordinator.RestoreIntoSchema:
-		if !scratchName.MatchString(r.Target) {
-			return fmt.Errorf("restore schema %q: want a short lower-case name", r.Target)
-		}
-		opts.Mode, opts.Schema = restore.ModeIntoSchema, r.Target
-	case coordinator.RestoreReplace:
-		opts.Mode = restore.ModeReplace
-	default:
-		return fmt.Errorf("restore %s: unknown mode %q", r.BackupID, r.Mode)
-	}
-	keys, err := stack.Keyring(ctx, a.cfg, false)
-	if err != nil {
-		return err
-	}
-	e, err := a.selectBackup(ctx, a.repo(store, keys), r.BackupID, r.Tenant, false, "")
-	if err != nil {
-		return err
-	}
-	if opts.Mode == restore.ModeTarget {
-		if db, err = stack.ScratchURL(ctx, a.cfg, r.Target); err != nil {
-			return err
-		}
-	}
-	obj, err := store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
-	if err != nil {
-		return err
-	}
-	defer obj.Close()
-	res, err := restore.Tenant(ctx, db, obj, e.Manifest, keys, opts)
-	if err != nil {
-		return err
-	}
-	var rows int64
-	for _, t := range res.Tables {
-		rows += t.Rows
-	}
-	r.Report(fmt.Sprintf("restored tenant %s from backup %s (%s): %d tables, %d rows, %d deleted first, in %s",
-		res.Tenant, res.BackupID, res.Mode, len(res.Tables), rows, res.Deleted, res.Duration.Round(time.Millisecond)))
-	return nil
-}
-
 func (a *app) coordinatorCmds() []*cobra.Command {
 	run := &cobra.Command{
 		Use:   "coordinator",
 		Short: "Run the coordinator: schedules, fan-out per tenant, the catalog, the HTTP API",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			obs, err := stack.Observe(ctx, []string{"coordinator"}, a.log)
-			if err != nil {
-				return err
-			}
-			defer obs.Shutdown(context.WithoutCancel(ctx))
-			conn, err := stack.Connect(ctx, a.cfg, "coordinator")
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			if err := obs.WatchEvents(ctx, conn.JS); err != nil {
-				return err
-			}
-			return a.runCoordinator(ctx, conn)
+			return a.runServices(cmd.Context(), serviceSet{coordinator: true})
 		},
 	}
 	var limit int
@@ -337,22 +265,22 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 	return []*cobra.Command{run, status, catalogCmd}
 }
 
-func (a *app) runCoordinator(ctx context.Context, conn *stack.Conn) error {
-	cat, err := stack.Catalog(ctx, a.cfg)
+// coordinatorService builds the coordinator over its catalog and the
+// bucket; closeCatalog closes the catalog's pool once it has stopped. The
+// catalog is connected to, and migrated, when the coordinator starts.
+func (a *app) coordinatorService(ctx context.Context, conn *stack.Conn) (c *coordinator.Service, closeCatalog func(), err error) {
+	cat, err := stack.CatalogPool(ctx, a.cfg)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer cat.Close()
 	store, err := stack.Store(ctx, a.cfg)
 	if err != nil {
-		return err
+		cat.Close()
+		return nil, nil, err
 	}
-	c, err := a.coordinatorFor(ctx, conn, cat, store)
-	if err != nil {
-		return usageError{err}
+	if c, err = a.coordinatorFor(ctx, conn, cat, store); err != nil {
+		cat.Close()
+		return nil, nil, usageError{err}
 	}
-	if err := c.Run(ctx); err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
-		return err
-	}
-	return nil
+	return c, cat.Close, nil
 }

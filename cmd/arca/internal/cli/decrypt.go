@@ -81,30 +81,18 @@ artifact's parts); 1 anything else (a missing key, I/O).`,
 	return cmd
 }
 
-// sealedAs authenticates a manifest copied out of the bucket as the
-// manifest of the backup it names (of tenant, for a tenant backup), at its
-// key in the configured layout, and returns the artifact id to open with.
+// sealedAs authenticates a manifest copied out of the bucket
+// (backup.Layout.OpenCopied) and returns the artifact id to open with.
 func (a *app) sealedAs(ctx context.Context, file, tenant string, keys seal.KeyLookup) (string, error) {
 	doc, err := os.ReadFile(file)
 	if err != nil {
 		return "", err
 	}
-	kind, id, err := backup.Claimed(doc)
-	if err != nil {
-		return "", &backup.MetadataError{Key: file, Err: err}
-	}
-	if kind == "tenant" && tenant == "" {
+	m, err := backupLayout(a).OpenCopied(ctx, file, doc, tenant, keys)
+	if errors.Is(err, backup.ErrTenantNeeded) {
 		return "", usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", file)}
 	}
-	if kind != "tenant" {
-		tenant = ""
-	}
-	layout := backupLayout(a)
-	m, err := layout.OpenManifest(ctx, layout.Manifest(kind, tenant, id), doc, keys)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", file, err)
-	}
-	return m.SealedAs(), nil
+	return m.SealedAs(), err
 }
 
 // decryptError gives decrypt's documented exit codes: 2 for input that is

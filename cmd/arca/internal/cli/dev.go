@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 func (a *app) devCmd() *cobra.Command {
@@ -36,7 +37,7 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 			if a.cfg.Store.Kind == "s3" {
 				where = "s3://" + a.cfg.Store.S3.Bucket
 			}
-			fmt.Fprintf(a.out, "arca dev: NATS %s, bucket %s, source %s\n", srv.URL(), where, redactURL(a.cfg.Source.URL))
+			fmt.Fprintf(a.out, "arca dev: NATS %s, bucket %s, source %s\n", srv.URL(), where, messages.RedactURL(a.cfg.Source.URL))
 			paging := os.Getenv(a.cfg.Alerting.PagerDuty.RoutingKeyEnv) != ""
 			if paging {
 				fmt.Fprintln(a.out, "arca dev: alerter on, paging PagerDuty")
@@ -44,7 +45,7 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 				fmt.Fprintf(a.out, "arca dev: alerter off (set %s to page PagerDuty)\n", a.cfg.Alerting.PagerDuty.RoutingKeyEnv)
 			}
 			fmt.Fprintln(a.out, "arca dev: ready (Ctrl-C to stop)")
-			return a.runServicesWith(cmd.Context(), true, paging, true, stack.Stages...)
+			return a.runServices(cmd.Context(), serviceSet{stages: stack.StageServices, coordinator: true, alerter: paging, createKeys: true})
 		},
 	}
 }

@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
-	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
 	"github.com/arcabackup/arca/pkg/seal"
@@ -24,13 +21,14 @@ type bucketSource struct {
 	keys  seal.KeyLookup
 }
 
-func (s bucketSource) Latest(ctx context.Context, tenant string) (backup.Manifest, error) {
-	e, err := s.a.selectBackup(ctx, s.a.repo(s.store, s.keys), "", tenant, true, "")
-	return e.Manifest, err
+func (s bucketSource) source() drill.Bucket { return drill.Bucket{Repo: s.a.repo(s.store, s.keys)} }
+
+func (s bucketSource) Latest(ctx context.Context, tenant string) (backupManifest, error) {
+	return s.source().Latest(ctx, tenant)
 }
 
-func (s bucketSource) Open(ctx context.Context, m backup.Manifest) (io.ReadCloser, error) {
-	return s.store.Get(ctx, m.Object.Key, objstore.Range{})
+func (s bucketSource) Open(ctx context.Context, m backupManifest) (io.ReadCloser, error) {
+	return s.source().Open(ctx, m)
 }
 
 func (a *app) drillCmd() *cobra.Command {
@@ -79,22 +77,7 @@ func (a *app) drillCmd() *cobra.Command {
 				}
 				conn.Close()
 			}
-			if full != nil && !full.Passed {
-				rep.Passed = false
-			}
-			if !rep.Passed {
-				var failed []string
-				if full != nil && !full.Passed {
-					failed = append(failed, "full dump "+full.BackupID+": "+full.Reason)
-				}
-				for _, t := range rep.Tenants {
-					if !t.Passed {
-						failed = append(failed, t.Tenant+" ("+t.BackupID+"): "+t.Reason)
-					}
-				}
-				return fmt.Errorf("drill failed: %s", strings.Join(failed, "; "))
-			}
-			return nil
+			return rep.Err(full)
 		},
 	}
 	cmd.Flags().StringSliceVar(&tenants, "tenants", nil, "tenants to draw from (default: every tenant)")
@@ -103,28 +86,13 @@ func (a *app) drillCmd() *cobra.Command {
 	return cmd
 }
 
-// publishDrill records a drill's outcome on EVENTS: one event per tenant
-// restored (with its measured RTO) and one for the run, which the catalog
-// records and the alerter's drill-overdue check reads.
+// publishDrill records a drill's outcome on EVENTS (drill.Report.Events).
 func publishDrill(ctx context.Context, conn *stack.Conn, run string, rep drill.Report) error {
 	pub := jobs.NewPublisher(conn.JS)
-	for _, t := range rep.Tenants {
-		status := messages.StatusSucceeded
-		if !t.Passed {
-			status = messages.StatusFailed
-		}
-		if err := pub.Event(ctx, messages.Event{
-			Tenant: t.Tenant, Kind: messages.KindTenant, BackupID: t.BackupID, Run: run, Stage: messages.StageDrill,
-			Status: status, Error: t.Reason, Bytes: t.PlainBytes, Duration: messages.Duration(t.RTO),
-			Attrs: map[string]string{"rto_seconds": fmt.Sprintf("%.3f", t.RTOSeconds)},
-		}); err != nil {
+	for _, e := range rep.Events(run) {
+		if err := pub.Event(ctx, e); err != nil {
 			return err
 		}
 	}
-	status := messages.StatusSucceeded
-	if !rep.Passed {
-		status = messages.StatusFailed
-	}
-	return pub.Event(ctx, messages.Event{Run: run, Stage: messages.StageDrill, Status: status,
-		Duration: messages.Duration(rep.FinishedAt.Sub(rep.StartedAt)), Attrs: map[string]string{"tenants": fmt.Sprint(len(rep.Tenants))}})
+	return nil
 }

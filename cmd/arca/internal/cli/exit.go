@@ -2,12 +2,28 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 )
+
+// exitError carries an exit code a caller (PostgreSQL) depends on.
+type exitError struct {
+	code  int
+	err   error
+	quiet bool // nothing on stderr (a missing segment at the end of recovery)
+}
+
+func (e exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e exitError) Unwrap() error { return e.err }
 
 type usageError struct{ err error }
 

@@ -3,29 +3,13 @@ package cli
 import (
 	"fmt"
 	"io"
-	"sort"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
-)
 
-// infoRow is one tenant and kind in arca info: how many backups, the
-// newest and oldest, and how their verification stands.
-type infoRow struct {
-	Tenant       string    `json:"tenant,omitempty"`
-	Kind         string    `json:"kind"`
-	Backups      int       `json:"backups"`
-	Newest       string    `json:"newest_backup_id"`
-	NewestAt     time.Time `json:"newest_at"`
-	NewestAge    float64   `json:"newest_age_seconds"`
-	NewestStatus string    `json:"newest_verification"` // verified, failed, pending
-	OldestAt     time.Time `json:"oldest_at"`
-	Verified     int       `json:"verified"`
-	Failed       int       `json:"failed"`
-	Pending      int       `json:"pending"`
-	StoredBytes  int64     `json:"stored_bytes"`
-}
+	"github.com/arcabackup/arca/pkg/backup"
+)
 
 func (a *app) infoCmd() *cobra.Command {
 	var tenant string
@@ -40,52 +24,13 @@ func (a *app) infoCmd() *cobra.Command {
 				return err
 			}
 			refused := found.Refused
-			now := time.Now().UTC()
-			byKey := map[[2]string]*infoRow{}
 			for _, e := range found.Backups {
-				m := e.Manifest
-				r := byKey[[2]string{m.Tenant, m.Kind}]
-				if r == nil {
-					r = &infoRow{Tenant: m.Tenant, Kind: m.Kind}
-					byKey[[2]string{m.Tenant, m.Kind}] = r
-				}
-				status := "pending"
-				switch v := e.Verification; {
-				case e.VerificationErr != nil:
-					status, refused = "failed", append(refused, e.VerificationErr)
-				case v != nil && v.Verified:
-					status = "verified"
-				case v != nil:
-					status = "failed"
-				}
-				switch status {
-				case "verified":
-					r.Verified++
-				case "failed":
-					r.Failed++
-				default:
-					r.Pending++
-				}
-				r.Backups++
-				r.StoredBytes += m.Object.Size
-				if r.Newest == "" || m.CreatedAt.After(r.NewestAt) {
-					r.Newest, r.NewestAt, r.NewestStatus = m.BackupID, m.CreatedAt.UTC(), status
-					r.NewestAge = now.Sub(m.CreatedAt).Round(time.Second).Seconds()
-				}
-				if r.OldestAt.IsZero() || m.CreatedAt.Before(r.OldestAt) {
-					r.OldestAt = m.CreatedAt.UTC()
+				if e.VerificationErr != nil {
+					refused = append(refused, e.VerificationErr)
 				}
 			}
-			rows := make([]infoRow, 0, len(byKey))
-			for _, r := range byKey {
-				rows = append(rows, *r)
-			}
-			sort.Slice(rows, func(i, j int) bool {
-				if rows[i].Kind != rows[j].Kind {
-					return rows[i].Kind > rows[j].Kind // tenant, full, base
-				}
-				return rows[i].Tenant < rows[j].Tenant
-			})
+			now := time.Now().UTC()
+			rows := backup.Summarize(found.Backups, now)
 			a.emit(rows, func(w io.Writer) {
 				if len(rows) == 0 {
 					fmt.Fprintf(w, "no backups in %s\n", a.bucketName())

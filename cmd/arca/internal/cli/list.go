@@ -32,16 +32,11 @@ func (a *app) listCmd() *cobra.Command {
 			sort.SliceStable(all, func(i, j int) bool { return all[i].Manifest.CreatedAt.After(all[j].Manifest.CreatedAt) })
 			var rows []listRow
 			for _, e := range all {
-				status, verified := "pending", (*bool)(nil)
-				switch {
-				case e.VerificationErr != nil:
-					status, refused = "refused", append(refused, e.VerificationErr)
-				case e.Verification != nil:
-					v := e.Verification.Verified
-					verified, status = &v, "failed"
-					if v {
-						status = "verified"
-					}
+				status, verified := e.Status(), (*bool)(nil)
+				if e.VerificationErr != nil {
+					refused = append(refused, e.VerificationErr)
+				} else if e.Verification != nil {
+					verified = &e.Verification.Verified
 				}
 				m := e.Manifest
 				rows = append(rows, listRow{m.BackupID, m.Kind, m.Tenant, m.CreatedAt.UTC(), m.Object.Size, m.PlainSize, verified, status, e.Key})

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -94,7 +93,7 @@ func (a *app) lifecycleCmd() *cobra.Command {
 			}
 			fmt.Fprintln(a.out, string(doc))
 			for _, n := range notes {
-				fmt.Fprintln(os.Stderr, "note:", n)
+				fmt.Fprintln(a.errOut, "note:", n)
 			}
 			if !apply {
 				return nil

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -161,17 +160,14 @@ passwords, and says so.`,
 			if err != nil {
 				return err
 			}
-			e, err := findBackup(ctx, a.repo(store, keys), id, "")
+			e, err := a.repo(store, keys).Get(ctx, id, "")
 			if err != nil {
 				return err
 			}
 			if e.Manifest.Kind != "full" {
 				return fmt.Errorf("backup %s is a %s backup, not a full backup", id, e.Manifest.Kind)
 			}
-			bin, err := exec.LookPath("pg_restore")
-			if a.cfg.Source.PGBinDir != "" {
-				bin, err = a.cfg.Source.PGBinDir+"/pg_restore", nil
-			}
+			bin, err := a.pgTool("pg_restore")
 			if err != nil {
 				return fmt.Errorf("pg_restore not found: %w", err)
 			}

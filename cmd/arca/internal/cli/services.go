@@ -17,13 +17,13 @@ import (
 // `arca verifier`: one stage each, as deployed.
 func (a *app) serviceCmds() []*cobra.Command {
 	var cmds []*cobra.Command
-	for _, name := range stack.Stages {
+	for _, name := range stack.StageServices {
 		cmds = append(cmds, &cobra.Command{
 			Use:   name,
 			Short: "Run the " + name + " service",
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
-				return a.runServices(cmd.Context(), false, name)
+				return a.runServices(cmd.Context(), serviceSet{stages: []string{name}})
 			},
 		})
 	}
@@ -37,21 +37,10 @@ alerting: in the configuration, prints every PagerDuty Events API v2 event it wo
 line; the routing key shown as the $VARIABLE that holds it) and exits, sending and changing nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// its /metrics too: the container healthchecks and Prometheus read it
-			obs, err := stack.Observe(cmd.Context(), []string{"alerter"}, a.log)
-			if err != nil {
-				return err
-			}
-			defer obs.Shutdown(context.WithoutCancel(cmd.Context()))
-			conn, err := stack.Connect(cmd.Context(), a.cfg, "alerter")
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
 			if dryRun {
-				return a.alerterDryRun(cmd.Context(), conn)
+				return a.alerterDryRun(cmd.Context())
 			}
-			return a.runAlerter(cmd.Context(), conn)
+			return a.runServices(cmd.Context(), serviceSet{alerter: true})
 		},
 	}
 	alerterCmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the Events API v2 events it would send now, send nothing")
@@ -60,9 +49,9 @@ line; the routing key shown as the $VARIABLE that holds it) and exits, sending a
 	return cmds
 }
 
-func (a *app) alerterOptions() alerter.Options {
+func (a *app) alerterConfig() alerter.Config {
 	al := a.cfg.Alerting
-	o := alerter.Options{
+	o := alerter.Config{
 		Endpoint: al.PagerDuty.Endpoint, RoutingKeyEnv: al.PagerDuty.RoutingKeyEnv,
 		RoutingKeyEnvBySeverity: al.PagerDuty.RoutingKeyEnvBySeverity, RunbookBaseURL: al.RunbookBaseURL,
 		DrillOverdueAfter: time.Duration(al.DrillOverdueAfter), StormThreshold: al.StormThreshold,
@@ -77,9 +66,18 @@ func (a *app) alerterOptions() alerter.Options {
 	return o
 }
 
-func (a *app) alerterDryRun(ctx context.Context, conn *stack.Conn) error {
+func (a *app) alerterDryRun(ctx context.Context) error {
+	conn, err := stack.Connect(ctx, a.cfg, "alerter")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	al, err := alerter.New(alerter.Deps{JS: conn.JS}, a.alerterConfig())
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	n, err := alerter.DryRun(ctx, conn.JS, a.alerterOptions(), &buf)
+	n, err := al.DryRun(ctx, &buf)
 	if err != nil {
 		return err
 	}
@@ -98,27 +96,33 @@ func (a *app) alerterDryRun(ctx context.Context, conn *stack.Conn) error {
 	return nil
 }
 
-func (a *app) runAlerter(ctx context.Context, conn *stack.Conn) error {
-	err := alerter.Run(ctx, conn.JS, a.alerterOptions())
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
+// serviceSet is what one process runs: stages by name, and the coordinator
+// and the alerter when asked (arca dev runs them all).
+type serviceSet struct {
+	stages               []string
+	coordinator, alerter bool
+	// createKeys creates a missing keyring (arca dev).
+	createKeys bool
 }
 
-// runServices connects to JetStream and runs the named stages until the
-// context ends.
-func (a *app) runServices(ctx context.Context, createKeys bool, names ...string) error {
-	return a.runServicesWith(ctx, createKeys, false, false, names...)
+func (s serviceSet) names() []string {
+	names := append([]string(nil), s.stages...)
+	if s.coordinator {
+		names = append(names, "coordinator")
+	}
+	if s.alerter {
+		names = append(names, "alerter")
+	}
+	return names
 }
 
-// runServicesWith also runs the alerter in the same process (arca dev).
-func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, withCoordinator bool, names ...string) error {
-	services := append([]string(nil), names...)
-	if withCoordinator {
-		services = append(services, "coordinator")
-	}
-	obs, err := stack.Observe(ctx, services, a.log)
+// runServices builds every service of the set, then runs them under one
+// errgroup (stack.Supervise) until ctx ends or one fails: the first
+// failure, a failed start included, stops the others and is the command's
+// error.
+func (a *app) runServices(ctx context.Context, set serviceSet) error {
+	names := set.names()
+	obs, err := stack.Observe(ctx, names, a.log)
 	if err != nil {
 		return err
 	}
@@ -131,54 +135,77 @@ func (a *app) runServicesWith(ctx context.Context, createKeys, withAlerter, with
 		return err
 	}
 	defer conn.Close()
-	store, err := stack.ObservedStore(ctx, a.cfg, obs.Metrics.S3())
-	if err != nil {
-		return err
-	}
-	d := stack.Deps{Cfg: a.cfg, Conn: conn, Store: store, Logger: a.log, Tool: Version, Obs: obs}
-	if needsKeys(names) {
-		if d.Keys, err = stack.Keyring(ctx, a.cfg, createKeys); err != nil {
-			return err
-		}
-		// The stages use the live keyring: it follows the keyring epoch
-		// (rotation, erasure) while they run; see docs/keys.md.
-		src, err := stack.KeyringSource(ctx, a.cfg)
-		if err != nil {
-			return err
-		}
-		live, stop, err := stack.LiveKeyring(ctx, src.Store, conn.JS, a.cfg.NATS.Replicas, keyHolders(names), a.log, src.Opts...)
+	var all []stack.Named
+	if len(set.stages) > 0 {
+		stages, stop, err := a.stages(ctx, conn, obs, set)
 		if err != nil {
 			return err
 		}
 		defer stop()
-		d.Live = live
+		all = append(all, stages...)
 	}
-	if withCoordinator {
+	if set.coordinator {
 		obs.SetGlobalFor("coordinator")
 		if err := obs.WatchEvents(ctx, conn.JS); err != nil {
+			if len(set.stages) == 0 {
+				return err
+			}
 			a.log.Warn("event metrics off", "err", err)
 		}
-		go func() {
-			if err := a.runCoordinator(ctx, conn); err != nil {
-				a.log.Error("coordinator stopped", "err", err)
-				fmt.Fprintln(a.errOut, "arca: coordinator stopped:", OneLine(err))
-			}
-		}()
+		c, closeCatalog, err := a.coordinatorService(ctx, conn)
+		if err != nil {
+			return err
+		}
+		defer closeCatalog()
+		all = append(all, stack.Named{Name: "coordinator", Service: c})
 	}
-	if withAlerter {
-		go func() {
-			if err := a.runAlerter(ctx, conn); err != nil {
-				a.log.Error("alerter stopped", "err", err)
-			}
-		}()
+	if set.alerter {
+		al, err := alerter.New(alerter.Deps{JS: conn.JS}, a.alerterConfig())
+		if err != nil {
+			return err
+		}
+		all = append(all, stack.Named{Name: "alerter", Service: al})
 	}
-	if err := d.Run(ctx, names...); err != nil && ctx.Err() == nil {
+	if err := stack.Supervise(ctx, all...); err != nil {
 		return fmt.Errorf("services stopped: %w", err)
 	}
 	return nil
 }
 
-func needsKeys(names []string) bool { return len(keyHolders(names)) > 0 }
+// stages builds the set's stages over one bucket and, for those holding
+// keys, the live keyring (stop releases it).
+func (a *app) stages(ctx context.Context, conn *stack.Conn, obs *stack.Observability, set serviceSet) ([]stack.Named, func(), error) {
+	stop := func() {}
+	store, err := stack.ObservedStore(ctx, a.cfg, obs.Metrics.S3())
+	if err != nil {
+		return nil, stop, err
+	}
+	d := stack.Deps{Cfg: a.cfg, Conn: conn, Store: store, Logger: a.log, Tool: Version, Obs: obs}
+	if holders := keyHolders(set.stages); len(holders) > 0 {
+		if d.Keys, err = stack.Keyring(ctx, a.cfg, set.createKeys); err != nil {
+			return nil, stop, err
+		}
+		// The stages use the live keyring: it follows the keyring epoch
+		// (rotation, erasure) while they run; see docs/keys.md.
+		src, err := stack.KeyringSource(ctx, a.cfg)
+		if err != nil {
+			return nil, stop, err
+		}
+		if d.Live, stop, err = stack.LiveKeyring(ctx, src.Store, conn.JS, a.cfg.NATS.Replicas, holders, a.log, src.Opts...); err != nil {
+			return nil, func() {}, err
+		}
+	}
+	var out []stack.Named
+	for _, n := range set.stages {
+		s, err := d.Service(n)
+		if err != nil {
+			stop()
+			return nil, func() {}, err
+		}
+		out = append(out, stack.Named{Name: n, Service: s})
+	}
+	return out, stop, nil
+}
 
 // keyHolders are the named stages that hold keys.
 func keyHolders(names []string) []string {

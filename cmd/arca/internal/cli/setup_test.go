@@ -93,7 +93,7 @@ func newEnv(t *testing.T, kind string) *env {
 	deps := stack.Deps{Cfg: e.cfg, Conn: conn, Store: e.store, Keys: keys, Logger: quiet, Tool: "test"}
 	wctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); _ = deps.Run(wctx, stack.Stages...) }()
+	go func() { defer close(done); _ = deps.Run(wctx, stack.StageServices...) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return e
 }

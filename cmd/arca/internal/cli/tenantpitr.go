@@ -25,16 +25,10 @@ import (
 // tenantPITRConfig wires a tenant point-in-time restore: the bucket, this
 // binary's wal-fetch as restore_command, the exporter's tenant export.
 func (a *app) tenantPITRConfig(store objstore.Store, keys *keyring.Keyring, scratchDir string, progress func(tenantpitr.Step)) tenantpitr.Config {
-	self, _ := os.Executable()
-	conf := ""
-	if a.configPath != "" {
-		abs, _ := filepath.Abs(a.configPath)
-		conf = " --config " + abs
-	}
 	tcfg := stack.Tenancy(a.cfg)
 	return tenantpitr.Config{
 		PITR: pitr.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys,
-			RestoreCommand: fmt.Sprintf("%s wal-fetch%s %%f %%p", self, conf)},
+			RestoreCommand: a.walFetchCommand()},
 		Export: func(ctx context.Context, dbURL, tenant string, w io.Writer) (archive.Manifest, error) {
 			return tenantexport.Tenant(ctx, tenantexport.Config{Tenancy: tcfg, PGBinDir: a.cfg.Source.PGBinDir, ToolVersion: Version}, dbURL, tenant, w)
 		},
@@ -92,6 +86,18 @@ func (a *app) restoreTenantAt(ctx context.Context, store objstore.Store, keys *k
 	return true, "", nil
 }
 
+// walFetchCommand is restore_command running this binary's wal-fetch with
+// this configuration.
+func (a *app) walFetchCommand() string {
+	self, _ := os.Executable()
+	conf := ""
+	if a.configPath != "" {
+		abs, _ := filepath.Abs(a.configPath)
+		conf = " --config " + abs
+	}
+	return fmt.Sprintf("%s wal-fetch%s %%f %%p", self, conf)
+}
+
 func recoveredTo(t time.Time) string {
 	if t.IsZero() {
 		return "no transaction after the base backup"
@@ -127,7 +133,7 @@ func (a *app) restorerCmd() *cobra.Command {
 			if obs.Metrics != nil {
 				w.Observer = obs.Metrics
 			}
-			st, err := pitrstage.New(conn.JS, pitrstage.Config{
+			st, err := pitrstage.New(pitrstage.Deps{JS: conn.JS}, pitrstage.Config{
 				PITR: a.tenantPITRConfig(store, keys, scratchDir, nil),
 				Export: tenantexport.Config{Tenancy: stack.Tenancy(a.cfg), PGBinDir: a.cfg.Source.PGBinDir, ToolVersion: Version,
 					StatementTimeout: a.cfg.Source.StatementTimeout, LockTimeout: a.cfg.Source.LockTimeout},
@@ -136,8 +142,8 @@ func (a *app) restorerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := st.Run(ctx); err != nil && ctx.Err() == nil {
-				return fmt.Errorf("restorer stopped: %w", err)
+			if err := stack.Supervise(ctx, stack.Named{Name: "restorer", Service: st}); err != nil {
+				return fmt.Errorf("services stopped: %w", err)
 			}
 			return nil
 		},

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	verifier "github.com/arcabackup/arca/services/verifier/stage"
+	"github.com/arcabackup/arca/pkg/restore/verify"
 )
 
 func (a *app) verifyCmd() *cobra.Command {
@@ -30,7 +30,7 @@ func (a *app) verifyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			res, err := verifier.Verify(ctx, store, repo.Layout, keys, key)
+			res, err := verify.Stored(ctx, repo, key)
 			a.emit(res, func(w io.Writer) {
 				if err == nil {
 					fmt.Fprintf(w, "backup %s verified: %d parts, %s sealed, %s raw, %d tables, in %s\n",

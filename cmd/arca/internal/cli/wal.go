@@ -19,21 +19,6 @@ import (
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
 
-// exitError carries an exit code a caller (PostgreSQL) depends on.
-type exitError struct {
-	code  int
-	err   error
-	quiet bool // nothing on stderr (a missing segment at the end of recovery)
-}
-
-func (e exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-func (e exitError) Unwrap() error { return e.err }
-
 func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
 	store, err := stack.Store(ctx, a.cfg)
 	if err != nil {
@@ -144,14 +129,7 @@ func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuit
 	if err != nil {
 		return wal.Continuity{}, err
 	}
-	found, err := basebackup.List(ctx, cfg.Store, cfg.Layout, cfg.Keys)
-	if err != nil {
-		return wal.Continuity{}, err
-	}
-	if err := found.Err(); err != nil {
-		return wal.Continuity{}, fmt.Errorf("check WAL: %w", err)
-	}
-	res, err := wal.CheckContinuity(ctx, cfg, basebackup.WALBases(found.Backups), wal.CheckOptions{MaxAge: maxAge})
+	res, err := basebackup.CheckWAL(ctx, cfg, wal.CheckOptions{MaxAge: maxAge})
 	if err != nil {
 		return res, err
 	}
@@ -162,17 +140,23 @@ func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuit
 // recordWAL publishes the archive check as an event when a system is
 // running, so the alerter pages on a gap or a stale archive.
 func (a *app) recordWAL(ctx context.Context, problem error) {
+	msg := ""
+	if problem != nil {
+		msg = problem.Error()
+	}
+	a.recordCheck(ctx, wal.CheckEvent(messages.StageWALArchive, msg))
+}
+
+// recordCheck publishes a check's event when NATS answers; a check run
+// with no system running still reports on the terminal.
+func (a *app) recordCheck(ctx context.Context, e messages.Event) {
 	conn, err := stack.Connect(ctx, a.cfg, "wal-check")
 	if err != nil {
 		return
 	}
 	defer conn.Close()
-	e := messages.Event{Kind: messages.KindWAL, Stage: messages.StageWALArchive, Status: messages.StatusSucceeded, Time: time.Now().UTC()}
-	if problem != nil {
-		e.Status, e.Error = messages.StatusFailed, problem.Error()
-	}
 	if err := jobs.NewPublisher(conn.JS).Event(ctx, e); err != nil {
-		a.log.Warn("wal check not recorded", "err", err)
+		a.log.Warn("check not recorded", "stage", e.Stage, "err", err)
 	}
 }
 
@@ -257,13 +241,7 @@ func (a *app) restorePITRCmd() *cobra.Command {
 				return err
 			}
 			if restoreCommand == "" {
-				self, _ := os.Executable()
-				conf := ""
-				if a.configPath != "" {
-					abs, _ := filepath.Abs(a.configPath)
-					conf = " --config " + abs
-				}
-				restoreCommand = fmt.Sprintf("%s wal-fetch%s %%f %%p", self, conf)
+				restoreCommand = a.walFetchCommand()
 			}
 			res, err := pitr.Restore(ctx, pitr.Config{
 				Store: store, Layout: stack.Layout(a.cfg), Keys: keys, RestoreCommand: restoreCommand,

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -11,9 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
-	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/receive"
 )
 
@@ -93,7 +91,7 @@ func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 		fmt.Fprintf(w, "WAL stream: slot %s active %t, retains %d bytes, %d bytes not in the bucket, flush lag %s\n",
 			h.Slot, h.Active, h.Retained, h.LagBytes, h.FlushLag.Round(time.Millisecond))
 	})
-	return streamErr(h)
+	return h.Err()
 }
 
 // scheduledStreamCheck is the coordinator's part: alerting.wal_slot.
@@ -113,7 +111,7 @@ func (a *app) scheduledStreamCheck(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return streamErr(h)
+	return h.Err()
 }
 
 // streamHealth reads the slot and the stream on the primary and records
@@ -137,28 +135,7 @@ func (a *app) streamHealth(ctx context.Context, s *streamCheck) (receive.Health,
 	return h, nil
 }
 
-func streamErr(h receive.Health) error {
-	var errs []error
-	for _, p := range []string{h.SlotProblem, h.StreamProblem} {
-		if p != "" {
-			errs = append(errs, errors.New("WAL stream check: "+p))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // recordStream publishes one stream check as an event when a system runs.
 func (a *app) recordStream(ctx context.Context, stage, problem string) {
-	conn, err := stack.Connect(ctx, a.cfg, "wal-check")
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	e := messages.Event{Kind: messages.KindWAL, Stage: stage, Status: messages.StatusSucceeded, Time: time.Now().UTC()}
-	if problem != "" {
-		e.Status, e.Error = messages.StatusFailed, problem
-	}
-	if err := jobs.NewPublisher(conn.JS).Event(ctx, e); err != nil {
-		a.log.Warn("wal stream check not recorded", "err", err)
-	}
+	a.recordCheck(ctx, wal.CheckEvent(stage, problem))
 }

@@ -1,8 +1,9 @@
 // Package cost prices what the bucket stores. Stored bytes come in per
 // tenant, kind and storage class (from the catalog or the bucket listing:
-// the caller reads them), with a history of the stored total over time; a
-// Prices table turns them into a monthly cost, and the history's growth
-// into next month's projection. It is pure: no store, no catalog.
+// BucketUnits lists the bucket, the caller reads the catalog); Stored keeps
+// what the retention policy keeps and rebuilds the history of the stored
+// total; a Prices table turns them into a monthly cost, and the history's
+// growth into next month's projection.
 //
 // The default prices are the plan's cost table (backup-strategy.md,
 // "Estimativa de Custos"): its monthly cost divided by its quantity for

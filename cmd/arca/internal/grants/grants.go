@@ -15,6 +15,12 @@ type Service struct {
 	NATS NATS
 	// S3 lists the actions the service calls, each on the keys it needs.
 	S3 []S3Grant
+	// OutsideCompose: deploy/compose (and make cluster) do not run it, so
+	// its NATS user and bucket principal stay out of their generated
+	// files; its IAM policies are generated all the same.
+	OutsideCompose bool
+	// Keys is what it does with the KMS key and the keyring's secret.
+	Keys KeyUse
 	// PG is the PostgreSQL role it connects as, if any.
 	PG *PGRole
 	// Source is a second role, for the source database, where the service
@@ -77,7 +83,7 @@ var stageStreams = []string{messages.StreamJobs, messages.StreamEvents, messages
 // internal/): the uploader's KV, the alerter's outbox, the coordinator's
 // schedules and consumers. The real-server test catches a drift.
 const (
-	uploadsKV         = "uploads"           // services/uploader/stage.StateBucket
+	uploadsKV         = "uploads"           // services/uploader/service.StateBucket
 	alertsKV          = "ALERTS"            // services/alerter/internal/alerter Config.Bucket
 	schedulesStream   = "SCHEDULES"         // services/coordinator/internal/schedule.StreamName
 	schedulesConsumer = "coordinator-fires" // schedule.ConsumerName
@@ -122,8 +128,10 @@ func Services() []Service {
 
 	verifier := stage(messages.StageVerify, messages.SubjectVerify, "events.*.*."+messages.StageDrill+".*")
 
+	restorer := stage(messages.StageRestore, messages.SubjectRestore, "events.*.*."+messages.StageRestoreStep+".*")
+
 	// The stages that hold keys follow the keyring epoch (docs/keys.md).
-	for _, n := range []*NATS{&encryptor, &uploader, &verifier} {
+	for _, n := range []*NATS{&encryptor, &uploader, &verifier, &restorer} {
 		n.KVFollow = []string{keyringEpochKV}
 		n.KVPut = []string{keyringInstanceKV}
 	}
@@ -137,10 +145,12 @@ func Services() []Service {
 		{
 			Name: "encryptor", Why: "seals staged parts with the keyring; no database, no bucket",
 			NATS: encryptor,
+			Keys: KeyUse{Encrypt: true, ReadKeyring: true},
 		},
 		{
-			Name: "uploader", Why: "writes sealed parts and manifests to the bucket; no keys, no database",
+			Name: "uploader", Why: "writes sealed parts and manifests to the bucket; seals manifests, opens nothing; no database",
 			NATS: uploader,
+			Keys: KeyUse{Encrypt: true, ReadKeyring: true}, // seals manifest.json
 			S3: []S3Grant{
 				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectTagging"}}, // Stat reads tags: the commit confirms data.arca
 			},
@@ -148,6 +158,7 @@ func Services() []Service {
 		{
 			Name: "verifier", Why: "reads backups back and proves them; writes only verified.json",
 			NATS: verifier,
+			Keys: KeyUse{Decrypt: true, Encrypt: true, ReadKeyring: true}, // opens parts, seals verified.json
 			S3: []S3Grant{
 				{Actions: []string{"s3:GetObject", "s3:GetObjectTagging"}},
 				{Actions: []string{"s3:PutObject"}, Keys: "*/verified.json"},
@@ -171,6 +182,7 @@ func Services() []Service {
 				},
 				Publishes: []string{
 					messages.Filter(messages.SubjectExport), "schedules.>",
+					messages.Filter(messages.SubjectRestore), // tenant point-in-time restores from the API
 					// drills and the WAL archive check run from the coordinator
 					"events.*.*." + messages.StageDrill + ".*", "events.*.*." + messages.StageWALArchive + ".*",
 					"events.*.*." + messages.StageCoordinate + ".*",
@@ -181,7 +193,10 @@ func Services() []Service {
 				{Actions: []string{"s3:GetObject", "s3:GetObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:AbortMultipartUpload", "s3:PutObject"}},
 				{Actions: []string{"s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"}, Bucket: true},
 			},
-			PG: &PGRole{Name: "arca", OwnsCatalog: true},
+			// drills, API restores and catalog rebuilds open backups; base
+			// backups are sealed
+			Keys: KeyUse{Decrypt: true, Encrypt: true, ReadKeyring: true},
+			PG:   &PGRole{Name: "arca", OwnsCatalog: true},
 			// drills and API restores create scratch databases and restore
 			// into them; base backups; the tenants query reads the source
 			Source: &PGRole{Name: "arca_drill", CreateDB: true, Replication: true, ReadWrite: true},
@@ -202,6 +217,21 @@ func Services() []Service {
 			Name: "operator", Why: "the arca CLI of an operator: backup, status, list, restore",
 			NATS: NATS{All: true},
 			PG:   &PGRole{Name: "arca_restore", Restore: true},
+			Keys: KeyUse{Encrypt: true, Decrypt: true, ReadKeyring: true, WriteKeyring: true},
+		},
+		{
+			Name: "restorer", Why: "tenant point-in-time restores (arca restorer): recovers a scratch cluster of its own from base backups and WAL, exports the tenant from it and restores it into the live database",
+			NATS: restorer, OutsideCompose: true,
+			S3: []S3Grant{
+				{Actions: []string{"s3:GetObject"}, Keys: "base/*"},
+				{Actions: []string{"s3:GetObject"}, Keys: "wal/*"},
+				{Actions: []string{"s3:ListBucket"}, Bucket: true}, // finds the base backup and the WAL
+			},
+			Keys: KeyUse{Decrypt: true, ReadKeyring: true},
+			// The scratch cluster is its own (initdb as the restorer's OS
+			// user, on loopback): no grant. The restore writes the
+			// tenant's rows into the live database, as arca restore does.
+			PG: &PGRole{Name: "arca_restore", Restore: true},
 		},
 	}
 }

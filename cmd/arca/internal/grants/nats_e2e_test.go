@@ -29,7 +29,7 @@ import (
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/teststack"
 	alerter "github.com/arcabackup/arca/services/alerter/service"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 // grantServer runs a real nats-server with the generated accounts and
@@ -86,14 +86,14 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 	wctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	for _, name := range stack.Stages {
+	for _, name := range stack.StageServices {
 		cfg := config.Default()
 		cfg.Source.URL = db.URL
 		d := stack.Deps{Cfg: cfg, Conn: connect(name), Store: store, Keys: kr, Logger: quiet, Tool: "test"}
-		run, err := d.Runner(wctx, name)
+		svc, err := d.Service(name)
 		require.NoError(t, err)
 		wg.Add(1)
-		go func() { defer wg.Done(); _ = run(wctx) }()
+		go func() { defer wg.Done(); _ = svc.Run(wctx) }()
 	}
 
 	// The coordinator (schedules, catalog) and the alerter run as their
@@ -124,10 +124,9 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 	}))
 	t.Cleanup(pd.Close)
 	alerterConn := connect("alerter")
-	go func() {
-		defer wg.Done()
-		stopped <- alerter.Run(wctx, alerterConn.JS, alerter.Options{Endpoint: pd.URL, RoutingKeyEnv: "ARCA_GRANTS_TEST_PD_KEY", Logger: quiet})
-	}()
+	al, err := alerter.New(alerter.Deps{JS: alerterConn.JS}, alerter.Config{Endpoint: pd.URL, RoutingKeyEnv: "ARCA_GRANTS_TEST_PD_KEY", Logger: quiet})
+	require.NoError(t, err)
+	go func() { defer wg.Done(); stopped <- al.Run(wctx) }()
 	var started coordinator.Started
 	teststack.Eventually(t, time.Minute, func() bool {
 		started, err = coord.BackupTenants(ctx, []string{"acme"}, messages.KindTenant, "grants")

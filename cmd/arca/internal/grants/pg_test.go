@@ -16,7 +16,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/grants"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/teststack"
-	exporter "github.com/arcabackup/arca/services/exporter/stage"
+	exporter "github.com/arcabackup/arca/services/exporter/service"
 )
 
 // The generated roles on a real PostgreSQL: the exporter's role reads every
@@ -118,7 +118,7 @@ func TestGeneratedPostgresRolesReadOnlyExporterAndWritingRestore(t *testing.T) {
 	u, err := url.Parse(src.URL)
 	require.NoError(t, err)
 	u.User = url.UserPassword(roles["exporter"], "pw")
-	e, err := exporter.New(nil, nil, exporter.Config{SourceURL: u.String(), Parallelism: 1})
+	e, err := exporter.New(exporter.Deps{}, exporter.Config{SourceURL: u.String(), Parallelism: 1})
 	require.NoError(t, err)
 	var out bytes.Buffer
 	at := time.Now().UTC()

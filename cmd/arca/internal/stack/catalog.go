@@ -29,8 +29,22 @@ func CatalogURL(cfg config.Config) (string, bool) {
 }
 
 // Catalog opens the catalog database, creating it first when it is the
-// derived default and missing.
+// derived default and missing, and checks that it answers.
 func Catalog(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	pool, err := CatalogPool(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	return pool, nil
+}
+
+// CatalogPool is Catalog without the check: the coordinator connects when
+// it starts, under supervision with the other services.
+func CatalogPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	u, derived := CatalogURL(cfg)
 	if u == "" {
 		return nil, errors.New("catalog: no catalog.url and the source url does not parse")
@@ -42,10 +56,6 @@ func Catalog(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	}
 	pool, err := pgxpool.New(ctx, u)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: %w", err)
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
 	return pool, nil

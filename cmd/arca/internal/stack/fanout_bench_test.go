@@ -25,7 +25,7 @@ import (
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
-	exporter "github.com/arcabackup/arca/services/exporter/stage"
+	exporter "github.com/arcabackup/arca/services/exporter/service"
 )
 
 const smallTenants = `
@@ -77,7 +77,7 @@ func BenchmarkFanOut(b *testing.B) {
 	deps := stack.Deps{Cfg: cfg, Conn: conn, Store: store, Keys: kr, Logger: quiet, Tool: "bench"}
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go deps.Run(wctx, stack.Stages...)
+	go deps.Run(wctx, stack.StageServices...)
 
 	// Pipeline: publish one export job per tenant, wait for every verification.
 	cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
@@ -125,7 +125,7 @@ func BenchmarkFanOut(b *testing.B) {
 	// process: export to memory, seal, store with a manifest, read back and
 	// verify. A sample of tenants gives the per-tenant time.
 	sample := min(n, 100)
-	exp, err := exporter.New(nil, nil, exporter.Config{SourceURL: db.URL, Parallelism: 1})
+	exp, err := exporter.New(exporter.Deps{}, exporter.Config{SourceURL: db.URL, Parallelism: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func BenchmarkFanOut(b *testing.B) {
 	b.ReportMetric(float64(seqPer)/float64(pipePer), "speedup")
 }
 
-func sequentialBackup(b *testing.B, ctx context.Context, exp *exporter.Stage, store objstore.Store, layout backup.Layout, kr *keyring.Keyring, tenant string) {
+func sequentialBackup(b *testing.B, ctx context.Context, exp *exporter.Service, store objstore.Store, layout backup.Layout, kr *keyring.Keyring, tenant string) {
 	id := messages.BackupID(messages.KindTenant, "seq", tenant, time.Now())
 	var plain, sealed bytes.Buffer
 	facts, err := exp.ExportTo(ctx, messages.ExportRequested{V: 1, Run: "seq", Tenant: tenant, Kind: messages.KindTenant, BackupID: id, RequestedAt: time.Now()}, &plain)

@@ -174,7 +174,7 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 }
 
 // usesStaging are the connections that ensure and open staging: the stages
-// that stage parts (arca dev connects as the first of Stages). The others'
+// that stage parts (arca dev connects as the first of StageServices). The others'
 // NATS users hold no right on staging (cmd/arca/internal/grants), and
 // their Conn.Staging is nil.
 var usesStaging = map[string]bool{"exporter": true, "encryptor": true, "uploader": true}

@@ -9,18 +9,10 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/telemetry"
 )
-
-// stageOf is the pipeline stage a service carries out (the metrics'
-// stage label).
-var stageOf = map[string]string{
-	"exporter": messages.StageExport, "encryptor": messages.StageEncrypt,
-	"uploader": messages.StageUpload, "verifier": messages.StageVerify,
-}
 
 // staging is the staging store as the named service sees it: each put and
 // get is a span of the service's tracer and counts into
@@ -33,7 +25,7 @@ func (d Deps) staging(service string) *staging.Store {
 		return d.Conn.Staging
 	}
 	return d.Conn.Staging.Observed(StagingTransfer(d.Obs.Tracer(service).Tracer("github.com/arcabackup/arca/pkg/staging"),
-		d.Obs.Metrics, stageOf[service]))
+		d.Obs.Metrics, stageOf(service)))
 }
 
 // StagingTransfer observes staging transfers for stage: a span per put or
@@ -82,7 +74,7 @@ func (d Deps) store(service string) objstore.Store {
 	if d.Obs == nil || d.Obs.Metrics == nil {
 		return d.Store
 	}
-	return meteredStore{Store: d.Store, m: d.Obs.Metrics, stage: stageOf[service]}
+	return meteredStore{Store: d.Store, m: d.Obs.Metrics, stage: stageOf(service)}
 }
 
 func (s meteredStore) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...objstore.Option) (objstore.ObjectInfo, error) {

@@ -20,14 +20,14 @@ import (
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
-	"github.com/arcabackup/arca/services/coordinator/coordinator"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 // pipeline is every stage and a coordinator, observed by obs, over a
 // fresh source database with the exporter's fixture, embedded NATS and a
 // filesystem store.
 type pipeline struct {
-	coord  *coordinator.Coordinator
+	coord  *coordinator.Service
 	js     jetstream.JetStream
 	source *pgxpool.Pool
 	stop   func() // stops the stages and the coordinator
@@ -58,7 +58,7 @@ func startPipeline(t *testing.T, obs *stack.Observability) *pipeline {
 	deps := stack.Deps{Cfg: cfg, Conn: &stack.Conn{NC: nt.Conn, JS: nt.JS, Staging: st}, Store: store, Keys: kr, Logger: quiet, Tool: "test", Obs: obs}
 	wctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
-	go func() { defer func() { done <- struct{}{} }(); _ = deps.Run(wctx, stack.Stages...) }()
+	go func() { defer func() { done <- struct{}{} }(); _ = deps.Run(wctx, stack.StageServices...) }()
 
 	coord, err := coordinator.New(coordinator.Deps{JS: nt.JS, Catalog: catalog.Pool, Source: db.Pool}, coordinator.Config{Logger: quiet})
 	require.NoError(t, err)

@@ -6,22 +6,46 @@ import (
 	"log/slog"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/tenancy"
-	encryptor "github.com/arcabackup/arca/services/encryptor/stage"
-	exporter "github.com/arcabackup/arca/services/exporter/stage"
-	uploader "github.com/arcabackup/arca/services/uploader/stage"
-	verifier "github.com/arcabackup/arca/services/verifier/stage"
+	encryptor "github.com/arcabackup/arca/services/encryptor/service"
+	exporter "github.com/arcabackup/arca/services/exporter/service"
+	uploader "github.com/arcabackup/arca/services/uploader/service"
+	verifier "github.com/arcabackup/arca/services/verifier/service"
 )
 
-// Stages lists the pipeline's stage services.
-var Stages = []string{"exporter", "encryptor", "uploader", "verifier"}
+// pipeline pairs each stage of the pipeline, as pkg/messages names it
+// (subjects, events, the metrics' stage label), with the service that runs
+// it, as deployed (its command, NATS user, grants and metrics' service).
+var pipeline = []struct{ stage, service string }{
+	{messages.StageExport, "exporter"}, {messages.StageEncrypt, "encryptor"},
+	{messages.StageUpload, "uploader"}, {messages.StageVerify, "verifier"},
+}
+
+// StageServices are the services that run the pipeline's stages, in
+// pipeline order: exporter, encryptor, uploader, verifier.
+var StageServices = func() []string {
+	out := make([]string, len(pipeline))
+	for i, p := range pipeline {
+		out[i] = p.service
+	}
+	return out
+}()
+
+// stageOf is the stage a service runs ("" for other services).
+func stageOf(service string) string {
+	for _, p := range pipeline {
+		if p.service == service {
+			return p.stage
+		}
+	}
+	return ""
+}
 
 // Deps is what the stages are built from.
 type Deps struct {
@@ -82,40 +106,31 @@ func (d Deps) keys() stageKeys {
 	return d.Keys
 }
 
-// Runner builds the named stage.
-func (d Deps) Runner(ctx context.Context, name string) (func(context.Context) error, error) {
+// Service builds the named stage service without touching the network:
+// whatever can fail at start-up fails in its Run, under Supervise.
+func (d Deps) Service(name string) (Service, error) {
 	switch name {
 	case "exporter":
-		s, err := exporter.New(d.Conn.JS, d.staging(name), exporter.Config{
+		return exporter.New(exporter.Deps{JS: d.Conn.JS, Staging: d.staging(name)}, exporter.Config{
 			SourceURL: d.Cfg.Source.URL, ReplicaURL: d.Cfg.Source.ReplicaURL,
 			MaxConcurrentExports: d.Cfg.Source.MaxConcurrentExports, StatementTimeout: d.Cfg.Source.StatementTimeout,
 			LockTimeout: d.Cfg.Source.LockTimeout, Tenancy: Tenancy(d.Cfg), Parallelism: d.Cfg.Source.Parallelism,
 			PGBinDir: d.Cfg.Source.PGBinDir, PartSize: int64(d.Cfg.Pipeline.PartSize),
 			MaxPartsWaiting: d.Cfg.Pipeline.MaxPartsWaiting, ToolVersion: d.Tool, Worker: d.worker(name),
 		})
-		if err != nil {
-			return nil, err
-		}
-		return s.Run, nil
 	case "encryptor":
 		// Parts that compress below S3's minimum are sealed uncompressed on
 		// every store: fsstore enforces the minimum too.
-		s, err := encryptor.New(d.Conn.JS, d.staging(name), d.keys(), encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
-		if err != nil {
-			return nil, err
-		}
-		return s.Run, nil
+		return encryptor.New(encryptor.Deps{JS: d.Conn.JS, Staging: d.staging(name), Keys: d.keys()},
+			encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
 	case "uploader":
-		s, err := uploader.New(ctx, d.Conn.JS, d.staging(name), d.store(name), uploader.Config{
-			Layout: Layout(d.Cfg), Keys: d.keys(), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
+		return uploader.New(uploader.Deps{JS: d.Conn.JS, Staging: d.staging(name), Store: d.store(name), Keys: d.keys()}, uploader.Config{
+			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
 			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas,
 		})
-		if err != nil {
-			return nil, err
-		}
-		return s.Run, nil
 	case "verifier":
-		return verifier.New(d.Conn.JS, d.store(name), d.keys(), Layout(d.Cfg), d.worker(name)).Run, nil
+		return verifier.New(verifier.Deps{JS: d.Conn.JS, Store: d.store(name), Keys: d.keys()},
+			verifier.Config{Layout: Layout(d.Cfg), Worker: d.worker(name)})
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
 }
@@ -135,20 +150,15 @@ func Policies(cfg config.Config) map[string]uploader.KindPolicy {
 	return p
 }
 
-// Run runs the named stages until ctx ends or one fails.
+// Run builds the named stages and runs them under Supervise.
 func (d Deps) Run(ctx context.Context, names ...string) error {
-	g, ctx := errgroup.WithContext(ctx)
+	var all []Named
 	for _, n := range names {
-		run, err := d.Runner(ctx, n)
+		s, err := d.Service(n)
 		if err != nil {
 			return err
 		}
-		g.Go(func() error {
-			if err := run(ctx); err != nil {
-				return fmt.Errorf("%s: %w", n, err)
-			}
-			return nil
-		})
+		all = append(all, Named{Name: n, Service: s})
 	}
-	return g.Wait()
+	return Supervise(ctx, all...)
 }

@@ -75,7 +75,7 @@ func backupWithMarker(t *testing.T, o teststack.NATSOptions) (string, string) {
 	wctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); _ = deps.Run(wctx, stack.Stages...) }()
+	go func() { defer wg.Done(); _ = deps.Run(wctx, stack.StageServices...) }()
 	stopped := false
 	stop := func() {
 		if !stopped {

@@ -119,7 +119,7 @@ func TestOneTraceFollowsATenantBackupThroughEveryService(t *testing.T) {
 
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	t.Setenv("ARCA_METRICS_ADDR", "127.0.0.1:0")
-	obs, err := stack.Observe(ctx, append(append([]string(nil), stack.Stages...), "coordinator"), quiet)
+	obs, err := stack.Observe(ctx, append(append([]string(nil), stack.StageServices...), "coordinator"), quiet)
 	require.NoError(t, err)
 	obs.SetGlobalFor("coordinator")
 	p := startPipeline(t, obs)

@@ -84,7 +84,7 @@ func TestMalformedEventDoesNotStopTheAlerter(t *testing.T) {
 	b.waitOpen(t, key(alert.BackupFailed, "after-garbage", messages.KindTenant), true)
 
 	teststack.Eventually(t, waitFor, func() bool {
-		return strings.Count(b.logs.String(), "malformed message skipped") == 5
+		return strings.Count(b.logs.String(), "message can never be handled; terminated") == 5
 	}, "five malformed messages skipped")
 	require.NotContains(t, b.logs.String(), secret)
 	require.Equal(t, 1, b.pd.Created())

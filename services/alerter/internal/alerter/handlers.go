@@ -6,9 +6,9 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/services/alerter/internal/alert"
-	"github.com/arcabackup/arca/services/alerter/internal/consume"
 	"github.com/arcabackup/arca/services/alerter/internal/outbox"
 	"github.com/arcabackup/arca/services/alerter/internal/rules"
 	"github.com/arcabackup/arca/services/alerter/internal/stale"
@@ -25,7 +25,7 @@ type handlers struct {
 func (h *handlers) event(ctx context.Context, msg jetstream.Msg) error {
 	e, err := messages.Decode[messages.Event](msg.Data())
 	if err != nil {
-		return consume.Malformed(safeReason(err))
+		return jobs.Permanent(safeReason(err))
 	}
 	if h.mem != nil {
 		h.mem.Observe(e)
@@ -36,7 +36,7 @@ func (h *handlers) event(ctx context.Context, msg jetstream.Msg) error {
 func (h *handlers) deadLetter(ctx context.Context, msg jetstream.Msg) error {
 	d, err := messages.Decode[messages.DeadLetter](msg.Data())
 	if err != nil {
-		return consume.Malformed(safeReason(err))
+		return jobs.Permanent(safeReason(err))
 	}
 	return h.record(ctx, rules.DeadLetter(d))
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/services/alerter/internal/consume"
 	"github.com/arcabackup/arca/services/alerter/internal/dispatch"
 	"github.com/arcabackup/arca/services/alerter/internal/outbox"
 	"github.com/arcabackup/arca/services/alerter/internal/pagerduty"
@@ -62,11 +61,16 @@ func Run(ctx context.Context, deps Deps, cfg Config) error {
 	policy := stale.Policy{StaleAfter: cfg.StaleAfter, DrillOverdueAfter: max(cfg.DrillOverdueAfter, 0)}
 
 	g, ctx := errgroup.WithContext(ctx)
+	// EVENTS and DLQ keep their messages (limits retention): acking only
+	// moves the alerter's cursor. A message that cannot be read is
+	// terminated (jobs.Permanent) and stays in the stream for inspection.
 	g.Go(func() error {
-		return consume.Run(ctx, deps.JS, consume.Options{Stream: messages.StreamEvents, Durable: cfg.Durable, Filter: messages.SubjectEvents}, h.event, deps.Logger)
+		return jobs.Consume(ctx, deps.JS, jobs.ConsumeOptions{Stream: messages.StreamEvents, Durable: cfg.Durable,
+			Filter: messages.SubjectEvents, Description: "Arca alerter", Logger: deps.Logger}, h.event)
 	})
 	g.Go(func() error {
-		return consume.Run(ctx, deps.JS, consume.Options{Stream: messages.StreamDLQ, Durable: cfg.Durable, Filter: messages.SubjectDLQ}, h.deadLetter, deps.Logger)
+		return jobs.Consume(ctx, deps.JS, jobs.ConsumeOptions{Stream: messages.StreamDLQ, Durable: cfg.Durable,
+			Filter: messages.SubjectDLQ, Description: "Arca alerter", Logger: deps.Logger}, h.deadLetter)
 	})
 	g.Go(func() error { return d.Run(ctx) })
 	g.Go(func() error { return h.checkLoop(ctx, fresh, policy, cfg.CheckInterval, deps.Now) })

@@ -22,6 +22,7 @@ func (h *handlers) routes() []route {
 		{"GET /v1/backups/{backup}", h.getBackup, false},
 		{"POST /v1/restores", h.startRestore, false},
 		{"GET /v1/restores/{restore}", h.getRestore, false},
+		{"POST /v1/tenants/{tenant}/restores", h.startTenantRestore, false},
 	}
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
 )
@@ -17,6 +18,20 @@ type Service interface {
 	StartTenantBackup(ctx context.Context, tenant string) (catalog.Job, error)
 	StartRestore(ctx context.Context, r RestoreRequest) (catalog.Restore, error)
 	Restore(ctx context.Context, id string) (catalog.Restore, error)
+	// StartTenantRestore schedules a tenant point-in-time restore (base
+	// backups and WAL) as a job for the restorers, after refusing what
+	// would fail; Restore then follows it.
+	StartTenantRestore(ctx context.Context, tenant string, r TenantRestoreRequest) (catalog.Restore, error)
+}
+
+// TenantRestoreRequest asks for a tenant as it was at At: mode "replace"
+// (the live tenant's rows), "target" (Target: a database URL without a
+// password) or "into-schema" (Schema, beside the live tenant).
+type TenantRestoreRequest struct {
+	At     time.Time `json:"at"`
+	Mode   string    `json:"mode"`
+	Target string    `json:"target,omitempty"`
+	Schema string    `json:"schema,omitempty"`
 }
 
 // RestoreRequest asks for a backup to be restored into a scratch target.

@@ -33,6 +33,9 @@ func (c *Catalog) Apply(ctx context.Context, msgID string, e messages.Event) err
 		if e.Stage == StageDrill {
 			return recordDrill(ctx, tx, msgID, e)
 		}
+		if e.Stage == messages.StageRestore || e.Stage == messages.StageRestoreStep {
+			return recordTenantRestore(ctx, tx, e) // a restore, not a backup: no job
+		}
 		if e.BackupID == "" {
 			return nil
 		}
@@ -185,5 +188,34 @@ func recordDrill(ctx context.Context, tx pgx.Tx, msgID string, e messages.Event)
 	_, err := tx.Exec(ctx, `INSERT INTO `+Schema+`.drills (msg_id, backup_id, tenant, kind, status, duration_ms, error, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`, msgID, e.BackupID, e.Tenant, string(e.Kind),
 		string(e.Status), time.Duration(e.Duration).Milliseconds(), e.Error, e.Time)
+	return err
+}
+
+// recordTenantRestore moves a tenant point-in-time restore (recorded in
+// restores when the API scheduled it) with the restorer's events: started
+// is running, a retry stays running, and the end records its outcome.
+func recordTenantRestore(ctx context.Context, tx pgx.Tx, e messages.Event) error {
+	if e.Stage != messages.StageRestore {
+		return nil // its steps are in stage_events
+	}
+	state, result := "", ""
+	switch e.Status {
+	case messages.StatusStarted, messages.StatusRetrying:
+		state = RestoreRunning
+	case messages.StatusSucceeded:
+		state = RestoreSucceeded
+		result = fmt.Sprintf("point-in-time restore from base backup %s, recovered to %s, %s rows, RTO %s",
+			e.Attrs["base_backup"], e.Attrs["recovered_to"], e.Attrs["rows"], e.Attrs["rto"])
+	case messages.StatusFailed, messages.StatusDeadLettered:
+		state = RestoreFailed
+	default:
+		return nil
+	}
+	// Never back from an end: a late retrying event changes nothing.
+	_, err := tx.Exec(ctx, `UPDATE `+Schema+`.restores SET state = $2,
+		error = CASE WHEN $2 = 'failed' THEN $3 WHEN $2 = 'succeeded' THEN '' ELSE error END,
+		result = CASE WHEN $4 <> '' THEN result || ': ' || $4 ELSE result END, -- after the moment the API recorded
+		finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN $5 ELSE finished_at END
+		WHERE id = $1 AND state NOT IN ('succeeded', 'failed')`, e.BackupID, state, e.Error, result, e.Time)
 	return err
 }

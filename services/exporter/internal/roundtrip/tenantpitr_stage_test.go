@@ -48,7 +48,7 @@ func TestRestorerRunsATenantPITRJob(t *testing.T) {
 	pc := p.pitrConfig(t, columnTenancy, nil)
 	dir, err := teststack.PGBinDir(t.Context())
 	require.NoError(t, err)
-	stage, err := pitrstage.New(n.JS, pitrstage.Config{PITR: pc,
+	stage, err := pitrstage.New(pitrstage.Deps{JS: n.JS}, pitrstage.Config{PITR: pc,
 		Export: tenantexport.Config{Tenancy: columnTenancy, PGBinDir: dir, ToolVersion: "test"}})
 	require.NoError(t, err)
 	go func() { _ = stage.Run(t.Context()) }()

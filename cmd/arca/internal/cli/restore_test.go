@@ -1,0 +1,66 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Bad flags are exit 2 with one line saying what to do, before anything
+// is read or written; a backup of another kind, or none, is exit 1.
+func TestRestoreRefusesBadSelectionsWithOneLine(t *testing.T) {
+	t.Parallel()
+	e := newBucketEnv(t)
+	e.commit(t, "tenant", "home-1", "20261128T010000Z-a", t0, yes)
+	e.commit(t, "full", "", "20261128T020000Z-f", t0, yes)
+	for _, c := range []struct {
+		args []string
+		code int
+		line string
+	}{
+		{[]string{"restore", "tenant", "--tenant", "home-1", "--latest"}, 2, "arca: choose exactly one of --replace, --target URL, --into-schema NAME"},
+		{[]string{"restore", "tenant", "--tenant", "home-1", "--replace"}, 2, "arca: name a backup: --backup ID, or --tenant ID with --latest or --at TIME"},
+		{[]string{"restore", "tenant", "--tenant", "home-1", "--at", "yesterday", "--replace"}, 2, `arca: --at "yesterday": want RFC 3339, e.g. 2026-11-28T01:00:00-03:00`},
+		{[]string{"restore", "tenant", "--backup", "20261128T020000Z-f", "--replace"}, 1, "arca: backup 20261128T020000Z-f is a full backup, not a tenant backup"},
+		{[]string{"restore", "tenant", "--tenant", "home-2", "--latest", "--replace"}, 1, "arca: no backup of tenant home-2 found"},
+		{[]string{"restore", "full", "--backup", "20261128T010000Z-a"}, 2, "arca: --backup ID and --target URL are required"},
+		{[]string{"restore", "full", "--backup", "20261128T010000Z-a", "--target", "postgres://x/y"}, 1, "arca: backup 20261128T010000Z-a is a tenant backup, not a full backup"},
+		{[]string{"restore", "tenant", "--bogus"}, 2, "arca: unknown flag: --bogus"},
+	} {
+		out, errOut, code := e.arca(t, c.args...)
+		require.Equal(t, c.code, code, "%v: %s", c.args, errOut)
+		require.Equal(t, c.line, strings.TrimSpace(errOut), c.args)
+		require.Empty(t, out, c.args)
+	}
+}
+
+// manifests show prints the authenticated manifest and verification;
+// verify of an id that is not in the bucket is one line and exit 1.
+func TestManifestsShowAndVerifyOfAMissingBackup(t *testing.T) {
+	t.Parallel()
+	e := newBucketEnv(t)
+	key := e.commit(t, "tenant", "home-1", "20261128T010000Z-a", t0, yes)
+	out, errOut, code := e.arca(t, "manifests", "show", "20261128T010000Z-a")
+	require.Equal(t, 0, code, errOut)
+	var shown struct {
+		Key          string         `json:"manifest_key"`
+		Manifest     map[string]any `json:"manifest"`
+		Verification map[string]any `json:"verification"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &shown))
+	require.Equal(t, key, shown.Key)
+	require.Equal(t, "home-1", shown.Manifest["tenant"])
+	require.Equal(t, true, shown.Verification["verified"])
+	_, err := time.Parse(time.RFC3339, shown.Verification["checked_at"].(string))
+	require.NoError(t, err)
+
+	_, errOut, code = e.arca(t, "verify", "nope")
+	require.Equal(t, 1, code)
+	require.Equal(t, "arca: backup nope: object not found", strings.TrimSpace(errOut))
+	_, errOut, code = e.arca(t, "verify")
+	require.Equal(t, 2, code)
+	require.Equal(t, "arca: accepts 1 arg(s), received 0", strings.TrimSpace(errOut))
+}

@@ -1,0 +1,61 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/wal/basebackup"
+)
+
+// commitBase seals the manifest of a base backup whose replay starts at
+// startWAL.
+func (e *bucketEnv) commitBase(t *testing.T, id, startWAL string) {
+	t.Helper()
+	facts, err := json.Marshal(basebackup.Facts{StartWAL: startWAL, Timeline: 1, StopTime: time.Now().UTC()})
+	require.NoError(t, err)
+	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: id, Kind: "base", CreatedAt: time.Now().UTC(),
+		Object: backup.Object{Key: e.layout.Data("base", "", id), Size: 1, SHA256: sum, Parts: []backup.Part{{Size: 1, SHA256: sum}}},
+		Export: facts}
+	key, doc, err := e.layout.SealManifest(t.Context(), m, e.keys)
+	require.NoError(t, err)
+	e.put(t, key, doc)
+}
+
+// wal-check: a gap after a base backup is exit 1 with the gap named in
+// one line; a continuous archive is exit 0; --json is typed.
+func TestWALCheckNamesTheGapAndExits1(t *testing.T) {
+	t.Parallel()
+	e := newBucketEnv(t)
+	e.commitBase(t, "base-1", "000000010000000000000001")
+	for _, s := range []string{"000000010000000000000001", "000000010000000000000003"} {
+		e.put(t, e.layout.WAL("00000001", s), []byte("segment"))
+	}
+	out, errOut, code := e.arca(t, "--json", "wal-check", "--max-age", "1000h")
+	require.Equal(t, 1, code, errOut)
+	var res struct {
+		CheckedAt time.Time
+		Stale     bool
+		Gaps      []struct{ Backup, First, Last string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	require.False(t, res.CheckedAt.IsZero())
+	require.False(t, res.Stale)
+	require.Equal(t, []struct{ Backup, First, Last string }{{"base-1", "000000010000000000000002", "000000010000000000000002"}}, res.Gaps)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	require.Len(t, lines, 1, errOut)
+	require.Contains(t, lines[0], "000000010000000000000002")
+
+	e.put(t, e.layout.WAL("00000001", "000000010000000000000002"), []byte("segment"))
+	out, errOut, code = e.arca(t, "wal-check", "--max-age", "1000h")
+	require.Equal(t, 0, code, errOut)
+	require.Regexp(t, `^WAL archive: newest segment \S+ old, 0 gaps, 0 timeline forks\n$`, out)
+
+	_, errOut, code = e.arca(t, "wal-check", "--max-age", "1ns")
+	require.Equal(t, 1, code, "a stale archive fails the check")
+	require.NotEmpty(t, errOut)
+}

@@ -1,0 +1,124 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/objstore/fsstore"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/teststack"
+)
+
+// A tenant point-in-time restore through the API: what would fail is
+// refused at once with nothing recorded or queued (a malformed, missing,
+// future or uncovered moment, a bad mode, a password in the target: 400;
+// an unknown tenant: 404); an accepted one is a job on jobs.restore and a
+// restore that the restorer's events move to succeeded.
+func TestAPISchedulesATenantPointInTimeRestore(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "care home 1")
+	const token = "portal-token"
+	cfg := testConfig()
+	cfg.API.Token = token
+	covered := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	// The coverage of the bucket is bucketOps' (TestBucketOpsCoverTenantRestore).
+	c, _ := b.startWith(t, b.nats.JS, cfg, func(c *Service) {
+		c.ops = testOps{coverFn: func(_ context.Context, at time.Time) (string, error) {
+			if at.Before(covered) {
+				return "no base backup ended at or before " + at.Format(time.RFC3339), nil
+			}
+			return "", nil
+		}}
+	})
+	srv := httptest.NewServer(c.Handler())
+	t.Cleanup(srv.Close)
+	path := "/v1/tenants/care%20home%201/restores"
+	at := covered.Add(time.Minute).Format(time.RFC3339)
+
+	for body, want := range map[string]string{
+		`{"mode":"replace"}`:                  "at is required",
+		`{"at":"yesterday","mode":"replace"}`: "body: parsing time",
+		`{"at":"` + time.Now().Add(time.Hour).Format(time.RFC3339) + `","mode":"replace"}`: "in the future",
+		`{"at":"` + covered.Add(-time.Hour).Format(time.RFC3339) + `","mode":"replace"}`:   "do not cover",
+		`{"at":"` + at + `","mode":"sideways"}`:                                            "not replace, target or into-schema",
+		`{"at":"` + at + `","mode":"target","target":"postgres://u:hunter2@db/app"}`:       "holds a password",
+		`{"at":"` + at + `","mode":"into-schema"}`:                                         "schema",
+		`{"at":"` + at + `","mode":"replace","extra":1}`:                                   "unknown field",
+	} {
+		var e struct{ Error string }
+		require.Equal(t, http.StatusBadRequest, call(t, srv, "POST", path, token, body, &e), body)
+		require.Contains(t, e.Error, want, body)
+		require.NotContains(t, e.Error, "hunter2")
+	}
+	var e struct{ Error string }
+	require.Equal(t, http.StatusNotFound, call(t, srv, "POST", "/v1/tenants/nobody/restores", token, `{"at":"`+at+`","mode":"replace"}`, &e))
+	require.Contains(t, e.Error, "unknown tenant")
+	var s jetstream.Stream
+	teststack.Eventually(t, 30*time.Second, func() bool {
+		var err error
+		s, err = b.nats.JS.Stream(t.Context(), messages.StreamJobs)
+		return err == nil
+	}, "the coordinator's streams")
+	_, err := s.GetLastMsgForSubject(t.Context(), messages.Filter(messages.SubjectRestore))
+	require.Error(t, err, "nothing was queued")
+
+	var rs Restore
+	require.Equal(t, http.StatusAccepted, call(t, srv, "POST", path, token, `{"at":"`+at+`","mode":"into-schema","schema":"home1_before"}`, &rs))
+	require.Equal(t, "pitr-into-schema", rs.Mode)
+	require.Equal(t, "home1_before", rs.Target)
+	require.Equal(t, "requested", rs.State)
+	raw, err := s.GetLastMsgForSubject(t.Context(), messages.RestoreSubject("care home 1"))
+	require.NoError(t, err)
+	var job messages.TenantRestoreRequested
+	require.NoError(t, json.Unmarshal(raw.Data, &job))
+	require.Equal(t, rs.ID, job.ID)
+	require.Equal(t, at, job.At.Format(time.RFC3339))
+
+	// The restorer's events (services/exporter/pitrstage publishes these)
+	// move the restore; its steps stay events, and no backup job appears.
+	ev := func(stage string, status messages.Status, attrs map[string]string) messages.Event {
+		return messages.Event{Tenant: job.Tenant, Kind: messages.KindTenant, BackupID: job.ID, Stage: stage, Status: status, Attempt: 1, Attrs: attrs}
+	}
+	require.NoError(t, b.pub.Event(t.Context(), ev(messages.StageRestore, messages.StatusStarted, nil)))
+	teststack.Eventually(t, 20*time.Second, func() bool {
+		return call(t, srv, "GET", "/v1/restores/"+rs.ID, token, "", &rs) == http.StatusOK && rs.State == "running"
+	}, "the restore to run")
+	require.NoError(t, b.pub.Event(t.Context(), ev(messages.StageRestoreStep, messages.StatusSucceeded, map[string]string{"step": "recover"})))
+	require.NoError(t, b.pub.Event(t.Context(), ev(messages.StageRestore, messages.StatusSucceeded,
+		map[string]string{"base_backup": "base-1", "recovered_to": at, "rows": "42", "rto": "31s"})))
+	teststack.Eventually(t, 20*time.Second, func() bool {
+		return call(t, srv, "GET", "/v1/restores/"+rs.ID, token, "", &rs) == http.StatusOK && rs.State == "succeeded"
+	}, "the restore to succeed")
+	require.Contains(t, rs.Result, "point-in-time restore to "+at)
+	require.Contains(t, rs.Result, "base backup base-1")
+	require.Contains(t, rs.Result, "42 rows")
+	require.NotNil(t, rs.FinishedAt)
+	var list struct{ Backups []Backup }
+	require.Equal(t, http.StatusOK, call(t, srv, "GET", path[:len(path)-len("restores")]+"backups", token, "", &list))
+	require.Empty(t, list.Backups, "a restore is not a backup")
+}
+
+// Against a real bucket and keyring, a moment no base backup covers is
+// refused with the reason, as the CLI's restore at a time says it.
+func TestBucketOpsCoverTenantRestore(t *testing.T) {
+	t.Parallel()
+	store, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	kr := keyring.New()
+	_, err = kr.Rotate("")
+	require.NoError(t, err)
+	ops := bucketOps{store: store, keys: fixedKeys{kr}, cfg: Config{Layout: backup.Layout{Prefix: "arca"}}, log: slog.New(slog.DiscardHandler)}
+	why, err := ops.coverTenantRestore(t.Context(), time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	require.Contains(t, why, "base backup")
+}

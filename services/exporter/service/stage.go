@@ -1,0 +1,195 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/staging"
+	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/services/exporter/internal/export"
+	"github.com/arcabackup/arca/services/exporter/internal/fulldump"
+	"github.com/arcabackup/arca/services/exporter/internal/pgdump"
+	"github.com/arcabackup/arca/services/exporter/internal/source"
+)
+
+// Service is a running exporter.
+type Service struct {
+	js      jobs.JetStream
+	staging *staging.Store
+	cfg     Config
+	limiter *source.Limiter
+}
+
+// Deps are the exporter's connections: JetStream (JOBS, EVENTS) and the
+// plaintext staging bucket it writes parts to.
+type Deps struct {
+	JS      jobs.JetStream
+	Staging *staging.Store
+}
+
+// New validates the configuration and builds the service without touching
+// the network. ExportTo needs no Deps; Run needs both.
+func New(d Deps, cfg Config) (*Service, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	cfg.Tenancy = cfg.Tenancy.WithDefaults()
+	return &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports)}, nil
+}
+
+// Run consumes export jobs until ctx ends.
+func (s *Service) Run(ctx context.Context) error {
+	if s.js == nil || s.staging == nil {
+		return errors.New("exporter: JetStream and staging are required")
+	}
+	w := jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageExport, Subject: messages.SubjectExport}, s.handle, s.cfg.Worker)
+	return w.Run(ctx)
+}
+
+func (s *Service) source() source.Config {
+	return source.Config{
+		URL: s.cfg.SourceURL, ReplicaURL: s.cfg.ReplicaURL, MaxConcurrentExports: s.cfg.MaxConcurrentExports,
+		StatementTimeout: s.cfg.StatementTimeout, LockTimeout: s.cfg.LockTimeout, Tracer: s.cfg.Worker.Tracer,
+	}
+}
+
+func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportRequested]) error {
+	m := job.Msg
+	// Each attempt is its own artifact: a retry reads a new snapshot.
+	artifact := messages.ArtifactID(m.BackupID, job.Delivered)
+	begin := time.Now()
+	_ = job.Publisher.Event(ctx, messages.Event{Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Run: m.Run,
+		Stage: messages.StageExport, Status: messages.StatusStarted, Attempt: int(job.Delivered)})
+
+	var plain int64
+	pw := staging.NewPartWriter(ctx, s.staging, artifact, s.cfg.PartSize, func(ctx context.Context, p staging.Part) error {
+		plain += p.Size
+		ready := messages.PartReady{
+			V: messages.Version, Artifact: artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID,
+			Part: p.Index, Last: p.Last, Size: p.Size, SHA256: p.SHA256, StagingKey: p.Key,
+		}
+		if err := job.Publisher.Publish(ctx, messages.EncryptSubject(artifact, p.Index), ready, messages.PartReadyMsgID(artifact, p.Index)); err != nil {
+			return err
+		}
+		// Progress for whoever watches (arca backup --wait); a lost event
+		// costs a progress line, never the backup.
+		_ = job.Publisher.Event(ctx, messages.PartDone{Ref: ready.Ref(), Run: m.Run, Stage: messages.StageExport, Part: p.Index,
+			Bytes: p.Size, Attempt: int(job.Delivered), Artifact: artifact, Last: p.Last}.Event())
+		return s.waitForRoom(ctx, artifact, job.Progress)
+	})
+
+	// Every byte the source sends is progress: only an export that stalls
+	// for the worker's Timeout is cancelled, however long it runs.
+	facts, err := s.ExportTo(ctx, m, progressWriter{pw, job.Progress})
+	if err != nil {
+		pw.Abort(err)
+		return classify(err)
+	}
+	// The facts are staged before the last part is announced: an uploader
+	// may commit the artifact as soon as that part is sealed.
+	if _, err := s.staging.Put(ctx, staging.FactsKey(artifact), bytes.NewReader(facts), nil); err != nil {
+		pw.Abort(err)
+		return err
+	}
+	parts, err := pw.Close()
+	if err != nil {
+		return fmt.Errorf("export %s: %w", m.BackupID, err)
+	}
+	return job.Publisher.Event(ctx, messages.Event{
+		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Run: m.Run, Stage: messages.StageExport,
+		Status: messages.StatusSucceeded, Bytes: plain, Duration: messages.Duration(time.Since(begin)),
+		Attempt: int(job.Delivered), Attrs: map[string]string{"artifact": artifact, "parts": strconv.Itoa(parts)},
+	})
+}
+
+// ExportTo streams the artifact a job asks for into w and returns the
+// export facts (the archive manifest, as JSON). The stage's handler writes
+// into staging parts; tools and benchmarks may write anywhere.
+func (s *Service) ExportTo(ctx context.Context, m messages.ExportRequested, pw io.Writer) ([]byte, error) {
+	switch m.Kind {
+	case messages.KindTenant:
+		man, err := export.Tenant(ctx, export.Config{
+			Source: s.source(), Tenancy: s.cfg.Tenancy, Limiter: s.limiter,
+			Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion,
+		}, m.Tenant, pw)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(man)
+	case messages.KindFull:
+		g, err := fulldump.Run(ctx, fulldump.Config{Source: s.source(), Limiter: s.limiter, PGBinDir: s.cfg.PGBinDir}, pw)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(backup.FullFacts{Format: backup.FullFormat, ToolVersion: s.cfg.ToolVersion, Globals: &g})
+	default:
+		return nil, jobs.Permanent(fmt.Errorf("export %s: kind %s is not exported by this stage", m.BackupID, m.Kind))
+	}
+}
+
+// waitForRoom pauses while more than MaxPartsWaiting parts of the artifact
+// wait in JOBS for an encryptor, so staging holds a bounded number of parts
+// per artifact whatever its size.
+// Each part an encryptor takes off the queue is progress.
+func (s *Service) waitForRoom(ctx context.Context, artifact string, progress func()) error {
+	stream, err := s.js.Stream(ctx, messages.StreamJobs)
+	if err != nil {
+		return err
+	}
+	delay, last := 20*time.Millisecond, uint64(0)
+	for {
+		info, err := stream.Info(ctx, jetstream.WithSubjectFilter(messages.EncryptFilter(artifact)))
+		if err != nil {
+			return fmt.Errorf("back-pressure: %w", err)
+		}
+		var waiting uint64
+		for _, n := range info.State.Subjects {
+			waiting += n
+		}
+		if waiting <= uint64(s.cfg.MaxPartsWaiting) {
+			return nil
+		}
+		if waiting < last {
+			progress()
+		}
+		last = waiting
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, time.Second)
+	}
+}
+
+// progressWriter reports progress on every write.
+type progressWriter struct {
+	w        io.Writer
+	progress func()
+}
+
+func (p progressWriter) Write(b []byte) (int, error) {
+	p.progress()
+	return p.w.Write(b)
+}
+
+// classify marks failures no retry can fix as permanent.
+func classify(err error) error {
+	switch {
+	case errors.Is(err, tenancy.ErrUnknownTenant), errors.Is(err, tenancy.ErrEmptyPlan), errors.Is(err, pgdump.ErrNotFound), errors.Is(err, pgdump.ErrVersion):
+		return jobs.Permanent(err)
+	}
+	return err
+}

@@ -1,0 +1,198 @@
+package service
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/staging"
+)
+
+// JetStream is what the stage needs of a JetStream context.
+type JetStream interface {
+	jobs.JetStream
+	jetstream.KeyValueManager
+}
+
+// Service is a running uploader.
+type Service struct {
+	js      JetStream
+	staging *staging.Store
+	store   objstore.Store
+	keys    backup.Keys
+	state   *state
+	cfg     Config
+	now     func() time.Time
+}
+
+// Deps are the uploader's connections: JetStream (JOBS, EVENTS and the
+// uploads KV bucket), the sealed staging bucket and the bucket it writes.
+type Deps struct {
+	JS      JetStream
+	Staging *staging.Store
+	Store   objstore.Store
+	// Keys seal each manifest under the primary key of the backup's scope
+	// (with a KMS-backed keyring, encrypt rights suffice).
+	Keys backup.Keys
+}
+
+// New builds the service without touching the network.
+func New(d Deps, cfg Config) (*Service, error) {
+	var errs []error
+	if d.JS == nil || d.Staging == nil || d.Store == nil {
+		errs = append(errs, errors.New("uploader: JetStream, staging and store are required"))
+	}
+	if d.Keys == nil {
+		errs = append(errs, errors.New("uploader: keys are required to seal manifests"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &Service{js: d.JS, staging: d.Staging, store: d.Store, keys: d.Keys, cfg: cfg.withDefaults(), now: time.Now}, nil
+}
+
+// Run opens the uploads bucket, then consumes upload jobs until ctx ends.
+func (s *Service) Run(ctx context.Context) error {
+	st, err := ensureState(ctx, s.js, s.cfg.StateReplicas)
+	if err != nil {
+		return err
+	}
+	s.state = st
+	return jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageUpload, Subject: messages.SubjectUpload}, s.handle, s.cfg.Worker).Run(ctx)
+}
+
+func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartSealed]) error {
+	m := job.Msg
+	var commit commitRecord
+	claimed, err := s.state.get(ctx, commitKey(m.BackupID), &commit)
+	if err != nil {
+		return err
+	}
+	if claimed && commit.Artifact != m.Artifact {
+		// Another attempt of this backup is committing it; this one is
+		// abandoned.
+		return s.abandon(ctx, m)
+	}
+	if claimed && commit.Committed {
+		return s.staging.Delete(ctx, m.StagingKey) // a late redelivery
+	}
+	if m.Part == 0 && m.Last {
+		return s.single(ctx, job)
+	}
+
+	up, err := s.upload(ctx, m)
+	if err != nil {
+		return err
+	}
+	if err := s.uploadPart(ctx, m, up); err != nil {
+		return err
+	}
+	// Progress for whoever watches; a lost event costs a progress line.
+	_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageUpload, Part: m.Part, Bytes: m.Size,
+		Attempt: int(job.Delivered), Artifact: m.Artifact}.Event())
+	head, err := s.advance(ctx, m.Artifact)
+	if err != nil || head == nil {
+		return err
+	}
+	return s.commit(ctx, job, up, *head)
+}
+
+// upload returns the artifact's multipart upload, creating it once.
+func (s *Service) upload(ctx context.Context, m messages.PartSealed) (uploadRecord, error) {
+	var rec uploadRecord
+	key := artifactKey(m.Artifact, "upload")
+	if found, err := s.state.get(ctx, key, &rec); err != nil || found {
+		return rec, err
+	}
+	obj := s.cfg.Layout.Data(string(m.Kind), m.Tenant, m.BackupID)
+	id, err := s.store.CreateMultipart(ctx, obj, s.objectOptions(m)...)
+	if err != nil {
+		return rec, fmt.Errorf("upload %s: create multipart: %w", m.Artifact, err)
+	}
+	rec = uploadRecord{Key: obj, UploadID: id, CreatedAt: s.now().UTC()}
+	created, err := s.state.create(ctx, key, rec)
+	if err != nil || created {
+		return rec, err
+	}
+	// Another replica created one first: use theirs, drop ours.
+	_ = s.store.AbortMultipart(ctx, obj, id)
+	_, err = s.state.get(ctx, key, &rec)
+	return rec, err
+}
+
+// uploadPart puts the sealed part into the upload once.
+func (s *Service) uploadPart(ctx context.Context, m messages.PartSealed, up uploadRecord) error {
+	var rec partRecord
+	if found, err := s.state.get(ctx, partKey(m.Artifact, m.Part), &rec); err != nil || found {
+		return err
+	}
+	src, info, err := s.staging.Get(ctx, m.StagingKey)
+	if errors.Is(err, staging.ErrNotFound) {
+		return jobs.Permanent(fmt.Errorf("upload %s part %d: sealed part gone from staging: %w", m.Artifact, m.Part, err))
+	}
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if info.SHA256 != m.SHA256 || info.Size != m.Size {
+		return jobs.Permanent(fmt.Errorf("upload %s part %d: staged part does not match its announcement", m.Artifact, m.Part))
+	}
+	sum, _ := hex.DecodeString(m.SHA256)
+	p, err := s.store.UploadPart(ctx, up.Key, up.UploadID, m.Part+1, jobs.ProgressReader(ctx, src), m.Size, sum)
+	if errors.Is(err, objstore.ErrNoSuchUpload) {
+		return jobs.Permanent(fmt.Errorf("upload %s part %d: the multipart upload is gone (aborted by prune?): %w", m.Artifact, m.Part, err))
+	}
+	if err != nil {
+		return fmt.Errorf("upload %s part %d: %w", m.Artifact, m.Part, err)
+	}
+	return s.state.put(ctx, partKey(m.Artifact, m.Part), partRecord{
+		Number: p.Number, Last: m.Last, ETag: p.ETag, SHA256: m.SHA256, Size: m.Size, PlainSize: m.PlainSize, KeyID: m.KeyID,
+	})
+}
+
+// abandon aborts an artifact attempt that lost the commit to another.
+func (s *Service) abandon(ctx context.Context, m messages.PartSealed) error {
+	var up uploadRecord
+	if found, _ := s.state.get(ctx, artifactKey(m.Artifact, "upload"), &up); found {
+		_ = s.store.AbortMultipart(ctx, up.Key, up.UploadID)
+	}
+	return s.staging.Delete(ctx, m.StagingKey)
+}
+
+// manifestOptions are the object's options less the storage class.
+func (s *Service) manifestOptions(m messages.PartSealed) []objstore.Option {
+	o := objstore.NewOptions(s.objectOptions(m)...)
+	opts := []objstore.Option{objstore.WithTags(o.Tags)}
+	if o.SSEKMSKeyID != "" {
+		opts = append(opts, objstore.WithSSEKMS(o.SSEKMSKeyID))
+	}
+	if o.Lock.Mode != "" {
+		opts = append(opts, objstore.WithObjectLock(o.Lock.Mode, o.Lock.RetainUntil))
+	}
+	return opts
+}
+
+func (s *Service) objectOptions(m messages.PartSealed) []objstore.Option {
+	p := s.cfg.Policies[string(m.Kind)]
+	opts := []objstore.Option{objstore.WithTags(map[string]string{
+		"DataType": "HealthRecords", "Kind": string(m.Kind), "Tenant": m.Tenant,
+	})}
+	if p.StorageClass != "" {
+		opts = append(opts, objstore.WithStorageClass(p.StorageClass))
+	}
+	if s.cfg.SSEKMSKeyID != "" {
+		opts = append(opts, objstore.WithSSEKMS(s.cfg.SSEKMSKeyID))
+	}
+	if p.LockMode != "" && p.Retain > 0 {
+		opts = append(opts, objstore.WithObjectLock(p.LockMode, s.now().Add(p.Retain)))
+	}
+	return opts
+}
