@@ -24,7 +24,7 @@ import (
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
-	exporter "github.com/arcabackup/arca/services/exporter/stage"
+	exporter "github.com/arcabackup/arca/services/exporter/service"
 )
 
 // BenchmarkScalingUnderLatency (#17 item 5) runs N small tenants end to end
@@ -114,7 +114,7 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 				b.Fatal(err)
 			}
 			deps := stack.Deps{Cfg: cfg, Conn: conn, Store: newStore(b), Keys: kr, Logger: quiet, Tool: "bench"}
-			go deps.Run(wctx, stack.Stages...)
+			go deps.Run(wctx, stack.StageServices...)
 		}
 		cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
 			FilterSubjects: []string{"events.*.*.verify.*", "events.*.*.*.dead_lettered"}, DeliverPolicy: jetstream.DeliverNewPolicy})
@@ -164,7 +164,7 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 		if v := getenv("ARCA_BENCH_SAMPLE"); v != "" {
 			fmt.Sscan(v, &sample)
 		}
-		exp, err := exporter.New(nil, nil, exporter.Config{SourceURL: sourceURL, Parallelism: 1})
+		exp, err := exporter.New(exporter.Deps{}, exporter.Config{SourceURL: sourceURL, Parallelism: 1})
 		if err != nil {
 			b.Fatal(err)
 		}
