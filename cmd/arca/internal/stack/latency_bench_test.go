@@ -123,7 +123,7 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 		}
 		done := make(chan messages.Event, n)
 		cc, err := cons.Consume(func(m jetstream.Msg) {
-			if e, err := messages.Decode[messages.Event](m.Data()); err == nil {
+			if e, err := messages.Decode[messages.Event](m.Data()); err == nil && e.Status != messages.StatusProgress {
 				done <- e
 			}
 		})
