@@ -37,7 +37,7 @@ ROOT=$PWD
 PROFILE=${1:-short}
 PG=${ARCA_CLUSTER_PG:-postgres://postgres@127.0.0.1:5432}
 case $PROFILE in
-  short) TENANTS=20 LARGE_MB=100 BOUND=900 ;;
+  short) TENANTS=20 LARGE_MB=100 BOUND=600 ;;
   full) TENANTS=50 LARGE_MB=320 BOUND=2700 ;;
   clean)
     p=${2:-short}
@@ -53,6 +53,7 @@ STATE=$ARCA_CLUSTER_DIR
 OUT=$STATE/chaos
 ARCA=$ROOT/bin/arca
 T0=0
+IDLE_BOUND=240   # AckWait (2 min) and then some
 
 say() { echo "chaos: $*"; }
 now() { date +%s; }
@@ -62,6 +63,33 @@ since() { echo $(( $(now) - T0 )); }
 
 scripts/cluster.sh stop >/dev/null 2>&1 || true
 rm -rf "$STATE"
+# finish, however the run ends (a failed check, an error, SIGINT, SIGTERM):
+# stop every process it started (freeing their ports), remove the cluster's
+# data (NATS stores, the S3 bucket, secrets), and keep only logs/ and chaos/
+# (the report). The databases are dropped after a pass and kept after a
+# failure, for inspection (`scripts/chaos.sh clean` drops them).
+backup_pid=
+finish() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ -n "$backup_pid" ] && kill -0 "$backup_pid" 2>/dev/null; then kill "$backup_pid" 2>/dev/null || true; fi
+  if [ "${CHAOS_KEEP:-}" = 1 ]; then say "cluster left up (CHAOS_KEEP=1): make cluster-stop ARCA_CLUSTER_DIR=$STATE"
+  else
+    scripts/cluster.sh stop >/dev/null 2>&1 || true
+    find "$STATE" -mindepth 1 -maxdepth 1 ! -name logs ! -name chaos -exec rm -rf {} + 2>/dev/null || true
+    if [ $rc -eq 0 ]; then
+      for d in "$DB" "$CATALOG_DB"; do
+        psql "$PG/postgres?sslmode=disable" -qX -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 || true
+      done
+    fi
+  fi
+  [ $rc -ne 0 ] && echo "chaos: FAILED; logs in $STATE/logs/, the run's in $OUT/; databases $DB and $CATALOG_DB kept (scripts/chaos.sh clean $PROFILE)" >&2
+  exit $rc
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 for d in "$DB" "$CATALOG_DB"; do
   psql "$PG/postgres?sslmode=disable" -qX -c "DROP DATABASE IF EXISTS $d WITH (FORCE)"
 done
@@ -75,30 +103,27 @@ large=$(psql "$PG/$DB?sslmode=disable" -XAtc "SELECT pg_size_pretty(pg_table_siz
 ntenants=$(psql "$PG/$DB?sslmode=disable" -XAtc "SELECT count(*) FROM public.tenants")
 say "seeded in $(( $(now) - seed_start ))s: $ntenants tenants, casa-01's care notes $large"
 
-finish() {
-  local rc=$?
-  if [ "${CHAOS_KEEP:-}" = 1 ]; then say "cluster left up (CHAOS_KEEP=1): make cluster-stop ARCA_CLUSTER_DIR=$STATE"
-  else scripts/cluster.sh stop >/dev/null 2>&1 || true; fi
-  [ $rc -ne 0 ] && echo "chaos: FAILED; logs in $STATE/logs/, the run's in $OUT/" >&2
-  exit $rc
-}
-trap finish EXIT
 
 cluster_start=$(now)
-scripts/cluster.sh start >"$STATE.start.log" 2>&1 || { cat "$STATE.start.log" >&2; exit 1; }
-mkdir -p "$OUT"; mv "$STATE.start.log" "$OUT/cluster-start.log"
+mkdir -p "$OUT"
+scripts/cluster.sh start >"$OUT/cluster-start.log" 2>&1 || { cat "$OUT/cluster-start.log" >&2; exit 1; }
 say "cluster up in $(( $(now) - cluster_start ))s (state $STATE)"
 # shellcheck disable=SC1091
 . "$STATE/env"
 ARCA_CLUSTER_PORT=$(sed -n 's/^ARCA_CLUSTER_PORT=//p' "$STATE/secrets.env")
 # A service that cannot start crash-loops under its supervisor: fail now, not
-# after the bound.
-sleep 5
+# after the bound. One that exits once while the cluster settles (a stream
+# ensured too slowly on a loaded machine) is restarted 2 s later: wait,
+# bounded, until every one answers.
+up_deadline=$(( $(now) + 120 ))
 for f in "$STATE"/env.d/*; do
   n=$(basename "$f")
-  if grep -q '^cluster: exited' "$STATE/logs/$n.log" && ! "$ARCA" healthcheck "http://$(sed -n 's/^ARCA_METRICS_ADDR=//p' "$f")/metrics" >/dev/null 2>&1; then
-    echo "chaos: $n does not stay up: $(grep -v '^cluster:' "$STATE/logs/$n.log" | tail -1)" >&2; exit 1
-  fi
+  until "$ARCA" healthcheck "http://$(sed -n 's/^ARCA_METRICS_ADDR=//p' "$f")/metrics" >/dev/null 2>&1; do
+    if [ "$(now)" -ge "$up_deadline" ]; then
+      echo "chaos: $n does not stay up: $(grep -v '^cluster:' "$STATE/logs/$n.log" | tail -1)" >&2; exit 1
+    fi
+    sleep 1
+  done
 done
 
 # --- helpers -----------------------------------------------------------------
@@ -223,7 +248,20 @@ row "end of the run" "t+${run_secs}s" "$v/$ntenants tenants verified"
 for _ in $(seq 1 60); do kill -0 "$backup_pid" 2>/dev/null || break; sleep 1; done
 if kill -0 "$backup_pid" 2>/dev/null; then kill "$backup_pid"; wrc="still waiting, stopped"; else wait "$backup_pid" && wrc=0 || wrc=$?; fi
 row "arca backup tenant all --wait" "t+$(since)s" "exit $wrc ($(tail -1 "$OUT/backup.log" | cut -c1-80))"
-sleep 10   # commits and clean-up of the last jobs
+
+# A backup can be verified while the job of a stage killed after its commit
+# still waits for its redelivery (the consumer's AckWait, 2 min) to finish
+# its clean-up: what is left is judged once no stage holds or owes a job.
+when="t+$(since)s"
+if bin/chaoscheck -idle "${IDLE_BOUND}s" >"$OUT/nats.json" 2>"$OUT/nats.err"; then
+  r=$(python3 -c '
+import json, sys
+rep = json.load(open(sys.argv[1]))
+print("idle after %ds" % rep["idle_after_s"] if rep["idle"] else "NOT idle within %ss: %s" % (sys.argv[2], "; ".join(rep["busy"])[:200]))' "$OUT/nats.json" "$IDLE_BOUND")
+else
+  r="NOT known: chaoscheck failed: $(head -c 200 "$OUT/nats.err")"
+fi
+row "every stage idle (no job held or owed)" "$when" "$r"
 
 # --- the checks ----------------------------------------------------------------
 
@@ -249,7 +287,7 @@ EOF
 ) || r="bad|arca list failed: $(head -c 200 "$OUT/list.err")"
 check "every tenant has exactly one verified backup" "${r%%|*}" "${r#*|}"
 
-if bin/chaoscheck >"$OUT/nats.json" 2>"$OUT/nats.err"; then
+if [ -s "$OUT/nats.json" ]; then
   r=$(python3 - "$OUT/nats.json" "$OUT/list.json" <<'EOF'
 import json, sys
 rep = json.load(open(sys.argv[1]))

@@ -79,6 +79,9 @@ func (f *FileWriter) flush() error {
 }
 
 func (f *FileWriter) emit(p []byte) error {
+	if f.d.chunks == maxChunks {
+		return fmt.Errorf("archive write %s: more than %d chunks (raise the chunk size)", f.name, maxChunks)
+	}
 	f.d.chunks++
 	if err := f.w.writeEntry(chunkName(f.name, f.d.chunks), p); err != nil {
 		return fmt.Errorf("archive write %s: %w", f.name, err)

@@ -18,8 +18,12 @@ const (
 	SharedPostSchemaFile = "shared-schema-post.sql"
 )
 
-// chunkDigits is the width of a chunk's sequence suffix.
-const chunkDigits = 6
+// chunkDigits is the width of a chunk's sequence suffix, and maxChunks the
+// most chunks a file can have.
+const (
+	chunkDigits = 6
+	maxChunks   = 999999
+)
 
 // DataFileName names table n's CSV file: data/NNN_<schema>.<table>.csv, with
 // schema and table escaped so that no name can form a path or be ambiguous.

@@ -27,6 +27,9 @@ type Verification struct {
 	PlainBytes  int64     `json:"plain_bytes"`
 	Tables      int       `json:"tables,omitempty"`
 	Rows        int64     `json:"rows,omitempty"`
+	// Destination names the copy verified (store.destinations); empty
+	// for the primary. Each destination holds its own record.
+	Destination string `json:"destination,omitempty"`
 }
 
 // VerificationKey is the key of verified.json beside a manifest key.

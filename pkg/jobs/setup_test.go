@@ -59,8 +59,8 @@ func run[T messages.Message](t *testing.T, js jobs.JetStream, stage jobs.Stage, 
 			select {
 			case err := <-done:
 				require.NoError(t, err)
-			case <-time.After(30 * time.Second):
-				t.Error("worker did not stop within 30s")
+			case <-time.After(teststack.MinWait):
+				t.Errorf("worker did not stop within %s", teststack.MinWait)
 			}
 		})
 	}

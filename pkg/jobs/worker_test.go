@@ -28,7 +28,7 @@ func TestFailingTwiceThenSucceedingRetriesWithGrowingDelays(t *testing.T) {
 	publishExport(t, b.pub, "t1")
 	select {
 	case <-done:
-	case <-time.After(20 * time.Second):
+	case <-time.After(teststack.MinWait):
 		t.Fatal("job never succeeded")
 	}
 	at := calls.times("t1")
@@ -181,7 +181,7 @@ func TestShutdownHandsBackAJobThatOutlivesTheGrace(t *testing.T) {
 	select {
 	case at := <-done:
 		require.Less(t, at.Sub(begin), cfg.AckWait, "handed back, not left to time out")
-	case <-time.After(20 * time.Second):
+	case <-time.After(teststack.MinWait):
 		t.Fatal("job lost after shutdown")
 	}
 	teststack.Eventually(t, 10*time.Second, func() bool { return jobsLeft(t, b.js) == 0 }, "acked")

@@ -48,6 +48,9 @@ func EventMsgID(e Event) string {
 	if e.Part != nil {
 		parts = append(parts, strconv.Itoa(*e.Part))
 	}
+	if d := e.Attrs[DestinationAttr]; d != "" {
+		parts = append(parts, "@"+d) // each copy's facts are their own
+	}
 	if e.BackupID == "" {
 		parts = append(parts, e.Tenant, e.Time.UTC().Format(time.RFC3339Nano))
 	}

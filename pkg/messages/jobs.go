@@ -31,9 +31,14 @@ func (m ExportRequested) Validate() error {
 	return p.err()
 }
 
-// PartReady says a plaintext part of an artifact is in staging, waiting to
-// be sealed. Parts are numbered from 0; the part with Last set tells how many
-// there are.
+// PartReady says a part of an artifact is in staging, waiting to be sealed.
+// Parts are numbered from 0; the part with Last set tells how many there are.
+//
+// Version 1: the staged part is plaintext (the encryptor compresses it).
+// Version 2 (PartReadyVersion) adds Encoding: with EncodingZstd the staged
+// part is already one zstd frame of PlainSize plaintext bytes, and the
+// encryptor only encrypts it. A version-1 reader refuses version 2 rather
+// than take a compressed part for plaintext.
 type PartReady struct {
 	V int `json:"v"`
 	// Artifact names one export attempt of the backup: a re-export after a
@@ -48,13 +53,36 @@ type PartReady struct {
 	Size       int64  `json:"size"`
 	SHA256     string `json:"sha256"`
 	StagingKey string `json:"staging_key"`
+	// Encoding of the staged bytes: "" (plaintext) or EncodingZstd.
+	Encoding string `json:"encoding,omitempty"`
+	// PlainSize is the part's plaintext size when Encoding is set (Size is
+	// then the size of the frame).
+	PlainSize int64 `json:"plain_size,omitempty"`
 }
+
+// PartReadyVersion is the newest PartReady version, the one with Encoding.
+const PartReadyVersion = 2
+
+// EncodingZstd marks a staged part that is one zstd frame.
+const EncodingZstd = "zstd"
+
+func (m PartReady) maxVersion() int { return PartReadyVersion }
 
 func (m PartReady) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
 
 func (m PartReady) Validate() error {
 	var p problems
-	p.version(m.V)
+	p.versionUpTo(m.V, PartReadyVersion)
+	switch m.Encoding {
+	case "":
+	case EncodingZstd:
+		if m.V < 2 {
+			p.add("encoding", "needs version 2, not %d", m.V)
+		}
+	default:
+		p.add("encoding", "%q is not empty or %q", m.Encoding, EncodingZstd)
+	}
+	p.nonNegative("plain_size", m.PlainSize)
 	p.kind(m.Kind)
 	p.required("backup_id", m.BackupID)
 	p.required("artifact", m.Artifact)
@@ -179,6 +207,8 @@ type VerifyRequested struct {
 	Kind        Kind   `json:"kind"`
 	BackupID    string `json:"backup_id"`
 	ManifestKey string `json:"manifest_key"`
+	// Destination names the copy to verify; empty is the primary.
+	Destination string `json:"destination,omitempty"`
 }
 
 func (m VerifyRequested) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }

@@ -19,6 +19,8 @@ func validMessages() []messages.Message {
 	return []messages.Message{
 		messages.ExportRequested{V: 1, Run: "r1", Tenant: "t.1 *", Kind: messages.KindTenant, BackupID: "b1", RequestedAt: now},
 		messages.PartReady{V: 1, Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Part: 0, Size: 10, SHA256: hash, StagingKey: "b1/0.plain"},
+		messages.PartReady{V: 2, Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Part: 0, Size: 10, SHA256: hash, StagingKey: "b1/0.plain",
+			Encoding: messages.EncodingZstd, PlainSize: 100},
 		messages.PartSealed{V: 1, Artifact: "b1.a1", Kind: messages.KindFull, BackupID: "b1", Part: 2, Last: true, Size: 5, SHA256: hash, KeyID: "k1", StagingKey: "b1/2.sealed"},
 		messages.PartUploaded{V: 1, Artifact: "b1.a1", Kind: messages.KindWAL, BackupID: "b1", ETag: `"x"`, SHA256: hash},
 		messages.ArtifactCommitted{V: 1, Kind: messages.KindBase, BackupID: "b1", ObjectKey: "o", ManifestKey: "m", Parts: 1, SHA256: hash, CommittedAt: now},
@@ -139,4 +141,21 @@ func FuzzDecode(f *testing.F) {
 		}
 		_ = messages.PeekRef(data)
 	})
+}
+
+// A compressed part needs PartReady version 2, which a version-1 reader
+// refuses (rather than take the frame for plaintext); other messages stay
+// at version 1.
+func TestPartReadyVersion2CarriesTheEncoding(t *testing.T) {
+	t.Parallel()
+	hash := strings.Repeat("a", 64)
+	m := messages.PartReady{V: 1, Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Size: 10, SHA256: hash,
+		StagingKey: "b1/0.plain", Encoding: messages.EncodingZstd, PlainSize: 100}
+	require.ErrorContains(t, m.Validate(), "field encoding: needs version 2")
+	m.V, m.Encoding = 2, "gzip"
+	require.ErrorContains(t, m.Validate(), "field encoding")
+	_, err := messages.Decode[messages.PartReady]([]byte(`{"v":3,"kind":"tenant","backup_id":"b","artifact":"a","sha256":"` + hash + `","staging_key":"k"}`))
+	require.ErrorIs(t, err, messages.ErrUnsupportedVersion)
+	_, err = messages.Decode[messages.VerifyRequested]([]byte(`{"v":2,"kind":"tenant","backup_id":"b","manifest_key":"m"}`))
+	require.ErrorIs(t, err, messages.ErrUnsupportedVersion)
 }

@@ -20,9 +20,11 @@ func (p *problems) required(field, value string) {
 	}
 }
 
-func (p *problems) version(v int) {
-	if v < 1 || v > Version {
-		p.add("v", "version %d is not between 1 and %d", v, Version)
+func (p *problems) version(v int) { p.versionUpTo(v, Version) }
+
+func (p *problems) versionUpTo(v, max int) {
+	if v < 1 || v > max {
+		p.add("v", "version %d is not between 1 and %d", v, max)
 	}
 }
 

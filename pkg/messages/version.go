@@ -27,6 +27,10 @@ type Ref struct {
 	Kind     Kind   `json:"kind,omitempty"`
 }
 
+// versioned is implemented by a message type whose newest version is above
+// Version (PartReady).
+type versioned interface{ maxVersion() int }
+
 // ErrUnsupportedVersion is returned for a message written by a newer Arca.
 var ErrUnsupportedVersion = errors.New("unsupported message version")
 
@@ -48,10 +52,14 @@ func Decode[T Message](data []byte) (T, error) {
 	if err := json.Unmarshal(data, &head); err != nil {
 		return m, fmt.Errorf("decode %T: %w", m, err)
 	}
+	newest := Version
+	if v, ok := any(m).(versioned); ok {
+		newest = v.maxVersion()
+	}
 	switch {
 	case head.V == nil:
 		return m, fmt.Errorf("decode %T: field v (version) is missing", m)
-	case *head.V < 1 || *head.V > Version:
+	case *head.V < 1 || *head.V > newest:
 		return m, fmt.Errorf("decode %T: version %d: %w", m, *head.V, ErrUnsupportedVersion)
 	}
 	if err := json.Unmarshal(data, &m); err != nil {

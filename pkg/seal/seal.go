@@ -18,7 +18,7 @@ const (
 
 // Stats reports the sizes of one sealed part.
 type Stats struct {
-	Plain   int64 // bytes read from the plaintext part
+	Plain   int64 // bytes read from the source (the frame itself when Precompressed)
 	Payload int64 // bytes encrypted (the zstd frame, or Plain when not compressed)
 	Sealed  int64 // bytes written: header, framed ciphertext, end marker
 }
@@ -26,10 +26,11 @@ type Stats struct {
 // Sealer seals parts. It keeps zstd encoders for reuse and is safe for
 // concurrent use; each Seal call runs on the calling goroutine only.
 type Sealer struct {
-	compress    bool
-	level       zstd.EncoderLevel
-	segmentSize int
-	encoders    sync.Pool
+	compress      bool
+	precompressed bool // the source is a zstd frame already (Precompressed)
+	level         zstd.EncoderLevel
+	segmentSize   int
+	encoders      sync.Pool
 }
 
 // NewSealer returns a Sealer that compresses with DefaultLevel and encrypts in
@@ -122,6 +123,14 @@ func (s *Sealer) seal(ctx context.Context, dst io.Writer, src io.Reader, part Pa
 
 // copyPayload writes src to w as one zstd frame, or as it is.
 func (s *Sealer) copyPayload(w io.Writer, src io.Reader) error {
+	if s.precompressed {
+		frame, err := frameSource(src)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(w, frame)
+		return err
+	}
 	if !s.compress {
 		_, err := io.Copy(w, src)
 		return err
@@ -146,10 +155,5 @@ func (s *Sealer) encoder() (*zstd.Encoder, error) {
 	if e, ok := s.encoders.Get().(*zstd.Encoder); ok {
 		return e, nil
 	}
-	return zstd.NewWriter(nil,
-		zstd.WithEncoderLevel(s.level),
-		zstd.WithEncoderConcurrency(1),
-		zstd.WithZeroFrames(true),
-		zstd.WithEncoderCRC(true),
-	)
+	return NewFrameEncoder(s.level)
 }

@@ -15,4 +15,11 @@
 // so a writer holds at most two parts. Put and Get fail only when a
 // transfer makes no progress for the stall timeout, not after the NATS
 // client's default 5 s.
+//
+// The buckets are nats.go object stores in nats.go's format, but Put and
+// Get are this package's: on a replicated cluster every read goes to the
+// stream leader (a follower may not yet hold a put the leader
+// acknowledged), and a put's metadata is stored only if no other put of
+// the key was stored since it began (a failed put's late messages must not
+// replace its retry). docs/DESIGN.md §10.22.
 package staging

@@ -23,8 +23,9 @@ type Part struct {
 // over with a new snapshot.
 const putAttempts = 5
 
-// PartWriter cuts what is written to it into parts of Size bytes, stores
-// each in staging and calls Announce once a part is stored, in order.
+// PartWriter cuts what is written to it into parts of Size bytes (or, with
+// Size 0, where its writer calls Cut), stores each in staging and calls
+// Announce once a part is stored, in order.
 // Announce may block (back-pressure); the writer then blocks too.
 // Close stores the final part, marked Last (empty if the stream ended on a
 // part boundary, so that the last part always says how many there are).
@@ -152,18 +153,33 @@ func (w *PartWriter) Write(p []byte) (int, error) {
 	}
 	n := 0
 	for len(p) > 0 {
-		room := int(w.size) - len(w.buf)
-		chunk := p[:min(len(p), room)]
+		chunk := p
+		if w.size > 0 {
+			chunk = p[:min(len(p), int(w.size)-len(w.buf))]
+		}
 		w.buf = append(w.buf, chunk...)
 		n += len(chunk)
 		p = p[len(chunk):]
-		if int64(len(w.buf)) == w.size {
+		if w.size > 0 && int64(len(w.buf)) == w.size {
 			if err := w.send(false); err != nil {
 				return n, err
 			}
 		}
 	}
 	return n, nil
+}
+
+// Cut ends the current part here: it is handed over to be stored, and
+// what is written next starts the next part. A writer of compressed parts
+// cuts at frame boundaries.
+func (w *PartWriter) Cut() error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	if w.closed {
+		return errors.New("part writer closed")
+	}
+	return w.send(false)
 }
 
 // Close stores and announces the last part, waits for every part to be

@@ -105,3 +105,40 @@ func TestPartWriterRetriesAFailedPutOfOnePart(t *testing.T) {
 	}
 	require.Equal(t, data, got.Bytes())
 }
+
+// With size 0 the writer cuts only where Cut says: a writer of compressed
+// parts ends each part at a frame boundary, whatever its length.
+func TestPartWriterCutsWhereToldWithoutASize(t *testing.T) {
+	t.Parallel()
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
+	require.NoError(t, err)
+	var parts []staging.Part
+	w := staging.NewPartWriter(ctx, st, "cut", 0, func(_ context.Context, p staging.Part) error {
+		parts = append(parts, p)
+		return nil
+	})
+	want := []string{"first part, longer than the others", "second", "", "last"}
+	for i, s := range want {
+		_, err := w.Write([]byte(s))
+		require.NoError(t, err)
+		if i < len(want)-1 {
+			require.NoError(t, w.Cut())
+		}
+	}
+	count, err := w.Close()
+	require.NoError(t, err)
+	require.Equal(t, len(want), count)
+	for i, p := range parts {
+		require.Equal(t, i, p.Index)
+		require.Equal(t, i == len(want)-1, p.Last)
+		rc, _, err := st.Get(ctx, p.Key)
+		require.NoError(t, err)
+		body, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		rc.Close()
+		require.Equal(t, want[i], string(body))
+	}
+	require.Error(t, w.Cut(), "a closed writer refuses to cut")
+}

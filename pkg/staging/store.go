@@ -38,12 +38,20 @@ type Options struct {
 // Store is the staging buckets, one key space: a key ending in .plain is a
 // plaintext part and lives in PlainBucket, anything else in Bucket.
 type Store struct {
-	sealed, plain jetstream.ObjectStore
+	sealed, plain bucket
+	pub           Publisher
 	stall         time.Duration
 	observe       Transfer // nil: none (Observed)
 }
 
-func (s *Store) bucket(key string) jetstream.ObjectStore {
+// bucket is an object bucket and its stream, which Get reads chunks from.
+type bucket struct {
+	jetstream.ObjectStore
+	name   string
+	stream jetstream.Stream
+}
+
+func (s *Store) bucket(key string) bucket {
 	if strings.HasSuffix(key, ".plain") {
 		return s.plain
 	}
@@ -60,10 +68,22 @@ type Info struct {
 
 // ObjectStores is what Ensure needs of a JetStream context.
 type ObjectStores interface {
-	CreateOrUpdateObjectStore(ctx context.Context, cfg jetstream.ObjectStoreConfig) (jetstream.ObjectStore, error)
+	CreateOrUpdateStream(ctx context.Context, cfg jetstream.StreamConfig) (jetstream.Stream, error)
+	ObjectStore(ctx context.Context, bucket string) (jetstream.ObjectStore, error)
+	Publisher
 }
 
 // Ensure creates or updates the staging buckets and opens them.
+//
+// It makes each bucket's stream itself, as nats.go's
+// CreateOrUpdateObjectStore would but with AllowDirect off: with direct
+// gets, any replica answers a read of an object's metadata, and a follower
+// that has not yet applied a put acknowledged by the leader answers "not
+// found" (or an older version), so a stage reading a part right after the
+// previous stage stored it dead-lettered it as gone from staging. Without
+// them every read goes to the stream leader. The handle is opened after
+// the update, since the client caches the setting to choose the subject of
+// its reads.
 func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.TTL == 0 {
 		o.TTL = 24 * time.Hour
@@ -77,25 +97,39 @@ func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.StallTimeout <= 0 {
 		o.StallTimeout = DefaultStallTimeout
 	}
-	s := &Store{stall: o.StallTimeout}
+	s := &Store{stall: o.StallTimeout, pub: js}
 	for _, b := range []struct {
 		name, what string
-		to         *jetstream.ObjectStore
+		to         *bucket
 	}{{PlainBucket, "Arca plaintext parts, exporter to encryptor", &s.plain}, {Bucket, "Arca sealed parts and export facts, to the uploader", &s.sealed}} {
-		os, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
-			Bucket:      b.name,
-			Description: b.what,
-			TTL:         o.TTL,
-			MaxBytes:    o.MaxBytes,
-			Storage:     jetstream.FileStorage,
-			Replicas:    o.Replicas,
-		})
+		st, err := js.CreateOrUpdateStream(ctx, streamConfig(b.name, b.what, o))
 		if err != nil {
 			return nil, fmt.Errorf("staging bucket %s: %w", b.name, err)
 		}
-		*b.to = os
+		os, err := js.ObjectStore(ctx, b.name)
+		if err != nil {
+			return nil, fmt.Errorf("staging bucket %s: %w", b.name, err)
+		}
+		*b.to = bucket{ObjectStore: os, name: b.name, stream: st}
 	}
 	return s, nil
+}
+
+// streamConfig is the stream nats.go makes for an object bucket
+// (jetstream.ObjectStoreConfig with these fields), AllowDirect off.
+func streamConfig(bucket, description string, o Options) jetstream.StreamConfig {
+	return jetstream.StreamConfig{
+		Name:        "OBJ_" + bucket,
+		Description: description,
+		Subjects:    []string{"$O." + bucket + ".C.>", "$O." + bucket + ".M.>"},
+		MaxAge:      o.TTL,
+		MaxBytes:    o.MaxBytes,
+		Storage:     jetstream.FileStorage,
+		Replicas:    o.Replicas,
+		Discard:     jetstream.DiscardNew,
+		AllowRollup: true,
+		AllowDirect: false,
+	}
 }
 
 // PlainKey and SealedKey name the two forms of a part.
@@ -112,7 +146,9 @@ func SealedKey(artifact string, part int) string {
 func FactsKey(artifact string) string { return artifact + "/export.json" }
 
 // Put streams r into the bucket under key. A put that fails part-way leaves
-// nothing visible under key. It fails with ErrStalled only when the bucket
+// nothing visible under key. A put that another put of the same key
+// overtook (stored after this one began) fails with ErrReplaced and leaves
+// the other's part. It fails with ErrStalled only when the bucket
 // makes no progress for the stall timeout; time spent waiting for r does
 // not count.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (_ Info, err error) {
@@ -121,7 +157,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[strin
 	defer func() { end(size, err) }()
 	ctx, wd, done := s.transferContext(ctx)
 	defer done()
-	info, err := s.bucket(key).Put(ctx, jetstream.ObjectMeta{Name: key, Metadata: meta}, sourceReader{r: r, wd: wd})
+	info, err := s.put(ctx, s.bucket(key), key, sourceReader{r: r, wd: wd}, meta)
 	if err != nil {
 		return Info{}, fmt.Errorf("staging put %s: %w", key, stalled(ctx, err))
 	}
@@ -146,40 +182,22 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error
 }
 
 func (s *Store) get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
-	oi, err := s.bucket(key).GetInfo(ctx, key)
+	b := s.bucket(key)
+	oi, err := b.GetInfo(ctx, key)
 	if errors.Is(err, jetstream.ErrObjectNotFound) {
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
 	}
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
 	}
-	// The client bounds a Get without a deadline by its 5 s default, a
-	// whole part included ("read pipe: i/o timeout" under load): give it
-	// the stall timeout plus the part at a crawl instead.
-	budget := s.stall + time.Duration(int64(oi.Size)/minRate)*time.Second
-	gctx, cancel := context.WithTimeout(ctx, budget)
-	res, err := s.bucket(key).Get(gctx, key)
-	if errors.Is(err, jetstream.ErrObjectNotFound) {
-		cancel()
-		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
-	}
+	info, err := toInfo(oi)
 	if err != nil {
-		cancel()
-		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
-	}
-	roi, err := res.Info()
-	if err != nil {
-		res.Close()
-		cancel()
-		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
-	}
-	info, err := toInfo(roi)
-	if err != nil {
-		res.Close()
-		cancel()
 		return nil, Info{}, err
 	}
-	return s.stream(gctx, key, res, roi.NUID, cancel), info, nil
+	if oi.NUID == "" || (oi.Opts != nil && oi.Opts.Link != nil) {
+		return nil, Info{}, fmt.Errorf("staging get %s: not a stored part", key)
+	}
+	return s.chunks(ctx, b, key, oi), info, nil
 }
 
 // Stat returns a part's size and digest, or ErrNotFound.
@@ -221,7 +239,7 @@ func toInfo(oi *jetstream.ObjectInfo) (Info, error) {
 // List names every part and fact in staging (deleted ones excluded).
 func (s *Store) List(ctx context.Context) ([]string, error) {
 	var names []string
-	for _, b := range []jetstream.ObjectStore{s.plain, s.sealed} {
+	for _, b := range []bucket{s.plain, s.sealed} {
 		infos, err := b.List(ctx)
 		if errors.Is(err, jetstream.ErrNoObjectsFound) {
 			continue

@@ -54,7 +54,7 @@ func TestOneTraceFollowsAJobAcrossTwoNATSHops(t *testing.T) {
 		select {
 		case sc := <-handled:
 			require.Equal(t, root.SpanContext().TraceID(), sc.TraceID(), "handler runs in the job's trace")
-		case <-time.After(30 * time.Second):
+		case <-time.After(teststack.MinWait):
 			t.Fatal("the job did not reach both stages")
 		}
 	}

@@ -81,3 +81,21 @@ func LookupTenant(ctx context.Context, q Querier, cfg Config, id string) (Tenant
 	}
 	return Tenant{}, fmt.Errorf("lookup tenant %q: %w", id, ErrUnknownTenant)
 }
+
+// TenantIDs connects to the source database and lists its tenants' IDs.
+func TenantIDs(ctx context.Context, sourceURL string, cfg Config) ([]string, error) {
+	conn, err := pgx.Connect(ctx, sourceURL)
+	if err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	ts, err := ListTenants(ctx, conn, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ts))
+	for i, t := range ts {
+		ids[i] = t.ID
+	}
+	return ids, nil
+}

@@ -205,9 +205,17 @@ func (c *Cluster) Kill(i int) {
 // Restart starts server i again on its old store.
 func (c *Cluster) Restart(t testing.TB, i int) { c.start(t, i) }
 
-// Eventually polls cond every 10 ms until it holds or the timeout passes.
+// MinWait is the least Eventually waits before it fails: a condition a
+// test waits for may take far longer than the test expects on a loaded
+// machine (issue #14: 10 to 30 s limits failed tests under load), and a
+// longer limit costs a passing test nothing.
+const MinWait = 2 * time.Minute
+
+// Eventually polls cond every 10 ms until it holds or the timeout (at
+// least MinWait) passes.
 func Eventually(t testing.TB, timeout time.Duration, cond func() bool, what string) {
 	t.Helper()
+	timeout = max(timeout, MinWait)
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		if time.Now().After(deadline) {

@@ -26,43 +26,60 @@ type part struct {
 	header  []byte // all its bytes, for the stream AD (§3)
 }
 
+// Part is what opening found of one part: its flags (§1.1) and the sizes
+// of its sealed form, payload and plaintext.
+type Part struct {
+	Last, Compressed       bool
+	Sealed, Payload, Plain int
+}
+
 // OpenArtifact opens a sealed artifact (§4) for the artifact id it was
 // sealed for (§4.1) and returns its plaintext.
 func OpenArtifact(sealed []byte, artifact string, keys Keys) ([]byte, error) {
+	plain, _, err := OpenParts(sealed, artifact, keys)
+	return plain, err
+}
+
+// OpenParts is OpenArtifact that also describes each part.
+func OpenParts(sealed []byte, artifact string, keys Keys) ([]byte, []Part, error) {
 	var plain []byte
+	var parts []Part
 	expect, last := uint32(0), false
 	for {
 		if len(sealed) == 0 {
 			if last {
-				return plain, nil
+				return plain, parts, nil
 			}
-			return nil, fmt.Errorf("truncated, part %d missing", expect)
+			return nil, nil, fmt.Errorf("truncated, part %d missing", expect)
 		}
 		if last {
-			return nil, errors.New("data after the last part")
+			return nil, nil, errors.New("data after the last part")
 		}
 		p, rest, err := readHeader(sealed)
 		if err != nil {
-			return nil, fmt.Errorf("part %d: %w", expect, err)
+			return nil, nil, fmt.Errorf("part %d: %w", expect, err)
 		}
 		if p.index != expect {
-			return nil, fmt.Errorf("part %d: header says index %d", expect, p.index)
+			return nil, nil, fmt.Errorf("part %d: header says index %d", expect, p.index)
 		}
 		payload, rest, err := openPart(p, rest, artifact, keys)
 		if err != nil {
-			return nil, fmt.Errorf("part %d: %w", expect, err)
+			return nil, nil, fmt.Errorf("part %d: %w", expect, err)
 		}
+		payloadLen := len(payload)
 		if p.flags&2 != 0 { // §1.4: one zstd frame
 			d, err := zstd.NewReader(nil)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			payload, err = d.DecodeAll(payload, nil)
 			d.Close()
 			if err != nil {
-				return nil, fmt.Errorf("part %d: zstd: %w", expect, err)
+				return nil, nil, fmt.Errorf("part %d: zstd: %w", expect, err)
 			}
 		}
+		parts = append(parts, Part{Last: p.flags&1 != 0, Compressed: p.flags&2 != 0,
+			Sealed: len(sealed) - len(rest), Payload: payloadLen, Plain: len(payload)})
 		plain = append(plain, payload...)
 		sealed, last, expect = rest, p.flags&1 != 0, expect+1
 	}

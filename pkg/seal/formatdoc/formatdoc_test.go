@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -106,4 +108,84 @@ func TestKeyringFile(t *testing.T) {
 
 	_, err = formatdoc.OpenKeyringFile(raw, []byte("wrong"))
 	require.Error(t, err)
+}
+
+// Parts cut by compressed size (§1.4): the exporter writes one zstd frame per
+// part with seal.NewFrameEncoder and seals each as it is (Precompressed); an
+// older object mixed raw parts and compressed ones. Both open by the page,
+// each part by its flag.
+func TestFramesCutByCompressedSizeAndOlderMixedParts(t *testing.T) {
+	t.Parallel()
+	material := make([]byte, 32)
+	_, _ = rand.Read(material)
+	a, err := aeadsubtle.NewAESGCM(material)
+	require.NoError(t, err)
+	kek := seal.KEK{ID: "k0123456789abcdef", AEAD: a}
+	keys := formatdoc.Keys{kek.ID: material}
+	var text bytes.Buffer
+	for i := 0; text.Len() < 3<<20; i++ {
+		fmt.Fprintf(&text, "%d,resident %d,%x\n", i, i%311, i*2654435761)
+	}
+	plain := text.Bytes()
+
+	// Now: frames of about 32 KiB compressed, of whatever plaintext fits.
+	enc, err := seal.NewFrameEncoder(seal.DefaultLevel)
+	require.NoError(t, err)
+	var frames [][]byte
+	var frame bytes.Buffer
+	enc.Reset(&frame)
+	for off := 0; off < len(plain); off += 64 << 10 {
+		_, err := enc.Write(plain[off:min(off+64<<10, len(plain))])
+		require.NoError(t, err)
+		if frame.Len() >= 32<<10 || off+64<<10 >= len(plain) {
+			require.NoError(t, enc.Close())
+			frames = append(frames, bytes.Clone(frame.Bytes()))
+			frame.Reset()
+			enc.Reset(&frame)
+		}
+	}
+	require.Greater(t, len(frames), 2)
+	framed, err := seal.NewSealer(seal.Precompressed())
+	require.NoError(t, err)
+	var now bytes.Buffer
+	for i, f := range frames {
+		_, err := framed.Seal(t.Context(), &now, bytes.NewReader(f), seal.Part{Artifact: "t.a1", Index: uint32(i), Last: i == len(frames)-1}, kek)
+		require.NoError(t, err)
+	}
+	got, parts, err := formatdoc.OpenParts(now.Bytes(), "t.a1", keys)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(plain, got), "frames cut by compressed size")
+	require.Len(t, parts, len(frames))
+	for i, p := range parts {
+		require.True(t, p.Compressed, "part %d", i)
+		require.Equal(t, len(frames[i]), p.Payload, "part %d: the payload is the exporter's frame", i)
+		if i < len(parts)-1 {
+			require.GreaterOrEqual(t, p.Payload, 32<<10, "part %d: cut at the target", i)
+		}
+	}
+
+	// Before: plaintext parts of 1 MiB, all raw but the last.
+	raw, err := seal.NewSealer(seal.WithoutCompression())
+	require.NoError(t, err)
+	var old bytes.Buffer
+	for i, off := 0, 0; off < len(plain); i, off = i+1, off+1<<20 {
+		last := off+1<<20 >= len(plain)
+		sl := raw
+		if last {
+			sl, err = seal.NewSealer()
+			require.NoError(t, err)
+		}
+		_, err := sl.Seal(t.Context(), &old, bytes.NewReader(plain[off:min(off+1<<20, len(plain))]), seal.Part{Artifact: "t.a1", Index: uint32(i), Last: last}, kek)
+		require.NoError(t, err)
+	}
+	got, parts, err = formatdoc.OpenParts(old.Bytes(), "t.a1", keys)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(plain, got), "older mixed parts")
+	for i, p := range parts {
+		require.Equal(t, p.Last, p.Compressed, "part %d: raw but the last", i)
+	}
+
+	// A source that is not a frame is not sealed as one.
+	_, err = framed.Seal(t.Context(), io.Discard, strings.NewReader("plain text"), seal.Part{Artifact: "t.a1", Last: true}, kek)
+	require.ErrorIs(t, err, seal.ErrNotFrame)
 }

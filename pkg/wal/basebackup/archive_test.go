@@ -2,7 +2,9 @@ package basebackup_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -98,4 +100,25 @@ func TestWALPrunerDeletesOnlyWhatNoKeptBaseNeeds(t *testing.T) {
 	rep, err = p.PruneWAL(t.Context(), nil, false)
 	require.NoError(t, err)
 	require.Zero(t, rep.Segments, "with no kept base backup nothing expires")
+}
+
+type keySource struct {
+	kr  *keyring.Keyring
+	err error
+}
+
+func (k keySource) Keyring(context.Context) (*keyring.Keyring, error) { return k.kr, k.err }
+
+func TestScheduledPrunesWALWithTheKeyringAsItIsNow(t *testing.T) {
+	t.Parallel()
+	cfg := archive(t, map[string]string{"old": seg1, "new": seg3}, seg1, seg2, seg3, seg4)
+	s := basebackup.Scheduled{Config: basebackup.Config{Store: cfg.Store, Layout: cfg.Layout}, Keys: keySource{kr: cfg.Keys.(*keyring.Keyring)}}
+	rep, err := s.PruneWAL(t.Context(), []retention.Backup{{Kind: "base", BackupID: "new"}}, true)
+	require.NoError(t, err)
+	require.Equal(t, 2, rep.Segments)
+
+	s.Keys = keySource{err: errors.New("keyring locked")}
+	_, err = s.PruneWAL(t.Context(), nil, true)
+	require.EqualError(t, err, "keyring locked")
+	require.EqualError(t, s.BaseBackup(t.Context(), "arca run-1"), "keyring locked", "no backup starts without keys")
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -25,7 +26,7 @@ type bucketOps struct {
 	log   *slog.Logger
 }
 
-func (o bucketOps) tasksWired() bool { return o.tasks != nil }
+func (o bucketOps) tasksWired() bool { return o.tasks.wired() }
 
 func (o bucketOps) repo(ctx context.Context) (backup.Repository, error) {
 	keys, err := o.keys.Keyring(ctx)
@@ -122,8 +123,8 @@ func (o bucketOps) pruner(ctx context.Context) (*prune.Pruner, error) {
 		return nil, err
 	}
 	cfg := prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: o.cfg.Retention}
-	if o.tasks != nil {
-		cfg.WAL = o.tasks
+	if o.tasks.WALPruner != nil {
+		cfg.WAL = o.tasks.WALPruner
 	}
 	return prune.New(o.store, cfg)
 }
@@ -139,7 +140,32 @@ func (o bucketOps) retention(ctx context.Context, run RunInfo) error {
 	for _, pr := range rep.Problems {
 		o.log.Warn("retention skipped", "key", pr.Key, "err", pr.Error)
 	}
-	return err
+	errs := []error{err}
+	for _, c := range o.cfg.Copies {
+		errs = append(errs, o.retainCopy(ctx, run, c))
+	}
+	return errors.Join(errs...)
+}
+
+// retainCopy applies a further destination's own policy to it.
+func (o bucketOps) retainCopy(ctx context.Context, run RunInfo, c RetentionCopy) error {
+	keys, err := o.keys.Keyring(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := prune.New(c.Store, prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: c.Policy})
+	if err != nil {
+		return fmt.Errorf("destination %s: %w", c.Name, err)
+	}
+	rep, err := p.Run(ctx, false)
+	o.log.Info("retention run", "run", run.ID, "destination", c.Name, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
+	for _, pr := range rep.Problems {
+		o.log.Warn("retention skipped", "destination", c.Name, "key", pr.Key, "err", pr.Error)
+	}
+	if err != nil {
+		return fmt.Errorf("destination %s: %w", c.Name, err)
+	}
+	return nil
 }
 
 // retentionPlan is `arca prune --dry-run` for the console: the plan with
@@ -178,10 +204,14 @@ func (o bucketOps) keyVersions(ctx context.Context) ([]KeyVersion, error) {
 }
 
 // drill, base and walCheck are called only when tasksWired.
-func (o bucketOps) drill(ctx context.Context, run RunInfo) error { return o.tasks.Drill(ctx, run.ID) }
-
-func (o bucketOps) base(ctx context.Context, run RunInfo) error {
-	return o.tasks.BaseBackup(ctx, "arca "+run.ID)
+func (o bucketOps) drill(ctx context.Context, run RunInfo) error {
+	return o.tasks.Drills.Drill(ctx, run.ID)
 }
 
-func (o bucketOps) walCheck(ctx context.Context, _ RunInfo) error { return o.tasks.CheckWAL(ctx) }
+func (o bucketOps) base(ctx context.Context, run RunInfo) error {
+	return o.tasks.Bases.BaseBackup(ctx, "arca "+run.ID)
+}
+
+func (o bucketOps) walCheck(ctx context.Context, _ RunInfo) error {
+	return o.tasks.WALChecks.CheckWAL(ctx)
+}

@@ -51,3 +51,30 @@ func TestBucketOpsListKeysPlanRetentionAndRefuseBadRestores(t *testing.T) {
 	err = ops.restore(t.Context(), RestoreJob{BackupID: "b1", Tenant: "casa_01", Kind: "tenant", Mode: RestoreTarget, Target: "postgres", Report: func(string) {}})
 	require.ErrorContains(t, err, "want a scratch database")
 }
+
+type taskCalls struct{ got []string }
+
+func (c *taskCalls) Drill(_ context.Context, run string) error {
+	c.got = append(c.got, "drill "+run)
+	return nil
+}
+func (c *taskCalls) BaseBackup(_ context.Context, label string) error {
+	c.got = append(c.got, "base "+label)
+	return nil
+}
+func (c *taskCalls) CheckWAL(context.Context) error { c.got = append(c.got, "wal-check"); return nil }
+
+// Drills, base backups and WAL checks go to the packages wired in Tasks,
+// and only when all three are.
+func TestBucketOpsHandTasksToTheirPackages(t *testing.T) {
+	t.Parallel()
+	c := &taskCalls{}
+	require.False(t, bucketOps{tasks: Tasks{Drills: c, Bases: c}}.tasksWired())
+	ops := bucketOps{tasks: Tasks{Drills: c, Bases: c, WALChecks: c}}
+	require.True(t, ops.tasksWired())
+	run := RunInfo{ID: "run-1"}
+	require.NoError(t, ops.drill(t.Context(), run))
+	require.NoError(t, ops.base(t.Context(), run))
+	require.NoError(t, ops.walCheck(t.Context(), run))
+	require.Equal(t, []string{"drill run-1", "base arca run-1", "wal-check"}, c.got)
+}

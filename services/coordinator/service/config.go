@@ -11,6 +11,7 @@ import (
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/coordinator/internal/schedule"
@@ -44,7 +45,11 @@ type Config struct {
 	// Layout is the bucket's; Retention the policy retention runs apply.
 	Layout    backup.Layout    `yaml:"-" json:"-"`
 	Retention retention.Policy `yaml:"-" json:"-"`
-	Logger    *slog.Logger     `yaml:"-" json:"-"`
+	// Copies are the further destinations (store.destinations), each
+	// pruned with its own policy after the primary (its WAL is the
+	// primary's alone).
+	Copies []RetentionCopy `yaml:"-" json:"-"`
+	Logger *slog.Logger    `yaml:"-" json:"-"`
 	// Tracer gets the spans of restores, drills and other scheduled runs;
 	// nil: the global provider.
 	Tracer trace.TracerProvider `yaml:"-" json:"-"`
@@ -174,4 +179,12 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.Default()
 	}
 	return c
+}
+
+// RetentionCopy is a further destination retention runs apply its own
+// policy to.
+type RetentionCopy struct {
+	Name   string
+	Store  objstore.Store
+	Policy retention.Policy
 }

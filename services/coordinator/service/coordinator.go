@@ -36,7 +36,7 @@ type Deps struct {
 	// the keyring that authenticates and opens what it holds.
 	Store objstore.Store
 	Keys  KeySource
-	// Tasks runs drills, base backups and WAL checks (see Tasks); nil
+	// Tasks runs drills, base backups and WAL checks (see Tasks); unset
 	// ignores their fires.
 	Tasks Tasks
 }

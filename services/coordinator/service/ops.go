@@ -15,26 +15,40 @@ type KeySource interface {
 	Keyring(ctx context.Context) (*keyring.Keyring, error)
 }
 
-// Tasks are the scheduled operations whose implementation lives beside the
-// command line today (drills, base backups, WAL checks, WAL pruning) and
-// moves into pkg/restore/drill and pkg/wal: the coordinator schedules them,
-// records their runs and shows them, and calls them through this one seam.
-// A nil Tasks ignores those fires and leaves the console's drill button
+// Tasks are the scheduled operations the packages that own them carry
+// out: drills (drill.Scheduled), base backups and WAL pruning
+// (basebackup.Scheduled), WAL checks. The coordinator schedules them,
+// records their runs and shows them. Unless Drills, Bases and WALChecks
+// are all set, those fires are ignored and the console's drill button is
 // unwired.
-type Tasks interface {
-	// Drill restores the newest backups of a sample of tenants into
-	// scratch databases and publishes a drill event per restore, tagged
-	// with run; an error fails the run.
-	Drill(ctx context.Context, run string) error
-	// BaseBackup takes a physical base backup labelled label.
-	BaseBackup(ctx context.Context, label string) error
-	// CheckWAL checks the WAL archive (and the stream, when one runs) for
-	// gaps and staleness.
-	CheckWAL(ctx context.Context) error
+type Tasks struct {
+	Drills    Driller
+	Bases     BaseBackuper
+	WALChecks WALChecker
 	// WALPruner deletes the archived WAL no kept base backup needs, for
 	// the retention runs; nil leaves the WAL alone.
-	prune.WALPruner
+	WALPruner prune.WALPruner
 }
+
+// Driller restores the newest backups of a sample of tenants into scratch
+// databases and publishes a drill event per restore, tagged with run; an
+// error fails the run.
+type Driller interface {
+	Drill(ctx context.Context, run string) error
+}
+
+// BaseBackuper takes a physical base backup labelled label.
+type BaseBackuper interface {
+	BaseBackup(ctx context.Context, label string) error
+}
+
+// WALChecker checks the WAL archive (and the stream, when one runs) for
+// gaps and staleness.
+type WALChecker interface {
+	CheckWAL(ctx context.Context) error
+}
+
+func (t Tasks) wired() bool { return t.Drills != nil && t.Bases != nil && t.WALChecks != nil }
 
 // operations are what the coordinator does beyond the catalog and JOBS:
 // restores, plans, retention, drills, base backups and WAL checks. Its

@@ -67,7 +67,8 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	_, err = kr.Rotate("")
 	require.NoError(t, err)
 
-	exp, err := exporter.New(exporter.Deps{JS: n.JS, Staging: st}, exporter.Config{SourceURL: db.URL, PartSize: 1 << 20, MaxPartsWaiting: 2})
+	const partSize = 16 << 10
+	exp, err := exporter.New(exporter.Deps{JS: n.JS, Staging: st}, exporter.Config{SourceURL: db.URL, PartSize: partSize, MaxPartsWaiting: 2})
 	require.NoError(t, err)
 	enc, err := encryptor.New(encryptor.Deps{JS: n.JS, Staging: st, Keys: kr}, encryptor.Config{})
 	require.NoError(t, err)
@@ -90,10 +91,15 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 
 	var parts []messages.PartSealed
 	teststack.Eventually(t, 60*time.Second, func() bool { parts = got.complete(job.BackupID); return parts != nil }, "every part sealed")
-	require.Greater(t, len(parts), 3, "the multi-megabyte fixture spans several 1 MiB parts")
+	require.Greater(t, len(parts), 3, "the multi-megabyte fixture spans several 16 KiB compressed parts")
 
 	var artifact bytes.Buffer
+	var plainSize int64
 	for _, p := range parts {
+		plainSize += p.PlainSize
+		if !p.Last {
+			require.GreaterOrEqual(t, p.Size, int64(partSize), "part %d: cut by its compressed size", p.Part)
+		}
 		require.Equal(t, messages.ArtifactID(job.BackupID, 1), p.Artifact)
 		require.NotEmpty(t, p.KeyID)
 		rc, info, err := st.Get(ctx, p.StagingKey)
@@ -106,8 +112,21 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 		require.True(t, errors.Is(err, staging.ErrNotFound), "plaintext part %d deleted once sealed", p.Part)
 	}
 
+	// Every part is a compressed payload, the exporter's frame sealed as is.
+	pr := seal.NewPartReader(bytes.NewReader(artifact.Bytes()), parts[0].Artifact, kr)
+	for {
+		info, err := pr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		require.True(t, info.Compressed, "part %d is compressed", info.Index)
+	}
+	require.Equal(t, len(parts), pr.Parts())
+
 	plain := seal.NewReader(bytes.NewReader(artifact.Bytes()), parts[0].Artifact, kr)
-	ar := archive.NewReader(plain)
+	counted := &countingReader{r: plain}
+	ar := archive.NewReader(counted)
 	files := 0
 	for {
 		e, err := ar.Next()
@@ -121,6 +140,9 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	}
 	m, ok := ar.Manifest()
 	require.True(t, ok)
+	_, err = io.Copy(io.Discard, counted)
+	require.NoError(t, err)
+	require.Equal(t, counted.n, plainSize, "the parts' plaintext sizes add up to the archive")
 	require.Equal(t, "acme", m.Tenant.ID)
 	require.Greater(t, len(m.Tables), 3)
 	require.GreaterOrEqual(t, files, len(m.Tables))
@@ -133,4 +155,15 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	_, err = io.Copy(io.Discard, seal.NewReader(bytes.NewReader(artifact.Bytes()), "other", kr))
 	var auth *seal.AuthError
 	require.ErrorAs(t, err, &auth)
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

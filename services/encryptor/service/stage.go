@@ -42,10 +42,11 @@ const metaKeyID = "key-id"
 // Config of the encryptor stage.
 type Config struct {
 	// MinPartSize is the smallest sealed part a multipart upload accepts
-	// (except the last part): S3's 5 MiB, which every store enforces. A part
-	// that compresses below it is sealed without compression instead, which
-	// keeps it at least at its plaintext size (the exporter's part size is
-	// at least the minimum). 0 takes S3MinPartSize.
+	// (except the last part): S3's 5 MiB, which every store enforces. It
+	// concerns only plaintext parts (PartReady version 1, from an older
+	// exporter): one that compresses below it is sealed without compression
+	// instead. Compressed parts are cut by the exporter at or above its
+	// part size and sealed as they are. 0 takes S3MinPartSize.
 	MinPartSize int64
 	Seal        []seal.Option
 	Worker      jobs.Config
@@ -59,8 +60,9 @@ type Service struct {
 	js      jobs.JetStream
 	staging *staging.Store
 	keys    Keys
-	sealer  *seal.Sealer
-	raw     *seal.Sealer
+	sealer  *seal.Sealer // plaintext parts: compress and encrypt
+	raw     *seal.Sealer // plaintext parts below the minimum once compressed
+	framed  *seal.Sealer // parts the exporter compressed: encrypt only
 	cfg     Config
 }
 
@@ -90,7 +92,11 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{js: js, staging: st, keys: keys, sealer: s, raw: raw, cfg: cfg}, nil
+	framed, err := seal.NewSealer(append(cfg.Seal, seal.Precompressed())...)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{js: js, staging: st, keys: keys, sealer: s, raw: raw, framed: framed, cfg: cfg}, nil
 }
 
 // Run consumes encrypt jobs until ctx ends.
@@ -139,6 +145,10 @@ func (s *Service) sealOnce(ctx context.Context, m messages.PartReady, key string
 	if !errors.Is(err, staging.ErrNotFound) {
 		return info, false, err
 	}
+	if m.Encoding == messages.EncodingZstd {
+		info, err = s.seal(ctx, m, key, s.framed)
+		return info, err == nil, err
+	}
 	info, err = s.seal(ctx, m, key, s.sealer)
 	if err == nil && !m.Last && info.Size < s.cfg.MinPartSize {
 		if err = s.staging.Delete(ctx, key); err == nil {
@@ -179,9 +189,13 @@ func (s *Service) keyError(m messages.PartReady, err error) error {
 
 func (s *Service) announce(ctx context.Context, job *jobs.Job[messages.PartReady], info staging.Info, key string) error {
 	m := job.Msg
+	plain := m.Size
+	if m.Encoding != "" {
+		plain = m.PlainSize
+	}
 	sealed := messages.PartSealed{
 		V: messages.Version, Artifact: m.Artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID,
-		Part: m.Part, Last: m.Last, PlainSize: m.Size, Size: info.Size, SHA256: info.SHA256,
+		Part: m.Part, Last: m.Last, PlainSize: plain, Size: info.Size, SHA256: info.SHA256,
 		KeyID: info.Meta[metaKeyID], StagingKey: key,
 	}
 	if err := job.Publisher.Publish(ctx, messages.UploadSubject(m.Artifact, m.Part), sealed, messages.PartSealedMsgID(m.Artifact, m.Part)); err != nil {
@@ -216,6 +230,9 @@ func (s *Service) seal(ctx context.Context, m messages.PartReady, key string, se
 	}()
 	info, err := s.staging.Put(ctx, key, pr, map[string]string{metaKeyID: kek.ID})
 	pr.CloseWithError(err)
+	if errors.Is(err, seal.ErrNotFrame) {
+		return staging.Info{}, jobs.Permanent(fmt.Errorf("seal %s part %d: %w", m.Artifact, m.Part, err))
+	}
 	if err != nil {
 		return staging.Info{}, fmt.Errorf("seal %s part %d: %w", m.Artifact, m.Part, err)
 	}

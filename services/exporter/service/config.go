@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/tenancy"
 )
 
@@ -20,8 +21,13 @@ type Config struct {
 	Tenancy              tenancy.Config
 	Parallelism          int    // COPY sessions per export, default 2
 	PGBinDir             string // pg_dump; empty: found from the server version
-	// PartSize is the size of a plaintext part (default 32 MiB).
+	// PartSize is the compressed size at which a part is cut (default
+	// 16 MiB): every part but the last is at least that large once
+	// compressed, so it must be at least the store's multipart minimum.
 	PartSize int64
+	// CompressionLevel is the zstd level parts are compressed with, 1–22
+	// (default 3; seal.LevelFromZstd says which levels are distinct).
+	CompressionLevel int
 	// MaxPartsWaiting is how many parts of one artifact may wait for an
 	// encryptor before the export pauses (default 4).
 	MaxPartsWaiting int
@@ -37,7 +43,10 @@ func (c Config) withDefaults() Config {
 		c.Parallelism = 2
 	}
 	if c.PartSize <= 0 {
-		c.PartSize = 32 << 20
+		c.PartSize = 16 << 20
+	}
+	if c.CompressionLevel == 0 {
+		c.CompressionLevel = 3
 	}
 	if c.MaxPartsWaiting <= 0 {
 		c.MaxPartsWaiting = 4
@@ -57,8 +66,13 @@ func (c Config) Validate() error {
 	if c.SourceURL == "" {
 		errs = append(errs, errors.New("exporter: source url is required"))
 	}
-	if c.PartSize != 0 && c.PartSize < 1<<20 {
-		errs = append(errs, fmt.Errorf("exporter: part size %d is below 1 MiB", c.PartSize))
+	if c.PartSize != 0 && c.PartSize < 16<<10 {
+		errs = append(errs, fmt.Errorf("exporter: part size %d is below 16 KiB", c.PartSize))
+	}
+	if c.CompressionLevel != 0 {
+		if _, err := seal.LevelFromZstd(c.CompressionLevel); err != nil {
+			errs = append(errs, fmt.Errorf("exporter: compression level: %w", err))
+		}
 	}
 	errs = append(errs, c.Tenancy.WithDefaults().Validate())
 	return errors.Join(errs...)

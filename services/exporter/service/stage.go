@@ -10,13 +10,16 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/services/exporter/internal/compress"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
 	"github.com/arcabackup/arca/services/exporter/internal/fulldump"
 	"github.com/arcabackup/arca/services/exporter/internal/pgdump"
@@ -29,6 +32,7 @@ type Service struct {
 	staging *staging.Store
 	cfg     Config
 	limiter *source.Limiter
+	level   zstd.EncoderLevel
 }
 
 // Deps are the exporter's connections: JetStream (JOBS, EVENTS) and the
@@ -46,7 +50,11 @@ func New(d Deps, cfg Config) (*Service, error) {
 	}
 	cfg = cfg.withDefaults()
 	cfg.Tenancy = cfg.Tenancy.WithDefaults()
-	return &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports)}, nil
+	level, err := seal.LevelFromZstd(cfg.CompressionLevel)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level}, nil
 }
 
 // Run consumes export jobs until ctx ends.
@@ -73,12 +81,20 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 	_ = job.Publisher.Event(ctx, messages.Event{Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Run: m.Run,
 		Stage: messages.StageExport, Status: messages.StatusStarted, Attempt: int(job.Delivered)})
 
+	// Parts are compressed here and cut by their compressed size
+	// (internal/compress): the encryptor only encrypts them.
 	var plain int64
-	pw := staging.NewPartWriter(ctx, s.staging, artifact, s.cfg.PartSize, func(ctx context.Context, p staging.Part) error {
-		plain += p.Size
+	var zw *compress.Writer
+	pw := staging.NewPartWriter(ctx, s.staging, artifact, 0, func(ctx context.Context, p staging.Part) error {
+		size, ok := zw.PlainSize(p.Index)
+		if !ok {
+			return fmt.Errorf("part %d announced before it was cut", p.Index)
+		}
+		plain += size
 		ready := messages.PartReady{
-			V: messages.Version, Artifact: artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID,
+			V: messages.PartReadyVersion, Artifact: artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID,
 			Part: p.Index, Last: p.Last, Size: p.Size, SHA256: p.SHA256, StagingKey: p.Key,
+			Encoding: messages.EncodingZstd, PlainSize: size,
 		}
 		if err := job.Publisher.Publish(ctx, messages.EncryptSubject(artifact, p.Index), ready, messages.PartReadyMsgID(artifact, p.Index)); err != nil {
 			return err
@@ -86,13 +102,21 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 		// Progress for whoever watches (arca backup --wait); a lost event
 		// costs a progress line, never the backup.
 		_ = job.Publisher.Event(ctx, messages.PartDone{Ref: ready.Ref(), Run: m.Run, Stage: messages.StageExport, Part: p.Index,
-			Bytes: p.Size, Attempt: int(job.Delivered), Artifact: artifact, Last: p.Last}.Event())
+			Bytes: size, Attempt: int(job.Delivered), Artifact: artifact, Last: p.Last}.Event())
 		return s.waitForRoom(ctx, artifact, job.Progress)
 	})
+	zw, err := compress.NewWriter(pw, s.cfg.PartSize, s.level)
+	if err != nil {
+		pw.Abort(err)
+		return jobs.Permanent(err)
+	}
 
 	// Every byte the source sends is progress: only an export that stalls
 	// for the worker's Timeout is cancelled, however long it runs.
-	facts, err := s.ExportTo(ctx, m, progressWriter{pw, job.Progress})
+	facts, err := s.ExportTo(ctx, m, progressWriter{zw, job.Progress})
+	if err == nil {
+		err = zw.Close()
+	}
 	if err != nil {
 		pw.Abort(err)
 		return classify(err)

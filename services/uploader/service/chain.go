@@ -111,7 +111,7 @@ func (s *Service) casHead(ctx context.Context, key string, h headRecord, rev uin
 		_, err = s.state.kv.Update(ctx, key, b, rev)
 	}
 	var apiErr *jetstream.APIError
-	if errors.Is(err, jetstream.ErrKeyExists) || (errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence) {
+	if errors.Is(err, jetstream.ErrKeyExists) || (errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)) {
 		return false, nil
 	}
 	if err != nil {

@@ -185,6 +185,9 @@ func (s *Service) finish(ctx context.Context, job *jobs.Job[messages.PartSealed]
 	if err := job.Publisher.Publish(ctx, messages.VerifySubject(m.BackupID), verify, messages.VerifyMsgID(m.BackupID)); err != nil {
 		return err
 	}
+	if err := s.requestCopies(ctx, job.Publisher, man, manifestKey); err != nil {
+		return err
+	}
 	if err := s.state.put(ctx, commitKey(m.BackupID), commitRecord{Artifact: m.Artifact, Committed: true}); err != nil {
 		return err
 	}

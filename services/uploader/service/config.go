@@ -1,6 +1,7 @@
 package service
 
 import (
+	"slices"
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
@@ -30,7 +31,25 @@ type Config struct {
 	// StateReplicas: replicas of the uploads bucket (KV), as the streams'
 	// (nats.replicas); 0 is 1.
 	StateReplicas int
+	// Copies are the destinations besides the primary (the store New is
+	// given): each committed backup of a kind they take is copied to each
+	// by its own job (messages.CopyRequested).
+	Copies []Copy
 }
+
+// Copy is one further destination of the backups.
+type Copy struct {
+	Name  string
+	Store objstore.Store
+	// Kinds it takes ("tenant", "full", "base"); empty is every kind.
+	Kinds []string
+	// Policies are its object settings per kind (its own Object Lock);
+	// nil takes the primary's.
+	Policies map[string]KindPolicy
+}
+
+// Takes reports whether the destination keeps backups of kind.
+func (c Copy) Takes(kind string) bool { return len(c.Kinds) == 0 || slices.Contains(c.Kinds, kind) }
 
 // DefaultPolicies follow the plan: tenant exports in STANDARD_IA for 90
 // days, full and base backups in GLACIER for the 30 operational days. The

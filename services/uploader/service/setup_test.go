@@ -143,7 +143,8 @@ func (b *bundle) waitForManifest(t *testing.T, store objstore.Store, a *artifact
 	t.Helper()
 	key := b.layout.Manifest("tenant", a.tenant, a.backupID)
 	var doc []byte
-	teststack.Eventually(t, 120*time.Second, func() bool {
+	// 200 parts of 5 MiB, each read twice from staging, take minutes on a loaded machine.
+	teststack.Eventually(t, 10*time.Minute, func() bool {
 		rc, err := store.Get(t.Context(), key, objstore.Range{})
 		if err != nil {
 			return false

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
@@ -59,14 +60,25 @@ func New(d Deps, cfg Config) (*Service, error) {
 	return &Service{js: d.JS, staging: d.Staging, store: d.Store, keys: d.Keys, cfg: cfg.withDefaults(), now: time.Now}, nil
 }
 
-// Run opens the uploads bucket, then consumes upload jobs until ctx ends.
+// Run opens the uploads bucket, then consumes upload jobs, and copy jobs
+// when there are further destinations, until ctx ends.
 func (s *Service) Run(ctx context.Context) error {
 	st, err := ensureState(ctx, s.js, s.cfg.StateReplicas)
 	if err != nil {
 		return err
 	}
 	s.state = st
-	return jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageUpload, Subject: messages.SubjectUpload}, s.handle, s.cfg.Worker).Run(ctx)
+	upload := jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageUpload, Subject: messages.SubjectUpload}, s.handle, s.cfg.Worker)
+	if len(s.cfg.Copies) == 0 {
+		return upload.Run(ctx)
+	}
+	// The copy jobs to further destinations: a consumer of their own.
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return upload.Run(ctx) })
+	g.Go(func() error {
+		return jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageCopy, Subject: messages.SubjectCopy}, s.handleCopy, s.cfg.Worker).Run(ctx)
+	})
+	return g.Wait()
 }
 
 func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartSealed]) error {
@@ -82,7 +94,12 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartSealed]
 		return s.abandon(ctx, m)
 	}
 	if claimed && commit.Committed {
-		return s.staging.Delete(ctx, m.StagingKey) // a late redelivery
+		// A late redelivery, perhaps of the committer killed before its
+		// clean-up: the facts go too (finish deletes them last).
+		if err := s.staging.Delete(ctx, staging.FactsKey(m.Artifact)); err != nil {
+			return err
+		}
+		return s.staging.Delete(ctx, m.StagingKey)
 	}
 	if m.Part == 0 && m.Last {
 		return s.single(ctx, job)
@@ -169,7 +186,11 @@ func (s *Service) abandon(ctx context.Context, m messages.PartSealed) error {
 
 // manifestOptions are the object's options less the storage class.
 func (s *Service) manifestOptions(m messages.PartSealed) []objstore.Option {
-	o := objstore.NewOptions(s.objectOptions(m)...)
+	return lessClass(s.objectOptions(m))
+}
+
+func lessClass(objectOptions []objstore.Option) []objstore.Option {
+	o := objstore.NewOptions(objectOptions...)
 	opts := []objstore.Option{objstore.WithTags(o.Tags)}
 	if o.SSEKMSKeyID != "" {
 		opts = append(opts, objstore.WithSSEKMS(o.SSEKMSKeyID))
@@ -181,9 +202,15 @@ func (s *Service) manifestOptions(m messages.PartSealed) []objstore.Option {
 }
 
 func (s *Service) objectOptions(m messages.PartSealed) []objstore.Option {
-	p := s.cfg.Policies[string(m.Kind)]
+	return s.optionsFor(s.cfg.Policies, m.Kind, m.Tenant)
+}
+
+// optionsFor are the settings of a backup's object under policies (the
+// primary's, or a copy's own).
+func (s *Service) optionsFor(policies map[string]KindPolicy, kind messages.Kind, tenant string) []objstore.Option {
+	p := policies[string(kind)]
 	opts := []objstore.Option{objstore.WithTags(map[string]string{
-		"DataType": "HealthRecords", "Kind": string(m.Kind), "Tenant": m.Tenant,
+		"DataType": "HealthRecords", "Kind": string(kind), "Tenant": tenant,
 	})}
 	if p.StorageClass != "" {
 		opts = append(opts, objstore.WithStorageClass(p.StorageClass))

@@ -48,6 +48,12 @@ func startPipeline(t *testing.T) *pipeline {
 // startPipelineWith lets the verifier see the bucket through wrap.
 func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *pipeline {
 	t.Helper()
+	return startPipelineCopies(t, wrap, nil)
+}
+
+// startPipelineCopies gives the verifier further destinations too.
+func startPipelineCopies(t *testing.T, wrap func(objstore.Store) objstore.Store, copies map[string]objstore.Store) *pipeline {
+	t.Helper()
 	ctx := t.Context()
 	db := teststack.NewDatabase(t)
 	fixture, err := os.ReadFile("../../exporter/testdata/fixture.sql")
@@ -76,7 +82,7 @@ func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *
 	if wrap != nil {
 		verStore = wrap(p.store)
 	}
-	ver, err := verifier.New(verifier.Deps{JS: p.n.JS, Store: verStore, Keys: p.keys}, verifier.Config{Layout: p.layout, Worker: quiet})
+	ver, err := verifier.New(verifier.Deps{JS: p.n.JS, Store: verStore, Keys: p.keys, Copies: copies}, verifier.Config{Layout: p.layout, Worker: quiet})
 	require.NoError(t, err)
 
 	wctx, cancel := context.WithCancel(context.Background())
@@ -210,17 +216,17 @@ func TestVerifierFailsABackupWhoseManifestWasSwapped(t *testing.T) {
 	require.True(t, p.verification(t, keyB).Verified, "the other tenant's backup is untouched")
 }
 
-// A tenant of several parts that compress far below S3's 5 MiB minimum is
-// backed up and verified on the filesystem store, the embedded default:
-// the encryptor seals such parts uncompressed on every store, and fsstore
-// refuses a short part as S3 does. Before, the fallback applied to kind s3
-// only and the commit was dead-lettered ("part 1: ... less than 5242880").
+// A tenant of several parts is backed up and verified on the filesystem
+// store, the embedded default, which refuses a short part as S3 does: the
+// exporter cuts parts by their compressed size, so every part but the last
+// is at least S3's 5 MiB minimum, and every part is compressed.
 func TestMultiPartTenantIsVerifiedOnTheFilesystemStore(t *testing.T) {
 	t.Parallel()
 	p := startPipeline(t)
-	// About 16 MiB of very compressible notes: four 5 MiB parts.
+	// About 38 MiB of hex notes, ~20 MiB compressed: four 5 MiB parts.
 	_, err := p.db.Pool.Exec(t.Context(), `INSERT INTO public.invoices (id, "tenantId", subscription_id, amount, note)
-		SELECT 900000 + i, 'acme', 11, 1, repeat('linha ' || i || ' ', 200000) FROM generate_series(1, 12) i`)
+		SELECT 900000 + i, 'acme', 11, 1, (SELECT string_agg(md5(i || '-' || g), '') FROM generate_series(1, 100000) g)
+		FROM generate_series(1, 12) i`)
 	require.NoError(t, err)
 	job := p.backup(t, "acme")
 
@@ -230,6 +236,7 @@ func TestMultiPartTenantIsVerifiedOnTheFilesystemStore(t *testing.T) {
 	require.GreaterOrEqual(t, len(m.Object.Parts), 3, "several parts")
 	for _, part := range m.Object.Parts[:len(m.Object.Parts)-1] {
 		require.GreaterOrEqual(t, part.Size, objstore.MinPartSize, "part %d", part.Index)
+		require.Less(t, part.Size, part.PlainSize, "part %d is stored compressed", part.Index)
 	}
 	stream, err := p.n.JS.Stream(t.Context(), messages.StreamDLQ)
 	require.NoError(t, err)

@@ -28,6 +28,19 @@ type Service struct {
 	layout backup.Layout
 	cfg    jobs.Config
 	now    func() time.Time
+	// copies are the further destinations by name (Deps.Copies).
+	copies map[string]objstore.Store
+}
+
+// storeOf is the store of the destination a job names.
+func (s *Service) storeOf(destination string) (objstore.Store, error) {
+	if destination == "" {
+		return s.store, nil
+	}
+	if st, ok := s.copies[destination]; ok {
+		return st, nil
+	}
+	return nil, jobs.Permanent(fmt.Errorf("verify: no destination %q in this verifier's configuration", destination))
 }
 
 // Deps are the verifier's connections and keys: JetStream (JOBS, EVENTS),
@@ -37,6 +50,10 @@ type Deps struct {
 	JS    jobs.JetStream
 	Store objstore.Store
 	Keys  backup.Keys
+	// Copies are the further destinations by name (store.destinations):
+	// a job naming one (messages.VerifyRequested.Destination) reads its
+	// copy there and records verified.json there.
+	Copies map[string]objstore.Store
 }
 
 // Config of the verifier. Layout is the bucket's: verified.json is sealed
@@ -51,7 +68,7 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if d.JS == nil || d.Store == nil || d.Keys == nil {
 		return nil, errors.New("verifier: JetStream, store and keys are required")
 	}
-	return &Service{js: d.JS, store: d.Store, keys: d.Keys, layout: cfg.Layout, cfg: cfg.Worker, now: time.Now}, nil
+	return &Service{js: d.JS, store: d.Store, keys: d.Keys, layout: cfg.Layout, cfg: cfg.Worker, now: time.Now, copies: d.Copies}, nil
 }
 
 // Run consumes verify jobs until ctx ends.
@@ -86,7 +103,11 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	}
 	// Every byte read back is progress: a large backup is verified however
 	// long it takes, a stalled read is cancelled after the worker's Timeout.
-	store := progressStore{Store: s.store, progress: job.Progress}
+	dest, err := s.storeOf(m.Destination)
+	if err != nil {
+		return err
+	}
+	store := progressStore{Store: dest, progress: job.Progress}
 	// Each part read back is an event, for whoever watches progress; a
 	// lost event costs a progress line, never the verification.
 	partRead := func(part int, bytes int64) {
@@ -128,7 +149,7 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	}
 	v := backup.Verification{
 		BackupID: m.BackupID, Verified: err == nil, CheckedAt: s.now().UTC(), Duration: res.Duration.String(),
-		ObjectBytes: res.ObjectBytes, PlainBytes: res.PlainBytes, Tables: len(res.Tables),
+		ObjectBytes: res.ObjectBytes, PlainBytes: res.PlainBytes, Tables: len(res.Tables), Destination: m.Destination,
 	}
 	for _, t := range res.Tables {
 		v.Rows += t.Rows
@@ -141,17 +162,20 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	if rerr != nil {
 		return jobs.Permanent(fmt.Errorf("verify %s: %w", m.BackupID, rerr))
 	}
-	if err := s.record(ctx, ref, v); errors.Is(err, keyring.ErrTenantErased) {
+	if err := s.record(ctx, dest, ref, v); errors.Is(err, keyring.ErrTenantErased) {
 		// Nothing can be sealed for an erased tenant, a verification
 		// neither; the failed event below still says so.
 		v.Reason, status = err.Error(), messages.StatusFailed
 	} else if err != nil {
 		return err
 	}
+	attrs := map[string]string{"manifest": m.ManifestKey, "tables": strconv.Itoa(v.Tables), "rows": strconv.FormatInt(v.Rows, 10), "plain_bytes": strconv.FormatInt(v.PlainBytes, 10)}
+	if m.Destination != "" {
+		attrs[messages.DestinationAttr] = m.Destination
+	}
 	return job.Publisher.Event(ctx, messages.Event{
 		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Stage: messages.StageVerify, Status: status,
-		Bytes: res.ObjectBytes, Duration: messages.Duration(res.Duration), Error: v.Reason,
-		Attrs: map[string]string{"manifest": m.ManifestKey, "tables": strconv.Itoa(v.Tables), "rows": strconv.FormatInt(v.Rows, 10), "plain_bytes": strconv.FormatInt(v.PlainBytes, 10)},
+		Bytes: res.ObjectBytes, Duration: messages.Duration(res.Duration), Error: v.Reason, Attrs: attrs,
 	})
 }
 
@@ -165,13 +189,14 @@ func ReadManifest(ctx context.Context, repo backup.Repository, key string) (back
 	return verify.Manifest(ctx, repo, key)
 }
 
-// record writes the sealed verified.json beside the manifest.
-func (s *Service) record(ctx context.Context, ref backup.Ref, v backup.Verification) error {
+// record writes the sealed verified.json beside the manifest, in the
+// destination verified.
+func (s *Service) record(ctx context.Context, store objstore.Store, ref backup.Ref, v backup.Verification) error {
 	key, doc, err := s.layout.SealVerification(ctx, ref, v, s.keys)
 	if err != nil {
 		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}
-	if _, err := s.store.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); err != nil {
+	if _, err := store.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); err != nil {
 		return fmt.Errorf("record verification %s: %w", v.BackupID, err)
 	}
 	return nil

@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/follow"
@@ -70,20 +69,7 @@ was verified from the bucket.`,
 
 // tenants lists the tenants of the source database.
 func (a *app) tenants(ctx context.Context) ([]string, error) {
-	conn, err := pgx.Connect(ctx, a.cfg.Source.URL)
-	if err != nil {
-		return nil, fmt.Errorf("list tenants: %w", err)
-	}
-	defer conn.Close(ctx)
-	ts, err := tenancy.ListTenants(ctx, conn, stack.Tenancy(a.cfg))
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(ts))
-	for i, t := range ts {
-		ids[i] = t.ID
-	}
-	return ids, nil
+	return tenancy.TenantIDs(ctx, a.cfg.Source.URL, stack.Tenancy(a.cfg))
 }
 
 // outcome is what --wait reports of one backup (progress.go shows it).

@@ -126,7 +126,7 @@ func bucketConfig(cfg config.Config, lockMode string, lockDays int, noLock bool,
 		}
 		c.ObjectLock = &bucketinit.LockDefault{Mode: types.ObjectLockRetentionMode(strings.ToUpper(mode)), Days: int32(days)}
 	}
-	conf, _ := lifecycle.Derive(policy(cfg), lifecycle.Options{Prefix: cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
+	conf, _ := lifecycle.Derive(stack.Policy(cfg), lifecycle.Options{Prefix: cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
 	c.Lifecycle = conf.SDKRules()
 	alg := sse
 	if alg == "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/health"
 	"github.com/arcabackup/arca/pkg/messages"
@@ -55,11 +56,22 @@ func (a *app) runChecks(ctx context.Context, f *health.Findings) {
 	c, sch := a.cfg, a.cfg.Schedules
 	health.CheckSource(ctx, f, health.Source{URL: c.Source.URL, PGBinDir: c.Source.PGBinDir, Exclude: c.Tenancy.Exclude,
 		Drills: sch.Drill != "", Archiving: sch.Base != "" || sch.WALCheck != ""})
-	if store, err := stack.Store(ctx, c); err != nil {
-		f.Fail("bucket", "%s", OneLine(err))
-	} else {
-		health.CheckBucket(ctx, f, health.Bucket{Store: store, Layout: backupLayout(a), Where: a.bucketName(),
-			S3Bucket: c.Store.S3.Bucket, ObjectLock: c.Store.S3.ObjectLock})
+	// Every destination (store.destinations), the primary first.
+	ds := c.Destinations()
+	for i, d := range ds {
+		where := a.bucketName()
+		if i > 0 {
+			where = destinationName(d, c.Store.Prefix)
+		}
+		if len(ds) > 1 {
+			where = "destination " + d.Name + " " + where
+		}
+		if store, err := stack.OpenDestination(ctx, d, nil); err != nil {
+			f.Fail("bucket", "%s: %s", where, OneLine(err))
+		} else {
+			health.CheckBucket(ctx, f, health.Bucket{Store: store, Layout: backupLayout(a), Where: where,
+				S3Bucket: d.S3.Bucket, ObjectLock: d.S3.ObjectLock})
+		}
 	}
 	kr, err := stack.Keyring(ctx, c, false)
 	health.CheckKeyring(f, c.Keys.Keyring, kr, err)
@@ -77,6 +89,13 @@ func (a *app) configName() string {
 		return "embedded defaults (no --config or ARCA_CONFIG)"
 	}
 	return a.configPath + " is valid"
+}
+
+func destinationName(d config.Destination, prefix string) string {
+	if d.Kind == "s3" {
+		return fmt.Sprintf("s3://%s/%s", d.S3.Bucket, prefix)
+	}
+	return d.FS.Dir
 }
 
 func (a *app) bucketName() string {

@@ -228,4 +228,22 @@ func TestCheckBucketSettingsOnS3(t *testing.T) {
 	got = strings.Join(bucket(locked), "\n")
 	require.NotContains(t, got, "fail")
 	require.Contains(t, got, "write, read, list, delete; versioning on, Object Lock enabled")
+
+	// Every destination is checked: a directory that is a file fails, by name.
+	blocked := filepath.Join(dir, "not-a-dir")
+	require.NoError(t, os.WriteFile(blocked, []byte("x"), 0o600))
+	writeConfig(t, env.config, fmt.Sprintf("dir: %s\nstore: {kind: s3, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true},"+
+		" destinations: [{name: dr, kind: s3, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true}}, {name: local, kind: fs, fs: {dir: %s}}]}\n",
+		dir, gw.Endpoint, gw.Region, locked, gw.Endpoint, gw.Region, plain, blocked))
+	rep, raw, _ := env.check(t)
+	var lines []string
+	for _, c := range rep.Checks {
+		if c.Check == "bucket" {
+			lines = append(lines, c.Status+" "+c.Detail)
+		}
+	}
+	got = strings.Join(lines, "\n")
+	require.Contains(t, got, "ok destination primary s3://"+locked, raw)
+	require.Contains(t, got, "destination dr s3://"+plain)
+	require.Contains(t, got, "fail destination local "+blocked)
 }

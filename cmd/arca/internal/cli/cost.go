@@ -64,7 +64,7 @@ is the catalog when one is configured, else the bucket.`,
 			default:
 				return usageError{fmt.Errorf("--from %q: want catalog or bucket", from)}
 			}
-			items, history := cost.Stored(units, policy(a.cfg), now)
+			items, history := cost.Stored(units, stack.Policy(a.cfg), now)
 			rep := cost.Compute(from, items, history, prices, now)
 			rep.Notes = append(rep.Notes, notes...)
 			a.emit(rep, func(w io.Writer) { printCost(w, rep) })
@@ -126,7 +126,7 @@ func (a *app) catalogUnits(ctx context.Context, now time.Time) ([]cost.Unit, err
 	for kind, p := range stack.Policies(a.cfg) {
 		c.Uploader[kind] = p.StorageClass
 	}
-	for kind, p := range policy(a.cfg).Kinds {
+	for kind, p := range stack.Policy(a.cfg).Kinds {
 		c.KeepDays[kind] = p.KeepDays
 	}
 	return cost.CatalogUnits(rows, c, now), nil

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -20,11 +21,15 @@ default). Other arca commands on this machine find it through .arca/nats.url. A 
 created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PASSPHRASE).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			softMemoryLimit(devMemoryLimit)
 			// Fail before claiming to be ready: the keyring (created on
 			// first use) and the bucket must open.
 			if _, err := stack.Keyring(cmd.Context(), a.cfg, true); err != nil {
 				return err
 			}
+			// Unlocking a keyring file took 64 MiB (scrypt): give it back
+			// now rather than carry it as resident memory.
+			debug.FreeOSMemory()
 			if _, err := stack.Store(cmd.Context(), a.cfg); err != nil {
 				return err
 			}
@@ -45,7 +50,7 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 				fmt.Fprintf(a.out, "arca dev: alerter off (set %s to page PagerDuty)\n", a.cfg.Alerting.PagerDuty.RoutingKeyEnv)
 			}
 			fmt.Fprintln(a.out, "arca dev: ready (Ctrl-C to stop)")
-			return a.runServices(cmd.Context(), serviceSet{stages: stack.StageServices, coordinator: true, alerter: paging, createKeys: true})
+			return a.runServices(cmd.Context(), stack.Set{Stages: stack.StageServices, Coordinator: true, Alerter: paging, CreateKeys: true})
 		},
 	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 
@@ -9,27 +8,8 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/jobs"
-	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore/drill"
-	"github.com/arcabackup/arca/pkg/seal"
 )
-
-// bucketSource lets a drill find and open backups in the bucket.
-type bucketSource struct {
-	a     *app
-	store objstore.Store
-	keys  seal.KeyLookup
-}
-
-func (s bucketSource) source() drill.Bucket { return drill.Bucket{Repo: s.a.repo(s.store, s.keys)} }
-
-func (s bucketSource) Latest(ctx context.Context, tenant string) (backupManifest, error) {
-	return s.source().Latest(ctx, tenant)
-}
-
-func (s bucketSource) Open(ctx context.Context, m backupManifest) (io.ReadCloser, error) {
-	return s.source().Open(ctx, m)
-}
 
 func (a *app) drillCmd() *cobra.Command {
 	var tenants []string
@@ -53,7 +33,7 @@ func (a *app) drillCmd() *cobra.Command {
 			if admin == "" {
 				admin = a.cfg.Source.URL
 			}
-			rep, err := drill.Run(ctx, bucketSource{a: a, store: store, keys: keys}, drill.Config{
+			rep, err := drill.Run(ctx, drill.Bucket{Repo: a.repo(store, keys)}, drill.Config{
 				AdminURL: admin, Tenants: tenants, Sample: sample, Keys: keys, Tenancy: stack.Tenancy(a.cfg),
 			})
 			if err != nil {
@@ -72,7 +52,7 @@ func (a *app) drillCmd() *cobra.Command {
 			// Record the drill where a running system can see it; a drill
 			// run with no NATS reachable still reports here.
 			if conn, err := stack.Connect(ctx, a.cfg, "drill"); err == nil {
-				if err := publishDrill(ctx, conn, "manual-drill-"+rep.StartedAt.UTC().Format("20060102T150405Z"), rep); err != nil {
+				if err := drill.Publish(ctx, jobs.NewPublisher(conn.JS), "manual-drill-"+rep.StartedAt.UTC().Format("20060102T150405Z"), rep); err != nil {
 					a.log.Warn("drill not recorded on EVENTS", "err", err)
 				}
 				conn.Close()
@@ -84,15 +64,4 @@ func (a *app) drillCmd() *cobra.Command {
 	cmd.Flags().IntVar(&sample, "sample", 0, "restore this many, chosen at random (0: all)")
 	cmd.Flags().StringVar(&admin, "admin-url", "", "cluster for the scratch databases (default: the source)")
 	return cmd
-}
-
-// publishDrill records a drill's outcome on EVENTS (drill.Report.Events).
-func publishDrill(ctx context.Context, conn *stack.Conn, run string, rep drill.Report) error {
-	pub := jobs.NewPublisher(conn.JS)
-	for _, e := range rep.Events(run) {
-		if err := pub.Event(ctx, e); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -57,9 +57,12 @@ func TestEveryObjectOpensByTheDoc(t *testing.T) {
 		data := e.get(t, e.layout.Data(kind, tenant, id))
 		sum := sha256.Sum256(data)
 		require.Equal(t, m.Object.SHA256, hex.EncodeToString(sum[:]))
-		plain, err := formatdoc.OpenArtifact(data, m.Artifact, keys)
+		plain, parts, err := formatdoc.OpenParts(data, m.Artifact, keys)
 		require.NoError(t, err)
 		require.Equal(t, m.PlainSize, int64(len(plain)))
+		for i, p := range parts {
+			require.True(t, p.Compressed, "§1.4: part %d of %s is a zstd frame, compressed by the exporter", i, id)
+		}
 
 		vkey := strings.TrimSuffix(key, "manifest.json") + "verified.json"
 		teststack.Eventually(t, time.Minute, func() bool {

@@ -32,39 +32,19 @@ func (a *app) announceKeyring(ctx context.Context, kr *keyring.Keyring, change s
 		return fmt.Errorf("keyring saved, but running services were not told (run arca keys sync once NATS answers): %w", err)
 	}
 	defer conn.Close()
-	epochKV, instKV, err := stack.KeyringKV(ctx, conn.JS, a.cfg.NATS.Replicas)
+	ack, err := stack.AnnounceAndAwait(ctx, conn.JS, a.cfg.NATS.Replicas, kr.Fingerprint(), change, wait)
 	if err != nil {
-		return fmt.Errorf("keyring saved, but running services were not told: %w", err)
-	}
-	ann, err := stack.AnnounceKeyring(ctx, epochKV, kr.Fingerprint(), change)
-	if err != nil {
-		return fmt.Errorf("keyring saved, but running services were not told: %w", err)
+		return err
 	}
 	if wait <= 0 {
-		a.printf("keyring epoch %d (%s) announced; not waiting for the services\n", ann.N, change)
+		a.printf("keyring epoch %d (%s) announced; not waiting for the services\n", ack.Announcement.N, change)
 		return nil
 	}
-	live, behind, err := stack.AwaitKeyring(ctx, instKV, ann.N, wait)
-	if err != nil {
-		return fmt.Errorf("keyring epoch %d announced: %w", ann.N, err)
+	if err := ack.Err(wait); err != nil {
+		return err
 	}
-	if len(behind) > 0 {
-		names := make([]string, len(behind))
-		for i, b := range behind {
-			names[i] = b.String()
-		}
-		return fmt.Errorf("keyring epoch %d (%s) announced, but %d of %d running instances did not load it within %s: %s",
-			ann.N, change, len(behind), len(live), wait, strings.Join(names, "; "))
-	}
-	a.printf("keyring epoch %d (%s): loaded by every running instance (%d)\n", ann.N, change, len(live))
+	a.printf("keyring epoch %d (%s): loaded by every running instance (%d)\n", ack.Announcement.N, change, len(ack.Live))
 	return nil
-}
-
-// keyringStatus is what `arca keys status --json` prints.
-type keyringStatus struct {
-	Epoch     stack.KeyringAnnouncement `json:"epoch"`
-	Instances []stack.KeyringInstance   `json:"instances"`
-	Behind    int                       `json:"behind"`
 }
 
 func (a *app) keysStatusCmd() *cobra.Command {
@@ -79,24 +59,11 @@ func (a *app) keysStatusCmd() *cobra.Command {
 				return err
 			}
 			defer conn.Close()
-			epochKV, instKV, err := stack.KeyringKV(ctx, conn.JS, a.cfg.NATS.Replicas)
+			st, err := stack.ReadKeyringStatus(ctx, conn.JS, a.cfg.NATS.Replicas)
 			if err != nil {
 				return err
 			}
-			ann, _, err := stack.ReadKeyringEpoch(ctx, epochKV)
-			if err != nil {
-				return err
-			}
-			insts, err := stack.KeyringInstances(ctx, instKV)
-			if err != nil {
-				return err
-			}
-			st := keyringStatus{Epoch: ann, Instances: insts}
-			for _, i := range insts {
-				if i.Epoch < ann.N {
-					st.Behind++
-				}
-			}
+			ann, insts := st.Epoch, st.Instances
 			a.emit(st, func(w io.Writer) {
 				fmt.Fprintf(w, "keyring epoch %d (%s, %s), fingerprint %.12s\n", ann.N, orNone(ann.Change), ann.At.Format(time.RFC3339), ann.Fingerprint)
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

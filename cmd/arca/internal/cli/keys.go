@@ -16,7 +16,7 @@ import (
 func (a *app) keysCmd() *cobra.Command {
 	var tenant, kmsKey string
 	var ackTimeout time.Duration
-	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list, erase-tenant, status, sync"}
+	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list, erase-tenant, status, sync, escrow, recover"}
 	list := func(w io.Writer, infos []keyring.Info) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
@@ -144,7 +144,7 @@ names those that have not and exits 1.`,
 		c.Flags().DurationVar(&ackTimeout, "ack-timeout", 30*time.Second,
 			"how long to wait for every running service to load the new keyring (0: announce without waiting, and do not fail without NATS)")
 	}
-	cmd.AddCommand(initC, rotate, ls, erase, syncC, a.keysStatusCmd())
+	cmd.AddCommand(initC, rotate, ls, erase, syncC, a.keysStatusCmd(), a.keysRecoverCmd(), a.keysEscrowCmd())
 	return cmd
 }
 

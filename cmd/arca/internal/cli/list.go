@@ -10,19 +10,20 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 )
 
 func (a *app) listCmd() *cobra.Command {
-	var tenant string
+	var tenant, destination string
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the backups in the bucket (newest first), with their verification",
+		Short: "List the backups in the bucket (newest first), with their verification; --destination: in another destination",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// One refused manifest does not hide the others: each is
 			// reported on one line naming its key, and the exit code is 3.
-			found, err := a.listBackups(cmd.Context(), tenant)
+			found, err := a.listBackupsIn(cmd.Context(), destination, tenant)
 			if err != nil {
 				return err
 			}
@@ -59,6 +60,7 @@ func (a *app) listCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant's backups")
+	cmd.Flags().StringVar(&destination, "destination", "", "list this destination's copies and their verification there (store.destinations; default the primary)")
 	return cmd
 }
 
@@ -101,9 +103,23 @@ func human(n int64) string {
 // authenticated repository: refused manifests come back in Refused, for the
 // caller to report, never as an error that hides the others.
 func (a *app) listBackups(ctx context.Context, tenant string) (backup.Listing, error) {
+	return a.listBackupsIn(ctx, "", tenant)
+}
+
+// listBackupsIn is listBackups in one destination ("" the primary).
+func (a *app) listBackupsIn(ctx context.Context, destination, tenant string) (backup.Listing, error) {
 	store, keys, err := a.openBucket(ctx)
 	if err != nil {
 		return backup.Listing{}, err
+	}
+	if destination != "" {
+		d, ok := a.cfg.Destination(destination)
+		if !ok {
+			return backup.Listing{}, usageError{fmt.Errorf("--destination %q: no such destination (store.destinations)", destination)}
+		}
+		if store, err = stack.OpenDestination(ctx, d, nil); err != nil {
+			return backup.Listing{}, err
+		}
 	}
 	repo := a.repo(store, keys)
 	if tenant != "" {

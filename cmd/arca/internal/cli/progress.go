@@ -147,15 +147,11 @@ func (rr *restoreReader) Read(b []byte) (int, error) {
 
 func (rr *restoreReader) finish() { rr.p.done() }
 
-// readCloser reads from r, closes c, then runs after.
-type readCloser struct {
-	r     io.Reader
-	c     io.Closer
-	after func()
+// watchRestore shows the progress of each read of a restore.
+func (a *app) watchRestore(r io.Reader, m backup.Manifest, phase string) (io.Reader, func()) {
+	pr := a.restoreProgress(r, m, phase)
+	return pr, pr.finish
 }
-
-func (rc readCloser) Read(b []byte) (int, error) { return rc.r.Read(b) }
-func (rc readCloser) Close() error               { rc.after(); return rc.c.Close() }
 
 // backupProgress follows backup --wait from the events (pkg/progress
 // keeps the counts): per stage the parts done, the bytes exported, the

@@ -14,7 +14,8 @@ import (
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
-// A tenant of about 18 MiB backed up in 5 MiB parts: off a terminal,
+// A tenant of about 38 MiB of hex (about 20 MiB compressed) backed up in
+// 5 MiB parts (cut by compressed size): off a terminal,
 // backup --wait prints a line per part per stage, each stage's bytes
 // growing part by part, the part count known from the last exported part;
 // and the restore a line per part read.
@@ -24,7 +25,8 @@ func TestBackupWaitPrintsPerPartProgress(t *testing.T) {
 	_, err := db.Pool.Exec(ctx, `CREATE TABLE tenants (id text PRIMARY KEY, name text);
 		CREATE TABLE notes (id serial PRIMARY KEY, "tenantId" text REFERENCES tenants(id), body text);
 		INSERT INTO tenants VALUES ('big', 'Lar Grande'), ('small', 'Lar Pequeno');
-		INSERT INTO notes ("tenantId", body) SELECT 'big', repeat(md5(g::text), 8) FROM generate_series(1, 70000) g;
+		INSERT INTO notes ("tenantId", body) SELECT 'big', md5(g::text) || md5((-g)::text) || md5((g + 0.5)::text) || md5((g + 0.25)::text)
+			|| md5((g + 0.75)::text) || md5((-g - 0.5)::text) || md5((-g - 0.25)::text) || md5((-g - 0.75)::text) FROM generate_series(1, 150000) g;
 		INSERT INTO notes ("tenantId", body) VALUES ('small', 'x');`)
 	require.NoError(t, err)
 	catalog := teststack.NewDatabase(t)

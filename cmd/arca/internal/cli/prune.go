@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,71 +9,110 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
-	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/retention/lifecycle"
 	"github.com/arcabackup/arca/pkg/retention/prune"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/basebackup"
 )
 
-// policy maps the configuration onto the retention policy: tenant exports
-// kept tenant_export days, full and base backups operational days, and one
-// full a week for the health-data period.
-func policy(c config.Config) retention.Policy {
-	days := func(d config.Duration) int { return int(time.Duration(d) / (24 * time.Hour)) }
-	p := retention.DefaultPolicy()
-	p.Kinds["tenant"] = retention.KindPolicy{KeepDays: days(c.Retention.TenantExport)}
-	p.Kinds["full"] = retention.KindPolicy{KeepDays: days(c.Retention.Operational), Weekly: retention.Slots{WithinDays: days(c.Retention.Health)}}
-	p.Kinds["base"] = retention.KindPolicy{KeepDays: days(c.Retention.Operational)}
-	for _, h := range c.Retention.Holds {
-		p.Holds = append(p.Holds, retention.Hold{Tenant: h.Tenant, Kind: h.Kind, Reason: h.Reason})
+// destinationPrune is one destination's retention run.
+type destinationPrune struct {
+	Destination string       `json:"destination"`
+	Report      prune.Report `json:"report"`
+}
+
+// pruneDestinations applies retention to each destination (or the one
+// named) with its own policy. The WAL archive is the primary's alone: the
+// copies hold tenant, full and base backups.
+func (a *app) pruneDestinations(ctx context.Context, keys *keyring.Keyring, dry bool, only string) ([]destinationPrune, error) {
+	var out []destinationPrune
+	var errs []error
+	found := only == ""
+	for i, d := range a.cfg.Destinations() {
+		if only != "" && d.Name != only {
+			continue
+		}
+		found = true
+		store, err := stack.OpenDestination(ctx, d, nil)
+		if err != nil {
+			return out, err
+		}
+		cfg := prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: stack.PolicyFor(*d.Retention)}
+		if i == 0 {
+			cfg.WAL = basebackup.WALPruner{Config: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}
+		}
+		p, err := prune.New(store, cfg)
+		if err != nil {
+			return out, usageError{fmt.Errorf("destination %s: %w", d.Name, err)}
+		}
+		rep, err := p.Run(ctx, dry)
+		out = append(out, destinationPrune{Destination: d.Name, Report: rep})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("destination %s: %w", d.Name, err))
+		}
 	}
-	return p
+	if !found {
+		return nil, usageError{fmt.Errorf("--destination %q: no such destination (store.destinations)", only)}
+	}
+	return out, errors.Join(errs...)
 }
 
 func (a *app) pruneCmd() *cobra.Command {
 	var dry bool
+	var only string
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Delete backups past retention; never the newest verified of a tenant, nor anything held or locked",
-		Args:  cobra.NoArgs,
+		Long: `Deletes backups past retention, in each destination (store.destinations) with its own retention
+policy, or only in the one --destination names.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, keys, err := a.openBucket(ctx)
+			keys, err := stack.Keyring(ctx, a.cfg, false)
 			if err != nil {
 				return err
 			}
-			p, err := prune.New(store, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: policy(a.cfg),
-				WAL: walPruner{cfg: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}})
-			if err != nil {
-				return usageError{err}
+			runs, err := a.pruneDestinations(ctx, keys, dry, only)
+			var v any = runs
+			if len(a.cfg.Destinations()) == 1 && len(runs) == 1 {
+				v = runs[0].Report // one destination: the report as before
 			}
-			rep, err := p.Run(ctx, dry)
-			a.emit(rep, func(w io.Writer) {
-				for _, d := range rep.Deletions {
-					fmt.Fprintf(w, "%-12s %s %s %s: %v\n", d.Outcome, d.Kind, d.Tenant, d.BackupID, d.Reasons)
-				}
-				for _, pr := range rep.Problems {
-					fmt.Fprintf(w, "%-12s %s: %s\n", "skipped", pr.Key, OneLine(errors.New(pr.Error)))
-				}
-				for _, u := range rep.Uploads {
-					fmt.Fprintf(w, "%-12s upload %s (%s, initiated %s)", u.Outcome, u.Key, u.Reason, u.Initiated.UTC().Format(time.RFC3339))
-					if u.Error != "" {
-						fmt.Fprintf(w, ": %s", u.Error)
+			a.emit(v, func(w io.Writer) {
+				for _, run := range runs {
+					if len(a.cfg.Destinations()) > 1 {
+						fmt.Fprintf(w, "destination %s:\n", run.Destination)
 					}
-					fmt.Fprintln(w)
+					printPrune(w, run.Report)
 				}
-				fmt.Fprintf(w, "%d multipart uploads that can never complete; %d of backups in progress left alone\n", len(rep.Uploads), rep.UploadsKept)
-				fmt.Fprintf(w, "%d backups: %d kept, %d deleted, %d locked, %d failed; %s freed (dry run: %v)\n",
-					rep.Backups, rep.Kept, rep.Deleted, rep.Locked, rep.Failed, human(rep.BytesFreed), rep.DryRun)
 			})
 			return err
 		},
 	}
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "list what would go and why; delete nothing")
+	cmd.Flags().StringVar(&only, "destination", "", "prune only this destination (store.destinations; default every one)")
 	return cmd
+}
+
+func printPrune(w io.Writer, rep prune.Report) {
+	for _, d := range rep.Deletions {
+		fmt.Fprintf(w, "%-12s %s %s %s: %v\n", d.Outcome, d.Kind, d.Tenant, d.BackupID, d.Reasons)
+	}
+	for _, pr := range rep.Problems {
+		fmt.Fprintf(w, "%-12s %s: %s\n", "skipped", pr.Key, OneLine(errors.New(pr.Error)))
+	}
+	for _, u := range rep.Uploads {
+		fmt.Fprintf(w, "%-12s upload %s (%s, initiated %s)", u.Outcome, u.Key, u.Reason, u.Initiated.UTC().Format(time.RFC3339))
+		if u.Error != "" {
+			fmt.Fprintf(w, ": %s", u.Error)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%d multipart uploads that can never complete; %d of backups in progress left alone\n", len(rep.Uploads), rep.UploadsKept)
+	fmt.Fprintf(w, "%d backups: %d kept, %d deleted, %d locked, %d failed; %s freed (dry run: %v)\n",
+		rep.Backups, rep.Kept, rep.Deleted, rep.Locked, rep.Failed, human(rep.BytesFreed), rep.DryRun)
 }
 
 func (a *app) lifecycleCmd() *cobra.Command {
@@ -83,7 +123,7 @@ func (a *app) lifecycleCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			conf, notes := lifecycle.Derive(policy(a.cfg), lifecycle.Options{Prefix: a.cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
+			conf, notes := lifecycle.Derive(stack.Policy(a.cfg), lifecycle.Options{Prefix: a.cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
 			doc, err := conf.JSON()
 			if xml {
 				doc, err = conf.XML()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/restore"
 )
 
@@ -36,6 +39,7 @@ exported and restored like a backup; docs/runbooks/tenant-pitr.md). Otherwise --
 logical export at or before TIME, and says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			softMemoryLimit(restoreMemoryLimit)
 			ctx := cmd.Context()
 			opts := restore.Options{Tenancy: stack.Tenancy(a.cfg)}
 			db := a.cfg.Source.URL
@@ -49,10 +53,11 @@ logical export at or before TIME, and says so.`,
 			default:
 				return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
 			}
-			store, keys, err := a.openBucket(ctx)
+			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
 			}
+			store := a.fallbackReader(set)
 			fallback := ""
 			if at != "" && id == "" && !latest && tenant != "" {
 				when, perr := time.Parse(time.RFC3339, at)
@@ -66,31 +71,22 @@ logical export at or before TIME, and says so.`,
 				fallback = why
 				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
 			}
-			e, err := a.selectBackup(ctx, a.repo(store, keys), id, tenant, latest, at)
-			if err != nil {
-				return err
-			}
+			// Each destination in turn: one that lacks the backup, cannot be
+			// read, or holds a copy that does not authenticate or verify
+			// (the restore's transaction is then rolled back) hands over to
+			// the next.
+			var e backup.Entry
 			var res restore.Result
-			if verifyFirst {
-				open := func(ctx2 ctxT) (io.ReadCloser, error) {
-					obj, err := store.Get(ctx2, e.Manifest.Object.Key, objstore.Range{})
-					if err != nil {
-						return nil, err
-					}
-					pr := a.restoreProgress(obj, e.Manifest, "read")
-					return readCloser{pr, obj, pr.finish}, nil
+			_, err = a.tryDestinations(ctx, set, "restore tenant", func(ctx context.Context, d destinations.Destination) error {
+				store := d.Store
+				var err error
+				if e, err = a.selectBackup(ctx, a.repo(store, keys), id, tenant, latest, at); err != nil {
+					return err
 				}
-				res, err = restore.VerifyThenRestore(ctx, db, open, e.Manifest, keys, opts)
-			} else {
-				obj, gerr := store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
-				if gerr != nil {
-					return fmt.Errorf("restore %s: %w", e.Manifest.BackupID, gerr)
-				}
-				pr := a.restoreProgress(obj, e.Manifest, "restore")
-				res, err = restore.Tenant(ctx, db, pr, e.Manifest, keys, opts)
-				pr.finish()
-				obj.Close()
-			}
+				res, err = restore.TenantFromBucket(ctx, store, db, e.Manifest, keys, opts,
+					restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore})
+				return err
+			})
 			if err != nil {
 				return err
 			}
@@ -156,29 +152,33 @@ passwords, and says so.`,
 			if id == "" || target == "" {
 				return usageError{errors.New("--backup ID and --target URL are required")}
 			}
-			store, keys, err := a.openBucket(ctx)
+			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
-			}
-			e, err := a.repo(store, keys).Get(ctx, id, "")
-			if err != nil {
-				return err
-			}
-			if e.Manifest.Kind != "full" {
-				return fmt.Errorf("backup %s is a %s backup, not a full backup", id, e.Manifest.Kind)
 			}
 			bin, err := a.pgTool("pg_restore")
 			if err != nil {
 				return fmt.Errorf("pg_restore not found: %w", err)
 			}
-			obj, err := store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
-			if err != nil {
+			var res restore.FullResult
+			_, err = a.tryDestinations(ctx, set, "restore full", func(ctx context.Context, d destinations.Destination) error {
+				e, err := a.repo(d.Store, keys).Get(ctx, id, "")
+				if err != nil {
+					return err
+				}
+				if e.Manifest.Kind != "full" {
+					return fmt.Errorf("backup %s is a %s backup, not a full backup", id, e.Manifest.Kind)
+				}
+				obj, err := d.Store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
+				if err != nil {
+					return err
+				}
+				defer obj.Close()
+				pr := a.restoreProgress(obj, e.Manifest, "restore")
+				res, err = restore.Full(ctx, pr, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals})
+				pr.finish()
 				return err
-			}
-			defer obj.Close()
-			pr := a.restoreProgress(obj, e.Manifest, "restore")
-			res, err := restore.Full(ctx, pr, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals})
-			pr.finish()
+			})
 			if err != nil {
 				return err
 			}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // Bad flags are exit 2 with one line saying what to do, before anything
@@ -63,4 +65,35 @@ func TestManifestsShowAndVerifyOfAMissingBackup(t *testing.T) {
 	_, errOut, code = e.arca(t, "verify")
 	require.Equal(t, 2, code)
 	require.Equal(t, "arca: accepts 1 arg(s), received 0", strings.TrimSpace(errOut))
+}
+
+// restore tenant reads the backup from the bucket once, or with
+// --verify-first twice, and restores the same rows either way; --json is
+// the restore's result.
+func TestRestoreTenantIntoSchemaWithAndWithoutVerifyFirst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "fs")
+	id := e.backup(t, messages.KindTenant, "home-1")
+	var restored []int64
+	for _, c := range []struct{ schema, flag string }{{"side_a", ""}, {"side_b", "--verify-first"}} {
+		args := []string{"--json", "restore", "tenant", "--backup", id, "--into-schema", c.schema}
+		if c.flag != "" {
+			args = append(args, c.flag)
+		}
+		out, errOut, code := e.arca(t, args...)
+		require.Equal(t, 0, code, errOut)
+		var res struct {
+			BackupID string `json:"backup_id"`
+			Tenant   string `json:"tenant"`
+			Mode     string `json:"mode"`
+			Restored int64  `json:"rows_restored"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+		require.Equal(t, id, res.BackupID)
+		require.Equal(t, "home-1", res.Tenant)
+		require.Equal(t, "into-schema", res.Mode)
+		restored = append(restored, res.Restored)
+	}
+	require.Positive(t, restored[0])
+	require.Equal(t, restored[0], restored[1])
 }

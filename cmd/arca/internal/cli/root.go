@@ -59,7 +59,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(
 		a.devCmd(),
 		a.traced(a.backupCmd()), a.listCmd(), a.verifyCmd(), a.traced(a.restoreCmd()), a.decryptCmd(), a.keysCmd(), a.traced(a.drillCmd()),
-		a.pruneCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(), a.checkCmd(), a.infoCmd(),
+		a.pruneCmd(), a.copyCmd(), a.lifecycleCmd(), a.manifestsCmd(), a.tenancyCmd(), a.checkCmd(), a.infoCmd(),
 	)
 	root.AddCommand(a.serviceCmds()...)
 	root.AddCommand(a.coordinatorCmds()...)

@@ -55,6 +55,13 @@ type env struct {
 // the store kind ("fs" or "s3").
 func newEnv(t *testing.T, kind string) *env {
 	t.Helper()
+	return newEnvWith(t, kind, "")
+}
+
+// newEnvWith is newEnv with more of the store section (YAML flow-mapping
+// entries, e.g. "destinations: [...]").
+func newEnvWith(t *testing.T, kind, storeExtra string) *env {
+	t.Helper()
 	ctx := t.Context()
 	dir := t.TempDir()
 	e := &env{db: teststack.NewDatabase(t)}
@@ -65,12 +72,15 @@ func newEnv(t *testing.T, kind string) *env {
 	suffix := strings.ToUpper(rand.Text()[:8])
 	passEnv := "ARCA_TEST_PASS_" + suffix
 	require.NoError(t, os.Setenv(passEnv, rand.Text()))
-	store := fmt.Sprintf("store: {kind: fs, prefix: arca, fs: {dir: %s}}", filepath.Join(dir, "bucket"))
+	if storeExtra != "" {
+		storeExtra = ", " + storeExtra
+	}
+	store := fmt.Sprintf("store: {kind: fs, prefix: arca, fs: {dir: %s}%s}", filepath.Join(dir, "bucket"), storeExtra)
 	if kind == "s3" {
 		require.NoError(t, os.Setenv("ARCA_TEST_S3_ACCESS_"+suffix, gw.AccessKey))
 		require.NoError(t, os.Setenv("ARCA_TEST_S3_SECRET_"+suffix, gw.SecretKey))
-		store = fmt.Sprintf("store: {kind: s3, prefix: arca, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true, access_key_env: %s, secret_key_env: %s}}",
-			gw.Endpoint, gw.Region, gw.NewBucket(t, false), "ARCA_TEST_S3_ACCESS_"+suffix, "ARCA_TEST_S3_SECRET_"+suffix)
+		store = fmt.Sprintf("store: {kind: s3, prefix: arca, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true, access_key_env: %s, secret_key_env: %s}%s}",
+			gw.Endpoint, gw.Region, gw.NewBucket(t, false), "ARCA_TEST_S3_ACCESS_"+suffix, "ARCA_TEST_S3_SECRET_"+suffix, storeExtra)
 	}
 	e.cfgPath = filepath.Join(dir, "arca.yaml")
 	doc := fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\n%s\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\n",

@@ -10,17 +10,25 @@ import (
 )
 
 func (a *app) verifyCmd() *cobra.Command {
-	var tenant string
+	var tenant, destination string
 	cmd := &cobra.Command{
 		Use:   "verify BACKUP-ID",
 		Short: "Read a backup (tenant, full or base) back from the bucket and prove it against its manifest",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			store, keys, err := a.openBucket(ctx)
+			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
 			}
+			d := set.Primary()
+			if destination != "" {
+				var ok bool
+				if d, ok = set.Get(destination); !ok {
+					return usageError{fmt.Errorf("--destination %q: not one of %v (store.destinations)", destination, set.Names())}
+				}
+			}
+			store := d.Store
 			repo := a.repo(store, keys)
 			var within []string
 			if tenant != "" {
@@ -33,13 +41,14 @@ func (a *app) verifyCmd() *cobra.Command {
 			res, err := verify.Stored(ctx, repo, key)
 			a.emit(res, func(w io.Writer) {
 				if err == nil {
-					fmt.Fprintf(w, "backup %s verified: %d parts, %s sealed, %s raw, %d tables, in %s\n",
-						res.BackupID, res.Parts, human(res.ObjectBytes), human(res.PlainBytes), len(res.Tables), res.Duration.Round(1e6))
+					fmt.Fprintf(w, "backup %s verified in destination %s: %d parts, %s sealed, %s raw, %d tables, in %s\n",
+						res.BackupID, d.Name, res.Parts, human(res.ObjectBytes), human(res.PlainBytes), len(res.Tables), res.Duration.Round(1e6))
 				}
 			})
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant (searches only its folder)")
+	cmd.Flags().StringVar(&destination, "destination", "", "verify the copy in this destination (store.destinations; default the primary)")
 	return cmd
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,10 +16,11 @@ import (
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
+	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
 
 func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
-	store, err := stack.Store(ctx, a.cfg)
+	store, err := stack.WriterStore(ctx, a.cfg)
 	if err != nil {
 		return wal.Config{}, err
 	}
@@ -123,28 +123,13 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 }
 
 // checkWAL checks the archive after every base backup and records the
-// outcome as an event; the error is the gap or staleness found.
+// outcome (walcheck.Archive); the error is the gap or staleness found.
 func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuity, error) {
 	cfg, err := a.walConfig(ctx, 0, "")
 	if err != nil {
 		return wal.Continuity{}, err
 	}
-	res, err := basebackup.CheckWAL(ctx, cfg, wal.CheckOptions{MaxAge: maxAge})
-	if err != nil {
-		return res, err
-	}
-	a.recordWAL(ctx, res.Err())
-	return res, res.Err()
-}
-
-// recordWAL publishes the archive check as an event when a system is
-// running, so the alerter pages on a gap or a stale archive.
-func (a *app) recordWAL(ctx context.Context, problem error) {
-	msg := ""
-	if problem != nil {
-		msg = problem.Error()
-	}
-	a.recordCheck(ctx, wal.CheckEvent(messages.StageWALArchive, msg))
+	return walcheck.Archive(ctx, cfg, maxAge, a.recordCheck)
 }
 
 // recordCheck publishes a check's event when NATS answers; a check run
@@ -167,12 +152,16 @@ type baseOptions struct {
 
 // takeBase takes a base backup as the configuration says.
 func (a *app) takeBase(ctx context.Context, o baseOptions) (basebackup.Backup, error) {
-	store, keys, err := a.openBucket(ctx)
+	keys, err := stack.Keyring(ctx, a.cfg, false)
+	if err != nil {
+		return basebackup.Backup{}, err
+	}
+	store, err := stack.WriterStore(ctx, a.cfg)
 	if err != nil {
 		return basebackup.Backup{}, err
 	}
 	if o.bin == "" && a.cfg.Source.PGBinDir != "" {
-		o.bin = filepath.Join(a.cfg.Source.PGBinDir, "pg_basebackup")
+		o.bin = stack.PGBin(a.cfg, "pg_basebackup")
 	}
 	if o.conn == "" {
 		o.conn = a.cfg.Source.URL
@@ -236,10 +225,13 @@ func (a *app) restorePITRCmd() *cobra.Command {
 			if pgdata == "" {
 				return usageError{errors.New("--pgdata DIR is required")}
 			}
-			store, keys, err := a.openBucket(ctx)
+			// Every object (base backup, WAL) from the first destination
+			// that has it and can serve it.
+			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
 			}
+			store := a.fallbackReader(set)
 			if restoreCommand == "" {
 				restoreCommand = a.walFetchCommand()
 			}

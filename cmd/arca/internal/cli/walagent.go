@@ -50,7 +50,7 @@ keyring once and loads it again on SIGHUP.`,
 				return err
 			}
 			defer stop()
-			store, err := stack.Store(ctx, a.cfg)
+			store, err := stack.WriterStore(ctx, a.cfg)
 			if err != nil {
 				return err
 			}

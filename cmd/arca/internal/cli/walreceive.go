@@ -6,13 +6,11 @@ import (
 	"io"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
-	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/receive"
+	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
 
 func (a *app) walReceiveCmd() *cobra.Command {
@@ -73,7 +71,7 @@ func (a *app) streamCheckFlags(cmd *cobra.Command) *streamCheck {
 }
 
 // checkStream checks the slot and the stream when --slot is given, prints
-// and records them (see streamHealth).
+// and records them (walcheck.Stream).
 func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 	if s.slot == "" {
 		return nil
@@ -83,7 +81,10 @@ func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 		return usageError{fmt.Errorf("--max-slot-retained: %w", err)}
 	}
 	s.t.MaxRetained = int64(n)
-	h, err := a.streamHealth(ctx, s)
+	if s.conn == "" {
+		s.conn = a.cfg.Source.URL
+	}
+	h, err := walcheck.Stream(ctx, s.conn, s.slot, s.t, a.recordCheck)
 	if err != nil {
 		return err
 	}
@@ -92,50 +93,4 @@ func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 			h.Slot, h.Active, h.Retained, h.LagBytes, h.FlushLag.Round(time.Millisecond))
 	})
 	return h.Err()
-}
-
-// scheduledStreamCheck is the coordinator's part: alerting.wal_slot.
-func (a *app) scheduledStreamCheck(ctx context.Context) error {
-	al := a.cfg.Alerting
-	if al.WALSlot == "" {
-		return nil
-	}
-	s := &streamCheck{slot: al.WALSlot, t: receive.Thresholds{MaxRetained: int64(al.WALSlotMaxRetained), MaxLag: time.Duration(al.WALStreamMaxLag)}}
-	if s.t.MaxRetained == 0 {
-		s.t.MaxRetained = 4 << 30
-	}
-	if s.t.MaxLag == 0 {
-		s.t.MaxLag = time.Minute
-	}
-	h, err := a.streamHealth(ctx, s)
-	if err != nil {
-		return err
-	}
-	return h.Err()
-}
-
-// streamHealth reads the slot and the stream on the primary and records
-// them: events wal-slot and wal-stream, which the alerter pages as
-// wal-slot-retention and wal-stream-lag.
-func (a *app) streamHealth(ctx context.Context, s *streamCheck) (receive.Health, error) {
-	if s.conn == "" {
-		s.conn = a.cfg.Source.URL
-	}
-	conn, err := pgx.Connect(ctx, s.conn)
-	if err != nil {
-		return receive.Health{}, fmt.Errorf("wal-check: connect to the primary: %w", err)
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	h, err := receive.Check(ctx, conn, s.slot, s.t)
-	if err != nil {
-		return h, err
-	}
-	a.recordStream(ctx, messages.StageWALSlot, h.SlotProblem)
-	a.recordStream(ctx, messages.StageWALStream, h.StreamProblem)
-	return h, nil
-}
-
-// recordStream publishes one stream check as an event when a system runs.
-func (a *app) recordStream(ctx context.Context, stage, problem string) {
-	a.recordCheck(ctx, wal.CheckEvent(stage, problem))
 }

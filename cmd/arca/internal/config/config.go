@@ -64,12 +64,16 @@ type NATS struct {
 	SyncAlways bool `yaml:"sync_always"`
 }
 
-// Store is the bucket backups go to.
+// Store is the bucket backups go to (the primary) and the further
+// destinations each backup is copied to (see Destinations).
 type Store struct {
 	Kind   string  `yaml:"kind"` // fs or s3
 	Prefix string  `yaml:"prefix"`
 	FS     FSStore `yaml:"fs"`
 	S3     S3Store `yaml:"s3"`
+	// Name names the primary in reports and records; default "primary".
+	Name         string        `yaml:"name"`
+	Destinations []Destination `yaml:"destinations"`
 }
 
 // FSStore is a directory used as a bucket.
@@ -116,11 +120,15 @@ type AWSKeys struct {
 	Endpoint string `yaml:"endpoint"`
 }
 
-// Pipeline sizes parts.
+// Pipeline sizes and compresses parts.
 type Pipeline struct {
-	PartSize        ByteSize `yaml:"part_size"`
-	MaxPartsWaiting int      `yaml:"max_parts_waiting"`
-	Slots           int      `yaml:"slots"`
+	// PartSize is the compressed (stored) size at which the exporter cuts a
+	// part: every part but an artifact's last is at least this large.
+	PartSize ByteSize `yaml:"part_size"`
+	// CompressionLevel is the zstd level of every part, 1–22 (default 3).
+	CompressionLevel int `yaml:"compression_level"`
+	MaxPartsWaiting  int `yaml:"max_parts_waiting"`
+	Slots            int `yaml:"slots"`
 }
 
 // Schedules are cron expressions in a time zone.

@@ -22,7 +22,7 @@ func Default() Config {
 		Source:   Source{URL: "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", MaxConcurrentExports: 4, Parallelism: 2},
 		Store:    Store{Kind: "fs", Prefix: "arca"},
 		Keys:     Keys{PassphraseEnv: "ARCA_KEYRING_PASSPHRASE"},
-		Pipeline: Pipeline{PartSize: 32 << 20, MaxPartsWaiting: 4, Slots: 4},
+		Pipeline: Pipeline{PartSize: 16 << 20, CompressionLevel: 3, MaxPartsWaiting: 4, Slots: 4},
 		// Base backups and the WAL check have no default: they run only
 		// where WAL archiving is set up (schedules.base, schedules.wal_check);
 		// unconfigured, they would fail and page on every fire.
@@ -179,10 +179,13 @@ func (c Config) Validate() error {
 			bad("keys.kms %q: want awskms://KEY-ARN", c.Keys.KMS)
 		}
 	}
-	// Every store enforces S3's multipart minimum (fsstore too), so that a
-	// part sealed uncompressed is never too small to complete.
+	// Every store enforces S3's multipart minimum (fsstore too); parts are
+	// cut by their compressed size, so each but the last is at least this.
 	if c.Pipeline.PartSize < 5<<20 || c.Pipeline.PartSize > 5<<30 {
 		bad("pipeline.part_size %d is not between S3's 5 MiB multipart minimum and 5 GiB", c.Pipeline.PartSize)
+	}
+	if c.Pipeline.CompressionLevel < 1 || c.Pipeline.CompressionLevel > 22 {
+		bad("pipeline.compression_level %d is not a zstd level between 1 and 22", c.Pipeline.CompressionLevel)
 	}
 	if c.Schedules.Timezone != "" {
 		if _, err := time.LoadLocation(c.Schedules.Timezone); err != nil {
@@ -195,6 +198,7 @@ func (c Config) Validate() error {
 		bad("store.s3.object_lock %q is not GOVERNANCE or COMPLIANCE", c.Store.S3.ObjectLock)
 	}
 	errs = append(errs, c.Alerting.problems()...)
+	errs = append(errs, c.destinationProblems()...)
 	if len(errs) == 0 {
 		return nil
 	}

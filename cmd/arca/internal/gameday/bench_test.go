@@ -80,7 +80,7 @@ func newBench(t *testing.T, bin string, keys func(dir string) (yaml string, env 
 	b.cfg = filepath.Join(b.dir, "arca.yaml")
 	doc := fmt.Sprintf(`dir: %s
 source: {url: "postgres://postgres@127.0.0.1:%%d/app?sslmode=disable", pg_bin_dir: %s}
-store: {kind: s3, prefix: prod, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true, access_key_env: GAMEDAY_S3_ACCESS, secret_key_env: GAMEDAY_S3_SECRET}}
+store: {kind: s3, prefix: prod, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true, access_key_env: GAMEDAY_S3_ACCESS, secret_key_env: GAMEDAY_S3_SECRET, object_lock: COMPLIANCE}}
 %s
 %s
 `, filepath.Join(b.dir, "state"), pgBin, b.gw.Endpoint, b.gw.Region, b.bucket, strings.ReplaceAll(keysYAML, "%", "%%"), tenancyYAML)

@@ -38,7 +38,11 @@ func ransomware(t *testing.T, b *bench) result {
 	root := s3Client(b, b.gw.AccessKey, b.gw.SecretKey)
 	up := uploaderClient(t, b, root)
 	canary := "prod/gameday-canary"
-	if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: &b.bucket, Key: &canary, Body: strings.NewReader("canary")}); err != nil {
+	// The canary is written as every writer writes (store.s3.object_lock:
+	// objstore.Retained, the uploader's policies): with its own COMPLIANCE
+	// retention, not only the bucket's default.
+	if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: &b.bucket, Key: &canary, Body: strings.NewReader("canary"),
+		ObjectLockMode: types.ObjectLockModeCompliance, ObjectLockRetainUntilDate: aws.Time(time.Now().Add(24 * time.Hour))}); err != nil {
 		t.Fatal(err)
 	}
 	var before []types.ObjectVersion
@@ -175,13 +179,34 @@ func newestBefore(vs []types.ObjectVersion, at time.Time) map[string]types.Objec
 	return out
 }
 
-// probeRetention has the uploader shorten the canary's retention
-// (GOVERNANCE, two seconds), then deletes the version once that ran out,
-// as the uploader and as root, and says what happened. AWS S3 refuses to
-// shorten a COMPLIANCE retention; versitygw v1.8.0 does not stamp the
-// bucket's default retention on the version, and accepts.
+// probeRetention checks that the archived WAL carries its own retention,
+// has the uploader shorten the canary's retention (GOVERNANCE, two
+// seconds), then deletes the version once that ran out, as the uploader and
+// as root, and says what happened. AWS S3 refuses to shorten a COMPLIANCE
+// retention; versitygw v1.8.0 refuses too for a version written with its
+// own retention, but accepts for one that has only the bucket's default,
+// which it does not stamp on the version (the finding of the first game
+// day, closed by writing every object with its own retention).
 func probeRetention(t *testing.T, up, root *s3.Client, bucket string) string {
 	t.Helper()
+	checked := false
+	for _, v := range versions(t, root, bucket) {
+		if !strings.Contains(aws.ToString(v.Key), "/wal/") || !aws.ToBool(v.IsLatest) {
+			continue
+		}
+		checked = true
+		head, err := root.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: &bucket, Key: v.Key, VersionId: v.VersionId})
+		if err != nil {
+			t.Fatalf("head %s: %v", aws.ToString(v.Key), err)
+		}
+		if head.ObjectLockMode != types.ObjectLockModeCompliance || aws.ToTime(head.ObjectLockRetainUntilDate).Before(time.Now().Add(24*time.Hour)) {
+			t.Errorf("%s was archived without its own COMPLIANCE retention: %q until %v", aws.ToString(v.Key), head.ObjectLockMode, head.ObjectLockRetainUntilDate)
+		}
+		break
+	}
+	if !checked {
+		t.Error("no archived WAL segment to check the retention of")
+	}
 	var canary *types.ObjectVersion
 	vs := versions(t, root, bucket)
 	for i := range vs {

@@ -80,6 +80,8 @@ func TestBucketInitPoliciesKeepEachRoleToItsJob(t *testing.T) {
 	require.True(t, denies("uploader.json", "s3:DeleteObject"))
 	require.True(t, denies("uploader.json", "s3:DeleteObjectVersion"))
 	require.False(t, allows("uploader.json", "s3:ListBucket"))
+	// s3store asks ListParts whether a refused part's upload is gone.
+	require.True(t, allows("uploader.json", "s3:ListMultipartUploadParts"))
 	require.True(t, allows("verifier.json", "s3:GetObject"))
 	require.True(t, denies("verifier.json", "s3:DeleteObject"))
 	require.True(t, allows("coordinator.json", "s3:DeleteObjectVersion"))

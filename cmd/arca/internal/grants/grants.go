@@ -119,7 +119,12 @@ func Services() []Service {
 	encryptor := stage(messages.StageEncrypt, messages.SubjectEncrypt, messages.Filter(messages.SubjectUpload))
 	encryptor.Objects = []string{stagingPlain, stagingSealed} // reads and deletes plaintext, puts sealed
 
-	uploader := stage(messages.StageUpload, messages.SubjectUpload, messages.Filter(messages.SubjectVerify))
+	uploader := stage(messages.StageUpload, messages.SubjectUpload, messages.Filter(messages.SubjectVerify), messages.Filter(messages.SubjectCopy))
+	// The copy jobs to further destinations (store.destinations) are the
+	// uploader's too: a consumer, its ledger, dead letters and events.
+	copies := stage(messages.StageCopy, messages.SubjectCopy)
+	uploader.Consumes = append(uploader.Consumes, copies.Consumes...)
+	uploader.Publishes = append(uploader.Publishes, copies.Publishes...)
 	uploader.Objects = []string{stagingSealed}
 	// staging.Ensure creates both buckets: the plaintext one's config, not
 	// its contents.
@@ -152,7 +157,14 @@ func Services() []Service {
 			NATS: uploader,
 			Keys: KeyUse{Encrypt: true, ReadKeyring: true}, // seals manifest.json
 			S3: []S3Grant{
-				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:GetObject", "s3:GetObjectTagging"}}, // Stat reads tags: the commit confirms data.arca
+				// Stat reads tags: the commit confirms data.arca. ListParts tells
+				// a part refused because its upload is gone (versitygw resets
+				// the connection) from a failure worth retrying.
+				{Actions: []string{"s3:PutObject", "s3:PutObjectTagging", "s3:PutObjectRetention", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObject", "s3:GetObjectTagging"}},
+				// A commit aborts the uploads its backup's superseded attempts
+				// left on the same key, found by listing uploads (keys and
+				// upload ids only, not objects).
+				{Actions: []string{"s3:ListBucketMultipartUploads"}, Bucket: true},
 			},
 		},
 		{

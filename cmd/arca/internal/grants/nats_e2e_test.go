@@ -86,9 +86,13 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 	wctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
+	// A second destination: the uploader's copy jobs and the verifier's
+	// verification of the copy run under the same grants.
+	copyDir := t.TempDir()
 	for _, name := range stack.StageServices {
 		cfg := config.Default()
 		cfg.Source.URL = db.URL
+		cfg.Store.Destinations = []config.Destination{{Name: "copy", Kind: "fs", FS: config.FSStore{Dir: copyDir}}}
 		d := stack.Deps{Cfg: cfg, Conn: connect(name), Store: store, Keys: kr, Logger: quiet, Tool: "test"}
 		svc, err := d.Service(name)
 		require.NoError(t, err)
@@ -143,8 +147,8 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 		require.NoError(t, err)
 		t.Logf("%s event %s %s %s", time.Now().Format("15:04:05.000"), e.Stage, e.Status, e.Error)
 		require.NotContains(t, []messages.Status{messages.StatusFailed, messages.StatusRetrying, messages.StatusDeadLettered}, e.Status, "%s: %s", e.Stage, e.Error)
-		if e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded {
-			break
+		if e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded && e.Attrs[messages.DestinationAttr] == "copy" {
+			break // the primary's verification came first: the copy is made once the primary commits
 		}
 	}
 	// A failure the exporter reports is paged by the alerter (its consumer,

@@ -68,6 +68,16 @@ func TestGeneratedS3GrantsAreEnforcedByVersityGW(t *testing.T) {
 	denied(up.Delete(ctx, data), "uploader delete")
 	_, err = collect(up.List(ctx, "tenants/"))
 	denied(err, "uploader list")
+	// A commit aborts the uploads a backup's superseded attempts left.
+	id, err := up.CreateMultipart(ctx, data)
+	require.NoError(t, err, "the uploader starts a multipart upload")
+	var uploads []string
+	for u, err := range up.ListMultipartUploads(ctx, data) {
+		require.NoError(t, err, "the uploader lists the uploads on a key")
+		uploads = append(uploads, u.UploadID)
+	}
+	require.Equal(t, []string{id}, uploads)
+	require.NoError(t, up.AbortMultipart(ctx, data, id), "the uploader aborts a superseded upload")
 
 	ver := as("verifier")
 	rc, err := ver.Get(ctx, data, objstore.Range{})

@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,13 +35,16 @@ type KeySource struct {
 	KMS string
 	// Path is the file of a file: keyring, "" otherwise.
 	Path string
+
+	kmsClient registry.KMSClient
 }
 
 // KeyringSource resolves the configured keyring. A Secrets-Manager-held
 // passphrase is fetched here; nothing else touches AWS until a key is used.
 func KeyringSource(ctx context.Context, cfg config.Config) (*KeySource, error) {
 	clients := &awsClients{cfg: cfg.Keys}
-	src := &KeySource{Opts: []keyring.Option{keyring.WithKMS(&lazyKMS{clients: clients})}}
+	lazy := &lazyKMS{clients: clients}
+	src := &KeySource{Opts: []keyring.Option{keyring.WithKMS(lazy)}, kmsClient: lazy}
 	src.KMS, _ = config.KMSKeyURI(cfg.Keys.KMS)
 	if id, ok := config.SecretID(cfg.Keys.Keyring); ok {
 		c, err := clients.secrets(ctx, id)
@@ -56,7 +60,44 @@ func KeyringSource(ctx context.Context, cfg config.Config) (*KeySource, error) {
 		return nil, err
 	}
 	src.Store = keyring.File{Path: src.Path, Passphrase: pass}
+	if src.KMS != "" {
+		// A file is the keyring's only copy: each change also stores its
+		// escrow, sealed under keys.kms, in every destination, from which
+		// arca keys recover --from-bucket rebuilds a lost file.
+		src.Store = keyring.Escrowed{Store: src.Store, KMS: src.kms(), KMSURI: src.KMS,
+			Put: func(ctx context.Context, doc []byte) error { return PutEscrow(ctx, cfg, doc) }}
+	}
 	return src, nil
+}
+
+// kms is the keyring's KMS client.
+func (s *KeySource) kms() registry.KMSClient { return s.kmsClient }
+
+// EscrowKey is where the keyring's escrow lives in each destination.
+func EscrowKey(cfg config.Config) string { return Layout(cfg).KindPrefix("keyring") + "escrow.json" }
+
+// PutEscrow stores the keyring's escrow in every destination.
+func PutEscrow(ctx context.Context, cfg config.Config, doc []byte) error {
+	set, err := Destinations(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, d := range set {
+		if _, err := d.Store.Put(ctx, EscrowKey(cfg), bytes.NewReader(doc), int64(len(doc))); err != nil {
+			errs = append(errs, fmt.Errorf("destination %s: %w", d.Name, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("keyring escrow %s: %w", EscrowKey(cfg), err)
+	}
+	return nil
+}
+
+// KMSClient is the configured keyring's KMS client (AWS KMS, reached only
+// when used).
+func KMSClient(cfg config.Config) registry.KMSClient {
+	return &lazyKMS{clients: &awsClients{cfg: cfg.Keys}}
 }
 
 func passphrase(ctx context.Context, cfg config.Config, clients *awsClients) ([]byte, error) {

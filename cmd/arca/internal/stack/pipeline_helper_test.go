@@ -81,7 +81,7 @@ func startPipeline(t *testing.T, obs *stack.Observability) *pipeline {
 func (p *pipeline) backup(t *testing.T, tenant string) messages.Event {
 	t.Helper()
 	ctx := t.Context()
-	events, err := p.js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{FilterSubjects: []string{"events.*.*.verify.*"}})
+	events, err := p.js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{FilterSubjects: []string{"events.*.*.verify.succeeded", "events.*.*.verify.failed"}})
 	require.NoError(t, err)
 	started, err := p.coord.BackupTenants(ctx, []string{tenant}, messages.KindTenant, "test")
 	require.NoError(t, err)

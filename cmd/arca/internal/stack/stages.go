@@ -115,7 +115,7 @@ func (d Deps) Service(name string) (Service, error) {
 			SourceURL: d.Cfg.Source.URL, ReplicaURL: d.Cfg.Source.ReplicaURL,
 			MaxConcurrentExports: d.Cfg.Source.MaxConcurrentExports, StatementTimeout: d.Cfg.Source.StatementTimeout,
 			LockTimeout: d.Cfg.Source.LockTimeout, Tenancy: Tenancy(d.Cfg), Parallelism: d.Cfg.Source.Parallelism,
-			PGBinDir: d.Cfg.Source.PGBinDir, PartSize: int64(d.Cfg.Pipeline.PartSize),
+			PGBinDir: d.Cfg.Source.PGBinDir, PartSize: int64(d.Cfg.Pipeline.PartSize), CompressionLevel: d.Cfg.Pipeline.CompressionLevel,
 			MaxPartsWaiting: d.Cfg.Pipeline.MaxPartsWaiting, ToolVersion: d.Tool, Worker: d.worker(name),
 		})
 	case "encryptor":
@@ -124,12 +124,25 @@ func (d Deps) Service(name string) (Service, error) {
 		return encryptor.New(encryptor.Deps{JS: d.Conn.JS, Staging: d.staging(name), Keys: d.keys()},
 			encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
 	case "uploader":
+		// Opening a store does not reach the network (s3store: no request).
+		copies, err := Copies(context.Background(), d.Cfg)
+		if err != nil {
+			return nil, err
+		}
 		return uploader.New(uploader.Deps{JS: d.Conn.JS, Staging: d.staging(name), Store: d.store(name), Keys: d.keys()}, uploader.Config{
 			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
-			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas,
+			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas, Copies: copies,
 		})
 	case "verifier":
-		return verifier.New(verifier.Deps{JS: d.Conn.JS, Store: d.store(name), Keys: d.keys()},
+		copies, err := Copies(context.Background(), d.Cfg)
+		if err != nil {
+			return nil, err
+		}
+		byName := map[string]objstore.Store{}
+		for _, c := range copies {
+			byName[c.Name] = c.Store
+		}
+		return verifier.New(verifier.Deps{JS: d.Conn.JS, Store: d.store(name), Keys: d.keys(), Copies: byName},
 			verifier.Config{Layout: Layout(d.Cfg), Worker: d.worker(name)})
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
@@ -137,17 +150,37 @@ func (d Deps) Service(name string) (Service, error) {
 
 // Policies derives the per-kind object settings from the retention policy.
 func Policies(cfg config.Config) map[string]uploader.KindPolicy {
+	return policiesFor(cfg.Destinations()[0])
+}
+
+// policiesFor are a destination's object settings: its retention, its
+// Object Lock.
+func policiesFor(d config.Destination) map[string]uploader.KindPolicy {
 	p := uploader.DefaultPolicies()
-	lock := cfg.Store.S3.ObjectLock
+	lock := d.S3.ObjectLock
 	t := p["tenant"]
-	t.Retain, t.LockMode = time.Duration(cfg.Retention.TenantExport), objstoreLock(lock)
+	t.Retain, t.LockMode = time.Duration(d.Retention.TenantExport), objstoreLock(lock)
 	p["tenant"] = t
 	for _, k := range []string{"full", "base"} {
 		v := p[k]
-		v.Retain, v.LockMode = time.Duration(cfg.Retention.Operational), objstoreLock(lock)
+		v.Retain, v.LockMode = time.Duration(d.Retention.Operational), objstoreLock(lock)
 		p[k] = v
 	}
 	return p
+}
+
+// Copies opens the destinations besides the primary, each with its own
+// object settings.
+func Copies(ctx context.Context, cfg config.Config) ([]uploader.Copy, error) {
+	var out []uploader.Copy
+	for _, d := range cfg.Destinations()[1:] {
+		s, err := OpenDestination(ctx, d, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, uploader.Copy{Name: d.Name, Store: s, Kinds: d.Kinds, Policies: policiesFor(d)})
+	}
+	return out, nil
 }
 
 // Run builds the named stages and runs them under Supervise.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
 )
@@ -20,17 +22,49 @@ func Store(ctx context.Context, cfg config.Config) (objstore.Store, error) {
 // ObservedStore opens the bucket with S3 retries and throttles reported to
 // obs (metrics).
 func ObservedStore(ctx context.Context, cfg config.Config, obs s3store.Observer) (objstore.Store, error) {
-	switch cfg.Store.Kind {
+	return OpenDestination(ctx, cfg.Destinations()[0], obs)
+}
+
+// OpenDestination opens one destination's store.
+func OpenDestination(ctx context.Context, d config.Destination, obs s3store.Observer) (objstore.Store, error) {
+	switch d.Kind {
 	case "fs":
-		return fsstore.New(cfg.Store.FS.Dir)
+		return fsstore.New(d.FS.Dir)
 	case "s3":
-		s3 := cfg.Store.S3
+		s3 := d.S3
 		return s3store.New(ctx, s3store.Config{
 			Endpoint: s3.Endpoint, Region: s3.Region, Bucket: s3.Bucket, PathStyle: s3.PathStyle,
 			AccessKey: os.Getenv(s3.AccessKeyEnv), SecretKey: os.Getenv(s3.SecretKeyEnv), Observer: obs,
 		})
 	}
-	return nil, fmt.Errorf("store kind %q is not fs or s3", cfg.Store.Kind)
+	return nil, fmt.Errorf("destination %s: store kind %q is not fs or s3", d.Name, d.Kind)
+}
+
+// Destinations opens every destination, the primary first (the order
+// restore tries them in).
+func Destinations(ctx context.Context, cfg config.Config) (destinations.Set, error) {
+	var set destinations.Set
+	for _, d := range cfg.Destinations() {
+		s, err := OpenDestination(ctx, d, nil)
+		if err != nil {
+			return nil, err
+		}
+		set = append(set, destinations.Destination{Name: d.Name, Store: s})
+	}
+	return set, nil
+}
+
+// WriterStore is the bucket for the writers outside the pipeline (wal-push,
+// the WAL agent, wal-receive, backup base): with store.s3.object_lock set,
+// every object they write carries its own retention (operational days),
+// never only the bucket's default, which some servers let a holder of
+// s3:PutObjectRetention shorten (docs/runbooks/gameday-ransomware.md).
+func WriterStore(ctx context.Context, cfg config.Config) (objstore.Store, error) {
+	s, err := Store(ctx, cfg)
+	if err != nil || cfg.Store.S3.ObjectLock == "" {
+		return s, err
+	}
+	return objstore.Retained{Store: s, Mode: objstore.LockMode(cfg.Store.S3.ObjectLock), Retain: time.Duration(cfg.Retention.Operational)}, nil
 }
 
 // Layout is the bucket layout under the configured prefix.

@@ -41,5 +41,9 @@ func (a Alert) DedupKey() string {
 	if a.Aggregate {
 		return StormKey(a.Check, a.Scope.Kind)
 	}
-	return "arca/" + string(a.Check) + "/" + a.Scope.kindToken() + "/" + tenantToken(a.Scope.Tenant)
+	key := "arca/" + string(a.Check) + "/" + a.Scope.kindToken() + "/" + tenantToken(a.Scope.Tenant)
+	if a.Scope.Destination != "" {
+		key += "/" + a.Scope.Destination
+	}
+	return key
 }

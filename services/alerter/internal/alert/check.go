@@ -13,15 +13,16 @@ const (
 	BackupTooLarge     Check = "backup-too-large"    // an artifact exceeded the size limit
 	WALStreamLag       Check = "wal-stream-lag"      // wal-receive is not connected or trails the primary
 	WALSlotRetention   Check = "wal-slot-retention"  // wal-receive's slot holds too much WAL on the primary
+	CopyMissing        Check = "copy-missing"        // a backup's copy in a further destination is missing or failed verification
 )
 
 // Checks lists every check, for documentation and tests.
-var Checks = []Check{BackupFailed, DeadLettered, VerificationFailed, BackupStale, DrillOverdue, BackupTooLarge, WALStreamLag, WALSlotRetention}
+var Checks = []Check{BackupFailed, DeadLettered, VerificationFailed, BackupStale, DrillOverdue, BackupTooLarge, WALStreamLag, WALSlotRetention, CopyMissing}
 
 // Severity is how urgently a check pages.
 func (c Check) Severity() Severity {
 	switch c {
-	case DrillOverdue:
+	case DrillOverdue, CopyMissing:
 		return High
 	case BackupTooLarge:
 		return Warning

@@ -11,6 +11,9 @@ import (
 type Scope struct {
 	Tenant string        `json:"tenant,omitempty"`
 	Kind   messages.Kind `json:"kind,omitempty"`
+	// Destination, for an alert about one copy of the backups
+	// (store.destinations), names it: each destination's incident is its own.
+	Destination string `json:"destination,omitempty"`
 }
 
 // String reads well in a page summary: `tenant "acme" (tenant)` or `full backup`.
@@ -19,10 +22,14 @@ func (s Scope) String() string {
 	if kind == "" {
 		kind = "unknown kind"
 	}
-	if s.Tenant == "" {
-		return kind + " backup"
+	out := kind + " backup"
+	if s.Tenant != "" {
+		out = fmt.Sprintf("tenant %q (%s)", s.Tenant, kind)
 	}
-	return fmt.Sprintf("tenant %q (%s)", s.Tenant, kind)
+	if s.Destination != "" {
+		out += fmt.Sprintf(" in destination %q", s.Destination)
+	}
+	return out
 }
 
 func (s Scope) kindToken() string {

@@ -26,6 +26,9 @@ func Event(e messages.Event, l Limits) []alert.Alert {
 	if c, ok := streamChecks[e.Stage]; ok && e.Kind == messages.KindWAL {
 		return walStream(e, c, mk)
 	}
+	if d := e.Attrs[messages.DestinationAttr]; d != "" {
+		return copyEvent(e, d, mk)
+	}
 	switch {
 	case e.Status == messages.StatusFailed && isVerifyStage(e.Stage):
 		a := mk(alert.VerificationFailed, alert.Trigger)
@@ -88,4 +91,28 @@ func eventDetails(e messages.Event) map[string]string {
 		d["event_time"] = e.Time.UTC().Format("2006-01-02T15:04:05Z07:00")
 	}
 	return d
+}
+
+// copyEvent is the rule of an event about a backup's copy in a further
+// destination: a failed copy or a failed verification of it triggers
+// copy-missing for that destination, the copy's verification resolves it.
+// It never touches the primary's incidents: a good copy does not make a
+// failed primary good.
+func copyEvent(e messages.Event, destination string, mk func(alert.Check, alert.Action) alert.Alert) []alert.Alert {
+	mkd := func(action alert.Action) alert.Alert {
+		a := mk(alert.CopyMissing, action)
+		a.Scope.Destination = destination
+		a.Details["destination"] = destination
+		return a
+	}
+	copyOrVerify := e.Stage == messages.StageCopy || e.Stage == messages.StageVerify
+	switch {
+	case copyOrVerify && e.Status == messages.StatusFailed:
+		a := mkd(alert.Trigger)
+		a.Summary = fmt.Sprintf("Copy missing: %s, backup %s, at stage %s", a.Scope, e.BackupID, e.Stage)
+		return []alert.Alert{a}
+	case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded && e.Part == nil:
+		return []alert.Alert{mkd(alert.Resolve)}
+	}
+	return nil
 }

@@ -36,6 +36,10 @@ func (c *Catalog) Apply(ctx context.Context, msgID string, e messages.Event) err
 		if e.Stage == messages.StageRestore || e.Stage == messages.StageRestoreStep {
 			return recordTenantRestore(ctx, tx, e) // a restore, not a backup: no job
 		}
+		if d := e.Attrs[messages.DestinationAttr]; d != "" {
+			// A copy's facts: its own row, never the primary's job or backup.
+			return recordCopy(ctx, tx, d, e)
+		}
 		if e.BackupID == "" {
 			return nil
 		}

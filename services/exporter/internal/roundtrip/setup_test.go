@@ -23,6 +23,7 @@ import (
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/pkg/teststack"
+	"github.com/arcabackup/arca/services/exporter/internal/compress"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
 	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
@@ -108,14 +109,15 @@ type sealed struct {
 func (s sealed) open() io.Reader { return bytes.NewReader(s.obj) }
 
 // backup exports the tenant, fingerprints its tables under the same data,
-// and seals the archive in parts of partSize bytes.
+// and seals the archive as the pipeline does: compressed parts cut at
+// partSize compressed bytes.
 func (b *bundle) backup(t *testing.T, tenant string, partSize int) sealed {
 	t.Helper()
 	var tar bytes.Buffer
 	am, err := export.Tenant(t.Context(), b.cfg, tenant, &tar)
 	require.NoError(t, err)
 	id := "b-" + hex.EncodeToString(sha256.New().Sum([]byte(tenant)))[:12] + "-" + time.Now().Format("150405.000000")
-	s := sealParts(t, b.kek, id, "tenant", tenant, tar.Bytes(), partSize, false)
+	s := sealFrames(t, b.kek, id, "tenant", tenant, tar.Bytes(), int64(partSize))
 	s.m.Export, err = json.Marshal(am)
 	require.NoError(t, err)
 	require.NoError(t, s.m.Validate())
@@ -124,7 +126,9 @@ func (b *bundle) backup(t *testing.T, tenant string, partSize int) sealed {
 	return s
 }
 
-// sealParts seals plain as an artifact cut in parts and builds its manifest.
+// sealParts seals plain as an artifact cut in parts of partSize plaintext
+// bytes, each compressed by the sealer (or not, raw) as the encryptor did
+// before the exporter compressed, and builds its manifest.
 func sealParts(t testing.TB, kek seal.KEK, id, kind, tenant string, plain []byte, partSize int, raw bool) sealed {
 	t.Helper()
 	var opts []seal.Option
@@ -133,22 +137,67 @@ func sealParts(t testing.TB, kek seal.KEK, id, kind, tenant string, plain []byte
 	}
 	sl, err := seal.NewSealer(opts...)
 	require.NoError(t, err)
+	var parts [][]byte
+	var sizes []int64
+	for off := 0; off < len(plain) || off == 0; off += partSize {
+		parts = append(parts, plain[off:min(off+partSize, len(plain))])
+		sizes = append(sizes, int64(len(parts[len(parts)-1])))
+	}
+	return sealEach(t, sl, kek, id, kind, tenant, plain, parts, sizes)
+}
+
+// sealFrames seals plain as the pipeline does now: compressed by the
+// exporter into one zstd frame per part, cut at target compressed bytes,
+// and each frame sealed as it is.
+func sealFrames(t testing.TB, kek seal.KEK, id, kind, tenant string, plain []byte, target int64) sealed {
+	t.Helper()
+	f := &frames{}
+	w, err := compress.NewWriter(f, target, seal.DefaultLevel)
+	require.NoError(t, err)
+	_, err = w.Write(plain)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	var sizes []int64
+	for i := range f.parts {
+		n, ok := w.PlainSize(i)
+		require.True(t, ok)
+		sizes = append(sizes, n)
+	}
+	sl, err := seal.NewSealer(seal.Precompressed())
+	require.NoError(t, err)
+	return sealEach(t, sl, kek, id, kind, tenant, plain, f.parts, sizes)
+}
+
+// frames is a compress.Sink in memory.
+type frames struct{ parts [][]byte }
+
+func (f *frames) Write(b []byte) (int, error) {
+	if len(f.parts) == 0 {
+		f.parts = append(f.parts, nil)
+	}
+	f.parts[len(f.parts)-1] = append(f.parts[len(f.parts)-1], b...)
+	return len(b), nil
+}
+
+func (f *frames) Cut() error { f.parts = append(f.parts, nil); return nil }
+
+// sealEach seals each part and builds the artifact's manifest.
+func sealEach(t testing.TB, sl *seal.Sealer, kek seal.KEK, id, kind, tenant string, plain []byte, parts [][]byte, plainSizes []int64) sealed {
+	t.Helper()
 	m := backup.Manifest{FormatVersion: backup.FormatVersion, ToolVersion: "test", BackupID: id, Kind: kind,
 		Tenant: tenant, CreatedAt: time.Now().UTC(), CommittedAt: time.Now().UTC(), KeyIDs: []string{kek.ID},
 		PlainSize: int64(len(plain))}
 	ph := sha256.Sum256(plain)
 	m.PlainSHA256 = hex.EncodeToString(ph[:])
 	var obj bytes.Buffer
-	n := (len(plain) + partSize - 1) / partSize
-	for i := 0; i < n; i++ {
-		chunk := plain[i*partSize : min((i+1)*partSize, len(plain))]
+	for i, chunk := range parts {
 		off := obj.Len()
 		_, err := sl.Seal(context.Background(), &obj, bytes.NewReader(chunk),
-			seal.Part{Artifact: id, Index: uint32(i), Last: i == n-1}, kek)
+			seal.Part{Artifact: id, Index: uint32(i), Last: i == len(parts)-1}, kek)
 		require.NoError(t, err)
 		sum := sha256.Sum256(obj.Bytes()[off:])
 		m.Object.Parts = append(m.Object.Parts, backup.Part{Index: i, Offset: int64(off), Size: int64(obj.Len() - off),
-			SHA256: hex.EncodeToString(sum[:]), PlainSize: int64(len(chunk)), KeyID: kek.ID})
+			SHA256: hex.EncodeToString(sum[:]), PlainSize: plainSizes[i], KeyID: kek.ID})
 	}
 	sum := sha256.Sum256(obj.Bytes())
 	m.Object.Key, m.Object.Size, m.Object.SHA256 = "tenants/"+tenant+"/"+id+"/data.arca", int64(obj.Len()), hex.EncodeToString(sum[:])

@@ -1,5 +1,0 @@
-package cli
-
-import "context"
-
-type ctxT = context.Context

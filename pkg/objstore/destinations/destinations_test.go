@@ -1,0 +1,152 @@
+package destinations_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
+	"github.com/arcabackup/arca/pkg/objstore/fsstore"
+	"github.com/arcabackup/arca/pkg/objstore/s3store"
+	"github.com/arcabackup/arca/pkg/teststack"
+)
+
+var gw *teststack.VersityGW
+
+func TestMain(m *testing.M) { teststack.VersityGWMain(m, func(g *teststack.VersityGW) { gw = g }) }
+
+// setup: versitygw as the primary, a directory as the second destination.
+func setup(t *testing.T) (destinations.Set, *s3store.Store, *fsstore.Store) {
+	t.Helper()
+	s3, err := s3store.New(t.Context(), s3store.Config{Endpoint: gw.Endpoint, Region: gw.Region, Bucket: gw.NewBucket(t, false),
+		PathStyle: true, AccessKey: gw.AccessKey, SecretKey: gw.SecretKey})
+	require.NoError(t, err)
+	fs, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	return destinations.Set{{Name: "s3", Store: s3}, {Name: "local", Store: fs}}, s3, fs
+}
+
+func put(t *testing.T, s objstore.Store, key, body string) {
+	t.Helper()
+	_, err := s.Put(t.Context(), key, strings.NewReader(body), int64(len(body)))
+	require.NoError(t, err)
+}
+
+func read(t *testing.T, s objstore.Store, key string) string {
+	t.Helper()
+	rc, err := s.Get(t.Context(), key, objstore.Range{})
+	require.NoError(t, err)
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestReaderFallsBackToTheNextDestinationAndSaysWhich(t *testing.T) {
+	set, s3, fs := setup(t)
+	put(t, s3, "p/a", "a in s3")
+	put(t, fs, "p/a", "a in local")
+	put(t, fs, "p/b", "b in local only")
+	put(t, s3, "p/c", "c in s3 only")
+	var served []string
+	var skipped []error
+	r := destinations.NewReader(set, func(key, d string, why []error) {
+		served = append(served, key+"@"+d)
+		skipped = append(skipped, why...)
+	})
+
+	require.Equal(t, "a in s3", read(t, r, "p/a"))
+	require.Equal(t, "b in local only", read(t, r, "p/b"))
+	require.Equal(t, []string{"p/a@s3", "p/b@local"}, served)
+	require.Len(t, skipped, 1)
+	require.ErrorIs(t, skipped[0], objstore.ErrNotFound)
+	require.Contains(t, skipped[0].Error(), "destination s3")
+
+	var keys []string
+	for o, err := range r.List(t.Context(), "p/") {
+		require.NoError(t, err)
+		keys = append(keys, o.Key)
+	}
+	require.Equal(t, []string{"p/a", "p/b", "p/c"}, keys, "each key once, in order")
+
+	_, err := r.Stat(t.Context(), "p/none")
+	require.ErrorIs(t, err, objstore.ErrNotFound, "missing everywhere is still not found")
+}
+
+// A destination that is down is skipped, for reads and listings alike.
+func TestReaderSkipsADestinationThatIsDown(t *testing.T) {
+	fs, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	down, err := s3store.New(t.Context(), s3store.Config{Endpoint: "http://127.0.0.1:1", Region: "us-east-1", Bucket: "b",
+		PathStyle: true, AccessKey: "k", SecretKey: "s", MaxAttempts: 1})
+	require.NoError(t, err)
+	put(t, fs, "p/a", "local")
+	r := destinations.NewReader(destinations.Set{{Name: "s3", Store: down}, {Name: "local", Store: fs}}, nil)
+	require.Equal(t, "local", read(t, r, "p/a"))
+	var keys []string
+	for o, err := range r.List(t.Context(), "p/") {
+		require.NoError(t, err)
+		keys = append(keys, o.Key)
+	}
+	require.Equal(t, []string{"p/a"}, keys)
+}
+
+// Try moves on from a copy that fails above the store (a manifest that
+// does not authenticate) and names every reason when none serves.
+func TestTryMovesOnFromAFailedCopy(t *testing.T) {
+	set, s3, fs := setup(t)
+	put(t, s3, "m", "tampered")
+	put(t, fs, "m", "genuine")
+	notAuthentic := errors.New("does not authenticate")
+	check := func(ctx context.Context, d destinations.Destination) error {
+		if read(t, d.Store, "m") != "genuine" {
+			return notAuthentic
+		}
+		return nil
+	}
+	used, err := set.Try(t.Context(), check)
+	require.NoError(t, err)
+	require.Equal(t, "local", used)
+
+	// Bad input stops at once, as it is; one destination needs no naming.
+	bad := errors.New("name a backup")
+	calls := 0
+	_, err = set.Try(t.Context(), func(context.Context, destinations.Destination) error { calls++; return destinations.Final(bad) })
+	require.Equal(t, bad, err)
+	require.Equal(t, 1, calls)
+	_, err = set[:1].Try(t.Context(), check)
+	require.Equal(t, notAuthentic, err)
+
+	put(t, fs, "m", "tampered too")
+	_, err = set.Try(t.Context(), check)
+	require.ErrorIs(t, err, notAuthentic)
+	require.Contains(t, err.Error(), "destination s3")
+	require.Contains(t, err.Error(), "destination local")
+}
+
+func TestCopyRefusesBytesThatAreNotTheManifestsAndIsIdempotent(t *testing.T) {
+	_, s3, fs := setup(t)
+	body := bytes.Repeat([]byte("sealed"), 1000)
+	sum := sha256.Sum256(body)
+	put(t, s3, "p/data", string(body))
+	copied, err := destinations.Copy(t.Context(), s3, fs, "p/data", sum[:])
+	require.NoError(t, err)
+	require.True(t, copied)
+	require.Equal(t, string(body), read(t, fs, "p/data"))
+	copied, err = destinations.Copy(t.Context(), s3, fs, "p/data", sum[:])
+	require.NoError(t, err)
+	require.False(t, copied, "already there")
+
+	put(t, s3, "p/other", "tampered")
+	_, err = destinations.Copy(t.Context(), s3, fs, "p/other", sum[:])
+	require.ErrorIs(t, err, objstore.ErrChecksumMismatch)
+	_, err = fs.Stat(t.Context(), "p/other")
+	require.ErrorIs(t, err, objstore.ErrNotFound, "nothing stored")
+}

@@ -1,0 +1,133 @@
+package staging
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// putChunk is the size of the chunks a part is stored in (nats.go's).
+const putChunk = 128 << 10
+
+// Publisher is what a Put needs to store chunks and the part's metadata.
+type Publisher interface {
+	PublishMsg(ctx context.Context, msg *nats.Msg, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error)
+	PublishMsgAsync(msg *nats.Msg, opts ...jetstream.PublishOpt) (jetstream.PubAckFuture, error)
+}
+
+// ErrReplaced says a Put lost to another Put of the same key that was
+// stored after this one began: the other's content stays.
+var ErrReplaced = errors.New("replaced by a later put of the same key")
+
+// put stores a part as nats.go's ObjectStore.Put does (chunks under a fresh
+// NUID, then the metadata message, which rolls up the previous one), in
+// the same format, with one difference: the metadata is published only if
+// the key's metadata is still the one seen when the put began. A put that
+// fails is retried, often by another replica, while its own messages may
+// still be in flight (buffered by a client reconnecting to another node):
+// with nats.go's Put, the failed put's metadata could land after the retry
+// succeeded and point the key at chunks it had purged, so that every later
+// read found a chunk missing. Here a late metadata is refused by the
+// stream.
+func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string) (*jetstream.ObjectInfo, error) {
+	metaSubj := "$O." + b.name + ".M." + base64.URLEncoding.EncodeToString([]byte(key))
+	var seen uint64
+	var old jetstream.ObjectInfo
+	last, err := b.stream.GetLastMsgForSubject(ctx, metaSubj)
+	switch {
+	case errors.Is(err, jetstream.ErrMsgNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		seen = last.Sequence
+		if err := json.Unmarshal(last.Data, &old); err != nil {
+			return nil, fmt.Errorf("metadata of %s: %w", key, err)
+		}
+	}
+
+	id := newID()
+	chunkSubj := "$O." + b.name + ".C." + id
+	purge := func() { _ = b.stream.Purge(context.WithoutCancel(ctx), jetstream.WithPurgeSubject(chunkSubj)) }
+	h := sha256.New()
+	var size uint64
+	var chunks uint32
+	var acks []jetstream.PubAckFuture
+	buf := make([]byte, putChunk)
+	for {
+		n, rerr := io.ReadFull(r, buf)
+		if n > 0 {
+			h.Write(buf[:n])
+			m := nats.NewMsg(chunkSubj)
+			m.Data = append([]byte(nil), buf[:n]...)
+			f, err := s.pub.PublishMsgAsync(m)
+			if err != nil {
+				purge()
+				return nil, err
+			}
+			acks = append(acks, f)
+			size += uint64(n)
+			chunks++
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			purge()
+			return nil, rerr
+		}
+	}
+	for _, f := range acks {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			purge()
+			return nil, err
+		case <-ctx.Done():
+			purge()
+			return nil, ctx.Err()
+		}
+	}
+
+	info := &jetstream.ObjectInfo{
+		ObjectMeta: jetstream.ObjectMeta{Name: key, Metadata: meta, Opts: &jetstream.ObjectMetaOptions{ChunkSize: putChunk}},
+		Bucket:     b.name, NUID: id, Size: size, Chunks: chunks,
+		Digest: jetstream.GetObjectDigestValue(h),
+	}
+	m := nats.NewMsg(metaSubj)
+	m.Header.Set(jetstream.MsgRollup, jetstream.MsgRollupSubject)
+	if m.Data, err = json.Marshal(info); err != nil {
+		purge()
+		return nil, err
+	}
+	if _, err := s.pub.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seen)); err != nil {
+		var apiErr *jetstream.APIError
+		if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+			purge()
+			return nil, ErrReplaced
+		}
+		// Not purged: the metadata may have been stored with its ack
+		// lost, and its chunks are then the part. A retry replaces it;
+		// the TTL collects chunks nothing points at.
+		return nil, err
+	}
+	if seen > 0 && old.NUID != "" && old.NUID != id {
+		_ = b.stream.Purge(ctx, jetstream.WithPurgeSubject("$O."+b.name+".C."+old.NUID))
+	}
+	return info, nil
+}
+
+// newID names a put's chunks (nats.go uses a NUID; any fresh token will do).
+func newID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,83 @@
+package walcheck_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/objstore/fsstore"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/basebackup"
+	"github.com/arcabackup/arca/pkg/wal/walcheck"
+)
+
+// bucket is a filesystem bucket with one base backup starting at segment 1
+// and the WAL segments named.
+func bucket(t *testing.T, segments ...string) walcheck.Scheduled {
+	t.Helper()
+	kr := keyring.New()
+	_, err := kr.Rotate("")
+	require.NoError(t, err)
+	store, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	layout := backup.Layout{Prefix: "pg"}
+	put := func(key string, doc []byte) {
+		_, err := store.Put(t.Context(), key, bytes.NewReader(doc), int64(len(doc)))
+		require.NoError(t, err)
+	}
+	facts, err := json.Marshal(basebackup.Facts{StartWAL: "000000010000000000000001", StopTime: time.Now().UTC(), Timeline: 1})
+	require.NoError(t, err)
+	sum := string(bytes.Repeat([]byte("ab"), 32))
+	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: "b1", Kind: "base", CreatedAt: time.Now().UTC(),
+		Object: backup.Object{Key: layout.Data("base", "", "b1"), Size: 1, SHA256: sum, Parts: []backup.Part{{Size: 1, SHA256: sum}}}, Export: facts}
+	key, doc, err := layout.SealManifest(t.Context(), m, kr)
+	require.NoError(t, err)
+	put(key, doc)
+	for _, s := range segments {
+		put(layout.WAL("00000001", s), []byte("segment"))
+	}
+	return walcheck.Scheduled{Store: store, Layout: layout, Keys: fixedKeys{kr}, MaxAge: time.Hour}
+}
+
+type fixedKeys struct{ kr *keyring.Keyring }
+
+func (k fixedKeys) Keyring(context.Context) (*keyring.Keyring, error) { return k.kr, nil }
+
+func TestScheduledCheckRecordsTheArchiveAndTheStream(t *testing.T) {
+	t.Parallel()
+	var got []messages.Event
+	record := func(_ context.Context, e messages.Event) { got = append(got, e) }
+
+	ok := bucket(t, "000000010000000000000001", "000000010000000000000002")
+	ok.Record = record
+	require.NoError(t, ok.CheckWAL(t.Context()))
+	require.Len(t, got, 1)
+	require.Equal(t, messages.StageWALArchive, got[0].Stage)
+	require.Equal(t, messages.StatusSucceeded, got[0].Status)
+
+	got = nil
+	gap := bucket(t, "000000010000000000000001", "000000010000000000000003")
+	gap.Record = record
+	err := gap.CheckWAL(t.Context())
+	var ce *wal.ContinuityError
+	require.ErrorAs(t, err, &ce)
+	require.Len(t, got, 1)
+	require.Equal(t, messages.StatusFailed, got[0].Status)
+	require.Equal(t, err.Error(), got[0].Error)
+
+	// With a slot, the stream is checked too, and its failure joins the
+	// archive's.
+	got = nil
+	gap.Slot, gap.PrimaryURL = "arca", "postgres://127.0.0.1:1/none?connect_timeout=5"
+	err = gap.CheckWAL(t.Context())
+	require.ErrorAs(t, err, &ce)
+	require.ErrorContains(t, err, "wal-check: connect to the primary")
+	require.Len(t, got, 1, "a stream never read is not recorded")
+}

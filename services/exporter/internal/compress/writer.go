@@ -1,0 +1,136 @@
+package compress
+
+import (
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/arcabackup/arca/pkg/seal"
+)
+
+// Sink takes the compressed stream and is told where each part ends
+// (a *staging.PartWriter with no size of its own).
+type Sink interface {
+	io.Writer
+	Cut() error
+}
+
+// step is the most plaintext handed to the encoder at once: one zstd block,
+// so a part overshoots its target by the compressed form of at most two
+// blocks (the last write, and what the encoder still holds at the cut).
+const step = 128 << 10
+
+// Writer compresses what is written to it into Sink, one zstd frame per
+// part, and cuts the part as soon as its frame reaches the target size.
+// It is not safe for concurrent writes; PlainSize may be called from any
+// goroutine.
+type Writer struct {
+	sink   Sink
+	target int64
+	enc    *zstd.Encoder
+	out    counter // the current frame, as written to sink
+	plain  int64   // plaintext in the current frame
+	closed bool
+
+	mu    sync.Mutex
+	sizes []int64 // plaintext size of each finished part
+}
+
+// NewWriter starts the first part. target is the compressed size at which a
+// part is cut; level is the encoder's level (seal.LevelFromZstd).
+func NewWriter(sink Sink, target int64, level zstd.EncoderLevel) (*Writer, error) {
+	if target <= 0 {
+		return nil, errors.New("compress: part target size must be positive")
+	}
+	enc, err := seal.NewFrameEncoder(level)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{sink: sink, target: target, enc: enc}
+	w.out.w = sink
+	w.enc.Reset(&w.out)
+	return w, nil
+}
+
+// Write compresses p into the current part, cutting parts as they fill.
+func (w *Writer) Write(p []byte) (int, error) {
+	if w.closed {
+		return 0, errors.New("compress: writer closed")
+	}
+	n := 0
+	for len(p) > 0 {
+		k, err := w.enc.Write(p[:min(len(p), step)])
+		n += k
+		w.plain += int64(k)
+		p = p[k:]
+		if err != nil {
+			return n, err
+		}
+		if w.out.n >= w.target {
+			if err := w.cut(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// cut ends the current frame and part and starts the next.
+func (w *Writer) cut() error {
+	if err := w.finish(); err != nil {
+		return err
+	}
+	if err := w.sink.Cut(); err != nil {
+		return err
+	}
+	w.out.n, w.plain = 0, 0
+	w.enc.Reset(&w.out)
+	return nil
+}
+
+func (w *Writer) finish() error {
+	if err := w.enc.Close(); err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.sizes = append(w.sizes, w.plain)
+	w.mu.Unlock()
+	return nil
+}
+
+// Close ends the last frame; the sink's own Close then stores it as the
+// last part. An empty stream (or one that ended on a cut) still ends with
+// a frame, of nothing.
+func (w *Writer) Close() error {
+	if w.closed {
+		return errors.New("compress: writer closed")
+	}
+	w.closed = true
+	err := w.finish()
+	w.enc.Reset(nil)
+	return err
+}
+
+// PlainSize returns the plaintext size of finished part i, and whether it
+// is finished.
+func (w *Writer) PlainSize(i int) (int64, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if i < 0 || i >= len(w.sizes) {
+		return 0, false
+	}
+	return w.sizes[i], true
+}
+
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
