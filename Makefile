@@ -72,6 +72,9 @@ chaos-short: build ## The chaos suite's short profile (CI): 20 tenants, one of 1
 bench: ## Run the benchmarks recorded in docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchtime 1x $(MODULES)
 
+bench-compare: build ## The plan's chain, pgBackRest and Arca on one care-home database, interleaved; the table into docs/benchmarks.md (BENCH_SIZE=951 for the issue's size)
+	@scripts/bench-compare.sh
+
 gameday: services ## Run the plan's disaster scenarios end to end (docs/gameday.md) and print RTO and RPO for each
 	cd cmd/arca && ARCA_GAMEDAY_REPORT=$(CURDIR)/.arca-gameday.md $(GO) test -count=1 -timeout 30m -run '^TestGameDay$$' -v ./internal/gameday
 
@@ -85,4 +88,4 @@ clean-demo: ## Remove what make demo made (.arca-demo, the databases arca_demo a
 	rm -rf .arca-demo
 	psql -qX -h $${PGHOST:-127.0.0.1} -U $${PGUSER:-postgres} -d postgres -c 'DROP DATABASE IF EXISTS arca_demo WITH (FORCE)' -c 'DROP DATABASE IF EXISTS arca_demo_catalog WITH (FORCE)'
 
-.PHONY: lint-selftest chaos chaos-short gameday grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo
+.PHONY: bench-compare lint-selftest chaos chaos-short gameday grants compose-check k8s-check cluster cluster-stop help build test lint tidy services services-demo bench demo clean clean-demo

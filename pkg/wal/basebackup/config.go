@@ -3,6 +3,7 @@ package basebackup
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
@@ -10,8 +11,9 @@ import (
 	"github.com/arcabackup/arca/pkg/wal"
 )
 
-// DefaultPartSize is the plaintext size of a sealed part.
-const DefaultPartSize = 64 << 20
+// DefaultPartSize is the plaintext size of a sealed part: small enough that
+// Parallelism parts in flight, plaintext and sealed, stay well under 100 MB.
+const DefaultPartSize = 16 << 20
 
 // Config says which cluster to back up, into which store, under which keys.
 type Config struct {
@@ -32,7 +34,10 @@ type Config struct {
 	// an I/O burst on the server.
 	FastCheckpoint bool
 
-	PartSize     int64  // DefaultPartSize
+	PartSize int64 // DefaultPartSize
+	// Parallelism is how many parts are compressed and encrypted at once
+	// (pgBackRest's process-max); 0: the number of CPUs, at most 4.
+	Parallelism  int
 	SegmentSize  int64  // wal.DefaultSegmentSize
 	StorageClass string // of data.arca, e.g. GLACIER_IR ("" = store default)
 	Tags         map[string]string
@@ -66,6 +71,9 @@ func (c *Config) defaults() {
 	}
 	if c.PartSize == 0 {
 		c.PartSize = DefaultPartSize
+	}
+	if c.Parallelism <= 0 {
+		c.Parallelism = min(runtime.GOMAXPROCS(0), 4)
 	}
 	if c.SegmentSize == 0 {
 		c.SegmentSize = wal.DefaultSegmentSize

@@ -4,7 +4,7 @@
 // What flows through it:
 //
 //	pg_basebackup -D - -Ft -X none ─tar─┬─► sniff: backup_label, PG_VERSION, backup_manifest (WAL-Ranges)
-//	                                    └─► cut into PartSize parts ─► seal each ─► Store.Put base/<id>/data.arca (size -1)
+//	                                    └─► cut into PartSize parts ─► sealed by Parallelism workers ─► in order ─► Store.Put base/<id>/data.arca (size -1)
 //	                                        then base/<id>/manifest.json (kind "base", Facts in Export): the commit point
 //
 // -X none: the backup holds no WAL of its own. With archive_mode on, the
@@ -19,7 +19,10 @@
 // is one stream from one process, sealed in parts of PartSize plaintext bytes
 // (each under its own data key, like the pipeline's parts) and uploaded by
 // one Put of unknown size, which the S3 store turns into a multipart upload.
-// Memory stays at a few parts' worth whatever the cluster size. The parts are
+// Compression and encryption are most of its CPU, so Parallelism parts are
+// sealed at once (pgBackRest's process-max) while the next is read and the
+// previous one uploaded. Memory stays at Parallelism+2 parts' worth (16 MiB
+// each by default) whatever the cluster size. The parts are
 // sealed with Last=false, followed by an empty part marked Last, because the
 // end of a stream is known only after it; a truncated artifact still fails
 // authentication.

@@ -2,9 +2,11 @@ package basebackup
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"testing"
 
@@ -21,11 +23,12 @@ func TestSealPartsCutsTheStreamAndEndsWithAnEmptyLastPart(t *testing.T) {
 	require.NoError(t, err)
 	kek, err := keys.Primary("")
 	require.NoError(t, err)
-	for _, size := range []int{0, 1, 3 << 20, 3<<20 + 5} {
+	for _, c := range []struct{ size, workers int }{{0, 1}, {1, 2}, {3 << 20, 1}, {3 << 20, 3}, {3<<20 + 5, 2}, {9<<20 + 7, 3}} {
+		size := c.size
 		plain := make([]byte, size)
-		_, _ = rand.Read(plain)
+		_, _ = rand.Read(plain[:size/2]) // half random, half zeros: parts seal to different sizes
 		var out bytes.Buffer
-		parts, sum, err := sealParts(t.Context(), &out, bytes.NewReader(plain), "base/x", kek, 1<<20)
+		parts, sum, err := sealParts(t.Context(), &out, bytes.NewReader(plain), "base/x", kek, 1<<20, c.workers)
 		require.NoError(t, err)
 		require.False(t, parts[len(parts)-1].PlainSize != 0, "the last part is empty")
 		var off, plainTotal int64
@@ -52,4 +55,49 @@ func TestSealPartsCutsTheStreamAndEndsWithAnEmptyLastPart(t *testing.T) {
 		_, err = io.ReadAll(seal.NewReader(bytes.NewReader(cut), "base/x", keys))
 		require.ErrorIs(t, err, seal.ErrTruncated)
 	}
+}
+
+type failingReader struct {
+	r   io.Reader
+	n   int // bytes before the error
+	err error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, f.err
+	}
+	n, err := f.r.Read(p[:min(len(p), f.n)])
+	f.n -= n
+	return n, err
+}
+
+type failingWriter struct{ n int }
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if f.n -= len(p); f.n < 0 {
+		return 0, errors.New("disk full")
+	}
+	return len(p), nil
+}
+
+func TestSealPartsStopsAtTheFirstError(t *testing.T) {
+	t.Parallel()
+	keys := keyring.New()
+	_, err := keys.Rotate("")
+	require.NoError(t, err)
+	kek, err := keys.Primary("")
+	require.NoError(t, err)
+	plain := bytes.Repeat([]byte("pg page "), 2<<20) // 16 MiB
+	src := &failingReader{r: bytes.NewReader(plain), n: 5<<20 + 3, err: errors.New("pg_basebackup died")}
+	_, _, err = sealParts(t.Context(), io.Discard, src, "base/x", kek, 1<<20, 2)
+	require.ErrorContains(t, err, "pg_basebackup died")
+
+	_, _, err = sealParts(t.Context(), &failingWriter{n: 100}, bytes.NewReader(plain), "base/x", kek, 1<<20, 2)
+	require.ErrorContains(t, err, "disk full")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, _, err = sealParts(ctx, io.Discard, bytes.NewReader(plain), "base/x", kek, 1<<20, 2)
+	require.ErrorIs(t, err, context.Canceled)
 }

@@ -92,7 +92,7 @@ func take(ctx context.Context, cfg Config, id string, start time.Time) (Backup, 
 		putDone <- err
 	}()
 
-	parts, sealedSum, err := sealParts(ctx, putW, plain, "base/"+id, kek, cfg.PartSize)
+	parts, sealedSum, err := sealParts(ctx, putW, plain, "base/"+id, kek, cfg.PartSize, cfg.Parallelism)
 	_ = sniffW.Close()
 	sn := <-sniffDone
 	if err == nil {

@@ -3,6 +3,7 @@ package pitr
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/arcabackup/arca/pkg/backup"
@@ -31,6 +32,8 @@ type Config struct {
 	KeepArchiving bool
 	// BackupID restores this base backup instead of choosing one.
 	BackupID string
+
+	syncFile func(*os.File) error // (*os.File).Sync; tests record what is synced
 }
 
 func (c Config) action() string {

@@ -16,6 +16,11 @@
 // of the tar is checked against the manifest, on top of the authentication
 // of every sealed segment; a mismatch fails the restore.
 //
+// Every restored file is fsynced before Restore returns (in the background,
+// a few at a time, while the tar goes on), then every directory, deepest
+// first, and the one naming pgdata: a restore that said it succeeded survives
+// a crash of the host, as pgBackRest's does.
+//
 // The restored server does not archive (archive_mode = off) unless
 // KeepArchiving: after promotion it would archive a new timeline into the
 // same archive, which is what an operator replacing a lost cluster wants and

@@ -1,6 +1,7 @@
 package pitr
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,8 +34,9 @@ func recoverySettings(cfg Config, t Target, now time.Time) []string {
 // quote renders a configuration string value.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// writeRecovery appends the settings and creates recovery.signal.
-func writeRecovery(pgdata string, lines []string) error {
+// writeRecovery appends the settings and creates recovery.signal, both
+// fsynced (the directory is synced by the caller).
+func writeRecovery(pgdata string, lines []string, syncFn func(*os.File) error) error {
 	f, err := os.OpenFile(filepath.Join(pgdata, "postgresql.auto.conf"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
@@ -46,5 +48,9 @@ func writeRecovery(pgdata string, lines []string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(pgdata, "recovery.signal"), nil, 0o600)
+	signal := filepath.Join(pgdata, "recovery.signal")
+	if err := os.WriteFile(signal, nil, 0o600); err != nil {
+		return err
+	}
+	return errors.Join(syncPath(f.Name(), syncFn), syncPath(signal, syncFn))
 }

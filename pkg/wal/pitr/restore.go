@@ -62,7 +62,14 @@ func restore(ctx context.Context, cfg Config, target Target, pgdata string) (Res
 		}
 	}
 	res.Settings = recoverySettings(cfg, target, time.Now())
-	return res, writeRecovery(pgdata, res.Settings)
+	if err := writeRecovery(pgdata, res.Settings, cfg.syncFile); err != nil {
+		return res, err
+	}
+	// The files are synced; now the names: every directory, deepest first.
+	if err := syncTree(pgdata, cfg.syncFile); err != nil {
+		return res, fmt.Errorf("sync %s: %w", pgdata, err)
+	}
+	return res, nil
 }
 
 func pick(ctx context.Context, cfg Config, target Target) (basebackup.Backup, error) {
@@ -105,7 +112,11 @@ func unpack(ctx context.Context, cfg Config, b basebackup.Backup, pgdata string)
 	defer func() { _ = sr.Close() }() // read side: a close error loses nothing
 	h := sha256.New()
 	tee := io.TeeReader(sr, h)
-	files, n, err := untar(tee, pgdata)
+	d := newDurable(cfg.syncFile)
+	files, n, err := untar(tee, pgdata, d)
+	if serr := d.Wait(); err == nil && serr != nil {
+		err = fmt.Errorf("sync: %w", serr)
+	}
 	if err != nil {
 		return files, n, fmt.Errorf("unpack base backup %s: %w", m.BackupID, err)
 	}

@@ -12,8 +12,9 @@ import (
 
 // untar writes the tar stream into dir, which exists. Directories get 0700
 // and files 0600, as PostgreSQL wants them. Entry names that would leave dir
-// and links are refused: a base backup written to stdout has neither.
-func untar(r io.Reader, dir string) (files int, bytes int64, err error) {
+// and links are refused: a base backup written to stdout has neither. Each
+// written file is handed to d, which fsyncs and closes it.
+func untar(r io.Reader, dir string, d *durable) (files int, bytes int64, err error) {
 	tr := tar.NewReader(r)
 	buf := bufio.NewWriterSize(nil, 1<<20)
 	for {
@@ -34,7 +35,7 @@ func untar(r io.Reader, dir string) (files int, bytes int64, err error) {
 				return files, bytes, err
 			}
 		case tar.TypeReg:
-			n, err := writeFile(p, tr, buf)
+			n, err := writeFile(p, tr, buf, d)
 			bytes += n
 			if err != nil {
 				return files, bytes, err
@@ -46,7 +47,7 @@ func untar(r io.Reader, dir string) (files int, bytes int64, err error) {
 	}
 }
 
-func writeFile(p string, r io.Reader, buf *bufio.Writer) (int64, error) {
+func writeFile(p string, r io.Reader, buf *bufio.Writer, d *durable) (int64, error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return 0, err
 	}
@@ -59,10 +60,12 @@ func writeFile(p string, r io.Reader, buf *bufio.Writer) (int64, error) {
 	if err == nil {
 		err = buf.Flush()
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if err != nil {
+		f.Close()
+		return n, err
 	}
-	return n, err
+	d.Close(f)
+	return n, nil
 }
 
 // within joins name to dir, refusing names that leave it (absolute, empty,

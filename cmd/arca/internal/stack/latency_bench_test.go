@@ -1,0 +1,187 @@
+package stack_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/faultproxy"
+	"github.com/arcabackup/arca/pkg/objstore/s3store"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/staging"
+	"github.com/arcabackup/arca/pkg/teststack"
+	exporter "github.com/arcabackup/arca/services/exporter/service"
+)
+
+// BenchmarkScalingUnderLatency (#17 item 5) runs N small tenants end to end
+// (export, seal, upload, verify) with every S3 request delayed by
+// ARCA_BENCH_LATENCY (15ms; faultproxy.Delay in front of versitygw) and
+// every PostgreSQL byte by the same (teststack.LatencyProxy), with 1 then 4
+// replicas of each stage (each replica its own NATS connection and S3
+// client), and a sequential loop doing the same work per tenant through the
+// same proxies (ARCA_BENCH_SAMPLE tenants of it, 20). ARCA_BENCH_TENANTS sets N (200). Goals: 4 replicas ≥ 3.2×
+// one; the fan-out ≥ 5× the loop.
+//
+//	cd cmd/arca && ARCA_BENCH_TENANTS=1000 go test -run '^$' -bench ScalingUnderLatency -benchtime 1x ./internal/stack
+func BenchmarkScalingUnderLatency(b *testing.B) {
+	n, delay := 200, 15*time.Millisecond
+	if v := getenv("ARCA_BENCH_TENANTS"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	if v := getenv("ARCA_BENCH_LATENCY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		delay = d
+	}
+	ctx := context.Background()
+	db := teststack.NewDatabase(b)
+	if _, err := db.Pool.Exec(ctx, fmt.Sprintf(smallTenants, n)); err != nil {
+		b.Fatal(err)
+	}
+	u, err := url.Parse(db.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pgProxy := teststack.NewLatencyProxy(b, u.Host, delay)
+	u.Host = pgProxy.Addr
+	sourceURL := u.String()
+
+	gw := teststack.NewVersityGW(b)
+	bucket := gw.NewBucket(b, false)
+	fp, err := faultproxy.Start(faultproxy.Config{Target: gw.Endpoint, Delay: delay,
+		Decide: func(*http.Request) faultproxy.Fault { return faultproxy.Delay }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { fp.Close() })
+	newStore := func(b *testing.B) objstore.Store {
+		s, err := s3store.New(ctx, s3store.Config{Endpoint: fp.URL, Region: gw.Region, Bucket: bucket, PathStyle: true,
+			AccessKey: gw.AccessKey, SecretKey: gw.SecretKey})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}
+	kr := keyring.New()
+	if _, err := kr.Rotate(""); err != nil {
+		b.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	// pipeline runs the n tenants through replicas of every stage on a
+	// fresh JetStream and returns the time until the last is verified.
+	pipeline := func(b *testing.B, replicas int) time.Duration {
+		nt := teststack.NewNATS(b)
+		if err := jobs.EnsureStreams(ctx, nt.JS, jobs.StreamOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		cfg := config.Default()
+		cfg.Source.URL = sourceURL
+		cfg.Source.MaxConcurrentExports = 8
+		cfg.Source.Parallelism = 1
+		cfg.Pipeline.Slots = 16
+		cfg.Store.Prefix = fmt.Sprintf("r%d", replicas)
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		for range replicas {
+			nc, err := nats.Connect(nt.URL)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(nc.Close)
+			js, err := jetstream.New(nc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			conn := &stack.Conn{NC: nc, JS: js}
+			if conn.Staging, err = staging.Ensure(ctx, js, staging.Options{}); err != nil {
+				b.Fatal(err)
+			}
+			deps := stack.Deps{Cfg: cfg, Conn: conn, Store: newStore(b), Keys: kr, Logger: quiet, Tool: "bench"}
+			go deps.Run(wctx, stack.StageServices...)
+		}
+		cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
+			FilterSubjects: []string{"events.*.*.verify.*", "events.*.*.*.dead_lettered"}, DeliverPolicy: jetstream.DeliverNewPolicy})
+		if err != nil {
+			b.Fatal(err)
+		}
+		done := make(chan messages.Event, n)
+		cc, err := cons.Consume(func(m jetstream.Msg) {
+			if e, err := messages.Decode[messages.Event](m.Data()); err == nil && e.Status != messages.StatusProgress {
+				done <- e
+			}
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer cc.Stop()
+		begin := time.Now()
+		pub := jobs.NewPublisher(nt.JS)
+		for i := 1; i <= n; i++ {
+			t := fmt.Sprintf("home-%d", i)
+			id := messages.BackupID(messages.KindTenant, cfg.Store.Prefix, t, begin)
+			m := messages.ExportRequested{V: 1, Run: cfg.Store.Prefix, Tenant: t, Kind: messages.KindTenant, BackupID: id, RequestedAt: begin}
+			if err := pub.Publish(ctx, messages.ExportSubject(t), m, messages.ExportMsgID(id)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i := 0; i < n; i++ {
+			select {
+			case e := <-done:
+				if e.Status != messages.StatusSucceeded {
+					b.Fatalf("tenant %s: %s %s: %s", e.Tenant, e.Stage, e.Status, e.Error)
+				}
+			case <-time.After(10 * time.Minute):
+				b.Fatalf("%d replicas: only %d of %d verified", replicas, i, n)
+			}
+		}
+		return time.Since(begin)
+	}
+
+	for b.Loop() {
+		one := pipeline(b, 1)
+		four := pipeline(b, 4)
+
+		// The loop: the same work per tenant, one after the other, through
+		// the same proxies; a sample gives the per-tenant time.
+		sample := min(n, 20)
+		if v := getenv("ARCA_BENCH_SAMPLE"); v != "" {
+			fmt.Sscan(v, &sample)
+		}
+		exp, err := exporter.New(exporter.Deps{}, exporter.Config{SourceURL: sourceURL, Parallelism: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		store := newStore(b)
+		sent := pgProxy.Sent()
+		seqBegin := time.Now()
+		for i := 1; i <= sample; i++ {
+			sequentialBackup(b, ctx, exp, store, backup.Layout{Prefix: "seq"}, kr, fmt.Sprintf("home-%d", i))
+		}
+		seq := time.Since(seqBegin) / time.Duration(sample) * time.Duration(n)
+		b.ReportMetric(float64(pgProxy.Sent()-sent)/float64(sample), "pg-requests/tenant")
+
+		b.ReportMetric(one.Seconds(), "s-1-replica")
+		b.ReportMetric(four.Seconds(), "s-4-replicas")
+		b.ReportMetric(seq.Seconds(), "s-sequential")
+		b.ReportMetric(float64(one)/float64(four), "x-4-vs-1")
+		b.ReportMetric(float64(seq)/float64(one), "x-1-replica-vs-loop")
+		b.ReportMetric(float64(seq)/float64(four), "x-4-replicas-vs-loop")
+	}
+}
