@@ -71,7 +71,7 @@ func (p *LatencyProxy) track(c net.Conn, on bool) {
 func (p *LatencyProxy) serve(client net.Conn) {
 	server, err := net.Dial("tcp", p.target)
 	if err != nil {
-		client.Close()
+		_ = client.Close()
 		return
 	}
 	p.track(client, true)
@@ -82,8 +82,8 @@ func (p *LatencyProxy) serve(client net.Conn) {
 	wg.Wait()
 	p.track(client, false)
 	p.track(server, false)
-	client.Close()
-	server.Close()
+	_ = client.Close() // both directions have ended
+	_ = server.Close()
 }
 
 type chunk struct {
@@ -125,16 +125,16 @@ func (p *LatencyProxy) pipe(dst, src net.Conn, count *atomic.Int64) {
 	if tc, ok := dst.(*net.TCPConn); ok {
 		_ = tc.CloseWrite() // pass the end of the stream on
 	} else {
-		dst.Close()
+		_ = dst.Close()
 	}
 }
 
 // Close stops accepting and closes every open connection.
 func (p *LatencyProxy) Close() {
-	p.ln.Close()
+	_ = p.ln.Close() // closing, nothing to report
 	p.mu.Lock()
 	for c := range p.conns {
-		c.Close()
+		_ = c.Close()
 	}
 	p.mu.Unlock()
 	p.wg.Wait()

@@ -61,7 +61,7 @@ func writeFile(p string, r io.Reader, buf *bufio.Writer, d *durable) (int64, err
 		err = buf.Flush()
 	}
 	if err != nil {
-		f.Close()
+		_ = f.Close() // the write's error is the one to report
 		return n, err
 	}
 	d.Close(f)

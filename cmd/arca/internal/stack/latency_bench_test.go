@@ -40,7 +40,9 @@ import (
 func BenchmarkScalingUnderLatency(b *testing.B) {
 	n, delay := 200, 15*time.Millisecond
 	if v := getenv("ARCA_BENCH_TENANTS"); v != "" {
-		fmt.Sscan(v, &n)
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			b.Fatalf("ARCA_BENCH_TENANTS: %v", err)
+		}
 	}
 	if v := getenv("ARCA_BENCH_LATENCY"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -69,7 +71,7 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { fp.Close() })
+	b.Cleanup(func() { _ = fp.Close() })
 	newStore := func(b *testing.B) objstore.Store {
 		s, err := s3store.New(ctx, s3store.Config{Endpoint: fp.URL, Region: gw.Region, Bucket: bucket, PathStyle: true,
 			AccessKey: gw.AccessKey, SecretKey: gw.SecretKey})
@@ -114,7 +116,7 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 				b.Fatal(err)
 			}
 			deps := stack.Deps{Cfg: cfg, Conn: conn, Store: newStore(b), Keys: kr, Logger: quiet, Tool: "bench"}
-			go deps.Run(wctx, stack.StageServices...)
+			go func() { _ = deps.Run(wctx, stack.StageServices...) }() // stops with wctx
 		}
 		cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
 			FilterSubjects: []string{"events.*.*.verify.*", "events.*.*.*.dead_lettered"}, DeliverPolicy: jetstream.DeliverNewPolicy})
@@ -162,7 +164,9 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 		// the same proxies; a sample gives the per-tenant time.
 		sample := min(n, 20)
 		if v := getenv("ARCA_BENCH_SAMPLE"); v != "" {
-			fmt.Sscan(v, &sample)
+			if _, err := fmt.Sscan(v, &sample); err != nil {
+				b.Fatalf("ARCA_BENCH_SAMPLE: %v", err)
+			}
 		}
 		exp, err := exporter.New(exporter.Deps{}, exporter.Config{SourceURL: sourceURL, Parallelism: 1})
 		if err != nil {

@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read-only
 		fi, err := f.Stat()
 		if err != nil {
 			return err
@@ -63,13 +63,13 @@ func run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		defer out.Body.Close()
+		defer func() { _ = out.Body.Close() }()
 		f, err := os.Create(args[2])
 		if err != nil {
 			return err
 		}
 		if _, err := io.Copy(f, out.Body); err != nil {
-			f.Close()
+			_ = f.Close() // the copy's error is the one to report
 			return err
 		}
 		return f.Close()
