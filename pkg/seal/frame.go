@@ -3,43 +3,22 @@ package seal
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/arcabackup/arca/pkg/zframe"
 )
 
 // zstdMagic starts every zstd frame (RFC 8878 §3.1.1).
-const zstdMagic = "\x28\xb5\x2f\xfd"
+const zstdMagic = zframe.Magic
 
-// NewFrameEncoder returns a zstd encoder that writes a payload as the format
-// wants it (docs/format.md §1.4): one frame per Reset–Close, with a content
-// checksum and a 2 MiB window, and a frame even for empty input.
-// A writer that compresses parts itself (the exporter) uses it and seals the
-// frames with Precompressed.
-func NewFrameEncoder(level zstd.EncoderLevel) (*zstd.Encoder, error) {
-	return zstd.NewWriter(nil,
-		zstd.WithEncoderLevel(level),
-		zstd.WithEncoderConcurrency(1),
-		zstd.WithZeroFrames(true),
-		zstd.WithEncoderCRC(true),
-		zstd.WithWindowSize(maxFrameWindow),
-	)
-}
+// NewFrameEncoder is zframe.NewEncoder: the frames a writer that compresses
+// parts itself (the exporter) makes and seals with Precompressed.
+func NewFrameEncoder(level zstd.EncoderLevel) (*zstd.Encoder, error) { return zframe.NewEncoder(level) }
 
-// maxFrameWindow is the window a writer asks for (readers accept up to
-// maxWindow): on CSV, 2 MiB compresses as well as 8 MiB and the encoder
-// holds 5 MiB instead of 17 MiB.
-const maxFrameWindow = 2 << 20
-
-// LevelFromZstd maps a zstd command-line level (1–22) to the nearest level the
-// encoder implements: 1–2 fastest, 3–5 default, 6–9 better, 10+ best.
-func LevelFromZstd(level int) (zstd.EncoderLevel, error) {
-	if level < 1 || level > 22 {
-		return 0, fmt.Errorf("seal: zstd level %d is not between 1 and 22", level)
-	}
-	return zstd.EncoderLevelFromZstd(level), nil
-}
+// LevelFromZstd is zframe.Level.
+func LevelFromZstd(level int) (zstd.EncoderLevel, error) { return zframe.Level(level) }
 
 // Precompressed seals a source that is already one zstd frame (written by a
 // NewFrameEncoder) as a compressed payload, encrypting it as it is. Sealing

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/jobs"
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/pkg/zframe"
 )
 
 // Config of the exporter stage. The exporter holds database credentials and
@@ -26,7 +26,7 @@ type Config struct {
 	// compressed, so it must be at least the store's multipart minimum.
 	PartSize int64
 	// CompressionLevel is the zstd level parts are compressed with, 1–22
-	// (default 3; seal.LevelFromZstd says which levels are distinct).
+	// (default 3; zframe.Level says which levels are distinct).
 	CompressionLevel int
 	// MaxPartsWaiting is how many parts of one artifact may wait for an
 	// encryptor before the export pauses (default 4).
@@ -70,7 +70,7 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("exporter: part size %d is below 16 KiB", c.PartSize))
 	}
 	if c.CompressionLevel != 0 {
-		if _, err := seal.LevelFromZstd(c.CompressionLevel); err != nil {
+		if _, err := zframe.Level(c.CompressionLevel); err != nil {
 			errs = append(errs, fmt.Errorf("exporter: compression level: %w", err))
 		}
 	}

@@ -16,9 +16,9 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/pkg/zframe"
 	"github.com/arcabackup/arca/services/exporter/internal/compress"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
 	"github.com/arcabackup/arca/services/exporter/internal/fulldump"
@@ -50,7 +50,7 @@ func New(d Deps, cfg Config) (*Service, error) {
 	}
 	cfg = cfg.withDefaults()
 	cfg.Tenancy = cfg.Tenancy.WithDefaults()
-	level, err := seal.LevelFromZstd(cfg.CompressionLevel)
+	level, err := zframe.Level(cfg.CompressionLevel)
 	if err != nil {
 		return nil, err
 	}

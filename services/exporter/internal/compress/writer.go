@@ -7,7 +7,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
-	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/zframe"
 )
 
 // Sink takes the compressed stream and is told where each part ends
@@ -39,12 +39,12 @@ type Writer struct {
 }
 
 // NewWriter starts the first part. target is the compressed size at which a
-// part is cut; level is the encoder's level (seal.LevelFromZstd).
+// part is cut; level is the encoder's level (zframe.Level).
 func NewWriter(sink Sink, target int64, level zstd.EncoderLevel) (*Writer, error) {
 	if target <= 0 {
 		return nil, errors.New("compress: part target size must be positive")
 	}
-	enc, err := seal.NewFrameEncoder(level)
+	enc, err := zframe.NewEncoder(level)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/services/exporter/internal/compress"
 )
 
@@ -48,7 +47,7 @@ func TestPartsAreFramesCutByCompressedSize(t *testing.T) {
 			t.Parallel()
 			const target = 512 << 10
 			s := &sink{}
-			w, err := compress.NewWriter(s, target, seal.DefaultLevel)
+			w, err := compress.NewWriter(s, target, zstd.SpeedDefault)
 			require.NoError(t, err)
 			// Odd write sizes, some larger than the encoder's block.
 			for off, i := 0, 0; off < len(data); i++ {
@@ -93,12 +92,12 @@ func TestPartsAreFramesCutByCompressedSize(t *testing.T) {
 }
 
 func TestWriterRefusesUseAfterClose(t *testing.T) {
-	w, err := compress.NewWriter(&sink{}, 1, seal.DefaultLevel)
+	w, err := compress.NewWriter(&sink{}, 1, zstd.SpeedDefault)
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 	_, err = w.Write([]byte("x"))
 	require.Error(t, err)
 	require.Error(t, w.Close())
-	_, err = compress.NewWriter(&sink{}, 0, seal.DefaultLevel)
+	_, err = compress.NewWriter(&sink{}, 0, zstd.SpeedDefault)
 	require.Error(t, err)
 }
