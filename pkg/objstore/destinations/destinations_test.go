@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"io"
+	"iter"
 	"strings"
 	"testing"
 
@@ -149,4 +150,42 @@ func TestCopyRefusesBytesThatAreNotTheManifestsAndIsIdempotent(t *testing.T) {
 	require.ErrorIs(t, err, objstore.ErrChecksumMismatch)
 	_, err = fs.Stat(t.Context(), "p/other")
 	require.ErrorIs(t, err, objstore.ErrNotFound, "nothing stored")
+}
+
+// failingAfterFirst lists its store's first key, then fails: a listing cut
+// short on its second page.
+type failingAfterFirst struct{ objstore.Store }
+
+func (f failingAfterFirst) List(ctx context.Context, prefix string) iter.Seq2[objstore.ObjectInfo, error] {
+	return func(yield func(objstore.ObjectInfo, error) bool) {
+		for o, err := range f.Store.List(ctx, prefix) {
+			if err != nil || !yield(o, nil) {
+				return
+			}
+			yield(objstore.ObjectInfo{}, errors.New("page 2: connection reset"))
+			return
+		}
+	}
+}
+
+// When every destination's listing fails, the listing ends with the error
+// even after it has yielded keys: a listing cut short must not pass for a
+// complete one (a restore would pick an older base backup).
+func TestReaderListFailsWhenEveryDestinationFailsPartWay(t *testing.T) {
+	fs, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	put(t, fs, "p/a", "a")
+	put(t, fs, "p/b", "b")
+	r := destinations.NewReader(destinations.Set{{Name: "local", Store: failingAfterFirst{fs}}}, nil)
+	var keys []string
+	var listErr error
+	for o, err := range r.List(t.Context(), "p/") {
+		if err != nil {
+			listErr = err
+			continue
+		}
+		keys = append(keys, o.Key)
+	}
+	require.Equal(t, []string{"p/a"}, keys)
+	require.ErrorContains(t, listErr, "page 2: connection reset")
 }

@@ -98,7 +98,6 @@ func (r *Reader) List(ctx context.Context, prefix string) iter.Seq2[objstore.Obj
 			advance(h, d.Name)
 			heads = append(heads, h)
 		}
-		listed := false
 		for {
 			first := -1
 			for i, h := range heads {
@@ -110,7 +109,6 @@ func (r *Reader) List(ctx context.Context, prefix string) iter.Seq2[objstore.Obj
 				break
 			}
 			out := heads[first].cur
-			listed = true
 			for i, h := range heads {
 				if h.ok && h.cur.Key == out.Key {
 					advance(h, r.set[i].Name)
@@ -120,7 +118,9 @@ func (r *Reader) List(ctx context.Context, prefix string) iter.Seq2[objstore.Obj
 				return
 			}
 		}
-		if !listed && len(errs) == len(r.set) && len(errs) > 0 {
+		// Every destination failed: say so even after some keys, or a
+		// listing cut short would pass for a complete one.
+		if len(errs) == len(r.set) && len(errs) > 0 {
 			yield(objstore.ObjectInfo{}, errors.Join(errs...))
 		}
 	}
