@@ -10,7 +10,7 @@ TESTFLAGS ?= -count=1 -timeout 12m
 .DEFAULT_GOAL := help
 
 help: ## List the targets
-	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z][a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 build: ## Build every binary into ./bin/
 	@mkdir -p bin

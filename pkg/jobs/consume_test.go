@@ -76,7 +76,7 @@ func TestConsumeSettlesEachOutcome(t *testing.T) {
 	select {
 	case err := <-done:
 		require.NoError(t, err)
-	case <-time.After(time.Minute):
+	case <-time.After(teststack.MinWait):
 		t.Fatal("Consume did not return after cancellation")
 	}
 }

@@ -88,7 +88,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	var dead messages.DeadLetter
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		msg, err := dlq.GetLastMsgForSubject(ctx, messages.SubjectDLQ)
 		if err == nil {
 			if dead, err = messages.Decode[messages.DeadLetter](msg.Data); err != nil {

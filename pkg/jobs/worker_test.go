@@ -160,6 +160,9 @@ func TestShutdownHandsBackAJobThatOutlivesTheGrace(t *testing.T) {
 	b := setup(t)
 	cfg := quietConfig()
 	cfg.ShutdownGrace = 200 * time.Millisecond
+	// An AckWait far beyond the test's wait: a job that was not handed
+	// back cannot come round again in time, however loaded the machine.
+	cfg.AckWait = 10 * time.Minute
 	started := make(chan struct{})
 	stop := run(t, b.js, exportStage, cfg, func(ctx context.Context, j *jobs.Job[messages.ExportRequested]) error {
 		close(started)
@@ -174,7 +177,7 @@ func TestShutdownHandsBackAJobThatOutlivesTheGrace(t *testing.T) {
 	// for AckWait) and finishes it.
 	done := make(chan time.Time, 1)
 	begin := time.Now()
-	run(t, b.js, exportStage, quietConfig(), func(ctx context.Context, j *jobs.Job[messages.ExportRequested]) error {
+	run(t, b.js, exportStage, cfg, func(ctx context.Context, j *jobs.Job[messages.ExportRequested]) error {
 		done <- time.Now()
 		return nil
 	})

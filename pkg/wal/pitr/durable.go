@@ -8,6 +8,17 @@ import (
 	"sync"
 )
 
+// fileSync is what a nil sync function means: (*os.File).Sync. A variable
+// so that a test can see the default path is taken.
+var fileSync = (*os.File).Sync
+
+func orFileSync(fn func(*os.File) error) func(*os.File) error {
+	if fn == nil {
+		return fileSync
+	}
+	return fn
+}
+
 // syncWorkers is how many files are fsynced at once while the tar goes on
 // being unpacked: the disk flushes one file while the next is decrypted.
 const syncWorkers = 4
@@ -26,9 +37,7 @@ type durable struct {
 }
 
 func newDurable(syncFn func(*os.File) error) *durable {
-	if syncFn == nil {
-		syncFn = (*os.File).Sync
-	}
+	syncFn = orFileSync(syncFn)
 	d := &durable{sync: syncFn, files: make(chan *os.File, 64)}
 	for range syncWorkers {
 		d.wg.Add(1)
@@ -70,9 +79,7 @@ func (d *durable) Wait() error {
 // syncTree fsyncs every directory under root, root itself and its parent
 // (the entry naming root), deepest first, once their files are synced.
 func syncTree(root string, syncFn func(*os.File) error) error {
-	if syncFn == nil {
-		syncFn = (*os.File).Sync
-	}
+	syncFn = orFileSync(syncFn)
 	var dirs []string
 	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -96,9 +103,7 @@ func syncTree(root string, syncFn func(*os.File) error) error {
 
 // syncPath opens p read-only and fsyncs it (a directory or a file).
 func syncPath(p string, syncFn func(*os.File) error) error {
-	if syncFn == nil {
-		syncFn = (*os.File).Sync
-	}
+	syncFn = orFileSync(syncFn)
 	f, err := os.Open(p)
 	if err != nil {
 		return err

@@ -89,14 +89,21 @@ func TestAFailedFsyncFailsTheUnpack(t *testing.T) {
 }
 
 func TestRestoreFilesAreSyncedByDefault(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it swaps the package's default sync function.
+	rec := &syncRecorder{}
+	saved := fileSync
+	fileSync = rec.sync
+	t.Cleanup(func() { fileSync = saved })
 	pgdata := t.TempDir()
 	var cfg Config // as a caller builds it: no sync function of its own
 	require.NoError(t, writeRecovery(pgdata, []string{"restore_command = 'x %f %p'"}, cfg.syncFile))
-	require.NoError(t, syncTree(pgdata, cfg.syncFile))
 	d := newDurable(cfg.syncFile)
 	f, err := os.Create(filepath.Join(pgdata, "PG_VERSION"))
 	require.NoError(t, err)
 	d.Close(f)
 	require.NoError(t, d.Wait())
+	require.NoError(t, syncTree(pgdata, cfg.syncFile))
+	for _, p := range []string{"PG_VERSION", "postgresql.auto.conf", "recovery.signal", ""} {
+		require.Contains(t, rec.synced, filepath.Join(pgdata, p), "fsynced by default")
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -55,13 +54,12 @@ func TestFullDumpOlderBinary(t *testing.T) {
 	require.ErrorIs(t, err, pgdump.ErrVersion)
 }
 
-// TestFullDumpAuthFailure fails quickly with the server's reason.
+// TestFullDumpAuthFailure fails with the server's reason (a prompt would
+// hang until the test times out).
 func TestFullDumpAuthFailure(t *testing.T) {
 	t.Parallel()
-	start := time.Now()
 	_, err := fulldump.Run(t.Context(), fulldump.Config{Source: source.Config{URL: "postgres://no_such_role@127.0.0.1:5432/postgres?sslmode=disable"}}, &bytes.Buffer{})
 	require.ErrorContains(t, err, "no_such_role")
-	require.Less(t, time.Since(start), 10*time.Second)
 }
 
 // TestPgDumpNeverPrompts: pg_dump itself, pointed at a role that does not
@@ -70,11 +68,9 @@ func TestPgDumpNeverPrompts(t *testing.T) {
 	t.Parallel()
 	bin, err := pgdump.Find(t.Context(), "", 15)
 	require.NoError(t, err)
-	start := time.Now()
 	err = pgdump.Run(t.Context(), bin, "postgres://no_such_role:secret@127.0.0.1:5432/postgres", []string{"--schema-only"}, &bytes.Buffer{})
 	require.ErrorContains(t, err, "no_such_role")
 	require.NotContains(t, err.Error(), "secret")
-	require.Less(t, time.Since(start), 10*time.Second)
 }
 
 // TestFullDumpCarriesTheGlobals: roles, memberships, role settings and
