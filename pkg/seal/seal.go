@@ -9,6 +9,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/tink-crypto/tink-go/v2/streamingaead/subtle"
+
+	"github.com/arcabackup/arca/pkg/zframe"
 )
 
 const (
@@ -155,5 +157,5 @@ func (s *Sealer) encoder() (*zstd.Encoder, error) {
 	if e, ok := s.encoders.Get().(*zstd.Encoder); ok {
 		return e, nil
 	}
-	return NewFrameEncoder(s.level)
+	return zframe.NewEncoder(s.level)
 }

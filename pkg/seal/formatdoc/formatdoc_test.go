@@ -17,6 +17,7 @@ import (
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/formatdoc"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/zframe"
 )
 
 // The worked example of docs/format.md §5 opens with the KEK it names.
@@ -111,7 +112,7 @@ func TestKeyringFile(t *testing.T) {
 }
 
 // Parts cut by compressed size (§1.4): the exporter writes one zstd frame per
-// part with seal.NewFrameEncoder and seals each as it is (Precompressed); an
+// part with zframe.NewEncoder and seals each as it is (Precompressed); an
 // older object mixed raw parts and compressed ones. Both open by the page,
 // each part by its flag.
 func TestFramesCutByCompressedSizeAndOlderMixedParts(t *testing.T) {
@@ -129,7 +130,7 @@ func TestFramesCutByCompressedSizeAndOlderMixedParts(t *testing.T) {
 	plain := text.Bytes()
 
 	// Now: frames of about 32 KiB compressed, of whatever plaintext fits.
-	enc, err := seal.NewFrameEncoder(seal.DefaultLevel)
+	enc, err := zframe.NewEncoder(seal.DefaultLevel)
 	require.NoError(t, err)
 	var frames [][]byte
 	var frame bytes.Buffer

@@ -140,7 +140,7 @@ func TestBackupIsVerifiedFromTheBucketAndTamperingIsCaught(t *testing.T) {
 	require.Greater(t, v.Tables, 3)
 	require.Greater(t, v.Rows, int64(10))
 
-	m, err := verifier.ReadManifest(ctx, p.repo(), manifestKey)
+	m, err := verify.Manifest(ctx, p.repo(), manifestKey)
 	require.NoError(t, err)
 	require.Equal(t, messages.ArtifactID(job.BackupID, 1), m.Artifact)
 
@@ -152,7 +152,7 @@ func TestBackupIsVerifiedFromTheBucketAndTamperingIsCaught(t *testing.T) {
 	data[last.Offset+last.Size/2] ^= 0x01
 	require.NoError(t, os.WriteFile(file, data, 0o644))
 
-	_, err = verifier.Verify(ctx, p.store, p.layout, p.keys, manifestKey)
+	_, err = verify.Stored(ctx, p.repo(), manifestKey)
 	var f *verify.Failure
 	require.ErrorAs(t, err, &f)
 	require.True(t, f.Damaged())
@@ -227,7 +227,7 @@ func TestMultiPartTenantIsVerifiedOnTheFilesystemStore(t *testing.T) {
 	job := p.backup(t, "acme")
 
 	ok := p.event(t, job, messages.StageVerify, messages.StatusSucceeded)
-	m, err := verifier.ReadManifest(t.Context(), p.repo(), ok.Attrs["manifest"])
+	m, err := verify.Manifest(t.Context(), p.repo(), ok.Attrs["manifest"])
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(m.Object.Parts), 3, "several parts")
 	for _, part := range m.Object.Parts[:len(m.Object.Parts)-1] {

@@ -179,16 +179,6 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	})
 }
 
-// Verify is verify.Stored over the store (kept for the stage's callers).
-func Verify(ctx context.Context, store objstore.Store, layout backup.Layout, keys seal.KeyLookup, manifestKey string) (verify.Result, error) {
-	return verify.Stored(ctx, backup.Repository{Store: store, Layout: layout, Keys: keys}, manifestKey)
-}
-
-// ReadManifest is verify.Manifest (kept for the stage's callers).
-func ReadManifest(ctx context.Context, repo backup.Repository, key string) (backup.Manifest, error) {
-	return verify.Manifest(ctx, repo, key)
-}
-
 // record writes the sealed verified.json beside the manifest, in the
 // destination verified.
 func (s *Service) record(ctx context.Context, store objstore.Store, ref backup.Ref, v backup.Verification) error {

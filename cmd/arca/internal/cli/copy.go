@@ -13,7 +13,7 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
-	verifier "github.com/arcabackup/arca/services/verifier/service"
+	"github.com/arcabackup/arca/pkg/restore/verify"
 )
 
 // copyCmd completes a backup's copy in one destination by hand: what the
@@ -49,7 +49,7 @@ they are stored, verifies the new copy where it is and records verified.json the
 				if e, err = a.repo(d.Store, keys).Get(ctx, args[0], tenant); err != nil {
 					return err
 				}
-				_, err = verifier.Verify(ctx, d.Store, backupLayout(a), keys, e.Key)
+				_, err = verify.Stored(ctx, a.repo(d.Store, keys), e.Key)
 				if err != nil {
 					return err
 				}
@@ -65,7 +65,7 @@ they are stored, verifies the new copy where it is and records verified.json the
 			if err != nil {
 				return err
 			}
-			res, verr := verifier.Verify(ctx, dst.Store, backupLayout(a), keys, e.Key)
+			res, verr := verify.Stored(ctx, a.repo(dst.Store, keys), e.Key)
 			v := backup.Verification{BackupID: e.Manifest.BackupID, Verified: verr == nil, CheckedAt: time.Now().UTC(),
 				Duration: res.Duration.String(), ObjectBytes: res.ObjectBytes, PlainBytes: res.PlainBytes, Tables: len(res.Tables), Destination: dst.Name}
 			for _, t := range res.Tables {
