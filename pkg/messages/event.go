@@ -102,6 +102,9 @@ type PartDone struct {
 	Artifact string
 	// Last is set on the export's last part: the part count is then known.
 	Last bool
+	// Destination names the copy a verifier read back (empty: the
+	// primary), so that a copy's parts are not counted as the primary's.
+	Destination string
 }
 
 // Event is the event that records the fact.
@@ -109,6 +112,9 @@ func (p PartDone) Event() Event {
 	attrs := map[string]string{"artifact": p.Artifact}
 	if p.Last {
 		attrs["last"] = "true"
+	}
+	if p.Destination != "" {
+		attrs[DestinationAttr] = p.Destination
 	}
 	part := p.Part
 	return Event{Tenant: p.Tenant, Kind: p.Kind, BackupID: p.BackupID, Run: p.Run, Stage: p.Stage, Status: StatusProgress,

@@ -195,3 +195,20 @@ func TestTrackerEstimatesFromAnEarlierBackup(t *testing.T) {
 	// 6 steps in 12 s, 24 - 6 left: 36 s.
 	require.InDelta(t, 36, s.ETA.Seconds(), 0.01)
 }
+
+// A further destination's copy is read back by the verifier too: its parts
+// are not the backup's progress.
+func TestTrackerIgnoresTheCopiesOfFurtherDestinations(t *testing.T) {
+	c := newClock()
+	tr := progress.NewTracker(c.now, 1)
+	for i := 0; i < 2; i++ {
+		tr.Observe(part(messages.StageExport, "b1", "b1.a1", i, 1<<20, i == 1))
+	}
+	copied := messages.PartDone{Ref: messages.Ref{BackupID: "b1"}, Stage: messages.StageVerify, Part: 0, Bytes: 1 << 20,
+		Artifact: "b1.a1", Destination: "dr"}.Event()
+	_, ok := tr.Observe(copied)
+	require.False(t, ok)
+	require.Zero(t, tr.Snapshot().Stage(messages.StageVerify).Parts)
+	_, ok = tr.Observe(part(messages.StageVerify, "b1", "b1.a1", 0, 1<<20, false))
+	require.True(t, ok, "the primary's part still counts")
+}

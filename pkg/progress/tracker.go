@@ -117,8 +117,8 @@ func (t *Tracker) backup(id string) *backupState {
 // returned as a Step (ok true); repeats (redeliveries) and parts of an
 // export attempt that was replaced are not.
 func (t *Tracker) Observe(e messages.Event) (step Step, ok bool) {
-	if e.BackupID == "" {
-		return Step{}, false
+	if e.BackupID == "" || e.Attrs[messages.DestinationAttr] != "" {
+		return Step{}, false // a further destination's copy is not this backup's progress
 	}
 	b := t.backup(e.BackupID)
 	if e.Part == nil {

@@ -112,7 +112,7 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	// lost event costs a progress line, never the verification.
 	partRead := func(part int, bytes int64) {
 		_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageVerify, Part: part, Bytes: bytes,
-			Attempt: int(job.Delivered)}.Event())
+			Attempt: int(job.Delivered), Destination: m.Destination}.Event())
 	}
 	check := func() (verify.Result, error) {
 		return verify.StoredParts(ctx, backup.Repository{Store: store, Layout: s.layout, Keys: s.keys}, m.ManifestKey, partRead)

@@ -41,8 +41,8 @@ type Outcome struct {
 // Apply updates the outcome with an event of its backup and reports
 // whether the backup reached its final state with it.
 func (o *Outcome) Apply(e messages.Event) bool {
-	if o.Status != Queued || e.Part != nil {
-		return false // decided already, or one part's progress
+	if o.Status != Queued || e.Part != nil || e.Attrs[messages.DestinationAttr] != "" {
+		return false // decided already, one part's progress, or a further destination's copy
 	}
 	switch {
 	case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded:

@@ -52,3 +52,18 @@ func TestAwaitTimesOutWhatIsStillQueued(t *testing.T) {
 	s2.Add("a", "b-a")
 	require.ErrorIs(t, s2.Await(ctx, nil, time.Now(), time.Hour, follow.Hooks{}), context.Canceled)
 }
+
+// A further destination's copy (its events carry the destination) never
+// decides the backup: the primary's verification does.
+func TestAwaitIgnoresTheCopiesOfFurtherDestinations(t *testing.T) {
+	t.Parallel()
+	var s follow.Set
+	o := s.Add("a", "b-a")
+	copyOf := map[string]string{messages.DestinationAttr: "dr"}
+	events := make(chan messages.Event, 4)
+	events <- messages.Event{BackupID: "b-a", Stage: messages.StageCopy, Status: messages.StatusFailed, Error: "dr down", Attrs: copyOf}
+	events <- messages.Event{BackupID: "b-a", Stage: messages.StageVerify, Status: messages.StatusFailed, Error: "copy tampered", Attrs: copyOf}
+	events <- messages.Event{BackupID: "b-a", Stage: messages.StageVerify, Status: messages.StatusSucceeded, Attrs: map[string]string{"manifest": "m.json"}}
+	require.NoError(t, s.Await(t.Context(), events, time.Now(), time.Hour, follow.Hooks{}))
+	require.Equal(t, "verified", o.Status)
+}
