@@ -11,6 +11,7 @@ import (
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/coordinator/internal/api"
+	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
 )
 
 // TenantRestore is a tenant point-in-time restore to schedule: the tenant
@@ -63,14 +64,14 @@ func (c *Service) ScheduleTenantRestore(ctx context.Context, r TenantRestore) (m
 	if m.Mode == "into-schema" {
 		target = m.Schema
 	}
-	if err := c.cat.AddRestore(ctx, Restore{ID: m.ID, Tenant: m.Tenant, Target: target, Mode: "pitr-" + m.Mode, RequestedAt: now}); err != nil {
-		return m, fmt.Errorf("schedule tenant restore %s: %w", m.ID, err)
-	}
-	if err := c.cat.SetRestoreResult(ctx, m.ID, "point-in-time restore to "+m.At.Format(time.RFC3339Nano)); err != nil {
+	if err := c.cat.AddRestore(ctx, Restore{ID: m.ID, Tenant: m.Tenant, Target: target, Mode: "pitr-" + m.Mode, RequestedAt: now,
+		Result: "point-in-time restore to " + m.At.Format(time.RFC3339Nano)}); err != nil {
 		return m, fmt.Errorf("schedule tenant restore %s: %w", m.ID, err)
 	}
 	if err := c.pub.Publish(ctx, messages.RestoreSubject(m.Tenant), m, m.ID); err != nil {
-		return m, fmt.Errorf("schedule tenant restore %s: %w", m.ID, err)
+		// Nothing will run it: the row says so rather than stay requested.
+		err = fmt.Errorf("schedule tenant restore %s: %w", m.ID, err)
+		return m, errors.Join(err, c.cat.SetRestoreState(context.WithoutCancel(ctx), m.ID, catalog.RestoreFailed, err, time.Now()))
 	}
 	return m, nil
 }

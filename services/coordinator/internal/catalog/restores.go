@@ -38,8 +38,8 @@ func (c *Catalog) AddRestore(ctx context.Context, r Restore) error {
 	if r.Mode == "" {
 		r.Mode = RestoreTarget
 	}
-	if _, err := c.db.Exec(ctx, `INSERT INTO `+Schema+`.restores (id, backup_id, tenant, target, mode, state, requested_at)
-		VALUES ($1, $2, $3, $4, $5, 'requested', $6)`, r.ID, r.BackupID, r.Tenant, r.Target, r.Mode, r.RequestedAt); err != nil {
+	if _, err := c.db.Exec(ctx, `INSERT INTO `+Schema+`.restores (id, backup_id, tenant, target, mode, state, requested_at, result)
+		VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7)`, r.ID, r.BackupID, r.Tenant, r.Target, r.Mode, r.RequestedAt, r.Result); err != nil {
 		return fmt.Errorf("record restore %s: %w", r.ID, err)
 	}
 	return nil
