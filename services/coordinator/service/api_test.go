@@ -139,13 +139,17 @@ func TestAPIDrivesABackup(t *testing.T) {
 	teststack.Eventually(t, 10*time.Second, func() bool {
 		return call(t, srv, "GET", "/v1/restores/"+rs.ID, token, "", &rs) == http.StatusOK && rs.State == "succeeded"
 	}, "the restore to succeed")
-	// The restore is a span of its own, named for its mode.
-	var traced bool
-	for _, sp := range spans.Ended() {
-		for _, kv := range sp.Attributes() {
-			traced = traced || (sp.Name() == "restore target" && kv.Key == "arca.restore_id" && kv.Value.AsString() == rs.ID)
+	// The restore is a span of its own, named for its mode. It ends just
+	// after the state is recorded: wait for it rather than race it.
+	teststack.Eventually(t, 10*time.Second, func() bool {
+		for _, sp := range spans.Ended() {
+			for _, kv := range sp.Attributes() {
+				if sp.Name() == "restore target" && kv.Key == "arca.restore_id" && kv.Value.AsString() == rs.ID {
+					return true
+				}
+			}
 		}
-	}
-	require.True(t, traced, "a span for restore %s", rs.ID)
+		return false
+	}, "a span for restore "+rs.ID)
 	require.Equal(t, http.StatusBadRequest, call(t, srv, "POST", "/v1/restores", token, `{"backup_id":"x"}`, nil))
 }
