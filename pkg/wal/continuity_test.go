@@ -80,8 +80,12 @@ func TestExpiredKeepsWhatRetainedBackupsNeed(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, none, "no base backup: nothing expires")
 
-	keys, err := wal.Expired(t.Context(), b.cfg, []wal.Base{{ID: "b", StartWAL: "000000010000000000000004"}, {ID: "c", StartWAL: "000000020000000000000006"}})
+	expired, err := wal.Expired(t.Context(), b.cfg, []wal.Base{{ID: "b", StartWAL: "000000010000000000000004"}, {ID: "c", StartWAL: "000000020000000000000006"}})
 	require.NoError(t, err)
+	var keys []string
+	for _, a := range expired {
+		keys = append(keys, a.Key)
+	}
 	k := func(tl, n string) string { return b.cfg.Layout.WAL(tl, n) }
 	require.Equal(t, []string{
 		k("00000001", "000000010000000000000001"),

@@ -5,13 +5,13 @@ import (
 	"fmt"
 )
 
-// Expired lists the keys of archived WAL files that no retained base backup
+// Expired lists the archived WAL files (key and size, as listed) that no retained base backup
 // needs: segments, .partial and .backup files before the oldest retained
 // base backup's start segment, on any timeline. Timeline history files are
 // always kept (they are tiny and recovery reads them to follow timelines).
 // With no retained base backup nothing expires: an archive without a base
 // backup is not garbage, it is a problem to report.
-func Expired(ctx context.Context, cfg Config, retained []Base) ([]string, error) {
+func Expired(ctx context.Context, cfg Config, retained []Base) ([]Archived, error) {
 	if len(retained) == 0 {
 		return nil, nil
 	}
@@ -30,11 +30,11 @@ func Expired(ctx context.Context, cfg Config, retained []Base) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
-	var keys []string
+	var out []Archived
 	for _, f := range files {
 		if f.Kind != KindHistory && f.SegNo(seg) < oldest {
-			keys = append(keys, f.Key)
+			out = append(out, f)
 		}
 	}
-	return keys, nil
+	return out, nil
 }

@@ -2,8 +2,10 @@ package basebackup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/wal"
@@ -53,23 +55,23 @@ func (p WALPruner) PruneWAL(ctx context.Context, kept []retention.Backup, dryRun
 			bases = append(bases, b.WALBase())
 		}
 	}
-	keys, err := wal.Expired(ctx, p.Config, bases)
+	expired, err := wal.Expired(ctx, p.Config, bases)
 	if err != nil {
 		return prune.WALReport{}, err
 	}
 	var rep prune.WALReport
-	for _, k := range keys {
-		info, err := p.Config.Store.Stat(ctx, k)
-		if err != nil {
-			continue // gone since the listing
-		}
+	for _, a := range expired { // sizes as listed: no HEAD per segment
 		if !dryRun {
-			if err := p.Config.Store.Delete(ctx, k); err != nil {
-				return rep, fmt.Errorf("prune WAL %s: %w", k, err)
+			err := p.Config.Store.Delete(ctx, a.Key)
+			if errors.Is(err, objstore.ErrNotFound) {
+				continue // gone since the listing
+			}
+			if err != nil {
+				return rep, fmt.Errorf("prune WAL %s: %w", a.Key, err)
 			}
 		}
 		rep.Segments++
-		rep.Bytes += info.Size
+		rep.Bytes += a.Size
 	}
 	return rep, nil
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // DefaultPartSize is the plaintext size of a sealed part: small enough that
-// Parallelism parts in flight, plaintext and sealed, stay well under 100 MB.
+// the parts in flight (Parallelism+2 plaintext, as many sealed) stay
+// near 200 MB at the most (4 workers).
 const DefaultPartSize = 16 << 20
 
 // Config says which cluster to back up, into which store, under which keys.

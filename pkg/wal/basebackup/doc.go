@@ -21,8 +21,9 @@
 // one Put of unknown size, which the S3 store turns into a multipart upload.
 // Compression and encryption are most of its CPU, so Parallelism parts are
 // sealed at once (pgBackRest's process-max) while the next is read and the
-// previous one uploaded. Memory stays at Parallelism+2 parts' worth (16 MiB
-// each by default) whatever the cluster size. The parts are
+// previous one uploaded. Memory stays at 2×(Parallelism+2) parts' worth
+// (Parallelism+2 plaintext buffers and as many sealed ones, 16 MiB each by
+// default) whatever the cluster size. The parts are
 // sealed with Last=false, followed by an empty part marked Last, because the
 // end of a stream is known only after it; a truncated artifact still fails
 // authentication.

@@ -72,6 +72,9 @@ func sealParts(ctx context.Context, dst io.Writer, src io.Reader, artifact strin
 		defer close(jobs)
 		defer close(order)
 		for i := 0; ; i++ {
+			if ctx.Err() != nil {
+				return // the writer failed: read no further (a select would pick at random)
+			}
 			var buf []byte
 			select {
 			case buf = <-free:

@@ -99,12 +99,7 @@ func (o bucketOps) restore(ctx context.Context, r RestoreJob) error {
 			return err
 		}
 	}
-	obj, err := o.store.Get(ctx, m.Object.Key, objstore.Range{})
-	if err != nil {
-		return err
-	}
-	defer func() { _ = obj.Close() }() // read side: a close error loses nothing
-	res, err := restore.Tenant(ctx, db, obj, m, repo.Keys, opts)
+	res, err := restore.TenantFromBucket(ctx, o.store, db, m, repo.Keys, opts, restore.BucketOptions{})
 	if err != nil {
 		return err
 	}

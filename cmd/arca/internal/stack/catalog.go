@@ -82,17 +82,3 @@ func createDatabase(ctx context.Context, adminURL, name string) error {
 	}
 	return nil
 }
-
-// ScratchURL is a database named name on the source's cluster, created if
-// missing: where API-requested restores land.
-func ScratchURL(ctx context.Context, cfg config.Config, name string) (string, error) {
-	if err := createDatabase(ctx, cfg.Source.URL, name); err != nil {
-		return "", err
-	}
-	u, err := url.Parse(cfg.Source.URL)
-	if err != nil {
-		return "", err
-	}
-	u.Path = "/" + name
-	return u.String(), nil
-}
