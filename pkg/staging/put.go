@@ -38,7 +38,9 @@ var ErrReplaced = errors.New("replaced by a later put of the same key")
 // succeeded and point the key at chunks it had purged, so that every later
 // read found a chunk missing. Here a late metadata is refused by the
 // stream.
-func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string) (*jetstream.ObjectInfo, error) {
+// moved is called as each chunk is acknowledged: a slow but moving put is
+// not a stalled one.
+func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string, moved func()) (*jetstream.ObjectInfo, error) {
 	metaSubj := "$O." + b.name + ".M." + base64.URLEncoding.EncodeToString([]byte(key))
 	var seen uint64
 	var old jetstream.ObjectInfo
@@ -61,13 +63,13 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 	var size uint64
 	var chunks uint32
 	var acks []jetstream.PubAckFuture
-	buf := make([]byte, putChunk)
 	for {
+		buf := make([]byte, putChunk) // each chunk its own: the async publish keeps it until acked
 		n, rerr := io.ReadFull(r, buf)
 		if n > 0 {
 			h.Write(buf[:n])
 			m := nats.NewMsg(chunkSubj)
-			m.Data = append([]byte(nil), buf[:n]...)
+			m.Data = buf[:n]
 			f, err := s.pub.PublishMsgAsync(m)
 			if err != nil {
 				purge()
@@ -88,6 +90,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 	for _, f := range acks {
 		select {
 		case <-f.Ok():
+			moved()
 		case err := <-f.Err():
 			purge()
 			return nil, err

@@ -157,7 +157,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[strin
 	defer func() { end(size, err) }()
 	ctx, wd, done := s.transferContext(ctx)
 	defer done()
-	info, err := s.put(ctx, s.bucket(key), key, sourceReader{r: r, wd: wd}, meta)
+	info, err := s.put(ctx, s.bucket(key), key, sourceReader{r: r, wd: wd}, meta, wd.resume)
 	if err != nil {
 		return Info{}, fmt.Errorf("staging put %s: %w", key, stalled(ctx, err))
 	}
