@@ -22,9 +22,11 @@ type ConsumerCreator interface {
 // ConsumeOptions name a durable pull consumer and pace it. Zero values
 // take the defaults.
 type ConsumeOptions struct {
-	Stream      string
-	Durable     string
-	Filter      string
+	Stream  string
+	Durable string
+	Filter  string
+	// Filters, when set, take the place of Filter (several subjects).
+	Filters     []string
 	Description string
 	// DeliverPolicy of a consumer created anew (default DeliverAll).
 	DeliverPolicy jetstream.DeliverPolicy
@@ -82,13 +84,14 @@ func (o ConsumeOptions) withDefaults() ConsumeOptions {
 func Consume(ctx context.Context, js ConsumerCreator, o ConsumeOptions, h MsgHandler) error {
 	o = o.withDefaults()
 	cons, err := js.CreateOrUpdateConsumer(ctx, o.Stream, jetstream.ConsumerConfig{
-		Durable:       o.Durable,
-		Description:   o.Description,
-		FilterSubject: o.Filter,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		DeliverPolicy: o.DeliverPolicy,
-		AckWait:       o.AckWait,
-		MaxAckPending: o.MaxAckPending,
+		Durable:        o.Durable,
+		Description:    o.Description,
+		FilterSubject:  filterOne(o),
+		FilterSubjects: o.Filters,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		DeliverPolicy:  o.DeliverPolicy,
+		AckWait:        o.AckWait,
+		MaxAckPending:  o.MaxAckPending,
 	})
 	if ctx.Err() != nil {
 		return nil // shut down while starting (slow on a loaded machine): not a failure
@@ -169,4 +172,13 @@ func streamSeq(msg jetstream.Msg) uint64 {
 		return md.Sequence.Stream
 	}
 	return 0
+}
+
+// filterOne is Filter unless Filters are set: the server takes one or the
+// other, not both.
+func filterOne(o ConsumeOptions) string {
+	if len(o.Filters) > 0 {
+		return ""
+	}
+	return o.Filter
 }

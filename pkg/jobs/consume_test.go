@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/jobs"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
@@ -79,4 +80,52 @@ func TestConsumeSettlesEachOutcome(t *testing.T) {
 	case <-time.After(teststack.MinWait):
 		t.Fatal("Consume did not return after cancellation")
 	}
+}
+
+// A consumer that follows outcomes (messages.OutcomeEventFilters) is never
+// handed a part's progress event: the server filters them out. An existing
+// consumer with one filter is moved to the several.
+func TestConsumeWithOutcomeFiltersSkipsProgressEvents(t *testing.T) {
+	t.Parallel()
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	_, err := n.JS.CreateStream(ctx, jetstream.StreamConfig{Name: messages.StreamEvents, Subjects: []string{messages.SubjectEvents}})
+	require.NoError(t, err)
+	_, err = n.JS.CreateOrUpdateConsumer(ctx, messages.StreamEvents, jetstream.ConsumerConfig{Durable: "outcomes", FilterSubject: messages.SubjectEvents})
+	require.NoError(t, err)
+	part := 0
+	for _, e := range []messages.Event{
+		{Tenant: "t", BackupID: "b", Stage: messages.StageExport, Status: messages.StatusStarted},
+		{Tenant: "t", BackupID: "b", Stage: messages.StageExport, Status: messages.StatusProgress, Part: &part},
+		{Tenant: "t", BackupID: "b", Stage: messages.StageVerify, Status: messages.StatusSucceeded},
+	} {
+		_, err := n.JS.Publish(ctx, e.Subject(), []byte(e.Status))
+		require.NoError(t, err)
+	}
+	got := make(chan string, 8)
+	cctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go func() {
+		_ = jobs.Consume(cctx, n.JS, jobs.ConsumeOptions{Stream: messages.StreamEvents, Durable: "outcomes", Filters: messages.OutcomeEventFilters(),
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(_ context.Context, msg jetstream.Msg) error {
+			got <- string(msg.Data())
+			return nil
+		})
+	}()
+	for _, want := range []string{"started", "succeeded"} {
+		select {
+		case s := <-got:
+			require.Equal(t, want, s)
+		case <-time.After(teststack.MinWait):
+			t.Fatalf("no %s event", want)
+		}
+	}
+	teststack.Eventually(t, 10*time.Second, func() bool {
+		info, err := n.JS.Consumer(ctx, messages.StreamEvents, "outcomes")
+		require.NoError(t, err)
+		ci, err := info.Info(ctx)
+		require.NoError(t, err)
+		return ci.NumAckPending == 0 && ci.NumPending == 0
+	}, "nothing pending")
+	require.Empty(t, got, "the progress event was not delivered")
 }

@@ -1,6 +1,9 @@
 package messages
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Kind is the kind of backup an artifact is.
 type Kind string
@@ -37,13 +40,21 @@ const (
 	StatusProgress Status = "progress"
 )
 
+// outcomes are the statuses that say how a job went: every status but
+// StatusProgress.
+var outcomes = []Status{StatusStarted, StatusSucceeded, StatusFailed, StatusRetrying, StatusDeadLettered}
+
 // Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	switch s {
-	case StatusStarted, StatusSucceeded, StatusFailed, StatusRetrying, StatusDeadLettered, StatusProgress:
-		return true
+func (s Status) Valid() bool { return s == StatusProgress || slices.Contains(outcomes, s) }
+
+// OutcomeEventFilters match every event but the per-part progress ones: what
+// a consumer that follows whole jobs (the catalog, the alerter) reads.
+func OutcomeEventFilters() []string {
+	out := make([]string, len(outcomes))
+	for i, s := range outcomes {
+		out[i] = "events.*.*.*." + string(s)
 	}
-	return false
+	return out
 }
 
 func (k Kind) String() string { return string(k) }

@@ -66,7 +66,7 @@ func Run(ctx context.Context, deps Deps, cfg Config) error {
 	// terminated (jobs.Permanent) and stays in the stream for inspection.
 	g.Go(func() error {
 		return jobs.Consume(ctx, deps.JS, jobs.ConsumeOptions{Stream: messages.StreamEvents, Durable: cfg.Durable,
-			Filter: messages.SubjectEvents, Description: "Arca alerter", Logger: deps.Logger}, h.event)
+			Filters: messages.OutcomeEventFilters(), Description: "Arca alerter", Logger: deps.Logger}, h.event)
 	})
 	g.Go(func() error {
 		return jobs.Consume(ctx, deps.JS, jobs.ConsumeOptions{Stream: messages.StreamDLQ, Durable: cfg.Durable,

@@ -32,7 +32,7 @@ func New(js jobs.ConsumerCreator, cat *catalog.Catalog, retry time.Duration, log
 // Run applies events until ctx ends.
 func (t *Tracker) Run(ctx context.Context) error {
 	return jobs.Consume(ctx, t.js, jobs.ConsumeOptions{
-		Stream: messages.StreamEvents, Durable: ConsumerName, Filter: messages.SubjectEvents,
+		Stream: messages.StreamEvents, Durable: ConsumerName, Filters: messages.OutcomeEventFilters(),
 		Description: "Arca coordinator: catalog of runs, jobs and backups",
 		AckWait:     30 * time.Second, Retry: t.retry, Batch: 256, MaxAckPending: 1024, Logger: t.log,
 	}, t.deliver)
