@@ -156,6 +156,25 @@ func TestCheckSourceNamesUnreadableTablesAndMissingArchiving(t *testing.T) {
 	require.False(t, f.Report().OK)
 }
 
+// pg_dump and pg_restore are looked for where the exporter and the
+// restore look: a pg_bin_dir without them is reported, with the setting to
+// change; the installed server's programs pass.
+func TestCheckSourceFindsPgDumpAsTheExporterDoes(t *testing.T) {
+	t.Parallel()
+	db := teststack.NewDatabase(t)
+	var f health.Findings
+	health.CheckSource(t.Context(), &f, health.Source{URL: db.URL, PGBinDir: t.TempDir()})
+	src := strings.Join(only(f, "source"), "\n")
+	require.Contains(t, src, "fail full backups need pg_dump")
+	require.Contains(t, src, "set source.pg_bin_dir")
+	require.Contains(t, src, "fail pg_restore not found")
+
+	var ok health.Findings
+	health.CheckSource(t.Context(), &ok, health.Source{URL: db.URL, PGBinDir: pgBinDir(t)})
+	require.NotContains(t, strings.Join(only(ok, "source"), "\n"), "pg_dump")
+	require.NotContains(t, strings.Join(only(ok, "source"), "\n"), "pg_restore")
+}
+
 func pgBinDir(t *testing.T) string {
 	t.Helper()
 	dir, err := teststack.PGBinDir(t.Context())

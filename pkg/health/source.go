@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/pgbin"
 )
 
 // Source is what the source check needs to know.
@@ -50,15 +49,22 @@ FROM pg_roles WHERE rolname = current_user`).Scan(&role, &super, &repl, &created
 	if !checkReadable(ctx, f, conn, s, role) {
 		return
 	}
-	for _, tool := range []string{"pg_dump", "pg_restore"} {
-		bin, err := lookTool(s.PGBinDir, tool)
-		if err != nil {
-			f.Fail("source", "%s not found (source.pg_bin_dir %q, PATH): full backups and restores need it", tool, s.PGBinDir)
-			continue
+	// pg_dump is found as the exporter finds it (pgbin.Find: pg_bin_dir, or
+	// the server's major version's directories, then PATH).
+	serverMajor := serverVersion / 10000
+	if _, err := pgbin.Find(ctx, s.PGBinDir, "pg_dump", serverMajor, func(b pgbin.Binary) error {
+		if b.Major < serverMajor {
+			return fmt.Errorf("version %d, older than the server (%d): it refuses to dump a newer server", b.Major, serverMajor)
 		}
-		if major := toolMajor(ctx, bin); major > 0 && major < serverVersion/10000 {
-			f.Fail("source", "%s is version %d, older than the server (%d): it refuses to dump a newer server; set source.pg_bin_dir", bin, major, serverVersion/10000)
-		}
+		return nil
+	}); err != nil {
+		f.Fail("source", "full backups need pg_dump: %s; set source.pg_bin_dir", oneLine(err))
+	}
+	// pg_restore is run from pg_bin_dir or the PATH (drills, restore full).
+	if bin, err := lookTool(s.PGBinDir, "pg_restore"); err != nil {
+		f.Fail("source", "pg_restore not found (source.pg_bin_dir %q, PATH): full restores and drills need it", s.PGBinDir)
+	} else if major, err := pgbin.Major(ctx, bin); err == nil && major < serverMajor {
+		f.Fail("source", "%s is version %d, older than the server (%d): set source.pg_bin_dir", bin, major, serverMajor)
 	}
 	checkArchiving(ctx, f, conn, s.Archiving, role, super || repl)
 }
@@ -116,23 +122,6 @@ func lookTool(dir, name string) (string, error) {
 	}
 	return exec.LookPath(name)
 }
-
-// toolMajor is the major version a PostgreSQL tool prints ("pg_dump
-// (PostgreSQL) 15.8"), 0 when unknown.
-func toolMajor(ctx context.Context, bin string) int {
-	out, err := exec.CommandContext(ctx, bin, "--version").Output()
-	if err != nil {
-		return 0
-	}
-	m := toolVersion.FindSubmatch(out)
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(string(m[1]))
-	return n
-}
-
-var toolVersion = regexp.MustCompile(`\(PostgreSQL\) (\d+)`)
 
 func more(n int) string {
 	if n <= 0 {
