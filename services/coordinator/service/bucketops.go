@@ -13,6 +13,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/retention/prune"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
 // bucketOps carries out the coordinator's operations on the bucket and the
@@ -117,50 +118,49 @@ func (o bucketOps) pruner(ctx context.Context) (*prune.Pruner, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: o.cfg.Retention}
-	if o.tasks.WALPruner != nil {
+	return o.prunerOf(keys, RetentionCopy{Store: o.store, Policy: o.cfg.Retention}, true)
+}
+
+// prunerOf is the pruner of one destination; the WAL archive is the
+// primary's alone.
+func (o bucketOps) prunerOf(keys *keyring.Keyring, d RetentionCopy, primary bool) (*prune.Pruner, error) {
+	cfg := prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: d.Policy}
+	if primary && o.tasks.WALPruner != nil {
 		cfg.WAL = o.tasks.WALPruner
 	}
-	return prune.New(o.store, cfg)
+	return prune.New(d.Store, cfg)
 }
 
-// retention applies the retention policy to the bucket.
+// retention applies each destination's retention policy to it: the
+// primary's, then each further destination's own, with the keyring opened
+// once for the run.
 func (o bucketOps) retention(ctx context.Context, run RunInfo) error {
-	p, err := o.pruner(ctx)
-	if err != nil {
-		return err
-	}
-	rep, err := p.Run(ctx, false)
-	o.log.Info("retention run", "run", run.ID, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
-	for _, pr := range rep.Problems {
-		o.log.Warn("retention skipped", "key", pr.Key, "err", pr.Error)
-	}
-	errs := []error{err}
-	for _, c := range o.cfg.Copies {
-		errs = append(errs, o.retainCopy(ctx, run, c))
-	}
-	return errors.Join(errs...)
-}
-
-// retainCopy applies a further destination's own policy to it.
-func (o bucketOps) retainCopy(ctx context.Context, run RunInfo, c RetentionCopy) error {
 	keys, err := o.keys.Keyring(ctx)
 	if err != nil {
 		return err
 	}
-	p, err := prune.New(c.Store, prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: c.Policy})
-	if err != nil {
-		return fmt.Errorf("destination %s: %w", c.Name, err)
+	dests := append([]RetentionCopy{{Store: o.store, Policy: o.cfg.Retention}}, o.cfg.Copies...)
+	var errs []error
+	for i, d := range dests {
+		log := o.log.With("run", run.ID)
+		if i > 0 {
+			log = log.With("destination", d.Name)
+		}
+		p, err := o.prunerOf(keys, d, i == 0)
+		if err == nil {
+			var rep prune.Report
+			rep, err = p.Run(ctx, false)
+			log.Info("retention run", "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
+			for _, pr := range rep.Problems {
+				log.Warn("retention skipped", "key", pr.Key, "err", pr.Error)
+			}
+		}
+		if err != nil && i > 0 {
+			err = fmt.Errorf("destination %s: %w", d.Name, err)
+		}
+		errs = append(errs, err)
 	}
-	rep, err := p.Run(ctx, false)
-	o.log.Info("retention run", "run", run.ID, "destination", c.Name, "deleted", rep.Deleted, "locked", rep.Locked, "freed", rep.BytesFreed, "problems", len(rep.Problems))
-	for _, pr := range rep.Problems {
-		o.log.Warn("retention skipped", "destination", c.Name, "key", pr.Key, "err", pr.Error)
-	}
-	if err != nil {
-		return fmt.Errorf("destination %s: %w", c.Name, err)
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // retentionPlan is `arca prune --dry-run` for the console: the plan with
