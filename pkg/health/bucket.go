@@ -16,6 +16,8 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
+
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // Bucket is what the bucket check needs to know.
@@ -36,7 +38,7 @@ func CheckBucket(ctx context.Context, f *Findings, b Bucket) {
 	key := b.Layout.KindPrefix(".arca-check") + hex.EncodeToString(id)
 	body := []byte("arca check probe")
 	if _, err := b.Store.Put(ctx, key, bytes.NewReader(body), int64(len(body))); err != nil {
-		f.Fail("bucket", "%s: write %s: %s", b.Where, key, oneLine(err))
+		f.Fail("bucket", "%s: write %s: %s", b.Where, key, messages.OneLine(err))
 		return
 	}
 	rc, err := b.Store.Get(ctx, key, objstore.Range{})
@@ -49,12 +51,12 @@ func CheckBucket(ctx context.Context, f *Findings, b Bucket) {
 		}
 	}
 	if err != nil {
-		f.Fail("bucket", "%s: read %s: %s", b.Where, key, oneLine(err))
+		f.Fail("bucket", "%s: read %s: %s", b.Where, key, messages.OneLine(err))
 	}
 	listed := false
 	for info, err := range b.Store.List(ctx, key) {
 		if err != nil {
-			f.Fail("bucket", "%s: list: %s", b.Where, oneLine(err))
+			f.Fail("bucket", "%s: list: %s", b.Where, messages.OneLine(err))
 			break
 		}
 		listed = listed || info.Key == key
@@ -66,7 +68,7 @@ func CheckBucket(ctx context.Context, f *Findings, b Bucket) {
 		if errors.Is(err, objstore.ErrLocked) {
 			f.Warn("bucket", "%s: the probe %s is under default Object Lock retention and stays until it ends", b.Where, key)
 		} else {
-			f.Fail("bucket", "%s: delete %s: %s (retention prunes with delete)", b.Where, key, oneLine(err))
+			f.Fail("bucket", "%s: delete %s: %s (retention prunes with delete)", b.Where, key, messages.OneLine(err))
 		}
 	}
 	if s3s, ok := b.Store.(*s3store.Store); ok {
@@ -82,7 +84,7 @@ func checkS3Settings(ctx context.Context, f *Findings, client *s3.Client, b Buck
 	versioned := false
 	switch {
 	case err != nil:
-		f.Warn("bucket", "%s: versioning unknown: %s", b.Where, oneLine(err))
+		f.Warn("bucket", "%s: versioning unknown: %s", b.Where, messages.OneLine(err))
 	case ver.Status == types.BucketVersioningStatusEnabled:
 		versioned = true
 	default:

@@ -2,18 +2,20 @@ package health
 
 import (
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // CheckKeyring: the keyring named name loaded (err is the load's error)
 // and has a primary key; a KMS-backed primary is proven by using it.
 func CheckKeyring(f *Findings, name string, kr *keyring.Keyring, err error) {
 	if err != nil {
-		f.Fail("keyring", "%s: %s", name, oneLine(err))
+		f.Fail("keyring", "%s: %s", name, messages.OneLine(err))
 		return
 	}
 	kek, err := kr.Primary("")
 	if err != nil {
-		f.Fail("keyring", "%s: %s", name, oneLine(err))
+		f.Fail("keyring", "%s: %s", name, messages.OneLine(err))
 		return
 	}
 	kind := "local"
@@ -25,7 +27,7 @@ func CheckKeyring(f *Findings, name string, kr *keyring.Keyring, err error) {
 	if kind == "kms" {
 		// A KMS-backed key is only proven by using it.
 		if _, err := kek.AEAD.Encrypt([]byte("arca check"), []byte("arca check")); err != nil {
-			f.Fail("keyring", "primary key %s: KMS Encrypt: %s", kek.ID, oneLine(err))
+			f.Fail("keyring", "primary key %s: KMS Encrypt: %s", kek.ID, messages.OneLine(err))
 			return
 		}
 	}

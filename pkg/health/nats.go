@@ -29,20 +29,20 @@ func CheckNATS(ctx context.Context, f *Findings, n NATS) {
 	}
 	nc, err := nats.Connect(n.URL, opts...)
 	if err != nil {
-		f.Fail("nats", "connect %s: %s; %s", messages.RedactURL(n.URL), oneLine(messages.RedactError(err)), n.Hint)
+		f.Fail("nats", "connect %s: %s; %s", messages.RedactURL(n.URL), messages.OneLine(messages.RedactError(err)), n.Hint)
 		return
 	}
 	defer nc.Close()
 	js, err := jetstream.New(nc)
 	if err != nil {
-		f.Fail("nats", "%s", oneLine(err))
+		f.Fail("nats", "%s", messages.OneLine(err))
 		return
 	}
 	var found []string
 	for _, name := range []string{messages.StreamJobs, messages.StreamEvents, messages.StreamDLQ} {
 		s, err := js.Stream(ctx, name)
 		if err != nil {
-			f.Fail("nats", "stream %s: %s (the services create it when they start)", name, oneLine(err))
+			f.Fail("nats", "stream %s: %s (the services create it when they start)", name, messages.OneLine(err))
 			continue
 		}
 		info := s.CachedInfo()

@@ -1,11 +1,6 @@
 package health
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/arcabackup/arca/pkg/messages"
-)
+import "fmt"
 
 // Status is a finding's verdict.
 type Status string
@@ -60,10 +55,4 @@ func (f *Findings) Report() Report {
 		}
 	}
 	return rep
-}
-
-// oneLine is an error as one line, with every password it quotes
-// redacted.
-func oneLine(err error) string {
-	return messages.RedactSecrets(strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " "))
 }

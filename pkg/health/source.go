@@ -31,7 +31,7 @@ type Source struct {
 func CheckSource(ctx context.Context, f *Findings, s Source) {
 	conn, err := pgx.Connect(ctx, s.URL)
 	if err != nil {
-		f.Fail("source", "connect %s: %s", messages.RedactURL(s.URL), oneLine(messages.RedactError(err)))
+		f.Fail("source", "connect %s: %s", messages.RedactURL(s.URL), messages.OneLine(messages.RedactError(err)))
 		return
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
@@ -40,7 +40,7 @@ func CheckSource(ctx context.Context, f *Findings, s Source) {
 	var serverVersion int
 	if err := conn.QueryRow(ctx, `SELECT current_user, rolsuper, rolreplication, rolcreatedb, current_setting('server_version_num')::int
 FROM pg_roles WHERE rolname = current_user`).Scan(&role, &super, &repl, &createdb, &serverVersion); err != nil {
-		f.Fail("source", "role: %s", oneLine(err))
+		f.Fail("source", "role: %s", messages.OneLine(err))
 		return
 	}
 	if s.Drills && !super && !createdb {
@@ -58,7 +58,7 @@ FROM pg_roles WHERE rolname = current_user`).Scan(&role, &super, &repl, &created
 		}
 		return nil
 	}); err != nil {
-		f.Fail("source", "full backups need pg_dump: %s; set source.pg_bin_dir", oneLine(err))
+		f.Fail("source", "full backups need pg_dump: %s; set source.pg_bin_dir", messages.OneLine(err))
 	}
 	// pg_restore is run from pg_bin_dir or the PATH (drills, restore full).
 	if bin, err := lookTool(s.PGBinDir, "pg_restore"); err != nil {
@@ -82,7 +82,7 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'arca_catalog')
   AND n.nspname NOT LIKE 'pg\_%' ORDER BY 1`)
 	if err != nil {
-		f.Fail("source", "list tables: %s", oneLine(err))
+		f.Fail("source", "list tables: %s", messages.OneLine(err))
 		return false
 	}
 	var tables int
@@ -91,7 +91,7 @@ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_s
 		var name string
 		var readable bool
 		if err := rows.Scan(&name, &readable); err != nil {
-			f.Fail("source", "list tables: %s", oneLine(err))
+			f.Fail("source", "list tables: %s", messages.OneLine(err))
 			return false
 		}
 		if excluded[name] {
@@ -103,7 +103,7 @@ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_s
 		}
 	}
 	if err := rows.Err(); err != nil {
-		f.Fail("source", "list tables: %s", oneLine(err))
+		f.Fail("source", "list tables: %s", messages.OneLine(err))
 		return false
 	}
 	if len(unreadable) > 0 {
@@ -136,7 +136,7 @@ func more(n int) string {
 func checkArchiving(ctx context.Context, f *Findings, conn *pgx.Conn, wanted bool, role string, canReplicate bool) {
 	var mode, command, level string
 	if err := conn.QueryRow(ctx, `SELECT current_setting('archive_mode'), current_setting('archive_command'), current_setting('wal_level')`).Scan(&mode, &command, &level); err != nil {
-		f.Fail("archiving", "read settings: %s", oneLine(err))
+		f.Fail("archiving", "read settings: %s", messages.OneLine(err))
 		return
 	}
 	archives := mode != "off" && strings.Contains(command, "wal-push")
@@ -169,13 +169,13 @@ func CheckCatalog(ctx context.Context, f *Findings, url string) {
 	}
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
-		f.Fail("catalog", "connect %s: %s", messages.RedactURL(url), oneLine(messages.RedactError(err)))
+		f.Fail("catalog", "connect %s: %s", messages.RedactURL(url), messages.OneLine(messages.RedactError(err)))
 		return
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	var migrated bool
 	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'arca_catalog')`).Scan(&migrated); err != nil {
-		f.Fail("catalog", "%s", oneLine(err))
+		f.Fail("catalog", "%s", messages.OneLine(err))
 		return
 	}
 	if !migrated {

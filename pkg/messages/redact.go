@@ -93,3 +93,9 @@ type redactedError struct{ err error }
 
 func (e redactedError) Error() string { return RedactSecrets(e.err.Error()) }
 func (e redactedError) Unwrap() error { return e.err }
+
+// OneLine is an error as one line for a terminal, a log or a report: its
+// lines joined with "; ", runs of spaces folded, passwords redacted.
+func OneLine(err error) string {
+	return RedactSecrets(strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " "))
+}

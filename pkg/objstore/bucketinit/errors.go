@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // unsupported reports whether err says the server does not implement the
@@ -27,7 +29,7 @@ func describe(err error) string {
 	if errors.As(err, &op) && errors.As(err, &apiErr) {
 		return op.OperationName + ": " + apiErr.ErrorCode() + ": " + apiErr.ErrorMessage()
 	}
-	return oneLine(err)
+	return messages.OneLine(err)
 }
 
 // code is the S3 error code of err, "" when none.

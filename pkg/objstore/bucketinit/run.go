@@ -3,7 +3,6 @@ package bucketinit
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // step reads one setting and writes it when it differs. It returns the
@@ -52,8 +51,4 @@ func Run(ctx context.Context, api API, c Config) (Report, error) {
 		rep.Results = append(rep.Results, res)
 	}
 	return rep, nil
-}
-
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
 }

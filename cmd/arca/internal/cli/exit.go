@@ -69,6 +69,4 @@ func Quiet(err error) bool {
 
 // OneLine is the error as one line, for scripts reading stderr, with the
 // password of every URL or DSN it quotes redacted.
-func OneLine(err error) string {
-	return messages.RedactSecrets(strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " "))
-}
+func OneLine(err error) string { return messages.OneLine(err) }
