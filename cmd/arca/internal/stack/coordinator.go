@@ -57,16 +57,29 @@ func coordinatorFor(ctx context.Context, cfg config.Config, conn *Conn, cat *pgx
 	sch := cfg.Schedules
 	// Each further destination is pruned with its own policy.
 	var copies []coordinator.RetentionCopy
+	// One that takes base backups holds a copy of the WAL archive too,
+	// pruned with its own base backups.
 	for _, d := range cfg.Destinations()[1:] {
 		s, err := OpenDestination(ctx, d, nil)
 		if err != nil {
 			return nil, err
 		}
-		copies = append(copies, coordinator.RetentionCopy{Name: d.Name, Store: s, Policy: PolicyFor(*d.Retention)})
+		c := coordinator.RetentionCopy{Name: d.Name, Store: s, Policy: PolicyFor(*d.Retention)}
+		if d.Takes("base") {
+			c.WAL = basebackup.Scheduled{Keys: keys, Config: basebackup.Config{Store: s, Layout: Layout(cfg)}}
+		}
+		copies = append(copies, c)
+	}
+	// Scheduled base backups are copied on as the CLI's are.
+	baseStore, err := Mirrored(ctx, cfg, store, func(key, d string, err error) {
+		log.Warn("base backup copy failed (arca copy --archive completes it)", "key", key, "destination", d, "err", err)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return coordinator.New(coordinator.Deps{
 		JS: conn.JS, Catalog: cat, Source: src, Store: store, Keys: keys,
-		Tasks: coordinatorTasks(cfg, conn, store, keys, log, tool),
+		Tasks: coordinatorTasks(cfg, conn, store, baseStore, keys, log, tool),
 	}, coordinator.Config{
 		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
 			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
@@ -90,10 +103,10 @@ func (k keySource) Keyring(ctx context.Context) (*keyring.Keyring, error) {
 
 // coordinatorTasks wires the packages that carry out the coordinator's
 // scheduled drills, base backups, WAL checks and WAL pruning.
-func coordinatorTasks(cfg config.Config, conn *Conn, store objstore.Store, keys keySource, log *slog.Logger, tool string) coordinator.Tasks {
+func coordinatorTasks(cfg config.Config, conn *Conn, store, baseStore objstore.Store, keys keySource, log *slog.Logger, tool string) coordinator.Tasks {
 	pub := jobs.NewPublisher(conn.JS)
 	layout := Layout(cfg)
-	bases := basebackup.Scheduled{Keys: keys, Config: basebackup.Config{Store: store, Layout: layout,
+	bases := basebackup.Scheduled{Keys: keys, Config: basebackup.Config{Store: baseStore, Layout: layout,
 		PGBaseBackup: PGBin(cfg, "pg_basebackup"), ConnString: cfg.Source.URL, ToolVersion: tool}}
 	al := cfg.Alerting
 	return coordinator.Tasks{
