@@ -102,6 +102,17 @@ func ArchiveCopies(ctx context.Context, cfg config.Config) (destinations.Set, er
 	return set, nil
 }
 
+// RetainedIn is the destination's store writing each object under the
+// destination's Object Lock retention (operational days), as the writers
+// do: what arca copy --archive writes into a destination.
+func RetainedIn(cfg config.Config, d destinations.Destination) objstore.Store {
+	c, ok := cfg.Destination(d.Name)
+	if !ok {
+		return d.Store
+	}
+	return retained(d.Store, c.S3.ObjectLock, c.Retention.Operational)
+}
+
 // retained is s writing each object under lock mode for days, or s when
 // the destination has no Object Lock.
 func retained(s objstore.Store, mode string, days config.Duration) objstore.Store {
