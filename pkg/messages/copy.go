@@ -56,6 +56,10 @@ func (m CopyRequested) Validate() error {
 // event is about; events about the primary leave it out.
 const DestinationAttr = "destination"
 
+// ByAttr is the event attribute naming the command that did what the
+// event says outside the jobs (arca copy).
+const ByAttr = "by"
+
 // CopyOutcome is a copy made outside the uploader's copy job (arca copy):
 // what was copied where, and how its verification there went.
 type CopyOutcome struct {
@@ -73,7 +77,7 @@ type CopyOutcome struct {
 // the catalog's copies table and the copy-missing alert (triggered by a
 // failure, resolved by a verified copy) follow a copy completed by hand.
 func (o CopyOutcome) Events() []Event {
-	attrs := map[string]string{"by": o.By}
+	attrs := map[string]string{ByAttr: o.By}
 	if !o.Primary {
 		attrs[DestinationAttr] = o.Destination
 	}
