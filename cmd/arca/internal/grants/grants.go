@@ -194,6 +194,7 @@ func Services() []Service {
 					messages.Filter(messages.SubjectRestore), // tenant point-in-time restores from the API
 					// drills and the WAL archive check run from the coordinator
 					"events.*.*." + messages.StageDrill + ".*", "events.*.*." + messages.StageWALArchive + ".*",
+					"events.*.*." + messages.StageArchiveCopy + ".*", // the archive copies' check
 					"events.*.*." + messages.StageCoordinate + ".*",
 				},
 			},
