@@ -32,23 +32,8 @@ func TestArcaCopyPublishesItsOutcomeAndTheAlertFollows(t *testing.T) {
 		require.NoError(t, d.Store.Delete(t.Context(), data))
 	}
 
-	cfgPath := filepath.Join(t.TempDir(), "alerter.yaml")
-	doc, err := os.ReadFile(e.cfgPath)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(cfgPath, append(doc, fmt.Sprintf("nats: {url: %q}\nalerting: {pagerduty: {routing_key_env: PD_X}, drill_overdue_after: 1000d}\n", e.nats.URL)...), 0o600))
-	copyMissing := func() []pdEvent {
-		t.Helper()
-		var out bytes.Buffer
-		require.NoError(t, cli.Execute(t.Context(), []string{"--config", cfgPath, "--json", "alerter", "--dry-run"}, &out, io.Discard))
-		var events, mine []pdEvent
-		require.NoError(t, json.Unmarshal(out.Bytes(), &events), out.String())
-		for _, ev := range events {
-			if ev.Payload.Details["check"] == "copy-missing" {
-				mine = append(mine, ev)
-			}
-		}
-		return mine
-	}
+	cfgPath := alerterConfig(t, e)
+	copyMissing := func() []pdEvent { return copyMissingPages(t, cfgPath) }
 	require.Empty(t, copyMissing())
 	// arca copy with NATS configured, as an operator's would be.
 	arcaCopy := func() (string, int) {
@@ -93,4 +78,31 @@ func TestArcaCopyPublishesItsOutcomeAndTheAlertFollows(t *testing.T) {
 		}
 	}
 	require.Empty(t, copyMissing(), "resolved by the copy made by hand")
+}
+
+// alerterConfig is e's configuration with NATS and PagerDuty: what the
+// alerter needs, and what lets arca copy publish its events.
+func alerterConfig(t *testing.T, e *env) string {
+	t.Helper()
+	cfgPath := filepath.Join(t.TempDir(), "alerter.yaml")
+	doc, err := os.ReadFile(e.cfgPath)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cfgPath, append(doc, fmt.Sprintf("nats: {url: %q}\nalerting: {pagerduty: {routing_key_env: PD_X}, drill_overdue_after: 1000d}\n", e.nats.URL)...), 0o600))
+	return cfgPath
+}
+
+// copyMissingPages replays the events through the alerter (--dry-run) and
+// returns the copy-missing incidents it would leave open.
+func copyMissingPages(t *testing.T, cfgPath string) []pdEvent {
+	t.Helper()
+	var out bytes.Buffer
+	require.NoError(t, cli.Execute(t.Context(), []string{"--config", cfgPath, "--json", "alerter", "--dry-run"}, &out, io.Discard))
+	var events, mine []pdEvent
+	require.NoError(t, json.Unmarshal(out.Bytes(), &events), out.String())
+	for _, ev := range events {
+		if ev.Payload.Details["check"] == "copy-missing" {
+			mine = append(mine, ev)
+		}
+	}
+	return mine
 }
