@@ -117,14 +117,10 @@ func (s Set) stages(ctx context.Context, cfg config.Config, conn *Conn, obs *Obs
 			return nil, func() {}, err
 		}
 	}
-	var out []Named
-	for _, n := range s.Stages {
-		svc, err := d.Service(n)
-		if err != nil {
-			stop()
-			return nil, func() {}, err
-		}
-		out = append(out, Named{Name: n, Service: svc})
+	out, err := d.Named(s.Stages...)
+	if err != nil {
+		stop()
+		return nil, func() {}, err
 	}
 	return out, stop, nil
 }
