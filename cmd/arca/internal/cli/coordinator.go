@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
@@ -63,7 +64,7 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 					_ = tw.Flush() // terminal output: a failed write has no remedy
 					for _, j := range js {
 						if j.Error != "" {
-							fmt.Fprintf(w, "%s %s: %s\n", scope(j.Tenant), j.BackupID, j.Error)
+							fmt.Fprintf(w, "%s %s: %s\n", keyadmin.Scope(j.Tenant), j.BackupID, j.Error)
 						}
 					}
 				})
