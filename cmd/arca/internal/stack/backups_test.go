@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/tenancy"
@@ -58,6 +59,21 @@ func TestStartBackupsThroughTheCatalogOrDirectly(t *testing.T) {
 	again, err := stack.StartBackups(ctx, cfg, conn, messages.KindTenant, []string{"acme"}, time.Now().UTC(), quiet)
 	require.NoError(t, err)
 	require.Equal(t, []stack.Queued{{Tenant: "acme", SkippedFor: first[0].BackupID}}, again)
+
+	// arca status reads the run back from the catalog.
+	cfg.NATS.URL = n.URL
+	st, err := stack.ReadStatus(ctx, cfg, "", 10)
+	require.NoError(t, err)
+	require.NotEmpty(t, st.Runs)
+	one, err := stack.ReadStatus(ctx, cfg, st.Runs[len(st.Runs)-1].ID, 0)
+	require.NoError(t, err)
+	require.Len(t, one.Jobs, 1)
+	require.Equal(t, first[0].BackupID, one.Jobs[0].BackupID)
+	store, err := stack.Store(ctx, cfg)
+	require.NoError(t, err)
+	rebuilt, err := stack.RebuildCatalog(ctx, cfg, backup.Repository{Store: store, Layout: stack.Layout(cfg)}, true)
+	require.NoError(t, err)
+	require.Zero(t, rebuilt.Backups, "an empty bucket")
 
 	cfg.Catalog.URL = "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
