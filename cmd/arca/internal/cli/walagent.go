@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/agent"
 )
 
@@ -42,23 +41,12 @@ keyring once and loads it again on SIGHUP.`,
 			if dir == "" {
 				return usageError{errors.New("--dir DIR (or " + agentDirEnv + ") is required")}
 			}
-			keys, stop, err := stack.AgentKeyring(ctx, a.cfg, epoch, a.log)
-			if err != nil {
-				return err
+			err := stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch)
+			var ce stack.ConfigError
+			if errors.As(err, &ce) {
+				return usageError{ce.Err}
 			}
-			defer stop()
-			store, err := stack.WriterStore(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			ag, err := agent.New(agent.Config{
-				WAL: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}, Dir: dir,
-				Parallel: parallel, LookAhead: lookAhead, Log: a.log,
-			})
-			if err != nil {
-				return usageError{err}
-			}
-			return ag.Run(ctx)
+			return err
 		},
 	}
 	f := cmd.Flags()

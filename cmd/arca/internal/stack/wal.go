@@ -13,6 +13,7 @@ import (
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/agent"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
 )
 
@@ -129,4 +130,25 @@ func onHUP(f func()) (stop func()) {
 		}
 	}()
 	return func() { signal.Stop(hup); close(done) }
+}
+
+// RunWALAgent runs the wal-agent of o (its socket directory, parallelism,
+// look-ahead) over the configuration's archive with AgentKeyring, until
+// ctx ends. Options it refuses are a ConfigError.
+func RunWALAgent(ctx context.Context, cfg config.Config, o agent.Config, follow bool) error {
+	keys, stop, err := AgentKeyring(ctx, cfg, follow, o.Log)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	store, err := WriterStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	o.WAL = wal.Config{Store: store, Layout: Layout(cfg), Keys: keys}
+	ag, err := agent.New(o)
+	if err != nil {
+		return ConfigError{err}
+	}
+	return ag.Run(ctx)
 }
