@@ -12,6 +12,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/progress"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -86,18 +87,7 @@ func (r listRow) verifiedText() string {
 }
 
 // human prints a byte count in binary units.
-func human(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
+func human(n int64) string { return progress.Bytes(n) }
 
 // listBackups reads every backup in the bucket, or one tenant's, through the
 // authenticated repository: refused manifests come back in Refused, for the

@@ -174,9 +174,9 @@ passwords, and says so.`,
 					return err
 				}
 				defer func() { _ = obj.Close() }() // read side: a close error loses nothing
-				pr := a.restoreProgress(obj, e.Manifest, "restore")
+				pr, finish := a.watchRestore(obj, e.Manifest, "restore")
 				res, err = restore.Full(ctx, pr, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals})
-				pr.finish()
+				finish()
 				return err
 			})
 			if err != nil {
