@@ -21,9 +21,9 @@ type Options struct {
 	// retention is LockMode, else DefaultLockMode, else GOVERNANCE, for
 	// LockDays, else DefaultLockDays (the shortest retention of the
 	// policy, so that prune can delete on time), at least 1.
-	NoObjectLock                 bool
-	LockMode, DefaultLockMode    string
-	LockDays, DefaultLockDays    int
+	NoObjectLock              bool
+	LockMode, DefaultLockMode string
+	LockDays, DefaultLockDays int
 	// SSE is the default encryption; "" is aws:kms when KMSKeyID is set,
 	// else AES256. The key id goes with any algorithm but AES256.
 	SSE, KMSKeyID string
