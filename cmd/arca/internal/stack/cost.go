@@ -1,0 +1,20 @@
+package stack
+
+import (
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/cost"
+)
+
+// CostClasses are the storage classes the configuration gives the backups
+// (arca cost): the uploader's class of each kind, and the retention
+// policy's days after which the lifecycle rules archive them.
+func CostClasses(cfg config.Config) cost.Classes {
+	c := cost.Classes{Uploader: map[string]string{}, KeepDays: map[string]int{}}
+	for kind, p := range Policies(cfg) {
+		c.Uploader[kind] = p.StorageClass
+	}
+	for kind, p := range Policy(cfg).Kinds {
+		c.KeepDays[kind] = p.KeepDays
+	}
+	return c
+}
