@@ -39,51 +39,25 @@ func (a *app) tenantPITRConfig(store objstore.Store, keys *keyring.Keyring, scra
 	}
 }
 
-// restoreTenantAt restores the tenant as of at from base backups and WAL
-// when they cover it. ok is false when they do not; why says why, for the
-// fallback to the logical exports.
-func (a *app) restoreTenantAt(ctx context.Context, store objstore.Store, keys *keyring.Keyring, tenant string, at time.Time, db, scratchDir string, opts restore.Options) (ok bool, why string, err error) {
-	progress := func(s tenantpitr.Step) {
-		if s.Duration == 0 {
-			fmt.Fprintf(a.errOut, "tenant pitr: %s...\n", s.Name)
-		} else {
-			fmt.Fprintf(a.errOut, "tenant pitr: %s done in %s %s\n", s.Name, s.Duration.Round(time.Millisecond), s.Detail)
-		}
+// pitrProgress tells each step of a tenant point-in-time restore on stderr.
+func (a *app) pitrProgress(s tenantpitr.Step) {
+	if s.Duration == 0 {
+		fmt.Fprintf(a.errOut, "tenant pitr: %s...\n", s.Name)
+	} else {
+		fmt.Fprintf(a.errOut, "tenant pitr: %s done in %s %s\n", s.Name, s.Duration.Round(time.Millisecond), s.Detail)
 	}
-	cfg := a.tenantPITRConfig(store, keys, scratchDir, progress)
-	cover, err := tenantpitr.Cover(ctx, cfg.PITR, at)
-	if err != nil {
-		return false, "", err
+}
+
+// printTenantPITR is a tenant point-in-time restore's result.
+func printTenantPITR(w io.Writer, res tenantpitr.Result, mode restore.Mode) {
+	fmt.Fprintf(w, "restored tenant %s as of %s (%s) by point-in-time recovery: base backup %s, WAL replayed to the last commit at or before it (%s)\n",
+		res.Tenant, res.At.Format(time.RFC3339Nano), mode, res.BaseBackup, recoveredTo(res.RecoveredTo))
+	printTenantRows(w, res.Restore)
+	fmt.Fprintf(w, "RTO %s:", res.RTO.Round(time.Millisecond))
+	for _, s := range res.Steps {
+		fmt.Fprintf(w, " %s %s;", s.Name, s.Duration.Round(time.Millisecond))
 	}
-	if !cover.Covered() {
-		return false, cover.Reason, nil
-	}
-	res, err := tenantpitr.Restore(ctx, cfg, tenantpitr.Request{Tenant: tenant, At: at, DB: db, Options: opts})
-	if err != nil {
-		return true, "", err
-	}
-	a.emit(res, func(w io.Writer) {
-		fmt.Fprintf(w, "restored tenant %s as of %s (%s) by point-in-time recovery: base backup %s, WAL replayed to the last commit at or before it (%s)\n",
-			res.Tenant, res.At.Format(time.RFC3339Nano), opts.Mode, res.BaseBackup, recoveredTo(res.RecoveredTo))
-		r := res.Restore
-		fmt.Fprintf(w, "rows restored %d, reference rows inserted %d, reference rows already present %d", r.Restored, r.ReferenceInserted, r.ReferencePresent)
-		if r.Mode == restore.ModeReplace {
-			fmt.Fprintf(w, ", rows deleted first %d, orphans replaced %d, rows another tenant also owns kept %d", r.Deleted, r.Orphans, r.Kept)
-		}
-		fmt.Fprintln(w)
-		if r.Schema != "" {
-			fmt.Fprintf(w, "tenant schema: %s\n", r.Schema)
-		}
-		for _, warn := range r.Warnings {
-			fmt.Fprintln(w, "warning:", warn)
-		}
-		fmt.Fprintf(w, "RTO %s:", res.RTO.Round(time.Millisecond))
-		for _, s := range res.Steps {
-			fmt.Fprintf(w, " %s %s;", s.Name, s.Duration.Round(time.Millisecond))
-		}
-		fmt.Fprintf(w, " scratch cluster removed: %t\n", res.ScratchRemoved)
-	})
-	return true, "", nil
+	fmt.Fprintf(w, " scratch cluster removed: %t\n", res.ScratchRemoved)
 }
 
 // walFetchCommand is restore_command running this binary's wal-fetch with
