@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -187,4 +188,13 @@ func printTenantRows(w io.Writer, r restore.Result) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", warn)
 	}
+}
+
+// pgTool is a PostgreSQL tool of source.pg_bin_dir, else found on the PATH
+// now.
+func (a *app) pgTool(name string) (string, error) {
+	if bin := stack.PGBin(a.cfg, name); bin != name {
+		return bin, nil
+	}
+	return exec.LookPath(name)
 }
