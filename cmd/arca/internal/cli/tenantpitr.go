@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,32 +10,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/archive"
-	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
-	"github.com/arcabackup/arca/pkg/wal/pitr"
-	"github.com/arcabackup/arca/services/exporter/pitrstage"
-	"github.com/arcabackup/arca/services/exporter/tenantexport"
 )
 
-// tenantPITRConfig wires a tenant point-in-time restore: the bucket, this
-// binary's wal-fetch as restore_command, the exporter's tenant export.
+// tenantPITRConfig wires a tenant point-in-time restore (stack.TenantPITR)
+// with this binary's wal-fetch as restore_command.
 func (a *app) tenantPITRConfig(store objstore.Store, keys *keyring.Keyring, scratchDir string, progress func(tenantpitr.Step)) tenantpitr.Config {
-	tcfg := stack.Tenancy(a.cfg)
-	return tenantpitr.Config{
-		PITR: pitr.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys,
-			RestoreCommand: a.walFetchCommand()},
-		Export: func(ctx context.Context, dbURL, tenant string, w io.Writer) (archive.Manifest, error) {
-			return tenantexport.Tenant(ctx, tenantexport.Config{Tenancy: tcfg, PGBinDir: a.cfg.Source.PGBinDir, ToolVersion: Version}, dbURL, tenant, w)
-		},
-		SourceURL: a.cfg.Source.URL,
-		PGBinDir:  a.cfg.Source.PGBinDir,
-		TempDir:   scratchDir,
-		Progress:  progress,
-	}
+	return stack.TenantPITR(a.cfg, store, keys, a.walFetchCommand(), scratchDir, Version, progress)
 }
 
 // pitrProgress tells each step of a tenant point-in-time restore on stderr.
@@ -88,38 +71,11 @@ func (a *app) restorerCmd() *cobra.Command {
 		Short: "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			obs, err := stack.Observe(ctx, []string{"restorer"}, a.log)
+			store, keys, err := a.openBucket(cmd.Context())
 			if err != nil {
 				return err
 			}
-			defer func() { _ = obs.Shutdown(context.WithoutCancel(ctx)) }() // exporting on the way out: nothing left to tell
-			conn, err := stack.Connect(ctx, a.cfg, "restorer")
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			store, keys, err := a.openBucket(ctx)
-			if err != nil {
-				return err
-			}
-			w := jobs.Config{Logger: a.log, Tracer: obs.Tracer("restorer")}
-			if obs.Metrics != nil {
-				w.Observer = obs.Metrics
-			}
-			st, err := pitrstage.New(pitrstage.Deps{JS: conn.JS}, pitrstage.Config{
-				PITR: a.tenantPITRConfig(store, keys, scratchDir, nil),
-				Export: tenantexport.Config{Tenancy: stack.Tenancy(a.cfg), PGBinDir: a.cfg.Source.PGBinDir, ToolVersion: Version,
-					StatementTimeout: a.cfg.Source.StatementTimeout, LockTimeout: a.cfg.Source.LockTimeout},
-				Worker: w,
-			})
-			if err != nil {
-				return err
-			}
-			if err := stack.Supervise(ctx, stack.Named{Name: "restorer", Service: st}); err != nil {
-				return fmt.Errorf("services stopped: %w", err)
-			}
-			return nil
+			return stack.RunRestorer(cmd.Context(), a.cfg, a.log, Version, a.tenantPITRConfig(store, keys, scratchDir, nil))
 		},
 	}
 	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")
