@@ -43,7 +43,7 @@ is the catalog when one is configured, else the bucket.`,
 				}
 			}
 			if u, _ := stack.CatalogURL(a.cfg); u != "" {
-				o.Catalog = a.catalogBackups
+				o.Catalog = func(ctx context.Context) ([]coordinator.Backup, error) { return stack.CatalogBackups(ctx, a.cfg) }
 			}
 			rep, err := cost.Run(ctx, o)
 			if errors.Is(err, cost.ErrUnknownSource) {
@@ -90,17 +90,4 @@ func printCost(w io.Writer, rep cost.Report) {
 	for _, n := range rep.Notes {
 		fmt.Fprintln(w, "note:", n)
 	}
-}
-
-// catalogBackups reads the backups the catalog recorded.
-func (a *app) catalogBackups(ctx context.Context) ([]coordinator.Backup, error) {
-	cat, err := stack.Catalog(ctx, a.cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer cat.Close()
-	if err := coordinator.MigrateCatalog(ctx, cat); err != nil {
-		return nil, err
-	}
-	return coordinator.CatalogBackups(ctx, cat)
 }

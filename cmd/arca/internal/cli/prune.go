@@ -14,31 +14,18 @@ import (
 	"github.com/arcabackup/arca/pkg/retention/lifecycle"
 	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
-	"github.com/arcabackup/arca/pkg/wal"
-	"github.com/arcabackup/arca/pkg/wal/basebackup"
 )
 
 // pruneDestinations applies retention to each destination (or the one
 // named) with its own policy (prune.RunEach). The WAL archive is the
 // primary's alone.
 func (a *app) pruneDestinations(ctx context.Context, keys *keyring.Keyring, dry bool, only string) ([]prune.DestinationReport, error) {
-	var dests []prune.Destination
-	for i, d := range a.cfg.Destinations() {
-		if only != "" && d.Name != only {
-			continue
-		}
-		store, err := stack.OpenDestination(ctx, d, nil)
-		if err != nil {
-			return nil, err
-		}
-		pd := prune.Destination{Name: d.Name, Store: store, Policy: stack.PolicyFor(*d.Retention)}
-		if i == 0 {
-			pd.WAL = basebackup.WALPruner{Config: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}
-		}
-		dests = append(dests, pd)
+	dests, err := stack.PruneDestinations(ctx, a.cfg, keys, only)
+	if errors.Is(err, stack.ErrNoSuchDestination) {
+		return nil, usageError{err}
 	}
-	if len(dests) == 0 && only != "" {
-		return nil, usageError{fmt.Errorf("--destination %q: no such destination (store.destinations)", only)}
+	if err != nil {
+		return nil, err
 	}
 	out, err := prune.RunEach(ctx, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys}, dests, dry)
 	if cerr := (*prune.ConfigError)(nil); errors.As(err, &cerr) {

@@ -1,8 +1,11 @@
 package stack
 
 import (
+	"context"
+
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/cost"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 // CostClasses are the storage classes the configuration gives the backups
@@ -17,4 +20,18 @@ func CostClasses(cfg config.Config) cost.Classes {
 		c.KeepDays[kind] = p.KeepDays
 	}
 	return c
+}
+
+// CatalogBackups reads every backup the catalog recorded (cost.Options'
+// Catalog), migrating its schema first.
+func CatalogBackups(ctx context.Context, cfg config.Config) ([]coordinator.Backup, error) {
+	cat, err := Catalog(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer cat.Close()
+	if err := coordinator.MigrateCatalog(ctx, cat); err != nil {
+		return nil, err
+	}
+	return coordinator.CatalogBackups(ctx, cat)
 }
