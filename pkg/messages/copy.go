@@ -42,8 +42,7 @@ func (m CopyRequested) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.Back
 func (m CopyRequested) Validate() error {
 	var p problems
 	p.version(m.V)
-	p.kind(m.Kind)
-	p.required("backup_id", m.BackupID)
+	p.backup(m.Kind, m.BackupID)
 	p.required("object_key", m.ObjectKey)
 	p.required("manifest_key", m.ManifestKey)
 	p.nonNegative("size", m.Size)

@@ -83,13 +83,7 @@ func (m PartReady) Validate() error {
 		p.add("encoding", "%q is not empty or %q", m.Encoding, EncodingZstd)
 	}
 	p.nonNegative("plain_size", m.PlainSize)
-	p.kind(m.Kind)
-	p.required("backup_id", m.BackupID)
-	p.required("artifact", m.Artifact)
-	p.nonNegative("part", int64(m.Part))
-	p.nonNegative("size", m.Size)
-	p.sha256("sha256", m.SHA256)
-	p.required("staging_key", m.StagingKey)
+	p.stagedPart(m.Kind, m.BackupID, m.Artifact, m.Part, m.Size, m.SHA256, m.StagingKey)
 	return p.err()
 }
 
@@ -118,15 +112,9 @@ func (m PartSealed) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupI
 func (m PartSealed) Validate() error {
 	var p problems
 	p.version(m.V)
-	p.kind(m.Kind)
-	p.required("backup_id", m.BackupID)
-	p.required("artifact", m.Artifact)
-	p.nonNegative("part", int64(m.Part))
+	p.stagedPart(m.Kind, m.BackupID, m.Artifact, m.Part, m.Size, m.SHA256, m.StagingKey)
 	p.nonNegative("plain_size", m.PlainSize)
-	p.nonNegative("size", m.Size)
-	p.sha256("sha256", m.SHA256)
 	p.required("key_id", m.KeyID)
-	p.required("staging_key", m.StagingKey)
 	return p.err()
 }
 
@@ -147,8 +135,7 @@ func (m VerifyRequested) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.Ba
 func (m VerifyRequested) Validate() error {
 	var p problems
 	p.version(m.V)
-	p.kind(m.Kind)
-	p.required("backup_id", m.BackupID)
+	p.backup(m.Kind, m.BackupID)
 	p.required("manifest_key", m.ManifestKey)
 	return p.err()
 }

@@ -48,4 +48,22 @@ func (p *problems) nonNegative(field string, n int64) {
 	}
 }
 
+// backup checks what every job about one backup names: its kind and id.
+func (p *problems) backup(k Kind, backupID string) {
+	p.kind(k)
+	p.required("backup_id", backupID)
+}
+
+// stagedPart checks what a part waiting in staging carries at each stage
+// (PartReady before sealing, PartSealed after), so both stages refuse the
+// same malformed part the same way.
+func (p *problems) stagedPart(k Kind, backupID, artifact string, part int, size int64, sha, stagingKey string) {
+	p.backup(k, backupID)
+	p.required("artifact", artifact)
+	p.nonNegative("part", int64(part))
+	p.nonNegative("size", size)
+	p.sha256("sha256", sha)
+	p.required("staging_key", stagingKey)
+}
+
 func (p problems) err() error { return errors.Join(p...) }
