@@ -59,11 +59,11 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, keys, err := a.openBucket(ctx)
+			repo, err := a.openRepo(ctx)
 			if err != nil {
 				return err
 			}
-			got, err := stack.RebuildCatalog(ctx, a.cfg, a.repo(store, keys), drop)
+			got, err := stack.RebuildCatalog(ctx, a.cfg, repo, drop)
 			if err != nil {
 				return err
 			}

@@ -21,7 +21,7 @@ func (a *app) drillCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, keys, err := a.openBucket(ctx)
+			repo, err := a.openRepo(ctx)
 			if err != nil {
 				return err
 			}
@@ -34,8 +34,8 @@ func (a *app) drillCmd() *cobra.Command {
 				admin = a.cfg.Source.URL
 			}
 			out, err := drill.RunAll(ctx, drill.Options{
-				Config: drill.Config{AdminURL: admin, Tenants: tenants, Sample: sample, Keys: keys, Tenancy: stack.Tenancy(a.cfg)},
-				Repo:   a.repo(store, keys), FullAdminURL: a.cfg.Source.URL, PGRestore: stack.PGBin(a.cfg, "pg_restore"),
+				Config: drill.Config{AdminURL: admin, Tenants: tenants, Sample: sample, Keys: repo.Keys, Tenancy: stack.Tenancy(a.cfg)},
+				Repo:   repo, FullAdminURL: a.cfg.Source.URL, PGRestore: stack.PGBin(a.cfg, "pg_restore"),
 			})
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
@@ -20,4 +21,14 @@ func (a *app) openBucket(ctx context.Context) (objstore.Store, *keyring.Keyring,
 		return nil, nil, err
 	}
 	return store, keys, nil
+}
+
+// openRepo opens the bucket and the keyring as a repository of
+// authenticated backups, for the commands that need nothing else.
+func (a *app) openRepo(ctx context.Context) (backup.Repository, error) {
+	store, keys, err := a.openBucket(ctx)
+	if err != nil {
+		return backup.Repository{}, err
+	}
+	return a.repo(store, keys), nil
 }

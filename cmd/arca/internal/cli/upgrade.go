@@ -59,11 +59,11 @@ fresh sealed verified.json. Anything else is refused and left as it is (exit 3).
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			store, keys, err := a.openBucket(ctx)
+			repo, err := a.openRepo(ctx)
 			if err != nil {
 				return err
 			}
-			e, err := a.repo(store, keys).Get(ctx, args[0], "")
+			e, err := repo.Get(ctx, args[0], "")
 			if err != nil {
 				return err
 			}
