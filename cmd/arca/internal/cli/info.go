@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/progress"
 )
 
 func (a *app) infoCmd() *cobra.Command {
@@ -101,7 +102,7 @@ func (a *app) infoTable(w io.Writer, rows []backup.Summary, perDestination bool,
 		if t == "" {
 			t = "-"
 		}
-		newest, newestAge, oldestAge := r.Newest, age(now.Sub(r.NewestAt)), age(now.Sub(r.OldestAt))
+		newest, newestAge, oldestAge := r.Newest, progress.Age(now.Sub(r.NewestAt)), progress.Age(now.Sub(r.OldestAt))
 		if r.Backups == 0 {
 			newest, newestAge, oldestAge = "-", "-", "-"
 		}
@@ -113,17 +114,4 @@ func (a *app) infoTable(w io.Writer, rows []backup.Summary, perDestination bool,
 		fmt.Fprintln(tw, line)
 	}
 	_ = tw.Flush() // terminal output: a failed write has no remedy
-}
-
-// age is a duration as an operator reads it: 45s, 12m, 5h10m, 3d4h.
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	}
-	return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
 }

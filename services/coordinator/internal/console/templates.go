@@ -7,10 +7,12 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/arcabackup/arca/pkg/progress"
 )
 
 var funcs = template.FuncMap{
-	"bytes":   humanBytes,
+	"bytes":   progress.Bytes,
 	"when":    formatTime,
 	"dur":     formatDuration,
 	"list":    func(s ...string) []string { return s },
@@ -39,19 +41,6 @@ func parsePages() (map[string]*template.Template, error) {
 		out[name] = t
 	}
 	return out, nil
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // formatTime shows a time in UTC to the second; nil or zero shows "—".
