@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
 
 // scratch is the PostgreSQL cluster one restore starts and removes.
@@ -91,7 +93,7 @@ func (s *scratch) configure() error {
 	lines := []string{
 		"# arca tenant pitr: a scratch cluster, private, never archiving",
 		"listen_addresses = ''",
-		"unix_socket_directories = " + quote(s.sock),
+		"unix_socket_directories = " + pitr.Quote(s.sock),
 		"unix_socket_permissions = 0700",
 		"port = " + strconv.Itoa(s.port),
 		"archive_mode = off",
@@ -102,27 +104,17 @@ func (s *scratch) configure() error {
 		"primary_slot_name = ''",
 		"hot_standby = on",
 		"ssl = off",
-		"hba_file = " + quote(hba),
-		"ident_file = " + quote(ident),
+		"hba_file = " + pitr.Quote(hba),
+		"ident_file = " + pitr.Quote(ident),
 		"logging_collector = off",
 		"log_destination = 'stderr'",
 		"cluster_name = 'arca-tenantpitr'",
 	}
-	f, err := os.OpenFile(filepath.Join(s.pgdata, "postgresql.auto.conf"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.WriteString("\n" + strings.Join(lines, "\n") + "\n"); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := pitr.AppendSettings(s.pgdata, lines); err != nil {
 		return err
 	}
 	return s.owner.chown(s.dir)
 }
-
-func quote(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
 
 // start starts the server; pg_ctl returns once it accepts connections,
 // which during recovery is once the replayed WAL is consistent.
