@@ -24,11 +24,7 @@ func (j *tenantRestore) checkDangling(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		rows, err := j.tx.Query(ctx, `SELECT c.conname::text, pg_catalog.format('%I.%I', n.nspname, r.relname),
-			array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
-				JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
-			array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
-				JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i)
+		rows, err := j.tx.Query(ctx, `SELECT c.conname::text, pg_catalog.format('%I.%I', n.nspname, r.relname), `+fkColumnsSQL+`
 			FROM pg_catalog.pg_constraint c
 			JOIN pg_catalog.pg_class r ON r.oid = c.conrelid
 			JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace

@@ -60,12 +60,16 @@ func violationSQL(child pgx.Identifier, selection string, fk foreignKey) string 
 		" AND NOT EXISTS (SELECT 1 FROM " + fk.parent.Sanitize() + " AS p WHERE " + strings.Join(match, " AND ") + ")"
 }
 
+// fkColumnsSQL selects, for the pg_constraint row c of a foreign key, its
+// columns and the parent columns they reference, in key order, as two text
+// arrays: the pairs a row check joins on.
+const fkColumnsSQL = `array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
+		JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
+	array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
+		JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i)`
+
 func foreignKeys(ctx context.Context, tx pgx.Tx, table pgx.Identifier) ([]foreignKey, error) {
-	rows, err := tx.Query(ctx, `SELECT c.conname::text, n.nspname::text, r.relname::text,
-		array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i)
-			JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i),
-		array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY k(n, i)
-			JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n ORDER BY k.i)
+	rows, err := tx.Query(ctx, `SELECT c.conname::text, n.nspname::text, r.relname::text, `+fkColumnsSQL+`
 		FROM pg_catalog.pg_constraint c
 		JOIN pg_catalog.pg_class r ON r.oid = c.confrelid
 		JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace
