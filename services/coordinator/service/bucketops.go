@@ -134,6 +134,9 @@ func (o bucketOps) prunerOf(keys *keyring.Keyring, d RetentionCopy, primary bool
 // retention applies each destination's retention policy to it: the
 // primary's, then each further destination's own, with the keyring opened
 // once for the run.
+// Not prune.RunEach (what arca prune uses): a scheduled run goes on to the
+// next destination when one's configuration is refused, where RunEach
+// stops, and the primary's errors and logs name no destination.
 func (o bucketOps) retention(ctx context.Context, run RunInfo) error {
 	keys, err := o.keys.Keyring(ctx)
 	if err != nil {
