@@ -58,7 +58,7 @@ func (s *straggling) CompleteMultipart(ctx context.Context, key, uploadID string
 		g := &gatedBody{Reader: bytes.NewReader(b), half: int64(len(b)) / 2, gate: make(chan struct{}), reached: make(chan struct{})}
 		done := make(chan error, 1)
 		go func() {
-			_, err := s.Store.UploadPart(ctx, key, uploadID, 2, g, int64(len(b)), nil)
+			_, err := s.UploadPart(ctx, key, uploadID, 2, g, int64(len(b)), nil)
 			done <- err
 		}()
 		<-g.reached
@@ -105,7 +105,7 @@ func TestCompletionAnsweredInvalidPartAfterAnotherCompletedIt(t *testing.T) {
 
 	// The re-created upload is gone: a part sent to it finds no upload.
 	require.NotEmpty(t, store.uploadID)
-	_, err := store.Store.UploadPart(t.Context(), m.Object.Key, store.uploadID, 3, bytes.NewReader([]byte("probe")), 5, nil)
+	_, err := store.UploadPart(t.Context(), m.Object.Key, store.uploadID, 3, bytes.NewReader([]byte("probe")), 5, nil)
 	require.ErrorIs(t, err, objstore.ErrNoSuchUpload, "the upload re-created by the late part is aborted")
 }
 
@@ -135,7 +135,7 @@ func (l *lateCopy) UploadPart(ctx context.Context, key, uploadID string, n int, 
 	go func() {
 		<-g.reached
 		for {
-			if _, err := l.Store.Stat(ctx, key); err == nil || ctx.Err() != nil {
+			if _, err := l.Stat(ctx, key); err == nil || ctx.Err() != nil {
 				break
 			}
 			time.Sleep(20 * time.Millisecond)
