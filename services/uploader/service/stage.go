@@ -183,20 +183,27 @@ func (s *Service) uploadPart(ctx context.Context, m messages.PartSealed, up uplo
 	}
 	// The first record stays: a second copy (same bytes, same ETag) comes
 	// from another delivery of the job.
-	if _, err := s.state.create(ctx, partKey(m.Artifact, m.Part), partRecord{
+	created, err := s.state.create(ctx, partKey(m.Artifact, m.Part), partRecord{
 		Number: p.Number, Last: m.Last, ETag: p.ETag, SHA256: m.SHA256, Size: m.Size, PlainSize: m.PlainSize, KeyID: m.KeyID,
-	}); err != nil {
+	})
+	if err != nil {
 		return err
 	}
-	// A copy sent while another delivery's copy was recorded and the upload
-	// completed (its records perhaps already forgotten) may have re-created
-	// the upload: versitygw links a late part into a new directory of the
-	// same id, which nothing will complete and no listing may show. The
-	// object being there means the upload id holds nothing else: abort it.
-	// (A copy linked while the completion runs is in a listed upload, which
-	// the committer's abortSuperseded removes.)
-	if _, err := s.store.Stat(ctx, up.Key); err == nil {
-		s.abortRecreated(ctx, up)
+	// A second copy, or one sent while the backup was committed (its
+	// records forgotten since), may have landed after the upload completed
+	// and re-created it: versitygw links a late part into a new directory
+	// of the same id, which nothing will complete and no listing may show.
+	// The object being there means the upload id holds nothing else: abort
+	// it. (A copy linked while the completion runs is in a listed upload,
+	// which the committer's abortSuperseded removes.)
+	late := !created
+	if !late {
+		late, _ = s.committedBy(ctx, m)
+	}
+	if late {
+		if _, err := s.store.Stat(ctx, up.Key); err == nil {
+			s.abortRecreated(ctx, up)
+		}
 	}
 	return nil
 }
