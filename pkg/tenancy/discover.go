@@ -26,6 +26,7 @@ type discovery struct {
 	refSCC []int             // reference-graph component of each relation, by order index
 	pos    map[uint32]int    // relation's index in cat.order
 	n      int               // fresh alias counter
+	batch  bool              // nodes carry the batch index (batch.go)
 }
 
 // Discover reads the catalog through q (run it inside the export's snapshot)

@@ -70,6 +70,7 @@ func (d *discovery) tables() []Table {
 			t.AlsoOwned = d.alsoOwned(e, "t")
 		}
 		t.Path = d.path(e)
+		t.BatchSelect = d.batchSelect(e)
 		out = append(out, t)
 	}
 	return out

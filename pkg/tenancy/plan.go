@@ -51,6 +51,11 @@ type Table struct {
 	// table with a foreign key to itself.
 	Cycle   int
 	SelfRef bool
+	// BatchSelect selects the rows of every tenant of a batch at once (see
+	// BindBatch), each row led by its tenant's 1-based position in the
+	// batch, column arca_batch; empty for a schema table, which is never
+	// shared between tenants.
+	BatchSelect string
 }
 
 // Identifier is the table's quoted-ready name.
@@ -74,6 +79,13 @@ func (t Table) SelectSQL() string {
 // Bind.
 func (t Table) CopySQL() string {
 	return "COPY (" + t.SelectSQL() + ") TO STDOUT WITH (FORMAT csv, HEADER)"
+}
+
+// BatchCopySQL streams the rows of every tenant of the batch as CSV with a
+// header row, each record led by its tenant's position in the batch (one
+// read of the table for the whole batch). Run it after BindBatch.
+func (t Table) BatchCopySQL() string {
+	return "COPY (" + t.BatchSelect + ") TO STDOUT WITH (FORMAT csv, HEADER)"
 }
 
 // DeleteSQL deletes the tenant's rows before a --replace restore loads

@@ -1,0 +1,141 @@
+package tenancy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A batch selection reads a table once for several tenants. The tenants'
+// ids are bound as one setting (a JSON array, BindBatch); every node of the
+// selection carries, beside (tableoid, ctid) and its join columns, the
+// 1-based position of the tenant it selected the row for (arca_bi), and
+// every join between nodes also matches that position, so that each
+// tenant's rows are exactly the rows its own selection (Table.Where) picks:
+// set operations over (row, tenant) pairs instead of over rows. A row two
+// tenants select (a reference row, a row with two owners) comes out once
+// per tenant.
+
+// BatchSetting is the custom setting batch selections read the tenants'
+// ids from, a JSON array of strings.
+const BatchSetting = "arca.tenant_ids"
+
+// BatchColumn leads every record of a batch COPY: the tenant's 1-based
+// position in the ids bound with BindBatch.
+const BatchColumn = "arca_batch"
+
+// batchCTE numbers the bound ids.
+const batchCTE = "arca_b AS (SELECT b.i::int AS i, b.id FROM jsonb_array_elements_text(current_setting('" +
+	BatchSetting + "')::jsonb) WITH ORDINALITY AS b(id, i))"
+
+// BindBatch sets the tenants' ids for the batch selections of the current
+// transaction, passed as a bind parameter; it lapses at commit or rollback.
+func BindBatch(ctx context.Context, ex Execer, ids []string) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("bind batch: no tenant")
+	}
+	for _, id := range ids {
+		if id == "" {
+			return fmt.Errorf("bind batch: empty id")
+		}
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("bind batch: %w", err)
+	}
+	if _, err := ex.Exec(ctx, "SELECT set_config($1, $2, true)", BatchSetting, string(b)); err != nil {
+		return fmt.Errorf("bind batch of %d tenants: %w", len(ids), err)
+	}
+	return nil
+}
+
+// batchSelect is the batch form of entry e's selection: its exported
+// columns led by arca_batch. Tables with a tenant column join the numbered
+// ids directly (one scan, hashed against the batch); the others join the
+// table back to their node by (tableoid, ctid).
+func (d *discovery) batchSelect(e *entry) string {
+	if e.role == RoleSchemaTable {
+		return ""
+	}
+	d.batch = true
+	defer func() { d.batch = false }()
+	var names []string
+	for _, c := range e.rel.columns {
+		if !c.Generated {
+			names = append(names, col("t", c.Name))
+		}
+	}
+	ident := pgx.Identifier{e.rel.schema, e.rel.name}.Sanitize()
+	lead := "SELECT %s AS " + BatchColumn
+	if len(names) > 0 {
+		lead += ", " + strings.Join(names, ", ")
+	}
+	if e.role == RoleTenantOwned || e.role == RoleTenantRow {
+		return "WITH " + batchCTE + " " + fmt.Sprintf(lead, "b.i") + " FROM " + ident + " AS t JOIN arca_b AS b ON " +
+			col("t", e.col.Name) + " = b.id::" + e.col.Type
+	}
+	defs := []string{batchCTE}
+	d.collect(e, map[*entry]bool{}, &defs)
+	return "WITH " + strings.Join(defs, ", ") + " " + fmt.Sprintf(lead, "w.arca_bi") + " FROM " + ident + " AS t JOIN " +
+		d.node(e) + " AS w ON t.tableoid = w.tableoid AND t.ctid = w.ctid"
+}
+
+// batchBody is the batch form of body: the node's rows with the position
+// of the tenant they were selected for.
+func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
+	sel := func(x, bi string) string {
+		return "SELECT " + x + ".tableoid, " + x + ".ctid, " + bi + " AS arca_bi" + prefixedCols(x, carried) + " FROM " + ident + " AS " + x
+	}
+	switch e.role {
+	case RoleSchemaTable:
+		// Never batched (batchSelect); a schema table cannot be another
+		// batched table's dependency without naming a tenant's schema.
+		return sel("x", "b.i") + " CROSS JOIN arca_b AS b"
+	case RoleTenantOwned, RoleTenantRow:
+		return sel("x", "b.i") + " JOIN arca_b AS b ON " + col("x", e.col.Name) + " = b.id::" + e.col.Type
+	}
+	// One branch per parent (owned) or child (reference) selection, joined
+	// on the foreign key, carrying the position of the tenant the parent or
+	// child row was selected for.
+	var branches []string
+	selfs := d.selfKeys(e.rel.oid, true)
+	if e.role == RoleReference {
+		selfs = d.selfKeys(e.rel.oid, false)
+		for _, ch := range d.refChildren(e) {
+			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.node(ch.entry)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
+		}
+	} else {
+		for _, fk := range d.cat.fks {
+			if p, ok := d.ownerParent(e, fk); ok {
+				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.node(p)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
+			}
+		}
+	}
+	if len(branches) == 0 {
+		branches = append(branches, sel("x", "NULL::int")+" WHERE FALSE")
+	}
+	// A join, unlike IN, repeats a row once per matching parent or child:
+	// UNION (or DISTINCT for one branch) keeps each (row, tenant) once.
+	q := strings.Join(branches, " UNION ")
+	if len(branches) == 1 {
+		q = "SELECT DISTINCT" + strings.TrimPrefix(q, "SELECT")
+	}
+	if len(selfs) > 0 {
+		var joins []string
+		for _, fk := range selfs {
+			if e.role == RoleReference {
+				joins = append(joins, "("+eq("n", fk.parentCols, "w", fk.childCols)+")")
+			} else {
+				joins = append(joins, "("+eq("n", fk.childCols, "w", fk.parentCols)+")")
+			}
+		}
+		q = "WITH RECURSIVE w AS (" + q + " UNION " + sel("n", "w.arca_bi") + " JOIN w ON (" + strings.Join(joins, " OR ") + ")) SELECT * FROM w"
+	}
+	if o := d.owned[e.rel.oid]; e.role == RoleReference && o != nil {
+		q = "SELECT * FROM (" + q + ") AS y WHERE (y.tableoid, y.ctid, y.arca_bi) NOT IN (SELECT tableoid, ctid, arca_bi FROM " + d.node(o) + ")"
+	}
+	return q
+}
