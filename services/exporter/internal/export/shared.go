@@ -37,6 +37,15 @@ func dumpShared(ctx context.Context, cfg Config, aw *archive.Writer, bin pgdump.
 	if err != nil {
 		return err
 	}
+	if err := dumpSharedTo(ctx, cfg, fw, bin, schemas, snapshotID, section, extra); err != nil {
+		return err
+	}
+	_, err = fw.Close()
+	return err
+}
+
+// dumpSharedTo writes what dumpShared puts in its file to fw.
+func dumpSharedTo(ctx context.Context, cfg Config, fw io.Writer, bin pgdump.Binary, schemas []string, snapshotID, section string, extra func(io.Writer) error) error {
 	if len(schemas) > 0 {
 		args := []string{"--schema-only", "--section=" + section, "--snapshot=" + snapshotID, "--no-owner", "--no-privileges"}
 		for _, s := range schemas {
@@ -58,8 +67,7 @@ func dumpShared(ctx context.Context, cfg Config, aw *archive.Writer, bin pgdump.
 			return fmt.Errorf("dump shared schemas %s: %w", section, err)
 		}
 	}
-	_, err = fw.Close()
-	return err
+	return nil
 }
 
 // sharedSequenceValues writes, for every sequence of the shared schemas, a
