@@ -102,7 +102,9 @@ func TestBatchExportEqualsEachTenantsOwnExport(t *testing.T) {
 // \restrict security fix: two dumps of the same schema differ there only.
 var restrictKey = regexp.MustCompile(`(?m)^\\(un)?restrict [A-Za-z0-9]+$`)
 
-func unrestricted(b []byte) string { return restrictKey.ReplaceAllString(string(b), `\${1}restrict KEY`) }
+func unrestricted(b []byte) string {
+	return restrictKey.ReplaceAllString(string(b), `\${1}restrict KEY`)
+}
 
 // failingWriter fails from the first write on.
 type failingWriter struct{}
