@@ -129,6 +129,10 @@ type Pipeline struct {
 	CompressionLevel int `yaml:"compression_level"`
 	MaxPartsWaiting  int `yaml:"max_parts_waiting"`
 	Slots            int `yaml:"slots"`
+	// BatchSize is how many tenants of a run one export batch reads
+	// together (one scan of each shared table per batch; default 16, 1: each
+	// tenant alone); it also caps the batches an exporter accepts.
+	BatchSize int `yaml:"batch_size"`
 }
 
 // Schedules are cron expressions in a time zone.
