@@ -83,6 +83,13 @@ func (d *discovery) batchSelect(e *entry) string {
 		d.node(e) + " AS w ON t.tableoid = w.tableoid AND t.ctid = w.ctid"
 }
 
+// keys is the distinct join keys of a node with their tenant positions: a
+// child table with many rows per parent (care records per resident) joins
+// its parent once per (key, tenant), not once per row.
+func keys(node string, cols []string) string {
+	return "(SELECT DISTINCT " + quoted(cols) + ", arca_bi FROM " + node + ")"
+}
+
 // batchBody is the batch form of body: the node's rows with the position
 // of the tenant they were selected for.
 func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
@@ -105,12 +112,12 @@ func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
 	if e.role == RoleReference {
 		selfs = d.selfKeys(e.rel.oid, false)
 		for _, ch := range d.refChildren(e) {
-			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.node(ch.entry)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
+			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+keys(d.node(ch.entry), ch.fk.childCols)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
 		}
 	} else {
 		for _, fk := range d.cat.fks {
 			if p, ok := d.ownerParent(e, fk); ok {
-				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.node(p)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
+				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+keys(d.node(p), fk.parentCols)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
 			}
 		}
 	}
@@ -135,7 +142,11 @@ func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
 		q = "WITH RECURSIVE w AS (" + q + " UNION " + sel("n", "w.arca_bi") + " JOIN w ON (" + strings.Join(joins, " OR ") + ")) SELECT * FROM w"
 	}
 	if o := d.owned[e.rel.oid]; e.role == RoleReference && o != nil {
-		q = "SELECT * FROM (" + q + ") AS y WHERE (y.tableoid, y.ctid, y.arca_bi) NOT IN (SELECT tableoid, ctid, arca_bi FROM " + d.node(o) + ")"
+		// NOT EXISTS, not NOT IN: an anti-join hashes the owned rows of the
+		// whole batch, where NOT IN's hashed subplan must fit in work_mem
+		// and otherwise scans the subquery once per row.
+		q = "SELECT * FROM (" + q + ") AS y WHERE NOT EXISTS (SELECT 1 FROM " + d.node(o) +
+			" AS o WHERE o.tableoid = y.tableoid AND o.ctid = y.ctid AND o.arca_bi = y.arca_bi)"
 	}
 	return q
 }
