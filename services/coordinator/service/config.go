@@ -30,8 +30,9 @@ type Config struct {
 	// duplicate window). Older ones are expired.
 	InFlight time.Duration `yaml:"in_flight" json:"in_flight"`
 	// ExportBatch is how many tenants of a run go into one export batch,
-	// which an exporter reads together: one scan of each shared table per
-	// batch instead of one per tenant (default 16; 1: every tenant alone).
+	// which exporters read together, each taking up to its own batch_size
+	// of it at once: one scan of each shared table per exporter batch
+	// instead of one per tenant (default 64; 1: every tenant alone).
 	ExportBatch int `yaml:"export_batch" json:"export_batch"`
 	// FireAckWait is how long a fire handled by a replica that died waits
 	// before another replica takes it over (default 1m).
@@ -171,7 +172,7 @@ func (c Config) withDefaults() Config {
 		c.InFlight = 6 * time.Hour
 	}
 	if c.ExportBatch <= 0 {
-		c.ExportBatch = 16
+		c.ExportBatch = 64
 	}
 	if c.FireAckWait == 0 {
 		c.FireAckWait = time.Minute

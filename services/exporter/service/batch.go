@@ -16,7 +16,8 @@ import (
 // scan of each shared table for the batch instead of one per tenant. Each
 // job keeps its own handler, artifact, staging parts, events, retries and
 // dead letter: the batch only shares the reading. A batch starts when all
-// its jobs have come (BatchSize) or BatchWait after the first, with those
+// its jobs have come, or the exporter's BatchSize of them (the next ones
+// gather into the next batch), or BatchWait after the first, with those
 // that came (another replica may hold the rest).
 type batcher struct {
 	s    *Service

@@ -33,8 +33,9 @@ type Config struct {
 	MaxPartsWaiting int
 	// BatchSize is the most tenant exports of one coordinator batch
 	// (ExportRequested.Batch) read together (default 16; 1 exports every
-	// tenant on its own). Each member holds its own archive, compressor and
-	// parts, so memory grows with it.
+	// tenant on its own): a larger coordinator batch is read in several.
+	// Each member holds its own archive, compressor and parts, so memory
+	// grows with it.
 	BatchSize int
 	// BatchWait is how long the first job of a batch waits for the others
 	// before the batch starts with those that came (default 1s).

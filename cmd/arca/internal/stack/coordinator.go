@@ -77,8 +77,7 @@ func coordinatorFor(ctx context.Context, cfg config.Config, conn *Conn, cat *pgx
 			ViewerToken: os.Getenv("ARCA_CONSOLE_VIEWER_TOKEN"), JaegerURL: os.Getenv("ARCA_JAEGER_URL"), OIDC: consoleOIDC()},
 		Streams:   jobs.StreamOptions{Replicas: cfg.NATS.Replicas},
 		SourceURL: cfg.Source.URL, Layout: Layout(cfg), Retention: Policy(cfg), Copies: copies,
-		ExportBatch: cfg.Pipeline.BatchSize,
-		Logger:      log,
+		Logger: log,
 	})
 }
 
