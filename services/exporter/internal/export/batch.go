@@ -113,6 +113,9 @@ type batch struct {
 	tx   pgx.Tx
 	snap snapshot.Snapshot
 	bin  pgdump.Binary
+	// dumps keeps each section of the shared schemas, dumped once per
+	// batch whatever the number of groups (same snapshot, same bytes).
+	dumps map[string][]byte
 }
 
 // member is one tenant in flight.
@@ -280,7 +283,19 @@ func (b *batch) bind(g []*member) error {
 // dumpShared writes one pg_dump section of the shared schemas into buf:
 // the bytes dumpShared writes for each tenant, dumped once for the group.
 func (b *batch) dumpShared(buf *bytes.Buffer, shared []string, section string, extra func(io.Writer) error) error {
-	return dumpSharedTo(b.ctx, b.cfg, buf, b.bin, shared, b.snap.ID, section, extra)
+	key := section + "\x00" + strings.Join(shared, "\x00")
+	if d, ok := b.dumps[key]; ok {
+		buf.Write(d)
+		return nil
+	}
+	if err := dumpSharedTo(b.ctx, b.cfg, buf, b.bin, shared, b.snap.ID, section, extra); err != nil {
+		return err
+	}
+	if b.dumps == nil {
+		b.dumps = map[string][]byte{}
+	}
+	b.dumps[key] = bytes.Clone(buf.Bytes())
+	return nil
 }
 
 // copyEach copies table i of each member's own plan (a table of its own
