@@ -150,3 +150,66 @@ func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
 	}
 	return q
 }
+
+// BatchRowsSetting holds the rows of one reference table for a batch, a
+// JSON array of [tenant position, tableoid, ctid] (BindBatchRows).
+const BatchRowsSetting = "arca.batch_rows"
+
+// BatchRow is one reference row found by Plan.BatchReferences.
+type BatchRow struct {
+	Tenant   int    // 1-based position in the batch
+	TableOID uint32 // the row's partition or table
+	CTID     string // its ctid, as text
+}
+
+// BindBatchRows sets the rows BatchRowsSelect reads, as a bind parameter.
+func BindBatchRows(ctx context.Context, ex Execer, rows []BatchRow) error {
+	list := make([][3]any, len(rows))
+	for i, r := range rows {
+		list[i] = [3]any{r.Tenant, r.TableOID, r.CTID}
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return fmt.Errorf("bind batch rows: %w", err)
+	}
+	if _, err := ex.Exec(ctx, "SELECT set_config($1, $2, true)", BatchRowsSetting, string(b)); err != nil {
+		return fmt.Errorf("bind %d batch rows: %w", len(rows), err)
+	}
+	return nil
+}
+
+// batchReferences is Plan.BatchReferences: one statement naming each
+// reference node once.
+func (d *discovery) batchReferences() string {
+	if len(d.refsOrder) == 0 {
+		return ""
+	}
+	d.batch = true
+	defer func() { d.batch = false }()
+	defs := []string{batchCTE}
+	seen := map[*entry]bool{}
+	var parts []string
+	for k, e := range d.refsOrder {
+		d.collect(e, seen, &defs)
+		parts = append(parts, fmt.Sprintf("SELECT %d, arca_bi, tableoid::oid, ctid::text FROM %s", k, d.node(e)))
+	}
+	return "WITH " + strings.Join(defs, ", ") + " " + strings.Join(parts, " UNION ALL ")
+}
+
+// batchRowsSelect selects reference entry e's rows bound with
+// BindBatchRows, led by arca_batch.
+func (d *discovery) batchRowsSelect(e *entry) string {
+	var names []string
+	for _, c := range e.rel.columns {
+		if !c.Generated {
+			names = append(names, col("t", c.Name))
+		}
+	}
+	lead := "SELECT r.bi AS " + BatchColumn
+	if len(names) > 0 {
+		lead += ", " + strings.Join(names, ", ")
+	}
+	return "WITH r AS (SELECT (e->>0)::int AS bi, (e->>1)::oid AS toid, (e->>2)::tid AS rid FROM jsonb_array_elements(current_setting('" +
+		BatchRowsSetting + "')::jsonb) AS e) " + lead + " FROM " + pgx.Identifier{e.rel.schema, e.rel.name}.Sanitize() +
+		" AS t JOIN r ON t.tableoid = r.toid AND t.ctid = r.rid"
+}

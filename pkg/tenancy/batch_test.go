@@ -103,6 +103,43 @@ func checkBatches(t *testing.T, db *teststack.Database, cfg tenancy.Config, roun
 				// it: the exporter groups tenants by identical plans.
 			}
 		}
+		// Reference rows found for all reference tables in one statement,
+		// then read back by row id, are the same rows.
+		doneRefs := map[string]bool{}
+		for _, id := range ids {
+			p := plans[id]
+			if p.BatchReferences == "" || doneRefs[p.BatchReferences] {
+				continue
+			}
+			doneRefs[p.BatchReferences] = true
+			rows, err := tx.Query(ctx, p.BatchReferences)
+			require.NoError(t, err)
+			found := map[int][]tenancy.BatchRow{}
+			for rows.Next() {
+				var k int
+				var r tenancy.BatchRow
+				require.NoError(t, rows.Scan(&k, &r.Tenant, &r.TableOID, &r.CTID))
+				found[k] = append(found[k], r)
+			}
+			require.NoError(t, rows.Err())
+			k := 0
+			for _, tab := range p.Tables {
+				if tab.Role != tenancy.RoleReference {
+					continue
+				}
+				require.NoError(t, tenancy.BindBatchRows(ctx, tx, found[k]))
+				k++
+				got := rowsOf(t, tx, tab.BatchRowsSelect, true)
+				key := tab.Schema + "." + tab.Name + " " + string(tab.Role)
+				for i, other := range ids {
+					if plans[other].BatchReferences != p.BatchReferences {
+						continue
+					}
+					require.Equal(t, single[other][key], got[i+1], "round %d, batch %v, tenant %s, reference rows of %s", round, ids, other, key)
+					checked++
+				}
+			}
+		}
 	}
 	require.Positive(t, checked)
 	t.Logf("%d tenants, %d (batch, tenant, table) selections compared", len(tenants), checked)

@@ -13,6 +13,13 @@ type Plan struct {
 	// Warnings name foreign keys discovery did not follow; they hold table
 	// names only, never row data.
 	Warnings []string
+	// BatchReferences finds the reference rows of every reference table
+	// for a batch in one statement (see BatchRowsSelect): each node of the
+	// reference closure, and the child tables it scans, is read once for
+	// all reference tables instead of once per table. Its rows are
+	// (reference table's position among the plan's reference tables,
+	// tenant's position, tableoid, ctid as text).
+	BatchReferences string
 }
 
 // Column is one column of a table.
@@ -56,6 +63,10 @@ type Table struct {
 	// batch, column arca_batch; empty for a schema table, which is never
 	// shared between tenants.
 	BatchSelect string
+	// BatchRowsSelect, for a reference table, selects the rows
+	// BatchReferences found for it, bound with BindBatchRows: a row-id
+	// join instead of the closure again.
+	BatchRowsSelect string
 }
 
 // Identifier is the table's quoted-ready name.
@@ -86,6 +97,11 @@ func (t Table) CopySQL() string {
 // read of the table for the whole batch). Run it after BindBatch.
 func (t Table) BatchCopySQL() string {
 	return "COPY (" + t.BatchSelect + ") TO STDOUT WITH (FORMAT csv, HEADER)"
+}
+
+// BatchRowsCopySQL is BatchCopySQL for the rows bound with BindBatchRows.
+func (t Table) BatchRowsCopySQL() string {
+	return "COPY (" + t.BatchRowsSelect + ") TO STDOUT WITH (FORMAT csv, HEADER)"
 }
 
 // DeleteSQL deletes the tenant's rows before a --replace restore loads

@@ -190,7 +190,8 @@ func (b *batch) plan(members []Member, res []Result) ([][]*member, error) {
 func shapeKey(p *tenancy.Plan) string {
 	var sb strings.Builder
 	sb.WriteString(strings.Join(sharedSchemas(p), ","))
-	sb.WriteString(fmt.Sprintf("|schema=%t", p.Tenant.Schema != ""))
+	sb.WriteString(fmt.Sprintf("|schema=%t|", p.Tenant.Schema != ""))
+	sb.WriteString(p.BatchReferences)
 	for _, t := range p.Tables {
 		sb.WriteString("\x00")
 		if t.Role == tenancy.RoleSchemaTable {
@@ -227,12 +228,24 @@ func (b *batch) export(g []*member) error {
 	if err := b.bind(g); err != nil {
 		return err
 	}
+	refs, err := b.references(first)
+	if err != nil {
+		return err
+	}
+	k := 0
 	for i, t := range first.Tables {
 		var err error
-		if t.Role == tenancy.RoleSchemaTable {
+		switch {
+		case t.Role == tenancy.RoleSchemaTable:
 			err = b.copyEach(g, i)
-		} else {
-			err = b.copyBatch(g, i, t)
+		case t.Role == tenancy.RoleReference && first.BatchReferences != "":
+			// The rows found for this table, read by row id.
+			if err = tenancy.BindBatchRows(b.ctx, b.tx, refs[k]); err == nil {
+				err = b.copyBatch(g, i, t, t.BatchRowsCopySQL())
+			}
+			k++
+		default:
+			err = b.copyBatch(g, i, t, t.BatchCopySQL())
 		}
 		if err != nil {
 			return err
@@ -323,16 +336,43 @@ func (b *batch) copyEach(g []*member, i int) error {
 	return nil
 }
 
-// copyBatch reads shared table i once for the group and splits its rows
-// into each member's file.
-func (b *batch) copyBatch(g []*member, i int, t tenancy.Table) error {
+// references finds the reference rows of every reference table of the
+// group's plan in one statement (the closure's nodes, and the child tables
+// they scan, read once), by reference table in plan order.
+func (b *batch) references(p *tenancy.Plan) (map[int][]tenancy.BatchRow, error) {
+	out := map[int][]tenancy.BatchRow{}
+	if p.BatchReferences == "" {
+		return out, nil
+	}
+	rows, err := b.tx.Query(b.ctx, p.BatchReferences)
+	if err != nil {
+		return nil, fmt.Errorf("find reference rows: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k int
+		var r tenancy.BatchRow
+		if err := rows.Scan(&k, &r.Tenant, &r.TableOID, &r.CTID); err != nil {
+			return nil, fmt.Errorf("find reference rows: %w", err)
+		}
+		out[k] = append(out[k], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find reference rows: %w", err)
+	}
+	return out, nil
+}
+
+// copyBatch reads shared table i once for the group (sql, a batch COPY)
+// and splits its rows into each member's file.
+func (b *batch) copyBatch(g []*member, i int, t tenancy.Table, sql string) error {
 	for _, m := range g {
 		if m.alive() {
 			m.fw, m.err = m.aw.Create(m.jobs[i].File, true)
 		}
 	}
 	s := &splitter{members: g}
-	if _, err := b.conn.PgConn().CopyTo(b.ctx, s, t.BatchCopySQL()); err != nil {
+	if _, err := b.conn.PgConn().CopyTo(b.ctx, s, sql); err != nil {
 		return fmt.Errorf("copy table %s for %d tenants: %w", t.Identifier().Sanitize(), len(g), err)
 	}
 	if err := s.finish(); err != nil {
