@@ -18,6 +18,11 @@ import (
 	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
 
+// MembersPerSlot is how many members of a batch count as one export
+// against Config.Limiter: a member holds ~7 MB (a 2 MiB zstd window, its
+// archive buffer, its compressed part), an export alone several times that.
+const MembersPerSlot = 4
+
 // Member is one tenant of a batch export and where its archive goes.
 type Member struct {
 	TenantID string
@@ -53,7 +58,10 @@ func Batch(ctx context.Context, cfg Config, members []Member) []Result {
 	if err := cfg.Validate(); err != nil {
 		return fail(err)
 	}
-	release, err := cfg.Limiter.Acquire(ctx)
+	// A batch holds an archive writer, a compressor and parts per member:
+	// every MembersPerSlot members weigh one export against the source's
+	// limit, so that memory stays bounded whatever the batch size.
+	release, err := cfg.Limiter.AcquireN(ctx, (len(members)+MembersPerSlot-1)/MembersPerSlot)
 	if err != nil {
 		return fail(err)
 	}
