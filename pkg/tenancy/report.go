@@ -199,3 +199,31 @@ func queryRow(ctx context.Context, q Querier, sql string, dest ...any) error {
 	}
 	return rows.Err()
 }
+
+// InspectSource connects to the source database and runs Inspect in one
+// read-only, repeatable-read transaction (`arca tenancy plan`).
+func InspectSource(ctx context.Context, sourceURL string, cfg Config, only string) (*Report, error) {
+	conn, err := pgx.Connect(ctx, sourceURL)
+	if err != nil {
+		return nil, fmt.Errorf("tenancy plan: %w", err)
+	}
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }() // read-only: nothing to lose
+	var r *Report
+	err = pgx.BeginTxFunc(ctx, conn, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		r, err = Inspect(ctx, tx, cfg, only)
+		return err
+	})
+	return r, err
+}
+
+// Err names every tenant whose plan failed (one that selects nothing
+// included), or is nil.
+func (r *Report) Err() error {
+	var errs []error
+	for _, t := range r.Tenants {
+		if t.Error != "" {
+			errs = append(errs, fmt.Errorf("tenant %s: %s", t.ID, t.Error))
+		}
+	}
+	return errors.Join(errs...)
+}

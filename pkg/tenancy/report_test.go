@@ -92,3 +92,24 @@ func TestInspectReportsMisconfiguration(t *testing.T) {
 	require.Contains(t, r.Warnings, `public.audit: column "organizationId" looks like a tenant key but is not in tenant_columns [tenantId tenant_id]`)
 	require.Contains(t, r.Unowned, tenancy.TableCount{Table: `"public"."notes"`, Rows: 2}, "the global note and t3's orphan")
 }
+
+// InspectSource reads the same report over its own read-only connection,
+// and an unreachable source names the command.
+func TestInspectSourceReadsTheSameReport(t *testing.T) {
+	t.Parallel()
+	db := corpusDB(t, "links")
+	cfg := tenancy.Config{TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id"}}
+	want, err := inspect(t, db, cfg, "")
+	require.NoError(t, err)
+	got, err := tenancy.InspectSource(t.Context(), db.URL, cfg, "")
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.NoError(t, got.Err())
+	_, err = tenancy.InspectSource(t.Context(), db.URL, cfg, "nobody")
+	require.ErrorIs(t, err, tenancy.ErrUnknownTenant)
+	_, err = tenancy.InspectSource(t.Context(), "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", cfg, "")
+	require.ErrorContains(t, err, "tenancy plan:")
+
+	failed := &tenancy.Report{Tenants: []tenancy.TenantReport{{ID: "a"}, {ID: "b", Error: "selects nothing"}}}
+	require.EqualError(t, failed.Err(), "tenant b: selects nothing")
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"text/tabwriter"
 	"time"
 
@@ -12,10 +11,8 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/follow"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/tenancy"
-	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 func (a *app) backupCmd() *cobra.Command {
@@ -30,22 +27,9 @@ through export, sealing, upload and verification, prints a summary, and exits 0 
 was verified from the bucket.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var tenants []string
-			if args[0] == "all" {
-				var err error
-				if tenants, err = a.tenants(cmd.Context()); err != nil {
-					return err
-				}
-			} else {
-				// An unknown id is refused here, before anything is queued.
-				all, err := a.tenants(cmd.Context())
-				if err != nil {
-					return err
-				}
-				if !slices.Contains(all, args[0]) {
-					return fmt.Errorf("backup tenant %q: %w (the tenants query does not list it)", args[0], tenancy.ErrUnknownTenant)
-				}
-				tenants = []string{args[0]}
+			tenants, err := stack.Tenants(cmd.Context(), a.cfg, args[0])
+			if err != nil {
+				return err
 			}
 			return a.startBackups(cmd.Context(), messages.KindTenant, tenants, wait, timeout)
 		},
@@ -81,9 +65,6 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 	}
 	defer conn.Close()
 	now := time.Now().UTC()
-	run := "cli-" + now.Format("20060102T150405.000Z") // the catalog records trigger cli
-	var set follow.Set
-
 	var events <-chan messages.Event
 	if wait {
 		// Subscribe before publishing, so no event is missed.
@@ -94,54 +75,26 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 		defer stop()
 		events = ch
 	}
-	started, cerr := a.startThroughCatalog(ctx, conn, kind, tenants)
-	switch cerr {
-	case nil:
-		// The API's rule: a tenant whose backup of the same kind is in
-		// flight is skipped, and --wait follows the backup in flight.
-		for _, j := range started.Jobs {
-			if j.State == coordinator.JobSkipped {
-				set.Add(j.Tenant, j.SkippedFor)
-				a.printf("skipped %s backup of %s: backup %s is in flight\n", kind, j.Tenant, j.SkippedFor)
-			} else {
-				set.Add(j.Tenant, j.BackupID)
-				a.printf("queued %s backup %s %s\n", kind, j.BackupID, j.Tenant)
-			}
+	queued, err := stack.StartBackups(ctx, a.cfg, conn, kind, tenants, now, a.log)
+	// --wait follows a backup in flight in place of the one skipped.
+	var set follow.Set
+	for _, q := range queued {
+		if q.SkippedFor != "" {
+			set.Add(q.Tenant, q.SkippedFor)
+			a.printf("skipped %s backup of %s: backup %s is in flight\n", kind, q.Tenant, q.SkippedFor)
+		} else {
+			set.Add(q.Tenant, q.BackupID)
+			a.printf("queued %s backup %s %s\n", kind, q.BackupID, q.Tenant)
 		}
-	default:
-		a.log.Warn("catalog unreachable: publishing directly; a backup already in flight is not skipped", "err", cerr)
-		pub := jobs.NewPublisher(conn.JS)
-		for _, t := range tenants {
-			id := messages.BackupID(kind, run, t, now)
-			job := messages.ExportRequested{V: messages.Version, Run: run, Tenant: t, Kind: kind, BackupID: id, RequestedAt: now}
-			if err := pub.Publish(ctx, messages.ExportSubject(t), job, messages.ExportMsgID(id)); err != nil {
-				return err
-			}
-			set.Add(t, id)
-			a.printf("queued %s backup %s %s\n", kind, id, t)
-		}
+	}
+	if err != nil {
+		return err
 	}
 	if !wait {
 		a.emit(set.Order, func(io.Writer) {})
 		return nil
 	}
 	return a.await(ctx, events, &set, now, timeout, earlierParts(ctx, conn.JS, kind, set.Order))
-}
-
-// startThroughCatalog starts the run as the API does: the catalog records
-// each job, and skips a tenant whose backup of the same kind is in flight
-// (an advisory lock per tenant makes two concurrent commands agree).
-func (a *app) startThroughCatalog(ctx context.Context, conn *stack.Conn, kind messages.Kind, tenants []string) (coordinator.Started, error) {
-	cat, err := stack.Catalog(ctx, a.cfg)
-	if err != nil {
-		return coordinator.Started{}, err
-	}
-	defer cat.Close()
-	c, err := coordinator.New(coordinator.Deps{JS: conn.JS, Catalog: cat}, coordinator.Config{Streams: jobs.StreamOptions{Replicas: a.cfg.NATS.Replicas}})
-	if err != nil {
-		return coordinator.Started{}, err
-	}
-	return c.BackupTenants(ctx, tenants, kind, "cli")
 }
 
 // await follows the backups (follow.Set.Await), showing progress, and

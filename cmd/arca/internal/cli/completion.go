@@ -47,25 +47,17 @@ func (a *app) completions(root *cobra.Command) {
 	flag(find("restore", "full"), "backup", a.completeBackups("full"))
 }
 
-// completionKeys lists the manifest keys under the folders (tenants, full,
-// base) without reading them: completion must be quick.
-func (a *app) completionKeys(ctx context.Context, folders ...string) []string {
+// completionRepo is the bucket for completion: listed, never read (it
+// must be quick), so no keyring. ok is false when nothing can be listed.
+func (a *app) completionRepo(ctx context.Context) (backup.Repository, bool) {
 	if a.load() != nil { // again: completion parses --config after the pre-run
-		return nil
+		return backup.Repository{}, false
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
 	store, err := stack.Store(ctx, a.cfg)
 	if err != nil {
-		return nil
+		return backup.Repository{}, false
 	}
-	repo := backup.Repository{Store: store, Layout: backupLayout(a)}
-	var prefixes []string
-	for _, f := range folders {
-		prefixes = append(prefixes, repo.Layout.KindPrefix(f))
-	}
-	keys, _ := repo.ManifestKeys(ctx, prefixes...)
-	return keys
+	return backup.Repository{Store: store, Layout: backupLayout(a)}, true
 }
 
 // completeBackups completes backup ids of one folder ("" for every kind),
@@ -75,37 +67,33 @@ func (a *app) completeBackups(folder string) func(*cobra.Command, []string, stri
 		if cmd.ValidArgsFunction != nil && len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		folders := []string{"tenants", "full", "base"}
+		ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
+		defer cancel()
+		repo, ok := a.completionRepo(ctx)
+		if !ok {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var folders []string
 		if folder != "" {
 			folders = []string{folder}
 		}
-		var ids []string
-		for _, k := range a.completionKeys(cmd.Context(), folders...) {
-			if r, err := backupLayout(a).Ref(k); err == nil && strings.HasPrefix(r.BackupID, prefix) && !slices.Contains(ids, r.BackupID) {
-				ids = append(ids, r.BackupID)
-			}
-		}
-		slices.Sort(ids)
-		slices.Reverse(ids)
-		return ids, cobra.ShellCompDirectiveNoFileComp
+		return repo.BackupIDs(ctx, prefix, folders...), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
 // completeTenants completes tenant ids: those of the source database, or
 // failing that those with backups in the bucket.
 func (a *app) completeTenants(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+	ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
+	defer cancel()
 	if a.load() != nil { // again: completion parses --config after the pre-run
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
-	defer cancel()
 	ts, err := a.tenants(ctx)
 	if err != nil {
 		ts = nil
-		for _, k := range a.completionKeys(ctx, "tenants") {
-			if r, err := backupLayout(a).Ref(k); err == nil && !slices.Contains(ts, r.Tenant) {
-				ts = append(ts, r.Tenant)
-			}
+		if repo, ok := a.completionRepo(ctx); ok {
+			ts = repo.TenantsWithBackups(ctx)
 		}
 	}
 	var out []string

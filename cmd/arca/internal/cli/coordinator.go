@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
@@ -27,56 +28,22 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 		Short: "Recent runs from the catalog, or one run's jobs",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			cat, err := stack.Catalog(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
-			if err := coordinator.MigrateCatalog(ctx, cat); err != nil {
-				return err
-			}
-			conn, err := stack.Connect(ctx, a.cfg, "status")
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			c, err := coordinator.New(coordinator.Deps{JS: conn.JS, Catalog: cat}, coordinator.Config{})
-			if err != nil {
-				return err
-			}
+			run := ""
 			if len(args) == 1 {
-				r, js, err := c.RunStatus(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				a.emit(map[string]any{"run": r, "jobs": js}, func(w io.Writer) {
-					fmt.Fprintf(w, "run %s (%s, %s): %s\n", r.ID, r.Kind, r.Trigger, r.State)
-					if r.Error != "" {
-						fmt.Fprintf(w, "error: %s\n", r.Error)
-					}
-					tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-					fmt.Fprintln(tw, "TENANT\tBACKUP\tSTATE\tBYTES\tERROR")
-					for _, j := range js {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Tenant, j.BackupID, j.State, human(j.Bytes), firstLine(j.Error))
-					}
-					_ = tw.Flush() // terminal output: a failed write has no remedy
-					for _, j := range js {
-						if j.Error != "" {
-							fmt.Fprintf(w, "%s %s: %s\n", scope(j.Tenant), j.BackupID, j.Error)
-						}
-					}
-				})
+				run = args[0]
+			}
+			st, err := stack.ReadStatus(cmd.Context(), a.cfg, run, limit)
+			if err != nil {
+				return err
+			}
+			if run != "" {
+				a.emit(map[string]any{"run": st.Run, "jobs": st.Jobs}, func(w io.Writer) { printRun(w, st.Run, st.Jobs) })
 				return nil
 			}
-			runs, err := c.Runs(ctx, limit)
-			if err != nil {
-				return err
-			}
-			a.emit(runs, func(w io.Writer) {
+			a.emit(st.Runs, func(w io.Writer) {
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "RUN\tKIND\tTRIGGER\tSTATE\tSTARTED")
-				for _, r := range runs {
+				for _, r := range st.Runs {
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, r.Trigger, r.State, r.StartedAt.Format(time.RFC3339))
 				}
 				_ = tw.Flush() // terminal output: a failed write has no remedy
@@ -92,21 +59,11 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			cat, err := stack.Catalog(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			defer cat.Close()
 			store, keys, err := a.openBucket(ctx)
 			if err != nil {
 				return err
 			}
-			if drop {
-				if err := coordinator.DropCatalog(ctx, cat); err != nil {
-					return err
-				}
-			}
-			got, err := coordinator.RebuildCatalog(ctx, a.repo(store, keys), cat)
+			got, err := stack.RebuildCatalog(ctx, a.cfg, a.repo(store, keys), drop)
 			if err != nil {
 				return err
 			}
@@ -127,4 +84,22 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 	catalogCmd := &cobra.Command{Use: "catalog", Short: "The catalog: a cache of the truth in the bucket"}
 	catalogCmd.AddCommand(rebuild)
 	return []*cobra.Command{run, status, catalogCmd}
+}
+
+func printRun(w io.Writer, r coordinator.Run, js []coordinator.Job) {
+	fmt.Fprintf(w, "run %s (%s, %s): %s\n", r.ID, r.Kind, r.Trigger, r.State)
+	if r.Error != "" {
+		fmt.Fprintf(w, "error: %s\n", r.Error)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TENANT\tBACKUP\tSTATE\tBYTES\tERROR")
+	for _, j := range js {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Tenant, j.BackupID, j.State, human(j.Bytes), firstLine(j.Error))
+	}
+	_ = tw.Flush() // terminal output: a failed write has no remedy
+	for _, j := range js {
+		if j.Error != "" {
+			fmt.Fprintf(w, "%s %s: %s\n", keyadmin.Scope(j.Tenant), j.BackupID, j.Error)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -22,18 +21,7 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			softMemoryLimit(devMemoryLimit)
-			// Fail before claiming to be ready: the keyring (created on
-			// first use) and the bucket must open.
-			if _, err := stack.Keyring(cmd.Context(), a.cfg, true); err != nil {
-				return err
-			}
-			// Unlocking a keyring file took 64 MiB (scrypt): give it back
-			// now rather than carry it as resident memory.
-			debug.FreeOSMemory()
-			if _, err := stack.Store(cmd.Context(), a.cfg); err != nil {
-				return err
-			}
-			srv, err := stack.Embedded(a.cfg)
+			srv, err := stack.StartDev(cmd.Context(), a.cfg)
 			if err != nil {
 				return err
 			}
@@ -50,7 +38,7 @@ created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PAS
 				fmt.Fprintf(a.out, "arca dev: alerter off (set %s to page PagerDuty)\n", a.cfg.Alerting.PagerDuty.RoutingKeyEnv)
 			}
 			fmt.Fprintln(a.out, "arca dev: ready (Ctrl-C to stop)")
-			return a.runServices(cmd.Context(), stack.Set{Stages: stack.StageServices, Coordinator: true, Alerter: paging, CreateKeys: true})
+			return a.runServices(cmd.Context(), stack.DevSet(paging))
 		},
 	}
 }

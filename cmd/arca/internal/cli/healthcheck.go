@@ -2,11 +2,12 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"net/http"
+	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/arcabackup/arca/pkg/health"
 )
 
 // healthcheckCmd probes a service's HTTP endpoint (its /metrics, the API's
@@ -23,19 +24,11 @@ func healthcheckCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
-			if err != nil {
+			err := health.Probe(ctx, args[0])
+			if errors.Is(err, health.ErrBadURL) {
 				return usageError{err}
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				return err
-			}
-			_ = resp.Body.Close() // read side: a close error loses nothing
-			if resp.StatusCode/100 != 2 {
-				return fmt.Errorf("healthcheck %s: %s", args[0], resp.Status)
-			}
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "give up after this long")

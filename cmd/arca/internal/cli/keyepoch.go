@@ -15,35 +15,19 @@ import (
 )
 
 // announceKeyring tells the running services that the keyring was saved
-// anew (a new keyring epoch, docs/keys.md) and waits until every live
-// instance holding keys has loaded it, or names those that have not.
+// anew (keyadmin.Announce) and says what they did.
 func (a *app) announceKeyring(ctx context.Context, kr *keyring.Keyring, change string, wait time.Duration) error {
-	if _, err := stack.NATSURL(a.cfg); err != nil {
-		// keys init on a new installation, or --ack-timeout 0: nothing runs
-		// yet, or the operator says not to wait.
-		if change == "init" || wait <= 0 {
-			fmt.Fprintln(a.errOut, "arca: keyring saved; no NATS configured and no arca dev running here: no running service told")
-			return nil
-		}
-		return fmt.Errorf("keyring saved, but no NATS is configured (nats.url, ARCA_NATS_URL) and no arca dev runs here, so running services cannot be told; if none runs, repeat with --ack-timeout 0: %w", err)
-	}
-	conn, err := stack.Connect(ctx, a.cfg, "keys")
-	if err != nil {
-		return fmt.Errorf("keyring saved, but running services were not told (run arca keys sync once NATS answers): %w", err)
-	}
-	defer conn.Close()
-	ack, err := stack.AnnounceAndAwait(ctx, conn.JS, a.cfg.NATS.Replicas, kr.Fingerprint(), change, wait)
-	if err != nil {
+	ann, err := a.keyAdmin().Announce(ctx, kr, change, wait)
+	switch {
+	case err != nil:
 		return err
+	case !ann.Told:
+		fmt.Fprintln(a.errOut, "arca: keyring saved; no NATS configured and no arca dev running here: no running service told")
+	case !ann.Waited:
+		a.printf("keyring epoch %d (%s) announced; not waiting for the services\n", ann.Epoch, change)
+	default:
+		a.printf("keyring epoch %d (%s): loaded by every running instance (%d)\n", ann.Epoch, change, ann.Live)
 	}
-	if wait <= 0 {
-		a.printf("keyring epoch %d (%s) announced; not waiting for the services\n", ack.Announcement.N, change)
-		return nil
-	}
-	if err := ack.Err(wait); err != nil {
-		return err
-	}
-	a.printf("keyring epoch %d (%s): loaded by every running instance (%d)\n", ack.Announcement.N, change, len(ack.Live))
 	return nil
 }
 
@@ -53,13 +37,7 @@ func (a *app) keysStatusCmd() *cobra.Command {
 		Short: "The announced keyring epoch and the epoch every running service holds; exits 1 if any is behind",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			conn, err := stack.Connect(ctx, a.cfg, "keys")
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			st, err := stack.ReadKeyringStatus(ctx, conn.JS, a.cfg.NATS.Replicas)
+			st, err := stack.KeyringStatusOf(cmd.Context(), a.cfg)
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -9,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
@@ -17,36 +20,19 @@ func (a *app) keysCmd() *cobra.Command {
 	var tenant, kmsKey string
 	var ackTimeout time.Duration
 	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list, erase-tenant, status, sync, escrow, recover"}
-	list := func(w io.Writer, infos []keyring.Info) {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
-		for _, i := range infos {
-			destroyed := ""
-			if i.Destroyed != nil {
-				destroyed = i.Destroyed.Format("2006-01-02 15:04:05Z")
-			}
-			kind := i.Kind
-			if i.KMSURI != "" {
-				kind += " " + i.KMSURI
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\n", i.ID, scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
-		}
-		_ = tw.Flush() // terminal output: a failed write has no remedy
+	// changed prints the keyring after a change and tells the services.
+	changed := func(ctx context.Context, kr *keyring.Keyring, change string) error {
+		a.emit(kr.List(), func(w io.Writer) { printKeys(w, kr.List()) })
+		return a.announceKeyring(ctx, kr, change, ackTimeout)
 	}
 	initC := &cobra.Command{
 		Use: "init", Short: "Create the keyring with its first key (refuses to overwrite)", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			src, err := stack.KeyringSource(cmd.Context(), a.cfg)
+			kr, err := a.keyAdmin().Init(cmd.Context())
 			if err != nil {
 				return err
 			}
-			kr, err := src.Init(cmd.Context())
-			if err != nil {
-				return err
-			}
-			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
-			a.auditKey(cmd.Context(), "key.init", "", "")
-			return a.announceKeyring(cmd.Context(), kr, "init", ackTimeout)
+			return changed(cmd.Context(), kr, "init")
 		},
 	}
 	rotate := &cobra.Command{
@@ -55,14 +41,6 @@ func (a *app) keysCmd() *cobra.Command {
 once every running service holding keys has loaded it (docs/keys.md), or names those that have not and
 exits 1.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			src, err := stack.KeyringSource(cmd.Context(), a.cfg)
-			if err != nil {
-				return err
-			}
-			kr, err := src.Load(cmd.Context())
-			if err != nil {
-				return err
-			}
 			uri := ""
 			if kmsKey != "" {
 				var ok bool
@@ -70,15 +48,11 @@ exits 1.`,
 					return usageError{fmt.Errorf("--kms %q: want awskms://KEY-ARN", kmsKey)}
 				}
 			}
-			if _, err := src.Rotate(kr, tenant, uri); err != nil {
+			kr, err := a.keyAdmin().Rotate(cmd.Context(), tenant, uri)
+			if err != nil {
 				return err
 			}
-			if err := kr.Save(cmd.Context(), src.Store); err != nil {
-				return err
-			}
-			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
-			a.auditKey(cmd.Context(), "key.rotate", tenant, "scope="+scope(tenant))
-			return a.announceKeyring(cmd.Context(), kr, "rotate "+scope(tenant), ackTimeout)
+			return changed(cmd.Context(), kr, "rotate "+keyadmin.Scope(tenant))
 		},
 	}
 	rotate.Flags().StringVar(&tenant, "tenant", "", "give this tenant a key of its own (crypto-erasure scope)")
@@ -90,7 +64,7 @@ exits 1.`,
 			if err != nil {
 				return err
 			}
-			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
+			a.emit(kr.List(), func(w io.Writer) { printKeys(w, kr.List()) })
 			return nil
 		},
 	}
@@ -108,23 +82,11 @@ names those that have not and exits 1.`,
 			if confirm != args[0] {
 				return usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
 			}
-			src, err := stack.KeyringSource(cmd.Context(), a.cfg)
+			kr, err := a.keyAdmin().EraseTenant(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			kr, err := src.Load(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if err := kr.DestroyTenant(args[0]); err != nil {
-				return err
-			}
-			if err := kr.Save(cmd.Context(), src.Store); err != nil {
-				return err
-			}
-			a.emit(kr.List(), func(w io.Writer) { list(w, kr.List()) })
-			a.auditKey(cmd.Context(), "key.erase_tenant", args[0], "every key version of the tenant destroyed")
-			return a.announceKeyring(cmd.Context(), kr, "erase-tenant "+args[0], ackTimeout)
+			return changed(cmd.Context(), kr, "erase-tenant "+args[0])
 		},
 	}
 	erase.Flags().StringVar(&confirm, "confirm", "", "the tenant id again")
@@ -148,9 +110,30 @@ names those that have not and exits 1.`,
 	return cmd
 }
 
-func scope(t string) string {
-	if t == "" {
-		return "default"
+func (a *app) keyAdmin() keyadmin.Admin {
+	return keyadmin.Admin{Cfg: a.cfg, Log: a.log, Served: a.served}
+}
+
+// served says which destination served a read when the first did not.
+func (a *app) served(key, d string, skipped []error) {
+	if len(skipped) > 0 {
+		fmt.Fprintf(a.errOut, "read %s from destination %s (%s)\n", key, d, OneLine(errors.Join(skipped...)))
 	}
-	return "tenant " + t
+}
+
+func printKeys(w io.Writer, infos []keyring.Info) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
+	for _, i := range infos {
+		destroyed := ""
+		if i.Destroyed != nil {
+			destroyed = i.Destroyed.Format("2006-01-02 15:04:05Z")
+		}
+		kind := i.Kind
+		if i.KMSURI != "" {
+			kind += " " + i.KMSURI
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\n", i.ID, keyadmin.Scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
+	}
+	_ = tw.Flush() // terminal output: a failed write has no remedy
 }

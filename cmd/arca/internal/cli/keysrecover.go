@@ -4,15 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/objstore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
 // keysRecoverCmd rebuilds a lost keyring file from its escrow in the
@@ -28,55 +24,19 @@ passphrase of keys.passphrase_env. A keyring already there is never overwritten.
 are not in the escrow (so that erase-tenant stays final): their backups do not open after a recovery.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
 			if !fromBucket {
 				return usageError{errors.New("--from-bucket is required (the escrow is the only source)")}
 			}
-			if _, ok := config.SecretID(a.cfg.Keys.Keyring); ok {
-				return usageError{errors.New("keys.keyring is a Secrets Manager secret: it keeps every version itself; recover is for a file: keyring")}
-			}
-			set, err := stack.Destinations(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			rc, err := a.fallbackReader(set).Get(ctx, stack.EscrowKey(a.cfg), objstore.Range{})
-			if errors.Is(err, objstore.ErrNotFound) {
-				return fmt.Errorf("%w: %s in no destination (is keys.kms set? arca keys escrow writes it)", keyring.ErrNoEscrow, stack.EscrowKey(a.cfg))
+			kr, err := a.keyAdmin().Recover(cmd.Context())
+			if errors.Is(err, keyadmin.ErrNotAFile) {
+				return usageError{err}
 			}
 			if err != nil {
 				return err
-			}
-			raw, err := io.ReadAll(io.LimitReader(rc, 16<<20))
-			_ = rc.Close() // read side: a close error loses nothing
-			if err != nil {
-				return err
-			}
-			doc, err := keyring.OpenEscrow(raw, stack.KMSClient(a.cfg))
-			if err != nil {
-				return err
-			}
-			defer clear(doc)
-			src, err := stack.KeyringSource(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			kr, err := keyring.Unmarshal(doc, src.Opts...)
-			if err != nil {
-				return err
-			}
-			if src.Path != "" {
-				if err := os.MkdirAll(filepath.Dir(src.Path), 0o700); err != nil {
-					return err
-				}
-			}
-			// Create only: a keyring that is there is never replaced.
-			if err := src.Store.Save(ctx, doc, true); err != nil {
-				return fmt.Errorf("recover keyring: %w", err)
 			}
 			a.emit(kr.List(), func(w io.Writer) {
 				fmt.Fprintf(w, "recovered the keyring from %s into %s: %d key versions\n", stack.EscrowKey(a.cfg), a.cfg.Keys.Keyring, len(kr.List()))
 			})
-			a.auditKey(ctx, "key.recover", "", "")
 			return nil
 		},
 	}
@@ -92,24 +52,15 @@ func (a *app) keysEscrowCmd() *cobra.Command {
 		Short: "Store the keyring's escrow (sealed under keys.kms) in every destination",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			uri, ok := config.KMSKeyURI(a.cfg.Keys.KMS)
-			if !ok {
-				return usageError{errors.New("keys.kms is required: the escrow is sealed under a KMS key")}
+			e, err := a.keyAdmin().Escrow(cmd.Context())
+			if errors.Is(err, keyadmin.ErrNoKMS) {
+				return usageError{err}
 			}
-			kr, err := stack.Keyring(ctx, a.cfg, false)
 			if err != nil {
-				return err
-			}
-			doc, left, err := kr.Escrow(stack.KMSClient(a.cfg), uri)
-			if err != nil {
-				return err
-			}
-			if err := stack.PutEscrow(ctx, a.cfg, doc); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.out, "stored the keyring's escrow at %s in every destination, sealed under %s; %d tenant keys of their own left out\n",
-				stack.EscrowKey(a.cfg), uri, left)
+				e.Key, e.KMS, e.LeftOut)
 			return nil
 		},
 	}

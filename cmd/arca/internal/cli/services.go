@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	alerter "github.com/arcabackup/arca/services/alerter/service"
 )
 
 // serviceCmds are `arca exporter`, `arca encryptor`, `arca uploader`,
@@ -50,17 +49,8 @@ line; the routing key shown as the $VARIABLE that holds it) and exits, sending a
 }
 
 func (a *app) alerterDryRun(ctx context.Context) error {
-	conn, err := stack.Connect(ctx, a.cfg, "alerter")
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	al, err := alerter.New(alerter.Deps{JS: conn.JS}, stack.AlerterConfig(a.cfg, a.log))
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
-	n, err := al.DryRun(ctx, &buf)
+	n, err := stack.AlerterDryRun(ctx, a.cfg, a.log, &buf)
 	if err != nil {
 		return err
 	}

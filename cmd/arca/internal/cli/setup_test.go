@@ -103,7 +103,9 @@ func newEnvWith(t *testing.T, kind, storeExtra string) *env {
 	deps := stack.Deps{Cfg: e.cfg, Conn: conn, Store: e.store, Keys: keys, Logger: quiet, Tool: "test"}
 	wctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); _ = deps.Run(wctx, stack.StageServices...) }()
+	stages, err := deps.Named(stack.StageServices...)
+	require.NoError(t, err)
+	go func() { defer close(done); _ = stack.Supervise(wctx, stages...) }()
 	t.Cleanup(func() { cancel(); <-done })
 	return e
 }

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
@@ -26,28 +24,12 @@ without an index). Exits 1 if a tenant's plan selects nothing. Check a new schem
 backup.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			conn, err := pgx.Connect(ctx, a.cfg.Source.URL)
-			if err != nil {
-				return fmt.Errorf("tenancy plan: %w", err)
-			}
-			defer conn.Close(ctx)
-			var r *tenancy.Report
-			err = pgx.BeginTxFunc(ctx, conn, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-				r, err = tenancy.Inspect(ctx, tx, stack.Tenancy(a.cfg), only)
-				return err
-			})
+			r, err := tenancy.InspectSource(cmd.Context(), a.cfg.Source.URL, stack.Tenancy(a.cfg), only)
 			if err != nil {
 				return err
 			}
 			a.emit(r, func(w io.Writer) { printReport(w, r) })
-			var errs []error
-			for _, t := range r.Tenants {
-				if t.Error != "" {
-					errs = append(errs, fmt.Errorf("tenant %s: %s", t.ID, t.Error))
-				}
-			}
-			return errors.Join(errs...)
+			return r.Err()
 		},
 	}
 	plan.Flags().StringVar(&only, "tenant", "", "show only this tenant's tables")

@@ -11,21 +11,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/jobs"
-	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/wal"
-	"github.com/arcabackup/arca/pkg/wal/basebackup"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
 
 func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
-	store, err := stack.WriterStore(ctx, a.cfg)
-	if err != nil {
-		return wal.Config{}, err
-	}
-	keys := wal.LazyKeys(func() (wal.Keys, error) { return stack.Keyring(ctx, a.cfg, false) })
-	return wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys, Prefetch: prefetch, SpoolDir: spool}, nil
+	return stack.WALConfig(ctx, a.cfg, prefetch, spool)
 }
 
 func (a *app) walCmds() []*cobra.Command {
@@ -129,57 +121,17 @@ func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuit
 	if err != nil {
 		return wal.Continuity{}, err
 	}
-	return walcheck.Archive(ctx, cfg, maxAge, a.recordCheck)
-}
-
-// recordCheck publishes a check's event when NATS answers; a check run
-// with no system running still reports on the terminal.
-func (a *app) recordCheck(ctx context.Context, e messages.Event) {
-	conn, err := stack.Connect(ctx, a.cfg, "wal-check")
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	if err := jobs.NewPublisher(conn.JS).Event(ctx, e); err != nil {
-		a.log.Warn("check not recorded", "stage", e.Stage, "err", err)
-	}
-}
-
-type baseOptions struct {
-	conn, bin, label, class string
-	fast                    bool
-}
-
-// takeBase takes a base backup as the configuration says.
-func (a *app) takeBase(ctx context.Context, o baseOptions) (basebackup.Backup, error) {
-	keys, err := stack.Keyring(ctx, a.cfg, false)
-	if err != nil {
-		return basebackup.Backup{}, err
-	}
-	store, err := stack.WriterStore(ctx, a.cfg)
-	if err != nil {
-		return basebackup.Backup{}, err
-	}
-	if o.bin == "" && a.cfg.Source.PGBinDir != "" {
-		o.bin = stack.PGBin(a.cfg, "pg_basebackup")
-	}
-	if o.conn == "" {
-		o.conn = a.cfg.Source.URL
-	}
-	return basebackup.Take(ctx, basebackup.Config{
-		Store: store, Layout: stack.Layout(a.cfg), Keys: keys, PGBaseBackup: o.bin, ConnString: o.conn,
-		Label: o.label, FastCheckpoint: o.fast, StorageClass: o.class, ToolVersion: Version,
-	})
+	return walcheck.Archive(ctx, cfg, maxAge, stack.RecordCheck(a.cfg, a.log))
 }
 
 func (a *app) backupBaseCmd() *cobra.Command {
-	var o baseOptions
+	var o stack.BaseOptions
 	cmd := &cobra.Command{
 		Use:   "base",
 		Short: "Take a physical base backup (pg_basebackup, streamed, sealed, uploaded) for point-in-time recovery",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := a.takeBase(cmd.Context(), o)
+			b, err := stack.TakeBase(cmd.Context(), a.cfg, o, Version)
 			if err != nil {
 				return err
 			}
@@ -189,11 +141,11 @@ func (a *app) backupBaseCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&o.conn, "pg-conn", "", "replication connection (default: the source URL)")
-	cmd.Flags().StringVar(&o.bin, "pg-basebackup", "", "pg_basebackup binary (default: from pg_bin_dir or PATH)")
-	cmd.Flags().StringVar(&o.label, "label", "arca", "backup label")
-	cmd.Flags().BoolVar(&o.fast, "fast-checkpoint", false, "ask for an immediate checkpoint")
-	cmd.Flags().StringVar(&o.class, "storage-class", "", "storage class of the data object")
+	cmd.Flags().StringVar(&o.Conn, "pg-conn", "", "replication connection (default: the source URL)")
+	cmd.Flags().StringVar(&o.PGBaseBackup, "pg-basebackup", "", "pg_basebackup binary (default: from pg_bin_dir or PATH)")
+	cmd.Flags().StringVar(&o.Label, "label", "arca", "backup label")
+	cmd.Flags().BoolVar(&o.FastCheckpoint, "fast-checkpoint", false, "ask for an immediate checkpoint")
+	cmd.Flags().StringVar(&o.StorageClass, "storage-class", "", "storage class of the data object")
 	return cmd
 }
 

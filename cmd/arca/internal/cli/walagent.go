@@ -4,15 +4,11 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
-	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/agent"
 )
 
@@ -45,23 +41,12 @@ keyring once and loads it again on SIGHUP.`,
 			if dir == "" {
 				return usageError{errors.New("--dir DIR (or " + agentDirEnv + ") is required")}
 			}
-			keys, stop, err := a.agentKeys(ctx, epoch)
-			if err != nil {
-				return err
+			err := stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch)
+			var ce stack.ConfigError
+			if errors.As(err, &ce) {
+				return usageError{ce.Err}
 			}
-			defer stop()
-			store, err := stack.WriterStore(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			ag, err := agent.New(agent.Config{
-				WAL: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}, Dir: dir,
-				Parallel: parallel, LookAhead: lookAhead, Log: a.log,
-			})
-			if err != nil {
-				return usageError{err}
-			}
-			return ag.Run(ctx)
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -70,64 +55,6 @@ keyring once and loads it again on SIGHUP.`,
 	f.IntVar(&lookAhead, "look-ahead", agent.DefaultLookAhead, "ready files pushed ahead of PostgreSQL's request (-1: none)")
 	f.BoolVar(&epoch, "follow-epoch", true, "follow the keyring epoch over NATS when it is reachable")
 	return cmd
-}
-
-// agentKeys is the agent's live keyring: following the keyring epoch when
-// NATS answers, else loaded now and again on SIGHUP.
-func (a *app) agentKeys(ctx context.Context, epoch bool) (*keyring.Live, func(), error) {
-	src, err := stack.KeyringSource(ctx, a.cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	if epoch {
-		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		conn, err := stack.Connect(cctx, a.cfg, "wal-agent")
-		cancel()
-		if err == nil {
-			live, stop, err := stack.LiveKeyring(ctx, src.Store, conn.JS, a.cfg.NATS.Replicas, []string{"wal-agent"}, a.log, src.Opts...)
-			if err != nil {
-				conn.Close()
-				return nil, nil, err
-			}
-			a.log.Info("wal-agent follows the keyring epoch")
-			unhup := a.onHUP(func() {
-				a.log.Warn("wal-agent follows the keyring epoch: it reloads when a change is announced, SIGHUP does nothing")
-			})
-			return live, func() { unhup(); stop(); conn.Close() }, nil
-		}
-		a.log.Warn("wal-agent: NATS unreachable, not following the keyring epoch; send SIGHUP after a key change", "err", err)
-	}
-	live := keyring.NewLive(src.Load)
-	if err := live.Advance(ctx, keyring.Epoch{}); err != nil {
-		return nil, nil, err
-	}
-	unhup := a.onHUP(func() {
-		if err := live.Advance(ctx, keyring.Epoch{}); err != nil {
-			a.log.Error("wal-agent: keyring reload failed; keeping the keys loaded before", "err", err)
-		} else {
-			a.log.Warn("wal-agent: keyring reloaded", "fingerprint", live.Held().Fingerprint)
-		}
-	})
-	return live, unhup, nil
-}
-
-// onHUP calls f on every SIGHUP until the returned stop is called (a
-// SIGHUP would otherwise end the process: systemctl reload must not).
-func (a *app) onHUP(f func()) (stop func()) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-done:
-				return
-			case <-hup:
-				f()
-			}
-		}
-	}()
-	return func() { signal.Stop(hup); close(done) }
 }
 
 // pushViaAgent hands path to the agent in dir. ok is false when no agent

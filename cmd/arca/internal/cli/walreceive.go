@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/wal/receive"
 	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
@@ -84,7 +85,7 @@ func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 	if s.conn == "" {
 		s.conn = a.cfg.Source.URL
 	}
-	h, err := walcheck.Stream(ctx, s.conn, s.slot, s.t, a.recordCheck)
+	h, err := walcheck.Stream(ctx, s.conn, s.slot, s.t, stack.RecordCheck(a.cfg, a.log))
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/pkg/backup"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 // CatalogURL is the configured catalog, or, when none is configured, a
@@ -81,4 +83,57 @@ func createDatabase(ctx context.Context, adminURL, name string) error {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	return nil
+}
+
+// CatalogStatus is what `arca status` reads: the recent runs, or, with
+// run set, that run and its jobs.
+type CatalogStatus struct {
+	Runs []coordinator.Run
+	Run  coordinator.Run
+	Jobs []coordinator.Job
+}
+
+// ReadStatus opens the catalog (migrating it) and NATS, and reads the
+// newest limit runs, or the run named and its jobs.
+func ReadStatus(ctx context.Context, cfg config.Config, run string, limit int) (CatalogStatus, error) {
+	cat, err := Catalog(ctx, cfg)
+	if err != nil {
+		return CatalogStatus{}, err
+	}
+	defer cat.Close()
+	if err := coordinator.MigrateCatalog(ctx, cat); err != nil {
+		return CatalogStatus{}, err
+	}
+	conn, err := Connect(ctx, cfg, "status")
+	if err != nil {
+		return CatalogStatus{}, err
+	}
+	defer conn.Close()
+	c, err := coordinator.New(coordinator.Deps{JS: conn.JS, Catalog: cat}, coordinator.Config{})
+	if err != nil {
+		return CatalogStatus{}, err
+	}
+	var st CatalogStatus
+	if run != "" {
+		st.Run, st.Jobs, err = c.RunStatus(ctx, run)
+	} else {
+		st.Runs, err = c.Runs(ctx, limit)
+	}
+	return st, err
+}
+
+// RebuildCatalog rebuilds the catalog's backups from the bucket read
+// through repo, dropping the catalog first when drop is set.
+func RebuildCatalog(ctx context.Context, cfg config.Config, repo backup.Repository, drop bool) (coordinator.Rebuilt, error) {
+	cat, err := Catalog(ctx, cfg)
+	if err != nil {
+		return coordinator.Rebuilt{}, err
+	}
+	defer cat.Close()
+	if drop {
+		if err := coordinator.DropCatalog(ctx, cat); err != nil {
+			return coordinator.Rebuilt{}, err
+		}
+	}
+	return coordinator.RebuildCatalog(ctx, repo, cat)
 }

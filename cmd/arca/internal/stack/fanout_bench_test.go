@@ -79,7 +79,11 @@ func BenchmarkFanOut(b *testing.B) {
 	deps := stack.Deps{Cfg: cfg, Conn: conn, Store: store, Keys: kr, Logger: quiet, Tool: "bench"}
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() { _ = deps.Run(wctx, stack.StageServices...) }()
+	stages, err := deps.Named(stack.StageServices...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _ = stack.Supervise(wctx, stages...) }()
 
 	// Pipeline: publish one export job per tenant, wait for every verification.
 	cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
 )
 
 // KeyringAck is what announcing a keyring epoch found: the announcement,
@@ -80,4 +82,15 @@ func ReadKeyringStatus(ctx context.Context, js jetstream.KeyValueManager, replic
 		}
 	}
 	return st, nil
+}
+
+// KeyringStatusOf connects to the configuration's NATS and reads the
+// keyring status (ReadKeyringStatus).
+func KeyringStatusOf(ctx context.Context, cfg config.Config) (KeyringStatus, error) {
+	conn, err := Connect(ctx, cfg, "keys")
+	if err != nil {
+		return KeyringStatus{}, err
+	}
+	defer conn.Close()
+	return ReadKeyringStatus(ctx, conn.JS, cfg.NATS.Replicas)
 }

@@ -116,7 +116,11 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 				b.Fatal(err)
 			}
 			deps := stack.Deps{Cfg: cfg, Conn: conn, Store: newStore(b), Keys: kr, Logger: quiet, Tool: "bench"}
-			go func() { _ = deps.Run(wctx, stack.StageServices...) }() // stops with wctx
+			stages, err := deps.Named(stack.StageServices...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			go func() { _ = stack.Supervise(wctx, stages...) }() // stops with wctx
 		}
 		cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
 			FilterSubjects: []string{"events.*.*.verify.*", "events.*.*.*.dead_lettered"}, DeliverPolicy: jetstream.DeliverNewPolicy})

@@ -53,7 +53,9 @@ func startPipeline(t *testing.T, obs *stack.Observability) *pipeline {
 	deps := stack.Deps{Cfg: cfg, Conn: &stack.Conn{NC: nt.Conn, JS: nt.JS, Staging: st}, Store: store, Keys: kr, Logger: quiet, Tool: "test", Obs: obs}
 	wctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
-	go func() { defer func() { done <- struct{}{} }(); _ = deps.Run(wctx, stack.StageServices...) }()
+	stages, err := deps.Named(stack.StageServices...)
+	require.NoError(t, err)
+	go func() { defer func() { done <- struct{}{} }(); _ = stack.Supervise(wctx, stages...) }()
 
 	coord, err := coordinator.New(coordinator.Deps{JS: nt.JS, Catalog: catalog.Pool, Source: db.Pool}, coordinator.Config{Logger: quiet})
 	require.NoError(t, err)

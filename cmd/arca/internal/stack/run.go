@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -117,14 +118,10 @@ func (s Set) stages(ctx context.Context, cfg config.Config, conn *Conn, obs *Obs
 			return nil, func() {}, err
 		}
 	}
-	var out []Named
-	for _, n := range s.Stages {
-		svc, err := d.Service(n)
-		if err != nil {
-			stop()
-			return nil, func() {}, err
-		}
-		out = append(out, Named{Name: n, Service: svc})
+	out, err := d.Named(s.Stages...)
+	if err != nil {
+		stop()
+		return nil, func() {}, err
 	}
 	return out, stop, nil
 }
@@ -156,4 +153,20 @@ func AlerterConfig(cfg config.Config, log *slog.Logger) alerter.Config {
 		}
 	}
 	return o
+}
+
+// AlerterDryRun replays EVENTS and DLQ as an alerter starting with an
+// empty outbox would and writes each event it would send to w (one JSON
+// object a line), sending nothing; n counts them.
+func AlerterDryRun(ctx context.Context, cfg config.Config, log *slog.Logger, w io.Writer) (n int, err error) {
+	conn, err := Connect(ctx, cfg, "alerter")
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	al, err := alerter.New(alerter.Deps{JS: conn.JS}, AlerterConfig(cfg, log))
+	if err != nil {
+		return 0, err
+	}
+	return al.DryRun(ctx, w)
 }

@@ -184,15 +184,16 @@ func Copies(ctx context.Context, cfg config.Config) ([]uploader.Copy, error) {
 	return out, nil
 }
 
-// Run builds the named stages and runs them under Supervise.
-func (d Deps) Run(ctx context.Context, names ...string) error {
+// Named builds the named stages, each with the name its errors carry,
+// ready for Supervise.
+func (d Deps) Named(names ...string) ([]Named, error) {
 	var all []Named
 	for _, n := range names {
 		s, err := d.Service(n)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		all = append(all, Named{Name: n, Service: s})
 	}
-	return Supervise(ctx, all...)
+	return all, nil
 }

@@ -72,7 +72,9 @@ func backupWithMarker(t *testing.T, o teststack.NATSOptions) (string, string) {
 	wctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); _ = deps.Run(wctx, stack.StageServices...) }()
+	stages, err := deps.Named(stack.StageServices...)
+	require.NoError(t, err)
+	go func() { defer wg.Done(); _ = stack.Supervise(wctx, stages...) }()
 	stopped := false
 	stop := func() {
 		if !stopped {

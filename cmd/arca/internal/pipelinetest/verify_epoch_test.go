@@ -1,4 +1,4 @@
-package service_test
+package pipelinetest_test
 
 import (
 	"context"

@@ -1,0 +1,64 @@
+package stack_test
+
+import (
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/messages"
+)
+
+// fileConfig is a configuration with a filesystem bucket and a keyring
+// file in a temporary directory, and no NATS.
+func fileConfig(t *testing.T) config.Config {
+	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
+	t.Setenv("ARCA_NATS_URL", "")
+	dir := t.TempDir()
+	cfg := config.Default()
+	cfg.Dir = dir
+	cfg.Keys.Keyring = "file:" + filepath.Join(dir, "keyring.json")
+	cfg.Store.Kind, cfg.Store.FS.Dir, cfg.Store.Prefix = "fs", filepath.Join(dir, "bucket"), "p"
+	return cfg
+}
+
+// The WAL archive is the configuration's bucket and prefix; its keyring is
+// loaded at first use, not when the configuration is made.
+func TestWALConfigLoadsTheKeyringAtFirstUse(t *testing.T) {
+	cfg := fileConfig(t)
+	w, err := stack.WALConfig(t.Context(), cfg, 4, "/spool")
+	require.NoError(t, err)
+	require.Equal(t, "p", w.Layout.Prefix)
+	require.Equal(t, 4, w.Prefetch)
+	require.Equal(t, "/spool", w.SpoolDir)
+	_, err = stack.Keyring(t.Context(), cfg, true)
+	require.NoError(t, err, "created after the WAL configuration")
+	_, err = w.Keys.Primary("")
+	require.NoError(t, err)
+}
+
+// Without NATS, the agent's keyring is the file loaded once (SIGHUP loads
+// it again); a missing keyring fails at start.
+func TestAgentKeyringWithoutNATSLoadsTheFile(t *testing.T) {
+	cfg := fileConfig(t)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	_, _, err := stack.AgentKeyring(t.Context(), cfg, true, quiet)
+	require.Error(t, err, "no keyring yet")
+	kr, err := stack.Keyring(t.Context(), cfg, true)
+	require.NoError(t, err)
+	live, stop, err := stack.AgentKeyring(t.Context(), cfg, true, quiet)
+	require.NoError(t, err)
+	defer stop()
+	require.Equal(t, kr.Fingerprint(), live.Held().Fingerprint)
+}
+
+// A check recorded with no NATS running is dropped quietly: the terminal
+// has the report.
+func TestRecordCheckWithoutNATSIsQuiet(t *testing.T) {
+	cfg := fileConfig(t)
+	stack.RecordCheck(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))(t.Context(), messages.Event{Stage: "wal_check"})
+}
