@@ -7,6 +7,10 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
 )
@@ -91,6 +95,19 @@ func (b *batcher) start(key string, g *gathering) {
 func (b *batcher) run(ms []*waiting) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// The batch's reading is one span, linked from every member's trace
+	// (each tenant's export span stays in its own trace).
+	tp := b.s.cfg.Worker.Tracer
+	if tp == nil {
+		tp = otel.GetTracerProvider()
+	}
+	links := make([]trace.Link, len(ms))
+	for i, m := range ms {
+		links[i] = trace.Link{SpanContext: trace.SpanContextFromContext(m.ctx)}
+	}
+	ctx, span := tp.Tracer("github.com/arcabackup/arca/services/exporter").Start(ctx, "export batch",
+		trace.WithLinks(links...), trace.WithAttributes(attribute.Int("arca.batch_members", len(ms))))
+	defer span.End()
 	// The batch reads for its members: it stops once none is left.
 	var left sync.WaitGroup
 	left.Add(len(ms))
