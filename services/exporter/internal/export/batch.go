@@ -198,7 +198,7 @@ func (b *batch) plan(members []Member, res []Result) ([][]*member, error) {
 func shapeKey(p *tenancy.Plan) string {
 	var sb strings.Builder
 	sb.WriteString(strings.Join(sharedSchemas(p), ","))
-	sb.WriteString(fmt.Sprintf("|schema=%t|", p.Tenant.Schema != ""))
+	fmt.Fprintf(&sb, "|schema=%t|", p.Tenant.Schema != "")
 	sb.WriteString(p.BatchReferences)
 	for _, t := range p.Tables {
 		sb.WriteString("\x00")
