@@ -163,3 +163,10 @@ func (m VerifyRequested) Validate() error {
 	p.required("manifest_key", m.ManifestKey)
 	return p.err()
 }
+
+// QueueStages are the stages whose durable consumer on the JOBS stream is
+// a queue: the queue-depth gauges (arca_jobs_pending, arca_jobs_unacked)
+// report each, and the coordinator may read each one's consumer info.
+// The copy jobs to further destinations and the tenant point-in-time
+// restores wait in queues of their own.
+var QueueStages = []string{StageExport, StageEncrypt, StageUpload, StageVerify, StageCopy, StageRestore}

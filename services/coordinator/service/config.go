@@ -13,6 +13,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/retention"
+	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/coordinator/internal/schedule"
 )
@@ -195,4 +196,8 @@ type RetentionCopy struct {
 	Name   string
 	Store  objstore.Store
 	Policy retention.Policy
+	// WAL prunes this destination's copy of the WAL archive (a
+	// destination that takes base backups holds one); nil leaves its WAL
+	// alone.
+	WAL prune.WALPruner
 }

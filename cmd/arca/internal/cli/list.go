@@ -99,14 +99,10 @@ func human(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
-// listBackups reads every backup in the bucket, or one tenant's, through the
-// authenticated repository: refused manifests come back in Refused, for the
-// caller to report, never as an error that hides the others.
-func (a *app) listBackups(ctx context.Context, tenant string) (backup.Listing, error) {
-	return a.listBackupsIn(ctx, "", tenant)
-}
-
-// listBackupsIn is listBackups in one destination ("" the primary).
+// listBackupsIn reads every backup in one destination ("" the primary), or
+// one tenant's, through the authenticated repository: refused manifests
+// come back in Refused, for the caller to report, never as an error that
+// hides the others.
 func (a *app) listBackupsIn(ctx context.Context, destination, tenant string) (backup.Listing, error) {
 	store, keys, err := a.openBucket(ctx)
 	if err != nil {

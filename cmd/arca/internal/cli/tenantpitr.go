@@ -125,10 +125,13 @@ func (a *app) restorerCmd() *cobra.Command {
 				return err
 			}
 			defer conn.Close()
-			store, keys, err := a.openBucket(ctx)
+			// Base backups from the first destination that has them, as
+			// wal-fetch reads the WAL: a tenant PITR survives the primary.
+			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
 			}
+			store := a.fallbackReader(set)
 			w := jobs.Config{Logger: a.log, Tracer: obs.Tracer("restorer")}
 			if obs.Metrics != nil {
 				w.Observer = obs.Metrics
