@@ -42,6 +42,11 @@ type Summary struct {
 	Failed       int       `json:"failed"`
 	Pending      int       `json:"pending"`
 	StoredBytes  int64     `json:"stored_bytes"`
+	// Destination is the store the row is about (arca info reads each).
+	Destination string `json:"destination,omitempty"`
+	// Missing counts the backups of the tenant and kind that the primary
+	// holds and this further destination does not (SummarizeCopy).
+	Missing int `json:"missing,omitempty"`
 }
 
 // Summarize sums the backups up per tenant and kind: tenant backups first,
@@ -79,11 +84,46 @@ func Summarize(entries []Entry, now time.Time) []Summary {
 	for _, r := range byKey {
 		out = append(out, *r)
 	}
+	sortSummaries(out)
+	return out
+}
+
+// sortSummaries orders rows tenant, full, then base, each by tenant.
+func sortSummaries(out []Summary) {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Kind != out[j].Kind {
 			return out[i].Kind > out[j].Kind // tenant, full, base
 		}
 		return out[i].Tenant < out[j].Tenant
 	})
+}
+
+// SummarizeCopy is Summarize of a further destination's entries, with
+// Missing counted against the primary's: each backup of a kind the
+// destination takes that the primary holds and it does not. A tenant and
+// kind the destination lacks altogether gets a row of its own (no
+// backups, all missing), so a copy that never arrived shows.
+func SummarizeCopy(entries, primary []Entry, takes func(kind string) bool, now time.Time) []Summary {
+	have := map[string]bool{}
+	for _, e := range entries {
+		have[e.Manifest.BackupID] = true
+	}
+	missing := map[[2]string]int{}
+	for _, e := range primary {
+		m := e.Manifest
+		if takes(m.Kind) && !have[m.BackupID] {
+			missing[[2]string{m.Tenant, m.Kind}]++
+		}
+	}
+	out := Summarize(entries, now)
+	for i := range out {
+		k := [2]string{out[i].Tenant, out[i].Kind}
+		out[i].Missing = missing[k]
+		delete(missing, k)
+	}
+	for k, n := range missing {
+		out = append(out, Summary{Tenant: k[0], Kind: k[1], Missing: n, NewestStatus: "missing"})
+	}
+	sortSummaries(out)
 	return out
 }

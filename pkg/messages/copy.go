@@ -55,3 +55,41 @@ func (m CopyRequested) Validate() error {
 // DestinationAttr is the event attribute naming the destination a copy's
 // event is about; events about the primary leave it out.
 const DestinationAttr = "destination"
+
+// ByAttr is the event attribute naming the command that did what the
+// event says outside the jobs (arca copy).
+const ByAttr = "by"
+
+// CopyOutcome is a copy made outside the uploader's copy job (arca copy):
+// what was copied where, and how its verification there went.
+type CopyOutcome struct {
+	Ref
+	Destination string // "" or the primary's name: the primary
+	Primary     bool   // Destination is the primary (its events carry no destination)
+	CopyErr     error  // the copy failed (no verification follows)
+	VerifyErr   error  // the copy does not verify
+	Bytes       int64
+	By          string // who copied, for the events' attrs
+}
+
+// Events are the copy's outcome events as the uploader's copy job and the
+// verifier publish them: stage copy, then (once copied) stage verify. So
+// the catalog's copies table and the copy-missing alert (triggered by a
+// failure, resolved by a verified copy) follow a copy completed by hand.
+func (o CopyOutcome) Events() []Event {
+	attrs := map[string]string{ByAttr: o.By}
+	if !o.Primary {
+		attrs[DestinationAttr] = o.Destination
+	}
+	ev := func(stage string, err error) Event {
+		e := Event{Tenant: o.Tenant, Kind: o.Kind, BackupID: o.BackupID, Stage: stage, Status: StatusSucceeded, Bytes: o.Bytes, Attrs: attrs}
+		if err != nil {
+			e.Status, e.Error, e.Bytes = StatusFailed, err.Error(), 0
+		}
+		return e
+	}
+	if o.CopyErr != nil {
+		return []Event{ev(StageCopy, o.CopyErr)}
+	}
+	return []Event{ev(StageCopy, nil), ev(StageVerify, o.VerifyErr)}
+}

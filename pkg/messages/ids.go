@@ -51,7 +51,11 @@ func EventMsgID(e Event) string {
 	if d := e.Attrs[DestinationAttr]; d != "" {
 		parts = append(parts, "@"+d) // each copy's facts are their own
 	}
-	if e.BackupID == "" {
+	if by := e.Attrs[ByAttr]; by != "" {
+		// A command's outcome (arca copy) is a fact of its own each time
+		// it runs, never a redelivery of the job's with the same stage.
+		parts = append(parts, "by", by, e.Time.UTC().Format(time.RFC3339Nano))
+	} else if e.BackupID == "" {
 		parts = append(parts, e.Tenant, e.Time.UTC().Format(time.RFC3339Nano))
 	}
 	return strings.Join(parts, ":")

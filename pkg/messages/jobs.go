@@ -12,6 +12,13 @@ type ExportRequested struct {
 	Kind        Kind      `json:"kind"`
 	BackupID    string    `json:"backup_id"`
 	RequestedAt time.Time `json:"requested_at"`
+	// Batch, when set, names a group of tenant exports of one run that an
+	// exporter may read together (one scan of each shared table for the
+	// group; each tenant still gets its own artifact, events and outcome);
+	// BatchSize is how many jobs the coordinator put in it. An exporter
+	// that does not batch ignores both.
+	Batch     string `json:"batch,omitempty"`
+	BatchSize int    `json:"batch_size,omitempty"`
 }
 
 func (m ExportRequested) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
@@ -25,6 +32,10 @@ func (m ExportRequested) Validate() error {
 	if m.Kind == KindTenant {
 		p.required("tenant", m.Tenant)
 	}
+	if m.Batch != "" && (m.Kind != KindTenant || m.BatchSize < 1) {
+		p.add("batch", "is for tenant exports, with a batch_size of at least 1")
+	}
+	p.nonNegative("batch_size", int64(m.BatchSize))
 	if m.RequestedAt.IsZero() {
 		p.add("requested_at", "is required")
 	}
@@ -152,3 +163,10 @@ func (m VerifyRequested) Validate() error {
 	p.required("manifest_key", m.ManifestKey)
 	return p.err()
 }
+
+// QueueStages are the stages whose durable consumer on the JOBS stream is
+// a queue: the queue-depth gauges (arca_jobs_pending, arca_jobs_unacked)
+// report each, and the coordinator may read each one's consumer info.
+// The copy jobs to further destinations and the tenant point-in-time
+// restores wait in queues of their own.
+var QueueStages = []string{StageExport, StageEncrypt, StageUpload, StageVerify, StageCopy, StageRestore}

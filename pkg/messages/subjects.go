@@ -38,6 +38,10 @@ const (
 	StageWALArchive = "wal-archive" // the WAL archive check: gaps and staleness (the RPO)
 	StageWALStream  = "wal-stream"  // wal-receive's stream: connected, and its lag behind the primary
 	StageWALSlot    = "wal-slot"    // wal-receive's replication slot: WAL it holds on the primary
+	// StageArchiveCopy is the check of a further destination's copy of the
+	// base backups and WAL archive (walcheck.CopyArchive): failed pages
+	// copy-missing for the destination, succeeded resolves it.
+	StageArchiveCopy = "archive-copy"
 )
 
 // Filter returns the consumer filter subject of a subject root ("jobs.export" → "jobs.export.>").

@@ -189,3 +189,60 @@ func TestReaderListFailsWhenEveryDestinationFailsPartWay(t *testing.T) {
 	require.Equal(t, []string{"p/a"}, keys)
 	require.ErrorContains(t, listErr, "page 2: connection reset")
 }
+
+// A key one destination lacks while another is down is not "not found":
+// wal-fetch would end recovery early on it.
+func TestReaderMissIsNotFoundOnlyWhenEveryDestinationMisses(t *testing.T) {
+	fs, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	down, err := s3store.New(t.Context(), s3store.Config{Endpoint: "http://127.0.0.1:1", Region: "us-east-1", Bucket: "b",
+		PathStyle: true, AccessKey: "k", SecretKey: "s", MaxAttempts: 1})
+	require.NoError(t, err)
+	r := destinations.NewReader(destinations.Set{{Name: "s3", Store: down}, {Name: "local", Store: fs}}, nil)
+	_, err = r.Get(t.Context(), "wal/x", objstore.Range{})
+	require.Error(t, err)
+	require.NotErrorIs(t, err, objstore.ErrNotFound)
+	require.Contains(t, err.Error(), "destination s3")
+	require.Contains(t, err.Error(), "destination local")
+	_, err = r.Stat(t.Context(), "wal/x")
+	require.NotErrorIs(t, err, objstore.ErrNotFound)
+}
+
+// The mirror writes to the primary and copies on to each further
+// destination; a destination that is down does not fail the write and is
+// reported; Sync completes it afterwards.
+func TestMirrorCopiesEachWriteAndSyncCompletesAMissedOne(t *testing.T) {
+	set, s3, fs := setup(t)
+	var failed []string
+	m := destinations.Mirror{Store: s3, Copies: set[1:], Failed: func(key, d string, err error) { failed = append(failed, key+"@"+d) }}
+	put(t, m, "wal/1", "segment 1")
+	require.Equal(t, "segment 1", read(t, fs, "wal/1"))
+
+	// A multipart object (a base backup's data) is copied once complete.
+	id, err := m.CreateMultipart(t.Context(), "base/b1/data")
+	require.NoError(t, err)
+	body := strings.Repeat("x", 1000)
+	part, err := m.UploadPart(t.Context(), "base/b1/data", id, 1, strings.NewReader(body), int64(len(body)), nil)
+	require.NoError(t, err)
+	_, err = m.CompleteMultipart(t.Context(), "base/b1/data", id, []objstore.Part{part})
+	require.NoError(t, err)
+	require.Equal(t, body, read(t, fs, "base/b1/data"))
+	require.Empty(t, failed)
+
+	// The second destination is down: the write succeeds, the copy is reported.
+	down, err := s3store.New(t.Context(), s3store.Config{Endpoint: "http://127.0.0.1:1", Region: "us-east-1", Bucket: "b",
+		PathStyle: true, AccessKey: "k", SecretKey: "s", MaxAttempts: 1})
+	require.NoError(t, err)
+	m.Copies = destinations.Set{{Name: "dr", Store: down}}
+	put(t, m, "wal/2", "segment 2")
+	require.Equal(t, "segment 2", read(t, s3, "wal/2"))
+	require.Equal(t, []string{"wal/2@dr"}, failed)
+
+	// Sync copies what the destination lacks, and only that.
+	_, err = fs.Stat(t.Context(), "wal/2")
+	require.ErrorIs(t, err, objstore.ErrNotFound)
+	rep, err := destinations.Sync(t.Context(), s3, fs, "wal/")
+	require.NoError(t, err)
+	require.Equal(t, destinations.SyncReport{Copied: 1, Bytes: int64(len("segment 2")), Had: 1}, rep)
+	require.Equal(t, "segment 2", read(t, fs, "wal/2"))
+}

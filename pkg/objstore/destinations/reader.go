@@ -49,7 +49,7 @@ func (r *Reader) Get(ctx context.Context, key string, rng objstore.Range) (io.Re
 		}
 		skipped = append(skipped, fmt.Errorf("destination %s: %w", d.Name, err))
 	}
-	return nil, errors.Join(skipped...)
+	return nil, notServed(skipped)
 }
 
 // Stat describes key from the first destination that has it.
@@ -66,7 +66,36 @@ func (r *Reader) Stat(ctx context.Context, key string) (objstore.ObjectInfo, err
 		}
 		skipped = append(skipped, fmt.Errorf("destination %s: %w", d.Name, err))
 	}
-	return objstore.ObjectInfo{}, errors.Join(skipped...)
+	return objstore.ObjectInfo{}, notServed(skipped)
+}
+
+// notServed is why no destination served a key. It is ErrNotFound only
+// when every destination said so: a key one destination lacks while
+// another cannot be reached may well exist, and wal-fetch must not end
+// recovery early on it (it exits "not found" only for a true miss).
+func notServed(skipped []error) error {
+	for _, err := range skipped {
+		if !errors.Is(err, objstore.ErrNotFound) {
+			return &partialMiss{skipped}
+		}
+	}
+	return errors.Join(skipped...)
+}
+
+// partialMiss names every destination's reason but unwraps only to the
+// ones that are not a miss.
+type partialMiss struct{ errs []error }
+
+func (e *partialMiss) Error() string { return errors.Join(e.errs...).Error() }
+
+func (e *partialMiss) Unwrap() []error {
+	var out []error
+	for _, err := range e.errs {
+		if !errors.Is(err, objstore.ErrNotFound) {
+			out = append(out, err)
+		}
+	}
+	return out
 }
 
 // List merges the destinations' listings in key order, each key once (as

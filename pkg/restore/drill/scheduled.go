@@ -2,9 +2,6 @@ package drill
 
 import (
 	"context"
-	"fmt"
-	"os/exec"
-	"path/filepath"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
@@ -56,23 +53,14 @@ func (s Scheduled) Drill(ctx context.Context, run string) error {
 	if sample == 0 {
 		sample = 5
 	}
-	repo := backup.Repository{Store: s.Store, Layout: s.Layout, Keys: keys}
-	rep, err := Run(ctx, Bucket{Repo: repo}, Config{
-		AdminURL: s.SourceURL, Tenants: tenants, Sample: min(len(tenants), sample), Keys: keys, Tenancy: s.Tenancy,
+	out, err := RunAll(ctx, Options{
+		Config: Config{AdminURL: s.SourceURL, Tenants: tenants, Sample: min(len(tenants), sample), Keys: keys, Tenancy: s.Tenancy},
+		Repo:   backup.Repository{Store: s.Store, Layout: s.Layout, Keys: keys}, FullAdminURL: s.SourceURL, PGRestore: s.PGRestore,
 	})
 	if err != nil {
 		return err
 	}
-	bin := s.PGRestore
-	if filepath.Base(bin) == bin {
-		if bin, err = exec.LookPath(bin); err != nil {
-			return fmt.Errorf("drill full: %w", err)
-		}
-	}
-	full, err := Full(ctx, FullConfig{Repo: repo, AdminURL: s.SourceURL, PGRestore: bin})
-	if err != nil {
-		return err
-	}
+	rep, full := out.Tenants, out.Full
 	if full != nil {
 		if !full.Passed {
 			rep.Passed = false

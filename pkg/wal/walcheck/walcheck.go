@@ -11,6 +11,7 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
@@ -74,6 +75,13 @@ type Scheduled struct {
 	// of lag).
 	Thresholds receive.Thresholds
 	Record     Record
+	// Copies are the further destinations that hold a copy of the base
+	// backups and WAL archive (those that take base backups): each is
+	// compared with the primary at every check (CopyArchive).
+	Copies destinations.Set
+	// Grace is how long an object may be in the primary and not yet in a
+	// copy (its writer copies it right after): 10 minutes when zero.
+	Grace time.Duration
 }
 
 // CheckWAL checks the archive and, with a Slot, the stream; the error
@@ -82,6 +90,11 @@ func (s Scheduled) CheckWAL(ctx context.Context) error {
 	keys, err := s.Keys.Keyring(ctx)
 	if err == nil {
 		_, err = Archive(ctx, wal.Config{Store: s.Store, Layout: s.Layout, Keys: keys}, s.MaxAge, s.Record)
+	}
+	for _, d := range s.Copies {
+		if _, cerr := CopyArchive(ctx, s.Store, s.Layout, d, s.Grace, time.Now(), s.Record); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
 	}
 	if s.Slot == "" {
 		return err
@@ -98,4 +111,55 @@ func (s Scheduled) CheckWAL(ctx context.Context) error {
 		serr = h.Err()
 	}
 	return errors.Join(err, serr)
+}
+
+// CopyArchive compares destination d's copy of the base backups and the
+// WAL archive with the primary's: each object the primary has held for
+// longer than grace (10 minutes when zero) and d lacks is missing there,
+// unless it sorts before d's first key (base backup ids and WAL names sort
+// by time; d's own retention may have pruned what is older).
+// It records d's outcome (stage archive-copy, d in its destination
+// attribute): failed, naming how many objects are missing and the first
+// (copy-missing pages for d), or succeeded, which resolves it. The returned error is a listing that
+// failed, or the missing objects.
+func CopyArchive(ctx context.Context, primary objstore.Store, layout backup.Layout, d destinations.Destination, grace time.Duration,
+	now time.Time, record Record) (missing int, err error) {
+	if grace == 0 {
+		grace = 10 * time.Minute
+	}
+	var first string
+	for _, folder := range []string{"base", "wal"} {
+		prefix := layout.KindPrefix(folder)
+		have := map[string]bool{}
+		oldest := "" // the copy's first key: what sorts before it, its own retention may have pruned
+		for o, err := range d.Store.List(ctx, prefix) {
+			if err != nil {
+				return 0, fmt.Errorf("destination %s: list %s: %w", d.Name, prefix, err)
+			}
+			if oldest == "" {
+				oldest = o.Key
+			}
+			have[o.Key] = true
+		}
+		for o, err := range primary.List(ctx, prefix) {
+			if err != nil {
+				return 0, fmt.Errorf("list %s: %w", prefix, err)
+			}
+			if !have[o.Key] && o.Key > oldest && now.Sub(o.LastModified) > grace {
+				if first == "" {
+					first = o.Key
+				}
+				missing++
+			}
+		}
+	}
+	e := messages.Event{Kind: messages.KindWAL, Stage: messages.StageArchiveCopy, Status: messages.StatusSucceeded,
+		Attrs: map[string]string{messages.DestinationAttr: d.Name, "archive": "base and WAL"}}
+	if missing > 0 {
+		err = fmt.Errorf("destination %s lacks %d objects of the base backups and WAL archive (first %s): arca copy --archive --to %s completes it",
+			d.Name, missing, first, d.Name)
+		e.Status, e.Error = messages.StatusFailed, err.Error()
+	}
+	record(ctx, e)
+	return missing, err
 }

@@ -121,10 +121,10 @@ func (o bucketOps) pruner(ctx context.Context) (*prune.Pruner, error) {
 	return o.prunerOf(keys, RetentionCopy{Store: o.store, Policy: o.cfg.Retention}, true)
 }
 
-// prunerOf is the pruner of one destination; the WAL archive is the
-// primary's alone.
+// prunerOf is the pruner of one destination: the primary's WAL archive
+// with the primary's base backups, a copy's with its own (its WAL field).
 func (o bucketOps) prunerOf(keys *keyring.Keyring, d RetentionCopy, primary bool) (*prune.Pruner, error) {
-	cfg := prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: d.Policy}
+	cfg := prune.Config{Layout: o.cfg.Layout, Keys: keys, Policy: d.Policy, WAL: d.WAL}
 	if primary && o.tasks.WALPruner != nil {
 		cfg.WAL = o.tasks.WALPruner
 	}

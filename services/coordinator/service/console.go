@@ -91,6 +91,10 @@ func (s consoleService) Stages(ctx context.Context, backupID string) ([]catalog.
 	return s.c.cat.Stages(ctx, backupID)
 }
 
+func (s consoleService) Copies(ctx context.Context, backupID string) ([]catalog.Copy, error) {
+	return s.c.Copies(ctx, backupID)
+}
+
 func (s consoleService) Runs(ctx context.Context, limit int) ([]catalog.Run, error) {
 	return s.c.Runs(ctx, limit)
 }

@@ -153,6 +153,26 @@ func setupConsoleWith(t *testing.T, configure func(base string, cfg *Config)) *c
 		}
 		return true
 	}, "20 verified backups in the catalog")
+	// casa_01's backup has copies in two further destinations: one
+	// verified there, one whose copy job failed.
+	first, err := c.Backups(t.Context(), "casa_01", 1)
+	require.NoError(t, err)
+	require.Len(t, first, 1)
+	for _, e := range []struct {
+		stage, destination, err string
+		status                  messages.Status
+	}{
+		{messages.StageCopy, "us-east", "", messages.StatusSucceeded},
+		{messages.StageVerify, "us-east", "", messages.StatusSucceeded},
+		{messages.StageCopy, "local", "destination local: no space left on device", messages.StatusFailed},
+	} {
+		require.NoError(t, cb.pub.Event(t.Context(), messages.Event{Tenant: "casa_01", Kind: messages.KindTenant, BackupID: first[0].BackupID,
+			Stage: e.stage, Status: e.status, Error: e.err, Attempt: 3, Attrs: map[string]string{messages.DestinationAttr: e.destination}}))
+	}
+	teststack.Eventually(t, time.Minute, func() bool {
+		copies, err := c.Copies(t.Context(), first[0].BackupID)
+		return err == nil && len(copies) == 2 && copies[1].State == "verified"
+	}, "casa_01's copies in the catalog")
 	require.NoError(t, cb.pub.Event(t.Context(), messages.Event{Kind: messages.KindWAL, Stage: messages.StageWALArchive,
 		Status: messages.StatusFailed, Error: "gap: 000000010000000000000004 missing", Time: time.Now().UTC()}))
 	teststack.Eventually(t, time.Minute, func() bool {
@@ -277,6 +297,10 @@ func TestConsoleInABrowser(t *testing.T) {
 		screenshot("backup"),
 	)
 	require.GreaterOrEqual(t, count(t, ctx, "#stages tbody tr"), 3, "export, upload and verify events")
+	// Its copies in the further destinations, each with its state.
+	require.Equal(t, 2, count(t, ctx, "#copies tbody tr"))
+	require.Regexp(t, `local\s+copy_failed\s+destination local: no space left on device`, text(t, ctx, "#copies tbody tr:nth-child(1)"))
+	require.Regexp(t, `us-east\s+verified`, text(t, ctx, "#copies tbody tr:nth-child(2)"))
 	require.Equal(t, 1, count(t, ctx, `a[href^="http://jaeger.example:16686/search?service=arca-exporter&tags="]`))
 
 	// The restore form, then its plan; a confirmation that does not

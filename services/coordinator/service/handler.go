@@ -40,6 +40,10 @@ func (s apiService) Backup(ctx context.Context, id string) (catalog.Backup, erro
 	return s.c.Backup(ctx, id)
 }
 
+func (s apiService) Copies(ctx context.Context, backupID string) ([]catalog.Copy, error) {
+	return s.c.Copies(ctx, backupID)
+}
+
 func (s apiService) Run(ctx context.Context, id string) (catalog.Run, []catalog.Job, error) {
 	return s.c.RunStatus(ctx, id)
 }

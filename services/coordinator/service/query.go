@@ -23,6 +23,14 @@ func (c *Service) Backup(ctx context.Context, id string) (Backup, error) {
 	return c.cat.Backup(ctx, id)
 }
 
+// Copies are a backup's copies in the further destinations.
+func (c *Service) Copies(ctx context.Context, backupID string) ([]Copy, error) {
+	if err := c.setup(ctx); err != nil {
+		return nil, err
+	}
+	return c.cat.Copies(ctx, backupID)
+}
+
 // Run shows a run and its jobs.
 func (c *Service) RunStatus(ctx context.Context, id string) (Run, []Job, error) {
 	if err := c.setup(ctx); err != nil {

@@ -1,11 +1,13 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/teststack"
@@ -109,7 +112,11 @@ func TestAPISchedulesATenantPointInTimeRestore(t *testing.T) {
 }
 
 // Against a real bucket and keyring, a moment no base backup covers is
-// refused with the reason, as the CLI's restore at a time says it.
+// refused with the reason, as the CLI's restore at a time says it; a
+// moment after a base backup, with its WAL archived on past it, is
+// allowed (no reason), and one before that base backup is refused again.
+// (The coordinator's generated S3 grants allow these reads:
+// TestGeneratedS3GrantsAreEnforcedByVersityGW, cmd/arca/internal/grants.)
 func TestBucketOpsCoverTenantRestore(t *testing.T) {
 	t.Parallel()
 	store, err := fsstore.New(t.TempDir())
@@ -117,8 +124,44 @@ func TestBucketOpsCoverTenantRestore(t *testing.T) {
 	kr := keyring.New()
 	_, err = kr.Rotate("")
 	require.NoError(t, err)
-	ops := bucketOps{store: store, keys: fixedKeys{kr}, cfg: Config{Layout: backup.Layout{Prefix: "arca"}}, log: slog.New(slog.DiscardHandler)}
+	layout := backup.Layout{Prefix: "arca"}
+	ops := bucketOps{store: store, keys: fixedKeys{kr}, cfg: Config{Layout: layout}, log: slog.New(slog.DiscardHandler)}
 	why, err := ops.coverTenantRestore(t.Context(), time.Now().Add(-time.Hour))
 	require.NoError(t, err)
 	require.Contains(t, why, "base backup")
+
+	// A base backup that ended two hours ago, and its WAL since, archived
+	// now (after every moment asked below).
+	ended := time.Now().Add(-2 * time.Hour).UTC()
+	writeBaseAndWAL(t, store, layout, kr, ended)
+	why, err = ops.coverTenantRestore(t.Context(), ended.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, why, "covered: a tenant restore to that moment is allowed")
+	why, err = ops.coverTenantRestore(t.Context(), ended.Add(-time.Hour))
+	require.NoError(t, err)
+	require.Contains(t, why, "base backup")
+}
+
+// writeBaseAndWAL writes what a base backup ending at ended and the WAL
+// archived after it leave in the bucket: the sealed manifest (its data is
+// never read by a coverage check) and two segments from its start on.
+func writeBaseAndWAL(t *testing.T, store objstore.Store, layout backup.Layout, kr *keyring.Keyring, ended time.Time) {
+	t.Helper()
+	facts, err := json.Marshal(map[string]any{"timeline": 1, "start_lsn": "0/2000028", "stop_lsn": "0/2000100",
+		"start_wal": "000000010000000000000002", "stop_wal": "000000010000000000000002",
+		"start_time": ended.Add(-time.Minute), "stop_time": ended, "segment_size": 16 << 20})
+	require.NoError(t, err)
+	const id = "base-1"
+	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: id, Kind: "base", CreatedAt: ended.Add(-time.Minute), CommittedAt: ended,
+		Object: backup.Object{Key: layout.Data("base", "", id), Size: 6, SHA256: strings.Repeat("ab", 32),
+			Parts: []backup.Part{{Index: 0, Size: 6, SHA256: strings.Repeat("ab", 32)}}},
+		Export: facts}
+	key, doc, err := layout.SealManifest(t.Context(), m, kr)
+	require.NoError(t, err)
+	_, err = store.Put(t.Context(), key, bytes.NewReader(doc), int64(len(doc)))
+	require.NoError(t, err)
+	for _, seg := range []string{"000000010000000000000002", "000000010000000000000003"} {
+		_, err = store.Put(t.Context(), layout.WAL("00000001", seg), strings.NewReader("sealed"), 6)
+		require.NoError(t, err)
+	}
 }

@@ -10,6 +10,7 @@ type (
 	Job     = catalog.Job
 	Backup  = catalog.Backup
 	Restore = catalog.Restore
+	Copy    = catalog.Copy
 )
 
 // ErrNotFound is returned for an unknown run, backup or restore.

@@ -106,3 +106,14 @@ func TestBucketInitNeedsAnS3Store(t *testing.T) {
 	err := cli.Execute(t.Context(), []string{"bucket", "init", "--config", path}, &bytes.Buffer{}, &bytes.Buffer{})
 	require.Equal(t, 2, cli.ExitCode(err), "%v", err)
 }
+
+// A flag the bucket cannot take is a usage error (exit 2) before the
+// bucket is reached.
+func TestBucketInitRefusesABadFlag(t *testing.T) {
+	t.Parallel()
+	cfg, _ := s3Config(t)
+	err := cli.Execute(t.Context(), []string{"bucket", "init", "--config", cfg, "--optional", "colour", "--lock-mode", "forever"}, &bytes.Buffer{}, &bytes.Buffer{})
+	require.Equal(t, 2, cli.ExitCode(err), "%v", err)
+	require.ErrorContains(t, err, `--optional "colour"`)
+	require.ErrorContains(t, err, `object lock mode "FOREVER"`)
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -32,41 +33,25 @@ is the catalog when one is configured, else the bucket.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			prices := cost.DefaultPrices()
+			o := cost.Options{From: from, Prices: cost.DefaultPrices(), Layout: backupLayout(a), Policy: stack.Policy(a.cfg),
+				Classes: stack.CostClasses(a.cfg), Now: time.Now().UTC(),
+				Bucket: func(ctx context.Context) (cost.Lister, error) { return stack.Store(ctx, a.cfg) }}
 			if pricesPath != "" {
 				var err error
-				if prices, err = cost.LoadPrices(pricesPath); err != nil {
+				if o.Prices, err = cost.LoadPrices(pricesPath); err != nil {
 					return usageError{err}
 				}
 			}
-			if from == "" {
-				from = "bucket"
-				if u, _ := stack.CatalogURL(a.cfg); u != "" {
-					from = "catalog"
-				}
+			if u, _ := stack.CatalogURL(a.cfg); u != "" {
+				o.Catalog = func(ctx context.Context) ([]coordinator.Backup, error) { return stack.CatalogBackups(ctx, a.cfg) }
 			}
-			now := time.Now().UTC()
-			var units []cost.Unit
-			var notes []string
-			switch from {
-			case "catalog":
-				var err error
-				if units, err = a.catalogUnits(ctx, now); err != nil {
-					return err
-				}
-				notes = append(notes, "from the catalog: backups the retention policy keeps today (what prune leaves); WAL is not in the catalog (--from bucket counts it)")
-			case "bucket":
-				var err error
-				if units, err = a.bucketUnits(ctx); err != nil {
-					return err
-				}
-				notes = append(notes, "from the bucket listing; the history is rebuilt from what is still stored, backups through the retention policy, WAL and other objects as if none had been deleted")
-			default:
-				return usageError{fmt.Errorf("--from %q: want catalog or bucket", from)}
+			rep, err := cost.Run(ctx, o)
+			if errors.Is(err, cost.ErrUnknownSource) {
+				return usageError{err}
 			}
-			items, history := cost.Stored(units, stack.Policy(a.cfg), now)
-			rep := cost.Compute(from, items, history, prices, now)
-			rep.Notes = append(rep.Notes, notes...)
+			if err != nil {
+				return err
+			}
 			a.emit(rep, func(w io.Writer) { printCost(w, rep) })
 			for _, c := range rep.Unpriced {
 				fmt.Fprintf(a.errOut, "arca: no price for storage class %s: counted as 0 (--prices)\n", c)
@@ -105,38 +90,4 @@ func printCost(w io.Writer, rep cost.Report) {
 	for _, n := range rep.Notes {
 		fmt.Fprintln(w, "note:", n)
 	}
-}
-
-// catalogUnits are the committed backups the catalog recorded
-// (cost.CatalogUnits), in the classes the configuration gives them.
-func (a *app) catalogUnits(ctx context.Context, now time.Time) ([]cost.Unit, error) {
-	cat, err := stack.Catalog(ctx, a.cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer cat.Close()
-	if err := coordinator.MigrateCatalog(ctx, cat); err != nil {
-		return nil, err
-	}
-	rows, err := coordinator.CatalogBackups(ctx, cat)
-	if err != nil {
-		return nil, err
-	}
-	c := cost.Classes{Uploader: map[string]string{}, KeepDays: map[string]int{}}
-	for kind, p := range stack.Policies(a.cfg) {
-		c.Uploader[kind] = p.StorageClass
-	}
-	for kind, p := range stack.Policy(a.cfg).Kinds {
-		c.KeepDays[kind] = p.KeepDays
-	}
-	return cost.CatalogUnits(rows, c, now), nil
-}
-
-// bucketUnits lists the bucket (cost.BucketUnits).
-func (a *app) bucketUnits(ctx context.Context) ([]cost.Unit, error) {
-	store, err := stack.Store(ctx, a.cfg)
-	if err != nil {
-		return nil, err
-	}
-	return cost.BucketUnits(ctx, store, backupLayout(a))
 }

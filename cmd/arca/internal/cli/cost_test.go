@@ -76,3 +76,20 @@ func TestCostFromTheBucketAndFromTheCatalog(t *testing.T) {
 	require.Contains(t, out, "total:")
 	require.Contains(t, out, "in 30 days:")
 }
+
+// A source or price file cost cannot use is a usage error (exit 2).
+func TestCostRefusesAnUnknownSourceAndAMissingPriceFile(t *testing.T) {
+	t.Parallel()
+	e := newBucketEnv(t)
+	_, errOut, code := e.arca(t, "cost", "--from", "ledger")
+	require.Equal(t, 2, code, errOut)
+	require.Equal(t, `arca: --from "ledger": want catalog or bucket`, strings.TrimSpace(errOut))
+	_, errOut, code = e.arca(t, "cost", "--from", "bucket", "--prices", "/nonexistent/prices.yaml")
+	require.Equal(t, 2, code, errOut)
+	out, errOut, code := e.arca(t, "--json", "cost", "--from", "bucket")
+	require.Equal(t, 0, code, errOut)
+	var r cost.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &r), out)
+	require.Equal(t, "bucket", r.Source)
+	require.Zero(t, r.Total.Bytes, "an empty bucket")
+}

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -42,29 +39,14 @@ artifact's parts); 1 anything else (a missing key, I/O).`,
 			if err != nil {
 				return err
 			}
-			if manifest != "" {
-				if artifact, err = a.sealedAs(ctx, manifest, tenant, keys); err != nil {
-					return err
-				}
-			}
-			src, err := os.Open(in)
-			if err != nil {
-				return err
-			}
-			defer func() { _ = src.Close() }() // read side: a close error loses nothing
-			tmp, err := os.CreateTemp(filepath.Dir(out), ".arca-decrypt-*")
-			if err != nil {
-				return err
-			}
-			defer func() { _ = os.Remove(tmp.Name()) }() // after the rename, not there
-			n, err := seal.Open(ctx, tmp, src, artifact, keys)
-			if cerr := tmp.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return decryptError(fmt.Errorf("decrypt %s: %w", in, err))
-			}
-			if err := os.Rename(tmp.Name(), out); err != nil {
+			n, err := backup.Decrypt(ctx, backup.DecryptOptions{In: in, Out: out, Artifact: artifact, Manifest: manifest, Tenant: tenant,
+				Layout: backupLayout(a), Keys: keys})
+			switch {
+			case errors.Is(err, backup.ErrTenantNeeded):
+				return usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", manifest)}
+			case errors.As(err, new(*backup.OpenError)):
+				return decryptError(err)
+			case err != nil:
 				return err
 			}
 			a.emit(map[string]any{"out": out, "bytes": n}, func(w io.Writer) {
@@ -79,20 +61,6 @@ artifact's parts); 1 anything else (a missing key, I/O).`,
 	cmd.Flags().StringVar(&manifest, "manifest", "", "manifest.json of the backup")
 	cmd.Flags().StringVar(&tenant, "tenant", "", "the tenant of a tenant backup's --manifest")
 	return cmd
-}
-
-// sealedAs authenticates a manifest copied out of the bucket
-// (backup.Layout.OpenCopied) and returns the artifact id to open with.
-func (a *app) sealedAs(ctx context.Context, file, tenant string, keys seal.KeyLookup) (string, error) {
-	doc, err := os.ReadFile(file)
-	if err != nil {
-		return "", err
-	}
-	m, err := backupLayout(a).OpenCopied(ctx, file, doc, tenant, keys)
-	if errors.Is(err, backup.ErrTenantNeeded) {
-		return "", usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", file)}
-	}
-	return m.SealedAs(), err
 }
 
 // decryptError gives decrypt's documented exit codes: 2 for input that is

@@ -8,6 +8,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/wal"
 )
 
 // openDestinations opens every destination (the primary first) and the
@@ -52,4 +53,17 @@ func (a *app) tryDestinations(ctx context.Context, set destinations.Set, what st
 		fmt.Fprintf(a.errOut, "%s: from destination %s\n", what, used)
 	}
 	return used, err
+}
+
+// walFetchConfig is wal-fetch's configuration: each segment from the
+// first destination that has it, as restore pitr reads base backups, so
+// that recovery goes on when the primary is lost (the further
+// destinations that take base backups hold a copy of the archive).
+func (a *app) walFetchConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
+	set, err := stack.Destinations(ctx, a.cfg)
+	if err != nil {
+		return wal.Config{}, err
+	}
+	keys := wal.LazyKeys(func() (wal.Keys, error) { return stack.Keyring(ctx, a.cfg, false) })
+	return wal.Config{Store: a.fallbackReader(set), Layout: stack.Layout(a.cfg), Keys: keys, Prefetch: prefetch, SpoolDir: spool}, nil
 }

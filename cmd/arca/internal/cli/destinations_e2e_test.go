@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/cli"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
@@ -250,23 +248,8 @@ func TestADestinationDownPagesCopyMissingUntilItsCopyIsVerified(t *testing.T) {
 	}, "a failed copy to dr")
 
 	// The alerter's view, through its own rules and configuration.
-	cfgPath := filepath.Join(t.TempDir(), "alerter.yaml")
-	doc, err := os.ReadFile(e.cfgPath)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(cfgPath, append(doc, fmt.Sprintf("nats: {url: %q}\nalerting: {pagerduty: {routing_key_env: PD_X}, drill_overdue_after: 1000d}\n", e.nats.URL)...), 0o600))
-	copyMissing := func() []pdEvent {
-		t.Helper()
-		var out bytes.Buffer
-		require.NoError(t, cli.Execute(t.Context(), []string{"--config", cfgPath, "--json", "alerter", "--dry-run"}, &out, io.Discard))
-		var events, mine []pdEvent
-		require.NoError(t, json.Unmarshal(out.Bytes(), &events), out.String())
-		for _, ev := range events {
-			if ev.Payload.Details["check"] == "copy-missing" {
-				mine = append(mine, ev)
-			}
-		}
-		return mine
-	}
+	cfgPath := alerterConfig(t, e)
+	copyMissing := func() []pdEvent { return copyMissingPages(t, cfgPath) }
 	pages := copyMissing()
 	require.NotEmpty(t, pages)
 	require.Equal(t, "trigger", pages[0].Action)

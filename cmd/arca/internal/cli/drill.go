@@ -33,17 +33,15 @@ func (a *app) drillCmd() *cobra.Command {
 			if admin == "" {
 				admin = a.cfg.Source.URL
 			}
-			rep, err := drill.Run(ctx, drill.Bucket{Repo: a.repo(store, keys)}, drill.Config{
-				AdminURL: admin, Tenants: tenants, Sample: sample, Keys: keys, Tenancy: stack.Tenancy(a.cfg),
+			out, err := drill.RunAll(ctx, drill.Options{
+				Config: drill.Config{AdminURL: admin, Tenants: tenants, Sample: sample, Keys: keys, Tenancy: stack.Tenancy(a.cfg)},
+				Repo:   a.repo(store, keys), FullAdminURL: a.cfg.Source.URL, PGRestore: stack.PGBin(a.cfg, "pg_restore"),
 			})
 			if err != nil {
 				return err
 			}
-			full, err := a.drillFull(ctx, store, keys)
-			if err != nil {
-				return err
-			}
-			a.emit(map[string]any{"tenants": rep, "full": full}, func(w io.Writer) {
+			rep, full := out.Tenants, out.Full
+			a.emit(out, func(w io.Writer) {
 				fmt.Fprint(w, rep.Summary())
 				if full != nil {
 					fmt.Fprintf(w, "full dump %s: passed %v, %d tables, %d rows, RTO %.1fs %s\n", full.BackupID, full.Passed, full.Tables, full.Rows, full.RTOSeconds, full.Reason)
@@ -57,7 +55,7 @@ func (a *app) drillCmd() *cobra.Command {
 				}
 				conn.Close()
 			}
-			return rep.Err(full)
+			return out.Err()
 		},
 	}
 	cmd.Flags().StringSliceVar(&tenants, "tenants", nil, "tenants to draw from (default: every tenant)")

@@ -15,50 +15,104 @@ func (a *app) infoCmd() *cobra.Command {
 	var tenant string
 	cmd := &cobra.Command{
 		Use:   "info",
-		Short: "Summarise the backups in the bucket per tenant and kind: counts, ages, verification",
+		Short: "Summarise the backups in each destination per tenant and kind: counts, ages, verification, copies missing",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// As arca list: a refused manifest is reported and skipped.
-			found, err := a.listBackups(cmd.Context(), tenant)
+			ctx := cmd.Context()
+			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
 			}
-			refused := found.Refused
-			for _, e := range found.Backups {
-				if e.VerificationErr != nil {
-					refused = append(refused, e.VerificationErr)
-				}
-			}
+			// As arca list: a refused manifest is reported and skipped. A
+			// destination that cannot be listed is reported too; the
+			// others are still summed up.
+			var rows []backup.Summary
+			var refused, failed []error
+			var primary []backup.Entry
 			now := time.Now().UTC()
-			rows := backup.Summarize(found.Backups, now)
-			a.emit(rows, func(w io.Writer) {
-				if len(rows) == 0 {
-					fmt.Fprintf(w, "no backups in %s\n", a.bucketName())
-					return
+			for i, d := range set {
+				repo := a.repo(d.Store, keys)
+				prefixes := []string{}
+				if tenant != "" {
+					prefixes = append(prefixes, repo.Layout.TenantPrefix(tenant))
 				}
-				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "TENANT\tKIND\tBACKUPS\tNEWEST\tAGE\tNEWEST IS\tVERIFIED\tFAILED\tPENDING\tOLDEST AGE\tSTORED")
-				for _, r := range rows {
-					t := r.Tenant
-					if t == "" {
-						t = "-"
+				found, err := repo.List(ctx, prefixes...)
+				if err != nil {
+					if i == 0 && len(set) == 1 {
+						return err
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n", t, r.Kind, r.Backups, r.Newest,
-						age(now.Sub(r.NewestAt)), r.NewestStatus, r.Verified, r.Failed, r.Pending, age(now.Sub(r.OldestAt)), human(r.StoredBytes))
+					failed = append(failed, fmt.Errorf("destination %s: %w", d.Name, err))
+					continue
 				}
-				_ = tw.Flush() // terminal output: a failed write has no remedy
-			})
+				refused = append(refused, found.Refused...)
+				for _, e := range found.Backups {
+					if e.VerificationErr != nil {
+						refused = append(refused, e.VerificationErr)
+					}
+				}
+				var got []backup.Summary
+				if i == 0 {
+					primary = found.Backups
+					got = backup.Summarize(found.Backups, now)
+				} else {
+					c, _ := a.cfg.Destination(d.Name)
+					got = backup.SummarizeCopy(found.Backups, primary, c.Takes, now)
+				}
+				for j := range got {
+					got[j].Destination = d.Name
+				}
+				rows = append(rows, got...)
+			}
+			a.emit(rows, func(w io.Writer) { a.infoTable(w, rows, len(set) > 1, now) })
 			for _, err := range refused {
 				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
 			}
+			for _, err := range failed {
+				fmt.Fprintln(a.errOut, "arca: not read:", OneLine(err))
+			}
 			if len(refused) > 0 {
 				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(refused))}
+			}
+			if len(failed) > 0 {
+				return fmt.Errorf("%d destinations could not be read (listed above)", len(failed))
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant")
 	return cmd
+}
+
+// infoTable prints info's rows; with further destinations, each row names
+// its destination and the copies it lacks.
+func (a *app) infoTable(w io.Writer, rows []backup.Summary, perDestination bool, now time.Time) {
+	if len(rows) == 0 {
+		fmt.Fprintf(w, "no backups in %s\n", a.bucketName())
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "TENANT\tKIND\tBACKUPS\tNEWEST\tAGE\tNEWEST IS\tVERIFIED\tFAILED\tPENDING\tOLDEST AGE\tSTORED"
+	if perDestination {
+		head = "DESTINATION\t" + head + "\tMISSING"
+	}
+	fmt.Fprintln(tw, head)
+	for _, r := range rows {
+		t := r.Tenant
+		if t == "" {
+			t = "-"
+		}
+		newest, newestAge, oldestAge := r.Newest, age(now.Sub(r.NewestAt)), age(now.Sub(r.OldestAt))
+		if r.Backups == 0 {
+			newest, newestAge, oldestAge = "-", "-", "-"
+		}
+		line := fmt.Sprintf("%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s", t, r.Kind, r.Backups, newest,
+			newestAge, r.NewestStatus, r.Verified, r.Failed, r.Pending, oldestAge, human(r.StoredBytes))
+		if perDestination {
+			line = r.Destination + "\t" + line + fmt.Sprintf("\t%d", r.Missing)
+		}
+		fmt.Fprintln(tw, line)
+	}
+	_ = tw.Flush() // terminal output: a failed write has no remedy
 }
 
 // age is a duration as an operator reads it: 45s, 12m, 5h10m, 3d4h.

@@ -4,14 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/progress"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -27,26 +26,12 @@ func (a *app) listCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			refused := found.Refused
-			all := found.Backups
-			// Newest first across kinds, whatever prefix each came from.
-			sort.SliceStable(all, func(i, j int) bool { return all[i].Manifest.CreatedAt.After(all[j].Manifest.CreatedAt) })
-			var rows []listRow
-			for _, e := range all {
-				status, verified := e.Status(), (*bool)(nil)
-				if e.VerificationErr != nil {
-					refused = append(refused, e.VerificationErr)
-				} else if e.Verification != nil {
-					verified = &e.Verification.Verified
-				}
-				m := e.Manifest
-				rows = append(rows, listRow{m.BackupID, m.Kind, m.Tenant, m.CreatedAt.UTC(), m.Object.Size, m.PlainSize, verified, status, e.Key})
-			}
+			rows, refused := found.Rows()
 			a.emit(rows, func(w io.Writer) {
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "BACKUP\tKIND\tTENANT\tCREATED\tSTORED\tRAW\tVERIFIED")
 				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created.Format("2006-01-02 15:04:05Z"), human(r.Bytes), human(r.PlainBytes), r.verifiedText())
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created.Format("2006-01-02 15:04:05Z"), human(r.Bytes), human(r.PlainBytes), r.VerifiedText())
 				}
 				_ = tw.Flush() // terminal output: a failed write has no remedy
 			})
@@ -64,49 +49,13 @@ func (a *app) listCmd() *cobra.Command {
 	return cmd
 }
 
-// listRow is one backup in arca list.
-type listRow struct {
-	BackupID   string    `json:"backup_id"`
-	Kind       string    `json:"kind"`
-	Tenant     string    `json:"tenant,omitempty"`
-	Created    time.Time `json:"created_at"`
-	Bytes      int64     `json:"bytes"`
-	PlainBytes int64     `json:"plain_bytes"`
-	Verified   *bool     `json:"verified"`     // null: not verified yet
-	Status     string    `json:"verification"` // verified, failed, pending, refused
-	Manifest   string    `json:"manifest_key"`
-}
-
-// verifiedText is the VERIFIED column: true, false, pending or refused.
-func (r listRow) verifiedText() string {
-	if r.Verified != nil {
-		return fmt.Sprint(*r.Verified)
-	}
-	return r.Status
-}
-
 // human prints a byte count in binary units.
-func human(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
+func human(n int64) string { return progress.Bytes(n) }
 
-// listBackups reads every backup in the bucket, or one tenant's, through the
-// authenticated repository: refused manifests come back in Refused, for the
-// caller to report, never as an error that hides the others.
-func (a *app) listBackups(ctx context.Context, tenant string) (backup.Listing, error) {
-	return a.listBackupsIn(ctx, "", tenant)
-}
-
-// listBackupsIn is listBackups in one destination ("" the primary).
+// listBackupsIn reads every backup in one destination ("" the primary), or
+// one tenant's, through the authenticated repository: refused manifests
+// come back in Refused, for the caller to report, never as an error that
+// hides the others.
 func (a *app) listBackupsIn(ctx context.Context, destination, tenant string) (backup.Listing, error) {
 	store, keys, err := a.openBucket(ctx)
 	if err != nil {
@@ -121,10 +70,5 @@ func (a *app) listBackupsIn(ctx context.Context, destination, tenant string) (ba
 			return backup.Listing{}, err
 		}
 	}
-	repo := a.repo(store, keys)
-	if tenant != "" {
-		return repo.List(ctx, repo.Layout.TenantPrefix(tenant))
-	}
-	return repo.List(ctx) // every folder
-
+	return a.repo(store, keys).ListTenant(ctx, tenant)
 }

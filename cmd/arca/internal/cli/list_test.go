@@ -46,6 +46,10 @@ func TestListJSONIsTyped(t *testing.T) {
 	require.Regexp(t, `^BACKUP\s+KIND\s+TENANT\s+CREATED\s+STORED\s+RAW\s+VERIFIED$`, lines[0])
 	require.Regexp(t, `^20261128T020000Z-b\s+tenant\s+home-1\s+2026-11-28 02:00:00Z\s+30 B\s+100 B\s+pending$`, lines[1])
 	require.Regexp(t, `true$`, lines[2])
+
+	_, errOut, code = e.arca(t, "list", "--destination", "nowhere")
+	require.Equal(t, 2, code, "an unknown destination is a usage error")
+	require.Equal(t, `arca: --destination "nowhere": no such destination (store.destinations)`, strings.TrimSpace(errOut))
 }
 
 // A refused manifest is one line on stderr naming its key, the others are

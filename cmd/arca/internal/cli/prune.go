@@ -14,50 +14,24 @@ import (
 	"github.com/arcabackup/arca/pkg/retention/lifecycle"
 	"github.com/arcabackup/arca/pkg/retention/prune"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
-	"github.com/arcabackup/arca/pkg/wal"
-	"github.com/arcabackup/arca/pkg/wal/basebackup"
 )
 
-// destinationPrune is one destination's retention run.
-type destinationPrune struct {
-	Destination string       `json:"destination"`
-	Report      prune.Report `json:"report"`
-}
-
 // pruneDestinations applies retention to each destination (or the one
-// named) with its own policy. The WAL archive is the primary's alone: the
-// copies hold tenant, full and base backups.
-func (a *app) pruneDestinations(ctx context.Context, keys *keyring.Keyring, dry bool, only string) ([]destinationPrune, error) {
-	var out []destinationPrune
-	var errs []error
-	found := only == ""
-	for i, d := range a.cfg.Destinations() {
-		if only != "" && d.Name != only {
-			continue
-		}
-		found = true
-		store, err := stack.OpenDestination(ctx, d, nil)
-		if err != nil {
-			return out, err
-		}
-		cfg := prune.Config{Layout: stack.Layout(a.cfg), Keys: keys, Policy: stack.PolicyFor(*d.Retention)}
-		if i == 0 {
-			cfg.WAL = basebackup.WALPruner{Config: wal.Config{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}}
-		}
-		p, err := prune.New(store, cfg)
-		if err != nil {
-			return out, usageError{fmt.Errorf("destination %s: %w", d.Name, err)}
-		}
-		rep, err := p.Run(ctx, dry)
-		out = append(out, destinationPrune{Destination: d.Name, Report: rep})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("destination %s: %w", d.Name, err))
-		}
+// named) with its own policy (prune.RunEach). The WAL archive is the
+// primary's alone.
+func (a *app) pruneDestinations(ctx context.Context, keys *keyring.Keyring, dry bool, only string) ([]prune.DestinationReport, error) {
+	dests, err := stack.PruneDestinations(ctx, a.cfg, keys, only)
+	if errors.Is(err, stack.ErrNoSuchDestination) {
+		return nil, usageError{err}
 	}
-	if !found {
-		return nil, usageError{fmt.Errorf("--destination %q: no such destination (store.destinations)", only)}
+	if err != nil {
+		return nil, err
 	}
-	return out, errors.Join(errs...)
+	out, err := prune.RunEach(ctx, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys}, dests, dry)
+	if cerr := (*prune.ConfigError)(nil); errors.As(err, &cerr) {
+		return out, usageError{err}
+	}
+	return out, err
 }
 
 func (a *app) pruneCmd() *cobra.Command {

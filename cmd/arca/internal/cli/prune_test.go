@@ -52,4 +52,8 @@ func TestPruneDryRunJSONDeletesNothing(t *testing.T) {
 	require.Contains(t, out, "3 backups: 2 kept, 1 deleted, 0 locked, 0 failed")
 	require.Contains(t, out, "(dry run: true)")
 	require.Equal(t, 1, strings.Count(out, "would delete"))
+
+	_, errOut, code = e.arca(t, "prune", "--dry-run", "--destination", "nowhere")
+	require.Equal(t, 2, code, "an unknown destination is a usage error")
+	require.Contains(t, errOut, `--destination "nowhere": no such destination`)
 }

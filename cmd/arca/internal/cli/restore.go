@@ -5,15 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/restore"
+	"github.com/arcabackup/arca/pkg/restore/tenantrestore"
 )
 
 func (a *app) restoreCmd() *cobra.Command {
@@ -41,15 +42,16 @@ logical export at or before TIME, and says so.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			softMemoryLimit(restoreMemoryLimit)
 			ctx := cmd.Context()
-			opts := restore.Options{Tenancy: stack.Tenancy(a.cfg)}
-			db := a.cfg.Source.URL
+			o := tenantrestore.Options{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, DB: a.cfg.Source.URL,
+				Restore: restore.Options{Tenancy: stack.Tenancy(a.cfg)}, Layout: backupLayout(a),
+				Bucket: restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore}}
 			switch {
 			case replace && target == "" && into == "":
-				opts.Mode = restore.ModeReplace
+				o.Restore.Mode = restore.ModeReplace
 			case target != "" && !replace && into == "":
-				opts.Mode, db = restore.ModeTarget, target
+				o.Restore.Mode, o.DB = restore.ModeTarget, target
 			case into != "" && !replace && target == "":
-				opts.Mode, opts.Schema = restore.ModeIntoSchema, into
+				o.Restore.Mode, o.Restore.Schema = restore.ModeIntoSchema, into
 			default:
 				return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
 			}
@@ -57,63 +59,46 @@ logical export at or before TIME, and says so.`,
 			if err != nil {
 				return err
 			}
-			store := a.fallbackReader(set)
-			fallback := ""
-			if at != "" && id == "" && !latest && tenant != "" {
-				when, perr := time.Parse(time.RFC3339, at)
-				if perr != nil {
+			if at != "" && id == "" {
+				if o.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
 					return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", at)}
 				}
-				done, why, perr := a.restoreTenantAt(ctx, store, keys, tenant, when, db, scratchDir, opts)
-				if done || perr != nil {
-					return perr
-				}
-				fallback = why
+			}
+			o.Keys = keys
+			o.Try = func(ctx context.Context, fn func(context.Context, destinations.Destination) error) error {
+				_, err := a.tryDestinations(ctx, set, "restore tenant", fn)
+				return err
+			}
+			pc := a.tenantPITRConfig(a.fallbackReader(set), keys, scratchDir, a.pitrProgress)
+			o.PITR = &pc
+			o.Fallback = func(why string) {
 				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
 			}
-			// Each destination in turn: one that lacks the backup, cannot be
-			// read, or holds a copy that does not authenticate or verify
-			// (the restore's transaction is then rolled back) hands over to
-			// the next.
-			var e backup.Entry
-			var res restore.Result
-			_, err = a.tryDestinations(ctx, set, "restore tenant", func(ctx context.Context, d destinations.Destination) error {
-				store := d.Store
-				var err error
-				if e, err = a.selectBackup(ctx, a.repo(store, keys), id, tenant, latest, at); err != nil {
-					return err
-				}
-				res, err = restore.TenantFromBucket(ctx, store, db, e.Manifest, keys, opts,
-					restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore})
-				return err
-			})
+			res, err := tenantrestore.Tenant(ctx, o)
+			if errors.Is(err, backup.ErrNoSelector) {
+				return usageError{err}
+			}
 			if err != nil {
 				return err
 			}
-			a.emit(res, func(w io.Writer) {
-				if fallback != "" {
-					fmt.Fprintf(w, "no point-in-time restore: %s\n", fallback)
+			if res.PITR != nil {
+				a.emit(res.PITR, func(w io.Writer) { printTenantPITR(w, *res.PITR, o.Restore.Mode) })
+				return nil
+			}
+			a.emit(res.Tenant, func(w io.Writer) {
+				if res.NotCovered != "" {
+					fmt.Fprintf(w, "no point-in-time restore: %s\n", res.NotCovered)
 					fmt.Fprintf(w, "restored the newest logical export at or before %s instead, taken at %s: the tenant's changes after that are not restored\n",
-						at, e.Manifest.CreatedAt.UTC().Format(time.RFC3339))
+						at, res.Backup.Manifest.CreatedAt.UTC().Format(time.RFC3339))
 				}
+				r := res.Tenant
 				var rows int64
-				for _, t := range res.Tables {
+				for _, t := range r.Tables {
 					rows += t.Rows
 				}
 				fmt.Fprintf(w, "restored tenant %s from backup %s (%s): %d tables, %d rows, %s, in %s\n",
-					res.Tenant, res.BackupID, res.Mode, len(res.Tables), rows, human(res.PlainBytes), res.Duration.Round(1e6))
-				fmt.Fprintf(w, "rows restored %d, reference rows inserted %d, reference rows already present %d",
-					res.Restored, res.ReferenceInserted, res.ReferencePresent)
-				if res.Mode == restore.ModeReplace {
-					fmt.Fprintf(w, ", rows deleted first %d, orphans replaced %d, rows another tenant also owns kept %d", res.Deleted, res.Orphans, res.Kept)
-				}
-				fmt.Fprintln(w)
-				if res.Schema != "" {
-					fmt.Fprintf(w, "tenant schema: %s\n", res.Schema)
-				}
-				for _, warn := range res.Warnings {
-					fmt.Fprintln(w, "warning:", warn)
-				}
+					r.Tenant, r.BackupID, r.Mode, len(r.Tables), rows, human(r.PlainBytes), r.Duration.Round(1e6))
+				printTenantRows(w, r)
 			})
 			return nil
 		},
@@ -162,21 +147,8 @@ passwords, and says so.`,
 			}
 			var res restore.FullResult
 			_, err = a.tryDestinations(ctx, set, "restore full", func(ctx context.Context, d destinations.Destination) error {
-				e, err := a.repo(d.Store, keys).Get(ctx, id, "")
-				if err != nil {
-					return err
-				}
-				if e.Manifest.Kind != "full" {
-					return fmt.Errorf("backup %s is a %s backup, not a full backup", id, e.Manifest.Kind)
-				}
-				obj, err := d.Store.Get(ctx, e.Manifest.Object.Key, objstore.Range{})
-				if err != nil {
-					return err
-				}
-				defer func() { _ = obj.Close() }() // read side: a close error loses nothing
-				pr := a.restoreProgress(obj, e.Manifest, "restore")
-				res, err = restore.Full(ctx, pr, e.Manifest, keys, restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals})
-				pr.finish()
+				res, err = restore.FullFromBucket(ctx, a.repo(d.Store, keys), id,
+					restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals}, a.watchRestore)
 				return err
 			})
 			if err != nil {
@@ -200,4 +172,29 @@ passwords, and says so.`,
 	cmd.Flags().IntVar(&jobsN, "jobs", 4, "pg_restore --jobs")
 	cmd.Flags().StringVar(&tmp, "temp-dir", "", "where the decrypted dump waits for pg_restore")
 	return cmd
+}
+
+// printTenantRows is the rows line of a tenant restore, its schema and its
+// warnings.
+func printTenantRows(w io.Writer, r restore.Result) {
+	fmt.Fprintf(w, "rows restored %d, reference rows inserted %d, reference rows already present %d", r.Restored, r.ReferenceInserted, r.ReferencePresent)
+	if r.Mode == restore.ModeReplace {
+		fmt.Fprintf(w, ", rows deleted first %d, orphans replaced %d, rows another tenant also owns kept %d", r.Deleted, r.Orphans, r.Kept)
+	}
+	fmt.Fprintln(w)
+	if r.Schema != "" {
+		fmt.Fprintf(w, "tenant schema: %s\n", r.Schema)
+	}
+	for _, warn := range r.Warnings {
+		fmt.Fprintln(w, "warning:", warn)
+	}
+}
+
+// pgTool is a PostgreSQL tool of source.pg_bin_dir, else found on the PATH
+// now.
+func (a *app) pgTool(name string) (string, error) {
+	if bin := stack.PGBin(a.cfg, name); bin != name {
+		return bin, nil
+	}
+	return exec.LookPath(name)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // Bad flags are exit 2 with one line saying what to do, before anything
@@ -96,4 +97,54 @@ func TestRestoreTenantIntoSchemaWithAndWithoutVerifyFirst(t *testing.T) {
 	}
 	require.Positive(t, restored[0])
 	require.Equal(t, restored[0], restored[1])
+}
+
+// verify --json and restore full --json of a full backup: typed results,
+// exit 0; restoring into a database that is not empty fails (exit 1).
+func TestVerifyAndRestoreFullJSON(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "fs")
+	id := e.backup(t, messages.KindFull, "")
+
+	out, errOut, code := e.arca(t, "--json", "verify", id)
+	require.Equal(t, 0, code, errOut)
+	var v struct {
+		BackupID string `json:"backup_id"`
+		Kind     string `json:"kind"`
+		Parts    int    `json:"parts"`
+		Verified bool   `json:"verified"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &v), out)
+	require.Equal(t, id, v.BackupID)
+	require.Equal(t, "full", v.Kind)
+	require.Positive(t, v.Parts)
+	require.True(t, v.Verified)
+
+	target := teststack.NewDatabase(t)
+	out, errOut, code = e.arca(t, "--json", "restore", "full", "--backup", id, "--target", target.URL, "--jobs", "2")
+	require.Equal(t, 0, code, errOut)
+	var r struct {
+		BackupID  string `json:"backup_id"`
+		DumpBytes int64  `json:"dump_bytes"`
+		Jobs      int    `json:"jobs"`
+		Globals   bool   `json:"globals"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &r), out)
+	require.Equal(t, id, r.BackupID)
+	require.Positive(t, r.DumpBytes)
+	require.Equal(t, 2, r.Jobs)
+	require.False(t, r.Globals)
+
+	_, errOut, code = e.arca(t, "restore", "full", "--backup", id, "--target", target.URL)
+	require.Equal(t, 1, code, "the target is no longer empty")
+	require.Equal(t, 1, strings.Count(strings.TrimSpace(errOut), "\n")+1, errOut)
+}
+
+// arca restorer without NATS: exit 1 and the hint, not a hang.
+func TestRestorerWithoutNATS(t *testing.T) {
+	t.Parallel()
+	e := newBucketEnv(t)
+	_, errOut, code := e.arca(t, "restorer")
+	require.Equal(t, 1, code, errOut)
+	require.Contains(t, errOut, "is `arca dev` or the cluster running?")
 }

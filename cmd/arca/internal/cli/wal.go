@@ -78,7 +78,7 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 			if _, ok := wal.TakeSpooled(wal.Config{SpoolDir: spool}, args[0], args[1]); ok {
 				return nil
 			}
-			cfg, err := a.walConfig(cmd.Context(), prefetch, spool)
+			cfg, err := a.walFetchConfig(cmd.Context(), prefetch, spool)
 			if err != nil {
 				return exitError{code: wal.ExitAbort, err: err}
 			}

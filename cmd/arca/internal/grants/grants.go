@@ -188,15 +188,13 @@ func Services() []Service {
 					{Stream: messages.StreamEvents, Durable: trackerConsumer, Filter: messages.SubjectEvents},
 				},
 				Watches: []string{messages.StreamEvents},
-				Depth: []Consumer{
-					{Stream: messages.StreamJobs, Durable: messages.StageExport}, {Stream: messages.StreamJobs, Durable: messages.StageEncrypt},
-					{Stream: messages.StreamJobs, Durable: messages.StageUpload}, {Stream: messages.StreamJobs, Durable: messages.StageVerify},
-				},
+				Depth:   queueDepth(),
 				Publishes: []string{
 					messages.Filter(messages.SubjectExport), "schedules.>",
 					messages.Filter(messages.SubjectRestore), // tenant point-in-time restores from the API
 					// drills and the WAL archive check run from the coordinator
 					"events.*.*." + messages.StageDrill + ".*", "events.*.*." + messages.StageWALArchive + ".*",
+					"events.*.*." + messages.StageArchiveCopy + ".*", // the archive copies' check
 					"events.*.*." + messages.StageCoordinate + ".*",
 				},
 			},
@@ -246,4 +244,14 @@ func Services() []Service {
 			PG: &PGRole{Name: "arca_restore", Restore: true},
 		},
 	}
+}
+
+// queueDepth is the consumers whose info the coordinator reads for the
+// queue-depth gauges: every queue stage's.
+func queueDepth() []Consumer {
+	out := make([]Consumer, 0, len(messages.QueueStages))
+	for _, st := range messages.QueueStages {
+		out = append(out, Consumer{Stream: messages.StreamJobs, Durable: st})
+	}
+	return out
 }

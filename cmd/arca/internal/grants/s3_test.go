@@ -2,9 +2,11 @@ package grants_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -12,9 +14,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/grants"
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
+	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/teststack"
+	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
 
 // The generated S3 grants, as the bucket policy deploy/compose installs,
@@ -46,9 +52,14 @@ func TestGeneratedS3GrantsAreEnforcedByVersityGW(t *testing.T) {
 	_, err := root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bucket), Policy: aws.String(string(policy))})
 	require.NoError(t, err)
 
+	// as is the bucket as a service's user; "" is the root account.
 	as := func(service string) objstore.Store {
+		access, key := service, secret[service]
+		if service == "" {
+			access, key = gw.AccessKey, gw.SecretKey
+		}
 		st, err := s3store.New(ctx, s3store.Config{Endpoint: gw.Endpoint, Region: gw.Region, Bucket: bucket, Prefix: prefix,
-			PathStyle: true, AccessKey: service, SecretKey: secret[service], MaxAttempts: 1})
+			PathStyle: true, AccessKey: access, SecretKey: key, MaxAttempts: 1})
 		require.NoError(t, err)
 		return st
 	}
@@ -93,6 +104,39 @@ func TestGeneratedS3GrantsAreEnforcedByVersityGW(t *testing.T) {
 	require.NoError(t, err, "the coordinator lists (retention, catalog rebuild)")
 	require.ElementsMatch(t, []string{data, verified}, keys)
 	require.NoError(t, coord.Delete(ctx, verified), "the coordinator prunes")
+
+	// The allowed path of a tenant point-in-time restore's coverage check
+	// (the coordinator runs it before accepting POST .../restores): it
+	// lists the base backups, reads their manifests and lists the WAL.
+	admin := as("")
+	kr := keyring.New()
+	_, err = kr.Rotate("")
+	require.NoError(t, err)
+	layout := backup.Layout{}
+	ended := time.Now().Add(-2 * time.Hour).UTC()
+	facts, err := json.Marshal(map[string]any{"timeline": 1, "start_lsn": "0/2000028", "stop_lsn": "0/2000100",
+		"start_wal": "000000010000000000000002", "stop_wal": "000000010000000000000002",
+		"start_time": ended.Add(-time.Minute), "stop_time": ended, "segment_size": 16 << 20})
+	require.NoError(t, err)
+	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: "base-1", Kind: "base", CreatedAt: ended.Add(-time.Minute), CommittedAt: ended,
+		Object: backup.Object{Key: layout.Data("base", "", "base-1"), Size: 6, SHA256: strings.Repeat("ab", 32),
+			Parts: []backup.Part{{Index: 0, Size: 6, SHA256: strings.Repeat("ab", 32)}}}, Export: facts}
+	key, doc, err := layout.SealManifest(ctx, m, kr)
+	require.NoError(t, err)
+	_, err = admin.Put(ctx, key, bytes.NewReader(doc), int64(len(doc)))
+	require.NoError(t, err)
+	for _, seg := range []string{"000000010000000000000002", "000000010000000000000003"} {
+		require.NoError(t, put(admin, layout.WAL("00000001", seg)))
+	}
+	cover := func(st objstore.Store) (tenantpitr.Coverage, error) {
+		return tenantpitr.Cover(ctx, pitr.Config{Store: st, Layout: layout, Keys: kr}, ended.Add(time.Hour))
+	}
+	c, err := cover(coord)
+	require.NoError(t, err, "the coordinator reads what the coverage check needs")
+	require.Empty(t, c.Reason, "covered: the restore is allowed")
+	require.Equal(t, "base-1", c.Backup.Manifest.BackupID)
+	_, err = cover(up)
+	denied(err, "uploader listing base backups")
 }
 
 func collect(seq func(func(objstore.ObjectInfo, error) bool)) ([]string, error) {

@@ -178,6 +178,7 @@ func (a Admin) Escrow(ctx context.Context) (Escrowed, error) {
 	if err := stack.PutEscrow(ctx, a.Cfg, doc); err != nil {
 		return Escrowed{}, err
 	}
+	a.Audit(ctx, "key.escrow", "", "sealed under keys.kms")
 	return Escrowed{Key: stack.EscrowKey(a.Cfg), KMS: uri, LeftOut: left}, nil
 }
 

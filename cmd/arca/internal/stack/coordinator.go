@@ -14,6 +14,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/restore/drill"
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
@@ -57,16 +58,33 @@ func coordinatorFor(ctx context.Context, cfg config.Config, conn *Conn, cat *pgx
 	sch := cfg.Schedules
 	// Each further destination is pruned with its own policy.
 	var copies []coordinator.RetentionCopy
+	// One that takes base backups holds a copy of the WAL archive too,
+	// pruned with its own base backups.
 	for _, d := range cfg.Destinations()[1:] {
 		s, err := OpenDestination(ctx, d, nil)
 		if err != nil {
 			return nil, err
 		}
-		copies = append(copies, coordinator.RetentionCopy{Name: d.Name, Store: s, Policy: PolicyFor(*d.Retention)})
+		c := coordinator.RetentionCopy{Name: d.Name, Store: s, Policy: PolicyFor(*d.Retention)}
+		if d.Takes("base") {
+			c.WAL = basebackup.Scheduled{Keys: keys, Config: basebackup.Config{Store: s, Layout: Layout(cfg)}}
+		}
+		copies = append(copies, c)
+	}
+	// Scheduled base backups are copied on as the CLI's are.
+	baseStore, err := Mirrored(ctx, cfg, store, func(key, d string, err error) {
+		log.Warn("base backup copy failed (arca copy --archive completes it)", "key", key, "destination", d, "err", err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	archiveCopies, err := ArchiveCopies(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
 	return coordinator.New(coordinator.Deps{
 		JS: conn.JS, Catalog: cat, Source: src, Store: store, Keys: keys,
-		Tasks: coordinatorTasks(cfg, conn, store, keys, log, tool),
+		Tasks: coordinatorTasks(cfg, conn, store, baseStore, archiveCopies, keys, log, tool),
 	}, coordinator.Config{
 		Schedules: coordinator.Schedules{Timezone: sch.Timezone, TenantExport: sch.TenantExport, Full: sch.Full, Drill: sch.Drill,
 			Retention: sch.Retention, Base: sch.Base, WALCheck: sch.WALCheck},
@@ -90,10 +108,11 @@ func (k keySource) Keyring(ctx context.Context) (*keyring.Keyring, error) {
 
 // coordinatorTasks wires the packages that carry out the coordinator's
 // scheduled drills, base backups, WAL checks and WAL pruning.
-func coordinatorTasks(cfg config.Config, conn *Conn, store objstore.Store, keys keySource, log *slog.Logger, tool string) coordinator.Tasks {
+func coordinatorTasks(cfg config.Config, conn *Conn, store, baseStore objstore.Store, archiveCopies destinations.Set, keys keySource,
+	log *slog.Logger, tool string) coordinator.Tasks {
 	pub := jobs.NewPublisher(conn.JS)
 	layout := Layout(cfg)
-	bases := basebackup.Scheduled{Keys: keys, Config: basebackup.Config{Store: store, Layout: layout,
+	bases := basebackup.Scheduled{Keys: keys, Config: basebackup.Config{Store: baseStore, Layout: layout,
 		PGBaseBackup: PGBin(cfg, "pg_basebackup"), ConnString: cfg.Source.URL, ToolVersion: tool}}
 	al := cfg.Alerting
 	return coordinator.Tasks{
@@ -103,6 +122,7 @@ func coordinatorTasks(cfg config.Config, conn *Conn, store objstore.Store, keys 
 		WALChecks: walcheck.Scheduled{Store: store, Layout: layout, Keys: keys, MaxAge: time.Duration(al.WALMaxAge),
 			PrimaryURL: cfg.Source.URL, Slot: al.WALSlot,
 			Thresholds: receive.Thresholds{MaxRetained: int64(al.WALSlotMaxRetained), MaxLag: time.Duration(al.WALStreamMaxLag)},
+			Copies:     archiveCopies, // each further destination's copy of the archive, compared with the primary's
 			Record: func(ctx context.Context, e messages.Event) {
 				if err := pub.Event(ctx, e); err != nil {
 					log.Warn("check not recorded", "stage", e.Stage, "err", err)

@@ -103,8 +103,7 @@ func (o *Observability) WatchEvents(ctx context.Context, js jetstream.JetStream)
 		return err
 	}
 	context.AfterFunc(ctx, cc.Stop)
-	stop, err := o.Metrics.WatchQueues(telemetry.JetStreamQueues(js, messages.StreamJobs,
-		messages.StageExport, messages.StageEncrypt, messages.StageUpload, messages.StageVerify))
+	stop, err := o.Metrics.WatchQueues(telemetry.JetStreamQueues(js, messages.StreamJobs, messages.QueueStages...))
 	if err != nil {
 		return err
 	}

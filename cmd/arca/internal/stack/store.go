@@ -59,12 +59,67 @@ func Destinations(ctx context.Context, cfg config.Config) (destinations.Set, err
 // every object they write carries its own retention (operational days),
 // never only the bucket's default, which some servers let a holder of
 // s3:PutObjectRetention shorten (docs/runbooks/gameday-ransomware.md).
+// Every object is copied on to each further destination that takes base
+// backups (Mirrored); a copy that fails is said on stderr.
 func WriterStore(ctx context.Context, cfg config.Config) (objstore.Store, error) {
 	s, err := Store(ctx, cfg)
-	if err != nil || cfg.Store.S3.ObjectLock == "" {
-		return s, err
+	if err != nil {
+		return nil, err
 	}
-	return objstore.Retained{Store: s, Mode: objstore.LockMode(cfg.Store.S3.ObjectLock), Retain: time.Duration(cfg.Retention.Operational)}, nil
+	return Mirrored(ctx, cfg, retained(s, cfg.Store.S3.ObjectLock, cfg.Retention.Operational), func(key, d string, err error) {
+		fmt.Fprintf(os.Stderr, "arca: copy %s to destination %s failed (the primary has it; arca copy --archive --to %s completes it): %v\n", key, d, d, err)
+	})
+}
+
+// Mirrored is primary with every object written to it copied on to each
+// further destination that takes base backups: the base backups and the
+// WAL archive, which a PITR restore needs together (docs/DESIGN.md §10
+// item 30). failed is told of each copy that failed. Without such a
+// destination it is primary itself.
+func Mirrored(ctx context.Context, cfg config.Config, primary objstore.Store, failed func(key, destination string, err error)) (objstore.Store, error) {
+	copies, err := ArchiveCopies(ctx, cfg)
+	if err != nil || len(copies) == 0 {
+		return primary, err
+	}
+	return destinations.Mirror{Store: primary, Copies: copies, Failed: failed}, nil
+}
+
+// ArchiveCopies opens the further destinations that take base backups,
+// and with them the WAL archive; each writes its objects under its own
+// Object Lock retention (its operational days) when it has one.
+func ArchiveCopies(ctx context.Context, cfg config.Config) (destinations.Set, error) {
+	var set destinations.Set
+	for _, d := range cfg.Destinations()[1:] {
+		if !d.Takes("base") {
+			continue
+		}
+		s, err := OpenDestination(ctx, d, nil)
+		if err != nil {
+			return nil, err
+		}
+		set = append(set, destinations.Destination{Name: d.Name, Store: retained(s, d.S3.ObjectLock, d.Retention.Operational)})
+	}
+	return set, nil
+}
+
+// RetainedIn is the destination's store writing each object under the
+// destination's Object Lock retention (operational days), as the writers
+// do: what arca copy --archive writes into a destination.
+func RetainedIn(cfg config.Config, d destinations.Destination) objstore.Store {
+	c, ok := cfg.Destination(d.Name)
+	if !ok {
+		return d.Store
+	}
+	return retained(d.Store, c.S3.ObjectLock, c.Retention.Operational)
+}
+
+// retained is s writing each object under lock mode for days, or s when
+// the destination has no Object Lock.
+func retained(s objstore.Store, mode string, days config.Duration) objstore.Store {
+	if mode == "" {
+		return s
+	}
+	return objstore.Retained{Store: s, Mode: objstore.LockMode(mode), Retain: time.Duration(days)}
 }
 
 // Layout is the bucket layout under the configured prefix.

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -10,7 +11,9 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // fileConfig is a configuration with a filesystem bucket and a keyring
@@ -56,9 +59,24 @@ func TestAgentKeyringWithoutNATSLoadsTheFile(t *testing.T) {
 	require.Equal(t, kr.Fingerprint(), live.Held().Fingerprint)
 }
 
-// A check recorded with no NATS running is dropped quietly: the terminal
-// has the report.
-func TestRecordCheckWithoutNATSIsQuiet(t *testing.T) {
+// A check recorded with no NATS running is dropped quietly (the terminal
+// has the report); with NATS it lands on the EVENTS stream.
+func TestRecordCheckGoesToEventsOrIsDroppedQuietly(t *testing.T) {
+	ctx := t.Context()
 	cfg := fileConfig(t)
-	stack.RecordCheck(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))(t.Context(), messages.Event{Stage: "wal_check"})
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	stack.RecordCheck(cfg, log)(ctx, messages.Event{Stage: "wal_check", Status: messages.StatusSucceeded})
+	require.Empty(t, logged.String(), "no NATS configured: nothing to say")
+
+	n := teststack.NewNATS(t)
+	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
+	cfg.NATS.URL = n.URL
+	stack.RecordCheck(cfg, log)(ctx, messages.Event{Stage: "wal_check", Status: messages.StatusSucceeded})
+	require.Empty(t, logged.String())
+	st, err := n.JS.Stream(ctx, messages.StreamEvents)
+	require.NoError(t, err)
+	info, err := st.Info(ctx)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, info.State.Msgs, "the check is recorded once")
 }

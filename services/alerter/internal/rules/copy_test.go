@@ -50,3 +50,24 @@ func messagesToken(tenant string) string {
 	k := a.DedupKey()
 	return k[len("arca/copy-missing/tenant/"):]
 }
+
+// The coordinator's WAL check compares each further destination's copy of
+// the base backups and WAL archive with the primary's (walcheck.CopyArchive):
+// objects missing there page copy-missing for that destination, a whole
+// copy resolves it.
+func TestArchiveCopyEventsPageCopyMissing(t *testing.T) {
+	t.Parallel()
+	ev := func(stage string, s messages.Status) messages.Event {
+		return messages.Event{V: 1, Kind: messages.KindWAL, Stage: stage, Status: s, Time: time.Now().UTC(),
+			Attrs: map[string]string{messages.DestinationAttr: "dr"}}
+	}
+	failed := rules.Event(ev(messages.StageArchiveCopy, messages.StatusFailed), rules.Limits{})
+	require.Len(t, failed, 1)
+	require.Equal(t, alert.CopyMissing, failed[0].Check)
+	require.Equal(t, alert.Trigger, failed[0].Action)
+	require.Equal(t, "dr", failed[0].Scope.Destination)
+	resolved := rules.Event(ev(messages.StageArchiveCopy, messages.StatusSucceeded), rules.Limits{})
+	require.Len(t, resolved, 1)
+	require.Equal(t, alert.Resolve, resolved[0].Action)
+	require.Equal(t, failed[0].DedupKey(), resolved[0].DedupKey())
+}

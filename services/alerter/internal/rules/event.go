@@ -105,13 +105,14 @@ func copyEvent(e messages.Event, destination string, mk func(alert.Check, alert.
 		a.Details["destination"] = destination
 		return a
 	}
-	copyOrVerify := e.Stage == messages.StageCopy || e.Stage == messages.StageVerify
+	copyOrVerify := e.Stage == messages.StageCopy || e.Stage == messages.StageVerify || e.Stage == messages.StageArchiveCopy
 	switch {
 	case copyOrVerify && e.Status == messages.StatusFailed:
 		a := mkd(alert.Trigger)
 		a.Summary = fmt.Sprintf("Copy missing: %s, backup %s, at stage %s", a.Scope, e.BackupID, e.Stage)
 		return []alert.Alert{a}
-	case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded && e.Part == nil:
+	case e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded && e.Part == nil,
+		e.Stage == messages.StageArchiveCopy && e.Status == messages.StatusSucceeded:
 		return []alert.Alert{mkd(alert.Resolve)}
 	}
 	return nil

@@ -65,3 +65,28 @@ func (h *handlers) getBackup(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, b)
 }
+
+// CopyList is the body of GET /v1/backups/{backup}/copies.
+type CopyList struct {
+	BackupID string         `json:"backup_id"`
+	Copies   []catalog.Copy `json:"copies"`
+}
+
+// getCopies lists a backup's copies in the further destinations; an
+// unknown backup is a 404, one without copies an empty list.
+func (h *handlers) getCopies(w http.ResponseWriter, r *http.Request) {
+	b, err := h.svc.Backup(r.Context(), r.PathValue("backup"))
+	if err != nil {
+		fail(w, h.log, err)
+		return
+	}
+	copies, err := h.svc.Copies(r.Context(), b.BackupID)
+	if err != nil {
+		fail(w, h.log, err)
+		return
+	}
+	if copies == nil {
+		copies = []catalog.Copy{}
+	}
+	writeJSON(w, http.StatusOK, CopyList{BackupID: b.BackupID, Copies: copies})
+}

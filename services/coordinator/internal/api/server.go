@@ -20,6 +20,7 @@ func (h *handlers) routes() []route {
 		{"POST /v1/tenants/{tenant}/backups", h.startBackup, false},
 		{"GET /v1/runs/{run}", h.getRun, false},
 		{"GET /v1/backups/{backup}", h.getBackup, false},
+		{"GET /v1/backups/{backup}/copies", h.getCopies, false},
 		{"POST /v1/restores", h.startRestore, false},
 		{"GET /v1/restores/{restore}", h.getRestore, false},
 		{"POST /v1/tenants/{tenant}/restores", h.startTenantRestore, false},

@@ -12,6 +12,9 @@ import (
 type Service interface {
 	Backups(ctx context.Context, tenant string, limit int) ([]catalog.Backup, error)
 	Backup(ctx context.Context, id string) (catalog.Backup, error)
+	// Copies are a backup's copies in the further destinations (3-2-1),
+	// as the copy jobs' and their verifications' events left them.
+	Copies(ctx context.Context, backupID string) ([]catalog.Copy, error)
 	Run(ctx context.Context, id string) (catalog.Run, []catalog.Job, error)
 	// StartTenantBackup starts a run backing up one tenant and returns its
 	// job (skipped, naming the job in flight, if one is).

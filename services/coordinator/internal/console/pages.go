@@ -156,6 +156,7 @@ func (h *handler) knownTenant(r *request, id string) bool {
 type backupData struct {
 	Backup catalog.Backup
 	Stages []catalog.Stage
+	Copies []catalog.Copy // in the further destinations
 	Trace  string
 }
 
@@ -171,7 +172,12 @@ func (h *handler) backup(w http.ResponseWriter, r *request) {
 		h.failErr(w, r, err)
 		return
 	}
-	d := backupData{Backup: b, Stages: stages}
+	copies, err := h.svc.Copies(ctx, b.BackupID)
+	if err != nil {
+		h.failErr(w, r, err)
+		return
+	}
+	d := backupData{Backup: b, Stages: stages, Copies: copies}
 	if h.cfg.JaegerURL != "" {
 		tags := `{"arca.backup_id":"` + b.BackupID + `"}`
 		d.Trace = h.cfg.JaegerURL + "/search?service=arca-exporter&tags=" + url.QueryEscape(tags)

@@ -15,6 +15,7 @@ type Service interface {
 	Backups(ctx context.Context, tenant string, limit int) ([]catalog.Backup, error)
 	Backup(ctx context.Context, id string) (catalog.Backup, error)
 	Stages(ctx context.Context, backupID string) ([]catalog.Stage, error)
+	Copies(ctx context.Context, backupID string) ([]catalog.Copy, error)
 	Run(ctx context.Context, id string) (catalog.Run, []catalog.Job, error)
 	Runs(ctx context.Context, limit int) ([]catalog.Run, error)
 	Drills(ctx context.Context, tenant string, limit int) ([]catalog.Drill, error)

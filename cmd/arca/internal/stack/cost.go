@@ -1,0 +1,37 @@
+package stack
+
+import (
+	"context"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/cost"
+	coordinator "github.com/arcabackup/arca/services/coordinator/service"
+)
+
+// CostClasses are the storage classes the configuration gives the backups
+// (arca cost): the uploader's class of each kind, and the retention
+// policy's days after which the lifecycle rules archive them.
+func CostClasses(cfg config.Config) cost.Classes {
+	c := cost.Classes{Uploader: map[string]string{}, KeepDays: map[string]int{}}
+	for kind, p := range Policies(cfg) {
+		c.Uploader[kind] = p.StorageClass
+	}
+	for kind, p := range Policy(cfg).Kinds {
+		c.KeepDays[kind] = p.KeepDays
+	}
+	return c
+}
+
+// CatalogBackups reads every backup the catalog recorded (cost.Options'
+// Catalog), migrating its schema first.
+func CatalogBackups(ctx context.Context, cfg config.Config) ([]coordinator.Backup, error) {
+	cat, err := Catalog(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer cat.Close()
+	if err := coordinator.MigrateCatalog(ctx, cat); err != nil {
+		return nil, err
+	}
+	return coordinator.CatalogBackups(ctx, cat)
+}
