@@ -66,7 +66,7 @@ cluster-stop: ## Stop what make cluster started
 chaos: build ## Fault-injection suite on make cluster: 50 tenants, one of 300 MB, each fault of issue #14, then the checks (~5 min)
 	@scripts/chaos.sh full
 
-chaos-short: build ## The chaos suite's short profile (CI): 20 tenants, one of 100 MB, the same faults and checks
+chaos-short: build ## The chaos suite's short profile (CI): 20 tenants, one of 200 MB, the same faults and checks
 	@scripts/chaos.sh short
 
 bench: ## Run the benchmarks recorded in docs/benchmarks.md

@@ -12,6 +12,10 @@
 #   BENCH_OUT=docs/benchmarks.md  where the table goes ("-": stdout only)
 #   BENCH_ONLY=logical|physical   one half only
 #   BENCH_PGBR_BUNDLE=n pgBackRest's repo1-bundle (2.45's default n: one object per file)
+#   BENCH_NO_INDEX=1    drop the "tenantId" indexes for this run (each tenant's
+#                       own COPY then scans every table; recreated otherwise)
+#   BENCH_BATCH=16      Arca's pipeline.batch_size: tenants one export batch
+#                       reads together (1: every tenant alone, as before #17.6)
 #
 # Everything runs on loopback, started here: a private PostgreSQL 15 cluster
 # (archiving on; archive_command pushes every segment with arca wal-push and
@@ -46,6 +50,8 @@ WAL_SECONDS=${BENCH_WAL_SECONDS:-15}
 STATE=${BENCH_DIR:-$ROOT/.arca-bench}
 OUT=${BENCH_OUT:-docs/benchmarks.md}
 ONLY=${BENCH_ONLY:-}
+NO_INDEX=${BENCH_NO_INDEX:-0}
+BATCH=${BENCH_BATCH:-16}
 PGBIN=${ARCA_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 ARCA=$ROOT/bin/arca
 GOBIN=$(go env GOBIN); GOBIN=${GOBIN:-$(go env GOPATH)/bin}
@@ -154,6 +160,13 @@ if [ "$KEEP_DB" = 0 ]; then
   log "built in $(printf %.0f "$(echo "$(now) - $t0" | bc)") s"
 fi
 psql -qd postgres -c "DROP DATABASE IF EXISTS arca_catalog" -c "CREATE DATABASE arca_catalog"
+# The tenant column's indexes: dropped for BENCH_NO_INDEX=1, (re)created
+# otherwise, so that a kept database serves both kinds of run.
+for tb in buildings beds residents medications prescriptions daily_records vital_signs; do
+  if [ "$NO_INDEX" = 1 ]; then psql -qd care -c "DROP INDEX IF EXISTS public.\"${tb}_tenantId_idx\"" >/dev/null
+  else psql -qd care -c "CREATE INDEX IF NOT EXISTS \"${tb}_tenantId_idx\" ON public.$tb (\"tenantId\")" >/dev/null; fi
+done
+INDEXES=$(psql -Atd care -c "SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE a.attname = 'tenantId'")
 DBSIZE=$(psql -Atd care -c "SELECT round(pg_database_size('care') / 1e6)")
 CLUSTERSIZE=$(psql -Atd care -c "SELECT round(sum(pg_database_size(datname)) / 1e6) FROM pg_database")
 BIGMB=$(psql -Atd care -c "SELECT round(sum(pg_relation_size(c.oid)) * (SELECT count(*) FROM residents WHERE \"tenantId\" = '$LARGEST')::numeric / (SELECT count(*) FROM residents) / 1e6) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname NOT LIKE 'pgbench%'")
@@ -168,6 +181,8 @@ tenancy:
   tenant_table: {table: public.tenants, key: id}
   tenant_columns: ["tenantId"]
   shared_schemas: [public]
+pipeline:
+  batch_size: $BATCH
 store:
   kind: s3
   prefix: bench
@@ -420,7 +435,7 @@ commit=$(git rev-parse --short HEAD)
   echo "### make bench-compare, $date ($commit)"
   echo
   echo "Database \`care\`: $DBSIZE MB, $TENANTS tenants, \`$LARGEST\` the largest (~$BIGMB MB of table data); cluster $CLUSTERSIZE MB."
-  echo "\`BENCH_SIZE=$SIZE BENCH_TENANTS=$TENANTS BENCH_ROUNDS=$ROUNDS make bench-compare\`, $ROUNDS interleaved rounds (baseline, Arca, baseline, Arca);"
+  echo "\`BENCH_SIZE=$SIZE BENCH_TENANTS=$TENANTS BENCH_ROUNDS=$ROUNDS BENCH_NO_INDEX=$NO_INDEX BENCH_BATCH=$BATCH${ONLY:+ BENCH_ONLY=$ONLY} make bench-compare\`, $ROUNDS interleaved rounds (baseline, Arca, baseline, Arca);"
   echo "each cell is the mean with every round in brackets; ratio = Arca ÷ baseline time (lower is better); load average of the"
   echo "two cores at the start of each run (baseline / Arca). Arca's logical times run until the backup is verified (\`--wait\`)."
   echo
@@ -432,6 +447,9 @@ commit=$(git rev-parse --short HEAD)
   row restore "that tenant's restore (into a database holding the schema)" plan
   row base "base backup, $CLUSTERSIZE MB cluster (pgBackRest 2.45, process-max=2, zst, aes-256-cbc, S3 over TLS)" pgbackrest
   row pitr "PITR restore until the server accepts writes (pgBackRest restore vs arca restore pitr, pgbench WAL of ${WAL_SECONDS} s)" pgbackrest
+  awk -v n="$TENANTS" '$2 == "arca" && $1 == "full" { f += $3; fn++ } $2 == "arca" && $1 == "tenants" { a += $3; an++ }
+    END { if (fn && an) printf "\nArca alone, same rounds: all %d tenants %.1f s ÷ one full logical backup %.1f s = **%.2f ×** (goal ≤ 1.5 × without an index, #17.6).\n", n, a / an, f / fn, (a / an) / (f / fn) }' "$RESULTS"
+  echo "Tenant column indexes: $INDEXES of 7 tables (\`BENCH_NO_INDEX=$NO_INDEX\`); Arca's \`pipeline.batch_size\`: $BATCH (\`BENCH_BATCH\`)."
   [ -z "${RSS_DEV:-}" ] || echo "
 Peak RSS of \`arca dev\` over the logical runs: $RSS_DEV MiB."
   echo "<!-- bench-compare:end -->"

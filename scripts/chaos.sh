@@ -37,7 +37,11 @@ ROOT=$PWD
 PROFILE=${1:-short}
 PG=${ARCA_CLUSTER_PG:-postgres://postgres@127.0.0.1:5432}
 case $PROFILE in
-  short) TENANTS=20 LARGE_MB=100 BOUND=600 ;;
+  # The short profile's large tenant is sized so that its export, upload
+  # and verification outlast the faults (about a minute of them): at 100 MB
+  # the run could end before the verifier was caught mid-verification, and
+  # the S3 outage hit an idle bucket.
+  short) TENANTS=20 LARGE_MB=200 BOUND=600 ;;
   full) TENANTS=50 LARGE_MB=320 BOUND=2700 ;;
   clean)
     p=${2:-short}
@@ -145,13 +149,16 @@ print(len({r["tenant"] for r in rows if r.get("kind") == "tenant" and r.get("ver
 
 ROWS=()   # fault|when|outcome
 FAILS=()
+OUTPACED=()  # faults the run ended before
 row() { # a fault that was not injected or did not recover fails the run
   ROWS+=("$1|$2|$3"); say "$1 at $2: $3"
-  # A fault the run outpaced (every backup verified before a stage held a
-  # job) is recorded in the table, not failed: since parts are compressed a
-  # short run can end first. Any other fault not injected, or a stage not
-  # healthy again, fails the suite.
-  case $3 in *"the run was over"*) ;; *NOT\ *) FAILS+=("$1: $3 (logs in $STATE/logs/)") ;; esac
+  # A fault the run outpaced (arca backup --wait had exited, every backup
+  # verified or failed, before a stage held a job) is recorded, not failed:
+  # the checks still judge every backup, and nothing was left to inject
+  # into. It is counted in the report, and the profiles' large tenant is
+  # sized so that it does not happen. Any other fault not injected, or a
+  # stage not healthy again, fails the suite.
+  case $3 in *"the run was over"*) OUTPACED+=("$1") ;; *NOT\ *) FAILS+=("$1: $3 (logs in $STATE/logs/)") ;; esac
 }
 
 # recovered NAME SECONDS: until NAME is healthy again; prints the outcome.
@@ -338,6 +345,12 @@ fi
   echo "| fault | when | outcome |"
   echo "|---|---|---|"
   for x in "${ROWS[@]}"; do IFS='|' read -r a b c <<<"$x"; echo "| $a | $b | $c |"; done
+  echo
+  if [ ${#OUTPACED[@]} -gt 0 ]; then
+    echo "Faults the run outpaced (not injected, not failed): ${#OUTPACED[@]}: $(IFS=';'; echo "${OUTPACED[*]}")."
+  else
+    echo "No fault was outpaced: each kill -9 found its stage holding a job (faults 4 to 7 land whatever the run; their rows give the verified count at the time)."
+  fi
   echo
   echo "| check | result | detail |"
   echo "|---|---|---|"

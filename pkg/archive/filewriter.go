@@ -20,15 +20,23 @@ func (f *FileWriter) Write(p []byte) (int, error) {
 	}
 	w := f.w
 	if w.buf == nil {
-		w.buf = make([]byte, 0, w.chunkSize)
+		// Start small and grow to the chunk size: an archive of small
+		// files (a schema, a small tenant's tables) never needs a whole
+		// chunk, and a batch export holds one writer per tenant.
+		w.buf = make([]byte, 0, min(w.chunkSize, 64<<10))
 	}
 	n := 0
 	for len(p) > 0 {
+		if len(w.buf) == cap(w.buf) && cap(w.buf) < w.chunkSize {
+			grown := make([]byte, len(w.buf), min(2*cap(w.buf), w.chunkSize))
+			copy(grown, w.buf)
+			w.buf = grown
+		}
 		c := copy(w.buf[len(w.buf):cap(w.buf)], p)
 		w.buf = w.buf[:len(w.buf)+c]
 		p = p[c:]
 		n += c
-		if len(w.buf) == cap(w.buf) {
+		if len(w.buf) >= w.chunkSize {
 			if err := f.flush(); err != nil {
 				return n, err
 			}

@@ -12,6 +12,13 @@ type ExportRequested struct {
 	Kind        Kind      `json:"kind"`
 	BackupID    string    `json:"backup_id"`
 	RequestedAt time.Time `json:"requested_at"`
+	// Batch, when set, names a group of tenant exports of one run that an
+	// exporter may read together (one scan of each shared table for the
+	// group; each tenant still gets its own artifact, events and outcome);
+	// BatchSize is how many jobs the coordinator put in it. An exporter
+	// that does not batch ignores both.
+	Batch     string `json:"batch,omitempty"`
+	BatchSize int    `json:"batch_size,omitempty"`
 }
 
 func (m ExportRequested) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
@@ -25,6 +32,10 @@ func (m ExportRequested) Validate() error {
 	if m.Kind == KindTenant {
 		p.required("tenant", m.Tenant)
 	}
+	if m.Batch != "" && (m.Kind != KindTenant || m.BatchSize < 1) {
+		p.add("batch", "is for tenant exports, with a batch_size of at least 1")
+	}
+	p.nonNegative("batch_size", int64(m.BatchSize))
 	if m.RequestedAt.IsZero() {
 		p.add("requested_at", "is required")
 	}

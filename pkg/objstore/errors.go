@@ -19,6 +19,11 @@ var (
 	// last that is smaller than MinPartSize. Every store refuses it, as S3
 	// does (EntityTooSmall); retrying cannot help. The upload stays.
 	ErrPartTooSmall = errors.New("part smaller than the multipart minimum")
+	// ErrInvalidPart: CompleteMultipart named a part the upload does not
+	// hold with that entity tag. S3 answers InvalidPart; so does versitygw
+	// when an UploadPart still in flight as the upload completed re-created
+	// the upload under the same id with that part alone.
+	ErrInvalidPart = errors.New("a part of the upload is missing or has another entity tag")
 	// ErrLocked: Object Lock retention or a legal hold forbids the change.
 	// Returned as a *LockedError, which carries the retention.
 	ErrLocked = errors.New("object locked")

@@ -71,9 +71,12 @@ type Store interface {
 	// concurrent or repeated calls at least one succeeds and the others
 	// succeed too or get ErrNoSuchUpload (fsstore: exactly one succeeds; S3
 	// may answer a repeat with success); after ErrNoSuchUpload, Stat tells
-	// whether the object is there. A failed call (a missing part, a wrong
-	// ETag, ErrPartTooSmall for a part but the last below MinPartSize)
-	// leaves the upload in place.
+	// whether the object is there. A failed call (ErrInvalidPart for a
+	// missing part or a wrong ETag, ErrPartTooSmall for a part but the last
+	// below MinPartSize) leaves the upload in place. versitygw also answers
+	// ErrInvalidPart after a completion when an UploadPart that was in
+	// flight during it re-created the upload under the same id (with that
+	// part alone): Stat then shows the completed object.
 	CompleteMultipart(ctx context.Context, key, uploadID string, parts []Part) (ObjectInfo, error)
 
 	// AbortMultipart discards the upload and its parts. Idempotent: aborting

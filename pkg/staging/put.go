@@ -24,6 +24,9 @@ type Publisher interface {
 	PublishMsgAsync(msg *nats.Msg, opts ...jetstream.PublishOpt) (jetstream.PubAckFuture, error)
 }
 
+// ErrExists says a Create found the key holding a part.
+var ErrExists = errors.New("already in staging")
+
 // ErrReplaced says a Put lost to another Put of the same key that was
 // stored after this one began: the other's content stays.
 var ErrReplaced = errors.New("replaced by a later put of the same key")
@@ -39,8 +42,9 @@ var ErrReplaced = errors.New("replaced by a later put of the same key")
 // read found a chunk missing. Here a late metadata is refused by the
 // stream.
 // moved is called as each chunk is acknowledged: a slow but moving put is
-// not a stalled one.
-func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string, moved func()) (*jetstream.ObjectInfo, error) {
+// not a stalled one. With create, a key holding a part (not deleted) fails
+// the put with ErrExists before anything is written.
+func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string, moved func(), create bool) (*jetstream.ObjectInfo, error) {
 	metaSubj := "$O." + b.name + ".M." + base64.URLEncoding.EncodeToString([]byte(key))
 	var seen uint64
 	var old jetstream.ObjectInfo
@@ -53,6 +57,9 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 		seen = last.Sequence
 		if err := json.Unmarshal(last.Data, &old); err != nil {
 			return nil, fmt.Errorf("metadata of %s: %w", key, err)
+		}
+		if create && !old.Deleted {
+			return nil, ErrExists
 		}
 	}
 

@@ -152,12 +152,25 @@ func FactsKey(artifact string) string { return artifact + "/export.json" }
 // makes no progress for the stall timeout; time spent waiting for r does
 // not count.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, meta map[string]string) (_ Info, err error) {
+	return s.store(ctx, key, r, meta, false)
+}
+
+// Create is Put for a key that must hold nothing: it fails with ErrExists,
+// before reading r, when the key holds a part, and with ErrReplaced when
+// another put of the key is stored while this one runs. A part written by
+// Create is never replaced by a later Create, so whoever announced its
+// digest is sure the bytes under the key stay those until it is deleted.
+func (s *Store) Create(ctx context.Context, key string, r io.Reader, meta map[string]string) (_ Info, err error) {
+	return s.store(ctx, key, r, meta, true)
+}
+
+func (s *Store) store(ctx context.Context, key string, r io.Reader, meta map[string]string, create bool) (_ Info, err error) {
 	ctx, end := s.start(ctx, OpPut, key)
 	var size int64
 	defer func() { end(size, err) }()
 	ctx, wd, done := s.transferContext(ctx)
 	defer done()
-	info, err := s.put(ctx, s.bucket(key), key, sourceReader{r: r, wd: wd}, meta, wd.resume)
+	info, err := s.put(ctx, s.bucket(key), key, sourceReader{r: r, wd: wd}, meta, wd.resume, create)
 	if err != nil {
 		return Info{}, fmt.Errorf("staging put %s: %w", key, stalled(ctx, err))
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // relation is one ordinary or partitioned table from pg_catalog.
@@ -32,6 +34,8 @@ type catalog struct {
 	outside  []string                   // foreign keys to relations outside the loaded schemas
 	indexed  map[uint32]map[string]bool // columns that lead an index, per relation
 	schemaOK bool                       // the tenant's schema exists (when it has one)
+
+	parentNames []string // while loading: the parent of each of fks, named
 }
 
 const relationsSQL = `
@@ -40,10 +44,15 @@ FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamesp
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)
 ORDER BY n.nspname, c.relname`
 
+// The queries below read the relations relationsSQL lists, selected the
+// same way, so that all of them go to the server at once (loadCatalog).
+const loadedRelations = `SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)`
+
 const columnsSQL = `
 SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> ''
 FROM pg_catalog.pg_attribute a
-WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
+WHERE a.attrelid IN (` + loadedRelations + `) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`
 
 const foreignKeysSQL = `
@@ -56,135 +65,179 @@ SELECT con.conname::text, con.conrelid, con.confrelid,
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class p ON p.oid = con.confrelid
 JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
-WHERE con.contype = 'f' AND con.conparentid = 0 AND con.conrelid = ANY($1)
+WHERE con.contype = 'f' AND con.conparentid = 0 AND con.conrelid IN (` + loadedRelations + `)
 ORDER BY con.conrelid, con.conname`
 
 const indexedSQL = `
 SELECT i.indrelid, a.attname::text
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-WHERE i.indrelid = ANY($1)`
+WHERE i.indrelid IN (` + loadedRelations + `)`
 
 const schemaExistsSQL = `SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = $1`
 
+// batcher sends several queries at once (pgx.Conn, pgx.Tx, pgxpool.Pool).
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
 // loadCatalog reads the tables of the given schemas, their columns and the
-// foreign keys leaving them.
+// foreign keys leaving them. Its five queries are independent: through a
+// connection or transaction that can pipeline them they cost one round
+// trip to the server, not five (#17.5: round trips per export).
 func loadCatalog(ctx context.Context, q Querier, schemas []string, tenantSchema string) (*catalog, error) {
 	c := &catalog{rels: map[uint32]*relation{}, schemaOK: true, indexed: map[uint32]map[string]bool{}}
+	steps := []struct {
+		sql  string
+		arg  any
+		read func(pgx.Rows) error
+		what string
+	}{
+		{relationsSQL, schemas, c.readRelations, "relations"},
+		{columnsSQL, schemas, c.readColumns, "columns"},
+		{foreignKeysSQL, schemas, c.readForeignKeys, "foreign keys"},
+		{indexedSQL, schemas, c.readIndexed, "indexes"},
+	}
 	if tenantSchema != "" {
-		var n int
-		rows, err := q.Query(ctx, schemaExistsSQL, tenantSchema)
+		steps = append(steps, struct {
+			sql  string
+			arg  any
+			read func(pgx.Rows) error
+			what string
+		}{schemaExistsSQL, tenantSchema, c.readSchemaExists, "schema"})
+	}
+	run := func(rows pgx.Rows, err error, read func(pgx.Rows) error, what string) error {
 		if err != nil {
-			return nil, fmt.Errorf("load catalog: %w", err)
+			return fmt.Errorf("load catalog %s: %w", what, err)
 		}
-		for rows.Next() {
-			if err := rows.Scan(&n); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("load catalog: %w", err)
-			}
+		defer rows.Close()
+		if err := read(rows); err != nil {
+			return fmt.Errorf("load catalog %s: %w", what, err)
 		}
 		rows.Close()
-		c.schemaOK = n == 1
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("load catalog %s: %w", what, err)
+		}
+		return nil
 	}
-	rows, err := q.Query(ctx, relationsSQL, schemas)
-	if err != nil {
-		return nil, fmt.Errorf("load catalog relations: %w", err)
+	if bq, ok := q.(batcher); ok {
+		b := &pgx.Batch{}
+		for _, s := range steps {
+			b.Queue(s.sql, s.arg)
+		}
+		br := bq.SendBatch(ctx, b)
+		for _, s := range steps {
+			rows, err := br.Query()
+			if err := run(rows, err, s.read, s.what); err != nil {
+				_ = br.Close()
+				return nil, err
+			}
+		}
+		if err := br.Close(); err != nil {
+			return nil, fmt.Errorf("load catalog: %w", err)
+		}
+	} else {
+		for _, s := range steps {
+			rows, err := q.Query(ctx, s.sql, s.arg)
+			if err := run(rows, err, s.read, s.what); err != nil {
+				return nil, err
+			}
+		}
 	}
+	c.linkForeignKeys()
+	return c, nil
+}
+
+func (c *catalog) readSchemaExists(rows pgx.Rows) error {
+	var n int
+	for rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+	}
+	c.schemaOK = n == 1
+	return nil
+}
+
+func (c *catalog) readRelations(rows pgx.Rows) error {
 	for rows.Next() {
 		r := &relation{}
 		if err := rows.Scan(&r.oid, &r.schema, &r.name); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("load catalog relations: %w", err)
+			return err
 		}
 		c.rels[r.oid] = r
 		c.order = append(c.order, r.oid)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load catalog relations: %w", err)
-	}
-	if err := c.loadColumns(ctx, q); err != nil {
-		return nil, err
-	}
-	if err := c.loadForeignKeys(ctx, q); err != nil {
-		return nil, err
-	}
-	if err := c.loadIndexed(ctx, q); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return nil
 }
 
-func (c *catalog) loadColumns(ctx context.Context, q Querier) error {
-	rows, err := q.Query(ctx, columnsSQL, c.order)
-	if err != nil {
-		return fmt.Errorf("load catalog columns: %w", err)
-	}
-	defer rows.Close()
+func (c *catalog) readColumns(rows pgx.Rows) error {
 	for rows.Next() {
 		var oid uint32
 		var col Column
 		if err := rows.Scan(&oid, &col.Name, &col.Type, &col.NotNull, &col.Generated); err != nil {
-			return fmt.Errorf("load catalog columns: %w", err)
+			return err
 		}
-		c.rels[oid].columns = append(c.rels[oid].columns, col)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load catalog columns: %w", err)
+		if r := c.rels[oid]; r != nil {
+			r.columns = append(r.columns, col)
+		}
 	}
 	return nil
 }
 
-func (c *catalog) loadForeignKeys(ctx context.Context, q Querier) error {
-	rows, err := q.Query(ctx, foreignKeysSQL, c.order)
-	if err != nil {
-		return fmt.Errorf("load catalog foreign keys: %w", err)
-	}
-	defer rows.Close()
+// readForeignKeys reads the foreign keys as they come; linkForeignKeys
+// sorts them out once the columns are known.
+func (c *catalog) readForeignKeys(rows pgx.Rows) error {
 	for rows.Next() {
 		var fk foreignKey
 		var parentName string
 		if err := rows.Scan(&fk.name, &fk.child, &fk.parent, &fk.childCols, &fk.parentCols, &parentName, &fk.onDelete); err != nil {
-			return fmt.Errorf("load catalog foreign keys: %w", err)
+			return err
+		}
+		c.fks = append(c.fks, fk)
+		c.parentNames = append(c.parentNames, parentName)
+	}
+	return nil
+}
+
+// linkForeignKeys keeps the foreign keys between loaded relations (the
+// others are named in outside) and marks the NOT NULL ones.
+func (c *catalog) linkForeignKeys() {
+	all, names := c.fks, c.parentNames
+	c.fks, c.parentNames = nil, nil
+	for i, fk := range all {
+		child := c.rels[fk.child]
+		if child == nil {
+			continue
 		}
 		if _, ok := c.rels[fk.parent]; !ok {
-			child := c.rels[fk.child]
-			c.outside = append(c.outside, fmt.Sprintf("%s.%s references %s outside the tenant's and the shared schemas; not followed", child.schema, child.name, parentName))
+			c.outside = append(c.outside, fmt.Sprintf("%s.%s references %s outside the tenant's and the shared schemas; not followed", child.schema, child.name, names[i]))
 			continue
 		}
 		fk.notNull = true
 		for _, name := range fk.childCols {
-			if col, ok := c.rels[fk.child].column(name); !ok || !col.NotNull {
+			if col, ok := child.column(name); !ok || !col.NotNull {
 				fk.notNull = false
 			}
 		}
 		c.fks = append(c.fks, fk)
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load catalog foreign keys: %w", err)
-	}
 	sort.SliceStable(c.fks, func(i, j int) bool { return c.fks[i].name < c.fks[j].name })
-	return nil
 }
 
-func (c *catalog) loadIndexed(ctx context.Context, q Querier) error {
-	rows, err := q.Query(ctx, indexedSQL, c.order)
-	if err != nil {
-		return fmt.Errorf("load catalog indexes: %w", err)
-	}
-	defer rows.Close()
+func (c *catalog) readIndexed(rows pgx.Rows) error {
 	for rows.Next() {
 		var oid uint32
 		var name string
 		if err := rows.Scan(&oid, &name); err != nil {
-			return fmt.Errorf("load catalog indexes: %w", err)
+			return err
 		}
 		if c.indexed[oid] == nil {
 			c.indexed[oid] = map[string]bool{}
 		}
 		c.indexed[oid][name] = true
 	}
-	return rows.Err()
+	return nil
 }
 
 func (r *relation) column(name string) (Column, bool) {

@@ -26,6 +26,9 @@ type discovery struct {
 	refSCC []int             // reference-graph component of each relation, by order index
 	pos    map[uint32]int    // relation's index in cat.order
 	n      int               // fresh alias counter
+	batch  bool              // nodes carry the batch index (batch.go)
+	// refsOrder are the reference entries in plan order (batch.go).
+	refsOrder []*entry
 }
 
 // Discover reads the catalog through q (run it inside the export's snapshot)
@@ -63,6 +66,7 @@ func Discover(ctx context.Context, q Querier, cfg Config, tenant Tenant) (*Plan,
 	d.findReferences()
 	d.refComponents()
 	p := &Plan{Tenant: tenant, Tables: d.tables()}
+	p.BatchReferences = d.batchReferences()
 	p.Warnings = append(append(p.Warnings, cat.outside...), d.warnings()...)
 	return p, nil
 }

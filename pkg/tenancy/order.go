@@ -53,6 +53,12 @@ func (d *discovery) tables() []Table {
 		return a < b
 	}
 	order, cycle := topoOrder(len(entries), deps, less)
+	d.refsOrder = nil
+	for _, i := range order {
+		if entries[i].role == RoleReference {
+			d.refsOrder = append(d.refsOrder, entries[i])
+		}
+	}
 	out := make([]Table, 0, len(entries))
 	for _, i := range order {
 		e := entries[i]
@@ -70,6 +76,10 @@ func (d *discovery) tables() []Table {
 			t.AlsoOwned = d.alsoOwned(e, "t")
 		}
 		t.Path = d.path(e)
+		t.BatchSelect = d.batchSelect(e)
+		if e.role == RoleReference {
+			t.BatchRowsSelect = d.batchRowsSelect(e)
+		}
 		out = append(out, t)
 	}
 	return out

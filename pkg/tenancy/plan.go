@@ -13,6 +13,13 @@ type Plan struct {
 	// Warnings name foreign keys discovery did not follow; they hold table
 	// names only, never row data.
 	Warnings []string
+	// BatchReferences finds the reference rows of every reference table
+	// for a batch in one statement (see BatchRowsSelect): each node of the
+	// reference closure, and the child tables it scans, is read once for
+	// all reference tables instead of once per table. Its rows are
+	// (reference table's position among the plan's reference tables,
+	// tenant's position, tableoid, ctid as text).
+	BatchReferences string
 }
 
 // Column is one column of a table.
@@ -51,6 +58,15 @@ type Table struct {
 	// table with a foreign key to itself.
 	Cycle   int
 	SelfRef bool
+	// BatchSelect selects the rows of every tenant of a batch at once (see
+	// BindBatch), each row led by its tenant's 1-based position in the
+	// batch, column arca_batch; empty for a schema table, which is never
+	// shared between tenants.
+	BatchSelect string
+	// BatchRowsSelect, for a reference table, selects the rows
+	// BatchReferences found for it, bound with BindBatchRows: a row-id
+	// join instead of the closure again.
+	BatchRowsSelect string
 }
 
 // Identifier is the table's quoted-ready name.
@@ -74,6 +90,18 @@ func (t Table) SelectSQL() string {
 // Bind.
 func (t Table) CopySQL() string {
 	return "COPY (" + t.SelectSQL() + ") TO STDOUT WITH (FORMAT csv, HEADER)"
+}
+
+// BatchCopySQL streams the rows of every tenant of the batch as CSV with a
+// header row, each record led by its tenant's position in the batch (one
+// read of the table for the whole batch). Run it after BindBatch.
+func (t Table) BatchCopySQL() string {
+	return "COPY (" + t.BatchSelect + ") TO STDOUT WITH (FORMAT csv, HEADER)"
+}
+
+// BatchRowsCopySQL is BatchCopySQL for the rows bound with BindBatchRows.
+func (t Table) BatchRowsCopySQL() string {
+	return "COPY (" + t.BatchRowsSelect + ") TO STDOUT WITH (FORMAT csv, HEADER)"
 }
 
 // DeleteSQL deletes the tenant's rows before a --replace restore loads

@@ -88,7 +88,7 @@ func TestInspectReportsMisconfiguration(t *testing.T) {
 	for _, tr := range r.Tenants {
 		require.Empty(t, tr.Error)
 	}
-	require.Contains(t, r.Warnings, `public.audit: tenant column "tenantId" has no index`)
+	require.Contains(t, r.Warnings, `public.audit: tenant column "tenantId" has no index: each tenant's export scans the whole table (a batch of tenants scans it once)`)
 	require.Contains(t, r.Warnings, `public.audit: column "organizationId" looks like a tenant key but is not in tenant_columns [tenantId tenant_id]`)
 	require.Contains(t, r.Unowned, tenancy.TableCount{Table: `"public"."notes"`, Rows: 2}, "the global note and t3's orphan")
 }

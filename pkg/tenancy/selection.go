@@ -117,6 +117,9 @@ func (d *discovery) body(e *entry) string {
 	sel := func(x string) string {
 		return "SELECT " + x + ".tableoid, " + x + ".ctid" + prefixedCols(x, carried) + " FROM " + ident + " AS " + x
 	}
+	if d.batch {
+		return d.batchBody(e, ident, carried)
+	}
 	if s, ok := d.direct(e, "x"); ok {
 		return sel("x") + " WHERE " + s
 	}

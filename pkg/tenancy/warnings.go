@@ -23,7 +23,7 @@ func (d *discovery) warnings() []string {
 			continue
 		}
 		if e != nil && (e.role == RoleTenantOwned || e.role == RoleTenantRow) && !d.cat.indexed[oid][e.col.Name] {
-			out = append(out, fmt.Sprintf("%s.%s: tenant column %q has no index", r.schema, r.name, e.col.Name))
+			out = append(out, fmt.Sprintf("%s.%s: tenant column %q has no index: each tenant's export scans the whole table (a batch of tenants scans it once)", r.schema, r.name, e.col.Name))
 		}
 		followed := map[string]bool{} // columns of foreign keys to owned tables: configured through the catalog
 		for _, fk := range d.cat.fks {

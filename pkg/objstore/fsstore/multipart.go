@@ -168,7 +168,7 @@ func (s *Store) join(ctx context.Context, dir string, parts []objstore.Part) (me
 			return m, "", fmt.Errorf("part %d: %w", p.Number, err)
 		}
 		if hex.EncodeToString(digest) != p.ETag || (p.SHA256 != nil && !bytes.Equal(p.SHA256, digest)) {
-			return m, "", fmt.Errorf("part %d: %w", p.Number, objstore.ErrChecksumMismatch)
+			return m, "", fmt.Errorf("part %d: %w", p.Number, objstore.ErrInvalidPart)
 		}
 		if i < len(parts)-1 && n < objstore.MinPartSize {
 			return m, "", fmt.Errorf("part %d: %d bytes, less than %d: %w", p.Number, n, objstore.MinPartSize, objstore.ErrPartTooSmall)
@@ -192,7 +192,7 @@ func (s *Store) join(ctx context.Context, dir string, parts []objstore.Part) (me
 func appendPart(ctx context.Context, dst io.Writer, whole io.Writer, path string) ([]byte, int64, error) {
 	src, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, 0, errors.New("not uploaded")
+		return nil, 0, fmt.Errorf("not uploaded: %w", objstore.ErrInvalidPart)
 	}
 	if err != nil {
 		return nil, 0, err

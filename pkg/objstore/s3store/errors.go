@@ -22,6 +22,8 @@ func mapError(err error) error {
 		sentinel = objstore.ErrNotFound
 	case "NoSuchUpload":
 		sentinel = objstore.ErrNoSuchUpload
+	case "InvalidPart":
+		sentinel = objstore.ErrInvalidPart
 	case "EntityTooSmall":
 		sentinel = objstore.ErrPartTooSmall
 	case "BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "XAmzContentChecksumMismatch", "InvalidChecksum":

@@ -2,6 +2,7 @@ package s3store_test
 
 import (
 	"bytes"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -56,4 +57,69 @@ func TestConfigErrorsAreReportedTogether(t *testing.T) {
 	_, err := newStoreErr(t)
 	require.ErrorContains(t, err, "region is required")
 	require.ErrorContains(t, err, "bucket is required")
+}
+
+// gatedBody is a part body whose second half waits for gate.
+type gatedBody struct {
+	*bytes.Reader
+	half    int64
+	gate    chan struct{}
+	reached chan struct{}
+	once    sync.Once
+}
+
+func (g *gatedBody) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) > g.half {
+		g.once.Do(func() { close(g.reached) })
+		<-g.gate
+	}
+	return g.Reader.ReadAt(p, off)
+}
+
+// An UploadPart still sending when its upload completes succeeds, and
+// re-creates the upload under the same id with that part alone: the next
+// completion is answered InvalidPart (a part before it is missing), though
+// the object is complete, and the upload is not listed. (Were the late copy
+// the first part listed, the answer would be 500 InternalError: the copy did
+// not store the part checksum a plain upload has.) The uploader relies on
+// this reading (services/uploader: complete, uploadPart); aborting the id
+// removes it.
+func TestVersityGWRecreatesAnUploadForAPartLinkedAfterCompletion(t *testing.T) {
+	s := newSetup(t, false).store
+	ctx := t.Context()
+	id, err := s.CreateMultipart(ctx, "late")
+	require.NoError(t, err)
+	a, b, c := bytes.Repeat([]byte{1}, int(objstore.MinPartSize)), bytes.Repeat([]byte{2}, int(objstore.MinPartSize)), []byte("tail")
+	var parts []objstore.Part
+	for i, body := range [][]byte{a, b, c} {
+		p, err := s.UploadPart(ctx, "late", id, i+1, bytes.NewReader(body), int64(len(body)), nil)
+		require.NoError(t, err)
+		parts = append(parts, p)
+	}
+
+	g := &gatedBody{Reader: bytes.NewReader(b), half: int64(len(b)) / 2, gate: make(chan struct{}), reached: make(chan struct{})}
+	late := make(chan error, 1)
+	go func() {
+		_, err := s.UploadPart(ctx, "late", id, 2, g, int64(len(b)), nil)
+		late <- err
+	}()
+	<-g.reached
+	_, err = s.CompleteMultipart(ctx, "late", id, parts)
+	require.NoError(t, err)
+	close(g.gate)
+	require.NoError(t, <-late, "the late copy is accepted")
+
+	_, err = s.CompleteMultipart(ctx, "late", id, parts)
+	require.ErrorIs(t, err, objstore.ErrInvalidPart, "the re-created upload holds the late part alone")
+	st, err := s.Stat(ctx, "late")
+	require.NoError(t, err)
+	require.Equal(t, int64(len(a)+len(b)+len(c)), st.Size, "the object is complete")
+	for u, err := range s.ListMultipartUploads(ctx, "") {
+		require.NoError(t, err)
+		t.Logf("listed: %s %s", u.Key, u.UploadID) // not listed in v1.8.0: its object directory was removed
+	}
+
+	require.NoError(t, s.AbortMultipart(ctx, "late", id))
+	_, err = s.UploadPart(ctx, "late", id, 3, bytes.NewReader([]byte("probe")), 5, nil)
+	require.ErrorIs(t, err, objstore.ErrNoSuchUpload, "aborting the id removes it")
 }

@@ -157,9 +157,11 @@ func testMultipartBadPart(t *testing.T, s objstore.Store, f Features) {
 	// survives a failed completion.
 	_, err = s.CompleteMultipart(t.Context(), "bad", id, append(recorded, objstore.Part{Number: 3, ETag: recorded[1].ETag}))
 	require.Error(t, err)
+	_, err = s.CompleteMultipart(t.Context(), "bad", id, []objstore.Part{recorded[0], {Number: 3, ETag: recorded[1].ETag}})
+	require.ErrorIs(t, err, objstore.ErrInvalidPart, "a part never uploaded")
 	wrong := []objstore.Part{recorded[0], {Number: 2, ETag: recorded[0].ETag}}
 	_, err = s.CompleteMultipart(t.Context(), "bad", id, wrong)
-	require.Error(t, err)
+	require.ErrorIs(t, err, objstore.ErrInvalidPart, "a wrong ETag")
 	_, err = s.Stat(t.Context(), "bad")
 	require.ErrorIs(t, err, objstore.ErrNotFound)
 	_, err = s.CompleteMultipart(t.Context(), "bad", id, recorded)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/teststack"
+	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/internal/pgtest"
 )
 
@@ -25,12 +26,33 @@ type load struct {
 	p50, p99, max    time.Duration // the whole archive_command process
 	callP50, callP99 time.Duration // wal.Push, in the process or in the agent
 	n                int
+	viaAgent, direct int // pushes the agent stored, and pushed by walcmd itself (no agent)
+}
+
+// checkPushedThroughAgent counts the files archive_command handed to the
+// agent and checks that each is in the archive under its key; a push that
+// found no agent (walcmd then pushes it itself) would make the run measure
+// something else, so it is counted apart.
+func checkPushedThroughAgent(t testing.TB, a *pgtest.Archive) (viaAgent, direct int) {
+	t.Helper()
+	pushed := a.Pushed(t)
+	cfg := a.Config()
+	for _, path := range pushed["agent"] {
+		f, err := wal.ParseName(filepath.Base(path))
+		if err != nil {
+			t.Fatalf("pushed %s: %v", path, err)
+		}
+		if _, err := a.Store.Stat(t.Context(), cfg.Key(f)); err != nil {
+			t.Fatalf("%s was pushed through the agent but is not in the archive: %v", f.Name, err)
+		}
+	}
+	return len(pushed["agent"]), len(pushed["direct"])
 }
 
 func (l load) String() string {
 	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
-	return fmt.Sprintf("%s: %s; %d files archived, %d failed attempts; .ready backlog %d when pgbench ended, drained in %s; archive_command p50 %s p99 %s max %s (n=%d); of which wal.Push p50 %s p99 %s",
-		l.mode, l.tps, l.archived, l.failed, l.backlogAtEnd, ms(l.drain), ms(l.p50), ms(l.p99), ms(l.max), l.n, ms(l.callP50), ms(l.callP99))
+	return fmt.Sprintf("%s: %s; %d files archived (%d through the agent), %d failed attempts; .ready backlog %d when pgbench ended, drained in %s; archive_command p50 %s p99 %s max %s (n=%d); of which wal.Push p50 %s p99 %s",
+		l.mode, l.tps, l.archived, l.viaAgent, l.failed, l.backlogAtEnd, ms(l.drain), ms(l.p50), ms(l.p99), ms(l.max), l.n, ms(l.callP50), ms(l.callP99))
 }
 
 func readyBacklog(t testing.TB, pgdata string) int {
@@ -100,6 +122,9 @@ func runLoad(t testing.TB, withAgent bool, seconds int) load {
 	if err := conn.QueryRow(t.Context(), "SELECT archived_count, failed_count FROM pg_stat_archiver").Scan(&l.archived, &l.failed); err != nil {
 		t.Fatal(err)
 	}
+	if withAgent {
+		l.viaAgent, l.direct = checkPushedThroughAgent(t, a)
+	}
 	lat := a.Latencies(t, "push", true)
 	if len(lat) == 0 {
 		t.Fatal("no push recorded")
@@ -126,6 +151,11 @@ func TestAgentKeepsUpUnderPgbench(t *testing.T) {
 	t.Log(l)
 	if l.failed != 0 {
 		t.Fatalf("%d failed archive attempts", l.failed)
+	}
+	// The agent did the archiving: every file archived went through it
+	// (and is in the archive, checked by runLoad), none around it.
+	if l.viaAgent == 0 || l.direct != 0 || l.viaAgent < l.archived {
+		t.Fatalf("%d files pushed through the agent and %d directly, for %d archived: the agent did not archive them all", l.viaAgent, l.direct, l.archived)
 	}
 }
 

@@ -30,6 +30,11 @@ type Config struct {
 	// flight, so that its tenant is not queued again (default 6h, the
 	// duplicate window). Older ones are expired.
 	InFlight time.Duration `yaml:"in_flight" json:"in_flight"`
+	// ExportBatch is how many tenants of a run go into one export batch,
+	// which exporters read together, each taking up to its own batch_size
+	// of it at once: one scan of each shared table per exporter batch
+	// instead of one per tenant (default 64; 1: every tenant alone).
+	ExportBatch int `yaml:"export_batch" json:"export_batch"`
 	// FireAckWait is how long a fire handled by a replica that died waits
 	// before another replica takes it over (default 1m).
 	FireAckWait time.Duration `yaml:"fire_ack_wait" json:"fire_ack_wait"`
@@ -166,6 +171,9 @@ func (c Config) Validate() error {
 func (c Config) withDefaults() Config {
 	if c.InFlight == 0 {
 		c.InFlight = 6 * time.Hour
+	}
+	if c.ExportBatch <= 0 {
+		c.ExportBatch = 64
 	}
 	if c.FireAckWait == 0 {
 		c.FireAckWait = time.Minute

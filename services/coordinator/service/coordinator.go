@@ -87,6 +87,7 @@ func New(deps Deps, cfg Config) (*Service, error) {
 		deps: deps, cfg: cfg, cat: cat, pub: pub, log: cfg.Logger, ops: ops,
 		fanout: &fanout.Fanout{
 			Catalog: cat, Publisher: pub, Source: deps.Source, Tenancy: cfg.Tenancy, InFlight: cfg.InFlight,
+			BatchSize: cfg.ExportBatch,
 		},
 		restoreCtx: rctx, stopRest: stop,
 	}, nil

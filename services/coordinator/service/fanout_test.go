@@ -97,3 +97,42 @@ func TestRunsFollowTheTenantList(t *testing.T) {
 	require.Contains(t, fresh, Scope{Tenant: "c", Kind: messages.KindTenant})
 	require.NotContains(t, fresh, Scope{Tenant: "a", Kind: messages.KindTenant})
 }
+
+// A tenant run is cut into export batches in the run's tenant order: every
+// batch but the last holds ExportBatch jobs, each job says its batch and
+// the batch's size, and a last batch of one is a job alone.
+func TestTenantRunIsCutIntoExportBatches(t *testing.T) {
+	t.Parallel()
+	b := setup(t, "a", "b", "c", "d", "e")
+	cfg := testConfig()
+	cfg.ExportBatch = 2
+	c, _ := b.start(t, b.nats.JS, cfg)
+	started, err := c.BackupTenants(t.Context(), nil, messages.KindTenant, "cli")
+	require.NoError(t, err)
+	require.Len(t, started.Jobs, 5)
+	batches := map[string][]string{}
+	for _, e := range exportJobs(t, b.nats.JS) {
+		if e.Batch == "" {
+			batches[""] = append(batches[""], e.Tenant)
+			continue
+		}
+		require.NoError(t, e.Validate())
+		batches[e.Batch] = append(batches[e.Batch], e.Tenant)
+		require.Equal(t, 2, e.BatchSize, e.Tenant)
+	}
+	require.Len(t, batches, 3, "%v", batches)
+	require.Len(t, batches[""], 1)
+	for k, ts := range batches {
+		if k != "" {
+			require.Len(t, ts, 2, k)
+		}
+	}
+	// Whole-database kinds are never batched.
+	_, err = c.BackupTenants(t.Context(), nil, messages.KindFull, "cli")
+	require.NoError(t, err)
+	for _, e := range exportJobs(t, b.nats.JS) {
+		if e.Kind == messages.KindFull {
+			require.Empty(t, e.Batch)
+		}
+	}
+}

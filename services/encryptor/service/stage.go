@@ -110,6 +110,9 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartReady])
 	for attempt := 0; ; attempt++ {
 		epoch := s.epoch()
 		info, fresh, err := s.sealOnce(ctx, m, key)
+		if errors.Is(err, errHandedOn) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -131,31 +134,70 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartReady])
 	}
 }
 
+// errHandedOn says the part is neither in plaintext nor sealed in staging:
+// an earlier delivery of the job sealed it, deleted the plaintext and
+// announced it, and the uploader has since taken the sealed part.
+var errHandedOn = errors.New("sealed and handed on by an earlier delivery")
+
 // sealOnce seals the part, or reuses the sealed part already staged: sealing
 // is randomised, and an uploader may already hold the first version's
 // digest. A staged part whose key was destroyed since is not reused.
+//
+// The sealed part is written with staging's Create, never over another:
+// two deliveries of one job can run at once (a redelivery while the first
+// is cut off from the cluster), and the slower one, having found nothing,
+// used to replace the part the faster one had announced, so that the
+// uploader found different bytes under the announced digest and
+// dead-lettered the part. The slower one now finds the part there and
+// announces that one (a duplicate of the first announcement).
 func (s *Service) sealOnce(ctx context.Context, m messages.PartReady, key string) (info staging.Info, fresh bool, err error) {
-	info, err = s.staging.Stat(ctx, key)
-	if err == nil {
-		if _, kerr := s.keys.Key(info.Meta[metaKeyID]); kerr != nil {
-			return info, false, s.keyError(m, kerr)
+	for {
+		info, err = s.staging.Stat(ctx, key)
+		if err == nil {
+			if _, kerr := s.keys.Key(info.Meta[metaKeyID]); kerr != nil {
+				return info, false, s.keyError(m, kerr)
+			}
+			return info, false, nil
 		}
-		return info, false, nil
-	}
-	if !errors.Is(err, staging.ErrNotFound) {
-		return info, false, err
-	}
-	if m.Encoding == messages.EncodingZstd {
-		info, err = s.seal(ctx, m, key, s.framed)
+		if !errors.Is(err, staging.ErrNotFound) {
+			return info, false, err
+		}
+		info, err = s.sealNew(ctx, m, key)
+		switch {
+		case errors.Is(err, staging.ErrExists), errors.Is(err, staging.ErrReplaced):
+			continue // another delivery stored it first: announce theirs
+		case errors.Is(err, errPlainGone):
+			// Sealed by another delivery, or sealed, announced and taken
+			// by the uploader already: the plaintext is deleted only once
+			// the sealed part is stored.
+			if _, serr := s.staging.Stat(ctx, key); serr == nil {
+				continue
+			}
+			return info, false, errHandedOn
+		}
 		return info, err == nil, err
 	}
-	info, err = s.seal(ctx, m, key, s.sealer)
-	if err == nil && !m.Last && info.Size < s.cfg.MinPartSize {
-		if err = s.staging.Delete(ctx, key); err == nil {
-			info, err = s.seal(ctx, m, key, s.raw)
+}
+
+// sealNew seals the part into staging. A plaintext part (PartReady version
+// 1) that compresses below the minimum part size is sealed without
+// compression; its sealed size is measured first, so that no sealed part
+// is ever stored and then replaced.
+func (s *Service) sealNew(ctx context.Context, m messages.PartReady, key string) (staging.Info, error) {
+	if m.Encoding == messages.EncodingZstd {
+		return s.seal(ctx, m, key, s.framed)
+	}
+	sealer := s.sealer
+	if !m.Last {
+		n, err := s.sealedSize(ctx, m, s.sealer)
+		if err != nil {
+			return staging.Info{}, err
+		}
+		if n < s.cfg.MinPartSize {
+			sealer = s.raw
 		}
 	}
-	return info, err == nil, err
+	return s.seal(ctx, m, key, sealer)
 }
 
 func (s *Service) epoch() uint64 {
@@ -198,13 +240,57 @@ func (s *Service) announce(ctx context.Context, job *jobs.Job[messages.PartReady
 		Part: m.Part, Last: m.Last, PlainSize: plain, Size: info.Size, SHA256: info.SHA256,
 		KeyID: info.Meta[metaKeyID], StagingKey: key,
 	}
+	// The plaintext goes before the announcement: once the uploader may
+	// have the sealed part (and delete it), a redelivery must not find the
+	// plaintext without the sealed part and seal it again. A redelivery
+	// that finds neither knows the part was handed on (errHandedOn).
+	if err := s.staging.Delete(ctx, m.StagingKey); err != nil {
+		return err
+	}
 	if err := job.Publisher.Publish(ctx, messages.UploadSubject(m.Artifact, m.Part), sealed, messages.PartSealedMsgID(m.Artifact, m.Part)); err != nil {
 		return err
 	}
 	// Progress for whoever watches; a lost event costs a progress line.
 	_ = job.Publisher.Event(ctx, messages.PartDone{Ref: m.Ref(), Stage: messages.StageEncrypt, Part: m.Part, Bytes: info.Size,
 		Attempt: int(job.Delivered), Artifact: m.Artifact}.Event())
-	return s.staging.Delete(ctx, m.StagingKey)
+	return nil
+}
+
+// errPlainGone says the plaintext part is not in staging.
+var errPlainGone = errors.New("plaintext part gone from staging")
+
+// plain opens the plaintext part and checks it against the job.
+func (s *Service) plain(ctx context.Context, m messages.PartReady) (io.ReadCloser, error) {
+	src, plainInfo, err := s.staging.Get(ctx, m.StagingKey)
+	if errors.Is(err, staging.ErrNotFound) {
+		return nil, fmt.Errorf("seal %s part %d: %w: %w", m.Artifact, m.Part, errPlainGone, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if plainInfo.SHA256 != m.SHA256 || plainInfo.Size != m.Size {
+		_ = src.Close()
+		return nil, jobs.Permanent(fmt.Errorf("seal %s part %d: staged part does not match its announcement", m.Artifact, m.Part))
+	}
+	return src, nil
+}
+
+// sealedSize seals the part into nothing and returns its sealed size.
+func (s *Service) sealedSize(ctx context.Context, m messages.PartReady, sealer *seal.Sealer) (int64, error) {
+	kek, err := s.keys.Primary(m.Tenant)
+	if err != nil {
+		return 0, s.keyError(m, err)
+	}
+	src, err := s.plain(ctx, m)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = src.Close() }() // read side: a close error loses nothing
+	st, err := sealer.Seal(ctx, io.Discard, jobs.ProgressReader(ctx, src), seal.Part{Artifact: m.Artifact, Index: uint32(m.Part), Last: m.Last}, kek)
+	if err != nil {
+		return 0, fmt.Errorf("seal %s part %d: %w", m.Artifact, m.Part, err)
+	}
+	return st.Sealed, nil
 }
 
 func (s *Service) seal(ctx context.Context, m messages.PartReady, key string, sealer *seal.Sealer) (staging.Info, error) {
@@ -212,23 +298,17 @@ func (s *Service) seal(ctx context.Context, m messages.PartReady, key string, se
 	if err != nil {
 		return staging.Info{}, s.keyError(m, err)
 	}
-	src, plainInfo, err := s.staging.Get(ctx, m.StagingKey)
-	if errors.Is(err, staging.ErrNotFound) {
-		return staging.Info{}, jobs.Permanent(fmt.Errorf("seal %s part %d: plaintext part gone from staging (expired?): %w", m.Artifact, m.Part, err))
-	}
+	src, err := s.plain(ctx, m)
 	if err != nil {
 		return staging.Info{}, err
 	}
 	defer func() { _ = src.Close() }() // read side: a close error loses nothing
-	if plainInfo.SHA256 != m.SHA256 || plainInfo.Size != m.Size {
-		return staging.Info{}, jobs.Permanent(fmt.Errorf("seal %s part %d: staged part does not match its announcement", m.Artifact, m.Part))
-	}
 	pr, pw := io.Pipe()
 	go func() {
 		_, err := sealer.Seal(ctx, pw, jobs.ProgressReader(ctx, src), seal.Part{Artifact: m.Artifact, Index: uint32(m.Part), Last: m.Last}, kek)
 		pw.CloseWithError(err)
 	}()
-	info, err := s.staging.Put(ctx, key, pr, map[string]string{metaKeyID: kek.ID})
+	info, err := s.staging.Create(ctx, key, pr, map[string]string{metaKeyID: kek.ID})
 	pr.CloseWithError(err)
 	if errors.Is(err, seal.ErrNotFrame) {
 		return staging.Info{}, jobs.Permanent(fmt.Errorf("seal %s part %d: %w", m.Artifact, m.Part, err))

@@ -31,8 +31,17 @@ type Config struct {
 	// MaxPartsWaiting is how many parts of one artifact may wait for an
 	// encryptor before the export pauses (default 4).
 	MaxPartsWaiting int
-	ToolVersion     string
-	Worker          jobs.Config
+	// BatchSize is the most tenant exports of one coordinator batch
+	// (ExportRequested.Batch) read together (default 16; 1 exports every
+	// tenant on its own): a larger coordinator batch is read in several.
+	// Each member holds its own archive, compressor and parts, so memory
+	// grows with it.
+	BatchSize int
+	// BatchWait is how long the first job of a batch waits for the others
+	// before the batch starts with those that came (default 1s).
+	BatchWait   time.Duration
+	ToolVersion string
+	Worker      jobs.Config
 }
 
 func (c Config) withDefaults() Config {
@@ -50,6 +59,21 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxPartsWaiting <= 0 {
 		c.MaxPartsWaiting = 4
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = 16
+	}
+	if c.BatchWait <= 0 {
+		c.BatchWait = time.Second
+	}
+	// A batch gathers its jobs in the worker's slots: leave room for one
+	// batch per concurrent export.
+	if c.BatchSize > 1 {
+		slots := c.Worker.Slots
+		if slots <= 0 {
+			slots = 4
+		}
+		c.Worker.Slots = max(slots, c.BatchSize*c.MaxConcurrentExports)
 	}
 	if c.StatementTimeout == 0 {
 		c.StatementTimeout = 6 * time.Hour

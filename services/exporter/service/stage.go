@@ -33,6 +33,7 @@ type Service struct {
 	cfg     Config
 	limiter *source.Limiter
 	level   zstd.EncoderLevel
+	batch   *batcher
 }
 
 // Deps are the exporter's connections: JetStream (JOBS, EVENTS) and the
@@ -54,7 +55,9 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level}, nil
+	s := &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level}
+	s.batch = newBatcher(s)
+	return s, nil
 }
 
 // Run consumes export jobs until ctx ends.
@@ -112,8 +115,16 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 	}
 
 	// Every byte the source sends is progress: only an export that stalls
-	// for the worker's Timeout is cancelled, however long it runs.
-	facts, err := s.ExportTo(ctx, m, progressWriter{zw, job.Progress})
+	// for the worker's Timeout is cancelled, however long it runs. A job
+	// of a coordinator batch is read with the batch's other jobs on its
+	// first delivery; a redelivery (the batch, or this tenant, failed) is
+	// exported alone.
+	var facts []byte
+	if s.batches(m) && job.Delivered == 1 {
+		facts, err = s.batch.export(ctx, m, zw, job.Progress)
+	} else {
+		facts, err = s.ExportTo(ctx, m, progressWriter{zw, job.Progress})
+	}
 	if err == nil {
 		err = zw.Close()
 	}
@@ -144,10 +155,7 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 func (s *Service) ExportTo(ctx context.Context, m messages.ExportRequested, pw io.Writer) ([]byte, error) {
 	switch m.Kind {
 	case messages.KindTenant:
-		man, err := export.Tenant(ctx, export.Config{
-			Source: s.source(), Tenancy: s.cfg.Tenancy, Limiter: s.limiter,
-			Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion,
-		}, m.Tenant, pw)
+		man, err := export.Tenant(ctx, s.exportConfig(), m.Tenant, pw)
 		if err != nil {
 			return nil, err
 		}
@@ -161,6 +169,19 @@ func (s *Service) ExportTo(ctx context.Context, m messages.ExportRequested, pw i
 	default:
 		return nil, jobs.Permanent(fmt.Errorf("export %s: kind %s is not exported by this stage", m.BackupID, m.Kind))
 	}
+}
+
+// exportConfig is what a tenant export, alone or in a batch, reads with.
+func (s *Service) exportConfig() export.Config {
+	return export.Config{
+		Source: s.source(), Tenancy: s.cfg.Tenancy, Limiter: s.limiter,
+		Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion,
+	}
+}
+
+// batches reports whether a job is exported with the rest of its batch.
+func (s *Service) batches(m messages.ExportRequested) bool {
+	return m.Kind == messages.KindTenant && m.Batch != "" && m.BatchSize > 1 && s.cfg.BatchSize > 1
 }
 
 // waitForRoom pauses while more than MaxPartsWaiting parts of the artifact

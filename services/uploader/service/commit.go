@@ -197,25 +197,58 @@ func (s *Service) finish(ctx context.Context, job *jobs.Job[messages.PartSealed]
 }
 
 // complete completes the multipart upload, recognising one that a killed
-// predecessor already completed.
+// predecessor or a concurrent committer already completed.
+//
+// Such a completion can be answered NoSuchUpload, InvalidPart, or even
+// InternalError: when an UploadPart of a part already recorded (a duplicate
+// from another delivery of its upload job, still sending) finishes after the
+// upload completed, versitygw links it into a re-created directory of the
+// same upload id, so the upload exists again with that part alone, and every
+// later completion fails (InvalidPart when a part before it is missing, 500
+// when it is the first: the chaos run's casa-01). Whatever the failure, the
+// object in the bucket with the artifact's size is the answer (finish then
+// checks its composite checksum); the upload id can then hold only such a
+// late copy, which nothing will complete, so it is aborted. No failure
+// aborts an upload whose object is not there: it stays for the next
+// delivery.
 func (s *Service) complete(ctx context.Context, up uploadRecord, parts []objstore.Part, size int64) error {
 	_, err := s.store.CompleteMultipart(ctx, up.Key, up.UploadID, parts)
-	if errors.Is(err, objstore.ErrNoSuchUpload) {
-		// Completed by a predecessor or a concurrent committer, whose
-		// object may take a moment to show.
-		info, serr := s.waitVisible(ctx, up.Key)
-		if serr == nil && info.Size == size {
-			return nil
+	if err == nil {
+		return nil
+	}
+	gone, invalid := errors.Is(err, objstore.ErrNoSuchUpload), errors.Is(err, objstore.ErrInvalidPart)
+	var info objstore.ObjectInfo
+	var serr error
+	if gone || invalid {
+		// Completed by another, whose object may take a moment to show.
+		info, serr = s.waitVisible(ctx, up.Key)
+	} else {
+		info, serr = s.store.Stat(ctx, up.Key)
+	}
+	if serr == nil && info.Size == size {
+		if !gone {
+			s.abortRecreated(ctx, up)
 		}
+		return nil
+	}
+	switch {
+	case gone:
 		return jobs.Permanent(fmt.Errorf("complete %s: upload gone and no complete object: %w", up.Key, err))
-	}
-	if errors.Is(err, objstore.ErrPartTooSmall) {
+	case errors.Is(err, objstore.ErrPartTooSmall):
 		return jobs.Permanent(fmt.Errorf("complete %s: %w", up.Key, err))
+	case invalid:
+		return fmt.Errorf("complete %s: a recorded part is not in the upload and no complete object: %w", up.Key, err)
 	}
-	if err != nil {
-		return fmt.Errorf("complete %s: %w", up.Key, err)
-	}
-	return nil
+	return fmt.Errorf("complete %s: %w", up.Key, err)
+}
+
+// abortRecreated aborts what is left under the id of an upload whose object
+// is complete: at most an upload re-created by a late duplicate part, which
+// nothing will complete and which versitygw may not even list (so neither
+// abortSuperseded nor prune would find it). Aborting a completed upload's
+// id touches nothing else. Best effort.
+func (s *Service) abortRecreated(ctx context.Context, up uploadRecord) {
+	_ = s.store.AbortMultipart(ctx, up.Key, up.UploadID)
 }
 
 // facts reads the exporter's facts for the manifest.

@@ -139,10 +139,21 @@ func (s *Service) upload(ctx context.Context, m messages.PartSealed) (uploadReco
 	if err != nil || created {
 		return rec, err
 	}
-	// Another replica created one first: use theirs, drop ours.
-	_ = s.store.AbortMultipart(ctx, obj, id)
-	_, err = s.state.get(ctx, key, &rec)
-	return rec, err
+	// Another replica created one first: use theirs, drop ours. Ours only:
+	// a create whose first answer was lost and that found its own record
+	// must not abort the upload every handler is about to use.
+	var theirs uploadRecord
+	found, err := s.state.get(ctx, key, &theirs)
+	if err != nil {
+		return rec, err
+	}
+	if !found {
+		return rec, fmt.Errorf("upload %s: the upload record is not readable yet", m.Artifact)
+	}
+	if theirs.UploadID != id {
+		_ = s.store.AbortMultipart(ctx, obj, id)
+	}
+	return theirs, nil
 }
 
 // uploadPart puts the sealed part into the upload once.
@@ -170,9 +181,31 @@ func (s *Service) uploadPart(ctx context.Context, m messages.PartSealed, up uplo
 	if err != nil {
 		return fmt.Errorf("upload %s part %d: %w", m.Artifact, m.Part, err)
 	}
-	return s.state.put(ctx, partKey(m.Artifact, m.Part), partRecord{
+	// The first record stays: a second copy (same bytes, same ETag) comes
+	// from another delivery of the job.
+	created, err := s.state.create(ctx, partKey(m.Artifact, m.Part), partRecord{
 		Number: p.Number, Last: m.Last, ETag: p.ETag, SHA256: m.SHA256, Size: m.Size, PlainSize: m.PlainSize, KeyID: m.KeyID,
 	})
+	if err != nil {
+		return err
+	}
+	// A second copy, or one sent while the backup was committed (its
+	// records forgotten since), may have landed after the upload completed
+	// and re-created it: versitygw links a late part into a new directory
+	// of the same id, which nothing will complete and no listing may show.
+	// The object being there means the upload id holds nothing else: abort
+	// it. (A copy linked while the completion runs is in a listed upload,
+	// which the committer's abortSuperseded removes.)
+	late := !created
+	if !late {
+		late, _ = s.committedBy(ctx, m)
+	}
+	if late {
+		if _, err := s.store.Stat(ctx, up.Key); err == nil {
+			s.abortRecreated(ctx, up)
+		}
+	}
+	return nil
 }
 
 // abandon aborts an artifact attempt that lost the commit to another.

@@ -187,6 +187,9 @@ func (c Config) Validate() error {
 	if c.Pipeline.CompressionLevel < 1 || c.Pipeline.CompressionLevel > 22 {
 		bad("pipeline.compression_level %d is not a zstd level between 1 and 22", c.Pipeline.CompressionLevel)
 	}
+	if c.Pipeline.BatchSize < 0 || c.Pipeline.BatchSize > 1000 {
+		bad("pipeline.batch_size %d is not between 0 (the default, 16) and 1000", c.Pipeline.BatchSize)
+	}
 	if c.Schedules.Timezone != "" {
 		if _, err := time.LoadLocation(c.Schedules.Timezone); err != nil {
 			bad("schedules.timezone %q: %v", c.Schedules.Timezone, err)

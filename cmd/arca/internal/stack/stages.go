@@ -116,7 +116,8 @@ func (d Deps) Service(name string) (Service, error) {
 			MaxConcurrentExports: d.Cfg.Source.MaxConcurrentExports, StatementTimeout: d.Cfg.Source.StatementTimeout,
 			LockTimeout: d.Cfg.Source.LockTimeout, Tenancy: Tenancy(d.Cfg), Parallelism: d.Cfg.Source.Parallelism,
 			PGBinDir: d.Cfg.Source.PGBinDir, PartSize: int64(d.Cfg.Pipeline.PartSize), CompressionLevel: d.Cfg.Pipeline.CompressionLevel,
-			MaxPartsWaiting: d.Cfg.Pipeline.MaxPartsWaiting, ToolVersion: d.Tool, Worker: d.worker(name),
+			MaxPartsWaiting: d.Cfg.Pipeline.MaxPartsWaiting, BatchSize: d.Cfg.Pipeline.BatchSize, ToolVersion: d.Tool,
+			Worker: d.worker(name),
 		})
 	case "encryptor":
 		// Parts that compress below S3's minimum are sealed uncompressed on

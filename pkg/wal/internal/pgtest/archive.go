@@ -125,6 +125,32 @@ func (a *Archive) Latencies(t testing.TB, op string, total bool) []time.Duration
 	return out
 }
 
+// Pushed returns the files walcmd pushed successfully with
+// ARCA_WAL_AGENT_DIR set, by route: "agent" (stored by the agent) or
+// "direct" (no agent answered; walcmd pushed them itself).
+func (a *Archive) Pushed(t testing.TB) map[string][]string {
+	t.Helper()
+	f, err := os.Open(a.Stats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	out := map[string][]string{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var s struct {
+			Op    string `json:"op"`
+			File  string `json:"file"`
+			Error string `json:"error"`
+			Via   string `json:"via"`
+		}
+		if json.Unmarshal(sc.Bytes(), &s) == nil && s.Op == "push" && s.Error == "" && s.Via != "" {
+			out[s.Via] = append(out[s.Via], s.File)
+		}
+	}
+	return out
+}
+
 // Failed counts walcmd's calls of op that returned an error.
 func (a *Archive) Failed(t testing.TB, op string) int {
 	t.Helper()

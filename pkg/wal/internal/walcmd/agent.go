@@ -54,10 +54,10 @@ func pushViaAgent(ctx context.Context, dir, path string) int {
 			return wal.ExitFailed
 		}
 		res, err := wal.Push(ctx, cfg, path)
-		record("push", path, res.Duration, err)
+		recordVia("push", "direct", path, res.Duration, err)
 		return report(err, wal.PushExitCode(err))
 	}
-	record("push", path, resp.Result().Duration, err)
+	recordVia("push", "agent", path, resp.Result().Duration, err)
 	return report(err, wal.PushExitCode(err))
 }
 

@@ -61,14 +61,19 @@ type stat struct {
 	Seconds float64 `json:"seconds"`       // the Push or Fetch call
 	Total   float64 `json:"total_seconds"` // the process, keyring load included
 	Error   string  `json:"error,omitempty"`
+	// Via says how a push with ARCA_WAL_AGENT_DIR set went: "agent" (the
+	// agent stored it) or "direct" (no agent answered). Empty otherwise.
+	Via string `json:"via,omitempty"`
 }
 
-func record(op, file string, d time.Duration, err error) {
+func record(op, file string, d time.Duration, err error) { recordVia(op, "", file, d, err) }
+
+func recordVia(op, via, file string, d time.Duration, err error) {
 	path := os.Getenv("ARCA_WAL_STATS")
 	if path == "" {
 		return
 	}
-	s := stat{Op: op, File: file, Seconds: d.Seconds(), Total: time.Since(started).Seconds()}
+	s := stat{Op: op, File: file, Seconds: d.Seconds(), Total: time.Since(started).Seconds(), Via: via}
 	if err != nil {
 		s.Error = err.Error()
 	}

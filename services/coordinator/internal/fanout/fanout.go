@@ -31,7 +31,12 @@ type Fanout struct {
 	InFlight time.Duration
 	// Parallel bounds concurrent job publishes (default 16).
 	Parallel int
-	Now      func() time.Time
+	// BatchSize groups a tenant run's jobs into batches of at most that
+	// many tenants (ExportRequested.Batch), which an exporter reads
+	// together, one scan of each shared table per batch; each job keeps its
+	// own outcome. 0 or 1: no batches.
+	BatchSize int
+	Now       func() time.Time
 }
 
 // Request is one run to fan out.
@@ -66,15 +71,36 @@ func (f *Fanout) Run(ctx context.Context, req Request) (Result, error) {
 	}
 	kind := messages.Kind(run.Kind)
 	ids := make([]string, len(tenants))
+	queued := make([]bool, len(tenants))
 	published := make([]bool, len(tenants))
+	// First record every job (a tenant whose job of the kind is in flight
+	// is skipped), then publish the queued ones, in batches.
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(f.parallel())
 	for i, tenant := range tenants {
 		ids[i] = messages.BackupID(kind, run.ID, tenant, run.ScheduledAt)
 		g.Go(func() error {
 			var err error
-			published[i], err = f.job(gctx, run, kind, tenant, ids[i])
+			queued[i], err = f.record(gctx, run, kind, tenant, ids[i])
 			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return res, fmt.Errorf("fan out %s: %w", run.ID, err)
+	}
+	batches := f.batches(run.ID, kind, queued)
+	g, gctx = errgroup.WithContext(ctx)
+	g.SetLimit(f.parallel())
+	for i, tenant := range tenants {
+		if !queued[i] {
+			continue
+		}
+		g.Go(func() error {
+			if err := f.publish(gctx, run, kind, tenant, ids[i], batches[i]); err != nil {
+				return err
+			}
+			published[i] = true
+			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -95,17 +121,53 @@ func (f *Fanout) Run(ctx context.Context, req Request) (Result, error) {
 	return res, nil
 }
 
-// job records and, unless the tenant is busy, publishes one export job.
-func (f *Fanout) job(ctx context.Context, run catalog.Run, kind messages.Kind, tenant, backupID string) (bool, error) {
-	now := f.now()
-	publish, err := f.Catalog.AddJob(ctx, catalog.Job{
-		BackupID: backupID, RunID: run.ID, Tenant: tenant, Kind: string(kind), RequestedAt: now,
-	}, f.InFlight)
-	if err != nil || !publish {
-		return false, err
+// batch is a job's place in a batch of its run; the zero value: none.
+type batch struct {
+	key  string
+	size int
+}
+
+// batches cuts the queued jobs of a tenant run, in the run's tenant order,
+// into batches of at most BatchSize. The key names the run and the batch's
+// first job's position, so a repeated fan-out of the same run cuts the
+// same batches.
+func (f *Fanout) batches(run string, kind messages.Kind, queued []bool) []batch {
+	out := make([]batch, len(queued))
+	if kind != messages.KindTenant || f.BatchSize <= 1 {
+		return out
 	}
+	var idx []int
+	for i, q := range queued {
+		if q {
+			idx = append(idx, i)
+		}
+	}
+	for start := 0; start < len(idx); start += f.BatchSize {
+		end := min(start+f.BatchSize, len(idx))
+		if end-start < 2 {
+			break // a batch of one is a job alone
+		}
+		key := fmt.Sprintf("%s#%d", run, idx[start])
+		for _, i := range idx[start:end] {
+			out[i] = batch{key: key, size: end - start}
+		}
+	}
+	return out
+}
+
+// record records one export job and reports whether to publish it (false:
+// the tenant is busy).
+func (f *Fanout) record(ctx context.Context, run catalog.Run, kind messages.Kind, tenant, backupID string) (bool, error) {
+	return f.Catalog.AddJob(ctx, catalog.Job{
+		BackupID: backupID, RunID: run.ID, Tenant: tenant, Kind: string(kind), RequestedAt: f.now(),
+	}, f.InFlight)
+}
+
+// publish publishes one recorded export job.
+func (f *Fanout) publish(ctx context.Context, run catalog.Run, kind messages.Kind, tenant, backupID string, b batch) error {
 	m := messages.ExportRequested{
-		V: messages.Version, Run: run.ID, Tenant: tenant, Kind: kind, BackupID: backupID, RequestedAt: now,
+		V: messages.Version, Run: run.ID, Tenant: tenant, Kind: kind, BackupID: backupID, RequestedAt: f.now(),
+		Batch: b.key, BatchSize: b.size,
 	}
 	// The root span of the tenant job's trace: every stage's span hangs
 	// off it through the trace context in the NATS headers.
@@ -114,11 +176,14 @@ func (f *Fanout) job(ctx context.Context, run catalog.Run, kind messages.Kind, t
 		trace.WithAttributes(attribute.String("arca.tenant", tenant), attribute.String("arca.backup_id", backupID),
 			attribute.String("arca.run", run.ID), attribute.String("arca.kind", string(kind))))
 	defer span.End()
+	if b.key != "" {
+		span.SetAttributes(attribute.String("arca.batch", b.key), attribute.Int("arca.batch_size", b.size))
+	}
 	if err := f.Publisher.Publish(ctx, messages.ExportSubject(tenant), m, messages.ExportMsgID(backupID)); err != nil {
 		span.RecordError(err)
-		return false, fmt.Errorf("job of tenant %q: %w", tenant, err)
+		return fmt.Errorf("job of tenant %q: %w", tenant, err)
 	}
-	return true, nil
+	return nil
 }
 
 func (f *Fanout) parallel() int {

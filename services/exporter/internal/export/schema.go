@@ -57,14 +57,16 @@ func sequenceValues(ctx context.Context, tx pgx.Tx, schema string, w io.Writer) 
 	if _, err := io.WriteString(w, "\n-- Sequence values at export time\n"); err != nil {
 		return err
 	}
-	for _, n := range names {
-		ident := pgx.Identifier{schema, n}.Sanitize()
-		var last int64
-		var called bool
-		if err := tx.QueryRow(ctx, "SELECT last_value, is_called FROM "+ident).Scan(&last, &called); err != nil {
-			return fmt.Errorf("read sequence %s: %w", ident, err)
-		}
-		if _, err := fmt.Fprintf(w, "SELECT pg_catalog.setval(%s, %d, %t);\n", quoteLiteral(ident), last, called); err != nil {
+	idents := make([]string, len(names))
+	for i, n := range names {
+		idents[i] = pgx.Identifier{schema, n}.Sanitize()
+	}
+	vals, err := readSequences(ctx, tx, idents)
+	if err != nil {
+		return err
+	}
+	for i, ident := range idents {
+		if _, err := fmt.Fprintf(w, "SELECT pg_catalog.setval(%s, %d, %t);\n", quoteLiteral(ident), vals[i].last, vals[i].called); err != nil {
 			return err
 		}
 	}

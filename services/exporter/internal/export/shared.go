@@ -37,6 +37,15 @@ func dumpShared(ctx context.Context, cfg Config, aw *archive.Writer, bin pgdump.
 	if err != nil {
 		return err
 	}
+	if err := dumpSharedTo(ctx, cfg, fw, bin, schemas, snapshotID, section, extra); err != nil {
+		return err
+	}
+	_, err = fw.Close()
+	return err
+}
+
+// dumpSharedTo writes what dumpShared puts in its file to fw.
+func dumpSharedTo(ctx context.Context, cfg Config, fw io.Writer, bin pgdump.Binary, schemas []string, snapshotID, section string, extra func(io.Writer) error) error {
 	if len(schemas) > 0 {
 		args := []string{"--schema-only", "--section=" + section, "--snapshot=" + snapshotID, "--no-owner", "--no-privileges"}
 		for _, s := range schemas {
@@ -58,8 +67,7 @@ func dumpShared(ctx context.Context, cfg Config, aw *archive.Writer, bin pgdump.
 			return fmt.Errorf("dump shared schemas %s: %w", section, err)
 		}
 	}
-	_, err = fw.Close()
-	return err
+	return nil
 }
 
 // sharedSequenceValues writes, for every sequence of the shared schemas, a
@@ -80,20 +88,59 @@ func sharedSequenceValues(ctx context.Context, tx pgx.Tx, schemas []string, w io
 	if _, err := io.WriteString(w, "\n-- Shared sequence values at export time, never moved back\n"); err != nil {
 		return err
 	}
-	for _, s := range seqs {
-		ident := pgx.Identifier{s.Schema, s.Name}.Sanitize()
-		var last int64
-		var called bool
-		if err := tx.QueryRow(ctx, "SELECT last_value, is_called FROM "+ident).Scan(&last, &called); err != nil {
-			return fmt.Errorf("read sequence %s: %w", ident, err)
-		}
-		if !called {
+	idents := make([]string, len(seqs))
+	for i, s := range seqs {
+		idents[i] = pgx.Identifier{s.Schema, s.Name}.Sanitize()
+	}
+	vals, err := readSequences(ctx, tx, idents)
+	if err != nil {
+		return err
+	}
+	for i, ident := range idents {
+		if !vals[i].called {
 			continue
 		}
+		last := vals[i].last
 		if _, err := fmt.Fprintf(w, "SELECT pg_catalog.setval(%s, %d) FROM %s WHERE last_value < %d OR NOT is_called;\n",
 			quoteLiteral(ident), last, ident, last); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sequenceValue is one sequence's state.
+type sequenceValue struct {
+	last   int64
+	called bool
+}
+
+// readSequences reads the sequences' values in one statement, not one per
+// sequence: each statement costs a round trip to the server.
+func readSequences(ctx context.Context, tx pgx.Tx, idents []string) ([]sequenceValue, error) {
+	if len(idents) == 0 {
+		return nil, nil
+	}
+	parts := make([]string, len(idents))
+	for i, ident := range idents {
+		parts[i] = "SELECT " + strconv.Itoa(i) + ", last_value, is_called FROM " + ident
+	}
+	rows, err := tx.Query(ctx, strings.Join(parts, " UNION ALL "))
+	if err != nil {
+		return nil, fmt.Errorf("read sequences: %w", err)
+	}
+	defer rows.Close()
+	out := make([]sequenceValue, len(idents))
+	for rows.Next() {
+		var i int
+		var v sequenceValue
+		if err := rows.Scan(&i, &v.last, &v.called); err != nil {
+			return nil, fmt.Errorf("read sequences: %w", err)
+		}
+		out[i] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read sequences: %w", err)
+	}
+	return out, nil
 }

@@ -89,6 +89,12 @@ func Connect(ctx context.Context, c Config) (*pgx.Conn, error) {
 	if c.LockTimeout > 0 {
 		cfg.RuntimeParams["lock_timeout"] = strconv.FormatInt(c.LockTimeout.Milliseconds(), 10)
 	}
+	// A session lives for one export and runs each statement about once:
+	// preparing it first (pgx's default, cached per connection) costs a
+	// round trip that no later execution pays back. Exec mode sends the
+	// statement with its parameters in one round trip, still as bind
+	// parameters (the tenant id never enters SQL text).
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	tp := c.Tracer
 	if tp == nil {
 		tp = otel.GetTracerProvider()

@@ -1,0 +1,215 @@
+package tenancy
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A batch selection reads a table once for several tenants. The tenants'
+// ids are bound as one setting (a JSON array, BindBatch); every node of the
+// selection carries, beside (tableoid, ctid) and its join columns, the
+// 1-based position of the tenant it selected the row for (arca_bi), and
+// every join between nodes also matches that position, so that each
+// tenant's rows are exactly the rows its own selection (Table.Where) picks:
+// set operations over (row, tenant) pairs instead of over rows. A row two
+// tenants select (a reference row, a row with two owners) comes out once
+// per tenant.
+
+// BatchSetting is the custom setting batch selections read the tenants'
+// ids from, a JSON array of strings.
+const BatchSetting = "arca.tenant_ids"
+
+// BatchColumn leads every record of a batch COPY: the tenant's 1-based
+// position in the ids bound with BindBatch.
+const BatchColumn = "arca_batch"
+
+// batchCTE numbers the bound ids.
+const batchCTE = "arca_b AS (SELECT b.i::int AS i, b.id FROM jsonb_array_elements_text(current_setting('" +
+	BatchSetting + "')::jsonb) WITH ORDINALITY AS b(id, i))"
+
+// BindBatch sets the tenants' ids for the batch selections of the current
+// transaction, passed as a bind parameter; it lapses at commit or rollback.
+func BindBatch(ctx context.Context, ex Execer, ids []string) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("bind batch: no tenant")
+	}
+	for _, id := range ids {
+		if id == "" {
+			return fmt.Errorf("bind batch: empty id")
+		}
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("bind batch: %w", err)
+	}
+	if _, err := ex.Exec(ctx, "SELECT set_config($1, $2, true)", BatchSetting, string(b)); err != nil {
+		return fmt.Errorf("bind batch of %d tenants: %w", len(ids), err)
+	}
+	return nil
+}
+
+// batchSelect is the batch form of entry e's selection: its exported
+// columns led by arca_batch. Tables with a tenant column join the numbered
+// ids directly (one scan, hashed against the batch); the others join the
+// table back to their node by (tableoid, ctid).
+func (d *discovery) batchSelect(e *entry) string {
+	if e.role == RoleSchemaTable {
+		return ""
+	}
+	d.batch = true
+	defer func() { d.batch = false }()
+	var names []string
+	for _, c := range e.rel.columns {
+		if !c.Generated {
+			names = append(names, col("t", c.Name))
+		}
+	}
+	ident := pgx.Identifier{e.rel.schema, e.rel.name}.Sanitize()
+	lead := "SELECT %s AS " + BatchColumn
+	if len(names) > 0 {
+		lead += ", " + strings.Join(names, ", ")
+	}
+	if e.role == RoleTenantOwned || e.role == RoleTenantRow {
+		return "WITH " + batchCTE + " " + fmt.Sprintf(lead, "b.i") + " FROM " + ident + " AS t JOIN arca_b AS b ON " +
+			col("t", e.col.Name) + " = b.id::" + e.col.Type
+	}
+	defs := []string{batchCTE}
+	d.collect(e, map[*entry]bool{}, &defs)
+	return "WITH " + strings.Join(defs, ", ") + " " + fmt.Sprintf(lead, "w.arca_bi") + " FROM " + ident + " AS t JOIN " +
+		d.node(e) + " AS w ON t.tableoid = w.tableoid AND t.ctid = w.ctid"
+}
+
+// keys is the distinct join keys of a node with their tenant positions: a
+// child table with many rows per parent (care records per resident) joins
+// its parent once per (key, tenant), not once per row.
+func keys(node string, cols []string) string {
+	return "(SELECT DISTINCT " + quoted(cols) + ", arca_bi FROM " + node + ")"
+}
+
+// batchBody is the batch form of body: the node's rows with the position
+// of the tenant they were selected for.
+func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
+	sel := func(x, bi string) string {
+		return "SELECT " + x + ".tableoid, " + x + ".ctid, " + bi + " AS arca_bi" + prefixedCols(x, carried) + " FROM " + ident + " AS " + x
+	}
+	switch e.role {
+	case RoleSchemaTable:
+		// Never batched (batchSelect); a schema table cannot be another
+		// batched table's dependency without naming a tenant's schema.
+		return sel("x", "b.i") + " CROSS JOIN arca_b AS b"
+	case RoleTenantOwned, RoleTenantRow:
+		return sel("x", "b.i") + " JOIN arca_b AS b ON " + col("x", e.col.Name) + " = b.id::" + e.col.Type
+	}
+	// One branch per parent (owned) or child (reference) selection, joined
+	// on the foreign key, carrying the position of the tenant the parent or
+	// child row was selected for.
+	var branches []string
+	selfs := d.selfKeys(e.rel.oid, true)
+	if e.role == RoleReference {
+		selfs = d.selfKeys(e.rel.oid, false)
+		for _, ch := range d.refChildren(e) {
+			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+keys(d.node(ch.entry), ch.fk.childCols)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
+		}
+	} else {
+		for _, fk := range d.cat.fks {
+			if p, ok := d.ownerParent(e, fk); ok {
+				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+keys(d.node(p), fk.parentCols)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
+			}
+		}
+	}
+	if len(branches) == 0 {
+		branches = append(branches, sel("x", "NULL::int")+" WHERE FALSE")
+	}
+	// A join, unlike IN, repeats a row once per matching parent or child:
+	// UNION (or DISTINCT for one branch) keeps each (row, tenant) once.
+	q := strings.Join(branches, " UNION ")
+	if len(branches) == 1 {
+		q = "SELECT DISTINCT" + strings.TrimPrefix(q, "SELECT")
+	}
+	if len(selfs) > 0 {
+		var joins []string
+		for _, fk := range selfs {
+			if e.role == RoleReference {
+				joins = append(joins, "("+eq("n", fk.parentCols, "w", fk.childCols)+")")
+			} else {
+				joins = append(joins, "("+eq("n", fk.childCols, "w", fk.parentCols)+")")
+			}
+		}
+		q = "WITH RECURSIVE w AS (" + q + " UNION " + sel("n", "w.arca_bi") + " JOIN w ON (" + strings.Join(joins, " OR ") + ")) SELECT * FROM w"
+	}
+	if o := d.owned[e.rel.oid]; e.role == RoleReference && o != nil {
+		// NOT EXISTS, not NOT IN: an anti-join hashes the owned rows of the
+		// whole batch, where NOT IN's hashed subplan must fit in work_mem
+		// and otherwise scans the subquery once per row.
+		q = "SELECT * FROM (" + q + ") AS y WHERE NOT EXISTS (SELECT 1 FROM " + d.node(o) +
+			" AS o WHERE o.tableoid = y.tableoid AND o.ctid = y.ctid AND o.arca_bi = y.arca_bi)"
+	}
+	return q
+}
+
+// BatchRowsSetting holds the rows of one reference table for a batch, a
+// JSON array of [tenant position, tableoid, ctid] (BindBatchRows).
+const BatchRowsSetting = "arca.batch_rows"
+
+// BatchRow is one reference row found by Plan.BatchReferences.
+type BatchRow struct {
+	Tenant   int    // 1-based position in the batch
+	TableOID uint32 // the row's partition or table
+	CTID     string // its ctid, as text
+}
+
+// BindBatchRows sets the rows BatchRowsSelect reads, as a bind parameter.
+func BindBatchRows(ctx context.Context, ex Execer, rows []BatchRow) error {
+	list := make([][3]any, len(rows))
+	for i, r := range rows {
+		list[i] = [3]any{r.Tenant, r.TableOID, r.CTID}
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return fmt.Errorf("bind batch rows: %w", err)
+	}
+	if _, err := ex.Exec(ctx, "SELECT set_config($1, $2, true)", BatchRowsSetting, string(b)); err != nil {
+		return fmt.Errorf("bind %d batch rows: %w", len(rows), err)
+	}
+	return nil
+}
+
+// batchReferences is Plan.BatchReferences: one statement naming each
+// reference node once.
+func (d *discovery) batchReferences() string {
+	if len(d.refsOrder) == 0 {
+		return ""
+	}
+	d.batch = true
+	defer func() { d.batch = false }()
+	defs := []string{batchCTE}
+	seen := map[*entry]bool{}
+	var parts []string
+	for k, e := range d.refsOrder {
+		d.collect(e, seen, &defs)
+		parts = append(parts, fmt.Sprintf("SELECT %d, arca_bi, tableoid::oid, ctid::text FROM %s", k, d.node(e)))
+	}
+	return "WITH " + strings.Join(defs, ", ") + " " + strings.Join(parts, " UNION ALL ")
+}
+
+// batchRowsSelect selects reference entry e's rows bound with
+// BindBatchRows, led by arca_batch.
+func (d *discovery) batchRowsSelect(e *entry) string {
+	var names []string
+	for _, c := range e.rel.columns {
+		if !c.Generated {
+			names = append(names, col("t", c.Name))
+		}
+	}
+	lead := "SELECT r.bi AS " + BatchColumn
+	if len(names) > 0 {
+		lead += ", " + strings.Join(names, ", ")
+	}
+	return "WITH r AS (SELECT (e->>0)::int AS bi, (e->>1)::oid AS toid, (e->>2)::tid AS rid FROM jsonb_array_elements(current_setting('" +
+		BatchRowsSetting + "')::jsonb) AS e) " + lead + " FROM " + pgx.Identifier{e.rel.schema, e.rel.name}.Sanitize() +
+		" AS t JOIN r ON t.tableoid = r.toid AND t.ctid = r.rid"
+}
