@@ -34,22 +34,33 @@ const batchCTE = "arca_b AS (SELECT b.i::int AS i, b.id FROM jsonb_array_element
 // BindBatch sets the tenants' ids for the batch selections of the current
 // transaction, passed as a bind parameter; it lapses at commit or rollback.
 func BindBatch(ctx context.Context, ex Execer, ids []string) error {
+	b, err := batchIDs(ids)
+	if err != nil {
+		return err
+	}
+	if _, err := ex.Exec(ctx, bindBatchSQL, BatchSetting, b); err != nil {
+		return fmt.Errorf("bind batch of %d tenants: %w", len(ids), err)
+	}
+	return nil
+}
+
+const bindBatchSQL = "SELECT set_config($1, $2, true)"
+
+// batchIDs is the ids as the JSON array BatchSetting holds.
+func batchIDs(ids []string) (string, error) {
 	if len(ids) == 0 {
-		return fmt.Errorf("bind batch: no tenant")
+		return "", fmt.Errorf("bind batch: no tenant")
 	}
 	for _, id := range ids {
 		if id == "" {
-			return fmt.Errorf("bind batch: empty id")
+			return "", fmt.Errorf("bind batch: empty id")
 		}
 	}
 	b, err := json.Marshal(ids)
 	if err != nil {
-		return fmt.Errorf("bind batch: %w", err)
+		return "", fmt.Errorf("bind batch: %w", err)
 	}
-	if _, err := ex.Exec(ctx, "SELECT set_config($1, $2, true)", BatchSetting, string(b)); err != nil {
-		return fmt.Errorf("bind batch of %d tenants: %w", len(ids), err)
-	}
-	return nil
+	return string(b), nil
 }
 
 // batchSelect is the batch form of entry e's selection: its exported
@@ -176,6 +187,97 @@ func BindBatchRows(ctx context.Context, ex Execer, rows []BatchRow) error {
 		return fmt.Errorf("bind %d batch rows: %w", len(rows), err)
 	}
 	return nil
+}
+
+// RowsCopySQL streams, as CSV with a header row, the rows of reference
+// table t that Plan.BatchReferences found for one tenant (a batch of one):
+// the rows by id instead of the table's reference closure (Where) again,
+// which rescans the closure's tables once per reference table. The ids are
+// written into the statement as one JSON literal, since a COPY takes no
+// bind parameter and a session of a parallel export would otherwise pay a
+// round trip per table to set them (BindBatchRows). They are the server's
+// own (oid, tid) text, and the literal is quoted all the same.
+func (t Table) RowsCopySQL(rows []BatchRow) string {
+	list := make([][2]any, len(rows))
+	for i, r := range rows {
+		list[i] = [2]any{r.TableOID, r.CTID}
+	}
+	b, _ := json.Marshal(list) // oids and strings always marshal
+	lit := "'" + strings.ReplaceAll(string(b), "'", "''") + "'"
+	return "COPY (WITH r AS (SELECT (e->>0)::oid AS toid, (e->>1)::tid AS rid FROM jsonb_array_elements(" + lit +
+		"::jsonb) AS e) SELECT " + t.ColumnList() + " FROM " + t.Identifier().Sanitize() +
+		" AS t JOIN r ON t.tableoid = r.toid AND t.ctid = r.rid) TO STDOUT WITH (FORMAT csv, HEADER)"
+}
+
+// FindReferences runs Plan.BatchReferences under the ids bound with
+// BindBatch and returns the rows found, by the reference table's position
+// among the plan's reference tables (plan order).
+func FindReferences(ctx context.Context, q Querier, p *Plan) (map[int][]BatchRow, error) {
+	if p.BatchReferences == "" {
+		return map[int][]BatchRow{}, nil
+	}
+	rows, err := q.Query(ctx, p.BatchReferences)
+	if err != nil {
+		return nil, fmt.Errorf("find reference rows: %w", err)
+	}
+	return scanReferences(rows)
+}
+
+// Batcher sends a pipelined batch of statements (a connection or a
+// transaction).
+type Batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// BindAndFindReferences is BindBatch then FindReferences in one round
+// trip (a pipelined batch): a single tenant's export, a batch of one,
+// would otherwise pay a round trip for the binding alone.
+func BindAndFindReferences(ctx context.Context, tx Batcher, ids []string, p *Plan) (map[int][]BatchRow, error) {
+	b, err := batchIDs(ids)
+	if err != nil {
+		return nil, err
+	}
+	if p.BatchReferences == "" {
+		return map[int][]BatchRow{}, nil
+	}
+	batch := &pgx.Batch{}
+	batch.Queue(bindBatchSQL, BatchSetting, b)
+	batch.Queue(p.BatchReferences)
+	res := tx.SendBatch(ctx, batch)
+	defer res.Close()
+	if _, err := res.Exec(); err != nil {
+		return nil, fmt.Errorf("bind batch of %d tenants: %w", len(ids), err)
+	}
+	rows, err := res.Query()
+	if err != nil {
+		return nil, fmt.Errorf("find reference rows: %w", err)
+	}
+	out, err := scanReferences(rows)
+	if err != nil {
+		return nil, err
+	}
+	if err := res.Close(); err != nil {
+		return nil, fmt.Errorf("find reference rows: %w", err)
+	}
+	return out, nil
+}
+
+// scanReferences reads Plan.BatchReferences' rows and closes them.
+func scanReferences(rows pgx.Rows) (map[int][]BatchRow, error) {
+	out := map[int][]BatchRow{}
+	defer rows.Close()
+	for rows.Next() {
+		var k int
+		var r BatchRow
+		if err := rows.Scan(&k, &r.Tenant, &r.TableOID, &r.CTID); err != nil {
+			return nil, fmt.Errorf("find reference rows: %w", err)
+		}
+		out[k] = append(out[k], r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find reference rows: %w", err)
+	}
+	return out, nil
 }
 
 // batchReferences is Plan.BatchReferences: one statement naming each

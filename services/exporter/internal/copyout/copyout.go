@@ -16,6 +16,19 @@ import (
 type Job struct {
 	Table tenancy.Table
 	File  string
+	// ByRowID copies the rows Rows names (tenancy.Table.RowsCopySQL)
+	// instead of the table's selection: a reference table whose rows were
+	// found for the whole plan in one statement (Plan.BatchReferences).
+	ByRowID bool
+	Rows    []tenancy.BatchRow
+}
+
+// CopySQL is the COPY that reads the job's rows.
+func (j Job) CopySQL() string {
+	if j.ByRowID {
+		return j.Table.RowsCopySQL(j.Rows)
+	}
+	return j.Table.CopySQL()
 }
 
 // Connector opens a new session on the source.
@@ -139,7 +152,7 @@ func work(ctx context.Context, connect Connector, snapshotID, tenantID string, q
 	}
 	for t := range queue {
 		s := &sink{ctx: ctx, pool: pool, out: t.chunks, chunkSize: size}
-		_, err := conn.PgConn().CopyTo(ctx, s, t.job.Table.CopySQL())
+		_, err := conn.PgConn().CopyTo(ctx, s, t.job.CopySQL())
 		if err == nil {
 			err = s.flush()
 		} else if s.cur != nil {

@@ -236,7 +236,7 @@ func (b *batch) export(g []*member) error {
 	if err := b.bind(g); err != nil {
 		return err
 	}
-	refs, err := b.references(first)
+	refs, err := tenancy.FindReferences(b.ctx, b.tx, first)
 	if err != nil {
 		return err
 	}
@@ -342,33 +342,6 @@ func (b *batch) copyEach(g []*member, i int) error {
 		}
 	}
 	return nil
-}
-
-// references finds the reference rows of every reference table of the
-// group's plan in one statement (the closure's nodes, and the child tables
-// they scan, read once), by reference table in plan order.
-func (b *batch) references(p *tenancy.Plan) (map[int][]tenancy.BatchRow, error) {
-	out := map[int][]tenancy.BatchRow{}
-	if p.BatchReferences == "" {
-		return out, nil
-	}
-	rows, err := b.tx.Query(b.ctx, p.BatchReferences)
-	if err != nil {
-		return nil, fmt.Errorf("find reference rows: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k int
-		var r tenancy.BatchRow
-		if err := rows.Scan(&k, &r.Tenant, &r.TableOID, &r.CTID); err != nil {
-			return nil, fmt.Errorf("find reference rows: %w", err)
-		}
-		out[k] = append(out[k], r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find reference rows: %w", err)
-	}
-	return out, nil
 }
 
 // copyBatch reads shared table i once for the group (sql, a batch COPY)

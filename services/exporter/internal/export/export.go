@@ -74,6 +74,9 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	for i, t := range plan.Tables {
 		jobs[i] = copyout.Job{Table: t, File: archive.DataFileName(i+1, t.Schema, t.Name)}
 	}
+	if err := findReferences(ctx, tx, tenant, plan, jobs); err != nil {
+		return archive.Manifest{}, err
+	}
 	connect := func(ctx context.Context) (*pgx.Conn, error) { return source.Connect(ctx, cfg.Source) }
 	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism, ChunkSize: cfg.ChunkSize})
 	if err != nil {
@@ -100,6 +103,30 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 		return archive.Manifest{}, fmt.Errorf("end snapshot: %w", err)
 	}
 	return m, nil
+}
+
+// findReferences finds the reference rows of every reference table of the
+// plan in one statement, as a batch of one (Plan.BatchReferences), and has
+// each reference job read its rows by id: the per-table closures (each
+// table's Where) rescanned the closure's largest tables once per reference
+// table. The rows are found under the export's snapshot, which every copy
+// session joins, so the ids name the same row versions there.
+func findReferences(ctx context.Context, tx pgx.Tx, tenant tenancy.Tenant, plan *tenancy.Plan, jobs []copyout.Job) error {
+	if plan.BatchReferences == "" {
+		return nil
+	}
+	refs, err := tenancy.BindAndFindReferences(ctx, tx, []string{tenant.ID}, plan)
+	if err != nil {
+		return err
+	}
+	k := 0
+	for i, t := range plan.Tables {
+		if t.Role == tenancy.RoleReference {
+			jobs[i].ByRowID, jobs[i].Rows = true, refs[k]
+			k++
+		}
+	}
+	return nil
 }
 
 // manifest describes the export; the archive writer fills in the files.
