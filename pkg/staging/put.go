@@ -27,6 +27,10 @@ type Publisher interface {
 // ErrExists says a Create found the key holding a part.
 var ErrExists = errors.New("already in staging")
 
+// ErrChunksReordered says a put's chunks were not stored in the order they
+// were sent; nothing was stored, and the put can be tried again.
+var ErrChunksReordered = errors.New("staging chunks stored out of order")
+
 // ErrReplaced says a Put lost to another Put of the same key that was
 // stored after this one began: the other's content stays.
 var ErrReplaced = errors.New("replaced by a later put of the same key")
@@ -94,10 +98,21 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 			return nil, rerr
 		}
 	}
-	for _, f := range acks {
+	// The chunks must be stored in the order they were read: nats.go
+	// publishes again, after a pause, a chunk that found no responder (a
+	// stream leader being elected), while the chunks after it may already
+	// be stored, and a reader would then get the part's bytes out of order
+	// under the right size and digest. The acks' sequences tell.
+	var prev uint64
+	for i, f := range acks {
 		select {
-		case <-f.Ok():
+		case a := <-f.Ok():
 			moved()
+			if a.Sequence <= prev {
+				purge()
+				return nil, fmt.Errorf("%w: chunk %d stored at sequence %d, after the next chunk (%d)", ErrChunksReordered, i, a.Sequence, prev)
+			}
+			prev = a.Sequence
 		case err := <-f.Err():
 			purge()
 			return nil, err

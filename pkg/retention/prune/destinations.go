@@ -14,8 +14,10 @@ type Destination struct {
 	Name   string
 	Store  Store
 	Policy retention.Policy
-	// WAL prunes the WAL archive kept with this copy: the primary's
-	// alone, the further copies hold tenant, full and base backups.
+	// WAL prunes the WAL archive kept with this copy, with this copy's
+	// own base backups: the primary's, and a further destination's that
+	// takes base backups (it holds a copy of the archive); nil leaves the
+	// WAL alone.
 	WAL WALPruner
 }
 

@@ -91,10 +91,8 @@ func (s Scheduled) CheckWAL(ctx context.Context) error {
 	if err == nil {
 		_, err = Archive(ctx, wal.Config{Store: s.Store, Layout: s.Layout, Keys: keys}, s.MaxAge, s.Record)
 	}
-	for _, d := range s.Copies {
-		if _, cerr := CopyArchive(ctx, s.Store, s.Layout, d, s.Grace, time.Now(), s.Record); cerr != nil {
-			err = errors.Join(err, cerr)
-		}
+	if _, cerr := CopyArchives(ctx, s.Store, s.Layout, s.Copies, s.Grace, time.Now(), s.Record); cerr != nil {
+		err = errors.Join(err, cerr)
 	}
 	if s.Slot == "" {
 		return err
@@ -111,6 +109,35 @@ func (s Scheduled) CheckWAL(ctx context.Context) error {
 		serr = h.Err()
 	}
 	return errors.Join(err, serr)
+}
+
+// CopyResult is one destination's copy of the archive compared with the
+// primary's: how many objects it lacks, and why when it lacks any or
+// could not be listed.
+type CopyResult struct {
+	Destination string
+	Missing     int
+	Error       string `json:",omitempty"`
+}
+
+// CopyArchives compares each copy's archive with the primary's
+// (CopyArchive), every one even when one fails: what the coordinator's
+// scheduled check and `arca wal-check` run. The error joins each
+// destination's.
+func CopyArchives(ctx context.Context, primary objstore.Store, layout backup.Layout, copies destinations.Set, grace time.Duration,
+	now time.Time, record Record) ([]CopyResult, error) {
+	out := make([]CopyResult, 0, len(copies))
+	var errs []error
+	for _, d := range copies {
+		n, err := CopyArchive(ctx, primary, layout, d, grace, now, record)
+		r := CopyResult{Destination: d.Name, Missing: n}
+		if err != nil {
+			r.Error = err.Error()
+			errs = append(errs, err)
+		}
+		out = append(out, r)
+	}
+	return out, errors.Join(errs...)
 }
 
 // CopyArchive compares destination d's copy of the base backups and the

@@ -52,8 +52,9 @@ type Config struct {
 	Layout    backup.Layout    `yaml:"-" json:"-"`
 	Retention retention.Policy `yaml:"-" json:"-"`
 	// Copies are the further destinations (store.destinations), each
-	// pruned with its own policy after the primary (its WAL is the
-	// primary's alone).
+	// pruned with its own policy after the primary (its WAL with its own
+	// base backups when it holds a copy of the archive), and read after
+	// the primary by the tenant PITR coverage check.
 	Copies []RetentionCopy `yaml:"-" json:"-"`
 	Logger *slog.Logger    `yaml:"-" json:"-"`
 	// Tracer gets the spans of restores, drills and other scheduled runs;

@@ -165,3 +165,38 @@ func writeBaseAndWAL(t *testing.T, store objstore.Store, layout backup.Layout, k
 		require.NoError(t, err)
 	}
 }
+
+// The coverage check reads through every destination, as the restorer
+// does: with the primary emptied and a further destination holding the
+// base backup and its WAL, the moment is covered; with neither holding
+// them it is refused as before.
+func TestBucketOpsCoverTenantRestoreFallsBackToACopy(t *testing.T) {
+	t.Parallel()
+	primary, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	local, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	kr := keyring.New()
+	_, err = kr.Rotate("")
+	require.NoError(t, err)
+	layout := backup.Layout{Prefix: "arca"}
+	ops := bucketOps{store: primary, keys: fixedKeys{kr}, log: slog.New(slog.DiscardHandler),
+		cfg: Config{Layout: layout, Copies: []RetentionCopy{{Name: "local", Store: local}}}}
+	ended := time.Now().Add(-2 * time.Hour).UTC()
+
+	why, err := ops.coverTenantRestore(t.Context(), ended.Add(time.Hour))
+	require.NoError(t, err)
+	require.Contains(t, why, "base backup", "neither destination holds one: refused")
+
+	writeBaseAndWAL(t, local, layout, kr, ended)
+	for info, err := range primary.List(t.Context(), "") {
+		require.NoError(t, err)
+		t.Fatalf("the primary is empty, holds %s", info.Key)
+	}
+	why, err = ops.coverTenantRestore(t.Context(), ended.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, why, "the copy covers it: allowed")
+	why, err = ops.coverTenantRestore(t.Context(), ended.Add(-time.Hour))
+	require.NoError(t, err)
+	require.Contains(t, why, "base backup", "before the copy's base backup: refused")
+}

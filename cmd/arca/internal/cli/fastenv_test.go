@@ -34,13 +34,20 @@ func newBucketEnv(t *testing.T) *bucketEnv {
 // newBucketEnvWith is newBucketEnv with this source database.
 func newBucketEnvWith(t *testing.T, source string) *bucketEnv {
 	t.Helper()
+	return newBucketEnvStore(t, source, "")
+}
+
+// newBucketEnvStore is newBucketEnvWith with more fields of the store
+// mapping (", destinations: [...]").
+func newBucketEnvStore(t *testing.T, source, store string) *bucketEnv {
+	t.Helper()
 	dir := t.TempDir()
 	passEnv := "ARCA_TEST_PASS_" + strings.ToUpper(rand.Text()[:8])
 	require.NoError(t, os.Setenv(passEnv, rand.Text()))
 	e := &bucketEnv{}
 	e.cfgPath = filepath.Join(dir, "arca.yaml")
-	doc := fmt.Sprintf("dir: %s\nsource: {url: %q}\nstore: {kind: fs, prefix: arca, fs: {dir: %s}}\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\nnats: {url: \"nats://127.0.0.1:1\"}\n",
-		dir, source, filepath.Join(dir, "bucket"), filepath.Join(dir, "keyring.json"), passEnv)
+	doc := fmt.Sprintf("dir: %s\nsource: {url: %q}\nstore: {kind: fs, prefix: arca, fs: {dir: %s}%s}\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\nnats: {url: \"nats://127.0.0.1:1\"}\n",
+		dir, source, filepath.Join(dir, "bucket"), store, filepath.Join(dir, "keyring.json"), passEnv)
 	require.NoError(t, os.WriteFile(e.cfgPath, []byte(doc), 0o600))
 	var err error
 	e.cfg, err = config.Load(e.cfgPath, os.Getenv)

@@ -17,8 +17,8 @@ import (
 )
 
 // pruneDestinations applies retention to each destination (or the one
-// named) with its own policy (prune.RunEach). The WAL archive is the
-// primary's alone.
+// named) with its own policy (prune.RunEach), and prunes each WAL archive
+// with its own destination's base backups (stack.PruneDestinations).
 func (a *app) pruneDestinations(ctx context.Context, keys *keyring.Keyring, dry bool, only string) ([]prune.DestinationReport, error) {
 	dests, err := stack.PruneDestinations(ctx, a.cfg, keys, only)
 	if errors.Is(err, stack.ErrNoSuchDestination) {

@@ -105,6 +105,9 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 			res, err := a.checkWAL(cmd.Context(), maxAge)
 			a.emit(res, func(w io.Writer) {
 				fmt.Fprintf(w, "WAL archive: newest segment %s old, %d gaps, %d timeline forks\n", res.Age.Round(time.Second), len(res.Gaps), len(res.Forks))
+				for _, c := range res.Copies {
+					fmt.Fprintf(w, "copy in %s: %d objects missing\n", c.Destination, c.Missing)
+				}
 			})
 			return errors.Join(err, a.checkStream(cmd.Context(), stream))
 		},
@@ -114,14 +117,28 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 	return []*cobra.Command{push, fetch, check, a.walReceiveCmd(), a.walAgentCmd()}
 }
 
-// checkWAL checks the archive after every base backup and records the
-// outcome (walcheck.Archive); the error is the gap or staleness found.
-func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (wal.Continuity, error) {
+// walCheck is wal-check's result: the primary's archive, and each further
+// destination's copy of it compared with the primary's.
+type walCheck struct {
+	wal.Continuity
+	Copies []walcheck.CopyResult `json:",omitempty"`
+}
+
+// checkWAL checks the archive after every base backup, then each copy of
+// it (stack.CheckArchiveCopies), and records the outcomes as the
+// coordinator's scheduled check does; the error is the gap, staleness or
+// missing copies found.
+func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (walCheck, error) {
 	cfg, err := a.walConfig(ctx, 0, "")
 	if err != nil {
-		return wal.Continuity{}, err
+		return walCheck{}, err
 	}
-	return walcheck.Archive(ctx, cfg, maxAge, stack.RecordCheck(a.cfg, a.log))
+	record := stack.RecordCheck(a.cfg, a.log)
+	var res walCheck
+	res.Continuity, err = walcheck.Archive(ctx, cfg, maxAge, record)
+	var cerr error
+	res.Copies, cerr = stack.CheckArchiveCopies(ctx, a.cfg, record)
+	return res, errors.Join(err, cerr)
 }
 
 func (a *app) backupBaseCmd() *cobra.Command {

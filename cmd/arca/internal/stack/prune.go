@@ -17,8 +17,11 @@ import (
 var ErrNoSuchDestination = errors.New("no such destination (store.destinations)")
 
 // PruneDestinations are the destinations to prune (prune.RunEach), each
-// with its own retention policy: every one, or only the one named. The WAL
-// archive is the primary's alone.
+// with its own retention policy: every one, or only the one named. Each
+// WAL archive is pruned with its own destination's base backups, as the
+// coordinator's retention runs do: the primary's, and the copy of it in
+// each further destination that takes base backups (a copy's base backups
+// may be kept longer or shorter than the primary's).
 func PruneDestinations(ctx context.Context, cfg config.Config, keys *keyring.Keyring, only string) ([]prune.Destination, error) {
 	var out []prune.Destination
 	for i, d := range cfg.Destinations() {
@@ -30,7 +33,7 @@ func PruneDestinations(ctx context.Context, cfg config.Config, keys *keyring.Key
 			return nil, err
 		}
 		pd := prune.Destination{Name: d.Name, Store: store, Policy: PolicyFor(*d.Retention)}
-		if i == 0 {
+		if i == 0 || d.Takes("base") {
 			pd.WAL = basebackup.WALPruner{Config: wal.Config{Store: store, Layout: Layout(cfg), Keys: keys}}
 		}
 		out = append(out, pd)

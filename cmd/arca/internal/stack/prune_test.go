@@ -13,13 +13,14 @@ import (
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
-// Every destination is pruned with its own retention, the WAL archive with
-// the primary only; --destination names one, or is refused.
+// Every destination is pruned with its own retention, a WAL archive in
+// each that takes base backups; --destination names one, or is refused.
 func TestPruneDestinations(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "arca.yaml")
 	doc := "dir: " + dir + "\nstore: {kind: fs, fs: {dir: " + filepath.Join(dir, "primary") + "}, destinations: [{name: local, kind: fs, fs: {dir: " +
-		filepath.Join(dir, "local") + "}, retention: {tenant_export: 14d}}]}\n"
+		filepath.Join(dir, "local") + "}, retention: {tenant_export: 14d}, kinds: [tenant, full]}, {name: dr, kind: fs, fs: {dir: " +
+		filepath.Join(dir, "dr") + "}, kinds: [base]}]}\n"
 	require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
 	cfg, err := config.Load(path, func(string) string { return "" })
 	require.NoError(t, err)
@@ -27,11 +28,13 @@ func TestPruneDestinations(t *testing.T) {
 
 	dests, err := stack.PruneDestinations(t.Context(), cfg, keys, "")
 	require.NoError(t, err)
-	require.Len(t, dests, 2)
+	require.Len(t, dests, 3)
 	require.Equal(t, "primary", dests[0].Name)
 	require.NotNil(t, dests[0].WAL)
 	require.Equal(t, "local", dests[1].Name)
-	require.Nil(t, dests[1].WAL, "the WAL archive is the primary's alone")
+	require.Nil(t, dests[1].WAL, "no base backups there, so no copy of the WAL archive")
+	require.Equal(t, "dr", dests[2].Name)
+	require.NotNil(t, dests[2].WAL, "dr takes base backups and holds a copy of the WAL archive")
 	require.Equal(t, 14, dests[1].Policy.Kinds["tenant"].KeepDays)
 	require.Equal(t, int(time.Duration(cfg.Retention.TenantExport)/(24*time.Hour)), dests[0].Policy.Kinds["tenant"].KeepDays)
 

@@ -15,6 +15,7 @@ import (
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/agent"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
+	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
 
 // WALConfig is the WAL archive of the configuration: the bucket for
@@ -151,4 +152,20 @@ func RunWALAgent(ctx context.Context, cfg config.Config, o agent.Config, follow 
 		return ConfigError{err}
 	}
 	return ag.Run(ctx)
+}
+
+// CheckArchiveCopies compares each further destination's copy of the base
+// backups and WAL archive with the primary's, as the coordinator's
+// scheduled WAL check does (walcheck.CopyArchives, default grace), and
+// records each outcome with record. No such destination: nothing.
+func CheckArchiveCopies(ctx context.Context, cfg config.Config, record walcheck.Record) ([]walcheck.CopyResult, error) {
+	copies, err := ArchiveCopies(ctx, cfg)
+	if err != nil || len(copies) == 0 {
+		return nil, err
+	}
+	primary, err := Store(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return walcheck.CopyArchives(ctx, primary, Layout(cfg), copies, 0, time.Now(), record)
 }
