@@ -31,6 +31,9 @@ const BatchColumn = "arca_batch"
 const batchCTE = "arca_b AS (SELECT b.i::int AS i, b.id FROM jsonb_array_elements_text(current_setting('" +
 	BatchSetting + "')::jsonb) WITH ORDINALITY AS b(id, i))"
 
+// oneCTE is batchCTE for a batch of one id.
+const oneCTE = "arca_b AS (SELECT 1 AS i, current_setting('" + BatchSetting + "')::jsonb->>0 AS id)"
+
 // BindBatch sets the tenants' ids for the batch selections of the current
 // transaction, passed as a bind parameter; it lapses at commit or rollback.
 func BindBatch(ctx context.Context, ex Execer, ids []string) error {
@@ -240,9 +243,17 @@ func BindAndFindReferences(ctx context.Context, tx Batcher, ids []string, p *Pla
 	if p.BatchReferences == "" {
 		return map[int][]BatchRow{}, nil
 	}
+	q := p.BatchReferences
+	if len(ids) == 1 {
+		// A batch of one: a CTE the planner knows is one row, so that it
+		// joins through the tenant column's indexes where there are some
+		// (it estimates jsonb_array_elements_text at 100 rows and hashes
+		// whole tables instead).
+		q = strings.Replace(q, batchCTE, oneCTE, 1)
+	}
 	batch := &pgx.Batch{}
 	batch.Queue(bindBatchSQL, BatchSetting, b)
-	batch.Queue(p.BatchReferences)
+	batch.Queue(q)
 	res := tx.SendBatch(ctx, batch)
 	defer res.Close()
 	if _, err := res.Exec(); err != nil {
