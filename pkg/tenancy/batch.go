@@ -255,7 +255,7 @@ func BindAndFindReferences(ctx context.Context, tx Batcher, ids []string, p *Pla
 	batch.Queue(bindBatchSQL, BatchSetting, b)
 	batch.Queue(q)
 	res := tx.SendBatch(ctx, batch)
-	defer res.Close()
+	defer func() { _ = res.Close() }() // closed again below, its error checked
 	if _, err := res.Exec(); err != nil {
 		return nil, fmt.Errorf("bind batch of %d tenants: %w", len(ids), err)
 	}

@@ -25,15 +25,25 @@ func main() {
 	url := flag.String("url", "", "source database URL")
 	tenant := flag.String("tenant", "", "tenant id")
 	parallel := flag.Int("parallel", 2, "COPY sessions")
+	table := flag.String("tenant-table", "", "tenancy tenant_table (schema.table), e.g. public.tenants of make bench-compare's database")
+	key := flag.String("tenant-key", "id", "tenancy tenant_table key")
+	column := flag.String("tenant-column", "", "tenancy tenant_columns (one), e.g. tenantId")
 	flag.Parse()
-	if err := run(*url, *tenant, *parallel); err != nil {
+	var tc tenancy.Config
+	if *table != "" {
+		tc.TenantTable = tenancy.TenantTable{Table: *table, Key: *key}
+	}
+	if *column != "" {
+		tc.TenantColumns = []string{*column}
+	}
+	if err := run(*url, *tenant, *parallel, tc); err != nil {
 		fmt.Fprintln(os.Stderr, "exportbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(url, tenant string, parallel int) error {
-	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tenancy.Config{}, Parallelism: parallel, ToolVersion: "bench"}
+func run(url, tenant string, parallel int, tc tenancy.Config) error {
+	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench"}
 	c := &counter{}
 	start := time.Now()
 	m, err := export.Tenant(context.Background(), cfg, tenant, io.MultiWriter(c, io.Discard))
