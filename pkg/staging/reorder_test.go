@@ -59,7 +59,7 @@ func (l *lateFirstChunk) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishO
 		held, future := l.held, l.future
 		go func() {
 			<-l.PublishAsyncComplete() // the chunks after it are stored
-			ack, err := l.JetStream.PublishMsg(context.Background(), held)
+			ack, err := l.PublishMsg(context.Background(), held)
 			if err != nil {
 				future.err <- err
 				return
