@@ -102,7 +102,9 @@ func CheckContinuity(ctx context.Context, cfg Config, bases []Base, opts CheckOp
 		if f.Kind != KindSegment && f.Kind != KindPartial && f.Kind != KindStream {
 			continue
 		}
-		if f.LastModified.After(c.Newest.LastModified) {
+		// Equal times are common (S3 keeps seconds, a filesystem the
+		// kernel's clock tick): the later name is then the newer segment.
+		if f.LastModified.After(c.Newest.LastModified) || (f.LastModified.Equal(c.Newest.LastModified) && f.Name > c.Newest.Name) {
 			c.Newest = f
 		}
 		if f.Kind != KindSegment {

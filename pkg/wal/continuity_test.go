@@ -1,11 +1,15 @@
 package wal_test
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/wal"
 )
 
@@ -93,4 +97,27 @@ func TestExpiredKeepsWhatRetainedBackupsNeed(t *testing.T) {
 		k("00000001", "000000010000000000000002.00000028.backup"),
 		k("00000001", "000000010000000000000003"),
 	}, keys)
+}
+
+// Segments archived within one tick of the store's clock (a second on S3)
+// have equal times: the newest is then the one with the later name. Before,
+// the first listed won, and a fast run found segment 8 "newest" of 1..9.
+func TestContinuityNewestOfEqualTimesIsTheLaterSegment(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	store, err := fsstore.New(dir)
+	require.NoError(t, err)
+	b := setup(t)
+	b.store, b.cfg.Store = store, store
+	b.archive(t, segs(1, 1, 3)...)
+	same := time.Now().Add(-time.Minute)
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		return os.Chtimes(p, same, same)
+	}))
+	c, err := wal.CheckContinuity(t.Context(), b.cfg, nil, wal.CheckOptions{MaxAge: time.Hour})
+	require.NoError(t, err)
+	require.Equal(t, wal.SegmentName(1, 3, 1<<20), c.Newest.Name)
 }
