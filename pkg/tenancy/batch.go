@@ -145,15 +145,7 @@ func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
 		q = "SELECT DISTINCT" + strings.TrimPrefix(q, "SELECT")
 	}
 	if len(selfs) > 0 {
-		var joins []string
-		for _, fk := range selfs {
-			if e.role == RoleReference {
-				joins = append(joins, "("+eq("n", fk.parentCols, "w", fk.childCols)+")")
-			} else {
-				joins = append(joins, "("+eq("n", fk.childCols, "w", fk.parentCols)+")")
-			}
-		}
-		q = "WITH RECURSIVE w AS (" + q + " UNION " + sel("n", "w.arca_bi") + " JOIN w ON (" + strings.Join(joins, " OR ") + ")) SELECT * FROM w"
+		q = "WITH RECURSIVE w AS (" + q + " UNION " + sel("n", "w.arca_bi") + " JOIN w ON (" + selfJoin(e.role, selfs) + ")) SELECT * FROM w"
 	}
 	if o := d.owned[e.rel.oid]; e.role == RoleReference && o != nil {
 		// NOT EXISTS, not NOT IN: an anti-join hashes the owned rows of the

@@ -131,18 +131,8 @@ func (d *discovery) body(e *entry) string {
 	}
 	q := sel("x") + " WHERE " + base(e, "x")
 	if len(selfs) > 0 {
-		// Close the selection along the table's self-references: down
-		// (rows pointing at selected rows) for owned rows, up (rows the
-		// selected rows point at) for reference rows.
-		var joins []string
-		for _, fk := range selfs {
-			if e.role == RoleReference {
-				joins = append(joins, "("+eq("n", fk.parentCols, "w", fk.childCols)+")")
-			} else {
-				joins = append(joins, "("+eq("n", fk.childCols, "w", fk.parentCols)+")")
-			}
-		}
-		q = "WITH RECURSIVE w AS (" + q + " UNION " + sel("n") + " JOIN w ON " + strings.Join(joins, " OR ") + ") SELECT * FROM w"
+		// Close the selection along the table's self-references.
+		q = "WITH RECURSIVE w AS (" + q + " UNION " + sel("n") + " JOIN w ON " + selfJoin(e.role, selfs) + ") SELECT * FROM w"
 	}
 	if o := d.owned[e.rel.oid]; e.role == RoleReference && o != nil {
 		q = "SELECT * FROM (" + q + ") AS y WHERE (y.tableoid, y.ctid) NOT IN (SELECT tableoid, ctid FROM " + d.node(o) + ")"
@@ -276,6 +266,22 @@ func quoted(names []string) string {
 }
 
 // eq joins a.aCols to b.bCols.
+// selfJoin is the condition that takes a selection of rows "w" one step
+// along a table's self-references to rows "n": down (rows pointing at
+// selected rows) for owned rows, up (rows the selected rows point at) for
+// reference rows.
+func selfJoin(role Role, selfs []foreignKey) string {
+	var joins []string
+	for _, fk := range selfs {
+		if role == RoleReference {
+			joins = append(joins, "("+eq("n", fk.parentCols, "w", fk.childCols)+")")
+		} else {
+			joins = append(joins, "("+eq("n", fk.childCols, "w", fk.parentCols)+")")
+		}
+	}
+	return strings.Join(joins, " OR ")
+}
+
 func eq(a string, aCols []string, b string, bCols []string) string {
 	terms := make([]string, len(aCols))
 	for i := range aCols {

@@ -96,25 +96,42 @@ func (a *Archive) Conf(archiveTimeout string) []string {
 		"archive_command = '" + a.ArchiveCommand() + "'"}
 }
 
-// Latencies returns walcmd's recorded durations of op, sorted: of the call
-// alone, or of the whole process when total.
-func (a *Archive) Latencies(t testing.TB, op string, total bool) []time.Duration {
+// statRecord is one line walcmd appends to the stats file.
+type statRecord struct {
+	Op      string  `json:"op"`
+	File    string  `json:"file"`
+	Seconds float64 `json:"seconds"`
+	Total   float64 `json:"total_seconds"`
+	Error   string  `json:"error"`
+	Via     string  `json:"via"`
+}
+
+// records reads walcmd's stats file.
+func (a *Archive) records(t testing.TB) []statRecord {
 	t.Helper()
 	f, err := os.Open(a.Stats)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = f.Close() }()
-	var out []time.Duration
+	var out []statRecord
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		var s struct {
-			Op      string  `json:"op"`
-			Seconds float64 `json:"seconds"`
-			Total   float64 `json:"total_seconds"`
-			Error   string  `json:"error"`
+		var s statRecord
+		if json.Unmarshal(sc.Bytes(), &s) == nil {
+			out = append(out, s)
 		}
-		if json.Unmarshal(sc.Bytes(), &s) == nil && s.Op == op && s.Error == "" {
+	}
+	return out
+}
+
+// Latencies returns walcmd's recorded durations of op, sorted: of the call
+// alone, or of the whole process when total.
+func (a *Archive) Latencies(t testing.TB, op string, total bool) []time.Duration {
+	t.Helper()
+	var out []time.Duration
+	for _, s := range a.records(t) {
+		if s.Op == op && s.Error == "" {
 			if total {
 				s.Seconds = s.Total
 			}
@@ -130,21 +147,9 @@ func (a *Archive) Latencies(t testing.TB, op string, total bool) []time.Duration
 // "direct" (no agent answered; walcmd pushed them itself).
 func (a *Archive) Pushed(t testing.TB) map[string][]string {
 	t.Helper()
-	f, err := os.Open(a.Stats)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
 	out := map[string][]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var s struct {
-			Op    string `json:"op"`
-			File  string `json:"file"`
-			Error string `json:"error"`
-			Via   string `json:"via"`
-		}
-		if json.Unmarshal(sc.Bytes(), &s) == nil && s.Op == "push" && s.Error == "" && s.Via != "" {
+	for _, s := range a.records(t) {
+		if s.Op == "push" && s.Error == "" && s.Via != "" {
 			out[s.Via] = append(out[s.Via], s.File)
 		}
 	}
