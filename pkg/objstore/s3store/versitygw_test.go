@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // What versitygw v1.8.0 (posix) does with the settings the conformance
@@ -62,23 +62,6 @@ func TestConfigErrorsAreReportedTogether(t *testing.T) {
 	require.ErrorContains(t, err, "bucket is required")
 }
 
-// gatedBody is a part body whose second half waits for gate.
-type gatedBody struct {
-	*bytes.Reader
-	half    int64
-	gate    chan struct{}
-	reached chan struct{}
-	once    sync.Once
-}
-
-func (g *gatedBody) ReadAt(p []byte, off int64) (int, error) {
-	if off+int64(len(p)) > g.half {
-		g.once.Do(func() { close(g.reached) })
-		<-g.gate
-	}
-	return g.Reader.ReadAt(p, off)
-}
-
 // An UploadPart still sending when its upload completes succeeds, and
 // re-creates the upload under the same id with that part alone: the next
 // completion is answered InvalidPart (a part before it is missing), though
@@ -117,16 +100,16 @@ func lateCopyRecreates(t *testing.T, s *s3store.Store, key string) bool {
 		parts = append(parts, p)
 	}
 
-	g := &gatedBody{Reader: bytes.NewReader(b), half: int64(len(b)) / 2, gate: make(chan struct{}), reached: make(chan struct{})}
+	g := teststack.NewGatedBody(b)
 	late := make(chan error, 1)
 	go func() {
 		_, err := s.UploadPart(ctx, key, id, 2, g, int64(len(b)), nil)
 		late <- err
 	}()
-	<-g.reached
+	<-g.Reached()
 	_, err = s.CompleteMultipart(ctx, key, id, parts)
 	require.NoError(t, err)
-	close(g.gate)
+	g.Open()
 	err = <-late
 	if errors.Is(err, objstore.ErrNoSuchUpload) {
 		return false

@@ -17,25 +17,6 @@ import (
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
-// gatedBody is a part body whose second half waits for gate: an UploadPart
-// that has started (versitygw has checked the upload exists) and is still
-// sending when the upload completes.
-type gatedBody struct {
-	*bytes.Reader
-	half    int64
-	gate    chan struct{}
-	reached chan struct{}
-	once    sync.Once
-}
-
-func (g *gatedBody) ReadAt(p []byte, off int64) (int, error) {
-	if off+int64(len(p)) > g.half {
-		g.once.Do(func() { close(g.reached) })
-		<-g.gate
-	}
-	return g.Reader.ReadAt(p, off)
-}
-
 // straggling is the bucket as the chaos run left it for the uploader's
 // completion of casa-01: another handler completed the upload a moment
 // before, while a third handler's UploadPart of a part already recorded
@@ -55,18 +36,18 @@ func (s *straggling) CompleteMultipart(ctx context.Context, key, uploadID string
 	s.once.Do(func() {
 		s.uploadID = uploadID
 		b := bytes.Repeat([]byte{7}, int(objstore.MinPartSize))
-		g := &gatedBody{Reader: bytes.NewReader(b), half: int64(len(b)) / 2, gate: make(chan struct{}), reached: make(chan struct{})}
+		g := teststack.NewGatedBody(b)
 		done := make(chan error, 1)
 		go func() {
 			_, err := s.UploadPart(ctx, key, uploadID, 2, g, int64(len(b)), nil)
 			done <- err
 		}()
-		<-g.reached
+		<-g.Reached()
 		_, err := s.Store.CompleteMultipart(ctx, key, uploadID, parts) // the other handler's
 		if err != nil {
 			panic(err)
 		}
-		close(g.gate)
+		g.Open()
 		if err := <-done; err != nil {
 			panic(err)
 		}
@@ -131,16 +112,16 @@ func (l *lateCopy) UploadPart(ctx context.Context, key, uploadID string, n int, 
 	if err != nil {
 		return objstore.Part{}, err
 	}
-	g := &gatedBody{Reader: bytes.NewReader(b), half: int64(len(b)) / 2, gate: make(chan struct{}), reached: make(chan struct{})}
+	g := teststack.NewGatedBody(b)
 	go func() {
-		<-g.reached
+		<-g.Reached()
 		for {
 			if _, err := l.Stat(ctx, key); err == nil || ctx.Err() != nil {
 				break
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		close(g.gate)
+		g.Open()
 	}()
 	l.uploadID <- uploadID
 	return l.Store.UploadPart(ctx, key, uploadID, n, g, size, sum)
