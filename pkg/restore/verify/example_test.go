@@ -3,23 +3,17 @@ package verify_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log"
 	"os"
-	"strings"
-	"time"
 
-	"github.com/arcabackup/arca/pkg/archive"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/backup/backuptest"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/restore/verify"
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
@@ -44,9 +38,13 @@ func ExampleStored() {
 		log.Fatal(err)
 	}
 	repo := backup.Repository{Store: store, Layout: backup.Layout{Prefix: "prod"}, Keys: keys}
-	m := commitExampleBackup(ctx, store, repo.Layout, keys, "acme", "bk-1")
+	// A backup as the pipeline commits it: data object, then manifest.
+	m, key, _, err := backuptest.Commit(ctx, store, repo.Layout, keys, backuptest.Spec{Tenant: "acme", BackupID: "bk-1", Rows: 3})
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	res, err := verify.Stored(ctx, repo, repo.Layout.Manifest("tenant", "acme", "bk-1"))
+	res, err := verify.Stored(ctx, repo, key)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -67,7 +65,7 @@ func ExampleStored() {
 	if _, err := store.Put(ctx, m.Object.Key, bytes.NewReader(obj), int64(len(obj))); err != nil {
 		log.Fatal(err)
 	}
-	_, err = verify.Stored(ctx, repo, repo.Layout.Manifest("tenant", "acme", "bk-1"))
+	_, err = verify.Stored(ctx, repo, key)
 	var f *verify.Failure
 	if errors.As(err, &f) {
 		fmt.Printf("damaged %v: backup %s, stage %s, part %d\n", f.Damaged(), f.BackupID, f.Stage, f.Part)
@@ -75,53 +73,4 @@ func ExampleStored() {
 	// Output:
 	// verified true: 1 part, table public.notes with 3 rows
 	// damaged true: backup bk-1, stage seal, part 0
-}
-
-// commitExampleBackup writes what the pipeline would: a tenant archive of
-// one table sealed as one part, and its manifest sealed with the keyring.
-func commitExampleBackup(ctx context.Context, store objstore.Store, layout backup.Layout, keys backup.Keys, tenant, id string) backup.Manifest {
-	var tar bytes.Buffer
-	aw := archive.NewWriter(&tar)
-	file := archive.DataFileName(1, "public", "notes")
-	f, err := aw.WriteFile(file, strings.NewReader("id,note\n1,one\n2,two\n3,three\n"), true)
-	if err != nil {
-		log.Fatal(err)
-	}
-	am, err := aw.Close(archive.Manifest{Kind: archive.KindTenant, Tenant: archive.Tenant{ID: tenant},
-		Tables: []archive.Table{{Schema: "public", Name: "notes", Role: "tenant-owned", File: file, Rows: f.Rows,
-			Columns: []archive.Column{{Name: "id", Type: "bigint"}, {Name: "note", Type: "text"}}}}})
-	if err != nil {
-		log.Fatal(err)
-	}
-	kek, err := keys.Primary(tenant)
-	if err != nil {
-		log.Fatal(err)
-	}
-	plain := tar.Bytes()
-	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: id, Kind: "tenant", Tenant: tenant,
-		KeyIDs: []string{kek.ID}, CreatedAt: time.Now().UTC(), PlainSize: int64(len(plain)), PlainSHA256: hexSum(plain)}
-	if m.Export, err = json.Marshal(am); err != nil {
-		log.Fatal(err)
-	}
-	var obj bytes.Buffer
-	if _, err := seal.Seal(ctx, &obj, bytes.NewReader(plain), seal.Part{Artifact: m.SealedAs(), Index: 0, Last: true}, kek); err != nil {
-		log.Fatal(err)
-	}
-	m.Object = backup.Object{Key: layout.Data("tenant", tenant, id), Size: int64(obj.Len()), SHA256: hexSum(obj.Bytes()),
-		Parts: []backup.Part{{Index: 0, Size: int64(obj.Len()), SHA256: hexSum(obj.Bytes()), PlainSize: int64(len(plain)), KeyID: kek.ID}}}
-	key, doc, err := layout.SealManifest(ctx, m, keys)
-	if err != nil {
-		log.Fatal(err)
-	}
-	for k, data := range map[string][]byte{m.Object.Key: obj.Bytes(), key: doc} {
-		if _, err := store.Put(ctx, k, bytes.NewReader(data), int64(len(data))); err != nil {
-			log.Fatal(err)
-		}
-	}
-	return m
-}
-
-func hexSum(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
 }

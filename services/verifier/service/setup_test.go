@@ -3,28 +3,21 @@ package service_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
-	"github.com/arcabackup/arca/pkg/archive"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/backup/backuptest"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/teststack"
 	verifier "github.com/arcabackup/arca/services/verifier/service"
@@ -73,56 +66,15 @@ type committed struct {
 	obj []byte // the sealed data object
 }
 
-// commit builds a tenant archive of one table of rows rows, seals it in
-// three parts with the real sealer under the keyring's primary key, and
-// writes the data object and the sealed manifest to the bucket.
+// commit writes a tenant backup of one table of rows rows, sealed in three
+// parts with the real sealer, to the bucket: data object, then manifest.
 func (b *bundle) commit(t *testing.T, tenant, backupID string, rows int) committed {
 	t.Helper()
-	ctx := t.Context()
-	var tar bytes.Buffer
-	aw := archive.NewWriter(&tar, archive.WithChunkSize(4096))
-	var csv strings.Builder
-	csv.WriteString("id,note\n")
-	for i := range rows {
-		fmt.Fprintf(&csv, "%d,\"%s note %d\"\n", i, tenant, i)
-	}
-	file := archive.DataFileName(1, "public", "notes")
-	f, err := aw.WriteFile(file, strings.NewReader(csv.String()), true)
+	m, key, obj, err := backuptest.Commit(t.Context(), b.store, b.layout, b.keys,
+		backuptest.Spec{Tenant: tenant, BackupID: backupID, Rows: rows, Parts: 3})
 	require.NoError(t, err)
-	am, err := aw.Close(archive.Manifest{Kind: archive.KindTenant, Tenant: archive.Tenant{ID: tenant},
-		Tables: []archive.Table{{Schema: "public", Name: "notes", Role: "tenant-owned", File: file, Rows: f.Rows,
-			Columns: []archive.Column{{Name: "id", Type: "bigint"}, {Name: "note", Type: "text"}}}}})
-	require.NoError(t, err)
-
-	kek, err := b.keys.Primary(tenant)
-	require.NoError(t, err)
-	plain := tar.Bytes()
-	sum := sha256.Sum256(plain)
-	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: backupID, Kind: "tenant", Tenant: tenant,
-		Artifact: messages.ArtifactID(backupID, 1), KeyIDs: []string{kek.ID}, CreatedAt: time.Now().UTC(),
-		PlainSize: int64(len(plain)), PlainSHA256: hex.EncodeToString(sum[:])}
-	m.Export, err = json.Marshal(am)
-	require.NoError(t, err)
-	var obj bytes.Buffer
-	size := len(plain)/3 + 1
-	for i := 0; i*size < len(plain); i++ {
-		off := obj.Len()
-		chunk := plain[i*size : min((i+1)*size, len(plain))]
-		_, err := seal.Seal(ctx, &obj, bytes.NewReader(chunk),
-			seal.Part{Artifact: m.SealedAs(), Index: uint32(i), Last: (i+1)*size >= len(plain)}, kek, seal.WithSegmentSize(seal.MinSegmentSize))
-		require.NoError(t, err)
-		ps := sha256.Sum256(obj.Bytes()[off:])
-		m.Object.Parts = append(m.Object.Parts, backup.Part{Index: i, Offset: int64(off), Size: int64(obj.Len() - off),
-			PlainSize: int64(len(chunk)), SHA256: hex.EncodeToString(ps[:]), KeyID: kek.ID})
-	}
-	os := sha256.Sum256(obj.Bytes())
-	m.Object.Key, m.Object.Size, m.Object.SHA256 = b.layout.Data("tenant", tenant, backupID), int64(obj.Len()), hex.EncodeToString(os[:])
 	require.Len(t, m.Object.Parts, 3)
-	b.put(t, m.Object.Key, obj.Bytes())
-	key, doc, err := b.layout.SealManifest(ctx, m, b.keys)
-	require.NoError(t, err)
-	b.put(t, key, doc)
-	return committed{m: m, key: key, obj: obj.Bytes()}
+	return committed{m: m, key: key, obj: obj}
 }
 
 func (b *bundle) put(t *testing.T, key string, data []byte) {
