@@ -31,9 +31,10 @@ func TestReplayReadsWhatTheStreamHoldsAndReturns(t *testing.T) {
 	var want []string
 	for i := range 600 { // more than one fetch
 		stage, status := messages.StageVerify, messages.StatusSucceeded
-		if i%3 == 1 {
+		switch i % 3 {
+		case 1:
 			stage = messages.StageExport
-		} else if i%3 == 2 {
+		case 2:
 			status = messages.StatusFailed
 		}
 		id := fmt.Sprintf("b%03d", i)
