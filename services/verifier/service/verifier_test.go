@@ -178,6 +178,30 @@ func TestVerifierWithTheWrongKeyringFailsClearly(t *testing.T) {
 	require.False(t, found)
 }
 
+// A backup sealed under a tenant's key that has since been destroyed
+// (crypto-erasure) fails verification saying the tenant was erased, and
+// nothing is recorded in the bucket: nothing can be sealed for an erased
+// tenant.
+func TestVerifierFailsABackupOfAnErasedTenant(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	_, err := b.keys.Rotate("acme")
+	require.NoError(t, err)
+	c := b.commit(t, "acme", "bk-erased", 500)
+	require.NoError(t, b.keys.DestroyTenant("acme"))
+	b.start(t, b.store, b.keys)
+
+	b.request(t, c, "verify:1")
+	e := b.outcome(t, c)
+	require.Equal(t, messages.StatusFailed, e.Status)
+	require.Contains(t, e.Error, keyring.ErrTenantErased.Error())
+	repo := backup.Repository{Store: b.store, Layout: b.layout, Keys: b.keys}
+	_, found, err := repo.Verification(t.Context(), c.key)
+	require.NoError(t, err)
+	require.False(t, found, "no verified.json for an erased tenant")
+	requireNoDeadLetter(t, b)
+}
+
 func requireNoDeadLetter(t *testing.T, b *bundle) {
 	t.Helper()
 	stream, err := b.n.JS.Stream(t.Context(), messages.StreamDLQ)
