@@ -136,15 +136,19 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 	_, ojs := teststack.Connect(t, url("operator"))
 	events, err := ojs.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{})
 	require.NoError(t, err)
-	for {
+	// Both verifications, the primary's and the copy's, in whatever order:
+	// the copy is made once the primary commits, so under load its
+	// verification may finish first.
+	verified := map[string]bool{}
+	for !verified[""] || !verified["copy"] {
 		msg, err := events.Next(jetstream.FetchMaxWait(2 * time.Minute))
 		require.NoError(t, err, "waiting for the backup's events")
 		e, err := messages.Decode[messages.Event](msg.Data())
 		require.NoError(t, err)
 		t.Logf("%s event %s %s %s", time.Now().Format("15:04:05.000"), e.Stage, e.Status, e.Error)
 		require.NotContains(t, []messages.Status{messages.StatusFailed, messages.StatusRetrying, messages.StatusDeadLettered}, e.Status, "%s: %s", e.Stage, e.Error)
-		if e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded && e.Attrs[messages.DestinationAttr] == "copy" {
-			break // the primary's verification came first: the copy is made once the primary commits
+		if e.Stage == messages.StageVerify && e.Status == messages.StatusSucceeded && e.Part == nil {
+			verified[e.Attrs[messages.DestinationAttr]] = true
 		}
 	}
 	// A failure the exporter reports is paged by the alerter (its consumer,
@@ -154,6 +158,8 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 	select {
 	case body := <-pages:
 		require.Contains(t, string(body), "trigger")
+	case err := <-stopped:
+		t.Fatalf("the coordinator or the alerter stopped: %v", err)
 	case <-time.After(2 * time.Minute):
 		t.Fatal("the alerter paged nothing for a failed export")
 	}

@@ -76,3 +76,50 @@ func TestVerificationDeadLetterAndSizeAlerts(t *testing.T) {
 	require.Equal(t, 3, b.pd.Created())
 	require.Empty(t, b.pd.Invalid())
 }
+
+// A run that fails while an earlier backup of the same tenant is still
+// being verified pages, and stays open when that verification succeeds
+// after the failure: the verified backup is older than the failed run, so
+// the tenant still has no new restore point (a grants test under load saw
+// the trigger and this resolve land in one dispatch pass: nobody paged).
+// The next commit resolves it.
+func TestOlderBackupsVerificationDoesNotResolveANewerFailure(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	now := time.Now().UTC()
+	k := key(alert.BackupFailed, "acme", messages.KindTenant)
+	older := committed("acme", 100, now)
+	older.BackupID = "older"
+	b.event(t, older)
+	b.event(t, failed("acme", messages.StageExport, now.Add(time.Second)))
+	verified := messages.Event{Tenant: "acme", Kind: messages.KindTenant, BackupID: "older", Stage: messages.StageVerify,
+		Status: messages.StatusSucceeded, Time: now.Add(2 * time.Second)}
+	b.event(t, verified)
+	// Copied back to the primary by hand (arca copy): a verification too.
+	byHand := verified
+	byHand.Attrs, byHand.Time = map[string]string{messages.ByAttr: "arca copy"}, now.Add(3*time.Second)
+	b.event(t, byHand)
+	// A later failure of another tenant: once it is paged and the outbox
+	// is settled, every event before it has been handled and delivered.
+	b.event(t, failed("marker", messages.StageExport, now.Add(4*time.Second)))
+	b.start(t)
+	b.waitOpen(t, key(alert.BackupFailed, "marker", messages.KindTenant), true)
+	teststack.Eventually(t, waitFor, func() bool {
+		entries, err := b.ob.Entries(t.Context())
+		if err != nil {
+			return false
+		}
+		for _, e := range entries {
+			if e.Pending {
+				return false
+			}
+		}
+		return true
+	}, "the outbox delivered")
+	in, ok := b.pd.Incident(k)
+	require.True(t, ok, "the failed run was paged")
+	require.True(t, in.Open, "an older backup's verification resolved a newer run's failure")
+
+	b.event(t, committed("acme", 100, now.Add(time.Hour)))
+	b.waitOpen(t, k, false)
+}

@@ -9,8 +9,9 @@
 //	succeeded, no part, stage upload          the commit: resolve backup-failed and
 //	                                          dead-lettered; with Bytes > 0, trigger or
 //	                                          resolve backup-too-large against the limit
-//	succeeded, no part, stage verify          resolve backup-failed, dead-lettered
-//	                                          and verification-failed
+//	succeeded, no part, stage verify          resolve verification-failed (only: the
+//	                                          verified backup may be older than a
+//	                                          failed run; its commit resolved before)
 //	succeeded, no part, stage drill           resolve verification-failed
 //
 // Events about one part (Part set), started and retrying events raise

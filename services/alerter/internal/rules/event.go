@@ -44,11 +44,14 @@ func Event(e messages.Event, l Limits) []alert.Alert {
 		return []alert.Alert{a}
 	case IsDrillSuccess(e):
 		return []alert.Alert{mk(alert.VerificationFailed, alert.Resolve)}
+	case IsBackupSuccess(e) && e.Stage == messages.StageVerify:
+		// A verification is of a backup committed before it, whose commit
+		// resolved what failed earlier. It says nothing of a run that failed
+		// since: an older backup's verification finishing after a newer run
+		// failed left that failure unpaged (resolved before delivery).
+		return []alert.Alert{mk(alert.VerificationFailed, alert.Resolve)}
 	case IsBackupSuccess(e):
 		out := []alert.Alert{mk(alert.BackupFailed, alert.Resolve), mk(alert.DeadLettered, alert.Resolve)}
-		if e.Stage == messages.StageVerify {
-			out = append(out, mk(alert.VerificationFailed, alert.Resolve))
-		}
 		if a, ok := tooLarge(e, l, mk); ok {
 			out = append(out, a)
 		}

@@ -39,9 +39,9 @@ func TestEventRules(t *testing.T) {
 		"commit, no size":       {ev("upload", messages.StatusSucceeded), []want{{alert.BackupFailed, alert.Resolve}, {alert.DeadLettered, alert.Resolve}}},
 		"commit, small":         {withBytes(ev("upload", messages.StatusSucceeded), 10), []want{{alert.BackupFailed, alert.Resolve}, {alert.DeadLettered, alert.Resolve}, {alert.BackupTooLarge, alert.Resolve}}},
 		"commit, too large":     {withBytes(ev("upload", messages.StatusSucceeded), 101), []want{{alert.BackupFailed, alert.Resolve}, {alert.DeadLettered, alert.Resolve}, {alert.BackupTooLarge, alert.Trigger}}},
-		"verified":              {ev("verify", messages.StatusSucceeded), []want{{alert.BackupFailed, alert.Resolve}, {alert.DeadLettered, alert.Resolve}, {alert.VerificationFailed, alert.Resolve}}},
+		"verified":              {ev("verify", messages.StatusSucceeded), []want{{alert.VerificationFailed, alert.Resolve}}},
 		"drill succeeded":       {ev(rules.StageDrill, messages.StatusSucceeded), []want{{alert.VerificationFailed, alert.Resolve}}},
-		"verified, large bytes": {withBytes(ev("verify", messages.StatusSucceeded), 500), []want{{alert.BackupFailed, alert.Resolve}, {alert.DeadLettered, alert.Resolve}, {alert.VerificationFailed, alert.Resolve}}},
+		"verified, large bytes": {withBytes(ev("verify", messages.StatusSucceeded), 500), []want{{alert.VerificationFailed, alert.Resolve}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
