@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -48,22 +47,22 @@ var ErrReplaced = errors.New("replaced by a later put of the same key")
 // moved is called as each chunk is acknowledged: a slow but moving put is
 // not a stalled one. With create, a key holding a part (not deleted) fails
 // the put with ErrExists before anything is written.
-func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string, moved func(), create bool) (*jetstream.ObjectInfo, error) {
-	metaSubj := "$O." + b.name + ".M." + base64.URLEncoding.EncodeToString([]byte(key))
+func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string, moved func(), create bool) (*jetstream.ObjectInfo, uint64, error) {
+	metaSubj := metaSubject(b, key)
 	var seen uint64
 	var old jetstream.ObjectInfo
 	last, err := b.stream.GetLastMsgForSubject(ctx, metaSubj)
 	switch {
 	case errors.Is(err, jetstream.ErrMsgNotFound):
 	case err != nil:
-		return nil, err
+		return nil, 0, err
 	default:
 		seen = last.Sequence
 		if err := json.Unmarshal(last.Data, &old); err != nil {
-			return nil, fmt.Errorf("metadata of %s: %w", key, err)
+			return nil, 0, fmt.Errorf("metadata of %s: %w", key, err)
 		}
 		if create && !old.Deleted {
-			return nil, ErrExists
+			return nil, 0, ErrExists
 		}
 	}
 
@@ -84,7 +83,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 			f, err := s.pub.PublishMsgAsync(m)
 			if err != nil {
 				purge()
-				return nil, err
+				return nil, 0, err
 			}
 			acks = append(acks, f)
 			size += uint64(n)
@@ -95,7 +94,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 		}
 		if rerr != nil {
 			purge()
-			return nil, rerr
+			return nil, 0, rerr
 		}
 	}
 	// The chunks must be stored in the order they were read: nats.go
@@ -110,15 +109,15 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 			moved()
 			if a.Sequence <= prev {
 				purge()
-				return nil, fmt.Errorf("%w: chunk %d stored at sequence %d, after the next chunk (%d)", ErrChunksReordered, i, a.Sequence, prev)
+				return nil, 0, fmt.Errorf("%w: chunk %d stored at sequence %d, after the next chunk (%d)", ErrChunksReordered, i, a.Sequence, prev)
 			}
 			prev = a.Sequence
 		case err := <-f.Err():
 			purge()
-			return nil, err
+			return nil, 0, err
 		case <-ctx.Done():
 			purge()
-			return nil, ctx.Err()
+			return nil, 0, ctx.Err()
 		}
 	}
 
@@ -131,23 +130,23 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 	m.Header.Set(jetstream.MsgRollup, jetstream.MsgRollupSubject)
 	if m.Data, err = json.Marshal(info); err != nil {
 		purge()
-		return nil, err
+		return nil, 0, err
 	}
-	if _, err := s.pub.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seen)); err != nil {
-		var apiErr *jetstream.APIError
-		if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+	ack, err := s.pub.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seen))
+	if err != nil {
+		if wrongLast(err) {
 			purge()
-			return nil, ErrReplaced
+			return nil, 0, ErrReplaced
 		}
 		// Not purged: the metadata may have been stored with its ack
 		// lost, and its chunks are then the part. A retry replaces it;
 		// the TTL collects chunks nothing points at.
-		return nil, err
+		return nil, 0, err
 	}
 	if seen > 0 && old.NUID != "" && old.NUID != id {
 		_ = b.stream.Purge(ctx, jetstream.WithPurgeSubject("$O."+b.name+".C."+old.NUID))
 	}
-	return info, nil
+	return info, ack.Sequence, nil
 }
 
 // newID names a put's chunks (nats.go uses a NUID; any fresh token will do).

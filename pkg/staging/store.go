@@ -64,6 +64,10 @@ type Info struct {
 	SHA256 string // lower-case hex
 	// Meta is what the writer attached (the key id that sealed a part).
 	Meta map[string]string
+	// Revision is the stream sequence of the part's metadata as Stat read
+	// it or Put, Create or Claim wrote it (0 from Get): a claim, put or
+	// delete of the key moves it on (DeleteUnchanged).
+	Revision uint64
 }
 
 // ObjectStores is what Ensure needs of a JetStream context.
@@ -170,11 +174,12 @@ func (s *Store) store(ctx context.Context, key string, r io.Reader, meta map[str
 	defer func() { end(size, err) }()
 	ctx, wd, done := s.transferContext(ctx)
 	defer done()
-	info, err := s.put(ctx, s.bucket(key), key, sourceReader{r: r, wd: wd}, meta, wd.resume, create)
+	info, rev, err := s.put(ctx, s.bucket(key), key, sourceReader{r: r, wd: wd}, meta, wd.resume, create)
 	if err != nil {
 		return Info{}, fmt.Errorf("staging put %s: %w", key, stalled(ctx, err))
 	}
 	out, err := toInfo(info)
+	out.Revision = rev
 	size = out.Size
 	return out, err
 }
@@ -215,14 +220,13 @@ func (s *Store) get(ctx context.Context, key string) (io.ReadCloser, Info, error
 
 // Stat returns a part's size and digest, or ErrNotFound.
 func (s *Store) Stat(ctx context.Context, key string) (Info, error) {
-	oi, err := s.bucket(key).GetInfo(ctx, key)
-	if errors.Is(err, jetstream.ErrObjectNotFound) {
-		return Info{}, fmt.Errorf("staging stat %s: %w", key, ErrNotFound)
-	}
+	oi, rev, err := s.meta(ctx, s.bucket(key), key)
 	if err != nil {
 		return Info{}, fmt.Errorf("staging stat %s: %w", key, err)
 	}
-	return toInfo(oi)
+	info, err := toInfo(oi)
+	info.Revision = rev
+	return info, err
 }
 
 // Delete removes a part; deleting a missing part is not an error.
