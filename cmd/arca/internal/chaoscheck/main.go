@@ -273,28 +273,41 @@ func readProgress(ctx context.Context, url, tenant string) (Progress, error) {
 	if info.State.Msgs == 0 {
 		return p, nil
 	}
-	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
+	// Only the tenant's events and every verification's: the stream holds
+	// a progress event per part and stage of every backup.
+	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{
+		"events." + messages.Token(tenant) + ".>",
+		messages.EventSubject("*", "*", messages.StageVerify, messages.StatusSucceeded),
+	}})
 	if err != nil {
 		return p, fmt.Errorf("stream %s consumer: %w", messages.StreamEvents, err)
 	}
 	verified := map[string]bool{}
 	parts := map[string]map[string]map[int]bool{} // stage -> artifact -> parts
 	var artifacts []string
-	for {
-		m, err := c.Next(jetstream.FetchMaxWait(5 * time.Second))
+	for pending := true; pending; {
+		batch, err := c.Fetch(500, jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
 			return p, fmt.Errorf("stream %s read: %w", messages.StreamEvents, err)
 		}
-		ev, err := messages.Decode[messages.Event](m.Data())
-		if err == nil && ev.Kind == messages.KindTenant && ev.Attrs[messages.DestinationAttr] == "" {
-			p.note(ev, tenant, verified, parts, &artifacts)
+		n := 0
+		for m := range batch.Messages() {
+			n++
+			ev, err := messages.Decode[messages.Event](m.Data())
+			if err == nil && ev.Kind == messages.KindTenant && ev.Attrs[messages.DestinationAttr] == "" {
+				p.note(ev, tenant, verified, parts, &artifacts)
+			}
+			md, err := m.Metadata()
+			if err != nil {
+				return p, fmt.Errorf("stream %s metadata: %w", messages.StreamEvents, err)
+			}
+			pending = md.NumPending > 0
 		}
-		md, err := m.Metadata()
-		if err != nil {
-			return p, fmt.Errorf("stream %s metadata: %w", messages.StreamEvents, err)
+		if err := batch.Error(); err != nil {
+			return p, fmt.Errorf("stream %s read: %w", messages.StreamEvents, err)
 		}
-		if md.NumPending == 0 {
-			break
+		if n == 0 {
+			break // nothing matches (yet)
 		}
 	}
 	p.Verified = len(verified)
