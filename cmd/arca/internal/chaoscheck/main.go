@@ -277,7 +277,7 @@ func readProgress(ctx context.Context, url, tenant string) (Progress, error) {
 	// a progress event per part and stage of every backup.
 	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{
 		"events." + messages.Token(tenant) + ".>",
-		messages.EventSubject("*", "*", messages.StageVerify, messages.StatusSucceeded),
+		"events.*.*." + messages.StageVerify + "." + string(messages.StatusSucceeded), // EventSubject would hash the wildcards
 	}})
 	if err != nil {
 		return p, fmt.Errorf("stream %s consumer: %w", messages.StreamEvents, err)
