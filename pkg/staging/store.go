@@ -64,9 +64,9 @@ type Info struct {
 	SHA256 string // lower-case hex
 	// Meta is what the writer attached (the key id that sealed a part).
 	Meta map[string]string
-	// Revision is the stream sequence of the part's metadata as Stat read
-	// it or Put, Create or Claim wrote it (0 from Get): a claim, put or
-	// delete of the key moves it on (DeleteUnchanged).
+	// Revision is the stream sequence of the part's metadata as Stat or
+	// Get read it or Put, Create or Claim wrote it: a claim, put or delete
+	// of the key moves it on (DeleteUnchanged).
 	Revision uint64
 }
 
@@ -201,10 +201,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, Info, error
 
 func (s *Store) get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
 	b := s.bucket(key)
-	oi, err := b.GetInfo(ctx, key)
-	if errors.Is(err, jetstream.ErrObjectNotFound) {
-		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, ErrNotFound)
-	}
+	oi, rev, err := s.meta(ctx, b, key)
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("staging get %s: %w", key, err)
 	}
@@ -212,6 +209,7 @@ func (s *Store) get(ctx context.Context, key string) (io.ReadCloser, Info, error
 	if err != nil {
 		return nil, Info{}, err
 	}
+	info.Revision = rev
 	if oi.NUID == "" || (oi.Opts != nil && oi.Opts.Link != nil) {
 		return nil, Info{}, fmt.Errorf("staging get %s: not a stored part", key)
 	}
