@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -132,12 +133,12 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 		purge()
 		return nil, 0, err
 	}
-	ack, err := s.pub.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seen))
+	rev, err := s.publishPutMeta(ctx, b, m, seen, id)
+	if errors.Is(err, ErrReplaced) {
+		purge()
+		return nil, 0, err
+	}
 	if err != nil {
-		if wrongLast(err) {
-			purge()
-			return nil, 0, ErrReplaced
-		}
 		// Not purged: the metadata may have been stored with its ack
 		// lost, and its chunks are then the part. A retry replaces it;
 		// the TTL collects chunks nothing points at.
@@ -146,7 +147,55 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 	if seen > 0 && old.NUID != "" && old.NUID != id {
 		_ = b.stream.Purge(ctx, jetstream.WithPurgeSubject("$O."+b.name+".C."+old.NUID))
 	}
-	return info, ack.Sequence, nil
+	return info, rev, nil
+}
+
+// metaAckWait is how long a put waits for its metadata's acknowledgement
+// before it reads the key to learn whether the metadata was stored.
+const metaAckWait = 5 * time.Second
+
+// publishPutMeta publishes a put's metadata (chunks NUID id) if the key's
+// last metadata is still at seen, and returns its revision. An
+// acknowledgement can be lost (the client reconnects to another node while
+// the request is answered): the publish then waited until the put's stall
+// timeout and failed, though the metadata was stored, so that a failed put
+// left its part behind (an exporter's export.json, after its attempt
+// failed so, was never deleted). Now, when no acknowledgement comes in
+// metaAckWait, or the stream says the key moved on, the key's metadata is
+// read: this put's (same NUID) is success, one still at seen is published
+// again, another's is ErrReplaced.
+func (s *Store) publishPutMeta(ctx context.Context, b bucket, m *nats.Msg, seen uint64, id string) (uint64, error) {
+	for {
+		pctx, cancel := context.WithTimeout(ctx, metaAckWait)
+		ack, err := s.pub.PublishMsg(pctx, m, jetstream.WithExpectLastSequencePerSubject(seen))
+		cancel()
+		if err == nil {
+			return ack.Sequence, nil
+		}
+		lostAck := ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout))
+		if !wrongLast(err) && !lostAck {
+			return 0, err
+		}
+		last, gerr := b.stream.GetLastMsgForSubject(ctx, m.Subject)
+		switch {
+		case errors.Is(gerr, jetstream.ErrMsgNotFound) && seen == 0:
+			continue // not stored: publish again
+		case errors.Is(gerr, jetstream.ErrMsgNotFound):
+			return 0, ErrReplaced // the key's metadata was removed meanwhile
+		case gerr != nil:
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			continue // unreadable for now (an election): try again
+		}
+		var cur jetstream.ObjectInfo
+		if json.Unmarshal(last.Data, &cur) == nil && cur.NUID == id && !cur.Deleted {
+			return last.Sequence, nil // stored, its ack lost
+		}
+		if last.Sequence != seen {
+			return 0, ErrReplaced
+		}
+	}
 }
 
 // newID names a put's chunks (nats.go uses a NUID; any fresh token will do).
