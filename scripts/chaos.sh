@@ -262,7 +262,7 @@ kill9_busy() {
 GATE_MAX=300
 gate_pid=
 SCHEMA=$(psql "$PG/$DB?sslmode=disable" -XAtc "SELECT \"schemaName\" FROM public.tenants WHERE id = 'casa-01'")
-gate_sql() { psql "$PG/$DB?sslmode=disable" -XAtc "$1" 2>/dev/null; }
+gate_sql() { psql "$PG/$DB?sslmode=disable" -XAtc "$1" 2>/dev/null || true; }   # never fatal (set -e)
 gate_close() { # the gate's session, cancelled: its request or lock goes
   gate_sql "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE application_name = 'arca-chaos-gate' AND datname = '$DB'" >/dev/null || true
   if [ -n "$gate_pid" ]; then wait "$gate_pid" 2>/dev/null || true; gate_pid=; fi
