@@ -108,19 +108,24 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 			Bytes: size, Attempt: int(job.Delivered), Artifact: artifact, Last: p.Last}.Event())
 		return s.waitForRoom(ctx, artifact, job.Progress)
 	})
-	zw, err := compress.NewWriter(pw, s.cfg.PartSize, s.level)
+	// A job of a coordinator batch is read with the batch's other jobs on
+	// its first delivery, each compressing at once: a smaller encoder each.
+	// A redelivery (the batch, or this tenant, failed) is exported alone.
+	batched := s.batches(m) && job.Delivered == 1
+	var zopts []zstd.EOption
+	if batched {
+		zopts = compress.LowMemory
+	}
+	zw, err := compress.NewWriter(pw, s.cfg.PartSize, s.level, zopts...)
 	if err != nil {
 		pw.Abort(err)
 		return jobs.Permanent(err)
 	}
 
 	// Every byte the source sends is progress: only an export that stalls
-	// for the worker's Timeout is cancelled, however long it runs. A job
-	// of a coordinator batch is read with the batch's other jobs on its
-	// first delivery; a redelivery (the batch, or this tenant, failed) is
-	// exported alone.
+	// for the worker's Timeout is cancelled, however long it runs.
 	var facts []byte
-	if s.batches(m) && job.Delivered == 1 {
+	if batched {
 		facts, err = s.batch.export(ctx, m, zw, job.Progress)
 	} else {
 		facts, err = s.ExportTo(ctx, m, progressWriter{zw, job.Progress})

@@ -168,12 +168,17 @@ type member struct {
 // laneBuf is the most row bytes the reading goroutine gathers for a member
 // before handing them over, and laneDepth how many operations may wait in
 // a lane before the reading goroutine waits for it: a member holds at most
-// (laneDepth+2) laneBufs of rows besides its archive writer's chunk, ~768
+// (laneDepth+2) laneBufs of rows besides its archive writer's chunk, 384
 // KiB, whatever the tables' size.
 const (
-	laneBuf   = 128 << 10
+	laneBuf   = 64 << 10
 	laneDepth = 4
 )
+
+// memberChunk bounds a member's archive chunk, which its writer buffers
+// whole (a tar header needs the size): at the default 2 MiB, 50 members
+// may hold 100 MiB. A reader takes any chunk size.
+const memberChunk = 256 << 10
 
 var laneBufs = sync.Pool{New: func() any { b := make([]byte, 0, laneBuf); return &b }}
 
@@ -217,6 +222,10 @@ func (b *batch) plan(members []Member, res []Result) ([][]*member, error) {
 	// Column-model tenants share one discovery: a plan depends on the
 	// tenant's schema, not on its id.
 	plans := map[string]*tenancy.Plan{}
+	chunk := memberChunk
+	if b.cfg.ChunkSize > 0 {
+		chunk = min(chunk, b.cfg.ChunkSize)
+	}
 	var order []string
 	groups := map[string][]*member{}
 	for i, mb := range members {
@@ -244,7 +253,7 @@ func (b *batch) plan(members []Member, res []Result) ([][]*member, error) {
 			order = append(order, key)
 		}
 		groups[key] = append(groups[key], newMember(i, t, &own,
-			archive.NewWriter(mb.W, archive.WithChunkSize(b.cfg.ChunkSize), archive.WithModTime(b.snap.Time))))
+			archive.NewWriter(mb.W, archive.WithChunkSize(chunk), archive.WithModTime(b.snap.Time))))
 	}
 	out := make([][]*member, 0, len(order))
 	for _, k := range order {
