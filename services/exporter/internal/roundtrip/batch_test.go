@@ -69,7 +69,8 @@ func batchExport(t *testing.T, b *bundle, ids []string, target int64, slow map[i
 		if slow[i] {
 			sink = slowSink{frames: &o.frames, delay: 2 * time.Millisecond}
 		}
-		zw, err := compress.NewWriter(sink, target, seal.DefaultLevel)
+		// The encoder the exporter gives a batch member.
+		zw, err := compress.NewWriter(sink, target, seal.DefaultLevel, compress.LowMemory...)
 		require.NoError(t, err)
 		o.zw = zw
 		outs[i] = o
