@@ -20,9 +20,12 @@ import (
 )
 
 // MembersPerSlot is how many members of a batch count as one export
-// against Config.Limiter: a member holds ~7 MB (a 2 MiB zstd window, its
-// archive buffer, its compressed part), an export alone several times that.
-const MembersPerSlot = 4
+// against Config.Limiter: a member holds ~3 MB (its low-memory zstd
+// encoder, a 256 KiB chunk, its lane) and its compressed part, an export
+// alone several times that (a 6 MiB encoder, Parallelism+1 chunks of 2
+// MiB, its parts). 8 (4 when members held ~7 MB) lets two batches of 16
+// overlap, one's pg_dump and closure beside the other's COPYs.
+const MembersPerSlot = 8
 
 // Member is one tenant of a batch export and where its archive goes.
 type Member struct {
