@@ -34,6 +34,9 @@ type Service struct {
 	limiter *source.Limiter
 	level   zstd.EncoderLevel
 	batch   *batcher
+	// cache keeps the shared schemas' DDL and the column-model plan
+	// between this replica's exports while the catalog is unchanged.
+	cache *export.Cache
 }
 
 // Deps are the exporter's connections: JetStream (JOBS, EVENTS) and the
@@ -55,7 +58,7 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level}
+	s := &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level, cache: export.NewCache()}
 	s.batch = newBatcher(s)
 	return s, nil
 }
@@ -175,7 +178,7 @@ func (s *Service) ExportTo(ctx context.Context, m messages.ExportRequested, pw i
 func (s *Service) exportConfig() export.Config {
 	return export.Config{
 		Source: s.source(), Tenancy: s.cfg.Tenancy, Limiter: s.limiter,
-		Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion,
+		Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion, Cache: s.cache,
 	}
 }
 

@@ -23,6 +23,10 @@ type Config struct {
 	// PGBinDir is where pg_dump lives; empty: search by server version.
 	PGBinDir    string
 	ToolVersion string
+	// Cache, when set, keeps the shared schemas' DDL and the column-model
+	// plan between exports while the catalog is unchanged; share one per
+	// source.
+	Cache *Cache
 }
 
 // Validate reports every problem at once.

@@ -47,25 +47,45 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
+	// The fingerprint is read under the snapshot, before anything the
+	// cache may answer: what it keys was read under an equal catalog.
+	var fp string
+	if cfg.Cache != nil {
+		if fp, err = cfg.Cache.catalogFingerprint(ctx, tx, snap.Database, snap.ServerVersion); err != nil {
+			return archive.Manifest{}, err
+		}
+	}
 	tenant, err := tenancy.LookupTenant(ctx, tx, cfg.Tenancy, tenantID)
 	if err != nil {
 		return archive.Manifest{}, err
 	}
-	plan, err := tenancy.Discover(ctx, tx, cfg.Tenancy, tenant)
+	plan, err := discover(ctx, cfg, tx, fp, tenant)
 	if err != nil {
 		return archive.Manifest{}, err
 	}
 	aw := archive.NewWriter(w, archive.WithChunkSize(cfg.ChunkSize), archive.WithModTime(snap.Time))
 
-	bin, err := pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor)
-	if err != nil {
-		return archive.Manifest{}, err
+	// pg_dump is looked for (a process or two) only when it runs.
+	var bin pgdump.Binary
+	findBin := func() (pgdump.Binary, error) {
+		if bin.Path == "" {
+			b, err := pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor)
+			if err != nil {
+				return pgdump.Binary{}, err
+			}
+			bin = b
+		}
+		return bin, nil
 	}
 	shared := sharedSchemas(plan)
-	if err := dumpShared(ctx, cfg, aw, bin, shared, snap.ID, "pre-data", archive.SharedSchemaFile, nil); err != nil {
+	if err := sharedSection(ctx, cfg, aw, findBin, fp, shared, snap.ID, "pre-data", archive.SharedSchemaFile, nil); err != nil {
 		return archive.Manifest{}, err
 	}
 	if tenant.Schema != "" {
+		bin, err := findBin()
+		if err != nil {
+			return archive.Manifest{}, err
+		}
 		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "pre-data", archive.SchemaFile, nil); err != nil {
 			return archive.Manifest{}, err
 		}
@@ -85,11 +105,15 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	if err := checkOwnsRows(tenant, plan, files); err != nil {
 		return archive.Manifest{}, err
 	}
-	seqs := func(w io.Writer) error { return sharedSequenceValues(ctx, tx, shared, w) }
-	if err := dumpShared(ctx, cfg, aw, bin, shared, snap.ID, "post-data", archive.SharedPostSchemaFile, seqs); err != nil {
+	seqs := func(w io.Writer) error { return cachedSharedSequenceValues(ctx, cfg, tx, fp, shared, w) }
+	if err := sharedSection(ctx, cfg, aw, findBin, fp, shared, snap.ID, "post-data", archive.SharedPostSchemaFile, seqs); err != nil {
 		return archive.Manifest{}, err
 	}
 	if tenant.Schema != "" {
+		bin, err := findBin()
+		if err != nil {
+			return archive.Manifest{}, err
+		}
 		seqs := func(w io.Writer) error { return sequenceValues(ctx, tx, tenant.Schema, w) }
 		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "post-data", archive.PostSchemaFile, seqs); err != nil {
 			return archive.Manifest{}, err

@@ -138,6 +138,21 @@ func TestRoundTripsPerTenantExport(t *testing.T) {
 		require.LessOrEqual(t, st.total(), maxStatements[id], id)
 		alone = req
 	}
+	// With a cache (export.Cache), a second export of a column-model
+	// tenant reuses the shared schemas' DDL, the plan and the sequences'
+	// list: no pg_dump, no discovery.
+	cache := export.NewCache()
+	var cached [2]int64
+	for i := range cached {
+		n, st := b.trips(t, func(cfg export.Config) {
+			cfg.Cache = cache
+			_, err := export.Tenant(traced(t.Context()), cfg, "beta", io.Discard)
+			require.NoError(t, err)
+		})
+		cached[i] = n
+		t.Logf("tenant beta with a cache, export %d: %d requests, %d statements (%s)", i+1, n, st.total(), st)
+	}
+	require.Less(t, cached[1], cached[0]/4, "the cached export sends no pg_dump's requests")
 	ids := []string{"beta", "acme", "acme2", "x'; DROP TABLE users; --", "decoy"}
 	req, st := b.trips(t, func(cfg export.Config) {
 		members := make([]export.Member, len(ids))
