@@ -37,6 +37,8 @@ type Service struct {
 	// cache keeps the shared schemas' DDL and the column-model plan
 	// between this replica's exports while the catalog is unchanged.
 	cache *export.Cache
+	// sessions keeps the sessions of finished exports for the next ones.
+	sessions *source.Sessions
 }
 
 // Deps are the exporter's connections: JetStream (JOBS, EVENTS) and the
@@ -58,7 +60,8 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level, cache: export.NewCache()}
+	s := &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level, cache: export.NewCache(),
+		sessions: source.NewSessions(cfg.MaxConcurrentExports*(1+cfg.Parallelism), 30*time.Second)}
 	s.batch = newBatcher(s)
 	return s, nil
 }
@@ -179,6 +182,7 @@ func (s *Service) exportConfig() export.Config {
 	return export.Config{
 		Source: s.source(), Tenancy: s.cfg.Tenancy, Limiter: s.limiter,
 		Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion, Cache: s.cache,
+		Sessions: s.sessions,
 	}
 }
 

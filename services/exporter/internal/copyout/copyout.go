@@ -38,6 +38,10 @@ type Connector func(ctx context.Context) (*pgx.Conn, error)
 type Options struct {
 	Parallelism int // sessions copying at once (default 2)
 	ChunkSize   int // bytes per chunk (default the archive's)
+	// Release, if set, takes each session back when its copying is done
+	// (clean: its transaction committed); without it the session is
+	// closed.
+	Release func(conn *pgx.Conn, clean bool)
 }
 
 // task is a job in flight: its chunks in order, then its error.
@@ -82,7 +86,7 @@ func Run(ctx context.Context, connect Connector, snapshotID, tenantID string, jo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := work(ctx, connect, snapshotID, tenantID, queue, pool, size); err != nil {
+			if err := work(ctx, connect, opts.Release, snapshotID, tenantID, queue, pool, size); err != nil {
 				cancel(err)
 			}
 		}()
@@ -136,12 +140,18 @@ func write(ctx context.Context, tasks []*task, pool chan []byte, aw *archive.Wri
 
 // work runs one session: join the snapshot, bind the tenant, COPY queued
 // tables until none are left.
-func work(ctx context.Context, connect Connector, snapshotID, tenantID string, queue <-chan *task, pool chan []byte, size int) error {
+func work(ctx context.Context, connect Connector, release func(*pgx.Conn, bool), snapshotID, tenantID string, queue <-chan *task, pool chan []byte, size int) (err error) {
 	conn, err := connect(ctx)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
+	defer func() {
+		if release != nil {
+			release(conn, err == nil)
+		} else {
+			_ = conn.Close(context.WithoutCancel(ctx))
+		}
+	}()
 	tx, err := snapshot.Join(ctx, conn, snapshotID)
 	if err != nil {
 		return err

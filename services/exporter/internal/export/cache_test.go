@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"regexp"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/archive"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
+	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
 
 // TestCachedDDLFollowsTheCatalog exports a column-model tenant through one
@@ -101,4 +104,34 @@ func TestCachedDDLFollowsTheCatalog(t *testing.T) {
 	withCache(cache).export(t, "beta")
 	require.Equal(t, before.Misses, cache.Stats().Misses, "ANALYZE and VACUUM keep the catalog's fingerprint")
 	require.Contains(t, ddl(again), "CREATE TABLE public.users")
+}
+
+// TestKeptSessionsServeTheNextExport: with Config.Sessions a second export
+// connects no new session (the server's backends are reused), its archive
+// is the same, and a kept session the server has closed meanwhile is
+// replaced, not a failed export.
+func TestKeptSessionsServeTheNextExport(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.cfg.Cache = export.NewCache()
+	b.cfg.Sessions = source.NewSessions(8, time.Minute)
+	first := b.export(t, "beta")
+	kept := b.cfg.Sessions.Idle()
+	require.Equal(t, 1+b.cfg.Parallelism, kept, "the coordinating session and each copy session")
+
+	rows, err := b.db.Pool.Query(t.Context(), `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'arca-exporter'`)
+	require.NoError(t, err)
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	require.NoError(t, err)
+	require.Len(t, pids, kept)
+
+	second := b.export(t, "beta")
+	require.Equal(t, first.manifest.Tables, second.manifest.Tables)
+	require.Equal(t, kept, b.cfg.Sessions.Idle())
+
+	// The server ends every kept session: the next export connects anew.
+	_, err = b.db.Pool.Exec(t.Context(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'arca-exporter'`)
+	require.NoError(t, err)
+	third := b.export(t, "beta")
+	require.Equal(t, first.manifest.Tables, third.manifest.Tables)
 }

@@ -27,6 +27,9 @@ type Config struct {
 	// plan between exports while the catalog is unchanged; share one per
 	// source.
 	Cache *Cache
+	// Sessions, when set, keeps the sessions of finished exports for the
+	// next ones.
+	Sessions *source.Sessions
 }
 
 // Validate reports every problem at once.

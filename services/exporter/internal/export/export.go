@@ -13,7 +13,6 @@ import (
 	"github.com/arcabackup/arca/services/exporter/internal/copyout"
 	"github.com/arcabackup/arca/services/exporter/internal/pgdump"
 	"github.com/arcabackup/arca/services/exporter/internal/snapshot"
-	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
 
 // Tenant writes the archive of one tenant to w and returns its manifest
@@ -36,16 +35,17 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	}
 	defer release()
 
-	conn, err := source.Connect(ctx, cfg.Source)
+	conn, tx, snap, err := begin(ctx, cfg)
 	if err != nil {
 		return archive.Manifest{}, err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	tx, snap, err := snapshot.Begin(ctx, conn)
-	if err != nil {
-		return archive.Manifest{}, err
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+		cfg.Sessions.Put(conn, cfg.Source, committed)
+	}()
 
 	// The fingerprint is read under the snapshot, before anything the
 	// cache may answer: what it keys was read under an equal catalog.
@@ -97,8 +97,12 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	if err := findReferences(ctx, tx, tenant, plan, jobs); err != nil {
 		return archive.Manifest{}, err
 	}
-	connect := func(ctx context.Context) (*pgx.Conn, error) { return source.Connect(ctx, cfg.Source) }
-	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism, ChunkSize: cfg.ChunkSize})
+	connect := func(ctx context.Context) (*pgx.Conn, error) {
+		conn, _, err := cfg.Sessions.Get(ctx, cfg.Source)
+		return conn, err
+	}
+	keep := func(conn *pgx.Conn, clean bool) { cfg.Sessions.Put(conn, cfg.Source, clean) }
+	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism, ChunkSize: cfg.ChunkSize, Release: keep})
 	if err != nil {
 		return archive.Manifest{}, err
 	}
@@ -126,7 +130,29 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	if err := tx.Commit(ctx); err != nil {
 		return archive.Manifest{}, fmt.Errorf("end snapshot: %w", err)
 	}
+	committed = true
 	return m, nil
+}
+
+// begin opens the export's coordinating session and snapshot. A kept
+// session (Config.Sessions) that the server has closed meanwhile (a
+// restart, a terminated backend) fails on its first statement: that
+// session is dropped and the next one tried, until a new one is connected.
+func begin(ctx context.Context, cfg Config) (*pgx.Conn, pgx.Tx, snapshot.Snapshot, error) {
+	for {
+		conn, reused, err := cfg.Sessions.Get(ctx, cfg.Source)
+		if err != nil {
+			return nil, nil, snapshot.Snapshot{}, err
+		}
+		tx, snap, err := snapshot.Begin(ctx, conn)
+		if err == nil {
+			return conn, tx, snap, nil
+		}
+		cfg.Sessions.Put(conn, cfg.Source, false)
+		if !reused || ctx.Err() != nil {
+			return nil, nil, snapshot.Snapshot{}, err
+		}
+	}
 }
 
 // findReferences finds the reference rows of every reference table of the
