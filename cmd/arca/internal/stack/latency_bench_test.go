@@ -34,8 +34,9 @@ import (
 // every PostgreSQL byte by the same (teststack.LatencyProxy), with 1 then 4
 // replicas of each stage (each replica its own NATS connection and S3
 // client), and a sequential loop doing the same work per tenant through the
-// same proxies (ARCA_BENCH_SAMPLE tenants of it, 20). ARCA_BENCH_TENANTS sets N (200). Goals: 4 replicas ≥ 3.2×
-// one; the fan-out ≥ 5× the loop.
+// same proxies (ARCA_BENCH_SAMPLE tenants of it, 20). ARCA_BENCH_TENANTS sets N (200),
+// ARCA_BENCH_EXPORTS the exports each exporter replica runs at once (8).
+// Goals: 4 replicas ≥ 3.2× one; the fan-out ≥ 5× the loop.
 //
 //	cd cmd/arca && ARCA_BENCH_TENANTS=1000 go test -run '^$' -bench ScalingUnderLatency -benchtime 1x ./internal/stack
 func BenchmarkScalingUnderLatency(b *testing.B) {
@@ -51,6 +52,14 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 			b.Fatal(err)
 		}
 		delay = d
+	}
+	// Exports each exporter replica runs at once (source
+	// max_concurrent_exports): ARCA_BENCH_EXPORTS, 8.
+	exportsPerReplica := 8
+	if v := getenv("ARCA_BENCH_EXPORTS"); v != "" {
+		if _, err := fmt.Sscan(v, &exportsPerReplica); err != nil {
+			b.Fatalf("ARCA_BENCH_EXPORTS: %v", err)
+		}
 	}
 	ctx := context.Background()
 	db := teststack.NewDatabase(b)
@@ -98,7 +107,7 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 		}
 		cfg := config.Default()
 		cfg.Source.URL = sourceURL
-		cfg.Source.MaxConcurrentExports = 8
+		cfg.Source.MaxConcurrentExports = exportsPerReplica
 		cfg.Source.Parallelism = 1
 		cfg.Pipeline.Slots = 16
 		// The jobs are not of a coordinator batch: an exporter sized for

@@ -83,7 +83,8 @@ func exportConfig(url, pgBinDir string, chunk int) export.Config {
 		ToolVersion: "test",
 		// As the exporter stage runs: the shared DDL and the plan kept
 		// between a bundle's exports while its catalog is unchanged.
-		Cache: export.NewCache(),
+		Cache:    export.NewCache(),
+		Sessions: source.NewSessions(8, time.Minute),
 	}
 }
 
