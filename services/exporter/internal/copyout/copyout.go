@@ -152,12 +152,13 @@ func work(ctx context.Context, connect Connector, release func(*pgx.Conn, bool),
 			_ = conn.Close(context.WithoutCancel(ctx))
 		}
 	}()
-	tx, err := snapshot.Join(ctx, conn, snapshotID)
-	if err != nil {
-		return err
+	if tenantID == "" {
+		return fmt.Errorf("bind tenant: empty id")
 	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := tenancy.Bind(ctx, tx, tenantID); err != nil {
+	// One round trip for the transaction, its snapshot and the tenant's
+	// id; a session that fails is closed, not kept, so no ROLLBACK is
+	// sent.
+	if err := snapshot.JoinAndBind(ctx, conn, snapshotID, tenancy.BindSQL, tenancy.Setting, tenantID); err != nil {
 		return err
 	}
 	for t := range queue {
@@ -176,5 +177,8 @@ func work(ctx context.Context, connect Connector, release func(*pgx.Conn, bool),
 			return t.err
 		}
 	}
-	return tx.Commit(ctx)
+	if _, err := conn.Exec(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("end copy session: %w", err)
+	}
+	return nil
 }

@@ -32,7 +32,7 @@ type Cache struct {
 	mu      sync.Mutex
 	entries map[string]*cacheEntry
 	order   []string          // keys, oldest first, for eviction
-	stmts   map[string]string // the fingerprint statement per server version
+	stmts   map[string]string // the fingerprint statement, by the server version it is for
 	hits    int
 	misses  int
 }
@@ -145,45 +145,90 @@ FROM pg_catalog.pg_roles`)
 	return strings.Join(parts, "\nUNION ALL\n")
 }
 
-// catalogFingerprint reads the fingerprint of the catalog through tx (the
-// export's snapshot). The list of catalogs is read once per server version.
-func (c *Cache) catalogFingerprint(ctx context.Context, tx pgx.Tx, database, serverVersion string) (string, error) {
+// catalogsVersionSQL is catalogsSQL with the server's version, which the
+// list depends on.
+const catalogsVersionSQL = `SELECT l.relname, current_setting('server_version') FROM (` + catalogsSQL + `) l`
+
+// statement returns the fingerprint statement and the server version it
+// was built for, listing the catalogs through conn the first time (the
+// list is the server's, not the snapshot's).
+func (c *Cache) statement(ctx context.Context, conn *pgx.Conn) (stmt, version string, err error) {
 	c.mu.Lock()
-	stmt, ok := c.stmts[serverVersion]
+	for v, s := range c.stmts {
+		stmt, version = s, v
+	}
 	c.mu.Unlock()
-	if !ok {
-		rows, err := tx.Query(ctx, catalogsSQL)
-		if err != nil {
-			return "", fmt.Errorf("catalog fingerprint: %w", err)
-		}
-		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			return "", fmt.Errorf("catalog fingerprint: %w", err)
-		}
-		stmt = fingerprintSQL(names)
-		c.mu.Lock()
-		c.stmts[serverVersion] = stmt
-		c.mu.Unlock()
+	if stmt != "" {
+		return stmt, version, nil
 	}
-	rows, err := tx.Query(ctx, stmt)
+	rows, err := conn.Query(ctx, catalogsVersionSQL)
 	if err != nil {
-		// A privilege lost since the list was read: read it again next time.
-		c.mu.Lock()
-		delete(c.stmts, serverVersion)
-		c.mu.Unlock()
-		return "", fmt.Errorf("catalog fingerprint: %w", err)
+		return "", "", fmt.Errorf("catalog fingerprint: %w", err)
 	}
-	type part struct{ Name, Sums string }
-	parts, err := pgx.CollectRows(rows, pgx.RowToStructByPos[part])
+	type listed struct{ Name, Version string }
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[listed])
 	if err != nil {
-		return "", fmt.Errorf("catalog fingerprint: %w", err)
+		return "", "", fmt.Errorf("catalog fingerprint: list catalogs: %w", err)
 	}
+	if len(list) == 0 {
+		return "", "", fmt.Errorf("catalog fingerprint: no catalog may be read")
+	}
+	names := make([]string, len(list))
+	for i, l := range list {
+		names[i] = l.Name
+	}
+	stmt, version = fingerprintSQL(names), list[0].Version
+	c.mu.Lock()
+	c.stmts = map[string]string{version: stmt}
+	c.mu.Unlock()
+	return stmt, version, nil
+}
+
+// forget drops the statement built for version: a privilege lost since
+// the list was read, or another server.
+func (c *Cache) forget(version string) {
+	c.mu.Lock()
+	delete(c.stmts, version)
+	c.mu.Unlock()
+}
+
+// fingerprintPart is one row of the fingerprint statement.
+type fingerprintPart struct{ Name, Sums string }
+
+// fingerprintOf hashes the fingerprint statement's rows.
+func fingerprintOf(parts []fingerprintPart, database, serverVersion string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00", database, serverVersion)
 	for _, p := range parts {
 		fmt.Fprintf(h, "%s=%s\x00", p.Name, p.Sums)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// catalogFingerprint reads the fingerprint of the catalog through tx (the
+// export's snapshot), building the statement for this server version.
+func (c *Cache) catalogFingerprint(ctx context.Context, tx pgx.Tx, database, serverVersion string) (string, error) {
+	rows, err := tx.Query(ctx, catalogsSQL)
+	if err != nil {
+		return "", fmt.Errorf("catalog fingerprint: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return "", fmt.Errorf("catalog fingerprint: %w", err)
+	}
+	stmt := fingerprintSQL(names)
+	rows, err = tx.Query(ctx, stmt)
+	if err != nil {
+		return "", fmt.Errorf("catalog fingerprint: %w", err)
+	}
+	parts, err := pgx.CollectRows(rows, pgx.RowToStructByPos[fingerprintPart])
+	if err != nil {
+		return "", fmt.Errorf("catalog fingerprint: %w", err)
+	}
+	c.mu.Lock()
+	c.stmts = map[string]string{serverVersion: stmt}
+	c.mu.Unlock()
+	return fingerprintOf(parts, database, serverVersion), nil
 }
 
 // sharedSection writes one pg_dump section of the shared schemas as the

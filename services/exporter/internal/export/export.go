@@ -35,7 +35,9 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	}
 	defer release()
 
-	conn, tx, snap, err := begin(ctx, cfg)
+	// The fingerprint is read under the snapshot, before anything the
+	// cache may answer: what it keys was read under an equal catalog.
+	conn, tx, snap, fp, tenant, err := begin(ctx, cfg, tenantID)
 	if err != nil {
 		return archive.Manifest{}, err
 	}
@@ -47,18 +49,6 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 		cfg.Sessions.Put(conn, cfg.Source, committed)
 	}()
 
-	// The fingerprint is read under the snapshot, before anything the
-	// cache may answer: what it keys was read under an equal catalog.
-	var fp string
-	if cfg.Cache != nil {
-		if fp, err = cfg.Cache.catalogFingerprint(ctx, tx, snap.Database, snap.ServerVersion); err != nil {
-			return archive.Manifest{}, err
-		}
-	}
-	tenant, err := tenancy.LookupTenant(ctx, tx, cfg.Tenancy, tenantID)
-	if err != nil {
-		return archive.Manifest{}, err
-	}
 	plan, err := discover(ctx, cfg, tx, fp, tenant)
 	if err != nil {
 		return archive.Manifest{}, err
@@ -134,26 +124,84 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	return m, nil
 }
 
-// begin opens the export's coordinating session and snapshot. A kept
-// session (Config.Sessions) that the server has closed meanwhile (a
-// restart, a terminated backend) fails on its first statement: that
-// session is dropped and the next one tried, until a new one is connected.
-func begin(ctx context.Context, cfg Config) (*pgx.Conn, pgx.Tx, snapshot.Snapshot, error) {
+// begin opens the export's coordinating session and snapshot, and reads
+// under it the catalog's fingerprint (with a Cache) and the tenant, in the
+// snapshot's round trip. A kept session (Config.Sessions) that the server
+// has closed meanwhile (a restart, a terminated backend) fails on its first
+// statement: it is dropped and the next one tried, until a new one is
+// connected.
+func begin(ctx context.Context, cfg Config, tenantID string) (*pgx.Conn, pgx.Tx, snapshot.Snapshot, string, tenancy.Tenant, error) {
 	for {
 		conn, reused, err := cfg.Sessions.Get(ctx, cfg.Source)
 		if err != nil {
-			return nil, nil, snapshot.Snapshot{}, err
+			return nil, nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
 		}
-		tx, snap, err := snapshot.Begin(ctx, conn)
+		tx, snap, fp, tenant, err := beginOn(ctx, cfg, conn, tenantID)
 		if err == nil {
-			return conn, tx, snap, nil
+			return conn, tx, snap, fp, tenant, nil
 		}
+		dead := conn.IsClosed()
 		cfg.Sessions.Put(conn, cfg.Source, false)
-		if !reused || ctx.Err() != nil {
-			return nil, nil, snapshot.Snapshot{}, err
+		if !reused || !dead || ctx.Err() != nil {
+			return nil, nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
 		}
 	}
 }
+
+func beginOn(ctx context.Context, cfg Config, conn *pgx.Conn, tenantID string) (pgx.Tx, snapshot.Snapshot, string, tenancy.Tenant, error) {
+	var fpSQL, fpVersion string
+	if cfg.Cache != nil {
+		var err error
+		if fpSQL, fpVersion, err = cfg.Cache.statement(ctx, conn); err != nil {
+			return nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
+		}
+	}
+	var parts []fingerprintPart
+	var tenant tenancy.Tenant
+	tx, snap, err := snapshot.BeginWith(ctx, conn, func(b *pgx.Batch) {
+		if fpSQL != "" {
+			b.Queue(fpSQL)
+		}
+		b.Queue(cfg.Tenancy.WithDefaults().TenantsQuery)
+	}, func(br pgx.BatchResults) error {
+		if fpSQL != "" {
+			rows, err := br.Query()
+			if err == nil {
+				parts, err = pgx.CollectRows(rows, pgx.RowToStructByPos[fingerprintPart])
+			}
+			if err != nil {
+				cfg.Cache.forget(fpVersion)
+				return fmt.Errorf("catalog fingerprint: %w", err)
+			}
+		}
+		var err error
+		tenant, err = tenancy.LookupTenant(ctx, batchQuerier{br}, cfg.Tenancy, tenantID)
+		return err
+	})
+	if err != nil {
+		return nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
+	}
+	var fp string
+	switch {
+	case fpSQL == "":
+	case fpVersion == snap.ServerVersion:
+		fp = fingerprintOf(parts, snap.Database, snap.ServerVersion)
+	default:
+		// Another server behind the same address: its own catalogs.
+		cfg.Cache.forget(fpVersion)
+		if fp, err = cfg.Cache.catalogFingerprint(ctx, tx, snap.Database, snap.ServerVersion); err != nil {
+			_ = tx.Rollback(ctx)
+			return nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
+		}
+	}
+	return tx, snap, fp, tenant, nil
+}
+
+// batchQuerier hands the next result of a batch to a function that runs
+// one query (the one queued for it).
+type batchQuerier struct{ br pgx.BatchResults }
+
+func (q batchQuerier) Query(context.Context, string, ...any) (pgx.Rows, error) { return q.br.Query() }
 
 // findReferences finds the reference rows of every reference table of the
 // plan in one statement, as a batch of one (Plan.BatchReferences), and has
