@@ -32,9 +32,9 @@ type idleSession struct {
 	since time.Time
 }
 
-// NewSessions keeps up to max idle sessions, each for up to idleTime.
-func NewSessions(max int, idleTime time.Duration) *Sessions {
-	return &Sessions{max: max, idleTime: idleTime}
+// NewSessions keeps up to maxIdle idle sessions, each for up to idleTime.
+func NewSessions(maxIdle int, idleTime time.Duration) *Sessions {
+	return &Sessions{max: maxIdle, idleTime: idleTime}
 }
 
 // key is what a session's settings depend on (Connect).
