@@ -71,6 +71,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if s.js == nil || s.staging == nil {
 		return errors.New("exporter: JetStream and staging are required")
 	}
+	defer s.sessions.Close()
 	w := jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageExport, Subject: messages.SubjectExport}, s.handle, s.cfg.Worker)
 	return w.Run(ctx)
 }

@@ -21,9 +21,10 @@ type Sessions struct {
 	max      int
 	idleTime time.Duration
 
-	mu    sync.Mutex
-	idle  []idleSession // oldest first
-	timer *time.Timer
+	mu     sync.Mutex
+	idle   []idleSession // oldest first
+	timer  *time.Timer
+	closed bool
 }
 
 type idleSession struct {
@@ -72,6 +73,11 @@ func (s *Sessions) Put(conn *pgx.Conn, c Config, clean bool) {
 		return
 	}
 	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		closeSession(conn)
+		return
+	}
 	s.idle = append(s.idle, idleSession{conn: conn, key: key(c), since: time.Now()})
 	var drop []*pgx.Conn
 	for len(s.idle) > s.max {
@@ -104,6 +110,26 @@ func (s *Sessions) expire() {
 	s.mu.Unlock()
 	for _, c := range drop {
 		closeSession(c)
+	}
+}
+
+// Close closes the idle sessions; sessions handed back later are closed
+// too. A stopped exporter holds no session of the source.
+func (s *Sessions) Close() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	s.closed = true
+	idle := s.idle
+	s.idle = nil
+	if s.timer != nil {
+		s.timer.Stop()
+		s.timer = nil
+	}
+	s.mu.Unlock()
+	for _, it := range idle {
+		closeSession(it.conn)
 	}
 }
 

@@ -67,6 +67,20 @@ func TestSessionsKeepOnlyCleanSessions(t *testing.T) {
 	require.True(t, conns[0].IsClosed())
 	require.False(t, conns[2].IsClosed())
 
+	// Close closes what is kept and whatever comes back after.
+	kept, _, err := s.Get(t.Context(), cfg)
+	require.NoError(t, err)
+	late, _, err := s.Get(t.Context(), cfg)
+	require.NoError(t, err)
+	s.Put(kept, cfg, true)
+	require.Equal(t, 1, s.Idle())
+	s.Close()
+	require.Zero(t, s.Idle())
+	require.True(t, kept.IsClosed())
+	s.Put(late, cfg, true)
+	require.True(t, late.IsClosed())
+	require.Zero(t, s.Idle())
+
 	short := source.NewSessions(4, 20*time.Millisecond)
 	f, _, err := short.Get(t.Context(), cfg)
 	require.NoError(t, err)
