@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -86,6 +87,7 @@ func (c *Cache) get(ctx context.Context, key string, produce func() (any, error)
 				c.mu.Lock()
 				if c.entries[key] == e {
 					delete(c.entries, key)
+					c.order = slices.DeleteFunc(c.order, func(k string) bool { return k == key })
 				}
 				c.mu.Unlock()
 			}
