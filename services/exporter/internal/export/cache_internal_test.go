@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -32,7 +33,7 @@ func TestCacheProducesOnceAndForgetsFailures(t *testing.T) {
 		})
 	}
 	for c.Stats().Misses == 0 {
-		// until the first caller produces
+		runtime.Gosched() // until the first caller produces
 	}
 	close(release)
 	wg.Wait()
@@ -46,6 +47,7 @@ func TestCacheProducesOnceAndForgetsFailures(t *testing.T) {
 		done <- err
 	}()
 	for c.Stats().Misses == 1 {
+		runtime.Gosched() // until the failing call produces
 	}
 	waiter := make(chan any)
 	go func() {
