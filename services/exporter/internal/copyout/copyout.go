@@ -146,9 +146,11 @@ func work(ctx context.Context, connect Connector, release func(*pgx.Conn, bool),
 		return err
 	}
 	defer func() {
-		if release != nil {
+		switch {
+		case conn == nil:
+		case release != nil:
 			release(conn, err == nil)
-		} else {
+		default:
 			_ = conn.Close(context.WithoutCancel(ctx))
 		}
 	}()
@@ -157,9 +159,23 @@ func work(ctx context.Context, connect Connector, release func(*pgx.Conn, bool),
 	}
 	// One round trip for the transaction, its snapshot and the tenant's
 	// id; a session that fails is closed, not kept, so no ROLLBACK is
-	// sent.
-	if err := snapshot.JoinAndBind(ctx, conn, snapshotID, tenancy.BindSQL, tenancy.Setting, tenantID); err != nil {
-		return err
+	// sent. A kept session the server has closed meanwhile fails here
+	// first: the next one is taken (a few times at most).
+	for attempt := 1; ; attempt++ {
+		err := snapshot.JoinAndBind(ctx, conn, snapshotID, tenancy.BindSQL, tenancy.Setting, tenantID)
+		if err == nil {
+			break
+		}
+		if !conn.IsClosed() || attempt == 4 || ctx.Err() != nil {
+			return err
+		}
+		if release != nil {
+			release(conn, false)
+		}
+		if conn, err = connect(ctx); err != nil {
+			conn = nil
+			return err
+		}
 	}
 	for t := range queue {
 		s := &sink{ctx: ctx, pool: pool, out: t.chunks, chunkSize: size}

@@ -129,6 +129,15 @@ func TestKeptSessionsServeTheNextExport(t *testing.T) {
 	require.Equal(t, first.manifest.Tables, second.manifest.Tables)
 	require.Equal(t, kept, b.cfg.Sessions.Idle())
 
+	// The server ends the kept copy sessions (all but the coordinating
+	// one, the first connected): the copy sessions are replaced.
+	_, err = b.db.Pool.Exec(t.Context(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = 'arca-exporter'
+		  AND backend_start > (SELECT min(backend_start) FROM pg_stat_activity
+		                       WHERE datname = current_database() AND application_name = 'arca-exporter')`)
+	require.NoError(t, err)
+	require.Equal(t, first.manifest.Tables, b.export(t, "beta").manifest.Tables)
+
 	// The server ends every kept session: the next export connects anew.
 	_, err = b.db.Pool.Exec(t.Context(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'arca-exporter'`)
 	require.NoError(t, err)
