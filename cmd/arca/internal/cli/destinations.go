@@ -8,7 +8,6 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
-	"github.com/arcabackup/arca/pkg/wal"
 )
 
 // openDestinations opens every destination (the primary first) and the
@@ -28,11 +27,7 @@ func (a *app) openDestinations(ctx context.Context) (destinations.Set, *keyring.
 // fallbackReader reads through every destination, object by object, and
 // says on stderr when an object came from another than the first.
 func (a *app) fallbackReader(set destinations.Set) *destinations.Reader {
-	return destinations.NewReader(set, func(key, d string, skipped []error) {
-		if len(skipped) > 0 {
-			fmt.Fprintf(a.errOut, "read %s from destination %s (%s)\n", key, d, OneLine(errors.Join(skipped...)))
-		}
-	})
+	return destinations.NewReader(set, a.served)
 }
 
 // tryDestinations runs one restore against each destination in order
@@ -53,17 +48,4 @@ func (a *app) tryDestinations(ctx context.Context, set destinations.Set, what st
 		fmt.Fprintf(a.errOut, "%s: from destination %s\n", what, used)
 	}
 	return used, err
-}
-
-// walFetchConfig is wal-fetch's configuration: each segment from the
-// first destination that has it, as restore pitr reads base backups, so
-// that recovery goes on when the primary is lost (the further
-// destinations that take base backups hold a copy of the archive).
-func (a *app) walFetchConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
-	set, err := stack.Destinations(ctx, a.cfg)
-	if err != nil {
-		return wal.Config{}, err
-	}
-	keys := wal.LazyKeys(func() (wal.Keys, error) { return stack.Keyring(ctx, a.cfg, false) })
-	return wal.Config{Store: a.fallbackReader(set), Layout: stack.Layout(a.cfg), Keys: keys, Prefetch: prefetch, SpoolDir: spool}, nil
 }

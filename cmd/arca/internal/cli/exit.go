@@ -25,6 +25,15 @@ func (e exitError) Error() string {
 }
 func (e exitError) Unwrap() error { return e.err }
 
+// exitCode is err with the exit code a caller (PostgreSQL) depends on;
+// nil when the code is 0.
+func exitCode(code int, err error, quiet bool) error {
+	if code == 0 {
+		return nil
+	}
+	return exitError{code: code, err: err, quiet: quiet}
+}
+
 type usageError struct{ err error }
 
 func (u usageError) Error() string { return u.err.Error() }

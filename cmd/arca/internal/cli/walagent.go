@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -55,21 +53,4 @@ keyring once and loads it again on SIGHUP.`,
 	f.IntVar(&lookAhead, "look-ahead", agent.DefaultLookAhead, "ready files pushed ahead of PostgreSQL's request (-1: none)")
 	f.BoolVar(&epoch, "follow-epoch", true, "follow the keyring epoch over NATS when it is reachable")
 	return cmd
-}
-
-// pushViaAgent hands path to the agent in dir. ok is false when no agent
-// answers there or it declined the file: the caller pushes it itself (and
-// it says so, once: this process archives one file).
-func (a *app) pushViaAgent(ctx context.Context, dir, path string, acceptTimeline uint32, timeout time.Duration) (ok bool, err error) {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	_, err = agent.Push(ctx, dir, path, acceptTimeline)
-	if errors.Is(err, agent.ErrNoAgent) {
-		a.log.Warn("wal-push: archiving directly", "reason", err)
-		return false, nil
-	}
-	return true, err
 }

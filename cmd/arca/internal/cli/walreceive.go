@@ -28,7 +28,7 @@ Watch the slot with arca wal-check --slot: a receiver that stops makes the slot 
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			cfg, err := a.walConfig(ctx, 0, "")
+			cfg, err := stack.WALConfig(ctx, a.cfg, 0, "")
 			if err != nil {
 				return err
 			}
