@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/restore/verify"
@@ -38,6 +39,16 @@ type usageError struct{ err error }
 
 func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
+
+// usage is err, as a usage error (exit 2) when it is a configuration or
+// choice a package refused (stack.ConfigError).
+func usage(err error) error {
+	var ce stack.ConfigError
+	if errors.As(err, &ce) {
+		return usageError{ce.Err}
+	}
+	return err
+}
 
 // isUsage recognises cobra's own argument and flag errors.
 func isUsage(err error) bool {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -72,10 +71,5 @@ func (a *app) alerterDryRun(ctx context.Context) error {
 // runServices runs the set (stack.Run); a configuration a service refuses
 // is a usage error.
 func (a *app) runServices(ctx context.Context, set stack.Set) error {
-	err := stack.Run(ctx, a.cfg, set, a.log, Version)
-	var ce stack.ConfigError
-	if errors.As(err, &ce) {
-		return usageError{ce.Err}
-	}
-	return err
+	return usage(stack.Run(ctx, a.cfg, set, a.log, Version))
 }

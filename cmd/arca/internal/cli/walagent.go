@@ -39,12 +39,7 @@ keyring once and loads it again on SIGHUP.`,
 			if dir == "" {
 				return usageError{errors.New("--dir DIR (or " + agentDirEnv + ") is required")}
 			}
-			err := stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch)
-			var ce stack.ConfigError
-			if errors.As(err, &ce) {
-				return usageError{ce.Err}
-			}
-			return err
+			return usage(stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch))
 		},
 	}
 	f := cmd.Flags()
