@@ -18,7 +18,9 @@ import (
 type unlistable struct{ backup.Bucket }
 
 func (unlistable) List(context.Context, string) iter.Seq2[objstore.ObjectInfo, error] {
-	return func(yield func(objstore.ObjectInfo, error) bool) { yield(objstore.ObjectInfo{}, errors.New("access denied")) }
+	return func(yield func(objstore.ObjectInfo, error) bool) {
+		yield(objstore.ObjectInfo{}, errors.New("access denied"))
+	}
 }
 
 // Survey sums up each destination, counts the copies a further one
