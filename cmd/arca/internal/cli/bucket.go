@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -31,12 +30,11 @@ be missing). It then writes the least-privilege IAM policy of each service and t
 				return usage(err)
 			}
 			a.emit(res, func(w io.Writer) {
-				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "SETTING\tOUTCOME\tREQUIRED\tDETAIL")
+				t := newTable(w, "SETTING\tOUTCOME\tREQUIRED\tDETAIL")
 				for _, r := range res.Results {
-					fmt.Fprintf(tw, "%s\t%s\t%v\t%s\n", r.Setting, r.Outcome.Text(), r.Required, r.Detail)
+					t.row(r.Setting, r.Outcome.Text(), r.Required, r.Detail)
 				}
-				_ = tw.Flush() // terminal output: a failed write has no remedy
+				t.flush()
 				for _, p := range res.Policies {
 					fmt.Fprintln(w, "wrote", p)
 				}

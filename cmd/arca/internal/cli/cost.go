@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,16 +64,15 @@ is the catalog when one is configured, else the bucket.`,
 }
 
 func printCost(w io.Writer, rep cost.Report) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TENANT\tKIND\tCLASS\tOBJECTS\tSTORED\t"+rep.Currency+"/MONTH")
+	tab := newTable(w, "TENANT\tKIND\tCLASS\tOBJECTS\tSTORED\t"+rep.Currency+"/MONTH")
 	for _, l := range rep.Lines {
 		tenant := l.Tenant
 		if tenant == "" {
 			tenant = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.4f\n", tenant, l.Kind, l.StorageClass, l.Objects, human(l.Bytes), l.Monthly)
+		tab.row(tenant, l.Kind, l.StorageClass, l.Objects, human(l.Bytes), fmt.Sprintf("%.4f", l.Monthly))
 	}
-	_ = tw.Flush() // terminal output: a failed write has no remedy
+	tab.flush()
 	for _, k := range slices.Sorted(maps.Keys(rep.ByClass)) {
 		t := rep.ByClass[k]
 		fmt.Fprintf(w, "%-20s %10s  %.4f %s/month at %.4f per GB\n", k, human(t.Bytes), t.Monthly, rep.Currency, rep.Prices[k].PerGBMonth)

@@ -39,14 +39,12 @@ func (a *app) infoCmd() *cobra.Command {
 			}
 			rows, refused, failed := got.Rows, got.Refused, got.Failed
 			a.emit(rows, func(w io.Writer) { a.infoTable(w, rows, len(set) > 1, now) })
-			for _, err := range refused {
-				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
-			}
+			rerr := a.refused(refused)
 			for _, err := range failed {
 				fmt.Fprintln(a.errOut, "arca: not read:", OneLine(err))
 			}
-			if len(refused) > 0 {
-				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(refused))}
+			if rerr != nil {
+				return rerr
 			}
 			if len(failed) > 0 {
 				return fmt.Errorf("%d destinations could not be read (listed above)", len(failed))

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -122,8 +121,7 @@ func (a *app) served(key, d string, skipped []error) {
 }
 
 func printKeys(w io.Writer, infos []keyring.Info) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
+	t := newTable(w, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
 	for _, i := range infos {
 		destroyed := ""
 		if i.Destroyed != nil {
@@ -133,7 +131,7 @@ func printKeys(w io.Writer, infos []keyring.Info) {
 		if i.KMSURI != "" {
 			kind += " " + i.KMSURI
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\n", i.ID, keyadmin.Scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
+		t.row(i.ID, keyadmin.Scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
 	}
-	_ = tw.Flush() // terminal output: a failed write has no remedy
+	t.flush()
 }

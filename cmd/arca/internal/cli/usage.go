@@ -25,11 +25,3 @@ func cleanUsage(err error) error {
 	}
 	return errors.New(head + " (did you mean " + strings.Join(names, " or ") + "?)")
 }
-
-// firstLine is s up to its first line break, for a table cell.
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " …"
-	}
-	return s
-}
