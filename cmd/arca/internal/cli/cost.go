@@ -32,7 +32,7 @@ is the catalog when one is configured, else the bucket.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			o := cost.Options{From: from, Prices: cost.DefaultPrices(), Layout: backupLayout(a), Policy: stack.Policy(a.cfg),
+			o := cost.Options{From: from, Prices: cost.DefaultPrices(), Layout: stack.Layout(a.cfg), Policy: stack.Policy(a.cfg),
 				Classes: stack.CostClasses(a.cfg), Now: time.Now().UTC(),
 				Bucket: func(ctx context.Context) (cost.Lister, error) { return stack.Store(ctx, a.cfg) }}
 			if pricesPath != "" {

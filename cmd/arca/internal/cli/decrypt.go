@@ -40,7 +40,7 @@ artifact's parts); 1 anything else (a missing key, I/O).`,
 				return err
 			}
 			n, err := backup.Decrypt(ctx, backup.DecryptOptions{In: in, Out: out, Artifact: artifact, Manifest: manifest, Tenant: tenant,
-				Layout: backupLayout(a), Keys: keys})
+				Layout: stack.Layout(a.cfg), Keys: keys})
 			switch {
 			case errors.Is(err, backup.ErrTenantNeeded):
 				return usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", manifest)}

@@ -90,3 +90,24 @@ func Quiet(err error) bool {
 // OneLine is the error as one line, for scripts reading stderr, with the
 // password of every URL or DSN it quotes redacted.
 func OneLine(err error) string { return messages.OneLine(err) }
+
+// cleanUsage turns cobra's multi-line suggestion ("unknown command \"lst\"
+// for \"arca\"\n\nDid you mean this?\n\tlist\n") into one line:
+// unknown command "lst" for "arca" (did you mean list?).
+func cleanUsage(err error) error {
+	msg := err.Error()
+	head, rest, ok := strings.Cut(msg, "\n\nDid you mean this?\n")
+	if !ok {
+		return err
+	}
+	var names []string
+	for _, l := range strings.Split(rest, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			names = append(names, l)
+		}
+	}
+	if len(names) == 0 {
+		return errors.New(head)
+	}
+	return errors.New(head + " (did you mean " + strings.Join(names, " or ") + "?)")
+}

@@ -43,7 +43,7 @@ logical export at or before TIME, and says so.`,
 			softMemoryLimit(restoreMemoryLimit)
 			ctx := cmd.Context()
 			o := tenantrestore.Options{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, DB: a.cfg.Source.URL,
-				Restore: restore.Options{Tenancy: stack.Tenancy(a.cfg)}, Layout: backupLayout(a),
+				Restore: restore.Options{Tenancy: stack.Tenancy(a.cfg)}, Layout: stack.Layout(a.cfg),
 				Bucket: restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore}}
 			switch {
 			case replace && target == "" && into == "":
