@@ -22,10 +22,7 @@ func (a *app) backupCmd() *cobra.Command {
 	tenant := &cobra.Command{
 		Use:   "tenant ID|all",
 		Short: "Back up one tenant, or every tenant the tenants query returns",
-		Long: `Publishes one export job per tenant and prints the backup ids. With --wait it follows each backup
-through export, sealing, upload and verification, prints a summary, and exits 0 only if every backup
-was verified from the bucket.`,
-		Args: cobra.ExactArgs(1),
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tenants, err := stack.Tenants(cmd.Context(), a.cfg, args[0])
 			if err != nil {

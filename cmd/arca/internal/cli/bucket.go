@@ -17,13 +17,7 @@ func (a *app) bucketCmd() *cobra.Command {
 	initCmd := &cobra.Command{
 		Use:   "init",
 		Short: "Create or check the bucket: versioning, Object Lock, lifecycle, encryption, public access blocked; write the IAM policies",
-		Long: `Create the configured bucket, or check it, and bring each setting to what Arca needs: versioning,
-Object Lock's default retention (the shortest retention of the policy, so prune can delete on time), the lifecycle
-rules derived from the retention policy (arca lifecycle), default encryption (aws:kms with store.s3.sse_kms_key_id,
-else AES256) and every public access blocked. Each setting is reported applied, already set, unsupported by this
-server, or failed; the command exits 1 while a required setting is not in place (--optional names the ones that may
-be missing). It then writes the least-privilege IAM policy of each service and the MFA-delete note to --policies.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			res, err := stack.InitBucket(cmd.Context(), a.cfg, o, policiesDir)
 			if err != nil {

@@ -21,14 +21,7 @@ func (a *app) copyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "copy {BACKUP-ID | --archive} --to DESTINATION",
 		Short: "Copy a backup (or the WAL archive) into one destination from the other ones, then verify it there",
-		Long: `Copies a backup (its object, then its manifest) into the destination --to names, from the first other
-destination whose copy verifies against its manifest, checks the bytes against the manifest's SHA-256 as
-they are stored, verifies the new copy where it is and records verified.json there.
-
-With --archive, copies every base backup object and WAL segment the destination lacks from the first other
-destination that has it: what wal-push and backup base could not copy when the destination was down, or the
-whole archive into a destination added later, or back into a primary that lost it.`,
-		Args: cobra.MaximumNArgs(1),
+		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			if archive != (len(args) == 0) {

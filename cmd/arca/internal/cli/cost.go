@@ -21,15 +21,7 @@ func (a *app) costCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cost",
 		Short: "What the bucket costs a month, per tenant, kind and storage class, and next month from the growth",
-		Long: `Stored bytes per tenant, kind and storage class, priced with the plan's cost table (or --prices FILE, YAML or
-JSON: {currency: USD, classes: {STANDARD: {per_gb_month: 0.023}}}, over the defaults), and the total 30 days from
-now along the growth of the stored total over the recorded history.
-
---from catalog reads the backups the catalog recorded and keeps those the retention policy keeps (what prune leaves;
-the catalog is not told of prunes), each in the storage class the uploader and the lifecycle rules give it; WAL is
-not in the catalog. --from bucket lists the bucket: every object, WAL included, in the class S3 reports. The default
-is the catalog when one is configured, else the bucket.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			o := cost.Options{From: from, Prices: cost.DefaultPrices(), Layout: stack.Layout(a.cfg), Policy: stack.Policy(a.cfg),

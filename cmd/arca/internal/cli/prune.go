@@ -18,9 +18,7 @@ func (a *app) pruneCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Delete backups past retention; never the newest verified of a tenant, nor anything held or locked",
-		Long: `Deletes backups past retention, in each destination (store.destinations) with its own retention
-policy, or only in the one --destination names.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			runs, err := stack.Prune(cmd.Context(), a.cfg, dry, only)
 			var v any = runs

@@ -29,16 +29,7 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tenant",
 		Short: "Restore one tenant, touching no other",
-		Long: `Restores one tenant's backup in one transaction: nothing changes unless the whole backup verifies.
-Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and one target:
-  --replace            into the source database, replacing that tenant only
-  --target URL         into another database, creating what is missing
-  --into-schema NAME   side by side with the live tenant, for comparison
-With --tenant ID --at TIME, when base backups and the WAL archive cover TIME, the tenant is restored as
-it was at that exact moment (point-in-time recovery into a scratch cluster Arca starts and removes, then
-exported and restored like a backup; docs/runbooks/tenant-pitr.md). Otherwise --at restores the newest
-logical export at or before TIME, and says so.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			softMemoryLimit(restoreMemoryLimit)
 			ctx := cmd.Context()
@@ -123,15 +114,7 @@ func (a *app) restoreFullCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "full",
 		Short: "Restore a full dump into a new, empty database with pg_restore --jobs",
-		Long: `Restores a logical full dump into a new, empty database with pg_restore --jobs, once the whole
-dump has been decrypted and verified. With --globals, the roles, memberships, role settings and
-tablespaces the backup carries (pg_dumpall --globals-only, sealed in its manifest) are applied first
-to the target server with psql, so that owners and grants resolve: roles are cluster-wide, so this
-changes the server, not only the new database. Roles the server has already are reported and their
-attributes set as in the backup; any other error stops the restore before pg_restore. A backup taken
-by a source role that cannot read pg_authid (not a superuser) carries the roles without their
-passwords, and says so.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if id == "" || target == "" {

@@ -78,6 +78,7 @@ func (a *app) rootCmd() *cobra.Command {
 		},
 	})
 	a.completions(root)
+	withHelp(root)
 	return root
 }
 

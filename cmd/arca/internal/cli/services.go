@@ -29,11 +29,7 @@ func (a *app) serviceCmds() []*cobra.Command {
 	alerterCmd := &cobra.Command{
 		Use:   "alerter",
 		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
-		Long: `Runs the alerter. With --dry-run it replays the EVENTS and DLQ streams as an alerter starting with an
-empty outbox would, applies the checks (staleness and drills at this moment) and storm aggregation of
-alerting: in the configuration, prints every PagerDuty Events API v2 event it would send (one JSON object a
-line; the routing key shown as the $VARIABLE that holds it) and exits, sending and changing nothing.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dryRun {
 				return a.alerterDryRun(cmd.Context())

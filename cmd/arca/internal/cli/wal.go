@@ -19,16 +19,7 @@ func (a *app) walCmds() []*cobra.Command {
 	push := &cobra.Command{
 		Use:   "wal-push PATH",
 		Short: "archive_command: seal a WAL file and exit 0 only once it is durable in the bucket",
-		Long: `For postgresql.conf: archive_command = 'arca wal-push --config /etc/arca/arca.yaml %p'.
-Exit 0 means the sealed segment is in the bucket (S3 answered the PutObject with a verified SHA-256, or the
-filesystem store fsynced it); pushing a segment already archived with the same content succeeds; the same
-name with different content exits 2, loudly, and PostgreSQL keeps the segment and retries. So does a segment
-from another cluster (another system identifier) or from a timeline that forks from history the archive's
-cluster went on writing (a restored copy promoted beside the primary); --accept-timeline N accepts timeline N
-after a failover that lost writes the old primary had archived. With --agent-dir, the file is handed to the
-arca wal-agent listening there (no keyring load per file) and the exit status is its answer; without an agent
-there, wal-push archives the file itself.`,
-		Args: cobra.ExactArgs(1),
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.AgentDir == "" {
 				o.AgentDir = os.Getenv(agentDirEnv)
@@ -45,11 +36,7 @@ there, wal-push archives the file itself.`,
 	fetch := &cobra.Command{
 		Use:   "wal-fetch NAME DEST",
 		Short: "restore_command: fetch, authenticate and open a WAL file; exit 1 if it does not exist",
-		Long: `For recovery: restore_command = 'arca wal-fetch --config /etc/arca/arca.yaml %f %p'. Exit 1 (silently)
-when the file is not in the archive, so recovery ends cleanly; any other failure (a tampered segment, an
-unreachable bucket) exits 128, which makes PostgreSQL stop recovery instead of ending it early. The next
-segments are fetched in parallel into a spool directory, so replay is not bound by one request at a time.`,
-		Args: cobra.ExactArgs(2),
+		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			code, err := stack.WALFetch(cmd.Context(), a.cfg, args[0], args[1], prefetch, spool, a.served)
 			return exitCode(code, err, code == wal.ExitNotFound)

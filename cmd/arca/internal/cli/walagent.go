@@ -21,16 +21,7 @@ func (a *app) walAgentCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wal-agent",
 		Short: "Keep the keys unlocked and archive the WAL files wal-push --agent-dir hands over, several at once",
-		Long: `Runs until stopped, on the database host, as the PostgreSQL user. Listens on DIR/wal-agent.sock (mode 0600,
-DIR is created 0700). wal-push --agent-dir DIR hands it each file and exits 0 only once the agent answered that
-the sealed file is in the bucket: the same promise, the same guards (system identifier, timelines, conflicts) as
-a direct wal-push, without a keyring load per file. It also pushes the next files PostgreSQL marked .ready,
---parallel at a time, and answers from that when PostgreSQL asks for them. When no agent answers, or its keys
-are behind the keyring epoch, wal-push archives the file itself.
-
-Keys: with NATS reachable it follows the keyring epoch (docs/keys.md) like the encryptor; otherwise it loads the
-keyring once and loads it again on SIGHUP.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if dir == "" {
