@@ -12,7 +12,6 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/follow"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/tenancy"
 )
 
 func (a *app) backupCmd() *cobra.Command {
@@ -45,11 +44,6 @@ func (a *app) backupCmd() *cobra.Command {
 	}
 	cmd.AddCommand(tenant, full, a.backupBaseCmd())
 	return cmd
-}
-
-// tenants lists the tenants of the source database.
-func (a *app) tenants(ctx context.Context) ([]string, error) {
-	return tenancy.TenantIDs(ctx, a.cfg.Source.URL, stack.Tenancy(a.cfg))
 }
 
 // startBackups starts the backups and, with wait, follows them

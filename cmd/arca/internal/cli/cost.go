@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/cost"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 func (a *app) costCmd() *cobra.Command {
@@ -24,17 +22,13 @@ func (a *app) costCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			o := cost.Options{From: from, Prices: cost.DefaultPrices(), Layout: stack.Layout(a.cfg), Policy: stack.Policy(a.cfg),
-				Classes: stack.CostClasses(a.cfg), Now: time.Now().UTC(),
-				Bucket: func(ctx context.Context) (cost.Lister, error) { return stack.Store(ctx, a.cfg) }}
+			o := stack.CostOptions(a.cfg, time.Now().UTC())
+			o.From = from
 			if pricesPath != "" {
 				var err error
 				if o.Prices, err = cost.LoadPrices(pricesPath); err != nil {
 					return usageError{err}
 				}
-			}
-			if u, _ := stack.CatalogURL(a.cfg); u != "" {
-				o.Catalog = func(ctx context.Context) ([]coordinator.Backup, error) { return stack.CatalogBackups(ctx, a.cfg) }
 			}
 			rep, err := cost.Run(ctx, o)
 			if errors.Is(err, cost.ErrUnknownSource) {

@@ -26,7 +26,7 @@ func (a *app) drillCmd() *cobra.Command {
 				return err
 			}
 			if len(tenants) == 0 {
-				if tenants, err = a.tenants(ctx); err != nil {
+				if tenants, err = stack.Tenants(ctx, a.cfg, "all"); err != nil {
 					return err
 				}
 			}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -124,7 +123,7 @@ func (a *app) restoreFullCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			bin, err := a.pgTool("pg_restore")
+			bin, err := stack.PGTool(a.cfg, "pg_restore")
 			if err != nil {
 				return fmt.Errorf("pg_restore not found: %w", err)
 			}
@@ -171,13 +170,4 @@ func printTenantRows(w io.Writer, r restore.Result) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", warn)
 	}
-}
-
-// pgTool is a PostgreSQL tool of source.pg_bin_dir, else found on the PATH
-// now.
-func (a *app) pgTool(name string) (string, error) {
-	if bin := stack.PGBin(a.cfg, name); bin != name {
-		return bin, nil
-	}
-	return exec.LookPath(name)
 }
