@@ -3,43 +3,22 @@ package replicate_test
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/backup/backuptest"
 	"github.com/arcabackup/arca/pkg/backup/replicate"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
 var layout = backup.Layout{Prefix: "p"}
-
-// fullBackup seals a one-part full dump and its manifest.
-func fullBackup(t *testing.T, kr *keyring.Keyring, id string) (m backup.Manifest, manifestKey string, doc, obj []byte) {
-	t.Helper()
-	kek, err := kr.Primary("")
-	require.NoError(t, err)
-	plain := bytes.Repeat([]byte("pg_dump custom archive "), 500)
-	var sealed bytes.Buffer
-	_, err = seal.Seal(t.Context(), &sealed, bytes.NewReader(plain), seal.Part{Artifact: id, Last: true}, kek)
-	require.NoError(t, err)
-	sum := sha256.Sum256(sealed.Bytes())
-	m = backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: id, Kind: "full", KeyIDs: []string{kek.ID}, CreatedAt: time.Now().UTC(),
-		Object: backup.Object{Key: layout.Data("full", "", id), Size: int64(sealed.Len()), SHA256: hex.EncodeToString(sum[:]),
-			Parts: []backup.Part{{Size: int64(sealed.Len()), SHA256: hex.EncodeToString(sum[:]), KeyID: kek.ID}}}}
-	manifestKey, doc, err = layout.SealManifest(t.Context(), m, kr)
-	require.NoError(t, err)
-	return m, manifestKey, doc, sealed.Bytes()
-}
 
 func newStore(t *testing.T) objstore.Store {
 	s, err := fsstore.New(t.TempDir())
@@ -61,12 +40,11 @@ func TestBackupCopiesFromTheFirstDestinationWhoseBytesAreTheManifests(t *testing
 	kr := keyring.New()
 	_, err := kr.Rotate("")
 	require.NoError(t, err)
-	m, key, doc, obj := fullBackup(t, kr, "f-1")
 	damaged, good, dr := newStore(t), newStore(t), newStore(t)
-	put(t, damaged, key, doc)
+	m, key, obj, err := backuptest.Commit(t.Context(), good, layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-1", Rows: 50})
+	require.NoError(t, err)
+	put(t, damaged, key, get(t, good, key))
 	put(t, damaged, m.Object.Key, append(bytes.Clone(obj[:len(obj)-1]), obj[len(obj)-1]^1))
-	put(t, good, key, doc)
-	put(t, good, m.Object.Key, obj)
 
 	var tried []string
 	res, err := replicate.Backup(t.Context(), replicate.Options{BackupID: "f-1", Layout: layout, Keys: kr, By: "test",
@@ -83,7 +61,7 @@ func TestBackupCopiesFromTheFirstDestinationWhoseBytesAreTheManifests(t *testing
 	require.True(t, res.Verified.Verified)
 	require.Equal(t, m.Object.Size, res.Verified.ObjectBytes)
 
-	e, err := (backup.Repository{Store: dr, Layout: layout, Keys: kr}).Get(t.Context(), "f-1", "")
+	e, err := (backup.Repository{Store: dr, Layout: layout, Keys: kr}).Get(t.Context(), "f-1", "t")
 	require.NoError(t, err)
 	require.NotNil(t, e.Verification)
 	require.True(t, e.Verification.Verified)
@@ -94,7 +72,7 @@ func TestBackupCopiesFromTheFirstDestinationWhoseBytesAreTheManifests(t *testing
 		require.Equal(t, stage, res.Events[i].Stage)
 		require.Equal(t, messages.StatusSucceeded, res.Events[i].Status)
 		require.Equal(t, "dr", res.Events[i].Attrs[messages.DestinationAttr])
-		require.Equal(t, messages.KindFull, res.Events[i].Kind)
+		require.Equal(t, messages.KindTenant, res.Events[i].Kind)
 	}
 }
 
@@ -105,10 +83,13 @@ func TestBackupThatNoDestinationHoldsFailsWithACopyFailedEvent(t *testing.T) {
 	kr := keyring.New()
 	_, err := kr.Rotate("")
 	require.NoError(t, err)
-	m, key, doc, _ := fullBackup(t, kr, "f-2")
+	m, _, err := backuptest.Build(t.Context(), layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-2", Rows: 5})
+	require.NoError(t, err)
+	key, doc, err := layout.SealManifest(t.Context(), m, kr)
+	require.NoError(t, err)
 	src, dr := newStore(t), newStore(t)
 	put(t, src, key, doc) // the manifest without its object
-	res, err := replicate.Backup(t.Context(), replicate.Options{BackupID: "f-2", Layout: layout, Keys: kr, Primary: true,
+	res, err := replicate.Backup(t.Context(), replicate.Options{BackupID: "f-2", Tenant: "t", Layout: layout, Keys: kr, Primary: true,
 		From: destinations.Set{{Name: "a", Store: src}}, To: destinations.Destination{Name: "main", Store: dr}})
 	require.ErrorIs(t, err, objstore.ErrNotFound)
 	require.Len(t, res.Events, 1)
@@ -134,9 +115,14 @@ func TestArchiveCopiesTheBaseBackupsAndWALTheDestinationLacks(t *testing.T) {
 	require.Equal(t, destinations.SyncReport{Copied: 2, Had: 1, Bytes: int64(len(layout.WAL("00000001", "000000010000000000000002")) + len(layout.KindPrefix("base")+"b1/data.arca"))}, rep)
 	_, err = to.Stat(t.Context(), layout.KindPrefix("tenants")+"t/x/manifest.json")
 	require.ErrorIs(t, err, objstore.ErrNotFound)
-	rc, err := to.Get(t.Context(), layout.KindPrefix("base")+"b1/data.arca", objstore.Range{})
+	require.Equal(t, layout.KindPrefix("base")+"b1/data.arca", string(get(t, to, layout.KindPrefix("base")+"b1/data.arca")))
+}
+
+func get(t *testing.T, s objstore.Store, key string) []byte {
+	rc, err := s.Get(t.Context(), key, objstore.Range{})
 	require.NoError(t, err)
-	b, _ := io.ReadAll(rc)
-	_ = rc.Close()
-	require.Equal(t, layout.KindPrefix("base")+"b1/data.arca", string(b))
+	defer func() { _ = rc.Close() }()
+	b, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	return b
 }
