@@ -29,10 +29,12 @@ $(GOLANGCI): tools/lint/go.mod tools/lint/go.sum
 	@mkdir -p bin
 	cd tools/lint && GOWORK=off $(GO) build -o $(CURDIR)/$(GOLANGCI) github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
+# --allow-parallel-runners: several checkouts (worktrees, a CI run beside development) may lint at once;
+# without it the second run fails with "parallel golangci-lint is running".
 lint: $(GOLANGCI) ## gofmt, go vet and golangci-lint (.golangci.yml: depguard layering, errcheck, unused, revive, dupl) on every module
 	@out=$$(gofmt -l $(MODDIRS)); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(MODULES)
-	$(GOLANGCI) run $(LINTPATTERNS)
+	$(GOLANGCI) run --allow-parallel-runners $(LINTPATTERNS)
 
 lint-selftest: $(GOLANGCI) ## Show that the linter fails a deliberate layering violation (pgx imported by pkg/messages)
 	@scripts/lint-selftest.sh

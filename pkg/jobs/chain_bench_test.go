@@ -43,11 +43,11 @@ func BenchmarkFourStageChain(b *testing.B) {
 		go func() { defer wg.Done(); _ = f(wctx) }()
 	}
 	start(jobs.NewWorker(n.JS, exportStage, func(ctx context.Context, j *jobs.Job[messages.ExportRequested]) error {
-		m := messages.PartReady{V: 1, Artifact: j.Msg.BackupID, Kind: j.Msg.Kind, Tenant: j.Msg.Tenant, BackupID: j.Msg.BackupID, Last: true, SHA256: sha, StagingKey: "s"}
+		m := messages.PartReady{V: 1, ArtifactPart: messages.ArtifactPart{Artifact: j.Msg.BackupID, Tenant: j.Msg.Tenant, Kind: j.Msg.Kind, BackupID: j.Msg.BackupID, Last: true}, SHA256: sha, StagingKey: "s"}
 		return j.Publisher.Publish(ctx, messages.EncryptSubject(m.BackupID, 0), m, messages.PartReadyMsgID(m.BackupID, 0))
 	}, cfg).Run)
 	start(jobs.NewWorker(n.JS, encryptStage, func(ctx context.Context, j *jobs.Job[messages.PartReady]) error {
-		m := messages.PartSealed{V: 1, Artifact: j.Msg.BackupID, Kind: j.Msg.Kind, Tenant: j.Msg.Tenant, BackupID: j.Msg.BackupID, Last: true, SHA256: sha, KeyID: "k", StagingKey: "s"}
+		m := messages.PartSealed{V: 1, ArtifactPart: messages.ArtifactPart{Artifact: j.Msg.BackupID, Tenant: j.Msg.Tenant, Kind: j.Msg.Kind, BackupID: j.Msg.BackupID, Last: true}, SHA256: sha, KeyID: "k", StagingKey: "s"}
 		return j.Publisher.Publish(ctx, messages.UploadSubject(m.BackupID, 0), m, messages.PartSealedMsgID(m.BackupID, 0))
 	}, cfg).Run)
 	start(jobs.NewWorker(n.JS, uploadStage, func(ctx context.Context, j *jobs.Job[messages.PartSealed]) error {

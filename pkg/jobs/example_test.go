@@ -110,3 +110,60 @@ func Example() {
 	// handled: [acme gone]
 	// dead-lettered: gone - tenant gone was deleted
 }
+
+// Replay reads what a stream holds now and returns: the alerter rebuilds
+// its memory of the last good backups from EVENTS this way at start-up.
+// It acknowledges nothing and leaves no consumer behind.
+func ExampleReplay() {
+	js, stop := exampleJetStream()
+	defer stop()
+	ctx := context.Background()
+	pub := jobs.NewPublisher(js)
+	for _, e := range []messages.Event{
+		{Tenant: "acme", Kind: messages.KindTenant, BackupID: "b1", Stage: messages.StageVerify, Status: messages.StatusSucceeded},
+		{Tenant: "beta", Kind: messages.KindTenant, BackupID: "b2", Stage: messages.StageVerify, Status: messages.StatusFailed},
+		{Tenant: "beta", Kind: messages.KindTenant, BackupID: "b3", Stage: messages.StageVerify, Status: messages.StatusSucceeded},
+	} {
+		if err := pub.Event(ctx, e); err != nil {
+			log.Fatal(err)
+		}
+	}
+
+	// events.<tenant>.<backup>.<stage>.<status>, any tenant and backup.
+	verified := []string{"events.*.*." + messages.StageVerify + "." + string(messages.StatusSucceeded)}
+	err := jobs.Replay(ctx, js, messages.StreamEvents, verified, func(data []byte) {
+		if e, err := messages.Decode[messages.Event](data); err == nil {
+			fmt.Println(e.Tenant, e.BackupID, "verified")
+		}
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// acme b1 verified
+	// beta b3 verified
+}
+
+// exampleJetStream starts an embedded JetStream server with the streams.
+func exampleJetStream() (jetstream.JetStream, func()) {
+	dir, err := os.MkdirTemp("", "jobs-example-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := embednats.Start(embednats.Options{Dir: dir})
+	if err != nil {
+		log.Fatal(err)
+	}
+	nc, err := nats.Connect(srv.URL())
+	if err != nil {
+		log.Fatal(err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := jobs.EnsureStreams(context.Background(), js, jobs.StreamOptions{}); err != nil {
+		log.Fatal(err)
+	}
+	return js, func() { nc.Close(); srv.Stop(); _ = os.RemoveAll(dir) }
+}

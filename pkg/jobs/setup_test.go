@@ -85,8 +85,9 @@ func publishExport(t *testing.T, pub *jobs.Publisher, tenant string) messages.Ex
 
 func nextPart(backupID string) messages.PartReady {
 	return messages.PartReady{
-		V: 1, Kind: messages.KindTenant, BackupID: backupID, Artifact: backupID + ".a1", Part: 0, Last: true,
-		SHA256: strings.Repeat("ab", 32), StagingKey: backupID + "/0.plain",
+		V:            1,
+		ArtifactPart: messages.ArtifactPart{Artifact: backupID + ".a1", Kind: messages.KindTenant, BackupID: backupID, Part: 0, Last: true},
+		SHA256:       strings.Repeat("ab", 32), StagingKey: backupID + "/0.plain",
 	}
 }
 

@@ -30,7 +30,7 @@ func TestAnErrorSpanNamesTheFailingPart(t *testing.T) {
 	run(t, b.js, encryptStage, cfg, func(context.Context, *jobs.Job[messages.PartReady]) error {
 		return jobs.Permanent(jobs.InPart(7, errors.New("staged part damaged")))
 	})
-	m := messages.PartReady{V: 1, Artifact: "b.a1", Kind: messages.KindTenant, BackupID: "b", Part: 3, Size: 10,
+	m := messages.PartReady{V: 1, ArtifactPart: messages.ArtifactPart{Artifact: "b.a1", Kind: messages.KindTenant, BackupID: "b", Part: 3}, Size: 10,
 		SHA256: strings.Repeat("ab", 32), StagingKey: "b.a1/3.plain"}
 	require.NoError(t, b.pub.Publish(t.Context(), messages.EncryptSubject(m.Artifact, m.Part), m, messages.PartReadyMsgID(m.Artifact, m.Part)))
 

@@ -1,9 +1,11 @@
 package jobs_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/jobs"
@@ -30,4 +32,36 @@ func TestWatchEventsDeliversOnlyNewEvents(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("no event delivered in a minute")
 	}
+}
+
+// FollowEvents from the last of each subject hands over the newest event of
+// every subject first (what the metrics feed starts from), then new ones.
+func TestFollowEventsFromTheLastOfEachSubject(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := t.Context()
+	ev := func(backupID string, part int) messages.Event {
+		return messages.Event{Tenant: "acme", Kind: messages.KindTenant, BackupID: backupID, Stage: messages.StageExport,
+			Status: messages.StatusStarted, Part: &part}
+	}
+	for _, e := range []messages.Event{ev("a", 1), ev("a", 2), ev("b", 1)} {
+		require.NoError(t, b.pub.Event(ctx, e))
+	}
+	got := make(chan messages.Event, 16)
+	stop, err := jobs.FollowEvents(ctx, b.js, jetstream.DeliverLastPerSubjectPolicy, func(e messages.Event) { got <- e })
+	require.NoError(t, err)
+	defer stop()
+	next := func() string {
+		t.Helper()
+		select {
+		case e := <-got:
+			return fmt.Sprintf("%s/%d", e.BackupID, *e.Part)
+		case <-time.After(teststack.MinWait):
+			t.Fatal("no event delivered")
+			return ""
+		}
+	}
+	require.ElementsMatch(t, []string{"a/2", "b/1"}, []string{next(), next()})
+	require.NoError(t, b.pub.Event(ctx, ev("a", 3)))
+	require.Equal(t, "a/3", next())
 }

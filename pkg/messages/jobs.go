@@ -42,6 +42,23 @@ func (m ExportRequested) Validate() error {
 	return p.err()
 }
 
+// ArtifactPart names one part of one export attempt: the fields PartReady
+// and PartSealed share. Embedded, its fields stay at the top level of the
+// JSON, in this order, so the wire format is that of the flat messages.
+type ArtifactPart struct {
+	// Artifact names one export attempt of the backup: a re-export after a
+	// crash reads a new snapshot, so its parts must never mix with the
+	// parts of an earlier attempt.
+	Artifact string `json:"artifact"`
+	Tenant   string `json:"tenant,omitempty"`
+	Kind     Kind   `json:"kind"`
+	BackupID string `json:"backup_id"`
+	Part     int    `json:"part"`
+	Last     bool   `json:"last"`
+}
+
+func (a ArtifactPart) Ref() Ref { return Ref{Tenant: a.Tenant, BackupID: a.BackupID, Kind: a.Kind} }
+
 // PartReady says a part of an artifact is in staging, waiting to be sealed.
 // Parts are numbered from 0; the part with Last set tells how many there are.
 //
@@ -52,15 +69,7 @@ func (m ExportRequested) Validate() error {
 // than take a compressed part for plaintext.
 type PartReady struct {
 	V int `json:"v"`
-	// Artifact names one export attempt of the backup: a re-export after a
-	// crash reads a new snapshot, so its parts must never mix with the
-	// parts of an earlier attempt.
-	Artifact   string `json:"artifact"`
-	Tenant     string `json:"tenant,omitempty"`
-	Kind       Kind   `json:"kind"`
-	BackupID   string `json:"backup_id"`
-	Part       int    `json:"part"`
-	Last       bool   `json:"last"`
+	ArtifactPart
 	Size       int64  `json:"size"`
 	SHA256     string `json:"sha256"`
 	StagingKey string `json:"staging_key"`
@@ -78,8 +87,6 @@ const PartReadyVersion = 2
 const EncodingZstd = "zstd"
 
 func (m PartReady) maxVersion() int { return PartReadyVersion }
-
-func (m PartReady) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
 
 func (m PartReady) Validate() error {
 	var p problems
@@ -102,23 +109,13 @@ func (m PartReady) Validate() error {
 // staging for an uploader.
 type PartSealed struct {
 	V int `json:"v"`
-	// Artifact names one export attempt of the backup: a re-export after a
-	// crash reads a new snapshot, so its parts must never mix with the
-	// parts of an earlier attempt.
-	Artifact   string `json:"artifact"`
-	Tenant     string `json:"tenant,omitempty"`
-	Kind       Kind   `json:"kind"`
-	BackupID   string `json:"backup_id"`
-	Part       int    `json:"part"`
-	Last       bool   `json:"last"`
+	ArtifactPart
 	PlainSize  int64  `json:"plain_size"`
 	Size       int64  `json:"size"`   // sealed bytes
 	SHA256     string `json:"sha256"` // of the sealed bytes
 	KeyID      string `json:"key_id"`
 	StagingKey string `json:"staging_key"`
 }
-
-func (m PartSealed) Ref() Ref { return Ref{Tenant: m.Tenant, BackupID: m.BackupID, Kind: m.Kind} }
 
 func (m PartSealed) Validate() error {
 	var p problems

@@ -18,10 +18,10 @@ func validMessages() []messages.Message {
 	part := 3
 	return []messages.Message{
 		messages.ExportRequested{V: 1, Run: "r1", Tenant: "t.1 *", Kind: messages.KindTenant, BackupID: "b1", RequestedAt: now},
-		messages.PartReady{V: 1, Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Part: 0, Size: 10, SHA256: hash, StagingKey: "b1/0.plain"},
-		messages.PartReady{V: 2, Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Part: 0, Size: 10, SHA256: hash, StagingKey: "b1/0.plain",
+		messages.PartReady{V: 1, ArtifactPart: messages.ArtifactPart{Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Part: 0}, Size: 10, SHA256: hash, StagingKey: "b1/0.plain"},
+		messages.PartReady{V: 2, ArtifactPart: messages.ArtifactPart{Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Part: 0}, Size: 10, SHA256: hash, StagingKey: "b1/0.plain",
 			Encoding: messages.EncodingZstd, PlainSize: 100},
-		messages.PartSealed{V: 1, Artifact: "b1.a1", Kind: messages.KindFull, BackupID: "b1", Part: 2, Last: true, Size: 5, SHA256: hash, KeyID: "k1", StagingKey: "b1/2.sealed"},
+		messages.PartSealed{V: 1, ArtifactPart: messages.ArtifactPart{Artifact: "b1.a1", Kind: messages.KindFull, BackupID: "b1", Part: 2, Last: true}, Size: 5, SHA256: hash, KeyID: "k1", StagingKey: "b1/2.sealed"},
 		messages.VerifyRequested{V: 1, Kind: messages.KindTenant, BackupID: "b1", ManifestKey: "m"},
 		messages.Event{V: 1, Stage: "export", Status: messages.StatusFailed, Part: &part, Duration: messages.Duration(1500 * time.Millisecond), Time: now},
 		messages.DeadLetter{V: 1, Stage: "export", Subject: "jobs.export.x", Reason: "boom", Payload: []byte("{"), Time: now},
@@ -59,7 +59,7 @@ func decodeAs(like messages.Message, data []byte) (messages.Message, error) {
 
 func TestValidateNamesEveryBadField(t *testing.T) {
 	t.Parallel()
-	err := messages.PartReady{V: 1, Kind: "zip", Part: -1, SHA256: "abc"}.Validate()
+	err := messages.PartReady{V: 1, ArtifactPart: messages.ArtifactPart{Kind: "zip", Part: -1}, SHA256: "abc"}.Validate()
 	require.Error(t, err)
 	for _, field := range []string{"kind", "backup_id", "artifact", "part", "sha256", "staging_key"} {
 		require.Contains(t, err.Error(), "field "+field)
@@ -143,7 +143,7 @@ func FuzzDecode(f *testing.F) {
 func TestPartReadyVersion2CarriesTheEncoding(t *testing.T) {
 	t.Parallel()
 	hash := strings.Repeat("a", 64)
-	m := messages.PartReady{V: 1, Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1", Size: 10, SHA256: hash,
+	m := messages.PartReady{V: 1, ArtifactPart: messages.ArtifactPart{Artifact: "b1.a1", Kind: messages.KindTenant, BackupID: "b1"}, Size: 10, SHA256: hash,
 		StagingKey: "b1/0.plain", Encoding: messages.EncodingZstd, PlainSize: 100}
 	require.ErrorContains(t, m.Validate(), "field encoding: needs version 2")
 	m.V, m.Encoding = 2, "gzip"

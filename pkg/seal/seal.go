@@ -10,6 +10,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/tink-crypto/tink-go/v2/streamingaead/subtle"
 
+	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/zframe"
 )
 
@@ -108,8 +109,8 @@ func (s *Sealer) seal(ctx context.Context, dst io.Writer, src io.Reader, part Pa
 	if err != nil {
 		return st, err
 	}
-	payload := &countingWriter{w: ew}
-	in := &ctxReader{ctx: ctx, r: src}
+	payload := &iocount.Writer{W: ew}
+	in := &iocount.Reader{R: &ctxReader{ctx: ctx, r: src}}
 	if err := s.copyPayload(payload, in); err != nil {
 		return st, err
 	}
@@ -119,7 +120,7 @@ func (s *Sealer) seal(ctx context.Context, dst io.Writer, src io.Reader, part Pa
 	if err := cw.end(); err != nil {
 		return st, err
 	}
-	st.Plain, st.Payload, st.Sealed = in.n, payload.n, st.Sealed+cw.n
+	st.Plain, st.Payload, st.Sealed = in.N, payload.N, st.Sealed+cw.n
 	return st, nil
 }
 

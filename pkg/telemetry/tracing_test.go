@@ -31,8 +31,7 @@ func TestOneTraceFollowsAJobAcrossTwoNATSHops(t *testing.T) {
 	cfg := jobs.Config{Tracer: b.tel.TracerProvider, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 
 	job := exportJob("care-home-7")
-	part := messages.PartReady{V: messages.Version, Artifact: job.BackupID + "-a1", Tenant: job.Tenant, Kind: job.Kind,
-		BackupID: job.BackupID, Part: 0, Last: true, Size: 1, SHA256: strings.Repeat("ab", 32), StagingKey: "k/0.plain"}
+	part := messages.PartReady{V: messages.Version, ArtifactPart: messages.ArtifactPart{Artifact: job.BackupID + "-a1", Tenant: job.Tenant, Kind: job.Kind, BackupID: job.BackupID, Part: 0, Last: true}, Size: 1, SHA256: strings.Repeat("ab", 32), StagingKey: "k/0.plain"}
 	handled := make(chan trace.SpanContext, 2)
 	runWorker(t, n, jobs.Stage{Name: messages.StageExport, Subject: messages.SubjectExport}, cfg,
 		func(ctx context.Context, j *jobs.Job[messages.ExportRequested]) error {

@@ -153,7 +153,7 @@ func (r *Report) count(ctx context.Context, tx Tx, owners map[string]map[string]
 	sort.Strings(tables)
 	for _, ident := range tables {
 		var total int64
-		if err := queryRow(ctx, tx, "SELECT count(*) FROM "+ident, &total); err != nil {
+		if err := QueryOne(ctx, tx, "SELECT count(*) FROM "+ident, &total); err != nil {
 			return fmt.Errorf("tenancy plan: count %s: %w", ident, err)
 		}
 		var shared int64
@@ -180,24 +180,6 @@ func (r *Report) count(ctx context.Context, tx Tx, owners map[string]map[string]
 		}
 	}
 	return nil
-}
-
-func queryRow(ctx context.Context, q Querier, sql string, dest ...any) error {
-	rows, err := q.Query(ctx, sql)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		return errors.New("no row")
-	}
-	if err := rows.Scan(dest...); err != nil {
-		return err
-	}
-	return rows.Err()
 }
 
 // InspectSource connects to the source database and runs Inspect in one

@@ -151,19 +151,7 @@ func smoke(ctx context.Context, conn *pgx.Conn, tenant string, queries []SmokeQu
 			if err := tenancy.Bind(ctx, tx, tenant); err != nil {
 				return err
 			}
-			rows, err := tx.Query(ctx, q.SQL)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			if !rows.Next() {
-				if err := rows.Err(); err != nil {
-					return err
-				}
-				return errors.New("returned no rows")
-			}
-			rows.Close()
-			return rows.Err()
+			return tenancy.QueryOne(ctx, tx, q.SQL)
 		})
 		r.OK = err == nil
 		if err != nil {

@@ -2,22 +2,16 @@ package verify_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/archive"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/backup/backuptest"
 	"github.com/arcabackup/arca/pkg/restore/verify"
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
@@ -27,52 +21,16 @@ type bundle struct {
 	obj  []byte
 }
 
-// setup builds a tenant archive of one table, seals it in three parts and
-// writes its manifest.
+// setup builds a tenant backup of one table of 2000 rows, sealed in three
+// parts.
 func setup(t *testing.T) bundle {
 	t.Helper()
-	var tar bytes.Buffer
-	aw := archive.NewWriter(&tar, archive.WithChunkSize(4096))
-	var csv strings.Builder
-	csv.WriteString("id,note\n")
-	for i := range 2000 {
-		fmt.Fprintf(&csv, "%d,\"linha %d\nsegunda\"\n", i, i)
-	}
-	file := archive.DataFileName(1, "public", "notes")
-	f, err := aw.WriteFile(file, strings.NewReader(csv.String()), true)
-	require.NoError(t, err)
-	am, err := aw.Close(archive.Manifest{Kind: archive.KindTenant, Tenant: archive.Tenant{ID: "t1"},
-		Tables: []archive.Table{{Schema: "public", Name: "notes", Role: "tenant-owned", File: file, Rows: f.Rows,
-			Columns: []archive.Column{{Name: "id", Type: "bigint"}, {Name: "note", Type: "text"}}}}})
-	require.NoError(t, err)
-
 	kr := keyring.New()
-	_, err = kr.Rotate("")
+	_, err := kr.Rotate("")
 	require.NoError(t, err)
-	kek, err := kr.Primary("")
+	m, obj, err := backuptest.Build(t.Context(), backup.Layout{}, kr, backuptest.Spec{Tenant: "t1", BackupID: "bk-1", Rows: 2000, Parts: 3})
 	require.NoError(t, err)
-	plain := tar.Bytes()
-	sum := sha256.Sum256(plain)
-	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: "bk-1", Kind: "tenant", Tenant: "t1", KeyIDs: []string{kek.ID},
-		CreatedAt: time.Now(), PlainSize: int64(len(plain)), PlainSHA256: hex.EncodeToString(sum[:])}
-	m.Export, err = json.Marshal(am)
-	require.NoError(t, err)
-	var obj bytes.Buffer
-	size := len(plain)/3 + 1
-	for i := 0; i*size < len(plain); i++ {
-		off := obj.Len()
-		chunk := plain[i*size : min((i+1)*size, len(plain))]
-		_, err := seal.Seal(context.Background(), &obj, bytes.NewReader(chunk),
-			seal.Part{Artifact: m.BackupID, Index: uint32(i), Last: (i+1)*size >= len(plain)}, kek, seal.WithSegmentSize(seal.MinSegmentSize))
-		require.NoError(t, err)
-		ps := sha256.Sum256(obj.Bytes()[off:])
-		m.Object.Parts = append(m.Object.Parts, backup.Part{Index: i, Offset: int64(off), Size: int64(obj.Len() - off),
-			SHA256: hex.EncodeToString(ps[:]), KeyID: kek.ID})
-	}
-	os := sha256.Sum256(obj.Bytes())
-	m.Object.Key, m.Object.Size, m.Object.SHA256 = "tenants/t1/bk-1/data.arca", int64(obj.Len()), hex.EncodeToString(os[:])
-	require.NoError(t, m.Validate())
-	return bundle{keys: kr, m: m, obj: obj.Bytes()}
+	return bundle{keys: kr, m: m, obj: obj}
 }
 
 func TestBackupHealthy(t *testing.T) {

@@ -1,20 +1,6 @@
 package basebackup
 
-import (
-	"bytes"
-	"io"
-)
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
+import "bytes"
 
 // limitedBuffer keeps the first max bytes written (pg_basebackup's stderr).
 type limitedBuffer struct {

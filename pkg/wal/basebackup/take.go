@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/wal"
 )
@@ -81,7 +82,7 @@ func take(ctx context.Context, cfg Config, id string, start time.Time) (Backup, 
 		sniffDone <- sniffResult{s, err}
 	}()
 	plainHash := sha256.New()
-	plain := &countingReader{r: io.TeeReader(stdout, io.MultiWriter(plainHash, sniffW))}
+	plain := &iocount.Reader{R: io.TeeReader(stdout, io.MultiWriter(plainHash, sniffW))}
 
 	dataKey := cfg.Layout.Data("base", "", id)
 	putR, putW := io.Pipe()
@@ -123,7 +124,7 @@ func take(ctx context.Context, cfg Config, id string, start time.Time) (Backup, 
 		return Backup{}, err
 	}
 	facts.StartTime, facts.StopTime = start, stop
-	return commit(ctx, cfg, id, dataKey, facts, parts, sealedSum, plain.n, plainHash.Sum(nil), kek.ID)
+	return commit(ctx, cfg, id, dataKey, facts, parts, sealedSum, plain.N, plainHash.Sum(nil), kek.ID)
 }
 
 type sniffResult struct {

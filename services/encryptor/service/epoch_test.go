@@ -102,8 +102,7 @@ func (b *epochBundle) stage(t *testing.T, tenant string) (messages.PartReady, []
 	art := messages.ArtifactID(backupID, 1)
 	info, err := b.st.Put(t.Context(), staging.PlainKey(art, 0), bytes.NewReader(plain), nil)
 	require.NoError(t, err)
-	m := messages.PartReady{V: messages.Version, Artifact: art, Tenant: tenant, Kind: messages.KindTenant, BackupID: backupID,
-		Part: 0, Last: true, Size: info.Size, SHA256: info.SHA256, StagingKey: staging.PlainKey(art, 0)}
+	m := messages.PartReady{V: messages.Version, ArtifactPart: messages.ArtifactPart{Artifact: art, Tenant: tenant, Kind: messages.KindTenant, BackupID: backupID, Part: 0, Last: true}, Size: info.Size, SHA256: info.SHA256, StagingKey: staging.PlainKey(art, 0)}
 	require.NoError(t, jobs.NewPublisher(b.n.JS).Publish(t.Context(), messages.EncryptSubject(art, 0), m, messages.PartReadyMsgID(art, 0)))
 	return m, plain
 }

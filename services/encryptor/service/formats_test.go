@@ -27,8 +27,7 @@ func (b *epochBundle) stageParts(t *testing.T, tenant string, parts [][]byte, fi
 	for i, p := range parts {
 		info, err := b.st.Put(t.Context(), staging.PlainKey(art, i), bytes.NewReader(p), nil)
 		require.NoError(t, err)
-		m = messages.PartReady{V: messages.Version, Artifact: art, Tenant: tenant, Kind: messages.KindTenant, BackupID: backupID,
-			Part: i, Last: i == len(parts)-1, Size: info.Size, SHA256: info.SHA256, StagingKey: staging.PlainKey(art, i)}
+		m = messages.PartReady{V: messages.Version, ArtifactPart: messages.ArtifactPart{Artifact: art, Tenant: tenant, Kind: messages.KindTenant, BackupID: backupID, Part: i, Last: i == len(parts)-1}, Size: info.Size, SHA256: info.SHA256, StagingKey: staging.PlainKey(art, i)}
 		fill(&m, i)
 		require.NoError(t, jobs.NewPublisher(b.n.JS).Publish(t.Context(), messages.EncryptSubject(art, i), m, messages.PartReadyMsgID(art, i)))
 	}

@@ -67,8 +67,7 @@ func (r *redelivery) part(t *testing.T, plain []byte) messages.PartReady {
 	art := messages.ArtifactID(backupID, 1)
 	info, err := r.st.Put(t.Context(), staging.PlainKey(art, 0), bytes.NewReader(plain), nil)
 	require.NoError(t, err)
-	return messages.PartReady{V: messages.Version, Artifact: art, Tenant: "acme", Kind: messages.KindTenant, BackupID: backupID,
-		Part: 0, Last: true, Size: info.Size, SHA256: info.SHA256, StagingKey: staging.PlainKey(art, 0)}
+	return messages.PartReady{V: messages.Version, ArtifactPart: messages.ArtifactPart{Artifact: art, Tenant: "acme", Kind: messages.KindTenant, BackupID: backupID, Part: 0, Last: true}, Size: info.Size, SHA256: info.SHA256, StagingKey: staging.PlainKey(art, 0)}
 }
 
 func (r *redelivery) publish(t *testing.T, m messages.PartReady, msgID string) {
@@ -137,8 +136,9 @@ func TestConcurrentDeliveriesOfAnEncryptJobKeepTheAnnouncedPart(t *testing.T) {
 			info, err := r.st.Put(ctx, key, &buf, map[string]string{"key-id": kek.ID})
 			require.NoError(t, err)
 			require.NoError(t, jobs.NewPublisher(r.n.JS).Publish(ctx, messages.UploadSubject(m.Artifact, 0), messages.PartSealed{
-				V: messages.Version, Artifact: m.Artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Part: 0, Last: true,
-				PlainSize: m.Size, Size: info.Size, SHA256: info.SHA256, KeyID: kek.ID, StagingKey: key,
+				V:            messages.Version,
+				ArtifactPart: messages.ArtifactPart{Artifact: m.Artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Part: 0, Last: true},
+				PlainSize:    m.Size, Size: info.Size, SHA256: info.SHA256, KeyID: kek.ID, StagingKey: key,
 			}, messages.PartSealedMsgID(m.Artifact, 0)))
 		}}
 	}, nil)

@@ -236,8 +236,7 @@ func (s *Service) announce(ctx context.Context, job *jobs.Job[messages.PartReady
 		plain = m.PlainSize
 	}
 	sealed := messages.PartSealed{
-		V: messages.Version, Artifact: m.Artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID,
-		Part: m.Part, Last: m.Last, PlainSize: plain, Size: info.Size, SHA256: info.SHA256,
+		V: messages.Version, ArtifactPart: m.ArtifactPart, PlainSize: plain, Size: info.Size, SHA256: info.SHA256,
 		KeyID: info.Meta[metaKeyID], StagingKey: key,
 	}
 	// The plaintext goes before the announcement: once the uploader may

@@ -95,9 +95,11 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 		}
 		plain += size
 		ready := messages.PartReady{
-			V: messages.PartReadyVersion, Artifact: artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID,
-			Part: p.Index, Last: p.Last, Size: p.Size, SHA256: p.SHA256, StagingKey: p.Key,
-			Encoding: messages.EncodingZstd, PlainSize: size,
+			V: messages.PartReadyVersion,
+			ArtifactPart: messages.ArtifactPart{
+				Artifact: artifact, Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Part: p.Index, Last: p.Last,
+			},
+			Size: p.Size, SHA256: p.SHA256, StagingKey: p.Key, Encoding: messages.EncodingZstd, PlainSize: size,
 		}
 		if err := job.Publisher.Publish(ctx, messages.EncryptSubject(artifact, p.Index), ready, messages.PartReadyMsgID(artifact, p.Index)); err != nil {
 			return err

@@ -110,8 +110,9 @@ func (b *bundle) stageAttempt(t *testing.T, backupID string, n uint64, tenant st
 		info, err := b.staging.Put(ctx, key, &buf, nil)
 		require.NoError(t, err)
 		a.parts = append(a.parts, messages.PartSealed{
-			V: 1, Artifact: a.id, Tenant: tenant, Kind: messages.KindTenant, BackupID: a.backupID, Part: i,
-			Last: i == count-1, PlainSize: int64(partSize), Size: info.Size, SHA256: info.SHA256, KeyID: kek.ID, StagingKey: key,
+			V:            1,
+			ArtifactPart: messages.ArtifactPart{Artifact: a.id, Tenant: tenant, Kind: messages.KindTenant, BackupID: a.backupID, Part: i, Last: i == count-1},
+			PlainSize:    int64(partSize), Size: info.Size, SHA256: info.SHA256, KeyID: kek.ID, StagingKey: key,
 		})
 	}
 	a.plainSHA, a.sealedSHA = hex.EncodeToString(plainSum.Sum(nil)), hex.EncodeToString(sealedSum.Sum(nil))

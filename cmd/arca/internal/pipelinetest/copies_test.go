@@ -27,7 +27,7 @@ func TestEachCopyIsVerifiedAndRecordedInItsDestination(t *testing.T) {
 	require.NoError(t, err)
 	bad, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	p := startPipelineCopies(t, nil, map[string]objstore.Store{"good": good, "bad": bad})
+	p := startPipelineCopies(t, map[string]objstore.Store{"good": good, "bad": bad})
 	job := p.backup(t, "acme")
 	p.event(t, job, messages.StageVerify, messages.StatusSucceeded)
 	mkey := p.layout.Manifest("tenant", "acme", job.BackupID)

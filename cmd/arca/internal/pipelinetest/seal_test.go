@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/archive"
+	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/seal"
@@ -120,7 +121,7 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	require.Equal(t, len(parts), pr.Parts())
 
 	plain := seal.NewReader(bytes.NewReader(artifact.Bytes()), parts[0].Artifact, kr)
-	counted := &countingReader{r: plain}
+	counted := &iocount.Reader{R: plain}
 	ar := archive.NewReader(counted)
 	files := 0
 	for {
@@ -137,7 +138,7 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	require.True(t, ok)
 	_, err = io.Copy(io.Discard, counted)
 	require.NoError(t, err)
-	require.Equal(t, counted.n, plainSize, "the parts' plaintext sizes add up to the archive")
+	require.Equal(t, counted.N, plainSize, "the parts' plaintext sizes add up to the archive")
 	require.Equal(t, "acme", m.Tenant.ID)
 	require.Greater(t, len(m.Tables), 3)
 	require.GreaterOrEqual(t, files, len(m.Tables))
@@ -150,15 +151,4 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	_, err = io.Copy(io.Discard, seal.NewReader(bytes.NewReader(artifact.Bytes()), "other", kr))
 	var auth *seal.AuthError
 	require.ErrorAs(t, err, &auth)
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }

@@ -3,12 +3,10 @@ package pipelinetest_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -42,17 +40,11 @@ type pipeline struct {
 // JetStream and a filesystem bucket.
 func startPipeline(t *testing.T) *pipeline {
 	t.Helper()
-	return startPipelineWith(t, nil)
-}
-
-// startPipelineWith lets the verifier see the bucket through wrap.
-func startPipelineWith(t *testing.T, wrap func(objstore.Store) objstore.Store) *pipeline {
-	t.Helper()
-	return startPipelineCopies(t, wrap, nil)
+	return startPipelineCopies(t, nil)
 }
 
 // startPipelineCopies gives the verifier further destinations too.
-func startPipelineCopies(t *testing.T, wrap func(objstore.Store) objstore.Store, copies map[string]objstore.Store) *pipeline {
+func startPipelineCopies(t *testing.T, copies map[string]objstore.Store) *pipeline {
 	t.Helper()
 	ctx := t.Context()
 	db := teststack.NewFixtureDatabase(t)
@@ -74,11 +66,7 @@ func startPipelineCopies(t *testing.T, wrap func(objstore.Store) objstore.Store,
 	require.NoError(t, err)
 	up, err := uploader.New(uploader.Deps{JS: p.n.JS, Staging: st, Store: p.store, Keys: p.keys}, uploader.Config{Layout: p.layout, Worker: quiet})
 	require.NoError(t, err)
-	var verStore objstore.Store = p.store
-	if wrap != nil {
-		verStore = wrap(p.store)
-	}
-	ver, err := verifier.New(verifier.Deps{JS: p.n.JS, Store: verStore, Keys: p.keys, Copies: copies}, verifier.Config{Layout: p.layout, Worker: quiet})
+	ver, err := verifier.New(verifier.Deps{JS: p.n.JS, Store: p.store, Keys: p.keys, Copies: copies}, verifier.Config{Layout: p.layout, Worker: quiet})
 	require.NoError(t, err)
 
 	wctx, cancel := context.WithCancel(context.Background())
@@ -239,42 +227,6 @@ func TestMultiPartTenantIsVerifiedOnTheFilesystemStore(t *testing.T) {
 	info, err := stream.Info(t.Context())
 	require.NoError(t, err)
 	require.Zero(t, info.State.Msgs, "nothing dead-lettered")
-}
-
-// lateObjects hides each data object from its first few reads, as a server
-// that shows a fresh object a moment after the manifest would.
-type lateObjects struct {
-	objstore.Store
-	mu    sync.Mutex
-	reads map[string]int
-}
-
-func (s *lateObjects) Get(ctx context.Context, key string, rng objstore.Range) (io.ReadCloser, error) {
-	if strings.HasSuffix(key, "/"+backup.DataObject) {
-		s.mu.Lock()
-		s.reads[key]++
-		n := s.reads[key]
-		s.mu.Unlock()
-		if n <= 3 {
-			return nil, fmt.Errorf("get %s: %w", key, objstore.ErrNotFound)
-		}
-	}
-	return s.Store.Get(ctx, key, rng)
-}
-
-// A data object that is briefly missing is read again before the backup is
-// called damaged; before, the first 404 recorded verified:false and paged.
-func TestBrieflyMissingObjectIsRetriedBeforeFailing(t *testing.T) {
-	t.Parallel()
-	late := &lateObjects{reads: map[string]int{}}
-	p := startPipelineWith(t, func(s objstore.Store) objstore.Store { late.Store = s; return late })
-	job := p.backup(t, "acme")
-	ok := p.event(t, job, messages.StageVerify, messages.StatusSucceeded)
-	require.NotZero(t, ok.Bytes)
-	stream, err := p.n.JS.Stream(t.Context(), messages.StreamEvents)
-	require.NoError(t, err)
-	_, err = stream.GetLastMsgForSubject(t.Context(), messages.EventSubject(job.Tenant, job.BackupID, messages.StageVerify, messages.StatusFailed))
-	require.Error(t, err, "no failed verification recorded")
 }
 
 // A tenant that does not exist is refused at once and dead-lettered, with a

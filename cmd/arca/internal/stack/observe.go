@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/telemetry"
 )
@@ -88,21 +89,11 @@ func (o *Observability) Shutdown(ctx context.Context) error {
 // every new one) into the metrics: last success per tenant, last drill,
 // sizes. It runs until ctx ends.
 func (o *Observability) WatchEvents(ctx context.Context, js jetstream.JetStream) error {
-	cons, err := js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{messages.SubjectEvents}, DeliverPolicy: jetstream.DeliverLastPerSubjectPolicy,
-	})
+	stopEvents, err := jobs.FollowEvents(ctx, js, jetstream.DeliverLastPerSubjectPolicy, o.Metrics.RecordEvent)
 	if err != nil {
 		return err
 	}
-	cc, err := cons.Consume(func(m jetstream.Msg) {
-		if e, err := messages.Decode[messages.Event](m.Data()); err == nil {
-			o.Metrics.RecordEvent(e)
-		}
-	})
-	if err != nil {
-		return err
-	}
-	context.AfterFunc(ctx, cc.Stop)
+	context.AfterFunc(ctx, stopEvents)
 	stop, err := o.Metrics.WatchQueues(telemetry.JetStreamQueues(js, messages.StreamJobs, messages.QueueStages...))
 	if err != nil {
 		return err

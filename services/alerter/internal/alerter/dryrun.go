@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"sort"
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/services/alerter/internal/alert"
 	"github.com/arcabackup/arca/services/alerter/internal/outbox"
@@ -47,21 +47,22 @@ func DryRun(ctx context.Context, deps Deps, cfg Config, w io.Writer) (int, error
 	limits := rules.Limits{MaxBackupBytes: max(cfg.MaxBackupBytes, 0)}
 	mem := stale.NewMemory()
 	ob := memOutbox{}
-	err = replay(ctx, deps.JS, messages.StreamEvents, messages.SubjectEvents, func(data []byte) {
+	// A stream not made yet holds nothing to replay.
+	err = jobs.Replay(ctx, deps.JS, messages.StreamEvents, []string{messages.SubjectEvents}, func(data []byte) {
 		if e, err := messages.Decode[messages.Event](data); err == nil {
 			mem.Observe(e)
 			ob.record(rules.Event(e, limits)...)
 		}
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 		return 0, err
 	}
-	err = replay(ctx, deps.JS, messages.StreamDLQ, messages.SubjectDLQ, func(data []byte) {
+	err = jobs.Replay(ctx, deps.JS, messages.StreamDLQ, []string{messages.SubjectDLQ}, func(data []byte) {
 		if d, err := messages.Decode[messages.DeadLetter](data); err == nil {
 			ob.record(rules.DeadLetter(d)...)
 		}
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 		// The alerter's own NATS user reads DLQ through its durable
 		// consumer only; an operator's reads everything.
 		deps.Logger.Warn("dry run without dead letters: DLQ not readable here", "err", err)
@@ -121,41 +122,4 @@ func (m memOutbox) entries() []outbox.Entry {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
-}
-
-// replay reads every message of the stream under filter, without a durable
-// consumer or acks.
-func replay(ctx context.Context, js jetstream.JetStream, stream, filter string, fn func([]byte)) error {
-	cons, err := js.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{FilterSubjects: []string{filter}})
-	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("replay %s: %w", stream, err)
-	}
-	info, err := cons.Info(ctx)
-	if err != nil {
-		return fmt.Errorf("replay %s: %w", stream, err)
-	}
-	for left := info.NumPending; left > 0; {
-		batch, err := cons.FetchNoWait(256)
-		if err != nil {
-			return fmt.Errorf("replay %s: %w", stream, err)
-		}
-		n := 0
-		for msg := range batch.Messages() {
-			n++
-			fn(msg.Data())
-			if md, err := msg.Metadata(); err == nil && md.NumPending == 0 {
-				left = 0
-			}
-		}
-		if err := batch.Error(); err != nil {
-			return fmt.Errorf("replay %s: %w", stream, err)
-		}
-		if n == 0 {
-			return fmt.Errorf("replay %s: %d messages not delivered", stream, left)
-		}
-	}
-	return nil
 }

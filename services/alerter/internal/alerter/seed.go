@@ -2,11 +2,11 @@ package alerter
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/services/alerter/internal/rules"
 	"github.com/arcabackup/arca/services/alerter/internal/stale"
@@ -25,35 +25,9 @@ func seed(ctx context.Context, js jetstream.JetStream, mem *stale.Memory) error 
 	for _, stage := range []string{rules.CommitStage, messages.StageVerify, rules.StageDrill} {
 		filters = append(filters, "events.*.*."+stage+"."+string(messages.StatusSucceeded))
 	}
-	cons, err := js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{FilterSubjects: filters})
-	if err != nil {
-		return fmt.Errorf("replay events: %w", err)
-	}
-	info, err := cons.Info(ctx)
-	if err != nil {
-		return fmt.Errorf("replay events: %w", err)
-	}
-	for left := info.NumPending; left > 0; {
-		batch, err := cons.FetchNoWait(256)
-		if err != nil {
-			return fmt.Errorf("replay events: %w", err)
+	return jobs.Replay(ctx, js, messages.StreamEvents, filters, func(data []byte) {
+		if e, err := messages.Decode[messages.Event](data); err == nil {
+			mem.Observe(e)
 		}
-		n := 0
-		for msg := range batch.Messages() {
-			n++
-			if e, err := messages.Decode[messages.Event](msg.Data()); err == nil {
-				mem.Observe(e)
-			}
-			if md, err := msg.Metadata(); err == nil && md.NumPending == 0 {
-				left = 0
-			}
-		}
-		if err := batch.Error(); err != nil {
-			return fmt.Errorf("replay events: %w", err)
-		}
-		if n == 0 {
-			return fmt.Errorf("replay events: %d events not delivered", left)
-		}
-	}
-	return nil
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/zframe"
 )
 
@@ -30,8 +31,8 @@ type Writer struct {
 	sink   Sink
 	target int64
 	enc    *zstd.Encoder
-	out    counter // the current frame, as written to sink
-	plain  int64   // plaintext in the current frame
+	out    iocount.Writer // the current frame, as written to sink
+	plain  int64          // plaintext in the current frame
 	closed bool
 
 	mu    sync.Mutex
@@ -49,7 +50,7 @@ func NewWriter(sink Sink, target int64, level zstd.EncoderLevel) (*Writer, error
 		return nil, err
 	}
 	w := &Writer{sink: sink, target: target, enc: enc}
-	w.out.w = sink
+	w.out.W = sink
 	w.enc.Reset(&w.out)
 	return w, nil
 }
@@ -68,7 +69,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if w.out.n >= w.target {
+		if w.out.N >= w.target {
 			if err := w.cut(); err != nil {
 				return n, err
 			}
@@ -85,7 +86,7 @@ func (w *Writer) cut() error {
 	if err := w.sink.Cut(); err != nil {
 		return err
 	}
-	w.out.n, w.plain = 0, 0
+	w.out.N, w.plain = 0, 0
 	w.enc.Reset(&w.out)
 	return nil
 }
@@ -122,15 +123,4 @@ func (w *Writer) PlainSize(i int) (int64, bool) {
 		return 0, false
 	}
 	return w.sizes[i], true
-}
-
-type counter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *counter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
