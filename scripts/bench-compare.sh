@@ -53,7 +53,7 @@ ONLY=${BENCH_ONLY:-}
 NO_INDEX=${BENCH_NO_INDEX:-0}
 BATCH=${BENCH_BATCH:-16}
 PGBIN=${ARCA_PG_BINDIR:-/usr/lib/postgresql/15/bin}
-ARCA=$ROOT/bin/arca
+ARCA=${BENCH_ARCA:-$ROOT/bin/arca}  # BENCH_ARCA: another build (before/after runs)
 GOBIN=$(go env GOBIN); GOBIN=${GOBIN:-$(go env GOPATH)/bin}
 VERSITYGW=$(command -v versitygw || echo "$GOBIN/versitygw")
 LARGEST=casa-01

@@ -13,8 +13,9 @@ import (
 )
 
 // chunkReader reads a part's chunks from its stream's leader, one
-// STREAM.MSG.GET (next by subject) per chunk, until the part's size is
-// read, and checks its digest at the end.
+// message get (next by subject; a direct get on a single-replica bucket)
+// per chunk, until the part's size is read, and checks its digest at the
+// end.
 //
 // nats.go's ObjectStore.Get reads them through an ordered consumer, which
 // the cluster places on any replica, and stops at the first chunk that

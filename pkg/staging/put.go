@@ -4,12 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -48,22 +48,22 @@ var ErrReplaced = errors.New("replaced by a later put of the same key")
 // moved is called as each chunk is acknowledged: a slow but moving put is
 // not a stalled one. With create, a key holding a part (not deleted) fails
 // the put with ErrExists before anything is written.
-func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string, moved func(), create bool) (*jetstream.ObjectInfo, error) {
-	metaSubj := "$O." + b.name + ".M." + base64.URLEncoding.EncodeToString([]byte(key))
+func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta map[string]string, moved func(), create bool) (*jetstream.ObjectInfo, uint64, error) {
+	metaSubj := metaSubject(b, key)
 	var seen uint64
 	var old jetstream.ObjectInfo
 	last, err := b.stream.GetLastMsgForSubject(ctx, metaSubj)
 	switch {
 	case errors.Is(err, jetstream.ErrMsgNotFound):
 	case err != nil:
-		return nil, err
+		return nil, 0, err
 	default:
 		seen = last.Sequence
 		if err := json.Unmarshal(last.Data, &old); err != nil {
-			return nil, fmt.Errorf("metadata of %s: %w", key, err)
+			return nil, 0, fmt.Errorf("metadata of %s: %w", key, err)
 		}
 		if create && !old.Deleted {
-			return nil, ErrExists
+			return nil, 0, ErrExists
 		}
 	}
 
@@ -84,7 +84,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 			f, err := s.pub.PublishMsgAsync(m)
 			if err != nil {
 				purge()
-				return nil, err
+				return nil, 0, err
 			}
 			acks = append(acks, f)
 			size += uint64(n)
@@ -95,7 +95,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 		}
 		if rerr != nil {
 			purge()
-			return nil, rerr
+			return nil, 0, rerr
 		}
 	}
 	// The chunks must be stored in the order they were read: nats.go
@@ -110,15 +110,15 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 			moved()
 			if a.Sequence <= prev {
 				purge()
-				return nil, fmt.Errorf("%w: chunk %d stored at sequence %d, after the next chunk (%d)", ErrChunksReordered, i, a.Sequence, prev)
+				return nil, 0, fmt.Errorf("%w: chunk %d stored at sequence %d, after the next chunk (%d)", ErrChunksReordered, i, a.Sequence, prev)
 			}
 			prev = a.Sequence
 		case err := <-f.Err():
 			purge()
-			return nil, err
+			return nil, 0, err
 		case <-ctx.Done():
 			purge()
-			return nil, ctx.Err()
+			return nil, 0, ctx.Err()
 		}
 	}
 
@@ -131,23 +131,71 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 	m.Header.Set(jetstream.MsgRollup, jetstream.MsgRollupSubject)
 	if m.Data, err = json.Marshal(info); err != nil {
 		purge()
-		return nil, err
+		return nil, 0, err
 	}
-	if _, err := s.pub.PublishMsg(ctx, m, jetstream.WithExpectLastSequencePerSubject(seen)); err != nil {
-		var apiErr *jetstream.APIError
-		if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
-			purge()
-			return nil, ErrReplaced
-		}
+	rev, err := s.publishPutMeta(ctx, b, m, seen, id)
+	if errors.Is(err, ErrReplaced) {
+		purge()
+		return nil, 0, err
+	}
+	if err != nil {
 		// Not purged: the metadata may have been stored with its ack
 		// lost, and its chunks are then the part. A retry replaces it;
 		// the TTL collects chunks nothing points at.
-		return nil, err
+		return nil, 0, err
 	}
 	if seen > 0 && old.NUID != "" && old.NUID != id {
 		_ = b.stream.Purge(ctx, jetstream.WithPurgeSubject("$O."+b.name+".C."+old.NUID))
 	}
-	return info, nil
+	return info, rev, nil
+}
+
+// metaAckWait is how long a put waits for its metadata's acknowledgement
+// before it reads the key to learn whether the metadata was stored.
+const metaAckWait = 5 * time.Second
+
+// publishPutMeta publishes a put's metadata (chunks NUID id) if the key's
+// last metadata is still at seen, and returns its revision. An
+// acknowledgement can be lost (the client reconnects to another node while
+// the request is answered): the publish then waited until the put's stall
+// timeout and failed, though the metadata was stored, so that a failed put
+// left its part behind (an exporter's export.json, after its attempt
+// failed so, was never deleted). Now, when no acknowledgement comes in
+// metaAckWait, or the stream says the key moved on, the key's metadata is
+// read: this put's (same NUID) is success, one still at seen is published
+// again, another's is ErrReplaced.
+func (s *Store) publishPutMeta(ctx context.Context, b bucket, m *nats.Msg, seen uint64, id string) (uint64, error) {
+	for {
+		pctx, cancel := context.WithTimeout(ctx, metaAckWait)
+		ack, err := s.pub.PublishMsg(pctx, m, jetstream.WithExpectLastSequencePerSubject(seen))
+		cancel()
+		if err == nil {
+			return ack.Sequence, nil
+		}
+		lostAck := ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout))
+		if !wrongLast(err) && !lostAck {
+			return 0, err
+		}
+		last, gerr := b.stream.GetLastMsgForSubject(ctx, m.Subject)
+		switch {
+		case errors.Is(gerr, jetstream.ErrMsgNotFound) && seen == 0:
+			continue // not stored: publish again
+		case errors.Is(gerr, jetstream.ErrMsgNotFound):
+			return 0, ErrReplaced // the key's metadata was removed meanwhile
+		case gerr != nil:
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			continue // unreadable for now (an election): try again
+		}
+		var cur jetstream.ObjectInfo
+		if json.Unmarshal(last.Data, &cur) == nil && cur.NUID == id && !cur.Deleted {
+			return last.Sequence, nil // stored, its ack lost
+		}
+		if last.Sequence != seen {
+			return 0, ErrReplaced
+		}
+	}
 }
 
 // newID names a put's chunks (nats.go uses a NUID; any fresh token will do).

@@ -18,15 +18,16 @@ const MaxWindow = 2 << 20
 
 // NewEncoder returns a zstd encoder that writes one frame per Reset–Close,
 // with a content checksum and a 2 MiB window, and a frame even for empty
-// input.
-func NewEncoder(level zstd.EncoderLevel) (*zstd.Encoder, error) {
-	return zstd.NewWriter(nil,
+// input. extra options come last (a smaller window, less memory).
+func NewEncoder(level zstd.EncoderLevel, extra ...zstd.EOption) (*zstd.Encoder, error) {
+	opts := []zstd.EOption{
 		zstd.WithEncoderLevel(level),
 		zstd.WithEncoderConcurrency(1),
 		zstd.WithZeroFrames(true),
 		zstd.WithEncoderCRC(true),
 		zstd.WithWindowSize(MaxWindow),
-	)
+	}
+	return zstd.NewWriter(nil, append(opts, extra...)...)
 }
 
 // Level maps a zstd command-line level (1–22) to the nearest level the

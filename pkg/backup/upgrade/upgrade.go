@@ -85,11 +85,8 @@ func one(ctx context.Context, store objstore.Store, repo backup.Repository, keys
 		u.Outcome = WouldUpgrade
 		return u
 	}
-	v := backup.Verification{BackupID: ref.BackupID, Verified: true, CheckedAt: time.Now().UTC(), Duration: res.Duration.String(),
-		ObjectBytes: res.ObjectBytes, PlainBytes: res.PlainBytes, Tables: len(res.Tables)}
-	for _, t := range res.Tables {
-		v.Rows += t.Rows
-	}
+	v := res.Record(nil, "", time.Now().UTC())
+	v.BackupID = ref.BackupID
 	// verified.json first: the manifest, written last, is the commit.
 	for _, write := range []func() (string, []byte, error){
 		func() (string, []byte, error) { return repo.Layout.SealVerification(ctx, ref, v, keys) },

@@ -32,7 +32,7 @@ type Config struct {
 	// process the same one. Nil: a new Limiter for this store alone.
 	Limiter  *throttle.Limiter
 	Observer Observer // nil: none
-	// Tracer gets a span per S3 call (otelaws), a child of the caller's
+	// Tracer gets a span per S3 call (tracing.go), a child of the caller's
 	// span; nil: the global provider.
 	Tracer trace.TracerProvider
 

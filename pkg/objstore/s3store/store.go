@@ -9,9 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	// Deprecated in favour of smithy-go's own tracing (smithyoteltracing), a
-	// module not yet in go.mod; moving changes the spans the trace tests see.
-	"go.opentelemetry.io/contrib/instrumentation/github.com/aws/aws-sdk-go-v2/otelaws" //nolint:staticcheck // SA1019, see above
 
 	"github.com/arcabackup/arca/pkg/objstore"
 )
@@ -55,13 +52,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenSupported
 		o.DisableLogOutputChecksumValidationSkipped = true // multipart objects: composite checksum, checked by Stat
 		o.APIOptions = append(o.APIOptions, attemptMiddleware(cfg.Limiter, cfg.Observer))
-		// A span per S3 call (S3.PutObject, S3.UploadPart ...), a child
-		// of the caller's span.
-		var tracing []otelaws.Option
-		if cfg.Tracer != nil {
-			tracing = append(tracing, otelaws.WithTracerProvider(cfg.Tracer))
-		}
-		otelaws.AppendMiddlewares(&o.APIOptions, tracing...)
+		o.APIOptions = append(o.APIOptions, tracing(cfg.Tracer))
 	})
 	return &Store{cfg: cfg, client: client}, nil
 }

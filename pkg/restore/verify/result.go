@@ -1,6 +1,10 @@
 package verify
 
-import "time"
+import (
+	"time"
+
+	"github.com/arcabackup/arca/pkg/backup"
+)
 
 // Result is what a verification established; it holds names and numbers,
 // never row data.
@@ -29,4 +33,19 @@ type TableResult struct {
 	File   string `json:"file"`
 	Rows   int64  `json:"rows"`
 	SHA256 string `json:"sha256"`
+}
+
+// Record is the verification record (verified.json) of this result: err
+// is the verification's failure, nil when it verified; destination is the
+// copy's destination ("" the primary).
+func (r Result) Record(err error, destination string, at time.Time) backup.Verification {
+	v := backup.Verification{BackupID: r.BackupID, Verified: err == nil, CheckedAt: at, Duration: r.Duration.String(),
+		ObjectBytes: r.ObjectBytes, PlainBytes: r.PlainBytes, Tables: len(r.Tables), Destination: destination}
+	for _, t := range r.Tables {
+		v.Rows += t.Rows
+	}
+	if err != nil {
+		v.Reason = err.Error()
+	}
+	return v
 }

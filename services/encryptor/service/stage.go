@@ -122,9 +122,14 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartReady])
 			return s.announce(ctx, job, info, key)
 		}
 		// The keyring changed while the part was sealed: seal it again
-		// under the new epoch (a part sealed now was announced to no one).
+		// under the new epoch, unless another delivery of the job has
+		// claimed the part meanwhile (found it stored and announced it, or
+		// is about to): the first announcement stands, so that part stays
+		// and is announced again under the new epoch if its key still
+		// opens it. Deleting it unconditionally lost the announced part.
 		if fresh {
-			if err := s.staging.Delete(ctx, key); err != nil {
+			err := s.staging.DeleteUnchanged(ctx, key, info.Revision)
+			if err != nil && !errors.Is(err, staging.ErrChanged) {
 				return err
 			}
 		}
@@ -143,6 +148,10 @@ var errHandedOn = errors.New("sealed and handed on by an earlier delivery")
 // is randomised, and an uploader may already hold the first version's
 // digest. A staged part whose key was destroyed since is not reused.
 //
+// A part found stored is claimed (staging.Claim) before it is announced,
+// so that the delivery that stored it, if the keyring changed under it,
+// no longer deletes it to seal it again.
+//
 // The sealed part is written with staging's Create, never over another:
 // two deliveries of one job can run at once (a redelivery while the first
 // is cut off from the cluster), and the slower one, having found nothing,
@@ -152,7 +161,7 @@ var errHandedOn = errors.New("sealed and handed on by an earlier delivery")
 // announces that one (a duplicate of the first announcement).
 func (s *Service) sealOnce(ctx context.Context, m messages.PartReady, key string) (info staging.Info, fresh bool, err error) {
 	for {
-		info, err = s.staging.Stat(ctx, key)
+		info, err = s.staging.Claim(ctx, key)
 		if err == nil {
 			if _, kerr := s.keys.Key(info.Meta[metaKeyID]); kerr != nil {
 				return info, false, s.keyError(m, kerr)

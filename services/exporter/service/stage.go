@@ -34,6 +34,11 @@ type Service struct {
 	limiter *source.Limiter
 	level   zstd.EncoderLevel
 	batch   *batcher
+	// cache keeps the shared schemas' DDL and the column-model plan
+	// between this replica's exports while the catalog is unchanged.
+	cache *export.Cache
+	// sessions keeps the sessions of finished exports for the next ones.
+	sessions *source.Sessions
 }
 
 // Deps are the exporter's connections: JetStream (JOBS, EVENTS) and the
@@ -55,7 +60,8 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level}
+	s := &Service{js: d.JS, staging: d.Staging, cfg: cfg, limiter: source.NewLimiter(cfg.MaxConcurrentExports), level: level, cache: export.NewCache(),
+		sessions: source.NewSessions(cfg.MaxConcurrentExports*(1+cfg.Parallelism), 30*time.Second)}
 	s.batch = newBatcher(s)
 	return s, nil
 }
@@ -65,6 +71,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if s.js == nil || s.staging == nil {
 		return errors.New("exporter: JetStream and staging are required")
 	}
+	defer s.sessions.Close()
 	w := jobs.NewWorker(s.js, jobs.Stage{Name: messages.StageExport, Subject: messages.SubjectExport}, s.handle, s.cfg.Worker)
 	return w.Run(ctx)
 }
@@ -110,19 +117,24 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 			Bytes: size, Attempt: int(job.Delivered), Artifact: artifact, Last: p.Last}.Event())
 		return s.waitForRoom(ctx, artifact, job.Progress)
 	})
-	zw, err := compress.NewWriter(pw, s.cfg.PartSize, s.level)
+	// A job of a coordinator batch is read with the batch's other jobs on
+	// its first delivery, each compressing at once: a smaller encoder each.
+	// A redelivery (the batch, or this tenant, failed) is exported alone.
+	batched := s.batches(m) && job.Delivered == 1
+	var zopts []zstd.EOption
+	if batched {
+		zopts = compress.LowMemory
+	}
+	zw, err := compress.NewWriter(pw, s.cfg.PartSize, s.level, zopts...)
 	if err != nil {
 		pw.Abort(err)
 		return jobs.Permanent(err)
 	}
 
 	// Every byte the source sends is progress: only an export that stalls
-	// for the worker's Timeout is cancelled, however long it runs. A job
-	// of a coordinator batch is read with the batch's other jobs on its
-	// first delivery; a redelivery (the batch, or this tenant, failed) is
-	// exported alone.
+	// for the worker's Timeout is cancelled, however long it runs.
 	var facts []byte
-	if s.batches(m) && job.Delivered == 1 {
+	if batched {
 		facts, err = s.batch.export(ctx, m, zw, job.Progress)
 	} else {
 		facts, err = s.ExportTo(ctx, m, progressWriter{zw, job.Progress})
@@ -177,7 +189,8 @@ func (s *Service) ExportTo(ctx context.Context, m messages.ExportRequested, pw i
 func (s *Service) exportConfig() export.Config {
 	return export.Config{
 		Source: s.source(), Tenancy: s.cfg.Tenancy, Limiter: s.limiter,
-		Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion,
+		Parallelism: s.cfg.Parallelism, PGBinDir: s.cfg.PGBinDir, ToolVersion: s.cfg.ToolVersion, Cache: s.cache,
+		Sessions: s.sessions,
 	}
 }
 

@@ -10,7 +10,21 @@
 // consumer's AckWait) to finish its clean-up, and what is left in staging
 // is only judged once that is done.
 //
-//	ARCA_NATS_URL=... go run ./cmd/arca/internal/chaoscheck [-idle 5m]
+// With -progress TENANT, it prints instead one line of shell assignments
+// read from the EVENTS stream: how far the run and TENANT's backup have
+// got, for the suite to inject each fault at a moment of the run rather
+// than at a time (a faster machine would be done before):
+//
+//	verified=N      tenants with a verified backup
+//	attempts=N      TENANT's export attempts (artifacts) seen
+//	exported=N      parts of TENANT's latest attempt exported
+//	last=0|1        its last part exported
+//	encrypted=N     parts of it sealed
+//	uploaded=N      parts of it uploaded
+//	committed=0|1   its backup committed (manifest written)
+//	done=0|1        its backup verified
+//
+//	ARCA_NATS_URL=... go run ./cmd/arca/internal/chaoscheck [-idle 5m | -progress casa-01]
 package main
 
 import (
@@ -21,6 +35,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -54,7 +69,19 @@ type Report struct {
 
 func main() {
 	idle := flag.Duration("idle", 0, "wait at most this long for every stage to be idle first")
+	progressOf := flag.String("progress", "", "print how far the run and this tenant's backup have got, and exit")
 	flag.Parse()
+	if *progressOf != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		p, err := readProgress(ctx, os.Getenv("ARCA_NATS_URL"), *progressOf)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "chaoscheck:", err)
+			os.Exit(1)
+		}
+		fmt.Println(p)
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute+*idle)
@@ -72,20 +99,29 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, url string, idle time.Duration) (Report, error) {
-	rep := Report{Busy: []string{}, DeadLetters: []DeadLetter{}, Staging: []string{}}
+func connect(url string) (*nats.Conn, jetstream.JetStream, error) {
 	if url == "" {
-		return rep, errors.New("ARCA_NATS_URL is not set (source the cluster's env)")
+		return nil, nil, errors.New("ARCA_NATS_URL is not set (source the cluster's env)")
 	}
 	nc, err := nats.Connect(url, nats.Name("arca-chaoscheck"), nats.Timeout(10*time.Second))
 	if err != nil {
-		return rep, fmt.Errorf("connect NATS: %w", err)
+		return nil, nil, fmt.Errorf("connect NATS: %w", err)
 	}
-	defer nc.Close()
 	js, err := jetstream.New(nc)
 	if err != nil {
-		return rep, fmt.Errorf("jetstream: %w", err)
+		nc.Close()
+		return nil, nil, fmt.Errorf("jetstream: %w", err)
 	}
+	return nc, js, nil
+}
+
+func run(ctx context.Context, url string, idle time.Duration) (Report, error) {
+	rep := Report{Busy: []string{}, DeadLetters: []DeadLetter{}, Staging: []string{}}
+	nc, js, err := connect(url)
+	if err != nil {
+		return rep, err
+	}
+	defer nc.Close()
 	start := time.Now()
 	for {
 		if rep.Busy, err = busy(ctx, js); err != nil {
@@ -192,4 +228,126 @@ func stagingLeft(ctx context.Context, js jetstream.JetStream) ([]string, error) 
 		}
 	}
 	return out, nil
+}
+
+// Progress is how far the run and one tenant's backup have got.
+type Progress struct {
+	Verified  int    // tenants with a verified backup
+	Attempts  int    // the tenant's export attempts (artifacts)
+	Exported  int    // parts of its latest attempt exported
+	Last      bool   // the latest attempt's last part exported
+	Encrypted int    // parts of it sealed
+	Uploaded  int    // parts of it uploaded
+	Committed bool   // its backup committed
+	Done      bool   // its backup verified
+	artifact  string // the latest attempt
+}
+
+func (p Progress) String() string {
+	b := func(v bool) int {
+		if v {
+			return 1
+		}
+		return 0
+	}
+	return fmt.Sprintf("verified=%d attempts=%d exported=%d last=%d encrypted=%d uploaded=%d committed=%d done=%d",
+		p.Verified, p.Attempts, p.Exported, b(p.Last), p.Encrypted, p.Uploaded, b(p.Committed), b(p.Done))
+}
+
+// readProgress reads the EVENTS stream from its start to its end.
+func readProgress(ctx context.Context, url, tenant string) (Progress, error) {
+	var p Progress
+	nc, js, err := connect(url)
+	if err != nil {
+		return p, err
+	}
+	defer nc.Close()
+	s, err := js.Stream(ctx, messages.StreamEvents)
+	if err != nil {
+		return p, fmt.Errorf("stream %s: %w", messages.StreamEvents, err)
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return p, fmt.Errorf("stream %s info: %w", messages.StreamEvents, err)
+	}
+	if info.State.Msgs == 0 {
+		return p, nil
+	}
+	// Only the tenant's events and every verification's: the stream holds
+	// a progress event per part and stage of every backup.
+	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{
+		"events." + messages.Token(tenant) + ".>",
+		"events.*.*." + messages.StageVerify + "." + string(messages.StatusSucceeded), // EventSubject would hash the wildcards
+	}})
+	if err != nil {
+		return p, fmt.Errorf("stream %s consumer: %w", messages.StreamEvents, err)
+	}
+	verified := map[string]bool{}
+	parts := map[string]map[string]map[int]bool{} // stage -> artifact -> parts
+	var artifacts []string
+	for pending := true; pending; {
+		batch, err := c.Fetch(500, jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return p, fmt.Errorf("stream %s read: %w", messages.StreamEvents, err)
+		}
+		n := 0
+		for m := range batch.Messages() {
+			n++
+			ev, err := messages.Decode[messages.Event](m.Data())
+			if err == nil && ev.Kind == messages.KindTenant && ev.Attrs[messages.DestinationAttr] == "" {
+				p.note(ev, tenant, verified, parts, &artifacts)
+			}
+			md, err := m.Metadata()
+			if err != nil {
+				return p, fmt.Errorf("stream %s metadata: %w", messages.StreamEvents, err)
+			}
+			pending = md.NumPending > 0
+		}
+		if err := batch.Error(); err != nil {
+			return p, fmt.Errorf("stream %s read: %w", messages.StreamEvents, err)
+		}
+		if n == 0 {
+			break // nothing matches (yet)
+		}
+	}
+	p.Verified = len(verified)
+	p.Attempts = len(artifacts)
+	if len(artifacts) > 0 {
+		p.artifact = artifacts[len(artifacts)-1]
+		p.Exported = len(parts[messages.StageExport][p.artifact])
+		p.Encrypted = len(parts[messages.StageEncrypt][p.artifact])
+		p.Uploaded = len(parts[messages.StageUpload][p.artifact])
+	}
+	return p, nil
+}
+
+func (p *Progress) note(ev messages.Event, tenant string, verified map[string]bool, parts map[string]map[string]map[int]bool, artifacts *[]string) {
+	if ev.Stage == messages.StageVerify && ev.Status == messages.StatusSucceeded {
+		verified[ev.Tenant] = true
+	}
+	if ev.Tenant != tenant {
+		return
+	}
+	switch {
+	case ev.Stage == messages.StageVerify && ev.Status == messages.StatusSucceeded:
+		p.Done = true
+	case ev.Stage == messages.StageUpload && ev.Status == messages.StatusSucceeded:
+		p.Committed = true
+	case ev.Status == messages.StatusProgress && ev.Part != nil:
+		art := ev.Attrs["artifact"]
+		if ev.Stage == messages.StageExport && !slices.Contains(*artifacts, art) {
+			*artifacts = append(*artifacts, art)
+			p.Last = false
+		}
+		if parts[ev.Stage] == nil {
+			parts[ev.Stage] = map[string]map[int]bool{}
+		}
+		if parts[ev.Stage][art] == nil {
+			parts[ev.Stage][art] = map[int]bool{}
+		}
+		parts[ev.Stage][art][*ev.Part] = true
+		if ev.Stage == messages.StageExport && ev.Attrs["last"] == "true" && len(*artifacts) > 0 && (*artifacts)[len(*artifacts)-1] == art {
+			p.Last = true
+		}
+	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/follow"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/tenancy"
 )
 
 func (a *app) backupCmd() *cobra.Command {
@@ -22,10 +21,7 @@ func (a *app) backupCmd() *cobra.Command {
 	tenant := &cobra.Command{
 		Use:   "tenant ID|all",
 		Short: "Back up one tenant, or every tenant the tenants query returns",
-		Long: `Publishes one export job per tenant and prints the backup ids. With --wait it follows each backup
-through export, sealing, upload and verification, prints a summary, and exits 0 only if every backup
-was verified from the bucket.`,
-		Args: cobra.ExactArgs(1),
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			tenants, err := stack.Tenants(cmd.Context(), a.cfg, args[0])
 			if err != nil {
@@ -50,43 +46,19 @@ was verified from the bucket.`,
 	return cmd
 }
 
-// tenants lists the tenants of the source database.
-func (a *app) tenants(ctx context.Context) ([]string, error) {
-	return tenancy.TenantIDs(ctx, a.cfg.Source.URL, stack.Tenancy(a.cfg))
-}
-
-// outcome is what --wait reports of one backup (progress.go shows it).
-type outcome = follow.Outcome
-
+// startBackups starts the backups and, with wait, follows them
+// (follow.Run), printing each as it is queued and decided.
 func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []string, wait bool, timeout time.Duration) error {
-	conn, err := stack.Connect(ctx, a.cfg, "cli")
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	now := time.Now().UTC()
-	var events <-chan messages.Event
-	if wait {
-		// Subscribe before publishing, so no event is missed.
-		ch, stop, err := watchEvents(ctx, conn)
-		if err != nil {
-			return err
-		}
-		defer stop()
-		events = ch
-	}
-	queued, err := stack.StartBackups(ctx, a.cfg, conn, kind, tenants, now, a.log)
-	// --wait follows a backup in flight in place of the one skipped.
-	var set follow.Set
-	for _, q := range queued {
-		if q.SkippedFor != "" {
-			set.Add(q.Tenant, q.SkippedFor)
-			a.printf("skipped %s backup of %s: backup %s is in flight\n", kind, q.Tenant, q.SkippedFor)
-		} else {
-			set.Add(q.Tenant, q.BackupID)
-			a.printf("queued %s backup %s %s\n", kind, q.BackupID, q.Tenant)
-		}
-	}
+	set, err := follow.Run(ctx, a.cfg, kind, tenants, follow.Options{Wait: wait, Timeout: timeout, Log: a.log, Line: a.newProgress(),
+		Started: func(q stack.Queued) {
+			if q.SkippedFor != "" {
+				a.printf("skipped %s backup of %s: backup %s is in flight\n", kind, q.Tenant, q.SkippedFor)
+			} else {
+				a.printf("queued %s backup %s %s\n", kind, q.BackupID, q.Tenant)
+			}
+		},
+		Decided: func(o *follow.Outcome) { a.printf("%-9s %s %s (%.1fs)\n", o.Status, o.BackupID, o.Tenant, o.Seconds) },
+	})
 	if err != nil {
 		return err
 	}
@@ -94,23 +66,6 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 		a.emit(set.Order, func(io.Writer) {})
 		return nil
 	}
-	return a.await(ctx, events, &set, now, timeout, earlierParts(ctx, conn.JS, kind, set.Order))
-}
-
-// await follows the backups (follow.Set.Await), showing progress, and
-// prints the outcomes.
-func (a *app) await(ctx context.Context, events <-chan messages.Event, set *follow.Set, start time.Time, timeout time.Duration, expect map[string]int) error {
-	bp := a.backupProgress(len(set.Order), expect)
-	defer bp.done()
-	err := set.Await(ctx, events, start, timeout, follow.Hooks{Tick: bp.render, Event: bp.observe, Decided: func(o *follow.Outcome) {
-		bp.outcome(o)
-		bp.done()
-		a.printf("%-9s %s %s (%.1fs)\n", o.Status, o.BackupID, o.Tenant, o.Seconds)
-	}})
-	if err != nil {
-		return err
-	}
-	bp.done()
 	a.emit(set.Order, func(w io.Writer) { printOutcomes(w, set.Order) })
 	if n := set.NotVerified(); n > 0 {
 		return fmt.Errorf("%d of %d backups not verified", n, len(set.Order))
@@ -118,7 +73,7 @@ func (a *app) await(ctx context.Context, events <-chan messages.Event, set *foll
 	return nil
 }
 
-func printOutcomes(w io.Writer, order []*outcome) {
+func printOutcomes(w io.Writer, order []*follow.Outcome) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "TENANT\tBACKUP\tTABLES\tROWS\tRAW\tSTORED\tSECONDS\tVERIFIED\t")
 	var raw, stored int64

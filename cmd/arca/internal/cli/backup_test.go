@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -54,4 +55,23 @@ func TestTwoConcurrentBackupsOfATenantMakeOne(t *testing.T) {
 	info, err := s.Info(t.Context(), jetstream.WithSubjectFilter(messages.Filter(messages.SubjectExport)))
 	require.NoError(t, err)
 	require.EqualValues(t, 1, info.State.Msgs, "one export job")
+}
+
+// backup full --json prints the backups it queued, each with its id and
+// status (here published directly: no catalog answers).
+func TestBackupJSONListsTheQueuedBackups(t *testing.T) {
+	t.Parallel()
+	n := teststack.NewNATS(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "arca.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(fmt.Sprintf("dir: %s\nsource: {url: \"postgres://arca@127.0.0.1:1/none\"}\nnats: {url: %q}\ncatalog: {url: \"postgres://arca@127.0.0.1:1/none?connect_timeout=2\"}\n",
+		dir, n.URL)), 0o600))
+	var out, stderr bytes.Buffer
+	require.NoError(t, Execute(t.Context(), []string{"--config", path, "--json", "backup", "full"}, &out, &stderr), stderr.String())
+	var got []map[string]any
+	require.NoError(t, json.Unmarshal(out.Bytes(), &got), out.String())
+	require.Len(t, got, 1)
+	require.Equal(t, "queued", got[0]["status"])
+	require.NotEmpty(t, got[0]["backup_id"])
+	require.NotContains(t, out.String(), "queued full backup", "--json prints only the JSON")
 }

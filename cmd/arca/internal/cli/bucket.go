@@ -1,27 +1,15 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/grants"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/bucketinit"
-	"github.com/arcabackup/arca/pkg/objstore/s3store"
 )
-
-// bucketInitResult is what `arca bucket init --json` prints.
-type bucketInitResult struct {
-	bucketinit.Report
-	OK bool `json:"ok"`
-	// Policies are the files written, by path.
-	Policies []string `json:"policies"`
-}
 
 func (a *app) bucketCmd() *cobra.Command {
 	var policiesDir string
@@ -29,50 +17,23 @@ func (a *app) bucketCmd() *cobra.Command {
 	initCmd := &cobra.Command{
 		Use:   "init",
 		Short: "Create or check the bucket: versioning, Object Lock, lifecycle, encryption, public access blocked; write the IAM policies",
-		Long: `Create the configured bucket, or check it, and bring each setting to what Arca needs: versioning,
-Object Lock's default retention (the shortest retention of the policy, so prune can delete on time), the lifecycle
-rules derived from the retention policy (arca lifecycle), default encryption (aws:kms with store.s3.sse_kms_key_id,
-else AES256) and every public access blocked. Each setting is reported applied, already set, unsupported by this
-server, or failed; the command exits 1 while a required setting is not in place (--optional names the ones that may
-be missing). It then writes the least-privilege IAM policy of each service and the MFA-delete note to --policies.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			if a.cfg.Store.Kind != "s3" {
-				return usageError{errors.New("arca bucket init needs store.kind s3")}
-			}
-			opts := stack.BucketInit(a.cfg)
-			opts.NoObjectLock, opts.LockMode, opts.LockDays, opts.SSE, opts.Optional = o.NoObjectLock, o.LockMode, o.LockDays, o.SSE, o.Optional
-			c, err := opts.Config()
+			res, err := stack.InitBucket(cmd.Context(), a.cfg, o, policiesDir)
 			if err != nil {
-				return usageError{err}
-			}
-			store, err := stack.Store(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			rep, err := bucketinit.Run(ctx, store.(*s3store.Store).Client(), c)
-			if err != nil {
-				return err
-			}
-			res := bucketInitResult{Report: rep, OK: rep.OK()}
-			if policiesDir != "" {
-				if res.Policies, err = grants.WriteBucketPolicies(policiesDir, c.Bucket, a.cfg.Store.Prefix); err != nil {
-					return err
-				}
+				return usage(err)
 			}
 			a.emit(res, func(w io.Writer) {
-				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "SETTING\tOUTCOME\tREQUIRED\tDETAIL")
-				for _, r := range rep.Results {
-					fmt.Fprintf(tw, "%s\t%s\t%v\t%s\n", r.Setting, r.Outcome.Text(), r.Required, r.Detail)
+				t := newTable(w, "SETTING\tOUTCOME\tREQUIRED\tDETAIL")
+				for _, r := range res.Results {
+					t.row(r.Setting, r.Outcome.Text(), r.Required, r.Detail)
 				}
-				_ = tw.Flush() // terminal output: a failed write has no remedy
+				t.flush()
 				for _, p := range res.Policies {
 					fmt.Fprintln(w, "wrote", p)
 				}
 			})
-			if err := rep.Err(); err != nil {
+			if err := res.Err(); err != nil {
 				return fmt.Errorf("%w (--optional to accept)", err)
 			}
 			return nil

@@ -21,13 +21,7 @@ func (a *app) checkCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the configuration, database role, bucket, keyring, NATS, archiving and schedules; print every problem",
-		Long: `Checks everything a backup needs, as pgbackrest check does: the configuration; the source database
-(the role can read every table, pg_dump is installed); WAL archiving when a base or WAL schedule is set
-(archive_mode, archive_command running arca wal-push, the REPLICATION attribute); the bucket (write, read,
-delete, versioning and Object Lock on S3); the keyring (it loads and has a primary key); the NATS streams;
-the schedules; the catalog. Each problem is one line. Exits 1 if any check fails (2 if the configuration
-itself is invalid); warnings do not fail it.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		// The configuration's problems are findings here, not a refusal to run.
 		PersistentPreRunE: func(*cobra.Command, []string) error { loadErr = a.load(); return nil },
 		RunE: func(cmd *cobra.Command, _ []string) error {

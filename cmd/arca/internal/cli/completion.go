@@ -2,14 +2,11 @@ package cli
 
 import (
 	"context"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/backup"
 )
 
 // completions give shell completion (arca completion bash|zsh|fish) of
@@ -47,61 +44,29 @@ func (a *app) completions(root *cobra.Command) {
 	flag(find("restore", "full"), "backup", a.completeBackups("full"))
 }
 
-// completionRepo is the bucket for completion: listed, never read (it
-// must be quick), so no keyring. ok is false when nothing can be listed.
-func (a *app) completionRepo(ctx context.Context) (backup.Repository, bool) {
-	if a.load() != nil { // again: completion parses --config after the pre-run
-		return backup.Repository{}, false
-	}
-	store, err := stack.Store(ctx, a.cfg)
-	if err != nil {
-		return backup.Repository{}, false
-	}
-	return backup.Repository{Store: store, Layout: backupLayout(a)}, true
-}
-
 // completeBackups completes backup ids of one folder ("" for every kind),
 // newest first.
 func (a *app) completeBackups(folder string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		if cmd.ValidArgsFunction != nil && len(args) > 0 {
+		if (cmd.ValidArgsFunction != nil && len(args) > 0) || a.load() != nil { // load again: completion parses --config after the pre-run
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
 		defer cancel()
-		repo, ok := a.completionRepo(ctx)
-		if !ok {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
 		var folders []string
 		if folder != "" {
 			folders = []string{folder}
 		}
-		return repo.BackupIDs(ctx, prefix, folders...), cobra.ShellCompDirectiveNoFileComp
+		return stack.BackupIDs(ctx, a.cfg, prefix, folders...), cobra.ShellCompDirectiveNoFileComp
 	}
 }
 
-// completeTenants completes tenant ids: those of the source database, or
-// failing that those with backups in the bucket.
+// completeTenants completes tenant ids (stack.TenantIDs).
 func (a *app) completeTenants(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-	ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
-	defer cancel()
 	if a.load() != nil { // again: completion parses --config after the pre-run
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	ts, err := a.tenants(ctx)
-	if err != nil {
-		ts = nil
-		if repo, ok := a.completionRepo(ctx); ok {
-			ts = repo.TenantsWithBackups(ctx)
-		}
-	}
-	var out []string
-	for _, t := range ts {
-		if strings.HasPrefix(t, prefix) {
-			out = append(out, t)
-		}
-	}
-	slices.Sort(out)
-	return out, cobra.ShellCompDirectiveNoFileComp
+	ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
+	defer cancel()
+	return stack.TenantIDs(ctx, a.cfg, prefix), cobra.ShellCompDirectiveNoFileComp
 }

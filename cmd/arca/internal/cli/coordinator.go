@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -41,12 +40,11 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 				return nil
 			}
 			a.emit(st.Runs, func(w io.Writer) {
-				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "RUN\tKIND\tTRIGGER\tSTATE\tSTARTED")
+				t := newTable(w, "RUN\tKIND\tTRIGGER\tSTATE\tSTARTED")
 				for _, r := range st.Runs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, r.Trigger, r.State, r.StartedAt.Format(time.RFC3339))
+					t.row(r.ID, r.Kind, r.Trigger, r.State, r.StartedAt.Format(time.RFC3339))
 				}
-				_ = tw.Flush() // terminal output: a failed write has no remedy
+				t.flush()
 			})
 			return nil
 		},
@@ -71,13 +69,7 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 			a.emit(map[string]int{"backups": n, "refused": len(got.Refused)}, func(w io.Writer) {
 				fmt.Fprintf(w, "catalog rebuilt: %d backups from the bucket\n", n)
 			})
-			for _, err := range got.Refused {
-				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
-			}
-			if len(got.Refused) > 0 {
-				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(got.Refused))}
-			}
-			return nil
+			return a.refused(got.Refused)
 		},
 	}
 	rebuild.Flags().BoolVar(&drop, "drop", false, "drop the catalog first")
@@ -91,12 +83,11 @@ func printRun(w io.Writer, r coordinator.Run, js []coordinator.Job) {
 	if r.Error != "" {
 		fmt.Fprintf(w, "error: %s\n", r.Error)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TENANT\tBACKUP\tSTATE\tBYTES\tERROR")
+	t := newTable(w, "TENANT\tBACKUP\tSTATE\tBYTES\tERROR")
 	for _, j := range js {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Tenant, j.BackupID, j.State, human(j.Bytes), firstLine(j.Error))
+		t.row(j.Tenant, j.BackupID, j.State, human(j.Bytes), firstLine(j.Error))
 	}
-	_ = tw.Flush() // terminal output: a failed write has no remedy
+	t.flush()
 	for _, j := range js {
 		if j.Error != "" {
 			fmt.Fprintf(w, "%s %s: %s\n", keyadmin.Scope(j.Tenant), j.BackupID, j.Error)

@@ -1,20 +1,17 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/cost"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
 func (a *app) costCmd() *cobra.Command {
@@ -22,28 +19,16 @@ func (a *app) costCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cost",
 		Short: "What the bucket costs a month, per tenant, kind and storage class, and next month from the growth",
-		Long: `Stored bytes per tenant, kind and storage class, priced with the plan's cost table (or --prices FILE, YAML or
-JSON: {currency: USD, classes: {STANDARD: {per_gb_month: 0.023}}}, over the defaults), and the total 30 days from
-now along the growth of the stored total over the recorded history.
-
---from catalog reads the backups the catalog recorded and keeps those the retention policy keeps (what prune leaves;
-the catalog is not told of prunes), each in the storage class the uploader and the lifecycle rules give it; WAL is
-not in the catalog. --from bucket lists the bucket: every object, WAL included, in the class S3 reports. The default
-is the catalog when one is configured, else the bucket.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			o := cost.Options{From: from, Prices: cost.DefaultPrices(), Layout: backupLayout(a), Policy: stack.Policy(a.cfg),
-				Classes: stack.CostClasses(a.cfg), Now: time.Now().UTC(),
-				Bucket: func(ctx context.Context) (cost.Lister, error) { return stack.Store(ctx, a.cfg) }}
+			o := stack.CostOptions(a.cfg, time.Now().UTC())
+			o.From = from
 			if pricesPath != "" {
 				var err error
 				if o.Prices, err = cost.LoadPrices(pricesPath); err != nil {
 					return usageError{err}
 				}
-			}
-			if u, _ := stack.CatalogURL(a.cfg); u != "" {
-				o.Catalog = func(ctx context.Context) ([]coordinator.Backup, error) { return stack.CatalogBackups(ctx, a.cfg) }
 			}
 			rep, err := cost.Run(ctx, o)
 			if errors.Is(err, cost.ErrUnknownSource) {
@@ -65,16 +50,15 @@ is the catalog when one is configured, else the bucket.`,
 }
 
 func printCost(w io.Writer, rep cost.Report) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TENANT\tKIND\tCLASS\tOBJECTS\tSTORED\t"+rep.Currency+"/MONTH")
+	tab := newTable(w, "TENANT\tKIND\tCLASS\tOBJECTS\tSTORED\t"+rep.Currency+"/MONTH")
 	for _, l := range rep.Lines {
 		tenant := l.Tenant
 		if tenant == "" {
 			tenant = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%.4f\n", tenant, l.Kind, l.StorageClass, l.Objects, human(l.Bytes), l.Monthly)
+		tab.row(tenant, l.Kind, l.StorageClass, l.Objects, human(l.Bytes), fmt.Sprintf("%.4f", l.Monthly))
 	}
-	_ = tw.Flush() // terminal output: a failed write has no remedy
+	tab.flush()
 	for _, k := range slices.Sorted(maps.Keys(rep.ByClass)) {
 		t := rep.ByClass[k]
 		fmt.Fprintf(w, "%-20s %10s  %.4f %s/month at %.4f per GB\n", k, human(t.Bytes), t.Monthly, rep.Currency, rep.Prices[k].PerGBMonth)

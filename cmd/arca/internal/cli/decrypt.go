@@ -17,16 +17,7 @@ func (a *app) decryptCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "decrypt",
 		Short: "Turn a sealed artifact back into the plain archive with the keyring alone",
-		Long: `Opens a sealed artifact (data.arca) into the plain stream (a tar for tenant exports, a pg_dump
-archive for full dumps, pg_basebackup's tar for base backups, the file itself for WAL). The artifact id
-it was sealed for comes from --manifest (manifest.json beside it, authenticated with the keyring as the
-manifest of its backup; name the tenant with --tenant for a tenant backup) or --artifact (a WAL file:
-wal/<timeline>/<name>; see docs/format.md 4.1). The output appears only if every part authenticates: it is written to a temporary
-file and renamed at the end, so a tampered or truncated artifact leaves no output at all.
-Exit codes: 0 decrypted; 2 the input is not a sealed artifact (a malformed part header) or the
-arguments are wrong; 3 the artifact failed authentication (tampered, truncated, reordered, another
-artifact's parts); 1 anything else (a missing key, I/O).`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if in == "" || out == "" {
@@ -40,7 +31,7 @@ artifact's parts); 1 anything else (a missing key, I/O).`,
 				return err
 			}
 			n, err := backup.Decrypt(ctx, backup.DecryptOptions{In: in, Out: out, Artifact: artifact, Manifest: manifest, Tenant: tenant,
-				Layout: backupLayout(a), Keys: keys})
+				Layout: stack.Layout(a.cfg), Keys: keys})
 			switch {
 			case errors.Is(err, backup.ErrTenantNeeded):
 				return usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", manifest)}

@@ -14,11 +14,7 @@ func (a *app) devCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "dev",
 		Short: "Run the whole system in one process: embedded NATS JetStream and every stage",
-		Long: `arca dev runs an embedded NATS JetStream server (data under the state directory, .arca by
-default) and every stage of the pipeline against the configured PostgreSQL and bucket (a directory by
-default). Other arca commands on this machine find it through .arca/nats.url. A missing keyring is
-created, unlocked by the passphrase in the configured variable (ARCA_KEYRING_PASSPHRASE).`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			softMemoryLimit(devMemoryLimit)
 			srv, err := stack.StartDev(cmd.Context(), a.cfg)

@@ -1,13 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/restore/drill"
 )
 
@@ -26,7 +26,7 @@ func (a *app) drillCmd() *cobra.Command {
 				return err
 			}
 			if len(tenants) == 0 {
-				if tenants, err = a.tenants(ctx); err != nil {
+				if tenants, err = stack.Tenants(ctx, a.cfg, "all"); err != nil {
 					return err
 				}
 			}
@@ -49,11 +49,9 @@ func (a *app) drillCmd() *cobra.Command {
 			})
 			// Record the drill where a running system can see it; a drill
 			// run with no NATS reachable still reports here.
-			if conn, err := stack.Connect(ctx, a.cfg, "drill"); err == nil {
-				if err := drill.Publish(ctx, jobs.NewPublisher(conn.JS), "manual-drill-"+rep.StartedAt.UTC().Format("20060102T150405Z"), rep); err != nil {
-					a.log.Warn("drill not recorded on EVENTS", "err", err)
-				}
-				conn.Close()
+			run := "manual-drill-" + rep.StartedAt.UTC().Format("20060102T150405Z")
+			if err := stack.Publish(ctx, a.cfg, "drill", rep.Events(run)...); err != nil && !errors.Is(err, stack.ErrNoNATS) {
+				a.log.Warn("drill not recorded on EVENTS", "err", err)
 			}
 			return out.Err()
 		},

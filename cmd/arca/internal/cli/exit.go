@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/restore/verify"
@@ -25,10 +26,29 @@ func (e exitError) Error() string {
 }
 func (e exitError) Unwrap() error { return e.err }
 
+// exitCode is err with the exit code a caller (PostgreSQL) depends on;
+// nil when the code is 0.
+func exitCode(code int, err error, quiet bool) error {
+	if code == 0 {
+		return nil
+	}
+	return exitError{code: code, err: err, quiet: quiet}
+}
+
 type usageError struct{ err error }
 
 func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
+
+// usage is err, as a usage error (exit 2) when it is a configuration or
+// choice a package refused (stack.ConfigError).
+func usage(err error) error {
+	var ce stack.ConfigError
+	if errors.As(err, &ce) {
+		return usageError{ce.Err}
+	}
+	return err
+}
 
 // isUsage recognises cobra's own argument and flag errors.
 func isUsage(err error) bool {
@@ -70,3 +90,24 @@ func Quiet(err error) bool {
 // OneLine is the error as one line, for scripts reading stderr, with the
 // password of every URL or DSN it quotes redacted.
 func OneLine(err error) string { return messages.OneLine(err) }
+
+// cleanUsage turns cobra's multi-line suggestion ("unknown command \"lst\"
+// for \"arca\"\n\nDid you mean this?\n\tlist\n") into one line:
+// unknown command "lst" for "arca" (did you mean list?).
+func cleanUsage(err error) error {
+	msg := err.Error()
+	head, rest, ok := strings.Cut(msg, "\n\nDid you mean this?\n")
+	if !ok {
+		return err
+	}
+	var names []string
+	for _, l := range strings.Split(rest, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			names = append(names, l)
+		}
+	}
+	if len(names) == 0 {
+		return errors.New(head)
+	}
+	return errors.New(head + " (did you mean " + strings.Join(names, " or ") + "?)")
+}

@@ -27,52 +27,24 @@ func (a *app) infoCmd() *cobra.Command {
 			// As arca list: a refused manifest is reported and skipped. A
 			// destination that cannot be listed is reported too; the
 			// others are still summed up.
-			var rows []backup.Summary
-			var refused, failed []error
-			var primary []backup.Entry
-			now := time.Now().UTC()
+			places := make([]backup.Place, len(set))
 			for i, d := range set {
-				repo := a.repo(d.Store, keys)
-				prefixes := []string{}
-				if tenant != "" {
-					prefixes = append(prefixes, repo.Layout.TenantPrefix(tenant))
-				}
-				found, err := repo.List(ctx, prefixes...)
-				if err != nil {
-					if i == 0 && len(set) == 1 {
-						return err
-					}
-					failed = append(failed, fmt.Errorf("destination %s: %w", d.Name, err))
-					continue
-				}
-				refused = append(refused, found.Refused...)
-				for _, e := range found.Backups {
-					if e.VerificationErr != nil {
-						refused = append(refused, e.VerificationErr)
-					}
-				}
-				var got []backup.Summary
-				if i == 0 {
-					primary = found.Backups
-					got = backup.Summarize(found.Backups, now)
-				} else {
-					c, _ := a.cfg.Destination(d.Name)
-					got = backup.SummarizeCopy(found.Backups, primary, c.Takes, now)
-				}
-				for j := range got {
-					got[j].Destination = d.Name
-				}
-				rows = append(rows, got...)
+				c, _ := a.cfg.Destination(d.Name)
+				places[i] = backup.Place{Name: d.Name, Repo: a.repo(d.Store, keys), Takes: c.Takes}
 			}
+			now := time.Now().UTC()
+			got, err := backup.Survey(ctx, places, tenant, now)
+			if err != nil {
+				return err
+			}
+			rows, refused, failed := got.Rows, got.Refused, got.Failed
 			a.emit(rows, func(w io.Writer) { a.infoTable(w, rows, len(set) > 1, now) })
-			for _, err := range refused {
-				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
-			}
+			rerr := a.refused(refused)
 			for _, err := range failed {
 				fmt.Fprintln(a.errOut, "arca: not read:", OneLine(err))
 			}
-			if len(refused) > 0 {
-				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(refused))}
+			if rerr != nil {
+				return rerr
 			}
 			if len(failed) > 0 {
 				return fmt.Errorf("%d destinations could not be read (listed above)", len(failed))

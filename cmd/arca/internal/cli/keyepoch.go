@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,8 +43,7 @@ func (a *app) keysStatusCmd() *cobra.Command {
 			ann, insts := st.Epoch, st.Instances
 			a.emit(st, func(w io.Writer) {
 				fmt.Fprintf(w, "keyring epoch %d (%s, %s), fingerprint %.12s\n", ann.N, orNone(ann.Change), ann.At.Format(time.RFC3339), ann.Fingerprint)
-				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "INSTANCE\tSERVICES\tEPOCH\tSTATE\tSEEN")
+				t := newTable(w, "INSTANCE\tSERVICES\tEPOCH\tSTATE\tSEEN")
 				for _, i := range insts {
 					state := "current"
 					if i.Epoch < ann.N {
@@ -54,9 +52,9 @@ func (a *app) keysStatusCmd() *cobra.Command {
 							state += ": " + i.Behind
 						}
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", i.ID, strings.Join(i.Services, ","), i.Epoch, state, i.At.Format(time.RFC3339))
+					t.row(i.ID, strings.Join(i.Services, ","), i.Epoch, state, i.At.Format(time.RFC3339))
 				}
-				_ = tw.Flush() // terminal output: a failed write has no remedy
+				t.flush()
 			})
 			if st.Behind > 0 {
 				return fmt.Errorf("%d of %d running instances hold an older keyring than epoch %d", st.Behind, len(insts), ann.N)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,9 +36,6 @@ func (a *app) keysCmd() *cobra.Command {
 	}
 	rotate := &cobra.Command{
 		Use: "rotate", Short: "Add a new primary key; every older backup still opens", Args: cobra.NoArgs,
-		Long: `Adds a new primary key to the default scope, or with --tenant to the tenant's own scope. It returns
-once every running service holding keys has loaded it (docs/keys.md), or names those that have not and
-exits 1.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			uri := ""
 			if kmsKey != "" {
@@ -72,12 +68,7 @@ exits 1.`,
 	erase := &cobra.Command{
 		Use:   "erase-tenant ID",
 		Short: "Crypto-erasure: destroy a tenant's own keys, making every backup sealed under them unreadable",
-		Long: `Destroys every key version scoped to the tenant (made with keys rotate --tenant ID). Backups sealed
-under them can never be opened again; other tenants' backups are untouched. Copies of the keyring
-elsewhere (older files, Secrets Manager versions) must be destroyed too: see docs/format.md.
-It returns once every running service holding keys has loaded the new keyring (docs/keys.md), or
-names those that have not and exits 1.`,
-		Args: cobra.ExactArgs(1),
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if confirm != args[0] {
 				return usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
@@ -122,8 +113,7 @@ func (a *app) served(key, d string, skipped []error) {
 }
 
 func printKeys(w io.Writer, infos []keyring.Info) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
+	t := newTable(w, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
 	for _, i := range infos {
 		destroyed := ""
 		if i.Destroyed != nil {
@@ -133,7 +123,7 @@ func printKeys(w io.Writer, infos []keyring.Info) {
 		if i.KMSURI != "" {
 			kind += " " + i.KMSURI
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\n", i.ID, keyadmin.Scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
+		t.row(i.ID, keyadmin.Scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
 	}
-	_ = tw.Flush() // terminal output: a failed write has no remedy
+	t.flush()
 }

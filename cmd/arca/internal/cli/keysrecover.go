@@ -18,11 +18,7 @@ func (a *app) keysRecoverCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "recover --from-bucket",
 		Short: "Rebuild a lost keyring file from its escrow in the bucket, with KMS (refuses to overwrite)",
-		Long: `Reads the keyring's escrow (<prefix>/keyring/escrow.json, from the first destination that has one),
-opens it with kms:Decrypt under the KMS key it names, and writes the keyring to keys.keyring under the
-passphrase of keys.passphrase_env. A keyring already there is never overwritten. Tenants' own local keys
-are not in the escrow (so that erase-tenant stays final): their backups do not open after a recovery.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !fromBucket {
 				return usageError{errors.New("--from-bucket is required (the escrow is the only source)")}

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/progress"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -28,29 +26,19 @@ func (a *app) listCmd() *cobra.Command {
 			}
 			rows, refused := found.Rows()
 			a.emit(rows, func(w io.Writer) {
-				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "BACKUP\tKIND\tTENANT\tCREATED\tSTORED\tRAW\tVERIFIED")
+				t := newTable(w, "BACKUP\tKIND\tTENANT\tCREATED\tSTORED\tRAW\tVERIFIED")
 				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.BackupID, r.Kind, r.Tenant, r.Created.Format("2006-01-02 15:04:05Z"), human(r.Bytes), human(r.PlainBytes), r.VerifiedText())
+					t.row(r.BackupID, r.Kind, r.Tenant, r.Created.Format("2006-01-02 15:04:05Z"), human(r.Bytes), human(r.PlainBytes), r.VerifiedText())
 				}
-				_ = tw.Flush() // terminal output: a failed write has no remedy
+				t.flush()
 			})
-			for _, err := range refused {
-				fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
-			}
-			if len(refused) > 0 {
-				return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(refused))}
-			}
-			return nil
+			return a.refused(refused)
 		},
 	}
 	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant's backups")
 	cmd.Flags().StringVar(&destination, "destination", "", "list this destination's copies and their verification there (store.destinations; default the primary)")
 	return cmd
 }
-
-// human prints a byte count in binary units.
-func human(n int64) string { return progress.Bytes(n) }
 
 // listBackupsIn reads every backup in one destination ("" the primary), or
 // one tenant's, through the authenticated repository: refused manifests

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,29 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/objstore/s3store"
-	"github.com/arcabackup/arca/pkg/retention/lifecycle"
 	"github.com/arcabackup/arca/pkg/retention/prune"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
-
-// pruneDestinations applies retention to each destination (or the one
-// named) with its own policy (prune.RunEach), and prunes each WAL archive
-// with its own destination's base backups (stack.PruneDestinations).
-func (a *app) pruneDestinations(ctx context.Context, keys *keyring.Keyring, dry bool, only string) ([]prune.DestinationReport, error) {
-	dests, err := stack.PruneDestinations(ctx, a.cfg, keys, only)
-	if errors.Is(err, stack.ErrNoSuchDestination) {
-		return nil, usageError{err}
-	}
-	if err != nil {
-		return nil, err
-	}
-	out, err := prune.RunEach(ctx, prune.Config{Layout: stack.Layout(a.cfg), Keys: keys}, dests, dry)
-	if cerr := (*prune.ConfigError)(nil); errors.As(err, &cerr) {
-		return out, usageError{err}
-	}
-	return out, err
-}
 
 func (a *app) pruneCmd() *cobra.Command {
 	var dry bool
@@ -40,16 +18,9 @@ func (a *app) pruneCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Delete backups past retention; never the newest verified of a tenant, nor anything held or locked",
-		Long: `Deletes backups past retention, in each destination (store.destinations) with its own retention
-policy, or only in the one --destination names.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			keys, err := stack.Keyring(ctx, a.cfg, false)
-			if err != nil {
-				return err
-			}
-			runs, err := a.pruneDestinations(ctx, keys, dry, only)
+			runs, err := stack.Prune(cmd.Context(), a.cfg, dry, only)
 			var v any = runs
 			if len(a.cfg.Destinations()) == 1 && len(runs) == 1 {
 				v = runs[0].Report // one destination: the report as before
@@ -62,7 +33,7 @@ policy, or only in the one --destination names.`,
 					printPrune(w, run.Report)
 				}
 			})
-			return err
+			return usage(err)
 		},
 	}
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "list what would go and why; delete nothing")
@@ -96,8 +67,7 @@ func (a *app) lifecycleCmd() *cobra.Command {
 		Short: "Print (or with --apply set) the S3 lifecycle rules derived from the retention policy",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			conf, notes := lifecycle.Derive(stack.Policy(a.cfg), lifecycle.Options{Prefix: a.cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
+			conf, notes := stack.Lifecycle(a.cfg)
 			doc, err := conf.JSON()
 			if xml {
 				doc, err = conf.XML()
@@ -112,14 +82,7 @@ func (a *app) lifecycleCmd() *cobra.Command {
 			if !apply {
 				return nil
 			}
-			if a.cfg.Store.Kind != "s3" {
-				return usageError{fmt.Errorf("--apply needs store.kind s3")}
-			}
-			store, err := stack.Store(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			return lifecycle.Apply(ctx, store.(*s3store.Store).Client(), a.cfg.Store.S3.Bucket, conf)
+			return usage(stack.ApplyLifecycle(cmd.Context(), a.cfg, conf))
 		},
 	}
 	cmd.Flags().BoolVar(&apply, "apply", false, "set the rules on the bucket")

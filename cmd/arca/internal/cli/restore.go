@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,21 +28,12 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tenant",
 		Short: "Restore one tenant, touching no other",
-		Long: `Restores one tenant's backup in one transaction: nothing changes unless the whole backup verifies.
-Pick the backup with --backup ID, or --tenant ID with --latest or --at TIME, and one target:
-  --replace            into the source database, replacing that tenant only
-  --target URL         into another database, creating what is missing
-  --into-schema NAME   side by side with the live tenant, for comparison
-With --tenant ID --at TIME, when base backups and the WAL archive cover TIME, the tenant is restored as
-it was at that exact moment (point-in-time recovery into a scratch cluster Arca starts and removes, then
-exported and restored like a backup; docs/runbooks/tenant-pitr.md). Otherwise --at restores the newest
-logical export at or before TIME, and says so.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			softMemoryLimit(restoreMemoryLimit)
 			ctx := cmd.Context()
 			o := tenantrestore.Options{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, DB: a.cfg.Source.URL,
-				Restore: restore.Options{Tenancy: stack.Tenancy(a.cfg)}, Layout: backupLayout(a),
+				Restore: restore.Options{Tenancy: stack.Tenancy(a.cfg)}, Layout: stack.Layout(a.cfg),
 				Bucket: restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore}}
 			switch {
 			case replace && target == "" && into == "":
@@ -123,15 +113,7 @@ func (a *app) restoreFullCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "full",
 		Short: "Restore a full dump into a new, empty database with pg_restore --jobs",
-		Long: `Restores a logical full dump into a new, empty database with pg_restore --jobs, once the whole
-dump has been decrypted and verified. With --globals, the roles, memberships, role settings and
-tablespaces the backup carries (pg_dumpall --globals-only, sealed in its manifest) are applied first
-to the target server with psql, so that owners and grants resolve: roles are cluster-wide, so this
-changes the server, not only the new database. Roles the server has already are reported and their
-attributes set as in the backup; any other error stops the restore before pg_restore. A backup taken
-by a source role that cannot read pg_authid (not a superuser) carries the roles without their
-passwords, and says so.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if id == "" || target == "" {
@@ -141,7 +123,7 @@ passwords, and says so.`,
 			if err != nil {
 				return err
 			}
-			bin, err := a.pgTool("pg_restore")
+			bin, err := stack.PGTool(a.cfg, "pg_restore")
 			if err != nil {
 				return fmt.Errorf("pg_restore not found: %w", err)
 			}
@@ -188,13 +170,4 @@ func printTenantRows(w io.Writer, r restore.Result) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintln(w, "warning:", warn)
 	}
-}
-
-// pgTool is a PostgreSQL tool of source.pg_bin_dir, else found on the PATH
-// now.
-func (a *app) pgTool(name string) (string, error) {
-	if bin := stack.PGBin(a.cfg, name); bin != name {
-		return bin, nil
-	}
-	return exec.LookPath(name)
 }

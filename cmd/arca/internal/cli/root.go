@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -77,6 +78,7 @@ func (a *app) rootCmd() *cobra.Command {
 		},
 	})
 	a.completions(root)
+	withHelp(root)
 	return root
 }
 
@@ -108,5 +110,22 @@ func (a *app) emit(v any, human func(w io.Writer)) {
 func (a *app) printf(format string, args ...any) {
 	if !a.json {
 		fmt.Fprintf(a.out, format, args...)
+	}
+}
+
+// Soft memory limits (GOMEMLIMIT) for the commands that move backups
+// (#17): their live heap stays a few tens of MiB whatever the data's size
+// (stack.TestMemoryStaysFlatWhateverTheTenantSize), but with the default
+// GOGC alone the heap between collections, and so the RSS, follows the
+// allocation rate of parts and chunks. Under the limit the collector runs
+// sooner instead. GOMEMLIMIT in the environment wins.
+const (
+	devMemoryLimit     = 192 << 20 // every stage and NATS in one process
+	restoreMemoryLimit = 64 << 20
+)
+
+func softMemoryLimit(bytes int64) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(bytes)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -30,11 +29,7 @@ func (a *app) serviceCmds() []*cobra.Command {
 	alerterCmd := &cobra.Command{
 		Use:   "alerter",
 		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
-		Long: `Runs the alerter. With --dry-run it replays the EVENTS and DLQ streams as an alerter starting with an
-empty outbox would, applies the checks (staleness and drills at this moment) and storm aggregation of
-alerting: in the configuration, prints every PagerDuty Events API v2 event it would send (one JSON object a
-line; the routing key shown as the $VARIABLE that holds it) and exits, sending and changing nothing.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dryRun {
 				return a.alerterDryRun(cmd.Context())
@@ -72,10 +67,5 @@ func (a *app) alerterDryRun(ctx context.Context) error {
 // runServices runs the set (stack.Run); a configuration a service refuses
 // is a usage error.
 func (a *app) runServices(ctx context.Context, set stack.Set) error {
-	err := stack.Run(ctx, a.cfg, set, a.log, Version)
-	var ce stack.ConfigError
-	if errors.As(err, &ce) {
-		return usageError{ce.Err}
-	}
-	return err
+	return usage(stack.Run(ctx, a.cfg, set, a.log, Version))
 }

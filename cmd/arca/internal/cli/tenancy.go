@@ -17,12 +17,7 @@ func (a *app) tenancyCmd() *cobra.Command {
 	plan := &cobra.Command{
 		Use:   "plan",
 		Short: "Show every tenant's plan: each table's role and why, the rows it selects, shared and unowned rows, warnings",
-		Long: `Runs discovery for every tenant of the source database, read-only, and prints each table's role with its
-foreign-key path or reason and the rows it would select; then the rows owned by two tenants, the rows of
-owned tables that no tenant owns, and the warnings (tenant-key-like columns not configured, tenant columns
-without an index). Exits 1 if a tenant's plan selects nothing. Check a new schema with it before the first
-backup.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := tenancy.InspectSource(cmd.Context(), a.cfg.Source.URL, stack.Tenancy(a.cfg), only)
 			if err != nil {

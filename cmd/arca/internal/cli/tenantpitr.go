@@ -71,14 +71,7 @@ func (a *app) restorerCmd() *cobra.Command {
 		Short: "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// Base backups from the first destination that has them, as
-			// wal-fetch reads the WAL: a tenant PITR survives the primary.
-			set, keys, err := a.openDestinations(cmd.Context())
-			if err != nil {
-				return err
-			}
-			store := a.fallbackReader(set)
-			return stack.RunRestorer(cmd.Context(), a.cfg, a.log, Version, a.tenantPITRConfig(store, keys, scratchDir, nil))
+			return stack.RunRestorer(cmd.Context(), a.cfg, a.log, Version, a.walFetchCommand(), scratchDir, a.served)
 		},
 	}
 	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")

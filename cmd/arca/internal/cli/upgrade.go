@@ -16,13 +16,7 @@ func (a *app) manifestsCmd() *cobra.Command {
 	up := &cobra.Command{
 		Use:   "upgrade",
 		Short: "Seal the plaintext manifests of format 1 that prove themselves against their data",
-		Long: `Readers refuse a plaintext manifest of format 1: nothing binds it to its backup. This command
-upgrades each one explicitly: the manifest must describe the backup its key names and point at that
-backup's data object, and the whole backup must verify against it with the keyring (every part
-authenticated, sizes and SHA-256 sums, and for a tenant export every file and row count, and the
-tenant the archive itself names). Only then is it sealed in the current format at its key, with a
-fresh sealed verified.json. Anything else is refused and left as it is (exit 3).`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			store, keys, err := a.openBucket(ctx)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,83 +12,34 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
-	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
 
-func (a *app) walConfig(ctx context.Context, prefetch int, spool string) (wal.Config, error) {
-	return stack.WALConfig(ctx, a.cfg, prefetch, spool)
-}
-
 func (a *app) walCmds() []*cobra.Command {
-	var acceptTimeline uint32
-	var agentDir string
-	var agentTimeout time.Duration
+	var o stack.WALPushOptions
 	push := &cobra.Command{
 		Use:   "wal-push PATH",
 		Short: "archive_command: seal a WAL file and exit 0 only once it is durable in the bucket",
-		Long: `For postgresql.conf: archive_command = 'arca wal-push --config /etc/arca/arca.yaml %p'.
-Exit 0 means the sealed segment is in the bucket (S3 answered the PutObject with a verified SHA-256, or the
-filesystem store fsynced it); pushing a segment already archived with the same content succeeds; the same
-name with different content exits 2, loudly, and PostgreSQL keeps the segment and retries. So does a segment
-from another cluster (another system identifier) or from a timeline that forks from history the archive's
-cluster went on writing (a restored copy promoted beside the primary); --accept-timeline N accepts timeline N
-after a failover that lost writes the old primary had archived. With --agent-dir, the file is handed to the
-arca wal-agent listening there (no keyring load per file) and the exit status is its answer; without an agent
-there, wal-push archives the file itself.`,
-		Args: cobra.ExactArgs(1),
+		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if agentDir == "" {
-				agentDir = os.Getenv(agentDirEnv)
+			if o.AgentDir == "" {
+				o.AgentDir = os.Getenv(agentDirEnv)
 			}
-			if agentDir != "" {
-				if ok, err := a.pushViaAgent(cmd.Context(), agentDir, args[0], acceptTimeline, agentTimeout); ok {
-					if err != nil {
-						return exitError{code: wal.ExitFailed, err: err}
-					}
-					return nil
-				}
-			}
-			cfg, err := a.walConfig(cmd.Context(), 0, "")
-			if err != nil {
-				return exitError{code: wal.ExitFailed, err: err}
-			}
-			cfg.AcceptTimeline = acceptTimeline
-			_, err = wal.Push(cmd.Context(), cfg, args[0])
-			if err != nil {
-				return exitError{code: wal.PushExitCode(err), err: err}
-			}
-			return nil
+			code, err := stack.WALPush(cmd.Context(), a.cfg, args[0], o, a.log)
+			return exitCode(code, err, false)
 		},
 	}
-	push.Flags().Uint32Var(&acceptTimeline, "accept-timeline", 0, "archive this timeline although its parent has segments after the switch point")
-	push.Flags().StringVar(&agentDir, "agent-dir", "", "hand the file to the arca wal-agent of this directory (default $"+agentDirEnv+")")
-	push.Flags().DurationVar(&agentTimeout, "agent-timeout", 5*time.Minute, "longest wait for the agent's answer (then exit 2: PostgreSQL retries)")
+	push.Flags().Uint32Var(&o.AcceptTimeline, "accept-timeline", 0, "archive this timeline although its parent has segments after the switch point")
+	push.Flags().StringVar(&o.AgentDir, "agent-dir", "", "hand the file to the arca wal-agent of this directory (default $"+agentDirEnv+")")
+	push.Flags().DurationVar(&o.AgentTimeout, "agent-timeout", 5*time.Minute, "longest wait for the agent's answer (then exit 2: PostgreSQL retries)")
 	var prefetch int
 	var spool string
 	fetch := &cobra.Command{
 		Use:   "wal-fetch NAME DEST",
 		Short: "restore_command: fetch, authenticate and open a WAL file; exit 1 if it does not exist",
-		Long: `For recovery: restore_command = 'arca wal-fetch --config /etc/arca/arca.yaml %f %p'. Exit 1 (silently)
-when the file is not in the archive, so recovery ends cleanly; any other failure (a tampered segment, an
-unreachable bucket) exits 128, which makes PostgreSQL stop recovery instead of ending it early. The next
-segments are fetched in parallel into a spool directory, so replay is not bound by one request at a time.`,
-		Args: cobra.ExactArgs(2),
+		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if _, ok := wal.TakeSpooled(wal.Config{SpoolDir: spool}, args[0], args[1]); ok {
-				return nil
-			}
-			cfg, err := a.walFetchConfig(cmd.Context(), prefetch, spool)
-			if err != nil {
-				return exitError{code: wal.ExitAbort, err: err}
-			}
-			_, err = wal.Fetch(cmd.Context(), cfg, args[0], args[1])
-			if errors.Is(err, wal.ErrNotFound) {
-				return exitError{code: wal.ExitNotFound, err: err, quiet: true}
-			}
-			if err != nil {
-				return exitError{code: wal.FetchExitCode(err), err: err}
-			}
-			return nil
+			code, err := stack.WALFetch(cmd.Context(), a.cfg, args[0], args[1], prefetch, spool, a.served)
+			return exitCode(code, err, code == wal.ExitNotFound)
 		},
 	}
 	fetch.Flags().IntVar(&prefetch, "prefetch", 8, "segments fetched ahead in parallel (-1: none)")
@@ -102,7 +52,7 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 		Short: "Check the WAL archive: no gap after any base backup, newest segment younger than --max-age (RPO)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := a.checkWAL(cmd.Context(), maxAge)
+			res, err := stack.CheckWAL(cmd.Context(), a.cfg, maxAge, a.log)
 			a.emit(res, func(w io.Writer) {
 				fmt.Fprintf(w, "WAL archive: newest segment %s old, %d gaps, %d timeline forks\n", res.Age.Round(time.Second), len(res.Gaps), len(res.Forks))
 				for _, c := range res.Copies {
@@ -115,30 +65,6 @@ segments are fetched in parallel into a spool directory, so replay is not bound 
 	check.Flags().DurationVar(&maxAge, "max-age", time.Hour, "alert when the newest archived segment is older (the RPO)")
 	stream = a.streamCheckFlags(check)
 	return []*cobra.Command{push, fetch, check, a.walReceiveCmd(), a.walAgentCmd()}
-}
-
-// walCheck is wal-check's result: the primary's archive, and each further
-// destination's copy of it compared with the primary's.
-type walCheck struct {
-	wal.Continuity
-	Copies []walcheck.CopyResult `json:",omitempty"`
-}
-
-// checkWAL checks the archive after every base backup, then each copy of
-// it (stack.CheckArchiveCopies), and records the outcomes as the
-// coordinator's scheduled check does; the error is the gap, staleness or
-// missing copies found.
-func (a *app) checkWAL(ctx context.Context, maxAge time.Duration) (walCheck, error) {
-	cfg, err := a.walConfig(ctx, 0, "")
-	if err != nil {
-		return walCheck{}, err
-	}
-	record := stack.RecordCheck(a.cfg, a.log)
-	var res walCheck
-	res.Continuity, err = walcheck.Archive(ctx, cfg, maxAge, record)
-	var cerr error
-	res.Copies, cerr = stack.CheckArchiveCopies(ctx, a.cfg, record)
-	return res, errors.Join(err, cerr)
 }
 
 func (a *app) backupBaseCmd() *cobra.Command {

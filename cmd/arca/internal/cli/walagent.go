@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,16 +21,7 @@ func (a *app) walAgentCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wal-agent",
 		Short: "Keep the keys unlocked and archive the WAL files wal-push --agent-dir hands over, several at once",
-		Long: `Runs until stopped, on the database host, as the PostgreSQL user. Listens on DIR/wal-agent.sock (mode 0600,
-DIR is created 0700). wal-push --agent-dir DIR hands it each file and exits 0 only once the agent answered that
-the sealed file is in the bucket: the same promise, the same guards (system identifier, timelines, conflicts) as
-a direct wal-push, without a keyring load per file. It also pushes the next files PostgreSQL marked .ready,
---parallel at a time, and answers from that when PostgreSQL asks for them. When no agent answers, or its keys
-are behind the keyring epoch, wal-push archives the file itself.
-
-Keys: with NATS reachable it follows the keyring epoch (docs/keys.md) like the encryptor; otherwise it loads the
-keyring once and loads it again on SIGHUP.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if dir == "" {
@@ -41,12 +30,7 @@ keyring once and loads it again on SIGHUP.`,
 			if dir == "" {
 				return usageError{errors.New("--dir DIR (or " + agentDirEnv + ") is required")}
 			}
-			err := stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch)
-			var ce stack.ConfigError
-			if errors.As(err, &ce) {
-				return usageError{ce.Err}
-			}
-			return err
+			return usage(stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch))
 		},
 	}
 	f := cmd.Flags()
@@ -55,21 +39,4 @@ keyring once and loads it again on SIGHUP.`,
 	f.IntVar(&lookAhead, "look-ahead", agent.DefaultLookAhead, "ready files pushed ahead of PostgreSQL's request (-1: none)")
 	f.BoolVar(&epoch, "follow-epoch", true, "follow the keyring epoch over NATS when it is reachable")
 	return cmd
-}
-
-// pushViaAgent hands path to the agent in dir. ok is false when no agent
-// answers there or it declined the file: the caller pushes it itself (and
-// it says so, once: this process archives one file).
-func (a *app) pushViaAgent(ctx context.Context, dir, path string, acceptTimeline uint32, timeout time.Duration) (ok bool, err error) {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	_, err = agent.Push(ctx, dir, path, acceptTimeline)
-	if errors.Is(err, agent.ErrNoAgent) {
-		a.log.Warn("wal-push: archiving directly", "reason", err)
-		return false, nil
-	}
-	return true, err
 }

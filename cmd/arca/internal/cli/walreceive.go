@@ -19,16 +19,10 @@ func (a *app) walReceiveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "wal-receive",
 		Short: "Stream WAL over the replication protocol into the bucket (an RPO of about a second)",
-		Long: `Runs until stopped. Holds a physical replication slot (--create-slot creates it) and puts the WAL it
-receives in the bucket, sealed: the segment so far as <segment>.stream at least every --interval, and the
-segment itself, as wal-push would, once it is complete. It reports to the primary as flushed only WAL that is
-in the bucket, so the slot keeps on the primary whatever is not. With --sync and the --app-name listed in
-synchronous_standby_names, a commit returns only once its WAL is in the bucket. wal-push may run beside it.
-Watch the slot with arca wal-check --slot: a receiver that stops makes the slot fill the primary's disk.`,
-		Args: cobra.NoArgs,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			cfg, err := a.walConfig(ctx, 0, "")
+			cfg, err := stack.WALConfig(ctx, a.cfg, 0, "")
 			if err != nil {
 				return err
 			}

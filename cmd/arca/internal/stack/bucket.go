@@ -15,7 +15,7 @@ import (
 // derived from the policy (arca lifecycle).
 func BucketInit(cfg config.Config) bucketinit.Options {
 	s3c := cfg.Store.S3
-	conf, _ := lifecycle.Derive(Policy(cfg), lifecycle.Options{Prefix: cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
+	conf, _ := Lifecycle(cfg)
 	return bucketinit.Options{Bucket: s3c.Bucket, Region: s3c.Region, DefaultLockMode: s3c.ObjectLock,
 		DefaultLockDays: shortestRetentionDays(cfg.Retention), KMSKeyID: s3c.SSEKMSKeyID,
 		Lifecycle: conf.SDKRules(), LifecyclePrefix: lifecycle.RulePrefix}

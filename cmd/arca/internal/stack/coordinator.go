@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -139,6 +140,14 @@ func PGBin(cfg config.Config, name string) string {
 		return filepath.Join(cfg.Source.PGBinDir, name)
 	}
 	return name
+}
+
+// PGTool is PGBin found now: on the PATH when source.pg_bin_dir is not set.
+func PGTool(cfg config.Config, name string) (string, error) {
+	if bin := PGBin(cfg, name); bin != name {
+		return bin, nil
+	}
+	return exec.LookPath(name)
 }
 
 // Policy maps the configuration onto the retention policy: tenant exports

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/cost"
@@ -20,6 +21,18 @@ func CostClasses(cfg config.Config) cost.Classes {
 		c.KeepDays[kind] = p.KeepDays
 	}
 	return c
+}
+
+// CostOptions are the configuration's part of cost.Options: the layout,
+// the retention policy, the storage classes, the bucket, and the catalog
+// when one is configured, with the default prices.
+func CostOptions(cfg config.Config, now time.Time) cost.Options {
+	o := cost.Options{Prices: cost.DefaultPrices(), Layout: Layout(cfg), Policy: Policy(cfg), Classes: CostClasses(cfg), Now: now,
+		Bucket: func(ctx context.Context) (cost.Lister, error) { return Store(ctx, cfg) }}
+	if u, _ := CatalogURL(cfg); u != "" {
+		o.Catalog = func(ctx context.Context) ([]coordinator.Backup, error) { return CatalogBackups(ctx, cfg) }
+	}
+	return o
 }
 
 // CatalogBackups reads every backup the catalog recorded (cost.Options'

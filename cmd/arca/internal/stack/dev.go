@@ -2,7 +2,6 @@ package stack
 
 import (
 	"context"
-	"runtime/debug"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/embednats"
@@ -21,9 +20,6 @@ func StartDev(ctx context.Context, cfg config.Config) (*embednats.Server, error)
 	if _, err := Keyring(ctx, cfg, true); err != nil {
 		return nil, err
 	}
-	// Unlocking a keyring file took 64 MiB (scrypt): give it back now
-	// rather than carry it as resident memory.
-	debug.FreeOSMemory()
 	if _, err := Store(ctx, cfg); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -165,11 +166,19 @@ func (s *KeySource) Rotate(kr *keyring.Keyring, tenant, kmsURI string) (keyring.
 
 // Keyring loads the keyring; with create, a missing keyring is initialised
 // (arca dev on a fresh machine).
+//
+// Unlocking a keyring file takes 64 MiB for scrypt (N=65536, r=8) on top of
+// what the process holds, and it is the peak of a command such as restore
+// tenant (#17.3): the garbage of start-up is returned to the system before
+// it, and the 64 MiB right after, rather than when the collector and the
+// scavenger get to them while the command goes on allocating.
 func Keyring(ctx context.Context, cfg config.Config, create bool) (*keyring.Keyring, error) {
 	src, err := KeyringSource(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	debug.FreeOSMemory()
+	defer debug.FreeOSMemory()
 	kr, err := src.Load(ctx)
 	if create && errors.Is(err, keyring.ErrNotFound) {
 		return src.Init(ctx)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,8 +34,9 @@ import (
 // every PostgreSQL byte by the same (teststack.LatencyProxy), with 1 then 4
 // replicas of each stage (each replica its own NATS connection and S3
 // client), and a sequential loop doing the same work per tenant through the
-// same proxies (ARCA_BENCH_SAMPLE tenants of it, 20). ARCA_BENCH_TENANTS sets N (200). Goals: 4 replicas ≥ 3.2×
-// one; the fan-out ≥ 5× the loop.
+// same proxies (ARCA_BENCH_SAMPLE tenants of it, 20). ARCA_BENCH_TENANTS sets N (200),
+// ARCA_BENCH_EXPORTS the exports each exporter replica runs at once (8).
+// Goals: 4 replicas ≥ 3.2× one; the fan-out ≥ 5× the loop.
 //
 //	cd cmd/arca && ARCA_BENCH_TENANTS=1000 go test -run '^$' -bench ScalingUnderLatency -benchtime 1x ./internal/stack
 func BenchmarkScalingUnderLatency(b *testing.B) {
@@ -50,6 +52,14 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 			b.Fatal(err)
 		}
 		delay = d
+	}
+	// Exports each exporter replica runs at once (source
+	// max_concurrent_exports): ARCA_BENCH_EXPORTS, 8.
+	exportsPerReplica := 8
+	if v := getenv("ARCA_BENCH_EXPORTS"); v != "" {
+		if _, err := fmt.Sscan(v, &exportsPerReplica); err != nil {
+			b.Fatalf("ARCA_BENCH_EXPORTS: %v", err)
+		}
 	}
 	ctx := context.Background()
 	db := teststack.NewDatabase(b)
@@ -87,7 +97,9 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 
 	// pipeline runs the n tenants through replicas of every stage on a
-	// fresh JetStream and returns the time until the last is verified.
+	// fresh JetStream and returns the time until the last is verified,
+	// reporting when each stage finished its last tenant and its mean time
+	// per tenant (first start to last success): where the queue builds.
 	pipeline := func(b *testing.B, replicas int) time.Duration {
 		nt := teststack.NewNATS(b)
 		if err := jobs.EnsureStreams(ctx, nt.JS, jobs.StreamOptions{}); err != nil {
@@ -95,9 +107,19 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 		}
 		cfg := config.Default()
 		cfg.Source.URL = sourceURL
-		cfg.Source.MaxConcurrentExports = 8
+		cfg.Source.MaxConcurrentExports = exportsPerReplica
 		cfg.Source.Parallelism = 1
 		cfg.Pipeline.Slots = 16
+		// The jobs are not of a coordinator batch: an exporter sized for
+		// batches (BatchSize × MaxConcurrentExports slots, 128) would take
+		// up to 128 of them while running 8, leaving the other replicas
+		// nothing to do.
+		cfg.Pipeline.BatchSize = 1
+		if v := getenv("ARCA_BENCH_BATCH_SIZE"); v != "" {
+			if _, err := fmt.Sscan(v, &cfg.Pipeline.BatchSize); err != nil {
+				b.Fatalf("ARCA_BENCH_BATCH_SIZE: %v", err)
+			}
+		}
 		cfg.Store.Prefix = fmt.Sprintf("r%d", replicas)
 		wctx, cancel := context.WithCancel(ctx)
 		defer cancel()
@@ -123,13 +145,23 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 			go func() { _ = stack.Supervise(wctx, stages...) }() // stops with wctx
 		}
 		cons, err := nt.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
-			FilterSubjects: []string{"events.*.*.verify.*", "events.*.*.*.dead_lettered"}, DeliverPolicy: jetstream.DeliverNewPolicy})
+			FilterSubjects: []string{"events.*.*.*.started", "events.*.*.*.succeeded", "events.*.*.*.dead_lettered", "events.*.*.*.failed"},
+			DeliverPolicy:  jetstream.DeliverNewPolicy})
 		if err != nil {
 			b.Fatal(err)
 		}
 		done := make(chan messages.Event, n)
+		var timesMu sync.Mutex
+		times := map[string]*stageTimes{}
 		cc, err := cons.Consume(func(m jetstream.Msg) {
-			if e, err := messages.Decode[messages.Event](m.Data()); err == nil && e.Status != messages.StatusProgress {
+			e, err := messages.Decode[messages.Event](m.Data())
+			if err != nil {
+				return
+			}
+			timesMu.Lock()
+			times[e.Stage] = times[e.Stage].add(e)
+			timesMu.Unlock()
+			if e.Stage == messages.StageVerify && e.Status != messages.StatusStarted || e.Status == messages.StatusDeadLettered {
 				done <- e
 			}
 		})
@@ -137,6 +169,7 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer cc.Stop()
+		sent := pgProxy.Sent()
 		begin := time.Now()
 		pub := jobs.NewPublisher(nt.JS)
 		for i := 1; i <= n; i++ {
@@ -155,6 +188,15 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 				}
 			case <-time.After(10 * time.Minute):
 				b.Fatalf("%d replicas: only %d of %d verified", replicas, i, n)
+			}
+		}
+		b.ReportMetric(float64(pgProxy.Sent()-sent)/float64(n), fmt.Sprintf("pg-requests/tenant-%dr", replicas))
+		timesMu.Lock()
+		defer timesMu.Unlock()
+		for _, stage := range []string{messages.StageExport, messages.StageEncrypt, messages.StageUpload, messages.StageVerify} {
+			if st := times[stage]; st != nil {
+				b.ReportMetric(st.last.Sub(begin).Seconds(), fmt.Sprintf("s-%dr-%s-done", replicas, stage))
+				b.ReportMetric(st.mean().Seconds(), fmt.Sprintf("s-%dr-%s-mean", replicas, stage))
 			}
 		}
 		return time.Since(begin)
@@ -192,4 +234,47 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 		b.ReportMetric(float64(seq)/float64(one), "x-1-replica-vs-loop")
 		b.ReportMetric(float64(seq)/float64(four), "x-4-replicas-vs-loop")
 	}
+}
+
+// stageTimes is one stage's progress over a pipeline run: per tenant its
+// first start and last success, and the last success of all.
+type stageTimes struct {
+	start, end map[string]time.Time
+	last       time.Time
+}
+
+func (s *stageTimes) add(e messages.Event) *stageTimes {
+	if s == nil {
+		s = &stageTimes{start: map[string]time.Time{}, end: map[string]time.Time{}}
+	}
+	switch e.Status {
+	case messages.StatusStarted:
+		if t, ok := s.start[e.Tenant]; !ok || e.Time.Before(t) {
+			s.start[e.Tenant] = e.Time
+		}
+	case messages.StatusSucceeded:
+		if e.Time.After(s.end[e.Tenant]) {
+			s.end[e.Tenant] = e.Time
+		}
+		if e.Time.After(s.last) {
+			s.last = e.Time
+		}
+	}
+	return s
+}
+
+// mean is the mean time from a tenant's first start to its last success.
+func (s *stageTimes) mean() time.Duration {
+	var sum time.Duration
+	n := 0
+	for t, end := range s.end {
+		if start, ok := s.start[t]; ok {
+			sum += end.Sub(start)
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / time.Duration(n)
 }

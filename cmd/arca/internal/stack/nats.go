@@ -181,3 +181,25 @@ var usesStaging = map[string]bool{"exporter": true, "encryptor": true, "uploader
 
 // Close drains the connection.
 func (c *Conn) Close() { _ = c.NC.Drain() }
+
+// ErrNoNATS is Publish's error when NATS did not answer.
+var ErrNoNATS = errors.New("NATS unreachable")
+
+// Publish publishes events when NATS answers, so that the catalog and the
+// alerter hear of what a command did outside the pipeline (arca copy, arca
+// drill); without NATS the command's output is the record, and the error
+// (ErrNoNATS) says so.
+func Publish(ctx context.Context, cfg config.Config, name string, events ...messages.Event) error {
+	conn, err := Connect(ctx, cfg, name)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrNoNATS, err)
+	}
+	defer conn.Close()
+	pub := jobs.NewPublisher(conn.JS)
+	for _, e := range events {
+		if err := pub.Event(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}

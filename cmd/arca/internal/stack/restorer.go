@@ -10,6 +10,7 @@ import (
 	"github.com/arcabackup/arca/pkg/archive"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
@@ -37,8 +38,21 @@ func TenantPITR(cfg config.Config, store objstore.Store, keys *keyring.Keyring, 
 
 // RunRestorer runs the restorer until ctx ends: tenant point-in-time
 // restores published as TenantRestoreRequested on jobs.restore, one at a
-// time, each as pc says, observed and traced as every service.
-func RunRestorer(ctx context.Context, cfg config.Config, log *slog.Logger, tool string, pc tenantpitr.Config) error {
+// time, observed and traced as every service. Base backups come from the
+// first destination that has them (served says which when it was not the
+// first), as wal-fetch reads the WAL: a tenant PITR survives the primary.
+// restoreCommand, scratchDir and tool are TenantPITR's.
+func RunRestorer(ctx context.Context, cfg config.Config, log *slog.Logger, tool, restoreCommand, scratchDir string,
+	served func(key, destination string, skipped []error)) error {
+	set, err := Destinations(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	keys, err := Keyring(ctx, cfg, false)
+	if err != nil {
+		return err
+	}
+	pc := TenantPITR(cfg, destinations.NewReader(set, served), keys, restoreCommand, scratchDir, tool, nil)
 	obs, err := Observe(ctx, []string{"restorer"}, log)
 	if err != nil {
 		return err

@@ -39,13 +39,20 @@ type Writer struct {
 	sizes []int64 // plaintext size of each finished part
 }
 
+// LowMemory are encoder options for a writer among many at once (the
+// members of a batch export, each compressing its own archive): a 512 KiB
+// window and the encoder's lower-memory mode hold ~2.4 MiB per writer
+// instead of ~6 MiB, for about the same ratio on CSV.
+var LowMemory = []zstd.EOption{zstd.WithWindowSize(512 << 10), zstd.WithLowerEncoderMem(true)}
+
 // NewWriter starts the first part. target is the compressed size at which a
-// part is cut; level is the encoder's level (zframe.Level).
-func NewWriter(sink Sink, target int64, level zstd.EncoderLevel) (*Writer, error) {
+// part is cut; level is the encoder's level (zframe.Level); opts are extra
+// encoder options (LowMemory).
+func NewWriter(sink Sink, target int64, level zstd.EncoderLevel, opts ...zstd.EOption) (*Writer, error) {
 	if target <= 0 {
 		return nil, errors.New("compress: part target size must be positive")
 	}
-	enc, err := zframe.NewEncoder(level)
+	enc, err := zframe.NewEncoder(level, opts...)
 	if err != nil {
 		return nil, err
 	}

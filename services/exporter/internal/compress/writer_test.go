@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	mrand "math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/klauspost/compress/zstd"
@@ -42,52 +43,69 @@ func TestPartsAreFramesCutByCompressedSize(t *testing.T) {
 	t.Parallel()
 	random := make([]byte, 3<<20)
 	_, _ = rand.Read(random)
-	for name, data := range map[string][]byte{"csv": csv(24 << 20), "random": random, "empty": nil, "tiny": []byte("x")} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			const target = 512 << 10
-			s := &sink{}
-			w, err := compress.NewWriter(s, target, zstd.SpeedDefault)
-			require.NoError(t, err)
-			// Odd write sizes, some larger than the encoder's block.
-			for off, i := 0, 0; off < len(data); i++ {
-				n := []int{1, 4093, 300 << 10, 65536}[i%4]
-				_, err := w.Write(data[off:min(off+n, len(data))])
-				require.NoError(t, err)
-				off += n
+	inputs := map[string][]byte{"csv": csv(24 << 20), "random": random, "empty": nil, "tiny": []byte("x")}
+	for name, data := range inputs {
+		for _, low := range []bool{false, true} {
+			if low {
+				name += "/low-memory"
 			}
-			require.NoError(t, w.Close())
-			if len(s.parts) == 0 {
-				s.parts = [][]byte{nil}
-			}
-			dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
-			require.NoError(t, err)
-			defer dec.Close()
-			var got []byte
-			for i, p := range s.parts {
-				if i < len(s.parts)-1 {
-					require.GreaterOrEqual(t, len(p), target, "part %d of %d is cut at or past the target", i, len(s.parts))
-					require.Less(t, len(p), target+(256<<10), "part %d overshoots by at most about a block", i)
-				}
-				require.True(t, bytes.HasPrefix(p, []byte{0x28, 0xb5, 0x2f, 0xfd}), "part %d starts a frame", i)
-				var h zstd.Header
-				require.NoError(t, h.Decode(p))
-				require.True(t, h.HasCheckSum, "part %d has a content checksum", i)
-				require.LessOrEqual(t, h.WindowSize, uint64(2<<20), "a 2 MiB window")
-				plain, err := dec.DecodeAll(p, nil)
-				require.NoError(t, err, "part %d opens alone", i)
-				size, ok := w.PlainSize(i)
-				require.True(t, ok)
-				require.Equal(t, int64(len(plain)), size, "part %d plaintext size", i)
-				got = append(got, plain...)
-			}
-			_, ok := w.PlainSize(len(s.parts))
-			require.False(t, ok)
-			require.True(t, bytes.Equal(data, got), "the parts give back the stream")
-			if name == "csv" {
-				require.Greater(t, len(s.parts), 3, "24 MiB of CSV spans several 512 KiB compressed parts")
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				partsAreFrames(t, name, data, low)
+			})
+		}
+	}
+}
+
+// partsAreFrames checks one input, with the default encoder or the one a
+// batch member compresses with (compress.LowMemory).
+func partsAreFrames(t *testing.T, name string, data []byte, low bool) {
+	t.Helper()
+	var opts []zstd.EOption
+	if low {
+		opts = compress.LowMemory
+	}
+	const target = 512 << 10
+	s := &sink{}
+	w, err := compress.NewWriter(s, target, zstd.SpeedDefault, opts...)
+	require.NoError(t, err)
+	// Odd write sizes, some larger than the encoder's block.
+	for off, i := 0, 0; off < len(data); i++ {
+		n := []int{1, 4093, 300 << 10, 65536}[i%4]
+		_, err := w.Write(data[off:min(off+n, len(data))])
+		require.NoError(t, err)
+		off += n
+	}
+	require.NoError(t, w.Close())
+	if len(s.parts) == 0 {
+		s.parts = [][]byte{nil}
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+	require.NoError(t, err)
+	defer dec.Close()
+	var got []byte
+	for i, p := range s.parts {
+		if i < len(s.parts)-1 {
+			require.GreaterOrEqual(t, len(p), target, "part %d of %d is cut at or past the target", i, len(s.parts))
+			require.Less(t, len(p), target+(256<<10), "part %d overshoots by at most about a block", i)
+		}
+		require.True(t, bytes.HasPrefix(p, []byte{0x28, 0xb5, 0x2f, 0xfd}), "part %d starts a frame", i)
+		var h zstd.Header
+		require.NoError(t, h.Decode(p))
+		require.True(t, h.HasCheckSum, "part %d has a content checksum", i)
+		require.LessOrEqual(t, h.WindowSize, uint64(2<<20), "a 2 MiB window")
+		plain, err := dec.DecodeAll(p, nil)
+		require.NoError(t, err, "part %d opens alone", i)
+		size, ok := w.PlainSize(i)
+		require.True(t, ok)
+		require.Equal(t, int64(len(plain)), size, "part %d plaintext size", i)
+		got = append(got, plain...)
+	}
+	_, ok := w.PlainSize(len(s.parts))
+	require.False(t, ok)
+	require.True(t, bytes.Equal(data, got), "the parts give back the stream")
+	if strings.HasPrefix(name, "csv") {
+		require.Greater(t, len(s.parts), 3, "24 MiB of CSV spans several 512 KiB compressed parts")
 	}
 }
 

@@ -38,6 +38,10 @@ type Connector func(ctx context.Context) (*pgx.Conn, error)
 type Options struct {
 	Parallelism int // sessions copying at once (default 2)
 	ChunkSize   int // bytes per chunk (default the archive's)
+	// Release, if set, takes each session back when its copying is done
+	// (clean: its transaction committed); without it the session is
+	// closed.
+	Release func(conn *pgx.Conn, clean bool)
 }
 
 // task is a job in flight: its chunks in order, then its error.
@@ -82,7 +86,7 @@ func Run(ctx context.Context, connect Connector, snapshotID, tenantID string, jo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := work(ctx, connect, snapshotID, tenantID, queue, pool, size); err != nil {
+			if err := work(ctx, connect, opts.Release, snapshotID, tenantID, queue, pool, size); err != nil {
 				cancel(err)
 			}
 		}()
@@ -136,19 +140,42 @@ func write(ctx context.Context, tasks []*task, pool chan []byte, aw *archive.Wri
 
 // work runs one session: join the snapshot, bind the tenant, COPY queued
 // tables until none are left.
-func work(ctx context.Context, connect Connector, snapshotID, tenantID string, queue <-chan *task, pool chan []byte, size int) error {
+func work(ctx context.Context, connect Connector, release func(*pgx.Conn, bool), snapshotID, tenantID string, queue <-chan *task, pool chan []byte, size int) (err error) {
 	conn, err := connect(ctx)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	tx, err := snapshot.Join(ctx, conn, snapshotID)
-	if err != nil {
-		return err
+	defer func() {
+		switch {
+		case conn == nil:
+		case release != nil:
+			release(conn, err == nil)
+		default:
+			_ = conn.Close(context.WithoutCancel(ctx))
+		}
+	}()
+	if tenantID == "" {
+		return fmt.Errorf("bind tenant: empty id")
 	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	if err := tenancy.Bind(ctx, tx, tenantID); err != nil {
-		return err
+	// One round trip for the transaction, its snapshot and the tenant's
+	// id; a session that fails is closed, not kept, so no ROLLBACK is
+	// sent. A kept session the server has closed meanwhile fails here
+	// first: the next one is taken (a few times at most).
+	for attempt := 1; ; attempt++ {
+		err := snapshot.JoinAndBind(ctx, conn, snapshotID, tenancy.BindSQL, tenancy.Setting, tenantID)
+		if err == nil {
+			break
+		}
+		if !conn.IsClosed() || attempt == 4 || ctx.Err() != nil {
+			return err
+		}
+		if release != nil {
+			release(conn, false)
+		}
+		if conn, err = connect(ctx); err != nil {
+			conn = nil
+			return err
+		}
 	}
 	for t := range queue {
 		s := &sink{ctx: ctx, pool: pool, out: t.chunks, chunkSize: size}
@@ -166,5 +193,8 @@ func work(ctx context.Context, connect Connector, snapshotID, tenantID string, q
 			return t.err
 		}
 	}
-	return tx.Commit(ctx)
+	if _, err := conn.Exec(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("end copy session: %w", err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,9 +20,12 @@ import (
 )
 
 // MembersPerSlot is how many members of a batch count as one export
-// against Config.Limiter: a member holds ~7 MB (a 2 MiB zstd window, its
-// archive buffer, its compressed part), an export alone several times that.
-const MembersPerSlot = 4
+// against Config.Limiter: a member holds ~3 MB (its low-memory zstd
+// encoder, a 256 KiB chunk, its lane) and its compressed part, an export
+// alone several times that (a 6 MiB encoder, Parallelism+1 chunks of 2
+// MiB, its parts). 8 (4 when members held ~7 MB) lets two batches of 16
+// overlap, one's pg_dump and closure beside the other's COPYs.
+const MembersPerSlot = 8
 
 // Member is one tenant of a batch export and where its archive goes.
 type Member struct {
@@ -82,31 +86,45 @@ func Batch(ctx context.Context, cfg Config, members []Member) []Result {
 	if err != nil {
 		return fail(err)
 	}
+	for _, g := range groups {
+		for _, m := range g {
+			m.start()
+		}
+	}
+	// Every member's lane ends before Batch returns (and the limiter is
+	// released): its archive is then whole, or its error known.
+	failed := make([]error, len(groups))
 	if len(groups) > 0 {
 		if b.bin, err = pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor); err != nil {
-			return fail(err)
+			for i := range failed {
+				failed[i] = err
+			}
 		}
 	}
-	for _, g := range groups {
-		if err := b.export(g); err != nil {
-			for _, m := range g {
-				if m.err == nil {
-					m.err = err
-				}
-			}
+	for i, g := range groups {
+		if failed[i] == nil {
+			failed[i] = b.export(g)
+		}
+	}
+	// The snapshot ends once the source was read: the lanes may still be
+	// compressing and closing the archives, which needs no snapshot.
+	end := tx.Commit(ctx)
+	for i, g := range groups {
+		for _, m := range g {
+			m.stop()
 		}
 		for _, m := range g {
-			if m.err != nil {
-				res[m.index].Err = fmt.Errorf("export tenant %s: %w", m.tenant.ID, m.err)
+			err := m.wait()
+			switch {
+			case err == nil && failed[i] != nil:
+				err = failed[i]
+			case err == nil && end != nil:
+				err = fmt.Errorf("end snapshot: %w", end)
+			}
+			if err != nil {
+				res[m.index].Err = fmt.Errorf("export tenant %s: %w", m.tenant.ID, err)
 			} else {
 				res[m.index].Manifest = m.manifest
-			}
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		for i := range res {
-			if res[i].Err == nil {
-				res[i] = Result{Err: fmt.Errorf("export tenant %s: end snapshot: %w", members[i].TenantID, err)}
 			}
 		}
 	}
@@ -126,7 +144,14 @@ type batch struct {
 	dumps map[string][]byte
 }
 
-// member is one tenant in flight.
+// member is one tenant in flight. Its archive is written on its own
+// goroutine, its lane: the reading goroutine only splits the rows and hands
+// each member its bytes, while the members' lanes hash, tar, compress and
+// stage concurrently (the member's writer is the job's compressor and
+// staging). The lane runs the member's operations in the order they were
+// handed over, so its archive is the one a single goroutine would write.
+// aw, fw, files, manifest and err belong to the lane until it has stopped
+// (or settled: see batch.settle).
 type member struct {
 	index    int
 	tenant   tenancy.Tenant
@@ -137,9 +162,51 @@ type member struct {
 	files    []archive.File
 	manifest archive.Manifest
 	err      error
+
+	ops  chan func() // the lane's queue: laneDepth operations at most
+	done chan struct{}
+	pend []byte // rows gathered by the reading goroutine, not yet handed over
 }
 
-func (m *member) alive() bool { return m.err == nil }
+// laneBuf is the most row bytes the reading goroutine gathers for a member
+// before handing them over, and laneDepth how many operations may wait in
+// a lane before the reading goroutine waits for it: a member holds at most
+// (laneDepth+2) laneBufs of rows besides its archive writer's chunk, 384
+// KiB, whatever the tables' size.
+const (
+	laneBuf   = 64 << 10
+	laneDepth = 4
+)
+
+// memberChunk bounds a member's archive chunk, which its writer buffers
+// whole (a tar header needs the size): at the default 2 MiB, 50 members
+// may hold 100 MiB. A reader takes any chunk size.
+const memberChunk = 256 << 10
+
+var laneBufs = sync.Pool{New: func() any { b := make([]byte, 0, laneBuf); return &b }}
+
+func newMember(index int, t tenancy.Tenant, p *tenancy.Plan, aw *archive.Writer) *member {
+	return &member{index: index, tenant: t, plan: p, aw: aw, ops: make(chan func(), laneDepth), done: make(chan struct{})}
+}
+
+// start starts the lane.
+func (m *member) start() {
+	go func() {
+		defer close(m.done)
+		for op := range m.ops {
+			op()
+		}
+	}()
+}
+
+// stop ends the lane once it has run what it was handed.
+func (m *member) stop() { close(m.ops) }
+
+// wait waits for a stopped lane and returns the member's error.
+func (m *member) wait() error {
+	<-m.done
+	return m.err
+}
 
 // plan finds each member's tenant and plan and groups the members whose
 // plans read the source the same way: the same tables in the same order,
@@ -158,6 +225,10 @@ func (b *batch) plan(members []Member, res []Result) ([][]*member, error) {
 	// Column-model tenants share one discovery: a plan depends on the
 	// tenant's schema, not on its id.
 	plans := map[string]*tenancy.Plan{}
+	chunk := memberChunk
+	if b.cfg.ChunkSize > 0 {
+		chunk = min(chunk, b.cfg.ChunkSize)
+	}
 	var order []string
 	groups := map[string][]*member{}
 	for i, mb := range members {
@@ -184,8 +255,8 @@ func (b *batch) plan(members []Member, res []Result) ([][]*member, error) {
 		if _, ok := groups[key]; !ok {
 			order = append(order, key)
 		}
-		groups[key] = append(groups[key], &member{index: i, tenant: t, plan: &own,
-			aw: archive.NewWriter(mb.W, archive.WithChunkSize(b.cfg.ChunkSize), archive.WithModTime(b.snap.Time))})
+		groups[key] = append(groups[key], newMember(i, t, &own,
+			archive.NewWriter(mb.W, archive.WithChunkSize(chunk), archive.WithModTime(b.snap.Time))))
 	}
 	out := make([][]*member, 0, len(order))
 	for _, k := range order {
@@ -211,18 +282,24 @@ func shapeKey(p *tenancy.Plan) string {
 	return sb.String()
 }
 
-// export writes the archives of one group.
+// export writes the archives of one group: it reads the source and hands
+// each member's share to its lane (what needs the session, the COPYs and
+// the schema tenants' own pg_dump, stays on this goroutine).
 func (b *batch) export(g []*member) error {
 	first := g[0].plan
 	shared := sharedSchemas(first)
 	hasSchema := first.Tenant.Schema != ""
-	var buf bytes.Buffer
-	if err := b.dumpShared(&buf, shared, "pre-data", nil); err != nil {
+	pre, err := b.dumpShared(shared, "pre-data", nil)
+	if err != nil {
 		return err
 	}
-	b.each(g, func(m *member) error { return writeFile(m.aw, archive.SharedSchemaFile, buf.Bytes()) })
+	if err := b.each(g, func(m *member) error { return writeFile(m.aw, archive.SharedSchemaFile, pre) }); err != nil {
+		return err
+	}
 	if hasSchema {
-		b.each(g, func(m *member) error {
+		// pg_dump of each tenant's schema, and its sequences read in the
+		// snapshot's session: on this goroutine, each lane settled.
+		b.settle(g, func(m *member) error {
 			_, err := dumpSchema(b.ctx, b.cfg, m.aw, b.bin, m.tenant.Schema, b.snap.ID, "pre-data", archive.SchemaFile, nil)
 			return err
 		})
@@ -259,36 +336,136 @@ func (b *batch) export(g []*member) error {
 			return err
 		}
 	}
-	b.each(g, func(m *member) error { return checkOwnsRows(m.tenant, m.plan, m.files) })
-	buf.Reset()
-	seqs := func(w io.Writer) error { return sharedSequenceValues(b.ctx, b.tx, shared, w) }
-	if err := b.dumpShared(&buf, shared, "post-data", seqs); err != nil {
+	if err := b.each(g, func(m *member) error { return checkOwnsRows(m.tenant, m.plan, m.files) }); err != nil {
 		return err
 	}
-	b.each(g, func(m *member) error { return writeFile(m.aw, archive.SharedPostSchemaFile, buf.Bytes()) })
+	seqs := func(w io.Writer) error { return sharedSequenceValues(b.ctx, b.tx, shared, w) }
+	post, err := b.dumpShared(shared, "post-data", seqs)
+	if err != nil {
+		return err
+	}
+	if err := b.each(g, func(m *member) error { return writeFile(m.aw, archive.SharedPostSchemaFile, post) }); err != nil {
+		return err
+	}
 	if hasSchema {
-		b.each(g, func(m *member) error {
+		b.settle(g, func(m *member) error {
 			seqs := func(w io.Writer) error { return sequenceValues(b.ctx, b.tx, m.tenant.Schema, w) }
 			_, err := dumpSchema(b.ctx, b.cfg, m.aw, b.bin, m.tenant.Schema, b.snap.ID, "post-data", archive.PostSchemaFile, seqs)
 			return err
 		})
 	}
-	b.each(g, func(m *member) error {
+	return b.each(g, func(m *member) error {
 		var err error
 		m.manifest, err = m.aw.Close(manifest(b.cfg, b.snap, m.tenant, m.jobs, m.files))
 		return err
 	})
+}
+
+// do hands f to the member's lane, which runs it unless the member has
+// failed; an error of f fails that member alone. It waits while the lane
+// is full, and fails only when the batch's context ends.
+func (b *batch) do(m *member, f func() error) error {
+	select {
+	case m.ops <- func() {
+		if m.err == nil {
+			m.err = f()
+		}
+	}:
+		return nil
+	case <-b.ctx.Done():
+		return b.ctx.Err()
+	}
+}
+
+// each hands f to the lane of every member.
+func (b *batch) each(g []*member, f func(*member) error) error {
+	for _, m := range g {
+		if err := b.do(m, func() error { return f(m) }); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
-// each runs f for every member still running; an error fails that member
-// alone.
-func (b *batch) each(g []*member, f func(*member) error) {
+// settle runs f on this goroutine for each member, once its lane has run
+// everything handed to it (the lane waits meanwhile), unless the member has
+// failed; an error of f fails that member alone.
+func (b *batch) settle(g []*member, f func(*member) error) {
 	for _, m := range g {
-		if m.alive() {
+		idle, resume := make(chan struct{}), make(chan struct{})
+		m.ops <- func() {
+			close(idle)
+			<-resume
+		}
+		<-idle
+		if m.err == nil {
 			m.err = f(m)
 		}
+		close(resume)
 	}
+}
+
+// feed appends p to the member's pending rows, handing them to the lane
+// each time laneBuf of them are gathered.
+func (b *batch) feed(m *member, p []byte) error {
+	for len(p) > 0 {
+		if m.pend == nil {
+			m.pend = (*laneBufs.Get().(*[]byte))[:0]
+		}
+		n := copy(m.pend[len(m.pend):cap(m.pend)], p)
+		m.pend = m.pend[:len(m.pend)+n]
+		p = p[n:]
+		if len(m.pend) == cap(m.pend) {
+			if err := b.handOver(m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// handOver hands the member's pending rows to its lane, to be written into
+// the file being written.
+func (b *batch) handOver(m *member) error {
+	buf := m.pend
+	m.pend = nil
+	if buf == nil {
+		return nil
+	}
+	select {
+	case m.ops <- func() {
+		if m.err == nil {
+			_, m.err = m.fw.Write(buf)
+		}
+		buf = buf[:0]
+		laneBufs.Put(&buf)
+	}:
+		return nil
+	case <-b.ctx.Done():
+		return b.ctx.Err()
+	}
+}
+
+// create starts table i's file in the member's archive.
+func (b *batch) create(m *member, i int) error {
+	return b.do(m, func() error {
+		var err error
+		m.fw, err = m.aw.Create(m.jobs[i].File, true)
+		return err
+	})
+}
+
+// closeFile hands over the member's last rows of the file and closes it.
+func (b *batch) closeFile(m *member) error {
+	if err := b.handOver(m); err != nil {
+		return err
+	}
+	return b.do(m, func() error {
+		f, err := m.fw.Close()
+		m.fw = nil
+		m.files = append(m.files, f)
+		return err
+	})
 }
 
 // bind sets the ids of the group's members for the batch selections (the
@@ -301,44 +478,38 @@ func (b *batch) bind(g []*member) error {
 	return tenancy.BindBatch(b.ctx, b.tx, ids)
 }
 
-// dumpShared writes one pg_dump section of the shared schemas into buf:
-// the bytes dumpShared writes for each tenant, dumped once for the group.
-func (b *batch) dumpShared(buf *bytes.Buffer, shared []string, section string, extra func(io.Writer) error) error {
+// dumpShared returns one pg_dump section of the shared schemas: the bytes
+// dumpShared writes for each tenant, dumped once for the batch (the lanes
+// share them: never changed once returned).
+func (b *batch) dumpShared(shared []string, section string, extra func(io.Writer) error) ([]byte, error) {
 	key := section + "\x00" + strings.Join(shared, "\x00")
 	if d, ok := b.dumps[key]; ok {
-		buf.Write(d)
-		return nil
+		return d, nil
 	}
-	if err := dumpSharedTo(b.ctx, b.cfg, buf, b.bin, shared, b.snap.ID, section, extra); err != nil {
-		return err
+	var buf bytes.Buffer
+	if err := dumpSharedTo(b.ctx, b.cfg, &buf, b.bin, shared, b.snap.ID, section, extra); err != nil {
+		return nil, err
 	}
 	if b.dumps == nil {
 		b.dumps = map[string][]byte{}
 	}
-	b.dumps[key] = bytes.Clone(buf.Bytes())
-	return nil
+	b.dumps[key] = buf.Bytes()
+	return buf.Bytes(), nil
 }
 
 // copyEach copies table i of each member's own plan (a table of its own
 // schema) into its archive.
 func (b *batch) copyEach(g []*member, i int) error {
 	for _, m := range g {
-		if !m.alive() {
-			continue
+		if err := b.create(m, i); err != nil {
+			return err
 		}
 		t := m.jobs[i]
-		fw, err := m.aw.Create(t.File, true)
-		if err != nil {
-			m.err = err
-			continue
-		}
-		if _, err := b.conn.PgConn().CopyTo(b.ctx, &memberWriter{m: m, fw: fw}, t.Table.CopySQL()); err != nil {
+		if _, err := b.conn.PgConn().CopyTo(b.ctx, memberWriter{b: b, m: m}, t.Table.CopySQL()); err != nil {
 			return fmt.Errorf("copy table %s: %w", t.Table.Identifier().Sanitize(), err)
 		}
-		if m.alive() {
-			f, err := fw.Close()
-			m.err = err
-			m.files = append(m.files, f)
+		if err := b.closeFile(m); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -348,11 +519,11 @@ func (b *batch) copyEach(g []*member, i int) error {
 // and splits its rows into each member's file.
 func (b *batch) copyBatch(g []*member, i int, t tenancy.Table, sql string) error {
 	for _, m := range g {
-		if m.alive() {
-			m.fw, m.err = m.aw.Create(m.jobs[i].File, true)
+		if err := b.create(m, i); err != nil {
+			return err
 		}
 	}
-	s := &splitter{members: g}
+	s := &splitter{b: b, members: g}
 	if _, err := b.conn.PgConn().CopyTo(b.ctx, s, sql); err != nil {
 		return fmt.Errorf("copy table %s for %d tenants: %w", t.Identifier().Sanitize(), len(g), err)
 	}
@@ -360,12 +531,9 @@ func (b *batch) copyBatch(g []*member, i int, t tenancy.Table, sql string) error
 		return fmt.Errorf("copy table %s for %d tenants: %w", t.Identifier().Sanitize(), len(g), err)
 	}
 	for _, m := range g {
-		if m.alive() {
-			f, err := m.fw.Close()
-			m.err = err
-			m.files = append(m.files, f)
+		if err := b.closeFile(m); err != nil {
+			return err
 		}
-		m.fw = nil
 	}
 	return nil
 }
@@ -383,20 +551,18 @@ func writeFile(aw *archive.Writer, name string, p []byte) error {
 	return err
 }
 
-// memberWriter writes one member's COPY into its file. A failure of the
-// member's writer fails the member and drops the rest of its rows; it is
-// not returned to the COPY, since pgconn closes the session on a writer's
-// error, and the session is the whole batch's snapshot.
+// memberWriter hands one member's COPY to its lane. A failure of the
+// member's writer fails the member (in its lane) and drops the rest of its
+// rows; it is not returned to the COPY, since pgconn closes the session on
+// a writer's error, and the session is the whole batch's snapshot.
 type memberWriter struct {
-	m  *member
-	fw *archive.FileWriter
+	b *batch
+	m *member
 }
 
-func (w *memberWriter) Write(p []byte) (int, error) {
-	if w.m.alive() {
-		if _, err := w.fw.Write(p); err != nil {
-			w.m.err = err
-		}
+func (w memberWriter) Write(p []byte) (int, error) {
+	if err := w.b.feed(w.m, p); err != nil {
+		return 0, err
 	}
 	return len(p), nil
 }
@@ -411,6 +577,7 @@ var errBadBatchRecord = errors.New("batch record without a valid tenant position
 // is written as it came. A CSV record ends at a newline outside double
 // quotes (a doubled quote inside a quoted field toggles twice).
 type splitter struct {
+	b       *batch
 	members []*member
 	lead    []byte // the first field so far
 	body    bool   // past the first field of the current record
@@ -441,10 +608,14 @@ func (s *splitter) Write(p []byte) (int, error) {
 		}
 		end := s.recordEnd(p)
 		if end < 0 {
-			s.emit(p)
+			if err := s.emit(p); err != nil {
+				return 0, err
+			}
 			return n, nil
 		}
-		s.emit(p[:end+1])
+		if err := s.emit(p[:end+1]); err != nil {
+			return 0, err
+		}
 		p = p[end+1:]
 		s.body, s.header, s.started = false, false, true
 	}
@@ -501,25 +672,19 @@ func (s *splitter) recordEnd(p []byte) int {
 	return -1
 }
 
-// emit writes part of the current record: the header to every member, a
-// row to its member.
-func (s *splitter) emit(p []byte) {
+// emit hands over part of the current record: the header to every
+// member, a row to its member (its lane drops it if the member failed). It
+// fails only when the batch's context ends.
+func (s *splitter) emit(p []byte) error {
 	if s.header {
 		for _, m := range s.members {
-			s.write(m, p)
+			if err := s.b.feed(m, p); err != nil {
+				return err
+			}
 		}
-		return
+		return nil
 	}
-	s.write(s.to, p)
-}
-
-func (s *splitter) write(m *member, p []byte) {
-	if !m.alive() || m.fw == nil {
-		return
-	}
-	if _, err := m.fw.Write(p); err != nil {
-		m.err = err
-	}
+	return s.b.feed(s.to, p)
 }
 
 // finish checks that the stream held a header and ended on a record

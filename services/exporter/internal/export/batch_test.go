@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -129,4 +130,47 @@ func TestBatchMemberFailsAlone(t *testing.T) {
 	require.NoError(t, res[3].Err)
 	requireSameArchive(t, b.export(t, "beta"), read(t, res[0].Manifest, beta.Bytes()), "beta")
 	requireSameArchive(t, b.export(t, "acme"), read(t, res[3].Manifest, acme.Bytes()), "acme")
+}
+
+// meet is one of two writers whose first writes wait for each other: they
+// complete only if the two members' archives are written at once.
+type meet struct {
+	w           io.Writer
+	mine, other chan struct{}
+	once        sync.Once
+}
+
+func (m *meet) Write(p []byte) (int, error) {
+	m.once.Do(func() {
+		close(m.mine)
+		<-m.other
+	})
+	return m.w.Write(p)
+}
+
+// TestBatchMembersAreWrittenConcurrently: each member's archive is written
+// on its own goroutine, not on the one reading the source: two members
+// whose writers each wait for the other's first write both finish (one
+// goroutine writing every archive never returns from the first; both are
+// column-model tenants, so of one group), and their archives are the
+// tenants' own.
+func TestBatchMembersAreWrittenConcurrently(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	// gamma: a second column-model tenant, of beta's group.
+	_, err := b.db.Pool.Exec(t.Context(), `INSERT INTO public.tenants VALUES ('gamma', NULL, 'Gama')`)
+	require.NoError(t, err)
+	var beta, acme, gamma bytes.Buffer
+	x, y := make(chan struct{}), make(chan struct{})
+	res := export.Batch(t.Context(), b.cfg, []export.Member{
+		{TenantID: "beta", W: &meet{w: &beta, mine: x, other: y}},
+		{TenantID: "acme", W: &acme},
+		{TenantID: "gamma", W: &meet{w: &gamma, mine: y, other: x}},
+	})
+	for i := range res {
+		require.NoError(t, res[i].Err)
+	}
+	requireSameArchive(t, b.export(t, "beta"), read(t, res[0].Manifest, beta.Bytes()), "beta")
+	requireSameArchive(t, b.export(t, "acme"), read(t, res[1].Manifest, acme.Bytes()), "acme")
+	requireSameArchive(t, b.export(t, "gamma"), read(t, res[2].Manifest, gamma.Bytes()), "gamma")
 }

@@ -23,6 +23,13 @@ type Config struct {
 	// PGBinDir is where pg_dump lives; empty: search by server version.
 	PGBinDir    string
 	ToolVersion string
+	// Cache, when set, keeps the shared schemas' DDL and the column-model
+	// plan between exports while the catalog is unchanged; share one per
+	// source.
+	Cache *Cache
+	// Sessions, when set, keeps the sessions of finished exports for the
+	// next ones.
+	Sessions *source.Sessions
 }
 
 // Validate reports every problem at once.

@@ -13,7 +13,6 @@ import (
 	"github.com/arcabackup/arca/services/exporter/internal/copyout"
 	"github.com/arcabackup/arca/services/exporter/internal/pgdump"
 	"github.com/arcabackup/arca/services/exporter/internal/snapshot"
-	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
 
 // Tenant writes the archive of one tenant to w and returns its manifest
@@ -36,36 +35,47 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	}
 	defer release()
 
-	conn, err := source.Connect(ctx, cfg.Source)
+	// The fingerprint is read under the snapshot, before anything the
+	// cache may answer: what it keys was read under an equal catalog.
+	conn, tx, snap, fp, tenant, err := begin(ctx, cfg, tenantID)
 	if err != nil {
 		return archive.Manifest{}, err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	tx, snap, err := snapshot.Begin(ctx, conn)
-	if err != nil {
-		return archive.Manifest{}, err
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	committed := false
+	defer func() {
+		if !committed {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+		cfg.Sessions.Put(conn, cfg.Source, committed)
+	}()
 
-	tenant, err := tenancy.LookupTenant(ctx, tx, cfg.Tenancy, tenantID)
-	if err != nil {
-		return archive.Manifest{}, err
-	}
-	plan, err := tenancy.Discover(ctx, tx, cfg.Tenancy, tenant)
+	plan, err := discover(ctx, cfg, tx, fp, tenant)
 	if err != nil {
 		return archive.Manifest{}, err
 	}
 	aw := archive.NewWriter(w, archive.WithChunkSize(cfg.ChunkSize), archive.WithModTime(snap.Time))
 
-	bin, err := pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor)
-	if err != nil {
-		return archive.Manifest{}, err
+	// pg_dump is looked for (a process or two) only when it runs.
+	var bin pgdump.Binary
+	findBin := func() (pgdump.Binary, error) {
+		if bin.Path == "" {
+			b, err := pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor)
+			if err != nil {
+				return pgdump.Binary{}, err
+			}
+			bin = b
+		}
+		return bin, nil
 	}
 	shared := sharedSchemas(plan)
-	if err := dumpShared(ctx, cfg, aw, bin, shared, snap.ID, "pre-data", archive.SharedSchemaFile, nil); err != nil {
+	if err := sharedSection(ctx, cfg, aw, findBin, fp, shared, snap.ID, "pre-data", archive.SharedSchemaFile, nil); err != nil {
 		return archive.Manifest{}, err
 	}
 	if tenant.Schema != "" {
+		bin, err := findBin()
+		if err != nil {
+			return archive.Manifest{}, err
+		}
 		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "pre-data", archive.SchemaFile, nil); err != nil {
 			return archive.Manifest{}, err
 		}
@@ -77,19 +87,27 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	if err := findReferences(ctx, tx, tenant, plan, jobs); err != nil {
 		return archive.Manifest{}, err
 	}
-	connect := func(ctx context.Context) (*pgx.Conn, error) { return source.Connect(ctx, cfg.Source) }
-	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism, ChunkSize: cfg.ChunkSize})
+	connect := func(ctx context.Context) (*pgx.Conn, error) {
+		conn, _, err := cfg.Sessions.Get(ctx, cfg.Source)
+		return conn, err
+	}
+	keep := func(conn *pgx.Conn, clean bool) { cfg.Sessions.Put(conn, cfg.Source, clean) }
+	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism, ChunkSize: cfg.ChunkSize, Release: keep})
 	if err != nil {
 		return archive.Manifest{}, err
 	}
 	if err := checkOwnsRows(tenant, plan, files); err != nil {
 		return archive.Manifest{}, err
 	}
-	seqs := func(w io.Writer) error { return sharedSequenceValues(ctx, tx, shared, w) }
-	if err := dumpShared(ctx, cfg, aw, bin, shared, snap.ID, "post-data", archive.SharedPostSchemaFile, seqs); err != nil {
+	seqs := func(w io.Writer) error { return cachedSharedSequenceValues(ctx, cfg, tx, fp, shared, w) }
+	if err := sharedSection(ctx, cfg, aw, findBin, fp, shared, snap.ID, "post-data", archive.SharedPostSchemaFile, seqs); err != nil {
 		return archive.Manifest{}, err
 	}
 	if tenant.Schema != "" {
+		bin, err := findBin()
+		if err != nil {
+			return archive.Manifest{}, err
+		}
 		seqs := func(w io.Writer) error { return sequenceValues(ctx, tx, tenant.Schema, w) }
 		if _, err := dumpSchema(ctx, cfg, aw, bin, tenant.Schema, snap.ID, "post-data", archive.PostSchemaFile, seqs); err != nil {
 			return archive.Manifest{}, err
@@ -102,8 +120,88 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 	if err := tx.Commit(ctx); err != nil {
 		return archive.Manifest{}, fmt.Errorf("end snapshot: %w", err)
 	}
+	committed = true
 	return m, nil
 }
+
+// begin opens the export's coordinating session and snapshot, and reads
+// under it the catalog's fingerprint (with a Cache) and the tenant, in the
+// snapshot's round trip. A kept session (Config.Sessions) that the server
+// has closed meanwhile (a restart, a terminated backend) fails on its first
+// statement: it is dropped and the next one tried, until a new one is
+// connected.
+func begin(ctx context.Context, cfg Config, tenantID string) (*pgx.Conn, pgx.Tx, snapshot.Snapshot, string, tenancy.Tenant, error) {
+	for {
+		conn, reused, err := cfg.Sessions.Get(ctx, cfg.Source)
+		if err != nil {
+			return nil, nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
+		}
+		tx, snap, fp, tenant, err := beginOn(ctx, cfg, conn, tenantID)
+		if err == nil {
+			return conn, tx, snap, fp, tenant, nil
+		}
+		dead := conn.IsClosed()
+		cfg.Sessions.Put(conn, cfg.Source, false)
+		if !reused || !dead || ctx.Err() != nil {
+			return nil, nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
+		}
+	}
+}
+
+func beginOn(ctx context.Context, cfg Config, conn *pgx.Conn, tenantID string) (pgx.Tx, snapshot.Snapshot, string, tenancy.Tenant, error) {
+	var fpSQL, fpVersion string
+	if cfg.Cache != nil {
+		var err error
+		if fpSQL, fpVersion, err = cfg.Cache.statement(ctx, conn); err != nil {
+			return nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
+		}
+	}
+	var parts []fingerprintPart
+	var tenant tenancy.Tenant
+	tx, snap, err := snapshot.BeginWith(ctx, conn, func(b *pgx.Batch) {
+		if fpSQL != "" {
+			b.Queue(fpSQL)
+		}
+		b.Queue(cfg.Tenancy.WithDefaults().TenantsQuery)
+	}, func(br pgx.BatchResults) error {
+		if fpSQL != "" {
+			rows, err := br.Query()
+			if err == nil {
+				parts, err = pgx.CollectRows(rows, pgx.RowToStructByPos[fingerprintPart])
+			}
+			if err != nil {
+				cfg.Cache.forget(fpVersion)
+				return fmt.Errorf("catalog fingerprint: %w", err)
+			}
+		}
+		var err error
+		tenant, err = tenancy.LookupTenant(ctx, batchQuerier{br}, cfg.Tenancy, tenantID)
+		return err
+	})
+	if err != nil {
+		return nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
+	}
+	var fp string
+	switch {
+	case fpSQL == "":
+	case fpVersion == snap.ServerVersion:
+		fp = fingerprintOf(parts, snap.Database, snap.ServerVersion)
+	default:
+		// Another server behind the same address: its own catalogs.
+		cfg.Cache.forget(fpVersion)
+		if fp, err = cfg.Cache.catalogFingerprint(ctx, tx, snap.Database, snap.ServerVersion); err != nil {
+			_ = tx.Rollback(ctx)
+			return nil, snapshot.Snapshot{}, "", tenancy.Tenant{}, err
+		}
+	}
+	return tx, snap, fp, tenant, nil
+}
+
+// batchQuerier hands the next result of a batch to a function that runs
+// one query (the one queued for it).
+type batchQuerier struct{ br pgx.BatchResults }
+
+func (q batchQuerier) Query(context.Context, string, ...any) (pgx.Rows, error) { return q.br.Query() }
 
 // findReferences finds the reference rows of every reference table of the
 // plan in one statement, as a batch of one (Plan.BatchReferences), and has

@@ -74,23 +74,38 @@ func dumpSharedTo(ctx context.Context, cfg Config, fw io.Writer, bin pgdump.Bina
 // setval that never moves a sequence back: a restore into a database whose
 // sequence is already ahead keeps it there.
 func sharedSequenceValues(ctx context.Context, tx pgx.Tx, schemas []string, w io.Writer) error {
+	idents, err := sharedSequences(ctx, tx, schemas)
+	if err != nil {
+		return err
+	}
+	return writeSharedSequenceValues(ctx, tx, idents, w)
+}
+
+// sharedSequences lists the sequences of the shared schemas, quoted.
+func sharedSequences(ctx context.Context, tx pgx.Tx, schemas []string) ([]string, error) {
 	rows, err := tx.Query(ctx, `SELECT n.nspname::text, c.relname::text FROM pg_catalog.pg_class c
 		JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind = 'S' AND n.nspname = ANY($1) ORDER BY 1, 2`, schemas)
 	if err != nil {
-		return fmt.Errorf("list shared sequences: %w", err)
+		return nil, fmt.Errorf("list shared sequences: %w", err)
 	}
 	type seq struct{ Schema, Name string }
 	seqs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[seq])
 	if err != nil {
-		return fmt.Errorf("list shared sequences: %w", err)
-	}
-	if _, err := io.WriteString(w, "\n-- Shared sequence values at export time, never moved back\n"); err != nil {
-		return err
+		return nil, fmt.Errorf("list shared sequences: %w", err)
 	}
 	idents := make([]string, len(seqs))
 	for i, s := range seqs {
 		idents[i] = pgx.Identifier{s.Schema, s.Name}.Sanitize()
+	}
+	return idents, nil
+}
+
+// writeSharedSequenceValues reads the sequences' values under tx and
+// writes their setvals.
+func writeSharedSequenceValues(ctx context.Context, tx pgx.Tx, idents []string, w io.Writer) error {
+	if _, err := io.WriteString(w, "\n-- Shared sequence values at export time, never moved back\n"); err != nil {
+		return err
 	}
 	vals, err := readSequences(ctx, tx, idents)
 	if err != nil {

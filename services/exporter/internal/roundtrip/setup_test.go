@@ -81,6 +81,10 @@ func exportConfig(url, pgBinDir string, chunk int) export.Config {
 		ChunkSize:   chunk,
 		PGBinDir:    pgBinDir,
 		ToolVersion: "test",
+		// As the exporter stage runs: the shared DDL and the plan kept
+		// between a bundle's exports while its catalog is unchanged.
+		Cache:    export.NewCache(),
+		Sessions: source.NewSessions(8, time.Minute),
 	}
 }
 

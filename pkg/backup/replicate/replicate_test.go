@@ -1,0 +1,128 @@
+package replicate_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/backup/backuptest"
+	"github.com/arcabackup/arca/pkg/backup/replicate"
+	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
+	"github.com/arcabackup/arca/pkg/objstore/fsstore"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
+)
+
+var layout = backup.Layout{Prefix: "p"}
+
+func newStore(t *testing.T) objstore.Store {
+	s, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	return s
+}
+
+func put(t *testing.T, s objstore.Store, key string, b []byte) {
+	_, err := s.Put(t.Context(), key, bytes.NewReader(b), int64(len(b)))
+	require.NoError(t, err)
+}
+
+// A copy comes from the first destination whose bytes are the manifest's:
+// one holding a damaged object is passed over. The new copy is verified
+// where it is and its verification recorded there; the events say copied
+// and verified, in the destination.
+func TestBackupCopiesFromTheFirstDestinationWhoseBytesAreTheManifests(t *testing.T) {
+	t.Parallel()
+	kr := keyring.New()
+	_, err := kr.Rotate("")
+	require.NoError(t, err)
+	damaged, good, dr := newStore(t), newStore(t), newStore(t)
+	m, key, obj, err := backuptest.Commit(t.Context(), good, layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-1", Rows: 50})
+	require.NoError(t, err)
+	put(t, damaged, key, get(t, good, key))
+	put(t, damaged, m.Object.Key, append(bytes.Clone(obj[:len(obj)-1]), obj[len(obj)-1]^1))
+
+	var tried []string
+	res, err := replicate.Backup(t.Context(), replicate.Options{BackupID: "f-1", Layout: layout, Keys: kr, By: "test",
+		From: destinations.Set{{Name: "a", Store: damaged}, {Name: "b", Store: good}}, To: destinations.Destination{Name: "dr", Store: dr},
+		Try: func(ctx context.Context, set destinations.Set, fn func(context.Context, destinations.Destination) error) (string, error) {
+			return set.Try(ctx, func(ctx context.Context, d destinations.Destination) error {
+				tried = append(tried, d.Name)
+				return fn(ctx, d)
+			})
+		}})
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "b"}, tried)
+	require.Equal(t, "b", res.From)
+	require.True(t, res.Verified.Verified)
+	require.Equal(t, m.Object.Size, res.Verified.ObjectBytes)
+
+	e, err := (backup.Repository{Store: dr, Layout: layout, Keys: kr}).Get(t.Context(), "f-1", "t")
+	require.NoError(t, err)
+	require.NotNil(t, e.Verification)
+	require.True(t, e.Verification.Verified)
+	require.Equal(t, "dr", e.Verification.Destination)
+
+	require.Len(t, res.Events, 2)
+	for i, stage := range []string{messages.StageCopy, messages.StageVerify} {
+		require.Equal(t, stage, res.Events[i].Stage)
+		require.Equal(t, messages.StatusSucceeded, res.Events[i].Status)
+		require.Equal(t, "dr", res.Events[i].Attrs[messages.DestinationAttr])
+		require.Equal(t, messages.KindTenant, res.Events[i].Kind)
+	}
+}
+
+// When no destination can serve the backup, the copy fails and its one
+// event says so (copy-missing pages on it); nothing is written.
+func TestBackupThatNoDestinationHoldsFailsWithACopyFailedEvent(t *testing.T) {
+	t.Parallel()
+	kr := keyring.New()
+	_, err := kr.Rotate("")
+	require.NoError(t, err)
+	m, _, err := backuptest.Build(t.Context(), layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-2", Rows: 5})
+	require.NoError(t, err)
+	key, doc, err := layout.SealManifest(t.Context(), m, kr)
+	require.NoError(t, err)
+	src, dr := newStore(t), newStore(t)
+	put(t, src, key, doc) // the manifest without its object
+	res, err := replicate.Backup(t.Context(), replicate.Options{BackupID: "f-2", Tenant: "t", Layout: layout, Keys: kr, Primary: true,
+		From: destinations.Set{{Name: "a", Store: src}}, To: destinations.Destination{Name: "main", Store: dr}})
+	require.ErrorIs(t, err, objstore.ErrNotFound)
+	require.Len(t, res.Events, 1)
+	require.Equal(t, messages.StatusFailed, res.Events[0].Status)
+	require.Equal(t, "f-2", res.Events[0].BackupID)
+	require.NotContains(t, res.Events[0].Attrs, messages.DestinationAttr, "the primary's events name no destination")
+	_, err = dr.Stat(t.Context(), m.Object.Key)
+	require.ErrorIs(t, err, objstore.ErrNotFound)
+}
+
+// Archive copies what the destination lacks of the base backups and the
+// WAL, and nothing else.
+func TestArchiveCopiesTheBaseBackupsAndWALTheDestinationLacks(t *testing.T) {
+	t.Parallel()
+	from, to := newStore(t), newStore(t)
+	for _, k := range []string{layout.WAL("00000001", "000000010000000000000001"), layout.WAL("00000001", "000000010000000000000002"),
+		layout.KindPrefix("base") + "b1/data.arca", layout.KindPrefix("tenants") + "t/x/manifest.json"} {
+		put(t, from, k, []byte(k))
+	}
+	put(t, to, layout.WAL("00000001", "000000010000000000000001"), []byte(layout.WAL("00000001", "000000010000000000000001")))
+	rep, err := replicate.Archive(t.Context(), from, to, layout)
+	require.NoError(t, err)
+	require.Equal(t, destinations.SyncReport{Copied: 2, Had: 1, Bytes: int64(len(layout.WAL("00000001", "000000010000000000000002")) + len(layout.KindPrefix("base")+"b1/data.arca"))}, rep)
+	_, err = to.Stat(t.Context(), layout.KindPrefix("tenants")+"t/x/manifest.json")
+	require.ErrorIs(t, err, objstore.ErrNotFound)
+	require.Equal(t, layout.KindPrefix("base")+"b1/data.arca", string(get(t, to, layout.KindPrefix("base")+"b1/data.arca")))
+}
+
+func get(t *testing.T, s objstore.Store, key string) []byte {
+	rc, err := s.Get(t.Context(), key, objstore.Range{})
+	require.NoError(t, err)
+	defer func() { _ = rc.Close() }()
+	b, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	return b
+}
