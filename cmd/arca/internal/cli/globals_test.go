@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -59,15 +58,7 @@ func TestFullBackupCarriesTheGlobals(t *testing.T) {
 	// test's role (and the bootstrap superuser, which exists already) of
 	// the script, reseal the manifest with it, and drop the role, as a new
 	// server would not have it.
-	named := regexp.MustCompile(`\b(` + role + `|postgres)\b`)
-	var kept strings.Builder
-	for line := range strings.Lines(g.SQL) {
-		l := strings.TrimSpace(line)
-		if l == "" || strings.HasPrefix(l, `\`) || strings.HasPrefix(l, "SET ") || strings.HasPrefix(l, "--") || named.MatchString(l) {
-			kept.WriteString(line)
-		}
-	}
-	g.SQL = kept.String()
+	g.SQL = teststack.OnlyRoles(g.SQL, "postgres", role)
 	m.Export, err = json.Marshal(backup.FullFacts{Format: backup.FullFormat, ToolVersion: "test", Globals: &g})
 	require.NoError(t, err)
 	_, doc, err := e.layout.SealManifest(ctx, m, keys)

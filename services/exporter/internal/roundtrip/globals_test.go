@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -40,7 +39,7 @@ func TestFullRestoreAppliesTheGlobals(t *testing.T) {
 	// The target server is this one, which other tests share: keep this
 	// test's roles (and the bootstrap superuser, which exists already) of
 	// the script, and drop them, as a new server would not have them.
-	g.SQL = onlyRoles(g.SQL, "postgres", owner, reader)
+	g.SQL = teststack.OnlyRoles(g.SQL, "postgres", owner, reader)
 	runSQL(t, src, fmt.Sprintf(`DROP OWNED BY %[1]s, %[2]s; DROP ROLE %[1]s; DROP ROLE %[2]s`, owner, reader))
 
 	keys, kek := newKeys(t)
@@ -83,25 +82,6 @@ func TestFullRestoreAppliesTheGlobals(t *testing.T) {
 	_, err = restore.Full(ctx, none.open(), none.m, keys, opts(empty))
 	require.ErrorIs(t, err, restore.ErrNoGlobals)
 	require.Empty(t, everything(t, empty.URL))
-}
-
-// onlyRoles keeps the psql meta-commands, settings and comments of a
-// pg_dumpall script, the statements naming one of roles, and the bootstrap
-// superuser's own CREATE and ALTER ROLE. Not every line that names the
-// superuser: "GRANT x TO y GRANTED BY postgres" may be another test's role,
-// dropped by the time this test restores ("role x does not exist").
-func onlyRoles(script, superuser string, roles ...string) string {
-	named := regexp.MustCompile(`\b(` + strings.Join(roles, "|") + `)\b`)
-	own := regexp.MustCompile(`^(CREATE|ALTER) ROLE ` + regexp.QuoteMeta(superuser) + `\b`)
-	var b strings.Builder
-	for line := range strings.Lines(script) {
-		l := strings.TrimSpace(line)
-		if l == "" || strings.HasPrefix(l, `\`) || strings.HasPrefix(l, "SET ") || strings.HasPrefix(l, "--") ||
-			named.MatchString(l) || own.MatchString(l) {
-			b.WriteString(line)
-		}
-	}
-	return b.String()
 }
 
 func password(t *testing.T, role string) string {
