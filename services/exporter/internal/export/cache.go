@@ -137,13 +137,22 @@ ORDER BY 1`
 func fingerprintSQL(catalogs []string) string {
 	parts := make([]string, 0, len(catalogs)+1)
 	for _, name := range catalogs {
-		parts = append(parts, fmt.Sprintf(`SELECT %s, count(*)::text || '/' || coalesce(sum(x), 0)::text || '/' || coalesce(sum(pg_catalog.hashint8(x)), 0)::text
+		parts = append(parts, fmt.Sprintf(`SELECT %s, count(*)::text || '/' || coalesce(sum(x), 0)::text || '/' || coalesce(sum(pg_catalog.hashint8extended(x, 0)), 0)::text
 FROM (SELECT xmin::text::bigint AS x FROM pg_catalog.%s) s`, quoteLiteral(name), pgx.Identifier{name}.Sanitize()))
 	}
 	// A role's name appears in the DDL (a policy's TO, with --no-owner
 	// and --no-privileges nothing else).
 	parts = append(parts, `SELECT 'roles', count(*)::text || '/' || coalesce(sum(pg_catalog.hashtext(oid::text || '/' || rolname)), 0)::text
 FROM pg_catalog.pg_roles`)
+	// xmins are transaction ids of one history: a restore, a PITR, a
+	// failover or a disk snapshot of the same cluster reuses them for other
+	// DDL (the same counts and sums, another catalog). The postmaster's start
+	// (every other history starts a server), the cluster, its timeline (a
+	// standby promoted without a restart) and the xid epoch (wraparound)
+	// keep each history's entries apart.
+	parts = append(parts, `SELECT 'history', pg_catalog.pg_postmaster_start_time()::text || '/' ||
+  (pg_catalog.pg_control_system()).system_identifier::text || '/' || (pg_catalog.pg_control_checkpoint()).timeline_id::text || '/' ||
+  (pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::bigint >> 32)::text`)
 	return strings.Join(parts, "\nUNION ALL\n")
 }
 

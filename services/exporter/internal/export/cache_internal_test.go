@@ -9,7 +9,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // TestCacheProducesOnceAndForgetsFailures: exports that miss one key
@@ -65,4 +68,32 @@ func TestCacheProducesOnceAndForgetsFailures(t *testing.T) {
 	}
 	require.Len(t, c.entries, maxCacheEntries)
 	require.Len(t, c.order, maxCacheEntries)
+}
+
+// TestFingerprintTellsHistoriesApart: the same catalog read twice has one
+// fingerprint; after a restart of the server (what every restore, PITR,
+// failover or disk snapshot of the cluster implies, reusing transaction
+// ids for other DDL) it has another, so no entry of the old history is
+// served.
+func TestFingerprintTellsHistoriesApart(t *testing.T) {
+	t.Parallel()
+	pg := teststack.InitPG(t)
+	pg.Start(t, true)
+	c := NewCache()
+	read := func() string {
+		t.Helper()
+		conn := pg.Connect(t)
+		defer func() { _ = conn.Close(context.Background()) }()
+		tx, err := conn.BeginTx(t.Context(), pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+		require.NoError(t, err)
+		defer func() { _ = tx.Rollback(context.Background()) }()
+		fp, err := c.catalogFingerprint(t.Context(), tx, "postgres", "15")
+		require.NoError(t, err)
+		return fp
+	}
+	first := read()
+	require.Equal(t, first, read(), "an unchanged catalog")
+	pg.Stop(t)
+	pg.Start(t, true)
+	require.NotEqual(t, first, read(), "the same catalog in a restarted server: maybe another history")
 }
