@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
@@ -167,21 +168,10 @@ func (b *bundle) objectSHA(t *testing.T, store objstore.Store, key, artifact str
 	require.NoError(t, err)
 	defer func() { _ = rc.Close() }()
 	sealedSum, plainSum := sha256.New(), sha256.New()
-	counted := &countingReader{r: io.TeeReader(rc, sealedSum)}
+	counted := &iocount.Reader{R: io.TeeReader(rc, sealedSum)}
 	_, err = io.Copy(plainSum, seal.NewReader(counted, artifact, b.keys))
 	require.NoError(t, err)
-	return counted.n, hex.EncodeToString(sealedSum.Sum(nil)), hex.EncodeToString(plainSum.Sum(nil))
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
+	return counted.N, hex.EncodeToString(sealedSum.Sum(nil)), hex.EncodeToString(plainSum.Sum(nil))
 }
 
 // newS3 opens a store on a fresh bucket of a versitygw for this test.
