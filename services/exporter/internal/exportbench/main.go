@@ -11,15 +11,11 @@ import (
 	"os"
 	"time"
 
+	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
 	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
-
-// counter counts bytes on their way to io.Discard.
-type counter struct{ n int64 }
-
-func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 func main() {
 	url := flag.String("url", "", "source database URL")
@@ -44,9 +40,9 @@ func main() {
 
 func run(url, tenant string, parallel int, tc tenancy.Config) error {
 	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench"}
-	c := &counter{}
+	c := &iocount.Writer{W: io.Discard} // the bytes on their way to io.Discard
 	start := time.Now()
-	m, err := export.Tenant(context.Background(), cfg, tenant, io.MultiWriter(c, io.Discard))
+	m, err := export.Tenant(context.Background(), cfg, tenant, c)
 	if err != nil {
 		return err
 	}
@@ -55,6 +51,6 @@ func run(url, tenant string, parallel int, tc tenancy.Config) error {
 	for _, t := range m.Tables {
 		rows += t.Rows
 	}
-	fmt.Printf("bytes=%d rows=%d seconds=%.2f MBps=%.1f\n", c.n, rows, d.Seconds(), float64(c.n)/1e6/d.Seconds())
+	fmt.Printf("bytes=%d rows=%d seconds=%.2f MBps=%.1f\n", c.N, rows, d.Seconds(), float64(c.N)/1e6/d.Seconds())
 	return nil
 }
