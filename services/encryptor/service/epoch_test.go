@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/jobs"
@@ -188,15 +187,9 @@ func TestStaleKeyringSealsNothingUntilItCatchesUp(t *testing.T) {
 	b.live.Observe(e)
 	m, plain := b.stage(t, "acme")
 
-	retrying, err := b.n.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{messages.EventSubject("acme", m.BackupID, messages.StageEncrypt, messages.StatusRetrying)}})
-	require.NoError(t, err)
-	msg, err := retrying.Next(jetstream.FetchMaxWait(time.Minute))
-	require.NoError(t, err)
-	ev, err := messages.Decode[messages.Event](msg.Data())
-	require.NoError(t, err)
+	ev := nextEvent(t, events(t, b.n.JS, m, messages.StatusRetrying))
 	require.Contains(t, ev.Error, keyring.ErrStale.Error())
-	_, err = b.st.Stat(ctx, staging.SealedKey(m.Artifact, 0))
+	_, err := b.st.Stat(ctx, staging.SealedKey(m.Artifact, 0))
 	require.ErrorIs(t, err, staging.ErrNotFound, "nothing sealed under the superseded keyring")
 
 	require.NoError(t, b.live.Advance(ctx, e))
@@ -220,17 +213,7 @@ func TestErasedTenantIsDeadLetteredAtOnce(t *testing.T) {
 		require.NoError(t, b.live.Advance(ctx, e))
 	}
 	m, _ := b.stage(t, "acme")
-	dead, err := b.n.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{messages.EventSubject("acme", m.BackupID, messages.StageEncrypt, messages.StatusDeadLettered)}})
-	require.NoError(t, err)
-	msg, err := dead.Next(jetstream.FetchMaxWait(time.Minute))
-	require.NoError(t, err)
-	ev, err := messages.Decode[messages.Event](msg.Data())
-	require.NoError(t, err)
-	require.Equal(t, 1, ev.Attempt)
-	require.Contains(t, ev.Error, keyring.ErrTenantErased.Error())
-	_, err = b.st.Stat(ctx, staging.SealedKey(m.Artifact, 0))
-	require.ErrorIs(t, err, staging.ErrNotFound)
+	b.deadLetteredAtOnce(t, m, keyring.ErrTenantErased)
 
 	_, plain := b.stage(t, "beta")
 	p := b.next(t)
