@@ -37,7 +37,7 @@ func TestSurvivesRestartsWithoutAGap(t *testing.T) {
 	p.waitStored(t, run)
 
 	// The receiver: stopped while 11..20 commit, started again.
-	run.stop(t)
+	run.stop()
 	p.insert(t, 11, 20)
 	p.switchWAL(t)
 	p.insert(t, 21, 25)
@@ -60,6 +60,6 @@ func TestSurvivesRestartsWithoutAGap(t *testing.T) {
 	p.waitStored(t, run)
 
 	p.cluster.Stop(t)
-	run.stop(t)
+	run.stop()
 	require.Equal(t, seq(1, 45), restoreLatest(t, p.archive))
 }
