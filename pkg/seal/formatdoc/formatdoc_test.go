@@ -17,6 +17,7 @@ import (
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/formatdoc"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/zframe"
 )
 
@@ -79,10 +80,8 @@ func TestSegmentsAndCompression(t *testing.T) {
 // §6 alone, and gives the material of every version.
 func TestKeyringFile(t *testing.T) {
 	t.Parallel()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
-	_, err = kr.Rotate("casa-01")
+	kr := keyringtest.New(t)
+	_, err := kr.Rotate("casa-01")
 	require.NoError(t, err)
 	doc, err := kr.Marshal()
 	require.NoError(t, err)

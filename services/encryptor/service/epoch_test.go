@@ -15,6 +15,7 @@ import (
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 	encryptor "github.com/arcabackup/arca/services/encryptor/service"
@@ -64,9 +65,7 @@ func setupEpoch(t *testing.T, keys func(*keyring.Live) encryptor.Keys) *epochBun
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
 	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	doc, err := kr.Marshal()
 	require.NoError(t, err)
 	b := &epochBundle{n: n, st: st, src: &source{doc: doc}, sealed: make(chan messages.PartSealed, 8)}

@@ -11,6 +11,7 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
 )
@@ -22,9 +23,7 @@ import (
 // and WAL check tests read. The keyring is the config's Keys.
 func BaseBackups(t testing.TB, bases map[string]string, segments ...string) (wal.Config, *keyring.Keyring) {
 	t.Helper()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
 	layout := backup.Layout{Prefix: "pg"}
