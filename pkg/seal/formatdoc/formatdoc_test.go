@@ -40,16 +40,23 @@ func TestWorkedExample(t *testing.T) {
 	require.ErrorContains(t, err, "does not unwrap")
 }
 
-// Segment boundaries (§1.3) and mixed compression (§1.4): parts of every
-// size around a segment's edge, compressed or not, open by the page.
-func TestSegmentsAndCompression(t *testing.T) {
-	t.Parallel()
+// rawKEK is a random AES-GCM key-encryption key, as seal uses it and as
+// the page's reader holds it (its raw material by id).
+func rawKEK(t *testing.T) (seal.KEK, formatdoc.Keys) {
+	t.Helper()
 	material := make([]byte, 32)
 	_, _ = rand.Read(material)
 	a, err := aeadsubtle.NewAESGCM(material)
 	require.NoError(t, err)
 	kek := seal.KEK{ID: "k0123456789abcdef", AEAD: a}
-	keys := formatdoc.Keys{kek.ID: material}
+	return kek, formatdoc.Keys{kek.ID: material}
+}
+
+// Segment boundaries (§1.3) and mixed compression (§1.4): parts of every
+// size around a segment's edge, compressed or not, open by the page.
+func TestSegmentsAndCompression(t *testing.T) {
+	t.Parallel()
+	kek, keys := rawKEK(t)
 	const s = 4096 // the smallest segment size readers accept
 	for _, n := range []int{0, 1, s - 56, s - 55, s - 56 + s - 16, s - 56 + s - 15, 5*s + 7} {
 		for _, compress := range []bool{true, false} {
@@ -116,12 +123,7 @@ func TestKeyringFile(t *testing.T) {
 // each part by its flag.
 func TestFramesCutByCompressedSizeAndOlderMixedParts(t *testing.T) {
 	t.Parallel()
-	material := make([]byte, 32)
-	_, _ = rand.Read(material)
-	a, err := aeadsubtle.NewAESGCM(material)
-	require.NoError(t, err)
-	kek := seal.KEK{ID: "k0123456789abcdef", AEAD: a}
-	keys := formatdoc.Keys{kek.ID: material}
+	kek, keys := rawKEK(t)
 	var text bytes.Buffer
 	for i := 0; text.Len() < 3<<20; i++ {
 		fmt.Fprintf(&text, "%d,resident %d,%x\n", i, i%311, i*2654435761)
