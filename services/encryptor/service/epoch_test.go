@@ -80,12 +80,8 @@ func setupEpoch(t *testing.T, keys func(*keyring.Live) encryptor.Keys) *epochBun
 	require.NoError(t, err)
 	collector := jobs.NewWorker(n.JS, jobs.Stage{Name: messages.StageUpload, Subject: messages.SubjectUpload},
 		func(ctx context.Context, j *jobs.Job[messages.PartSealed]) error { b.sealed <- j.Msg; return nil }, jobs.Config{})
-	wctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{enc.Run, collector.Run} {
-		wg.Go(func() { _ = run(wctx) })
-	}
-	t.Cleanup(func() { cancel(); wg.Wait() })
+	teststack.Background(t, "encryptor", enc.Run)
+	teststack.Background(t, "upload collector", collector.Run)
 	return b
 }
 

@@ -50,12 +50,8 @@ func setupRedelivery(t *testing.T, keys func(*keyring.Keyring) encryptor.Keys, t
 			r.sealed <- j.Msg
 			return nil
 		}, jobs.Config{})
-	wctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{enc.Run, uploader.Run} {
-		wg.Go(func() { _ = run(wctx) })
-	}
-	t.Cleanup(func() { cancel(); wg.Wait() })
+	teststack.Background(t, "encryptor", enc.Run)
+	teststack.Background(t, "upload collector", uploader.Run)
 	return r
 }
 
