@@ -129,10 +129,7 @@ func restoreLatest(t *testing.T, a *pgtest.Archive) []int {
 	c.Env = a.Env
 	c.Start(t, true)
 	conn := c.Connect(t)
-	teststack.Eventually(t, 5*time.Minute, func() bool {
-		var inRecovery bool
-		return conn.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
-	}, "recovery to end and the server to promote")
+	teststack.WaitPromoted(t, conn, 5*time.Minute)
 	rows, err := conn.Query(t.Context(), "SELECT id FROM note ORDER BY id")
 	require.NoError(t, err)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
