@@ -130,9 +130,10 @@ type Pipeline struct {
 	MaxPartsWaiting  int `yaml:"max_parts_waiting"`
 	Slots            int `yaml:"slots"`
 	// BatchSize is how many tenants of a run one exporter reads together
-	// (one scan of each shared table per batch; default 16, 1: each tenant
-	// alone). The coordinator offers batches of up to 64 (its own
-	// export_batch); each exporter takes up to BatchSize of one at once.
+	// (default 64: the whole of a coordinator batch, one scan of each
+	// shared table per lane of Parallelism; 1: each tenant alone). The
+	// coordinator offers batches of up to 64 (its own export_batch); each
+	// exporter takes up to BatchSize of one at once.
 	BatchSize int `yaml:"batch_size"`
 }
 
