@@ -128,46 +128,17 @@ func (b *batcher) run(ms []*waiting) {
 			m.progress()
 		}
 	}
-	// The members are read in lanes, each lane one export.Batch (its own
-	// session and snapshot, one scan of each shared table for its members)
-	// and the lanes at once: a batch's reading is one server process, and
-	// on a busy server one process gets one core's share at most.
-	lanes := splitLanes(len(ms), b.s.cfg.Parallelism)
-	var wg sync.WaitGroup
-	for _, lane := range lanes {
-		wg.Go(func() {
-			members := make([]export.Member, len(lane))
-			for i, k := range lane {
-				members[i] = export.Member{TenantID: ms[k].tenant, W: progressWriter{ms[k].w, all}}
-			}
-			res := export.Batch(ctx, b.s.exportConfig(), members)
-			for i, k := range lane {
-				m := ms[k]
-				if res[i].Err == nil {
-					m.facts, m.err = json.Marshal(res[i].Manifest)
-				} else {
-					m.err = res[i].Err
-				}
-				close(m.done)
-			}
-		})
+	members := make([]export.Member, len(ms))
+	for i, m := range ms {
+		members[i] = export.Member{TenantID: m.tenant, W: progressWriter{m.w, all}}
 	}
-	wg.Wait()
-}
-
-// minLaneMembers is the fewest members a lane of a batch reads: a lane
-// scans every shared table, so a small batch is not split.
-const minLaneMembers = 16
-
-// splitLanes deals n members (by index) into at most max lanes of at
-// least minLaneMembers each (one lane for fewer), round robin, so that
-// the lanes carry about the same number of tenants (a run lists its
-// tenants in id order, not by size).
-func splitLanes(n, most int) [][]int {
-	k := max(min(most, n/minLaneMembers), 1)
-	lanes := make([][]int, k)
-	for i := range n {
-		lanes[i%k] = append(lanes[i%k], i)
+	res := export.Batch(ctx, b.s.exportConfig(), members)
+	for i, m := range ms {
+		if res[i].Err == nil {
+			m.facts, m.err = json.Marshal(res[i].Manifest)
+		} else {
+			m.err = res[i].Err
+		}
+		close(m.done)
 	}
-	return lanes
 }

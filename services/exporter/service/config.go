@@ -10,12 +10,6 @@ import (
 	"github.com/arcabackup/arca/pkg/zframe"
 )
 
-// DefaultBatchSize is the most members of one batch export by default:
-// the coordinator's largest batch (its export_batch, 64), so that a run of
-// up to 64 tenants reads each shared table once, the reference closure
-// once, instead of once per 16 tenants (#17.6).
-const DefaultBatchSize = 64
-
 // Config of the exporter stage. The exporter holds database credentials and
 // no keys.
 type Config struct {
@@ -38,12 +32,10 @@ type Config struct {
 	// encryptor before the export pauses (default 4).
 	MaxPartsWaiting int
 	// BatchSize is the most tenant exports of one coordinator batch
-	// (ExportRequested.Batch) read together (default DefaultBatchSize, the
-	// coordinator's own batch: a run of up to 64 tenants is read with one
-	// scan of each shared table; 1 exports every tenant on its own): a
-	// larger coordinator batch is read in several. Each member holds its
-	// own archive, compressor and parts (~3 MB, export.MembersPerSlot), so
-	// memory grows with it.
+	// (ExportRequested.Batch) read together (default 16; 1 exports every
+	// tenant on its own): a larger coordinator batch is read in several.
+	// Each member holds its own archive, compressor and parts, so memory
+	// grows with it.
 	BatchSize int
 	// BatchWait is how long the first job of a batch waits for the others
 	// before the batch starts with those that came (default 1s).
@@ -69,22 +61,19 @@ func (c Config) withDefaults() Config {
 		c.MaxPartsWaiting = 4
 	}
 	if c.BatchSize <= 0 {
-		c.BatchSize = DefaultBatchSize
+		c.BatchSize = 16
 	}
 	if c.BatchWait <= 0 {
 		c.BatchWait = time.Second
 	}
 	// A batch gathers its jobs in the worker's slots: leave room for one
-	// whole batch and the exports beside it. Each job in a slot holds its
-	// compressor from the start (a batch member's ~2.4 MiB), so the slots,
-	// not the batches, bound the exporter's memory: one batch of 64 reads
-	// at a time anyway (it weighs every export slot, export.MembersPerSlot).
+	// batch per concurrent export.
 	if c.BatchSize > 1 {
 		slots := c.Worker.Slots
 		if slots <= 0 {
 			slots = 4
 		}
-		c.Worker.Slots = max(slots, c.BatchSize+c.MaxConcurrentExports)
+		c.Worker.Slots = max(slots, c.BatchSize*c.MaxConcurrentExports)
 	}
 	if c.StatementTimeout == 0 {
 		c.StatementTimeout = 6 * time.Hour

@@ -130,10 +130,9 @@ type Pipeline struct {
 	MaxPartsWaiting  int `yaml:"max_parts_waiting"`
 	Slots            int `yaml:"slots"`
 	// BatchSize is how many tenants of a run one exporter reads together
-	// (default 64: the whole of a coordinator batch, one scan of each
-	// shared table per lane of Parallelism; 1: each tenant alone). The
-	// coordinator offers batches of up to 64 (its own export_batch); each
-	// exporter takes up to BatchSize of one at once.
+	// (one scan of each shared table per batch; default 16, 1: each tenant
+	// alone). The coordinator offers batches of up to 64 (its own
+	// export_batch); each exporter takes up to BatchSize of one at once.
 	BatchSize int `yaml:"batch_size"`
 }
 

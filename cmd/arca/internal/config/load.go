@@ -188,7 +188,7 @@ func (c Config) Validate() error {
 		bad("pipeline.compression_level %d is not a zstd level between 1 and 22", c.Pipeline.CompressionLevel)
 	}
 	if c.Pipeline.BatchSize < 0 || c.Pipeline.BatchSize > 1000 {
-		bad("pipeline.batch_size %d is not between 0 (the default, 64) and 1000", c.Pipeline.BatchSize)
+		bad("pipeline.batch_size %d is not between 0 (the default, 16) and 1000", c.Pipeline.BatchSize)
 	}
 	if c.Schedules.Timezone != "" {
 		if _, err := time.LoadLocation(c.Schedules.Timezone); err != nil {

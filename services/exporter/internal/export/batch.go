@@ -23,11 +23,9 @@ import (
 // against Config.Limiter: a member holds ~3 MB (its low-memory zstd
 // encoder, a 256 KiB chunk, its lane) and its compressed part, an export
 // alone several times that (a 6 MiB encoder, Parallelism+1 chunks of 2
-// MiB, its parts). 16 (8 before, 4 when members held ~7 MB) lets the two
-// lanes of a run of up to 64 tenants read at once (the exporter's worker
-// slots, its batch size and its concurrent exports, bound the members in
-// flight: each job holds its encoder from its start).
-const MembersPerSlot = 16
+// MiB, its parts). 8 (4 when members held ~7 MB) lets two batches of 16
+// overlap, one's pg_dump and closure beside the other's COPYs.
+const MembersPerSlot = 8
 
 // Member is one tenant of a batch export and where its archive goes.
 type Member struct {

@@ -55,8 +55,8 @@ COMMIT;
 }
 
 // TestRunBatchEqualsEachTenantsOwnExport: a whole run read as one batch
-// (#17.6: the exporter takes a coordinator batch of up to 64 at once, one
-// scan of each shared table) holds, for every member, exactly what the
+// (pipeline.batch_size up to the coordinator's 64: one scan of each shared
+// table for every member) holds, for every member, exactly what the
 // tenant's own export holds: the fixture's tenants (schema tenants,
 // foreign-key chains, self-references, the cycle, shared reference rows,
 // quoting) and 24 more column-model tenants with rows in every shared
