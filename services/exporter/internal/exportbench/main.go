@@ -35,6 +35,7 @@ func main() {
 	batch := flag.Int("batch", 0, "export every tenant in batches of this many (0: -tenant alone)")
 	lanes := flag.Int("lanes", 1, "batches read at once")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
+	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (zstd level 3), and print each export after the first: the warm path of arca backup tenant")
 	flag.Parse()
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
@@ -55,6 +56,9 @@ func main() {
 		tc.TenantColumns = []string{*column}
 	}
 	run := func() error { return run(*url, *tenant, *parallel, tc) }
+	if *repeat > 1 {
+		run = func() error { return runWarm(*url, *tenant, *parallel, *repeat, tc) }
+	}
 	if *batch > 0 {
 		run = func() error { return runBatches(*url, *batch, *lanes, tc) }
 	}
@@ -145,5 +149,33 @@ func run(url, tenant string, parallel int, tc tenancy.Config) error {
 		rows += t.Rows
 	}
 	fmt.Printf("bytes=%d rows=%d seconds=%.2f MBps=%.1f\n", c.N, rows, d.Seconds(), float64(c.N)/1e6/d.Seconds())
+	return nil
+}
+
+// runWarm exports tenant n times as the stage does after its first export
+// (cache and sessions kept, compressed in parts) and prints each warm
+// export's time.
+func runWarm(url, tenant string, parallel, n int, tc tenancy.Config) error {
+	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench",
+		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute)}
+	for i := range n {
+		sink := &discard{}
+		zw, err := compress.NewWriter(sink, 16<<20, zstd.SpeedDefault)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		if _, err := export.Tenant(context.Background(), cfg, tenant, zw); err != nil {
+			return err
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		if i > 0 {
+			fmt.Printf("warm export %d: compressed=%d seconds=%.3f\n", i, sink.n, time.Since(start).Seconds())
+		}
+	}
+	st := cfg.Cache.Stats()
+	fmt.Printf("cache hits=%d misses=%d\n", st.Hits, st.Misses)
 	return nil
 }
