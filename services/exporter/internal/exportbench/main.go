@@ -73,6 +73,8 @@ func main() {
 // way to io.Discard.
 type discard struct{ iocount.Writer }
 
+func newDiscard() *discard { return &discard{iocount.Writer{W: io.Discard}} }
+
 func (*discard) Cut() error { return nil }
 
 // runBatches exports every tenant in batches of size, lanes at a time.
@@ -101,7 +103,7 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 			zws := make([]*compress.Writer, len(group))
 			members := make([]export.Member, len(group))
 			for i, id := range group {
-				sinks[i] = &discard{iocount.Writer{W: io.Discard}}
+				sinks[i] = newDiscard()
 				zw, err := compress.NewWriter(sinks[i], 16<<20, zstd.SpeedDefault, compress.LowMemory...)
 				if err != nil {
 					panic(err)
@@ -159,7 +161,7 @@ func runWarm(url, tenant string, parallel, n int, tc tenancy.Config) error {
 	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench",
 		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute)}
 	for i := range n {
-		sink := &discard{}
+		sink := newDiscard()
 		zw, err := compress.NewWriter(sink, 16<<20, zstd.SpeedDefault)
 		if err != nil {
 			return err
@@ -172,7 +174,7 @@ func runWarm(url, tenant string, parallel, n int, tc tenancy.Config) error {
 			return err
 		}
 		if i > 0 {
-			fmt.Printf("warm export %d: compressed=%d seconds=%.3f\n", i, sink.n, time.Since(start).Seconds())
+			fmt.Printf("warm export %d: compressed=%d seconds=%.3f\n", i, sink.N, time.Since(start).Seconds())
 		}
 	}
 	st := cfg.Cache.Stats()
