@@ -46,6 +46,10 @@ type Copy struct {
 	// Policies are its object settings per kind (its own Object Lock);
 	// nil takes the primary's.
 	Policies map[string]KindPolicy
+	// SSEKMSKeyID is its own SSE-KMS key; empty writes without one (the
+	// bucket's default encryption). Never the primary's: a KMS key belongs
+	// to one region and account.
+	SSEKMSKeyID string
 }
 
 // Takes reports whether the destination keeps backups of kind.

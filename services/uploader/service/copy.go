@@ -64,7 +64,7 @@ func (s *Service) handleCopy(ctx context.Context, job *jobs.Job[messages.CopyReq
 	if policies == nil {
 		policies = s.cfg.Policies
 	}
-	opts := s.optionsFor(policies, m.Kind, m.Tenant)
+	opts := s.optionsFor(policies, c.SSEKMSKeyID, m.Kind, m.Tenant)
 	store := progressStore{c.Store}
 	_, err = destinations.Copy(ctx, s.store, store, m.ObjectKey, sum, opts...)
 	if err == nil {

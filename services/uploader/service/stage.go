@@ -235,12 +235,12 @@ func lessClass(objectOptions []objstore.Option) []objstore.Option {
 }
 
 func (s *Service) objectOptions(m messages.PartSealed) []objstore.Option {
-	return s.optionsFor(s.cfg.Policies, m.Kind, m.Tenant)
+	return s.optionsFor(s.cfg.Policies, s.cfg.SSEKMSKeyID, m.Kind, m.Tenant)
 }
 
-// optionsFor are the settings of a backup's object under policies (the
-// primary's, or a copy's own).
-func (s *Service) optionsFor(policies map[string]KindPolicy, kind messages.Kind, tenant string) []objstore.Option {
+// optionsFor are the settings of a backup's object under policies and
+// SSE-KMS key kms (the primary's, or a copy's own).
+func (s *Service) optionsFor(policies map[string]KindPolicy, kms string, kind messages.Kind, tenant string) []objstore.Option {
 	p := policies[string(kind)]
 	opts := []objstore.Option{objstore.WithTags(map[string]string{
 		"DataType": "HealthRecords", "Kind": string(kind), "Tenant": tenant,
@@ -248,8 +248,8 @@ func (s *Service) optionsFor(policies map[string]KindPolicy, kind messages.Kind,
 	if p.StorageClass != "" {
 		opts = append(opts, objstore.WithStorageClass(p.StorageClass))
 	}
-	if s.cfg.SSEKMSKeyID != "" {
-		opts = append(opts, objstore.WithSSEKMS(s.cfg.SSEKMSKeyID))
+	if kms != "" {
+		opts = append(opts, objstore.WithSSEKMS(kms))
 	}
 	if p.LockMode != "" && p.Retain > 0 {
 		opts = append(opts, objstore.WithObjectLock(p.LockMode, s.now().Add(p.Retain)))

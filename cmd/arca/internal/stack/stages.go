@@ -171,7 +171,7 @@ func policiesFor(d config.Destination) map[string]uploader.KindPolicy {
 }
 
 // Copies opens the destinations besides the primary, each with its own
-// object settings.
+// object settings and SSE-KMS key.
 func Copies(ctx context.Context, cfg config.Config) ([]uploader.Copy, error) {
 	var out []uploader.Copy
 	for _, d := range cfg.Destinations()[1:] {
@@ -179,7 +179,7 @@ func Copies(ctx context.Context, cfg config.Config) ([]uploader.Copy, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, uploader.Copy{Name: d.Name, Store: s, Kinds: d.Kinds, Policies: policiesFor(d)})
+		out = append(out, uploader.Copy{Name: d.Name, Store: s, Kinds: d.Kinds, Policies: policiesFor(d), SSEKMSKeyID: d.S3.SSEKMSKeyID})
 	}
 	return out, nil
 }
