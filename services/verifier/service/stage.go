@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -131,8 +132,17 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	if errors.Is(err, keyring.ErrStale) {
 		return jobs.RetryAfter(staleRetry, err)
 	}
-	var f *verify.Failure
-	if err != nil && !(errors.As(err, &f) && f.Damaged()) {
+	if verify.LacksKey(err) {
+		// This verifier's keyring does not hold a key the backup names:
+		// the verifier is misconfigured, which says nothing of the
+		// backup. Recording it would overwrite a passed verification
+		// with a failure (decision 37): dead-letter the job instead,
+		// which pages dead-lettered with this reason.
+		s.log().Error("verifier cannot judge the backup: its keyring lacks a key the backup was sealed under",
+			"backup", m.BackupID, "manifest", m.ManifestKey, "err", err)
+		return jobs.Permanent(fmt.Errorf("verify %s: this verifier cannot judge the backup (its keyring lacks the key): %w", m.BackupID, err))
+	}
+	if !verify.Judged(err) {
 		return err // the bucket could not be read: try again later
 	}
 	if epochs != nil {
@@ -147,16 +157,11 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 		// Sealed under a destroyed key (crypto-erasure): say so plainly.
 		err = fmt.Errorf("%w: %w", keyring.ErrTenantErased, err)
 	}
-	v := backup.Verification{
-		BackupID: m.BackupID, Verified: err == nil, CheckedAt: s.now().UTC(), Duration: res.Duration.String(),
-		ObjectBytes: res.ObjectBytes, PlainBytes: res.PlainBytes, Tables: len(res.Tables), Destination: m.Destination,
-	}
-	for _, t := range res.Tables {
-		v.Rows += t.Rows
-	}
+	v := res.Record(err, m.Destination, s.now().UTC())
+	v.BackupID = m.BackupID // a failure that read no manifest names none
 	status := messages.StatusSucceeded
 	if err != nil {
-		v.Reason, status = err.Error(), messages.StatusFailed
+		status = messages.StatusFailed
 	}
 	ref, rerr := s.layout.Ref(m.ManifestKey)
 	if rerr != nil {
@@ -177,6 +182,14 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Stage: messages.StageVerify, Status: status,
 		Bytes: res.ObjectBytes, Duration: messages.Duration(res.Duration), Error: v.Reason, Attrs: attrs,
 	})
+}
+
+// log is the worker's logger, or the default one.
+func (s *Service) log() *slog.Logger {
+	if s.cfg.Logger != nil {
+		return s.cfg.Logger
+	}
+	return slog.Default()
 }
 
 // record writes the sealed verified.json beside the manifest, in the

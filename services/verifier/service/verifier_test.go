@@ -151,31 +151,55 @@ func TestVerifierWaitsForAnObjectThatAppearsShortly(t *testing.T) {
 }
 
 // A verifier given the wrong keyring (not the one the backup was sealed
-// with) cannot authenticate the manifest: the verification fails, saying
-// which key it does not hold, rather than passing or retrying forever.
-func TestVerifierWithTheWrongKeyringFailsClearly(t *testing.T) {
+// with) cannot judge the backup: it must not turn the backup's passed
+// verification into a failure (it used to write a failed verified.json,
+// sealed under its own keyring, over the passed one). The job is
+// dead-lettered at once, naming the key it does not hold, which pages
+// dead-lettered; no failed verification is published.
+func TestVerifierWithTheWrongKeyringKeepsThePassedRecordAndDeadLetters(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	c := b.commit(t, "acme", "bk-keys", 500)
+	passed := b.verifiedBefore(t, c)
 	wrong := keyring.New()
 	_, err := wrong.Rotate("")
 	require.NoError(t, err)
 	b.start(t, b.store, wrong)
 
 	b.request(t, c, "verify:1")
-	e := b.outcome(t, c)
-	require.Equal(t, messages.StatusFailed, e.Status)
-	require.Contains(t, e.Error, "refuse "+c.key)
-	require.Contains(t, e.Error, c.m.KeyIDs[0], "names the key it does not hold")
-	requireNoDeadLetter(t, b)
+	b.settled(t, c)
+	require.Equal(t, passed, b.verification(t, c), "the passed verification stands")
+	require.False(t, b.hasEvent(t, c, messages.StatusFailed), "no failed verification")
+	d := b.deadLetter(t)
+	require.Equal(t, c.m.BackupID, d.About.BackupID)
+	require.Contains(t, d.Reason, "cannot judge")
+	require.Contains(t, d.Reason, c.m.KeyIDs[0], "names the key it does not hold")
+	require.True(t, b.hasEvent(t, c, messages.StatusDeadLettered), "a dead_lettered event for the alerter")
+}
 
-	// What it recorded is sealed with the keyring it holds: the real
-	// keyring refuses it, so a wrong verifier cannot mark a good backup
-	// bad for the rest of the system.
-	repo := backup.Repository{Store: b.store, Layout: b.layout, Keys: b.keys}
-	_, found, err := repo.Verification(t.Context(), c.key)
-	require.Error(t, err)
-	require.False(t, found)
+// A verifier whose keyring lacks a newer key version (the tenant's key was
+// rotated, its copy of the keyring is older) cannot open the backup sealed
+// under it: the same as a wrong keyring, the passed record stands and the
+// job is dead-lettered.
+func TestVerifierLackingANewerKeyKeepsThePassedRecordAndDeadLetters(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc, err := b.keys.Marshal()
+	require.NoError(t, err)
+	old, err := keyring.Unmarshal(doc)
+	require.NoError(t, err)
+	_, err = b.keys.Rotate("acme")
+	require.NoError(t, err)
+	c := b.commit(t, "acme", "bk-rotated", 500)
+	passed := b.verifiedBefore(t, c)
+	b.start(t, b.store, old)
+
+	b.request(t, c, "verify:1")
+	b.settled(t, c)
+	require.Equal(t, passed, b.verification(t, c), "the passed verification stands")
+	require.False(t, b.hasEvent(t, c, messages.StatusFailed), "no failed verification")
+	d := b.deadLetter(t)
+	require.Contains(t, d.Reason, c.m.KeyIDs[0])
 }
 
 // A backup sealed under a tenant's key that has since been destroyed
