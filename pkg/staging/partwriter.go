@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -50,6 +51,18 @@ type PartWriter struct {
 
 	mu  sync.Mutex
 	err error
+	// stored are the parts put so far (and a part whose put failed, which
+	// may be stored all the same), for Discard; lastTried says the last
+	// part's announcement was attempted.
+	stored    []stored
+	lastTried bool
+}
+
+// stored is a part the writer put: its key and the revision its put
+// returned (0 when the put failed and may or may not have stored it).
+type stored struct {
+	key string
+	rev uint64
 }
 
 type pending struct {
@@ -97,19 +110,29 @@ func (w *PartWriter) put(p pending) error {
 			break
 		}
 		if w.ctx.Err() != nil || attempt == putAttempts {
+			w.record(stored{key: key}, false)
 			return fmt.Errorf("part %d after %d attempts: %w", p.index, attempt, err)
 		}
 		select {
 		case <-w.ctx.Done():
+			w.record(stored{key: key}, false)
 			return fmt.Errorf("part %d: %w", p.index, err)
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 30*time.Second)
 	}
+	w.record(stored{key: key, rev: info.Revision}, p.last)
 	if err := w.announce(w.ctx, Part{Index: p.index, Last: p.last, Key: key, Info: info}); err != nil {
 		return fmt.Errorf("announce part %d: %w", p.index, err)
 	}
 	return nil
+}
+
+func (w *PartWriter) record(p stored, last bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stored = append(w.stored, p)
+	w.lastTried = w.lastTried || last
 }
 
 func (w *PartWriter) failed() error {
@@ -205,8 +228,8 @@ func (w *PartWriter) Close() (int, error) {
 	return w.index, nil
 }
 
-// Abort stops the writer without storing what is left; parts already
-// stored stay until the bucket's TTL.
+// Abort stops the writer without storing what is left. Parts already
+// stored stay until Discard deletes them, or the bucket's TTL.
 func (w *PartWriter) Abort(cause error) {
 	w.fail(cause)
 	w.cancel()
@@ -215,4 +238,52 @@ func (w *PartWriter) Abort(cause error) {
 		close(w.queue)
 	}
 	<-w.done
+}
+
+var errDiscarded = errors.New("part writer discarded")
+
+// Discarded is what Discard did.
+type Discarded struct {
+	Deleted int // parts deleted
+	Kept    int // parts a reader had claimed or taken: they are its to delete
+	// Dead says the artifact can no longer be complete: its last part was
+	// never announced, or a part was deleted before any reader claimed
+	// it. Whatever else was staged for it (its export facts) is then
+	// garbage too.
+	Dead bool
+}
+
+// Discard deletes, best effort, what the writer stored, once its attempt
+// has failed (after Abort, or a Close that failed), so that plaintext does
+// not wait in staging for the bucket's TTL. A part is deleted only if no
+// reader has claimed it since it was put (Claim, which the encryptor does
+// before it reads a part, and DeleteUnchanged here decide which came
+// first): a claimed part is being handed on, and its reader deletes it. A
+// part whose put failed was never announced and is deleted whatever its
+// state. ctx bounds the whole; the error joins the deletions that failed.
+func (w *PartWriter) Discard(ctx context.Context) (Discarded, error) {
+	w.Abort(errDiscarded) // the putter stops: no part is stored after this
+	w.mu.Lock()
+	parts, lastTried := slices.Clone(w.stored), w.lastTried
+	w.mu.Unlock()
+	d := Discarded{Dead: !lastTried}
+	var errs []error
+	for _, p := range parts {
+		var err error
+		if p.rev == 0 {
+			err = w.store.Delete(ctx, p.key)
+		} else {
+			err = w.store.DeleteUnchanged(ctx, p.key, p.rev)
+		}
+		switch {
+		case err == nil:
+			d.Deleted++
+			d.Dead = true
+		case errors.Is(err, ErrChanged):
+			d.Kept++
+		default:
+			errs = append(errs, err)
+		}
+	}
+	return d, errors.Join(errs...)
 }

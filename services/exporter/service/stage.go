@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -127,7 +128,7 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 	}
 	zw, err := compress.NewWriter(pw, s.cfg.PartSize, s.level, zopts...)
 	if err != nil {
-		pw.Abort(err)
+		s.discard(ctx, pw, artifact, err)
 		return jobs.Permanent(err)
 	}
 
@@ -143,17 +144,18 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 		err = zw.Close()
 	}
 	if err != nil {
-		pw.Abort(err)
+		s.discard(ctx, pw, artifact, err)
 		return classify(err)
 	}
 	// The facts are staged before the last part is announced: an uploader
 	// may commit the artifact as soon as that part is sealed.
 	if _, err := s.staging.Put(ctx, staging.FactsKey(artifact), bytes.NewReader(facts), nil); err != nil {
-		pw.Abort(err)
+		s.discard(ctx, pw, artifact, err)
 		return err
 	}
 	parts, err := pw.Close()
 	if err != nil {
+		s.discard(ctx, pw, artifact, err)
 		return fmt.Errorf("export %s: %w", m.BackupID, err)
 	}
 	return job.Publisher.Event(ctx, messages.Event{
@@ -161,6 +163,36 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 		Status: messages.StatusSucceeded, Bytes: plain, Duration: messages.Duration(time.Since(begin)),
 		Attempt: int(job.Delivered), Attrs: map[string]string{"artifact": artifact, "parts": strconv.Itoa(parts)},
 	})
+}
+
+// discardWait bounds the clean-up of a failed attempt.
+const discardWait = 30 * time.Second
+
+// discard deletes, best effort, what a failed attempt staged: its parts
+// that no encryptor has claimed (staging.PartWriter.Discard) and, when the
+// artifact can no longer be complete, its export facts. A retry exports
+// anew under another artifact, so without this the attempt's plaintext
+// waited in staging for the bucket's TTL. It runs even when ctx has ended
+// (a timeout, a shutdown), within discardWait, and logs what it did.
+func (s *Service) discard(ctx context.Context, pw *staging.PartWriter, artifact string, cause error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discardWait)
+	defer cancel()
+	d, err := pw.Discard(ctx)
+	if d.Dead {
+		if ferr := s.staging.Delete(ctx, staging.FactsKey(artifact)); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+	}
+	log := s.cfg.Worker.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	attrs := []any{"artifact", artifact, "deleted_parts", d.Deleted, "claimed_parts", d.Kept, "facts_deleted", d.Dead, "cause", cause}
+	if err != nil {
+		log.Warn("failed export attempt: staged parts not all deleted; the staging TTL will", append(attrs, "err", err)...)
+		return
+	}
+	log.Info("failed export attempt: staged parts deleted", attrs...)
 }
 
 // ExportTo streams the artifact a job asks for into w and returns the
