@@ -10,6 +10,7 @@
 // the job succeeds and the event says "failed", which pages as critical.
 // Only such a verdict is recorded (verify.Judged): a read that could not
 // complete (the bucket unreachable) is retried, and a key this verifier's
-// keyring does not hold dead-letters the job at once (it pages
+// keyring does not hold is tried again for a few seconds (its keyring may
+// be catching up with a rotation), then dead-letters the job (it pages
 // dead-lettered), leaving verified.json as it was.
 package service

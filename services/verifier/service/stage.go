@@ -90,6 +90,12 @@ type Epochs interface {
 // catches up with a newly announced epoch.
 const staleRetry = 2 * time.Second
 
+// lacksKeyDeliveries is how many deliveries a verification gets, staleRetry
+// apart, while the verifier's keyring lacks a key the backup names: a
+// backup sealed right after a rotation can reach the verifier before its
+// keyring has heard of the new epoch (the watch, or its 2 s poll).
+const lacksKeyDeliveries = 4
+
 // missingWait is how long the verifier waits for an object that its
 // manifest names but the bucket does not show yet, before calling the
 // backup damaged: some servers show a fresh object a moment late.
@@ -133,11 +139,17 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 		return jobs.RetryAfter(staleRetry, err)
 	}
 	if verify.LacksKey(err) {
-		// This verifier's keyring does not hold a key the backup names:
-		// the verifier is misconfigured, which says nothing of the
-		// backup. Recording it would overwrite a passed verification
-		// with a failure (decision 37): dead-letter the job instead,
-		// which pages dead-lettered with this reason.
+		// This verifier's keyring does not hold a key the backup names,
+		// which says nothing of the backup: recording it would overwrite
+		// a passed verification with a failure (decision 37). A keyring
+		// that has not heard of a rotation yet catches up within
+		// seconds; one that still lacks the key is misconfigured, and
+		// the job is dead-lettered, which pages dead-lettered.
+		if job.Delivered < lacksKeyDeliveries {
+			s.log().Warn("verifier lacks a key the backup was sealed under; trying again while its keyring catches up",
+				"backup", m.BackupID, "manifest", m.ManifestKey, "delivery", job.Delivered, "err", err)
+			return jobs.RetryAfter(staleRetry, err)
+		}
 		s.log().Error("verifier cannot judge the backup: its keyring lacks a key the backup was sealed under",
 			"backup", m.BackupID, "manifest", m.ManifestKey, "err", err)
 		return jobs.Permanent(fmt.Errorf("verify %s: this verifier cannot judge the backup (its keyring lacks the key): %w", m.BackupID, err))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,6 +14,8 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/restore/verify"
+	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
@@ -200,6 +203,51 @@ func TestVerifierLackingANewerKeyKeepsThePassedRecordAndDeadLetters(t *testing.T
 	require.False(t, b.hasEvent(t, c, messages.StatusFailed), "no failed verification")
 	d := b.deadLetter(t)
 	require.Contains(t, d.Reason, c.m.KeyIDs[0])
+}
+
+// catchingUp is a verifier's keyring that has not heard of a rotation
+// yet: the first lookup of a key it lacks fails, after which it holds the
+// rotated keyring, as a live keyring does once the new epoch reaches it.
+type catchingUp struct {
+	cur    atomic.Pointer[keyring.Keyring]
+	next   *keyring.Keyring
+	misses atomic.Int32
+}
+
+func (c *catchingUp) Primary(tenant string) (seal.KEK, error) { return c.cur.Load().Primary(tenant) }
+
+func (c *catchingUp) Key(id string) (seal.KEK, error) {
+	k, err := c.cur.Load().Key(id)
+	if verify.LacksKey(err) {
+		c.misses.Add(1)
+		c.cur.Store(c.next)
+	}
+	return k, err
+}
+
+// A backup sealed under a key rotated a moment ago can reach the verifier
+// before its keyring has the new epoch: it is tried again a few seconds
+// later and verified, not dead-lettered.
+func TestVerifierWaitsForItsKeyringToCatchUpWithARotation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc, err := b.keys.Marshal()
+	require.NoError(t, err)
+	old, err := keyring.Unmarshal(doc)
+	require.NoError(t, err)
+	_, err = b.keys.Rotate("acme")
+	require.NoError(t, err)
+	c := b.commit(t, "acme", "bk-rotating", 500)
+	keys := &catchingUp{next: b.keys}
+	keys.cur.Store(old)
+	b.start(t, b.store, keys)
+
+	b.request(t, c, "verify:1")
+	e := b.outcome(t, c)
+	require.Equal(t, messages.StatusSucceeded, e.Status, e.Error)
+	require.Equal(t, int32(1), keys.misses.Load(), "the key was missing at first")
+	require.True(t, b.verification(t, c).Verified)
+	requireNoDeadLetter(t, b)
 }
 
 // A backup sealed under a tenant's key that has since been destroyed
