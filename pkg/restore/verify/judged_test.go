@@ -2,13 +2,16 @@ package verify_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/backup/backuptest"
+	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 	"github.com/arcabackup/arca/pkg/seal"
@@ -83,7 +86,47 @@ func TestOnlyEvidenceAgainstTheBackupIsAVerdict(t *testing.T) {
 	require.True(t, verify.Judged(err), "a missing object is a verdict: %v", err)
 
 	require.False(t, verify.Judged(errors.New("s3: connection reset")), "a read that failed is no verdict")
+
+	// A read cut off mid-object (the connection reset) is no verdict
+	// either; the same object, whole but short, is.
+	put(b.m.Object.Key, b.obj)
+	_, err = verify.Stored(t.Context(), backup.Repository{Store: cutOff{store, b.m.Object.Key}, Layout: layout, Keys: b.keys}, key)
+	require.Error(t, err)
+	require.False(t, verify.Judged(err), "%v", err)
+	put(b.m.Object.Key, b.obj[:len(b.obj)/2])
+	err = stored(b.keys)
+	require.True(t, verify.Judged(err), "a truncated object is a verdict: %v", err)
 }
+
+// cutOff is a bucket whose reads of one object fail half-way.
+type cutOff struct {
+	objstore.Store
+	key string
+}
+
+func (c cutOff) Get(ctx context.Context, key string, rng objstore.Range) (io.ReadCloser, error) {
+	rc, err := c.Store.Get(ctx, key, rng)
+	if err != nil || key != c.key {
+		return rc, err
+	}
+	return &failAfter{rc: rc, n: 100}, nil
+}
+
+type failAfter struct {
+	rc io.ReadCloser
+	n  int
+}
+
+func (f *failAfter) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, errors.New("read tcp: connection reset by peer")
+	}
+	n, err := f.rc.Read(p[:min(len(p), f.n)])
+	f.n -= n
+	return n, err
+}
+
+func (f *failAfter) Close() error { return f.rc.Close() }
 
 // A key destroyed by an erasure is a fact about the backup: it no longer
 // opens, whoever verifies it.
