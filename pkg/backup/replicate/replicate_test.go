@@ -117,9 +117,7 @@ func (u unreadable) Get(ctx context.Context, key string, rng objstore.Range) (io
 // a failed verification of a good copy.
 func TestBackupWhoseCopyCannotBeReadBackKeepsItsVerification(t *testing.T) {
 	t.Parallel()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	src, dr := newStore(t), newStore(t)
 	m, _, _, err := backuptest.Commit(t.Context(), src, layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-3", Rows: 5})
 	require.NoError(t, err)

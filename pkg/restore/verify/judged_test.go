@@ -15,7 +15,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 	"github.com/arcabackup/arca/pkg/seal"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 // unreachable is a keyring whose key source cannot be reached (a KMS out
@@ -52,9 +52,7 @@ func TestOnlyEvidenceAgainstTheBackupIsAVerdict(t *testing.T) {
 		_, err := verify.Stored(t.Context(), backup.Repository{Store: store, Layout: layout, Keys: keys}, key)
 		return err
 	}
-	other := keyring.New()
-	_, err = other.Rotate("")
-	require.NoError(t, err)
+	other := keyringtest.New(t)
 
 	require.NoError(t, stored(b.keys))
 	require.True(t, verify.Judged(nil), "a pass is a verdict")
@@ -132,10 +130,8 @@ func (f *failAfter) Close() error { return f.rc.Close() }
 // opens, whoever verifies it.
 func TestADestroyedKeyIsAVerdict(t *testing.T) {
 	t.Parallel()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
-	_, err = kr.Rotate("t1")
+	kr := keyringtest.New(t)
+	_, err := kr.Rotate("t1")
 	require.NoError(t, err)
 	m, obj, err := backuptest.Build(t.Context(), backup.Layout{}, kr, backuptest.Spec{Tenant: "t1", BackupID: "bk-1", Rows: 10})
 	require.NoError(t, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/arcabackup/arca/pkg/restore/verify"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
@@ -164,10 +165,7 @@ func TestVerifierWithTheWrongKeyringKeepsThePassedRecordAndDeadLetters(t *testin
 	b := setup(t)
 	c := b.commit(t, "acme", "bk-keys", 500)
 	passed := b.verifiedBefore(t, c)
-	wrong := keyring.New()
-	_, err := wrong.Rotate("")
-	require.NoError(t, err)
-	b.start(t, b.store, wrong)
+	b.start(t, b.store, keyringtest.New(t))
 
 	b.request(t, c, "verify:1")
 	b.settled(t, c)
