@@ -10,12 +10,11 @@ import (
 )
 
 // Unlocking a keyring file takes 32 MiB for scrypt (N=65536, r=8: half of
-// its 64 MiB table kept, pkg/seal/keyring/scrypt.go), the
-// peak of a command such as restore tenant (#17.3). stack.Keyring gives
-// it back to the system before returning, so that the command's own
-// allocations never come on top of it: right after the unlock the heap
-// holds the scrypt buffer neither as an object nor as free memory still
-// backed by pages.
+// its 64 MiB table kept, pkg/seal/keyring/scrypt.go), the peak of a command
+// such as restore tenant (#17.3). stack.Keyring gives it back to the system
+// before returning, so that the command's own allocations never come on top
+// of it: right after the unlock the heap holds the scrypt table neither as
+// an object nor as free memory still backed by pages.
 func TestKeyringUnlockGivesScryptsMemoryBack(t *testing.T) {
 	cfg := fileConfig(t)
 	_, err := stack.Keyring(t.Context(), cfg, true) // created

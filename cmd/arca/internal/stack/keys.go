@@ -167,11 +167,12 @@ func (s *KeySource) Rotate(kr *keyring.Keyring, tenant, kmsURI string) (keyring.
 // Keyring loads the keyring; with create, a missing keyring is initialised
 // (arca dev on a fresh machine).
 //
-// Unlocking a keyring file takes 64 MiB for scrypt (N=65536, r=8) on top of
-// what the process holds, and it is the peak of a command such as restore
-// tenant (#17.3): the garbage of start-up is returned to the system before
-// it, and the 64 MiB right after, rather than when the collector and the
-// scavenger get to them while the command goes on allocating.
+// Unlocking a keyring file takes 32 MiB for scrypt's table (N=65536, r=8:
+// half of it kept, pkg/seal/keyring/scrypt.go) on top of what the process
+// holds, and it is the peak of a command such as restore tenant (#17.3):
+// the garbage of start-up is returned to the system before it, and the
+// table right after, rather than when the collector and the scavenger get
+// to them while the command goes on allocating.
 func Keyring(ctx context.Context, cfg config.Config, create bool) (*keyring.Keyring, error) {
 	src, err := KeyringSource(ctx, cfg)
 	if err != nil {
