@@ -10,6 +10,10 @@
 #   BINS="/tmp/arca-old /tmp/arca-new" RUNS=3 LARGE_MB=300 scripts/bench-restore-rss.sh
 #
 # Peak RSS is /usr/bin/time's maximum resident set size (VmHWM at exit).
+# The binary's pages are dropped from the page cache before each restore:
+# how many of them a fault maps (RssFile) depends on how they came into the
+# cache (written by the build or read back: folio sizes), 29–36 MiB for the
+# same code, as much as the figures compared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +28,7 @@ export ARCA_SOURCE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB?sslmode=disable"
 export ARCA_CATALOG_URL="postgres://$PGUSER@$PGHOST:$PGPORT/${DB}_catalog?sslmode=disable"
 export ARCA_KEYRING_PASSPHRASE=$(head -c 24 /dev/urandom | base64)
 export ARCA_CONFIG=$WORK/arca.yaml ARCA_DIR=$WORK
+evict() { python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$1"; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cleanup() {
   [ -z "${DEV:-}" ] || { kill "$DEV" 2>/dev/null; wait "$DEV" 2>/dev/null || true; }
@@ -71,6 +76,7 @@ find "$WORK/bucket" -name data.arca -printf '%s\n' | awk '{s+=$1} END {printf "s
 for r in $(seq 1 "$RUNS"); do
   for bin in $BINS; do
     schema="bench_$(basename "$bin" | tr -c 'a-z0-9\n' _)_$r"
+    evict "$bin"
     s=$(date +%s.%N)
     /usr/bin/time -f '%M' -o "$WORK/restore.rss" "$bin" restore tenant --tenant casa-01 --latest --into-schema "$schema" >/dev/null 2>>"$WORK/cli.log" ||
       { cat "$WORK/cli.log" >&2; exit 1; }
