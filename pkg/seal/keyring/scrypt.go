@@ -53,6 +53,7 @@ func scryptKey(password, salt []byte, n, r, p, keyLen, tableBudget int) ([]byte,
 	clear(table)
 	clear(x)
 	clear(scratch)
+	defer clear(b)
 	return pbkdf2.Key(sha256.New, string(password), b, 1, keyLen)
 }
 
