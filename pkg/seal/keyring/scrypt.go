@@ -3,6 +3,7 @@ package keyring
 import (
 	"crypto/pbkdf2"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"math/bits"
 )
@@ -43,11 +44,11 @@ func scryptKey(password, salt []byte, n, r, p, keyLen, tableBudget int) ([]byte,
 	for i := range p {
 		block := b[i*128*r : (i+1)*128*r]
 		for w := range x {
-			x[w] = uint32(block[4*w]) | uint32(block[4*w+1])<<8 | uint32(block[4*w+2])<<16 | uint32(block[4*w+3])<<24
+			x[w] = binary.LittleEndian.Uint32(block[4*w:])
 		}
 		roMix(x, table, scratch, n, r, every)
 		for w, v := range x {
-			block[4*w], block[4*w+1], block[4*w+2], block[4*w+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+			binary.LittleEndian.PutUint32(block[4*w:], v)
 		}
 	}
 	clear(table)
@@ -88,7 +89,7 @@ func roMix(x, table, scratch []uint32, n, r, every int) {
 		blockMix(x, y, r)
 		x, y = y, x
 	}
-	// n is even: x is the slice the caller passed in again.
+	// After 2·n swaps, x is the caller's slice again: it holds the result.
 }
 
 // blockMix is scrypt's BlockMix with Salsa20/8: in and out are 2·r blocks
