@@ -214,7 +214,7 @@ func LiveKeyring(ctx context.Context, st keyring.Store, js jetstream.KeyValueMan
 	if err != nil {
 		return nil, nil, err
 	}
-	live := keyring.NewLive(func(ctx context.Context) (*keyring.Keyring, error) { return keyring.Load(ctx, st, opts...) },
+	live := keyring.NewLive(func(ctx context.Context) (*keyring.Keyring, error) { return loadKeyring(ctx, st, opts...) },
 		keyring.WithLease(KeyringLease))
 	ann, _, err := ReadKeyringEpoch(ctx, epochKV)
 	if err != nil {
@@ -222,7 +222,7 @@ func LiveKeyring(ctx context.Context, st keyring.Store, js jetstream.KeyValueMan
 	}
 	live.Observe(ann.Epoch)
 	if err := live.Advance(ctx, ann.Epoch); err != nil {
-		if _, lerr := keyring.Load(ctx, st, opts...); lerr != nil {
+		if _, lerr := loadKeyring(ctx, st, opts...); lerr != nil {
 			return nil, nil, lerr // the keyring does not open at all: as before, fail at start
 		}
 		log.Warn("keyring behind the announced epoch; not sealing or opening until it catches up", "err", err)
