@@ -46,7 +46,7 @@ func (a *app) repo(store objstore.Store, keys seal.KeyLookup) backup.Repository 
 // openDestinations opens every destination (the primary first) and the
 // keyring: what a restore that may fall back to another copy needs.
 func (a *app) openDestinations(ctx context.Context) (destinations.Set, *keyring.Keyring, error) {
-	// The keyring first: its unlock (scrypt's 64 MiB) is the peak of a
+	// The keyring first: its unlock (scrypt's 32 MiB) is the peak of a
 	// restore, lower before the stores' clients exist (#17.3).
 	keys, err := stack.Keyring(ctx, a.cfg, false)
 	if err != nil {
