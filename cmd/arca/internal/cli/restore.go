@@ -65,11 +65,8 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
 			}
 			res, err := tenantrestore.Tenant(ctx, o)
-			if errors.Is(err, backup.ErrNoSelector) {
-				return usageError{err}
-			}
 			if err != nil {
-				return err
+				return usage(err, backup.ErrNoSelector)
 			}
 			if res.PITR != nil {
 				a.emit(res.PITR, func(w io.Writer) { printTenantPITR(w, *res.PITR, o.Restore.Mode) })
@@ -82,12 +79,8 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 						at, res.Backup.Manifest.CreatedAt.UTC().Format(time.RFC3339))
 				}
 				r := res.Tenant
-				var rows int64
-				for _, t := range r.Tables {
-					rows += t.Rows
-				}
 				fmt.Fprintf(w, "restored tenant %s from backup %s (%s): %d tables, %d rows, %s, in %s\n",
-					r.Tenant, r.BackupID, r.Mode, len(r.Tables), rows, human(r.PlainBytes), r.Duration.Round(1e6))
+					r.Tenant, r.BackupID, r.Mode, len(r.Tables), r.Rows(), human(r.PlainBytes), r.Duration.Round(1e6))
 				printTenantRows(w, r)
 			})
 			return nil
@@ -129,7 +122,7 @@ func (a *app) restoreFullCmd() *cobra.Command {
 			}
 			var res restore.FullResult
 			_, err = a.tryDestinations(ctx, set, "restore full", func(ctx context.Context, d destinations.Destination) error {
-				res, err = restore.FullFromBucket(ctx, a.repo(d.Store, keys), id,
+				res, err = restore.FullFromBucket(ctx, stack.Repo(a.cfg, d.Store, keys), id,
 					restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals}, a.watchRestore)
 				return err
 			})
