@@ -59,7 +59,7 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 				_, err := a.tryDestinations(ctx, set, "restore tenant", fn)
 				return err
 			}
-			pc := a.tenantPITRConfig(a.fallbackReader(set), keys, scratchDir, a.pitrProgress)
+			pc := stack.TenantPITR(a.cfg, a.fallbackReader(set), keys, a.walFetchCommand(), scratchDir, Version, a.pitrProgress)
 			o.PITR = &pc
 			o.Fallback = func(why string) {
 				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
