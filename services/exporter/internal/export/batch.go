@@ -82,6 +82,15 @@ func Batch(ctx context.Context, cfg Config, members []Member) []Result {
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 
 	b := &batch{ctx: ctx, cfg: cfg, conn: conn, tx: tx, snap: snap}
+	if cfg.Cache != nil {
+		// The catalog's fingerprint under the snapshot: the shared
+		// schemas' DDL and the column-model plan the cache keeps for it
+		// serve every batch (and export) of the run, as pg_dump and
+		// discovery would write them under this snapshot.
+		if b.fp, err = cfg.Cache.catalogFingerprint(ctx, tx, snap.Database, snap.ServerVersion); err != nil {
+			return fail(err)
+		}
+	}
 	groups, err := b.plan(members, res)
 	if err != nil {
 		return fail(err)
@@ -94,17 +103,8 @@ func Batch(ctx context.Context, cfg Config, members []Member) []Result {
 	// Every member's lane ends before Batch returns (and the limiter is
 	// released): its archive is then whole, or its error known.
 	failed := make([]error, len(groups))
-	if len(groups) > 0 {
-		if b.bin, err = pgdump.Find(ctx, cfg.PGBinDir, snap.ServerMajor); err != nil {
-			for i := range failed {
-				failed[i] = err
-			}
-		}
-	}
 	for i, g := range groups {
-		if failed[i] == nil {
-			failed[i] = b.export(g)
-		}
+		failed[i] = b.export(g)
 	}
 	// The snapshot ends once the source was read: the lanes may still be
 	// compressing and closing the archives, which needs no snapshot.
@@ -138,7 +138,8 @@ type batch struct {
 	conn *pgx.Conn
 	tx   pgx.Tx
 	snap snapshot.Snapshot
-	bin  pgdump.Binary
+	bin  pgdump.Binary // found on first use (pgDump)
+	fp   string        // the catalog's fingerprint, with a Config.Cache
 	// dumps keeps each section of the shared schemas, dumped once per
 	// batch whatever the number of groups (same snapshot, same bytes).
 	dumps map[string][]byte
@@ -239,7 +240,7 @@ func (b *batch) plan(members []Member, res []Result) ([][]*member, error) {
 		}
 		p, ok := plans[t.Schema]
 		if !ok {
-			if p, err = tenancy.Discover(b.ctx, b.tx, b.cfg.Tenancy, t); err != nil {
+			if p, err = discover(b.ctx, b.cfg, b.tx, b.fp, t); err != nil {
 				// A schema tenant's discovery failing is its own.
 				if t.Schema != "" {
 					res[i].Err = fmt.Errorf("export tenant %s: %w", t.ID, err)
@@ -300,7 +301,11 @@ func (b *batch) export(g []*member) error {
 		// pg_dump of each tenant's schema, and its sequences read in the
 		// snapshot's session: on this goroutine, each lane settled.
 		b.settle(g, func(m *member) error {
-			_, err := dumpSchema(b.ctx, b.cfg, m.aw, b.bin, m.tenant.Schema, b.snap.ID, "pre-data", archive.SchemaFile, nil)
+			bin, err := b.pgDump()
+			if err != nil {
+				return err
+			}
+			_, err = dumpSchema(b.ctx, b.cfg, m.aw, bin, m.tenant.Schema, b.snap.ID, "pre-data", archive.SchemaFile, nil)
 			return err
 		})
 	}
@@ -339,7 +344,7 @@ func (b *batch) export(g []*member) error {
 	if err := b.each(g, func(m *member) error { return checkOwnsRows(m.tenant, m.plan, m.files) }); err != nil {
 		return err
 	}
-	seqs := func(w io.Writer) error { return sharedSequenceValues(b.ctx, b.tx, shared, w) }
+	seqs := func(w io.Writer) error { return cachedSharedSequenceValues(b.ctx, b.cfg, b.tx, b.fp, shared, w) }
 	post, err := b.dumpShared(shared, "post-data", seqs)
 	if err != nil {
 		return err
@@ -350,7 +355,11 @@ func (b *batch) export(g []*member) error {
 	if hasSchema {
 		b.settle(g, func(m *member) error {
 			seqs := func(w io.Writer) error { return sequenceValues(b.ctx, b.tx, m.tenant.Schema, w) }
-			_, err := dumpSchema(b.ctx, b.cfg, m.aw, b.bin, m.tenant.Schema, b.snap.ID, "post-data", archive.PostSchemaFile, seqs)
+			bin, err := b.pgDump()
+			if err != nil {
+				return err
+			}
+			_, err = dumpSchema(b.ctx, b.cfg, m.aw, bin, m.tenant.Schema, b.snap.ID, "post-data", archive.PostSchemaFile, seqs)
 			return err
 		})
 	}
@@ -487,14 +496,47 @@ func (b *batch) dumpShared(shared []string, section string, extra func(io.Writer
 		return d, nil
 	}
 	var buf bytes.Buffer
-	if err := dumpSharedTo(b.ctx, b.cfg, &buf, b.bin, shared, b.snap.ID, section, extra); err != nil {
-		return nil, err
+	if b.cfg.Cache != nil && b.fp != "" && len(shared) > 0 {
+		// The section as the cache keeps it for this catalog (pg_dump
+		// runs for the first batch of a catalog state only).
+		ddl, err := cachedSharedDDL(b.ctx, b.cfg, b.pgDump, b.fp, shared, b.snap.ID, section)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(ddl)
+		if err := dumpSharedTo(b.ctx, b.cfg, &buf, pgdump.Binary{}, nil, b.snap.ID, section, extra); err != nil {
+			return nil, err
+		}
+	} else {
+		bin := pgdump.Binary{}
+		if len(shared) > 0 {
+			var err error
+			if bin, err = b.pgDump(); err != nil {
+				return nil, err
+			}
+		}
+		if err := dumpSharedTo(b.ctx, b.cfg, &buf, bin, shared, b.snap.ID, section, extra); err != nil {
+			return nil, err
+		}
 	}
 	if b.dumps == nil {
 		b.dumps = map[string][]byte{}
 	}
 	b.dumps[key] = buf.Bytes()
 	return buf.Bytes(), nil
+}
+
+// pgDump is the pg_dump binary for the source's server, found on first
+// use: with a cache, a batch may run none.
+func (b *batch) pgDump() (pgdump.Binary, error) {
+	if b.bin.Path == "" {
+		bin, err := pgdump.Find(b.ctx, b.cfg.PGBinDir, b.snap.ServerMajor)
+		if err != nil {
+			return pgdump.Binary{}, err
+		}
+		b.bin = bin
+	}
+	return b.bin, nil
 }
 
 // copyEach copies table i of each member's own plan (a table of its own

@@ -259,6 +259,32 @@ func sharedSection(ctx context.Context, cfg Config, aw *archive.Writer, findBin 
 		}
 		return dumpShared(ctx, cfg, aw, bin, schemas, snapshotID, section, name, extra)
 	}
+	ddl, err := cachedSharedDDL(ctx, cfg, findBin, fp, schemas, snapshotID, section)
+	if err != nil {
+		return err
+	}
+	fw, err := aw.Create(name, false)
+	if err != nil {
+		return err
+	}
+	if _, err := fw.Write(ddl); err != nil {
+		return err
+	}
+	if extra != nil {
+		if err := extra(fw); err != nil {
+			return fmt.Errorf("dump shared schemas %s: %w", section, err)
+		}
+	}
+	_, err = fw.Close()
+	return err
+}
+
+// cachedSharedDDL is one pg_dump section of the shared schemas as the
+// cache keeps it for catalog fp, or as pg_dump writes it under the
+// snapshot (then kept). Needs cfg.Cache and fp; never changed once
+// returned.
+func cachedSharedDDL(ctx context.Context, cfg Config, findBin func() (pgdump.Binary, error), fp string,
+	schemas []string, snapshotID, section string) ([]byte, error) {
 	// Everything pg_dump's output depends on besides the catalog: its
 	// arguments (schemas, excluded tables) and the binary.
 	key := strings.Join([]string{"ddl", fp, section, cfg.PGBinDir, strings.Join(schemas, "\x01"), strings.Join(cfg.Tenancy.Exclude, "\x01")}, "\x00")
@@ -274,22 +300,9 @@ func sharedSection(ctx context.Context, cfg Config, aw *archive.Writer, findBin 
 		return buf.Bytes(), nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fw, err := aw.Create(name, false)
-	if err != nil {
-		return err
-	}
-	if _, err := fw.Write(v.([]byte)); err != nil {
-		return err
-	}
-	if extra != nil {
-		if err := extra(fw); err != nil {
-			return fmt.Errorf("dump shared schemas %s: %w", section, err)
-		}
-	}
-	_, err = fw.Close()
-	return err
+	return v.([]byte), nil
 }
 
 // discover is tenancy.Discover, its plan kept for this catalog when the

@@ -1,6 +1,9 @@
 // Command exportbench exports one tenant to io.Discard and prints the
-// throughput, for docs/benchmarks.md. Measure its peak RSS with
-// /usr/bin/time -v. It is a benchmark harness, not a service.
+// throughput, for docs/benchmarks.md; with -batch N, every tenant of the
+// source in batches of N (export.Batch, each member compressed as the
+// exporter stage does), the batches -lanes at a time. Measure its peak RSS
+// with /usr/bin/time -v; -cpuprofile writes a pprof CPU profile. It is a
+// benchmark harness, not a service.
 package main
 
 import (
@@ -9,9 +12,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
+	"sync"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/services/exporter/internal/compress"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
 	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
@@ -28,7 +36,21 @@ func main() {
 	table := flag.String("tenant-table", "", "tenancy tenant_table (schema.table), e.g. public.tenants of make bench-compare's database")
 	key := flag.String("tenant-key", "id", "tenancy tenant_table key")
 	column := flag.String("tenant-column", "", "tenancy tenant_columns (one), e.g. tenantId")
+	batch := flag.Int("batch", 0, "export every tenant in batches of this many (0: -tenant alone)")
+	lanes := flag.Int("lanes", 1, "batches read at once")
+	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	flag.Parse()
+	if *cpu != "" {
+		f, err := os.Create(*cpu)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "exportbench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var tc tenancy.Config
 	if *table != "" {
 		tc.TenantTable = tenancy.TenantTable{Table: *table, Key: *key}
@@ -36,10 +58,80 @@ func main() {
 	if *column != "" {
 		tc.TenantColumns = []string{*column}
 	}
-	if err := run(*url, *tenant, *parallel, tc); err != nil {
+	run := func() error { return run(*url, *tenant, *parallel, tc) }
+	if *batch > 0 {
+		run = func() error { return runBatches(*url, *batch, *lanes, tc) }
+	}
+	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "exportbench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+}
+
+// discard is a compress.Sink that counts the compressed bytes.
+type discard struct{ counter }
+
+func (*discard) Cut() error { return nil }
+
+// runBatches exports every tenant in batches of size, lanes at a time.
+func runBatches(url string, size, lanes int, tc tenancy.Config) error {
+	ctx := context.Background()
+	ids, err := tenancy.TenantIDs(ctx, url, tc)
+	if err != nil {
+		return err
+	}
+	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: 2, ToolVersion: "bench",
+		Limiter: source.NewLimiter(4)}
+	start := time.Now()
+	var (
+		mu          sync.Mutex
+		plain, comp int64
+		first       error
+		wg          sync.WaitGroup
+	)
+	sem := make(chan struct{}, lanes)
+	for lo := 0; lo < len(ids); lo += size {
+		group := ids[lo:min(lo+size, len(ids))]
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			sinks := make([]*discard, len(group))
+			zws := make([]*compress.Writer, len(group))
+			members := make([]export.Member, len(group))
+			for i, id := range group {
+				sinks[i] = &discard{}
+				zw, err := compress.NewWriter(sinks[i], 16<<20, zstd.SpeedDefault, compress.LowMemory...)
+				if err != nil {
+					panic(err)
+				}
+				zws[i] = zw
+				members[i] = export.Member{TenantID: id, W: zw}
+			}
+			res := export.Batch(ctx, cfg, members)
+			mu.Lock()
+			defer mu.Unlock()
+			for i, r := range res {
+				if err := zws[i].Close(); r.Err == nil {
+					r.Err = err
+				}
+				if r.Err != nil && first == nil {
+					first = r.Err
+				}
+				for _, f := range r.Manifest.Files {
+					plain += f.Size
+				}
+				comp += sinks[i].n
+			}
+		})
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	d := time.Since(start)
+	fmt.Printf("tenants=%d batch=%d lanes=%d plain=%d compressed=%d seconds=%.2f\n", len(ids), size, lanes, plain, comp, d.Seconds())
+	return nil
 }
 
 func run(url, tenant string, parallel int, tc tenancy.Config) error {
