@@ -58,16 +58,9 @@ GOBIN=$(go env GOBIN); GOBIN=${GOBIN:-$(go env GOPATH)/bin}
 VERSITYGW=$(command -v versitygw || echo "$GOBIN/versitygw")
 LARGEST=casa-01
 
-log() { printf '%s bench-compare: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "$*"; exit 1; }
-now() { date +%s.%N; }
-load() { cut -d' ' -f1 /proc/loadavg; }
-# PostgreSQL refuses to run as root: as root, everything server-side (the
-# server, pgBackRest, arca restore pitr, whose files the server owns) runs as postgres.
-AS=(); [ "$(id -u)" != 0 ] || AS=(runuser -u postgres --)
-asserver() { "${AS[@]}" "$@"; }
-own() { [ "$(id -u)" != 0 ] || chown -R postgres: "$@"; }
-freeport() { local p; while :; do p=$((20000 + RANDOM % 30000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
+BENCH_NAME=bench-compare
+# shellcheck source=lib/bench.sh
+. scripts/lib/bench.sh
 [ -x "$ARCA" ] || die "$ARCA missing: make build"
 [ -x "$PGBIN/initdb" ] || die "PostgreSQL 15 server binaries not in $PGBIN (ARCA_PG_BINDIR)"
 [ -x "$VERSITYGW" ] || die "versitygw missing: make services"
@@ -79,7 +72,6 @@ fi
 HAVE_PGBR=$(command -v pgbackrest >/dev/null && echo 1 || echo 0)
 
 # ---------------------------------------------------------------- services
-PIDS=()
 MAIN=$BASHPID
 cleanup() {
   [ "$BASHPID" = "$MAIN" ] || return 0   # a subshell leaving is not the run ending
@@ -104,21 +96,11 @@ else
 fi
 mkdir -p "$STATE"/{work,s3,tls,arca,pgbr/log,pgbr/lock,pgbr/spool}
 chmod 700 "$STATE"; own "$STATE"
-PGPORT=$(freeport); S3PORT=$(freeport)
+PGPORT=$(freeport)
 export PGHOST=$STATE PGPORT PGUSER=postgres
 
 # S3: versitygw over https, root credentials made for this run.
-deploy/tls/gen-certs.sh "$STATE/tls" localhost,127.0.0.1 >/dev/null
-CA=$STATE/tls/ca/ca.crt
-export AWS_ACCESS_KEY_ID=bench$RANDOM AWS_SECRET_ACCESS_KEY=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-export AWS_REGION=us-east-1 AWS_CA_BUNDLE=$CA AWS_ENDPOINT_URL=https://127.0.0.1:$S3PORT AWS_EC2_METADATA_DISABLED=true
-ROOT_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID ROOT_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY \
-  "$VERSITYGW" --port "127.0.0.1:$S3PORT" --health /health --cert "$STATE/tls/localhost.crt" --key "$STATE/tls/localhost.key" \
-  posix "$STATE/s3" >"$STATE/versitygw.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do curl -fsS --cacert "$CA" "$AWS_ENDPOINT_URL/health" >/dev/null 2>&1 && break; sleep 0.1; done
-(cd cmd/arca && go build -o "$STATE/s3copy" ./internal/bench/s3copy)
-S3COPY=$STATE/s3copy
+start_s3 "$STATE/s3" "$STATE/versitygw.log"
 for b in plan arca pgbackrest; do "$S3COPY" mb "$b"; done
 
 # Secrets of this run live in this shell only.
@@ -145,8 +127,6 @@ fi
 sed -i "s|^port = .*||; s|^unix_socket_directories = .*|unix_socket_directories = '$STATE'|" "$STATE/pg/postgresql.conf"
 echo "port = $PGPORT" >>"$STATE/pg/postgresql.conf"
 asserver "$PGBIN/pg_ctl" -D "$STATE/pg" -l "$STATE/pg.log" -w start >/dev/null
-psql() { command psql -X -v ON_ERROR_STOP=1 "$@"; }
-SRC="postgres://postgres@127.0.0.1:$PGPORT/care?sslmode=disable"
 
 if [ "$KEEP_DB" = 0 ]; then
   residents=$(( (SIZE - 8) * 23 / 2 ))
@@ -173,29 +153,7 @@ BIGMB=$(psql -Atd care -c "SELECT round(sum(pg_relation_size(c.oid)) * (SELECT c
 log "database care: $DBSIZE MB ($TENANTS tenants, $LARGEST about $BIGMB MB of table data); cluster $CLUSTERSIZE MB"
 
 # Arca's configuration: the bucket "arca" on the same versitygw.
-cat >"$STATE/arca.yaml" <<EOF
-source:
-  url: "$SRC"
-  pg_bin_dir: $PGBIN
-tenancy:
-  tenant_table: {table: public.tenants, key: id}
-  tenant_columns: ["tenantId"]
-  shared_schemas: [public]
-pipeline:
-  batch_size: $BATCH
-store:
-  kind: s3
-  prefix: bench
-  s3: {endpoint: "$AWS_ENDPOINT_URL", region: us-east-1, bucket: arca, path_style: true}
-keys:
-  keyring: file:$STATE/keyring.json
-  passphrase_env: ARCA_KEYRING_PASSPHRASE
-catalog:
-  url: "postgres://postgres@127.0.0.1:$PGPORT/arca_catalog?sslmode=disable"
-dir: $STATE/arca
-EOF
-export ARCA_CONFIG=$STATE/arca.yaml
-export ARCA_API_ADDR=127.0.0.1:$(freeport) ARCA_METRICS_ADDR=127.0.0.1:$(freeport) ARCA_API_TOKEN=$(head -c 18 /dev/urandom | base64 | tr "+/" "-_")
+arca_config "$STATE/arca.yaml" arca arca_catalog "$STATE/arca" "$BATCH"
 "$ARCA" keys init >"$STATE/keys.log" 2>&1 || die "arca keys init: $(cat "$STATE/keys.log")"
 own "$STATE/keyring.json"
 
@@ -261,26 +219,8 @@ plan_full() {
   rm -rf "$w"
 }
 
-# The plan's TenantBackupService.backupTenant, one tenant.
-plan_tenant() {
-  local t=$1 ts w; ts=$(date -u +%Y-%m-%dT%H-%M-%S-%N); w=$STATE/work/backup_${t}_$ts
-  mkdir -p "$w"
-  {
-    echo "\\copy (SELECT * FROM tenants WHERE id = '$t' ORDER BY \"createdAt\") TO '$w/01_tenant.csv' WITH CSV HEADER"
-    local i=2 tb
-    for tb in $TABLES; do
-      printf '\\copy (SELECT * FROM %s WHERE "tenantId" = '\''%s'\'' ORDER BY "createdAt") TO '\''%s/%02d_%s.csv'\'' WITH CSV HEADER\n' "$tb" "$t" "$w" "$i" "$tb"
-      i=$((i + 1))
-    done
-  } | psql -qd care
-  printf 'tenant %s\ncreated %s\n' "$t" "$ts" >"$w/README.md"
-  tar -czf "$w.tar.gz" -C "$w" .
-  md5sum "$w.tar.gz" >"$w.tar.gz.md5"
-  openssl enc -aes-256-cbc -salt -in "$w.tar.gz" -out "$w.tar.gz.enc" -pass env:BACKUP_ENCRYPTION_KEY 2>/dev/null
-  "$S3COPY" put "$w.tar.gz.enc" "plan/tenants/$t/$ts/backup.tar.gz.enc"
-  echo "$t $ts $(stat -c %s "$w.tar.gz.enc")" >>"$STATE/work/tenants.sizes"
-  rm -rf "$w" "$w.tar.gz" "$w.tar.gz.md5" "$w.tar.gz.enc"
-}
+# plan_tenant (scripts/lib/bench.sh): the plan's TenantBackupService.backupTenant, one tenant.
+PLAN_WORK=$STATE/work
 plan_all() { : >"$STATE/work/tenants.sizes"; local t; for t in $(psql -Atd care -c "SELECT id FROM tenants ORDER BY id"); do plan_tenant "$t"; done; }
 plan_largest() { : >"$STATE/work/tenants.sizes"; plan_tenant "$LARGEST"; }
 
@@ -320,10 +260,7 @@ schema_db() { # name
 
 logical() {
   log "arca dev: starting"
-  "$ARCA" dev >"$STATE/arca-dev.log" 2>&1 &
-  DEV=$!; PIDS+=("$DEV")
-  for _ in $(seq 300); do grep -q ready "$STATE/arca-dev.log" && break; sleep 0.1; done
-  grep -q ready "$STATE/arca-dev.log" || die "arca dev did not start: $STATE/arca-dev.log"
+  start_dev "$STATE/arca-dev.log" "$STATE/arca-dev.log" 300 "$ARCA" dev
   local r
   for r in $(seq "$ROUNDS"); do
     log "logical round $r of $ROUNDS"

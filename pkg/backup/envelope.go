@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 
 	"github.com/arcabackup/arca/pkg/seal"
@@ -119,6 +120,34 @@ func openObject(ctx context.Context, object, key string, r Ref, doc []byte, keys
 		return refuse(fmt.Errorf("%w as the %s of %s: %w", ErrNotAuthentic, object, r, err))
 	}
 	return body.Bytes(), nil
+}
+
+// openAs authenticates the metadata object read from key, whose last
+// element must be name (ManifestObject, VerificationObject), decodes its
+// body and has check compare it with the backup the key names. Every
+// refusal is a *MetadataError; check's wraps ErrMismatch.
+func openAs[T any](ctx context.Context, l Layout, object, name, key string, doc []byte, keys seal.KeyLookup, check func(T, Ref) error) (T, error) {
+	var zero T
+	refuse := func(err error) (T, error) { return zero, &MetadataError{Key: key, Err: err} }
+	if path.Base(key) != name {
+		return refuse(fmt.Errorf("%w: not a %s key", ErrMismatch, object))
+	}
+	r, err := l.Ref(key)
+	if err != nil {
+		return refuse(fmt.Errorf("%w: %w", ErrMismatch, err))
+	}
+	body, err := openObject(ctx, object, key, r, doc, keys)
+	if err != nil {
+		return zero, err
+	}
+	var v T
+	if err := json.Unmarshal(body, &v); err != nil {
+		return refuse(fmt.Errorf("%w: sealed body: %v", ErrMismatch, err))
+	}
+	if err := check(v, r); err != nil {
+		return refuse(fmt.Errorf("%w: %w", ErrMismatch, err))
+	}
+	return v, nil
 }
 
 // limitWriter fails once more than n bytes were written.

@@ -146,27 +146,13 @@ func (l Layout) SealManifest(ctx context.Context, m Manifest, keys Keys) (string
 // authenticate as the manifest at this key, one in the plaintext format 1,
 // and one that describes another backup than the key names.
 func (l Layout) OpenManifest(ctx context.Context, key string, doc []byte, keys seal.KeyLookup) (Manifest, error) {
-	refuse := func(err error) (Manifest, error) { return Manifest{}, &MetadataError{Key: key, Err: err} }
-	if !IsManifest(key) {
-		return refuse(fmt.Errorf("%w: not a manifest key", ErrMismatch))
-	}
-	r, err := l.Ref(key)
-	if err != nil {
-		return refuse(fmt.Errorf("%w: %w", ErrMismatch, err))
-	}
-	body, err := openObject(ctx, objectManifest, key, r, doc, keys)
-	if err != nil {
-		return Manifest{}, err
-	}
-	var m Manifest
-	if err := json.Unmarshal(body, &m); err != nil {
-		return refuse(fmt.Errorf("%w: sealed body: %v", ErrMismatch, err))
-	}
-	if err := m.Validate(); err != nil {
-		return refuse(fmt.Errorf("%w: %w", ErrMismatch, err))
-	}
-	if m.Ref() != r {
-		return refuse(fmt.Errorf("%w: it describes %s, the key says %s", ErrMismatch, m.Ref(), r))
-	}
-	return m, nil
+	return openAs(ctx, l, objectManifest, ManifestObject, key, doc, keys, func(m Manifest, r Ref) error {
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		if m.Ref() != r {
+			return fmt.Errorf("it describes %s, the key says %s", m.Ref(), r)
+		}
+		return nil
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 var sha = strings.Repeat("ab", 32)
@@ -27,10 +28,8 @@ type bundle struct {
 
 func setup(t *testing.T) bundle {
 	t.Helper()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
-	_, err = kr.Rotate("tenant-b") // b has its own scope; a uses the default
+	kr := keyringtest.New(t)
+	_, err := kr.Rotate("tenant-b") // b has its own scope; a uses the default
 	require.NoError(t, err)
 	return bundle{layout: backup.Layout{Prefix: "prod/"}, keys: kr}
 }

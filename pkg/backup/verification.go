@@ -57,24 +57,10 @@ func (l Layout) SealVerification(ctx context.Context, r Ref, v Verification, key
 // A record copied from another backup, moved, tampered with or in the
 // plaintext format 1 is refused with a *MetadataError.
 func (l Layout) OpenVerification(ctx context.Context, key string, doc []byte, keys seal.KeyLookup) (Verification, error) {
-	refuse := func(err error) (Verification, error) { return Verification{}, &MetadataError{Key: key, Err: err} }
-	if path.Base(key) != VerificationObject {
-		return refuse(fmt.Errorf("%w: not a verification key", ErrMismatch))
-	}
-	r, err := l.Ref(key)
-	if err != nil {
-		return refuse(fmt.Errorf("%w: %w", ErrMismatch, err))
-	}
-	body, err := openObject(ctx, objectVerification, key, r, doc, keys)
-	if err != nil {
-		return Verification{}, err
-	}
-	var v Verification
-	if err := json.Unmarshal(body, &v); err != nil {
-		return refuse(fmt.Errorf("%w: sealed body: %v", ErrMismatch, err))
-	}
-	if v.BackupID != r.BackupID {
-		return refuse(fmt.Errorf("%w: it is for backup %s, the key says %s", ErrMismatch, v.BackupID, r))
-	}
-	return v, nil
+	return openAs(ctx, l, objectVerification, VerificationObject, key, doc, keys, func(v Verification, r Ref) error {
+		if v.BackupID != r.BackupID {
+			return fmt.Errorf("it is for backup %s, the key says %s", v.BackupID, r)
+		}
+		return nil
+	})
 }

@@ -119,27 +119,12 @@ func Consume(ctx context.Context, js ConsumerCreator, o ConsumeOptions, h MsgHan
 }
 
 // handleInProgress runs h, telling the server every interval that the
-// message is still being worked on.
+// message is still being worked on (a lost heartbeat only risks a
+// redelivery).
 func handleInProgress(ctx context.Context, msg jetstream.Msg, every time.Duration, h MsgHandler) error {
-	hctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-hctx.Done():
-				return
-			case <-t.C:
-				_ = msg.InProgress() // a lost heartbeat only risks a redelivery
-			}
-		}
-	}()
-	err := h(ctx, msg)
-	cancel()
-	<-done
-	return err
+	stop := heartbeat(ctx, msg, every, func(error) {})
+	defer stop()
+	return h(ctx, msg)
 }
 
 func settle(ctx context.Context, msg jetstream.Msg, err error, o ConsumeOptions) {

@@ -145,22 +145,7 @@ func (w *Worker[T]) failed(ctx context.Context, msg jetstream.Msg, meta *jetstre
 // heartbeat tells the server the job is still being worked on, every
 // AckWait/3, until stop is called.
 func (w *Worker[T]) heartbeat(ctx context.Context, msg jetstream.Msg) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(w.cfg.AckWait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := msg.InProgress(); err != nil {
-					w.cfg.Logger.Warn("heartbeat failed", "stage", w.stage.Name, "err", err)
-				}
-			}
-		}
-	}()
-	return func() { cancel(); <-done }
+	return heartbeat(ctx, msg, w.cfg.AckWait/3, func(err error) {
+		w.cfg.Logger.Warn("heartbeat failed", "stage", w.stage.Name, "err", err)
+	})
 }

@@ -1,7 +1,6 @@
 package jobs_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -49,23 +48,7 @@ func quietConfig() jobs.Config {
 // run starts a worker and returns a function that stops it and waits.
 func run[T messages.Message](t *testing.T, js jobs.JetStream, stage jobs.Stage, cfg jobs.Config, h jobs.Handler[T]) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- jobs.NewWorker(js, stage, h, cfg).Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				require.NoError(t, err)
-			case <-time.After(teststack.MinWait):
-				t.Errorf("worker did not stop within %s", teststack.MinWait)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return teststack.Background(t, "worker", jobs.NewWorker(js, stage, h, cfg).Run)
 }
 
 func exportJob(tenant string) messages.ExportRequested {

@@ -12,7 +12,7 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/restore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 // FullFromBucket refuses a backup of another kind, or none, before it
@@ -22,9 +22,7 @@ func TestFullFromBucketRefusesWhatIsNotAFullBackup(t *testing.T) {
 	ctx := t.Context()
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	keys := keyring.New()
-	_, err = keys.Rotate("")
-	require.NoError(t, err)
+	keys := keyringtest.New(t)
 	layout := backup.Layout{Prefix: "arca"}
 	sum := strings.Repeat("ab", 32)
 	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: "t1", Kind: "tenant", Tenant: "acme",

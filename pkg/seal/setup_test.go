@@ -11,6 +11,7 @@ import (
 
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 // bundle is what most tests need: a keyring with a default primary.
@@ -21,9 +22,7 @@ type bundle struct {
 
 func setup(t testing.TB) bundle {
 	t.Helper()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	kek, err := kr.Primary("")
 	require.NoError(t, err)
 	return bundle{kr: kr, kek: kek}

@@ -45,11 +45,7 @@ func TestPartWriterCutsStoresAndAnnouncesParts(t *testing.T) {
 		for i, p := range parts {
 			require.Equal(t, i, p.Index)
 			require.Equal(t, i == len(parts)-1, p.Last)
-			rc, info, err := st.Get(ctx, p.Key)
-			require.NoError(t, err)
-			body, err := io.ReadAll(rc)
-			require.NoError(t, err)
-			_ = rc.Close()
+			body, info := readPart(t, st, p)
 			sum := sha256.Sum256(body)
 			require.Equal(t, hex.EncodeToString(sum[:]), info.SHA256)
 			require.Equal(t, p.Info, info)
@@ -97,13 +93,21 @@ func TestPartWriterRetriesAFailedPutOfOnePart(t *testing.T) {
 	var got bytes.Buffer
 	for i, p := range parts {
 		require.Equal(t, i, p.Index)
-		rc, _, err := st.Get(ctx, p.Key)
-		require.NoError(t, err)
-		_, err = io.Copy(&got, rc)
-		require.NoError(t, err)
-		_ = rc.Close()
+		body, _ := readPart(t, st, p)
+		got.Write(body)
 	}
 	require.Equal(t, data, got.Bytes())
+}
+
+// readPart reads a stored part whole.
+func readPart(t *testing.T, st *staging.Store, p staging.Part) ([]byte, staging.Info) {
+	t.Helper()
+	rc, info, err := st.Get(t.Context(), p.Key)
+	require.NoError(t, err)
+	defer func() { _ = rc.Close() }()
+	body, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	return body, info
 }
 
 // With size 0 the writer cuts only where Cut says: a writer of compressed
@@ -133,11 +137,7 @@ func TestPartWriterCutsWhereToldWithoutASize(t *testing.T) {
 	for i, p := range parts {
 		require.Equal(t, i, p.Index)
 		require.Equal(t, i == len(want)-1, p.Last)
-		rc, _, err := st.Get(ctx, p.Key)
-		require.NoError(t, err)
-		body, err := io.ReadAll(rc)
-		require.NoError(t, err)
-		_ = rc.Close()
+		body, _ := readPart(t, st, p)
 		require.Equal(t, want[i], string(body))
 	}
 	require.Error(t, w.Cut(), "a closed writer refuses to cut")

@@ -170,3 +170,13 @@ func WaitClockPast(t testing.TB, conn *pgx.Conn, at time.Time) {
 		return conn.QueryRow(t.Context(), "SELECT clock_timestamp()").Scan(&now) == nil && now.After(at)
 	}, "server clock past "+at.String())
 }
+
+// WaitPromoted waits (timeout, at least MinWait) until the server on conn
+// has ended recovery and promoted: a restored cluster that takes writes.
+func WaitPromoted(t testing.TB, conn *pgx.Conn, timeout time.Duration) {
+	t.Helper()
+	Eventually(t, timeout, func() bool {
+		var inRecovery bool
+		return conn.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
+	}, "recovery to end and the server to promote")
+}

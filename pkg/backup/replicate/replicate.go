@@ -13,7 +13,6 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
@@ -84,7 +83,7 @@ func Backup(ctx context.Context, o Options) (Result, error) {
 		if _, err := destinations.Copy(ctx, d.Store, o.To.Store, e.Manifest.Object.Key, sum); err != nil {
 			return err
 		}
-		return CopyDocument(ctx, d.Store, o.To.Store, e.Key)
+		return destinations.CopyDocument(ctx, d.Store, o.To.Store, e.Key)
 	})
 	res.From, res.Manifest = from, e.Manifest
 	outcome := messages.CopyOutcome{Ref: messages.Ref{Tenant: o.Tenant, BackupID: o.BackupID}, Destination: o.To.Name, Primary: o.Primary, By: o.By}
@@ -131,21 +130,4 @@ func Archive(ctx context.Context, from, to objstore.Store, layout backup.Layout)
 		}
 	}
 	return total, nil
-}
-
-// CopyDocument copies a small object (a manifest) as it is.
-func CopyDocument(ctx context.Context, from, to objstore.Store, key string) error {
-	rc, err := from.Get(ctx, key, objstore.Range{})
-	if err != nil {
-		return err
-	}
-	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
-	doc, err := io.ReadAll(io.LimitReader(rc, 64<<20))
-	if err != nil {
-		return err
-	}
-	if _, err := to.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); err != nil {
-		return fmt.Errorf("copy %s: %w", key, err)
-	}
-	return nil
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 var layout = backup.Layout{Prefix: "p"}
@@ -37,9 +37,7 @@ func put(t *testing.T, s objstore.Store, key string, b []byte) {
 // and verified, in the destination.
 func TestBackupCopiesFromTheFirstDestinationWhoseBytesAreTheManifests(t *testing.T) {
 	t.Parallel()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	damaged, good, dr := newStore(t), newStore(t), newStore(t)
 	m, key, obj, err := backuptest.Commit(t.Context(), good, layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-1", Rows: 50})
 	require.NoError(t, err)
@@ -80,9 +78,7 @@ func TestBackupCopiesFromTheFirstDestinationWhoseBytesAreTheManifests(t *testing
 // event says so (copy-missing pages on it); nothing is written.
 func TestBackupThatNoDestinationHoldsFailsWithACopyFailedEvent(t *testing.T) {
 	t.Parallel()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	m, _, err := backuptest.Build(t.Context(), layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-2", Rows: 5})
 	require.NoError(t, err)
 	key, doc, err := layout.SealManifest(t.Context(), m, kr)

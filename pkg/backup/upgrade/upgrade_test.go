@@ -12,7 +12,7 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/backup/upgrade"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 var sum = strings.Repeat("ab", 32)
@@ -28,9 +28,7 @@ func manifest(l backup.Layout, tenant, id string) backup.Manifest {
 // describes the backup its key names and the backup verifies against it.
 func TestRunRefusesWhatDoesNotProveItself(t *testing.T) {
 	t.Parallel()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
 	repo := backup.Repository{Store: store, Layout: backup.Layout{Prefix: "p"}, Keys: kr}

@@ -1,9 +1,11 @@
 package destinations
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/arcabackup/arca/pkg/objstore"
 )
@@ -37,4 +39,24 @@ func Copy(ctx context.Context, from, to objstore.Store, key string, sha256 []byt
 		return false, fmt.Errorf("copy %s: %w", key, err)
 	}
 	return true, nil
+}
+
+// CopyDocument copies a small object (a manifest: at most 64 MiB) as it
+// is, with opts (a storage class) on the destination's write. Unlike Copy
+// it neither checks a digest nor skips a key the destination holds: the
+// document is written again, which is idempotent.
+func CopyDocument(ctx context.Context, from, to objstore.Store, key string, opts ...objstore.Option) error {
+	rc, err := from.Get(ctx, key, objstore.Range{})
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", key, err)
+	}
+	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
+	doc, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+	if err != nil {
+		return fmt.Errorf("copy %s: %w", key, err)
+	}
+	if _, err := to.Put(ctx, key, bytes.NewReader(doc), int64(len(doc)), opts...); err != nil {
+		return fmt.Errorf("copy %s: %w", key, err)
+	}
+	return nil
 }

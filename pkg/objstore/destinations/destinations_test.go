@@ -152,6 +152,21 @@ func TestCopyRefusesBytesThatAreNotTheManifestsAndIsIdempotent(t *testing.T) {
 	require.ErrorIs(t, err, objstore.ErrNotFound, "nothing stored")
 }
 
+func TestCopyDocumentWritesTheDocumentAgainWithItsOptions(t *testing.T) {
+	_, s3, fs := setup(t)
+	put(t, s3, "p/manifest.json", `{"v":1}`)
+	require.NoError(t, destinations.CopyDocument(t.Context(), s3, fs, "p/manifest.json"))
+	require.Equal(t, `{"v":1}`, read(t, fs, "p/manifest.json"))
+
+	put(t, fs, "p/other.json", `{"v":2}`)
+	require.NoError(t, destinations.CopyDocument(t.Context(), fs, s3, "p/other.json", objstore.WithTags(map[string]string{"kind": "tenant"})))
+	require.Equal(t, `{"v":2}`, read(t, s3, "p/other.json"))
+
+	err := destinations.CopyDocument(t.Context(), s3, fs, "p/missing.json")
+	require.ErrorIs(t, err, objstore.ErrNotFound)
+	require.ErrorContains(t, err, "copy p/missing.json")
+}
+
 // failingAfterFirst lists its store's first key, then fails: a listing cut
 // short on its second page.
 type failingAfterFirst struct{ objstore.Store }

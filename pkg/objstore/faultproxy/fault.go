@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 )
 
 // Fault is what the proxy does to one request.
@@ -58,6 +59,17 @@ func Random(seed uint64, probs map[Fault]float64) Decider {
 				return f
 			}
 			x -= probs[f]
+		}
+		return None
+	}
+}
+
+// While injects f into every request while on holds, and none otherwise: a
+// store that is down, then back.
+func While(on *atomic.Bool, f Fault) Decider {
+	return func(*http.Request) Fault {
+		if on.Load() {
+			return f
 		}
 		return None
 	}

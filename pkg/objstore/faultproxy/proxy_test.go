@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -63,4 +64,14 @@ func TestRandomIsRepeatable(t *testing.T) {
 	}
 	require.InDelta(t, 200, n[SlowDown], 60)
 	require.InDelta(t, 100, n[Reset], 45)
+}
+
+func TestWhileInjectsOnlyWhileOn(t *testing.T) {
+	var down atomic.Bool
+	d := While(&down, Reset)
+	require.Equal(t, None, d(nil))
+	down.Store(true)
+	require.Equal(t, Reset, d(nil))
+	down.Store(false)
+	require.Equal(t, None, d(nil))
 }

@@ -17,15 +17,14 @@ import (
 	"github.com/arcabackup/arca/pkg/restore/drill"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // fullBucket is a filesystem bucket and its repository.
 func fullBucket(t *testing.T) backup.Repository {
 	t.Helper()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
 	return backup.Repository{Store: store, Layout: backup.Layout{Prefix: "drill"}, Keys: kr}

@@ -17,6 +17,7 @@ import (
 	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
 	"github.com/arcabackup/arca/pkg/restore/tenantrestore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
 
@@ -24,9 +25,7 @@ var layout = backup.Layout{Prefix: "arca"}
 
 func newKeys(t *testing.T) *keyring.Keyring {
 	t.Helper()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	return kr
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/arcabackup/arca/pkg/backup/backuptest"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 type bundle struct {
@@ -25,9 +26,7 @@ type bundle struct {
 // parts.
 func setup(t *testing.T) bundle {
 	t.Helper()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	m, obj, err := backuptest.Build(t.Context(), backup.Layout{}, kr, backuptest.Spec{Tenant: "t1", BackupID: "bk-1", Rows: 2000, Parts: 3})
 	require.NoError(t, err)
 	return bundle{keys: kr, m: m, obj: obj}

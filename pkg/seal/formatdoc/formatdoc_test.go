@@ -17,6 +17,7 @@ import (
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/formatdoc"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/zframe"
 )
 
@@ -39,16 +40,23 @@ func TestWorkedExample(t *testing.T) {
 	require.ErrorContains(t, err, "does not unwrap")
 }
 
-// Segment boundaries (§1.3) and mixed compression (§1.4): parts of every
-// size around a segment's edge, compressed or not, open by the page.
-func TestSegmentsAndCompression(t *testing.T) {
-	t.Parallel()
+// rawKEK is a random AES-GCM key-encryption key, as seal uses it and as
+// the page's reader holds it (its raw material by id).
+func rawKEK(t *testing.T) (seal.KEK, formatdoc.Keys) {
+	t.Helper()
 	material := make([]byte, 32)
 	_, _ = rand.Read(material)
 	a, err := aeadsubtle.NewAESGCM(material)
 	require.NoError(t, err)
 	kek := seal.KEK{ID: "k0123456789abcdef", AEAD: a}
-	keys := formatdoc.Keys{kek.ID: material}
+	return kek, formatdoc.Keys{kek.ID: material}
+}
+
+// Segment boundaries (§1.3) and mixed compression (§1.4): parts of every
+// size around a segment's edge, compressed or not, open by the page.
+func TestSegmentsAndCompression(t *testing.T) {
+	t.Parallel()
+	kek, keys := rawKEK(t)
 	const s = 4096 // the smallest segment size readers accept
 	for _, n := range []int{0, 1, s - 56, s - 55, s - 56 + s - 16, s - 56 + s - 15, 5*s + 7} {
 		for _, compress := range []bool{true, false} {
@@ -79,10 +87,8 @@ func TestSegmentsAndCompression(t *testing.T) {
 // §6 alone, and gives the material of every version.
 func TestKeyringFile(t *testing.T) {
 	t.Parallel()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
-	_, err = kr.Rotate("casa-01")
+	kr := keyringtest.New(t)
+	_, err := kr.Rotate("casa-01")
 	require.NoError(t, err)
 	doc, err := kr.Marshal()
 	require.NoError(t, err)
@@ -117,12 +123,7 @@ func TestKeyringFile(t *testing.T) {
 // each part by its flag.
 func TestFramesCutByCompressedSizeAndOlderMixedParts(t *testing.T) {
 	t.Parallel()
-	material := make([]byte, 32)
-	_, _ = rand.Read(material)
-	a, err := aeadsubtle.NewAESGCM(material)
-	require.NoError(t, err)
-	kek := seal.KEK{ID: "k0123456789abcdef", AEAD: a}
-	keys := formatdoc.Keys{kek.ID: material}
+	kek, keys := rawKEK(t)
 	var text bytes.Buffer
 	for i := 0; text.Len() < 3<<20; i++ {
 		fmt.Fprintf(&text, "%d,resident %d,%x\n", i, i%311, i*2654435761)

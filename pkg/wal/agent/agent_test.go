@@ -16,6 +16,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/teststack"
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/agent"
@@ -31,9 +32,7 @@ func setup(t *testing.T) bundle {
 	t.Helper()
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	keys := keyring.New()
-	_, err = keys.Rotate("")
-	require.NoError(t, err)
+	keys := keyringtest.New(t)
 	b := bundle{
 		cfg:   wal.Config{Store: store, Layout: backup.Layout{Prefix: "prod"}, Keys: keys, SegmentSize: 1 << 20},
 		dir:   filepath.Join(t.TempDir(), "agent"),

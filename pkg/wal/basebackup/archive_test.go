@@ -3,49 +3,24 @@ package basebackup_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/basebackup"
+	"github.com/arcabackup/arca/pkg/wal/internal/pgtest"
 )
 
 // archive is a filesystem bucket with the base backups starting at the
 // given segments and the WAL segments named.
 func archive(t *testing.T, bases map[string]string, segments ...string) wal.Config {
 	t.Helper()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
-	store, err := fsstore.New(t.TempDir())
-	require.NoError(t, err)
-	layout := backup.Layout{Prefix: "pg"}
-	put := func(key string, doc []byte) {
-		_, err := store.Put(t.Context(), key, bytes.NewReader(doc), int64(len(doc)))
-		require.NoError(t, err)
-	}
-	for id, start := range bases {
-		facts, err := json.Marshal(basebackup.Facts{StartWAL: start, StopTime: time.Now().UTC(), Timeline: 1})
-		require.NoError(t, err)
-		m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: id, Kind: "base", CreatedAt: time.Now().UTC(),
-			Object: backup.Object{Key: layout.Data("base", "", id), Size: 1, SHA256: string(bytes.Repeat([]byte("ab"), 32)),
-				Parts: []backup.Part{{Size: 1, SHA256: string(bytes.Repeat([]byte("ab"), 32))}}}, Export: facts}
-		key, doc, err := layout.SealManifest(t.Context(), m, kr)
-		require.NoError(t, err)
-		put(key, doc)
-	}
-	for _, s := range segments {
-		put(layout.WAL("00000001", s), []byte("segment"))
-	}
-	return wal.Config{Store: store, Layout: layout, Keys: kr}
+	cfg, _ := pgtest.BaseBackups(t, bases, segments...)
+	return cfg
 }
 
 const (

@@ -13,14 +13,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/seal"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 func TestSealPartsCutsTheStreamAndEndsWithAnEmptyLastPart(t *testing.T) {
 	t.Parallel()
-	keys := keyring.New()
-	_, err := keys.Rotate("")
-	require.NoError(t, err)
+	keys := keyringtest.New(t)
 	kek, err := keys.Primary("")
 	require.NoError(t, err)
 	for _, c := range []struct{ size, workers int }{{0, 1}, {1, 2}, {3 << 20, 1}, {3 << 20, 3}, {3<<20 + 5, 2}, {9<<20 + 7, 3}} {
@@ -83,9 +81,7 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 
 func TestSealPartsStopsAtTheFirstError(t *testing.T) {
 	t.Parallel()
-	keys := keyring.New()
-	_, err := keys.Rotate("")
-	require.NoError(t, err)
+	keys := keyringtest.New(t)
 	kek, err := keys.Primary("")
 	require.NoError(t, err)
 	plain := bytes.Repeat([]byte("pg page "), 2<<20) // 16 MiB

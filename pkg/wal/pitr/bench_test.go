@@ -111,10 +111,7 @@ func BenchmarkBaseBackupAndReplay(b *testing.B) {
 			start := time.Now()
 			r.Start(b, false)
 			conn := r.Connect(b)
-			teststack.Eventually(b, 10*time.Minute, func() bool {
-				var inRecovery bool
-				return conn.QueryRow(b.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
-			}, "recovery to end")
+			teststack.WaitPromoted(b, conn, 10*time.Minute)
 			d := time.Since(start)
 			b.ReportMetric(d.Seconds(), "s/replay")
 			b.ReportMetric(float64(walBytes)/1e6/d.Seconds(), "MB/s")

@@ -86,10 +86,7 @@ func (p primary) restoreAndStart(t *testing.T, target pitr.Target) []int {
 	c.Env = p.archive.Env
 	c.Start(t, true)
 	conn := c.Connect(t)
-	teststack.Eventually(t, time.Minute, func() bool {
-		var inRecovery bool
-		return conn.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
-	}, "recovery to end and the server to promote")
+	teststack.WaitPromoted(t, conn, time.Minute)
 	rows, err := conn.Query(t.Context(), "SELECT id FROM note ORDER BY id")
 	require.NoError(t, err)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
@@ -195,10 +192,7 @@ func TestRestoredClusterCannotForkTheArchive(t *testing.T) {
 		c.Env = p.archive.Env
 		c.Start(t, true)
 		conn := c.Connect(t)
-		teststack.Eventually(t, 2*time.Minute, func() bool {
-			var inRecovery bool
-			return conn.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
-		}, "recovery to end and the server to promote")
+		teststack.WaitPromoted(t, conn, 2*time.Minute)
 		return c, conn
 	}
 	timeline2 := func() int {

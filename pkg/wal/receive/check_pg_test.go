@@ -27,7 +27,7 @@ func TestCheckReportsSlotRetentionAndAnAbsentReceiver(t *testing.T) {
 	}
 	teststack.Eventually(t, time.Minute, healthy, "a healthy stream")
 
-	run.stop(t)
+	run.stop()
 	_, err := p.conn.Exec(t.Context(), "INSERT INTO note (id) SELECT generate_series(1000, 200000)")
 	require.NoError(t, err)
 	p.switchWAL(t)

@@ -57,7 +57,7 @@ func TestStreamedSegmentsAndPartialRecoverEveryCommit(t *testing.T) {
 	require.Equal(t, int64(wal.DefaultSegmentSize), fi.Size(), "padded to the segment size")
 
 	p.cluster.Stop(t) // immediate: nothing more is written
-	run.stop(t)
+	run.stop()
 	require.Equal(t, seq(1, 30), restoreLatest(t, p.archive))
 }
 
@@ -84,6 +84,6 @@ func TestReceiverBesideArchiveCommand(t *testing.T) {
 	p.waitStored(t, run)
 	require.Zero(t, p.archive.Failed(t, "push"), "archive_command never failed (no conflict with the receiver)")
 	p.cluster.Stop(t)
-	run.stop(t)
+	run.stop()
 	require.Equal(t, seq(1, 40), restoreLatest(t, p.archive))
 }

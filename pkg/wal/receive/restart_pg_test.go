@@ -1,7 +1,6 @@
 package receive_test
 
 import (
-	"net/http"
 	"os/exec"
 	"sync/atomic"
 	"testing"
@@ -22,12 +21,7 @@ import (
 func TestSurvivesRestartsWithoutAGap(t *testing.T) {
 	t.Parallel()
 	var down atomic.Bool
-	proxy, err := faultproxy.Start(faultproxy.Config{Target: gw.Endpoint, Decide: func(*http.Request) faultproxy.Fault {
-		if down.Load() {
-			return faultproxy.Reset
-		}
-		return faultproxy.None
-	}})
+	proxy, err := faultproxy.Start(faultproxy.Config{Target: gw.Endpoint, Decide: faultproxy.While(&down, faultproxy.Reset)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = proxy.Close() })
 	viaProxy := &teststack.VersityGW{Endpoint: proxy.URL, AccessKey: gw.AccessKey, SecretKey: gw.SecretKey, Region: gw.Region, DataDir: gw.DataDir}
@@ -43,7 +37,7 @@ func TestSurvivesRestartsWithoutAGap(t *testing.T) {
 	p.waitStored(t, run)
 
 	// The receiver: stopped while 11..20 commit, started again.
-	run.stop(t)
+	run.stop()
 	p.insert(t, 11, 20)
 	p.switchWAL(t)
 	p.insert(t, 21, 25)
@@ -66,6 +60,6 @@ func TestSurvivesRestartsWithoutAGap(t *testing.T) {
 	p.waitStored(t, run)
 
 	p.cluster.Stop(t)
-	run.stop(t)
+	run.stop()
 	require.Equal(t, seq(1, 45), restoreLatest(t, p.archive))
 }

@@ -160,7 +160,7 @@ func killTrial(t *testing.T, mode string) trial {
 		// The receiver stores what it received once the stream breaks;
 		// stopping it waits for that.
 		teststack.Eventually(t, time.Minute, func() bool { return !run.r.Status().Connected }, "the receiver to notice")
-		run.stop(t)
+		run.stop()
 		stored = run.r.Status().Flushed
 		require.NotZero(t, stored, "the receiver stored WAL")
 	}

@@ -1,7 +1,6 @@
 package receive_test
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -58,36 +57,18 @@ func (p *primary) receiverConfig(t *testing.T) receive.Config {
 	}
 }
 
-// running is a receiver in a goroutine.
+// running is a receiver in a goroutine; stop cancels it and waits for Run
+// to return (idempotent).
 type running struct {
-	r      *receive.Receiver
-	cancel context.CancelFunc
-	done   chan error
+	r    *receive.Receiver
+	stop func()
 }
 
 func start(t *testing.T, cfg receive.Config) *running {
 	t.Helper()
 	r, err := receive.New(cfg)
 	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	run := &running{r: r, cancel: cancel, done: make(chan error, 1)}
-	go func() { run.done <- r.Run(ctx) }()
-	t.Cleanup(func() { run.stop(t) })
-	return run
-}
-
-// stop cancels the receiver and waits for Run to return (idempotent).
-func (run *running) stop(t *testing.T) {
-	run.cancel()
-	select {
-	case err, ok := <-run.done:
-		if ok {
-			require.NoError(t, err)
-			close(run.done)
-		}
-	case <-time.After(2 * time.Minute):
-		t.Fatal("receiver did not stop")
-	}
+	return &running{r: r, stop: teststack.Background(t, "receiver", r.Run)}
 }
 
 // flushLSN is the primary's WAL flush position.
@@ -148,10 +129,7 @@ func restoreLatest(t *testing.T, a *pgtest.Archive) []int {
 	c.Env = a.Env
 	c.Start(t, true)
 	conn := c.Connect(t)
-	teststack.Eventually(t, 5*time.Minute, func() bool {
-		var inRecovery bool
-		return conn.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
-	}, "recovery to end and the server to promote")
+	teststack.WaitPromoted(t, conn, 5*time.Minute)
 	rows, err := conn.Query(t.Context(), "SELECT id FROM note ORDER BY id")
 	require.NoError(t, err)
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])

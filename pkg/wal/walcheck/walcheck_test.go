@@ -1,21 +1,18 @@
 package walcheck_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal"
-	"github.com/arcabackup/arca/pkg/wal/basebackup"
+	"github.com/arcabackup/arca/pkg/wal/internal/pgtest"
 	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
 
@@ -23,28 +20,8 @@ import (
 // and the WAL segments named.
 func bucket(t *testing.T, segments ...string) walcheck.Scheduled {
 	t.Helper()
-	kr := keyring.New()
-	_, err := kr.Rotate("")
-	require.NoError(t, err)
-	store, err := fsstore.New(t.TempDir())
-	require.NoError(t, err)
-	layout := backup.Layout{Prefix: "pg"}
-	put := func(key string, doc []byte) {
-		_, err := store.Put(t.Context(), key, bytes.NewReader(doc), int64(len(doc)))
-		require.NoError(t, err)
-	}
-	facts, err := json.Marshal(basebackup.Facts{StartWAL: "000000010000000000000001", StopTime: time.Now().UTC(), Timeline: 1})
-	require.NoError(t, err)
-	sum := string(bytes.Repeat([]byte("ab"), 32))
-	m := backup.Manifest{FormatVersion: backup.FormatVersion, BackupID: "b1", Kind: "base", CreatedAt: time.Now().UTC(),
-		Object: backup.Object{Key: layout.Data("base", "", "b1"), Size: 1, SHA256: sum, Parts: []backup.Part{{Size: 1, SHA256: sum}}}, Export: facts}
-	key, doc, err := layout.SealManifest(t.Context(), m, kr)
-	require.NoError(t, err)
-	put(key, doc)
-	for _, s := range segments {
-		put(layout.WAL("00000001", s), []byte("segment"))
-	}
-	return walcheck.Scheduled{Store: store, Layout: layout, Keys: fixedKeys{kr}, MaxAge: time.Hour}
+	cfg, kr := pgtest.BaseBackups(t, map[string]string{"b1": "000000010000000000000001"}, segments...)
+	return walcheck.Scheduled{Store: cfg.Store, Layout: cfg.Layout, Keys: fixedKeys{kr}, MaxAge: time.Hour}
 }
 
 type fixedKeys struct{ kr *keyring.Keyring }

@@ -64,13 +64,9 @@ func TestAPIDrivesABackup(t *testing.T) {
 	spans := tracetest.NewSpanRecorder()
 	cfg.Tracer = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
 	restored := make(chan RestoreJob, 1)
-	c, err := New(Deps{JS: b.nats.JS, Catalog: b.catalog.Pool, Source: b.source.Pool}, cfg)
-	require.NoError(t, err)
-	c.ops = testOps{restoreFn: func(_ context.Context, r RestoreJob) error { restored <- r; return nil }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
-	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+	c, _ := b.startWith(t, b.nats.JS, cfg, func(c *Service) {
+		c.ops = testOps{restoreFn: func(_ context.Context, r RestoreJob) error { restored <- r; return nil }}
+	})
 	srv := httptest.NewServer(c.Handler())
 	t.Cleanup(srv.Close)
 

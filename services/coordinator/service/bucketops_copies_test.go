@@ -14,7 +14,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/retention"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 // A scheduled retention run prunes the primary with its policy and each
@@ -26,9 +26,7 @@ func TestRetentionPrunesEachDestinationWithItsOwnPolicy(t *testing.T) {
 	require.NoError(t, err)
 	local, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	layout := backup.Layout{Prefix: "arca"}
 	now := time.Now().UTC()
 	put := func(st objstore.Store, id string, age time.Duration) string {

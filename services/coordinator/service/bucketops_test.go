@@ -11,6 +11,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/retention"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 type fixedKeys struct{ kr *keyring.Keyring }
@@ -25,9 +26,7 @@ func TestBucketOpsListKeysPlanRetentionAndRefuseBadRestores(t *testing.T) {
 	t.Parallel()
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	_, err = kr.Rotate("casa_02")
 	require.NoError(t, err)
 	require.NoError(t, kr.DestroyTenant("casa_02"))

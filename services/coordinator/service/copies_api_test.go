@@ -1,7 +1,6 @@
 package service
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -23,16 +22,11 @@ func TestAPIShowsABackupsCopiesPerDestination(t *testing.T) {
 	const token = "portal-token"
 	cfg := testConfig()
 	cfg.API.Token = token
-	c, err := New(Deps{JS: b.nats.JS, Catalog: b.catalog.Pool, Source: b.source.Pool}, cfg)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
-	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
+	c, _ := b.startWith(t, b.nats.JS, cfg, nil)
 	srv := httptest.NewServer(c.Handler())
 	t.Cleanup(srv.Close)
 
-	_, err = c.BackupTenants(t.Context(), nil, messages.KindTenant, "test")
+	_, err := c.BackupTenants(t.Context(), nil, messages.KindTenant, "test")
 	require.NoError(t, err)
 	jobs := exportJobs(t, b.nats.JS)
 	require.Len(t, jobs, 1)

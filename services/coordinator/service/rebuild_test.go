@@ -10,7 +10,7 @@ import (
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 )
 
 // RebuildCatalog after dropping the catalog gives back the same backups;
@@ -22,9 +22,7 @@ func TestRebuildCatalogFromManifests(t *testing.T) {
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
 	layout := backup.Layout{Prefix: "prod"}
-	keys := keyring.New()
-	_, err = keys.Rotate("")
-	require.NoError(t, err)
+	keys := keyringtest.New(t)
 	repo := backup.Repository{Store: store, Layout: layout, Keys: keys}
 	at := time.Date(2026, 11, 28, 4, 0, 0, 0, time.UTC)
 	put := func(kind, tenant, id string, size int64, verified bool) {

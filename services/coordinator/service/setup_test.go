@@ -1,11 +1,9 @@
 package service
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,18 +63,7 @@ func (b *bundle) startWith(t *testing.T, js jetstream.JetStream, cfg Config, pre
 	if prepare != nil {
 		prepare(c)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			require.NoError(t, <-done)
-		})
-	}
-	t.Cleanup(stop)
-	return c, stop
+	return c, teststack.Background(t, "coordinator", c.Run)
 }
 
 // newCoordinator builds one without running it (manual runs, queries).

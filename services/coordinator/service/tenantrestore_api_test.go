@@ -19,6 +19,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
@@ -121,9 +122,7 @@ func TestBucketOpsCoverTenantRestore(t *testing.T) {
 	t.Parallel()
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	layout := backup.Layout{Prefix: "arca"}
 	ops := bucketOps{store: store, keys: fixedKeys{kr}, cfg: Config{Layout: layout}, log: slog.New(slog.DiscardHandler)}
 	why, err := ops.coverTenantRestore(t.Context(), time.Now().Add(-time.Hour))
@@ -176,9 +175,7 @@ func TestBucketOpsCoverTenantRestoreFallsBackToACopy(t *testing.T) {
 	require.NoError(t, err)
 	local, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	layout := backup.Layout{Prefix: "arca"}
 	ops := bucketOps{store: primary, keys: fixedKeys{kr}, log: slog.New(slog.DiscardHandler),
 		cfg: Config{Layout: layout, Copies: []RetentionCopy{{Name: "local", Store: local}}}}

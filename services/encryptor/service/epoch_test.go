@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 	encryptor "github.com/arcabackup/arca/services/encryptor/service"
@@ -65,9 +65,7 @@ func setupEpoch(t *testing.T, keys func(*keyring.Live) encryptor.Keys) *epochBun
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
 	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	doc, err := kr.Marshal()
 	require.NoError(t, err)
 	b := &epochBundle{n: n, st: st, src: &source{doc: doc}, sealed: make(chan messages.PartSealed, 8)}
@@ -82,12 +80,8 @@ func setupEpoch(t *testing.T, keys func(*keyring.Live) encryptor.Keys) *epochBun
 	require.NoError(t, err)
 	collector := jobs.NewWorker(n.JS, jobs.Stage{Name: messages.StageUpload, Subject: messages.SubjectUpload},
 		func(ctx context.Context, j *jobs.Job[messages.PartSealed]) error { b.sealed <- j.Msg; return nil }, jobs.Config{})
-	wctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{enc.Run, collector.Run} {
-		wg.Go(func() { _ = run(wctx) })
-	}
-	t.Cleanup(func() { cancel(); wg.Wait() })
+	teststack.Background(t, "encryptor", enc.Run)
+	teststack.Background(t, "upload collector", collector.Run)
 	return b
 }
 
@@ -188,15 +182,9 @@ func TestStaleKeyringSealsNothingUntilItCatchesUp(t *testing.T) {
 	b.live.Observe(e)
 	m, plain := b.stage(t, "acme")
 
-	retrying, err := b.n.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{messages.EventSubject("acme", m.BackupID, messages.StageEncrypt, messages.StatusRetrying)}})
-	require.NoError(t, err)
-	msg, err := retrying.Next(jetstream.FetchMaxWait(time.Minute))
-	require.NoError(t, err)
-	ev, err := messages.Decode[messages.Event](msg.Data())
-	require.NoError(t, err)
+	ev := nextEvent(t, events(t, b.n.JS, m, messages.StatusRetrying))
 	require.Contains(t, ev.Error, keyring.ErrStale.Error())
-	_, err = b.st.Stat(ctx, staging.SealedKey(m.Artifact, 0))
+	_, err := b.st.Stat(ctx, staging.SealedKey(m.Artifact, 0))
 	require.ErrorIs(t, err, staging.ErrNotFound, "nothing sealed under the superseded keyring")
 
 	require.NoError(t, b.live.Advance(ctx, e))
@@ -220,17 +208,7 @@ func TestErasedTenantIsDeadLetteredAtOnce(t *testing.T) {
 		require.NoError(t, b.live.Advance(ctx, e))
 	}
 	m, _ := b.stage(t, "acme")
-	dead, err := b.n.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{messages.EventSubject("acme", m.BackupID, messages.StageEncrypt, messages.StatusDeadLettered)}})
-	require.NoError(t, err)
-	msg, err := dead.Next(jetstream.FetchMaxWait(time.Minute))
-	require.NoError(t, err)
-	ev, err := messages.Decode[messages.Event](msg.Data())
-	require.NoError(t, err)
-	require.Equal(t, 1, ev.Attempt)
-	require.Contains(t, ev.Error, keyring.ErrTenantErased.Error())
-	_, err = b.st.Stat(ctx, staging.SealedKey(m.Artifact, 0))
-	require.ErrorIs(t, err, staging.ErrNotFound)
+	b.deadLetteredAtOnce(t, m, keyring.ErrTenantErased)
 
 	_, plain := b.stage(t, "beta")
 	p := b.next(t)

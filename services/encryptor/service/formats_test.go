@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/jobs"
@@ -101,19 +100,19 @@ const encryptor5MiB = 5 << 20
 func TestPartAnnouncedCompressedThatIsNotAFrameIsDeadLettered(t *testing.T) {
 	t.Parallel()
 	b := setupEpoch(t, nil)
-	ctx := t.Context()
 	m := b.stageParts(t, "acme", [][]byte{rows(1000)}, func(m *messages.PartReady, _ int) {
 		m.V, m.Encoding, m.PlainSize = messages.PartReadyVersion, messages.EncodingZstd, 1000
 	})
-	dead, err := b.n.JS.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{messages.EventSubject("acme", m.BackupID, messages.StageEncrypt, messages.StatusDeadLettered)}})
-	require.NoError(t, err)
-	msg, err := dead.Next(jetstream.FetchMaxWait(time.Minute))
-	require.NoError(t, err)
-	ev, err := messages.Decode[messages.Event](msg.Data())
-	require.NoError(t, err)
+	b.deadLetteredAtOnce(t, m, seal.ErrNotFrame)
+}
+
+// deadLetteredAtOnce waits for m's part to be dead-lettered on its first
+// attempt for cause, with nothing sealed.
+func (b *epochBundle) deadLetteredAtOnce(t *testing.T, m messages.PartReady, cause error) {
+	t.Helper()
+	ev := nextEvent(t, events(t, b.n.JS, m, messages.StatusDeadLettered))
 	require.Equal(t, 1, ev.Attempt)
-	require.Contains(t, ev.Error, seal.ErrNotFrame.Error())
-	_, err = b.st.Stat(ctx, staging.SealedKey(m.Artifact, 0))
+	require.Contains(t, ev.Error, cause.Error())
+	_, err := b.st.Stat(t.Context(), staging.SealedKey(m.Artifact, 0))
 	require.ErrorIs(t, err, staging.ErrNotFound)
 }

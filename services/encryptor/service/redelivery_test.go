@@ -50,12 +50,8 @@ func setupRedelivery(t *testing.T, keys func(*keyring.Keyring) encryptor.Keys, t
 			r.sealed <- j.Msg
 			return nil
 		}, jobs.Config{})
-	wctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	for _, run := range []func(context.Context) error{enc.Run, uploader.Run} {
-		wg.Go(func() { _ = run(wctx) })
-	}
-	t.Cleanup(func() { cancel(); wg.Wait() })
+	teststack.Background(t, "encryptor", enc.Run)
+	teststack.Background(t, "upload collector", uploader.Run)
 	return r
 }
 
@@ -75,15 +71,16 @@ func (r *redelivery) publish(t *testing.T, m messages.PartReady, msgID string) {
 	require.NoError(t, jobs.NewPublisher(r.n.JS).Publish(t.Context(), messages.EncryptSubject(m.Artifact, m.Part), m, msgID))
 }
 
-// events follows one of the backup's event subjects.
-func (r *redelivery) events(t *testing.T, m messages.PartReady, status messages.Status) jetstream.Consumer {
+// events follows the encrypt stage's events of m's backup with status.
+func events(t *testing.T, js jetstream.JetStream, m messages.PartReady, status messages.Status) jetstream.Consumer {
 	t.Helper()
-	c, err := r.n.JS.OrderedConsumer(t.Context(), messages.StreamEvents, jetstream.OrderedConsumerConfig{
+	c, err := js.OrderedConsumer(t.Context(), messages.StreamEvents, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{messages.EventSubject(m.Tenant, m.BackupID, messages.StageEncrypt, status)}})
 	require.NoError(t, err)
 	return c
 }
 
+// nextEvent waits (a minute at the most) for c's next event.
 func nextEvent(t *testing.T, c jetstream.Consumer) messages.Event {
 	t.Helper()
 	msg, err := c.Next(jetstream.FetchMaxWait(time.Minute))
@@ -143,7 +140,7 @@ func TestConcurrentDeliveriesOfAnEncryptJobKeepTheAnnouncedPart(t *testing.T) {
 		}}
 	}, nil)
 	m = r.part(t, plain)
-	done := r.events(t, m, messages.StatusProgress)
+	done := events(t, r.n.JS, m, messages.StatusProgress)
 	r.publish(t, m, messages.PartReadyMsgID(m.Artifact, 0))
 
 	announced := <-r.sealed
@@ -178,7 +175,7 @@ func TestRedeliveryAfterTheUploaderTookThePartSucceedsAndStagesNothing(t *testin
 		require.NoError(t, r.st.Delete(context.Background(), p.StagingKey)) // uploaded and hashed
 	})
 	m := r.part(t, plain)
-	progress := r.events(t, m, messages.StatusProgress)
+	progress := events(t, r.n.JS, m, messages.StatusProgress)
 	r.publish(t, m, messages.PartReadyMsgID(m.Artifact, 0))
 	<-r.sealed
 	nextEvent(t, progress)

@@ -17,19 +17,25 @@ import (
 	"github.com/arcabackup/arca/pkg/staging"
 )
 
-// claim makes this artifact the one that commits its backup (a KV create:
-// one attempt of a backup wins). It reports false when another attempt
-// holds the claim.
-func (s *Service) claim(ctx context.Context, m messages.PartSealed) (bool, error) {
+// claimOrAbandon makes this artifact the one that commits its backup (a KV
+// create: one attempt of a backup wins). When another attempt holds the
+// claim, this one is abandoned (abandon) and won is false: the caller
+// returns err, nil once the abandonment is done.
+func (s *Service) claimOrAbandon(ctx context.Context, m messages.PartSealed) (won bool, err error) {
 	created, err := s.state.create(ctx, commitKey(m.BackupID), commitRecord{Artifact: m.Artifact})
-	if err != nil || created {
-		return created, err
-	}
-	var c commitRecord
-	if _, err := s.state.get(ctx, commitKey(m.BackupID), &c); err != nil {
+	if err != nil {
 		return false, err
 	}
-	return c.Artifact == m.Artifact, nil
+	if !created {
+		var c commitRecord
+		if _, err := s.state.get(ctx, commitKey(m.BackupID), &c); err != nil {
+			return false, err
+		}
+		if c.Artifact != m.Artifact {
+			return false, s.abandon(ctx, m)
+		}
+	}
+	return true, nil
 }
 
 // newManifest starts the manifest of a backup.
@@ -52,12 +58,8 @@ func (s *Service) newManifest(m messages.PartSealed, created time.Time) backup.M
 // requests and, on some servers, a copy on completion.
 func (s *Service) single(ctx context.Context, job *jobs.Job[messages.PartSealed]) error {
 	m := job.Msg
-	won, err := s.claim(ctx, m)
-	if err != nil {
+	if won, err := s.claimOrAbandon(ctx, m); !won {
 		return err
-	}
-	if !won {
-		return s.abandon(ctx, m)
 	}
 	man := s.newManifest(m, s.now().UTC())
 	src, info, err := s.staging.Get(ctx, m.StagingKey)
@@ -99,12 +101,8 @@ func (s *Service) singlePart(man backup.Manifest, m messages.PartSealed) backup.
 // and hashed, writes manifest.json, and hands the backup to the verifiers.
 func (s *Service) commit(ctx context.Context, job *jobs.Job[messages.PartSealed], up uploadRecord, total headRecord) error {
 	m := job.Msg
-	won, err := s.claim(ctx, m)
-	if err != nil {
+	if won, err := s.claimOrAbandon(ctx, m); !won {
 		return err
-	}
-	if !won {
-		return s.abandon(ctx, m)
 	}
 	if done, err := s.committedBy(ctx, m); err != nil || done {
 		return err
@@ -140,6 +138,7 @@ func (s *Service) commit(ctx context.Context, job *jobs.Job[messages.PartSealed]
 			man.KeyIDs = append(man.KeyIDs, rec.KeyID)
 		}
 	}
+	var err error
 	if man.Object.SHA256, err = sum(total); err != nil {
 		return jobs.Permanent(fmt.Errorf("commit %s: %w", m.Artifact, err))
 	}

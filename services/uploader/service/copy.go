@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -69,7 +68,7 @@ func (s *Service) handleCopy(ctx context.Context, job *jobs.Job[messages.CopyReq
 	store := progressStore{c.Store}
 	_, err = destinations.Copy(ctx, s.store, store, m.ObjectKey, sum, opts...)
 	if err == nil {
-		err = s.copyManifest(ctx, store, m.ManifestKey, lessClass(opts))
+		err = destinations.CopyDocument(ctx, s.store, store, m.ManifestKey, lessClass(opts)...)
 	}
 	attrs := map[string]string{messages.DestinationAttr: c.Name, "object": m.ObjectKey, "manifest": m.ManifestKey}
 	if err != nil {
@@ -107,23 +106,6 @@ func (s *Service) copy(name string) (Copy, bool) {
 		}
 	}
 	return Copy{}, false
-}
-
-// copyManifest writes the primary's manifest bytes to the destination.
-func (s *Service) copyManifest(ctx context.Context, to objstore.Store, key string, opts []objstore.Option) error {
-	rc, err := s.store.Get(ctx, key, objstore.Range{})
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", key, err)
-	}
-	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
-	doc, err := io.ReadAll(io.LimitReader(rc, 64<<20))
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", key, err)
-	}
-	if _, err := to.Put(ctx, key, bytes.NewReader(doc), int64(len(doc)), opts...); err != nil {
-		return fmt.Errorf("copy %s: %w", key, err)
-	}
-	return nil
 }
 
 // progressStore reports every byte written as the job's progress, so a

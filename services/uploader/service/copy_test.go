@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,12 +36,7 @@ func TestEachDestinationGetsItsCopyAndADownOneCatchesUp(t *testing.T) {
 	gw := teststack.NewVersityGW(t)
 	var down atomic.Bool
 	down.Store(true)
-	proxy, err := faultproxy.Start(faultproxy.Config{Target: gw.Endpoint, Decide: func(*http.Request) faultproxy.Fault {
-		if down.Load() {
-			return faultproxy.Reset
-		}
-		return faultproxy.None
-	}})
+	proxy, err := faultproxy.Start(faultproxy.Config{Target: gw.Endpoint, Decide: faultproxy.While(&down, faultproxy.Reset)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = proxy.Close() })
 	dr, err := s3store.New(t.Context(), s3store.Config{Endpoint: proxy.URL, Region: gw.Region, Bucket: gw.NewBucket(t, false),

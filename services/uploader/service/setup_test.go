@@ -23,6 +23,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 	uploader "github.com/arcabackup/arca/services/uploader/service"
@@ -42,9 +43,7 @@ func setup(t *testing.T) *bundle {
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
 	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	return &bundle{n: n, staging: st, keys: kr, layout: backup.Layout{Prefix: "test"}}
 }
 

@@ -41,6 +41,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/staging"
 )
@@ -167,44 +168,23 @@ func busy(ctx context.Context, js jetstream.JetStream) ([]string, error) {
 	return out, nil
 }
 
-// deadLetters reads the DLQ stream from its first message to its last with
-// an ordered consumer.
+// deadLetters reads the DLQ stream from its first message to its last.
 func deadLetters(ctx context.Context, js jetstream.JetStream) ([]DeadLetter, error) {
 	out := []DeadLetter{}
-	s, err := js.Stream(ctx, messages.StreamDLQ)
-	if err != nil {
-		return nil, fmt.Errorf("stream %s: %w", messages.StreamDLQ, err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("stream %s info: %w", messages.StreamDLQ, err)
-	}
-	if info.State.Msgs == 0 {
-		return out, nil
-	}
-	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
-	if err != nil {
-		return nil, fmt.Errorf("stream %s consumer: %w", messages.StreamDLQ, err)
-	}
-	for {
-		m, err := c.Next(jetstream.FetchMaxWait(5 * time.Second))
-		if err != nil {
-			return nil, fmt.Errorf("stream %s read: %w", messages.StreamDLQ, err)
-		}
+	var derr error
+	err := jobs.Replay(ctx, js, messages.StreamDLQ, nil, func(data []byte) {
 		var dl messages.DeadLetter
-		if err := json.Unmarshal(m.Data(), &dl); err != nil {
-			return nil, fmt.Errorf("stream %s: dead letter %q: %w", messages.StreamDLQ, m.Subject(), err)
+		if err := json.Unmarshal(data, &dl); err != nil {
+			derr = errors.Join(derr, fmt.Errorf("stream %s: dead letter: %w", messages.StreamDLQ, err))
+			return
 		}
 		out = append(out, DeadLetter{Stage: dl.Stage, Subject: dl.Subject, Reason: dl.Reason,
 			Tenant: dl.About.Tenant, BackupID: dl.About.BackupID, Time: dl.Time.UTC().Format(time.RFC3339)})
-		md, err := m.Metadata()
-		if err != nil {
-			return nil, fmt.Errorf("stream %s metadata: %w", messages.StreamDLQ, err)
-		}
-		if md.NumPending == 0 {
-			return out, nil
-		}
+	})
+	if err = errors.Join(err, derr); err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // stagingLeft names every object in the staging buckets (deleted ones
@@ -262,53 +242,22 @@ func readProgress(ctx context.Context, url, tenant string) (Progress, error) {
 		return p, err
 	}
 	defer nc.Close()
-	s, err := js.Stream(ctx, messages.StreamEvents)
-	if err != nil {
-		return p, fmt.Errorf("stream %s: %w", messages.StreamEvents, err)
-	}
-	info, err := s.Info(ctx)
-	if err != nil {
-		return p, fmt.Errorf("stream %s info: %w", messages.StreamEvents, err)
-	}
-	if info.State.Msgs == 0 {
-		return p, nil
-	}
-	// Only the tenant's events and every verification's: the stream holds
-	// a progress event per part and stage of every backup.
-	c, err := s.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{
-		"events." + messages.Token(tenant) + ".>",
-		"events.*.*." + messages.StageVerify + "." + string(messages.StatusSucceeded), // EventSubject would hash the wildcards
-	}})
-	if err != nil {
-		return p, fmt.Errorf("stream %s consumer: %w", messages.StreamEvents, err)
-	}
 	verified := map[string]bool{}
 	parts := map[string]map[string]map[int]bool{} // stage -> artifact -> parts
 	var artifacts []string
-	for pending := true; pending; {
-		batch, err := c.Fetch(500, jetstream.FetchMaxWait(2*time.Second))
-		if err != nil {
-			return p, fmt.Errorf("stream %s read: %w", messages.StreamEvents, err)
+	// Only the tenant's events and every verification's: the stream holds
+	// a progress event per part and stage of every backup.
+	filters := []string{
+		"events." + messages.Token(tenant) + ".>",
+		"events.*.*." + messages.StageVerify + "." + string(messages.StatusSucceeded), // EventSubject would hash the wildcards
+	}
+	if err := jobs.Replay(ctx, js, messages.StreamEvents, filters, func(data []byte) {
+		ev, err := messages.Decode[messages.Event](data)
+		if err == nil && ev.Kind == messages.KindTenant && ev.Attrs[messages.DestinationAttr] == "" {
+			p.note(ev, tenant, verified, parts, &artifacts)
 		}
-		n := 0
-		for m := range batch.Messages() {
-			n++
-			ev, err := messages.Decode[messages.Event](m.Data())
-			if err == nil && ev.Kind == messages.KindTenant && ev.Attrs[messages.DestinationAttr] == "" {
-				p.note(ev, tenant, verified, parts, &artifacts)
-			}
-			md, err := m.Metadata()
-			if err != nil {
-				return p, fmt.Errorf("stream %s metadata: %w", messages.StreamEvents, err)
-			}
-			pending = md.NumPending > 0
-		}
-		if err := batch.Error(); err != nil {
-			return p, fmt.Errorf("stream %s read: %w", messages.StreamEvents, err)
-		}
-		if n == 0 {
-			break // nothing matches (yet)
-		}
+	}); err != nil {
+		return p, err
 	}
 	p.Verified = len(verified)
 	p.Attempts = len(artifacts)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -58,4 +59,31 @@ func TestProgressFollowsTheLatestAttemptAndTheVerifications(t *testing.T) {
 	status(big, messages.StageUpload, messages.StatusSucceeded)
 	status(big, messages.StageVerify, messages.StatusSucceeded)
 	require.Equal(t, "verified=2 attempts=2 exported=2 last=1 encrypted=1 uploaded=1 committed=1 done=1", read().String())
+}
+
+// The dead letters are read from the DLQ stream's first to its last, none
+// when it is empty.
+func TestDeadLettersReadsTheDLQStreamToItsEnd(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	n := teststack.NewNATS(t)
+	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
+	dls, err := deadLetters(ctx, n.JS)
+	require.NoError(t, err)
+	require.Empty(t, dls)
+
+	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	for _, tenant := range []string{"casa-01", "casa-02"} {
+		doc, err := json.Marshal(messages.DeadLetter{V: messages.Version, Stage: messages.StageUpload, Subject: "jobs.upload." + tenant,
+			Reason: "gave up", About: messages.Ref{Tenant: tenant, BackupID: "b-" + tenant}, Time: at})
+		require.NoError(t, err)
+		_, err = n.JS.Publish(ctx, messages.DLQSubject(messages.StageUpload), doc)
+		require.NoError(t, err)
+	}
+	dls, err = deadLetters(ctx, n.JS)
+	require.NoError(t, err)
+	require.Equal(t, []DeadLetter{
+		{Stage: messages.StageUpload, Subject: "jobs.upload.casa-01", Reason: "gave up", Tenant: "casa-01", BackupID: "b-casa-01", Time: "2026-11-30T08:00:00Z"},
+		{Stage: messages.StageUpload, Subject: "jobs.upload.casa-02", Reason: "gave up", Tenant: "casa-02", BackupID: "b-casa-02", Time: "2026-11-30T08:00:00Z"},
+	}, dls)
 }

@@ -24,6 +24,11 @@ func TestLoadReportsEveryProblemAtOnce(t *testing.T) {
 	}
 }
 
+// sourceAndDirEnv is an environment that sets ARCA_SOURCE_URL and ARCA_DIR.
+func sourceAndDirEnv(k string) string {
+	return map[string]string{"ARCA_SOURCE_URL": "postgres://env@db/app", "ARCA_DIR": "/var/lib/arca"}[k]
+}
+
 func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "arca.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("source: {urll: x}\n"), 0o600))
@@ -31,15 +36,7 @@ func TestLoadRefusesUnknownFieldsAndAppliesEnv(t *testing.T) {
 		t.Fatalf("unknown field not refused: %v", err)
 	}
 	require.NoError(t, os.WriteFile(path, []byte("retention: {tenant_export: 45d}\npipeline: {part_size: 64MiB}\n"), 0o600))
-	cfg, err := Load(path, func(k string) string {
-		switch k {
-		case "ARCA_SOURCE_URL":
-			return "postgres://env@db/app"
-		case "ARCA_DIR":
-			return "/var/lib/arca"
-		}
-		return ""
-	})
+	cfg, err := Load(path, sourceAndDirEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,15 +75,7 @@ func TestLoadTenancy(t *testing.T) {
   tenant_table: {table: public.tenants, key: id, schema_column: schemaName}
   ownership: {public.responses.responses_parent_id_fkey: owned}
 `), 0o600))
-	cfg, err := Load(path, func(k string) string {
-		switch k {
-		case "ARCA_SOURCE_URL":
-			return "postgres://env@db/app"
-		case "ARCA_DIR":
-			return "/var/lib/arca"
-		}
-		return ""
-	})
+	cfg, err := Load(path, sourceAndDirEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

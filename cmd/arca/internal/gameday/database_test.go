@@ -73,10 +73,7 @@ func databaseLost(t *testing.T, b *bench) result {
 	restored.Env = b.env
 	startOn(t, restored, b.primary.Port) // the old address: the application's configuration is unchanged
 	app := restored.ConnectDB(t, "app")
-	teststack.Eventually(t, 5*time.Minute, func() bool {
-		var inRecovery bool
-		return app.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
-	}, "recovery finished and promoted")
+	teststack.WaitPromoted(t, app, 5*time.Minute)
 	rto := since(start)
 
 	var gotID int64

@@ -118,10 +118,7 @@ func ransomware(t *testing.T, b *bench) result {
 	restored.Env = b.env
 	restored.Start(t, true)
 	app := restored.ConnectDB(t, "app")
-	teststack.Eventually(t, 5*time.Minute, func() bool {
-		var inRecovery bool
-		return app.QueryRow(t.Context(), "SELECT pg_is_in_recovery()").Scan(&inRecovery) == nil && !inRecovery
-	}, "recovery finished and promoted")
+	teststack.WaitPromoted(t, app, 5*time.Minute)
 	rto := since(start)
 	ok := check(t, "the database restored after the attack", b.homes, homeRows(t, app, "casa1")+homeRows(t, app, "casa2")+homeRows(t, app, "casa3"))
 	ok = ok && deleted+rootDeleted == 0 && bucketErr != nil

@@ -26,7 +26,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/teststack"
 	alerter "github.com/arcabackup/arca/services/alerter/service"
 	coordinator "github.com/arcabackup/arca/services/coordinator/service"
@@ -63,9 +63,7 @@ func TestGeneratedNATSPermissionsLetEachStageWorkAndRefuseTheRest(t *testing.T) 
 	db := teststack.NewFixtureDatabase(t)
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 
 	conns := map[string]*stack.Conn{}

@@ -18,7 +18,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/s3store"
 	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/teststack"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
@@ -109,9 +109,7 @@ func TestGeneratedS3GrantsAreEnforcedByVersityGW(t *testing.T) {
 	// (the coordinator runs it before accepting POST .../restores): it
 	// lists the base backups, reads their manifests and lists the WAL.
 	admin := as("")
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	layout := backup.Layout{}
 	ended := time.Now().Add(-2 * time.Hour).UTC()
 	facts, err := json.Marshal(map[string]any{"timeline": 1, "start_lsn": "0/2000028", "stop_lsn": "0/2000100",

@@ -1,12 +1,11 @@
 package keyadmin_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/config/configtest"
 	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
@@ -16,13 +15,7 @@ import (
 // admin is a file keyring in a temporary directory, no NATS, and a catalog
 // of its own (the audit log).
 func admin(t *testing.T) (keyadmin.Admin, *teststack.Database) {
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
-	t.Setenv("ARCA_NATS_URL", "")
-	dir := t.TempDir()
-	cfg := config.Default()
-	cfg.Dir = dir
-	cfg.Keys.Keyring = "file:" + filepath.Join(dir, "keyring.json")
-	cfg.Store.Kind, cfg.Store.FS.Dir = "fs", filepath.Join(dir, "bucket")
+	cfg := configtest.Local(t)
 	cat := teststack.NewDatabase(t)
 	cfg.Catalog.URL = cat.URL
 	return keyadmin.Admin{Cfg: cfg}, cat

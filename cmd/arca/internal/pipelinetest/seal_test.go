@@ -17,7 +17,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/seal"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 	encryptor "github.com/arcabackup/arca/services/encryptor/service"
@@ -59,9 +59,7 @@ func TestExportedPartsSealAndOpenIntoAVerifiedArchive(t *testing.T) {
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
 	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 
 	const partSize = 16 << 10
 	exp, err := exporter.New(exporter.Deps{JS: n.JS, Staging: st}, exporter.Config{SourceURL: db.URL, PartSize: partSize, MaxPartsWaiting: 2})

@@ -16,7 +16,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 	coordinator "github.com/arcabackup/arca/services/coordinator/service"
@@ -43,9 +43,7 @@ func startPipeline(t *testing.T, obs *stack.Observability) *pipeline {
 	require.NoError(t, err)
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := config.Default()

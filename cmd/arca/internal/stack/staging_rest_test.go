@@ -23,7 +23,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
@@ -62,9 +62,7 @@ func backupWithMarker(t *testing.T, o teststack.NATSOptions) (string, string) {
 	require.NoError(t, err)
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	kr := keyring.New()
-	_, err = kr.Rotate("")
-	require.NoError(t, err)
+	kr := keyringtest.New(t)
 	cfg := config.Default()
 	cfg.Source.URL = db.URL
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))

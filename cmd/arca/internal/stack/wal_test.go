@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/cmd/arca/internal/config/configtest"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
@@ -19,13 +19,8 @@ import (
 // fileConfig is a configuration with a filesystem bucket and a keyring
 // file in a temporary directory, and no NATS.
 func fileConfig(t *testing.T) config.Config {
-	t.Setenv("ARCA_KEYRING_PASSPHRASE", "test-passphrase")
-	t.Setenv("ARCA_NATS_URL", "")
-	dir := t.TempDir()
-	cfg := config.Default()
-	cfg.Dir = dir
-	cfg.Keys.Keyring = "file:" + filepath.Join(dir, "keyring.json")
-	cfg.Store.Kind, cfg.Store.FS.Dir, cfg.Store.Prefix = "fs", filepath.Join(dir, "bucket"), "p"
+	cfg := configtest.Local(t)
+	cfg.Store.Prefix = "p"
 	return cfg
 }
 

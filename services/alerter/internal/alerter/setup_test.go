@@ -78,23 +78,7 @@ func setup(t *testing.T) *bundle {
 // to return nil.
 func (b *bundle) start(t *testing.T) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- alerter.Run(ctx, b.deps, b.cfg) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				require.NoError(t, err)
-			case <-time.After(waitFor):
-				t.Fatal("alerter did not stop")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return teststack.Background(t, "alerter", func(ctx context.Context) error { return alerter.Run(ctx, b.deps, b.cfg) })
 }
 
 func (b *bundle) event(t *testing.T, e messages.Event) {

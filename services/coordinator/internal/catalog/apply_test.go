@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/teststack"
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
 )
 
@@ -15,20 +14,10 @@ import (
 // run ends once its last job is final.
 func TestApplyIsIdempotentAndMonotonic(t *testing.T) {
 	t.Parallel()
-	db := teststack.NewDatabase(t)
 	ctx := t.Context()
-	require.NoError(t, catalog.Migrate(ctx, db.Pool))
-	require.NoError(t, catalog.Migrate(ctx, db.Pool), "migrating twice is harmless")
-	c := catalog.New(db.Pool)
+	c, db := newCatalog(t)
 	t0 := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
-	_, err := c.ClaimRun(ctx, catalog.NewRun{ID: "r1", Kind: "tenant", Trigger: "cli", ScheduledAt: t0})
-	require.NoError(t, err)
-	for _, id := range []string{"b1", "b2"} {
-		publish, err := c.AddJob(ctx, catalog.Job{BackupID: id, RunID: "r1", Tenant: id, Kind: "tenant", RequestedAt: t0}, time.Hour)
-		require.NoError(t, err)
-		require.True(t, publish)
-	}
-	require.NoError(t, c.FinishFanout(ctx, "r1", t0))
+	fanOut(t, c, "cli", t0, "b1", "b1", "b2", "b2")
 
 	ev := func(id, stage string, s messages.Status, at time.Duration) messages.Event {
 		return messages.Event{V: 1, Tenant: id, Kind: messages.KindTenant, BackupID: id, Stage: stage, Status: s, Time: t0.Add(at)}
@@ -62,18 +51,10 @@ func TestApplyIsIdempotentAndMonotonic(t *testing.T) {
 // error: the failure is history (stage_events), not the job's state.
 func TestAVerifiedRetryClearsTheJobsError(t *testing.T) {
 	t.Parallel()
-	db := teststack.NewDatabase(t)
 	ctx := t.Context()
-	require.NoError(t, catalog.Migrate(ctx, db.Pool))
-	c := catalog.New(db.Pool)
+	c, _ := newCatalog(t)
 	t0 := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
-	_, err := c.ClaimRun(ctx, catalog.NewRun{ID: "r1", Kind: "tenant", Trigger: "api", ScheduledAt: t0})
-	require.NoError(t, err)
-	for _, id := range []string{"b1", "b2"} {
-		_, err := c.AddJob(ctx, catalog.Job{BackupID: id, RunID: "r1", Tenant: id, Kind: "tenant", RequestedAt: t0}, time.Hour)
-		require.NoError(t, err)
-	}
-	require.NoError(t, c.FinishFanout(ctx, "r1", t0))
+	fanOut(t, c, "api", t0, "b1", "b1", "b2", "b2")
 	apply := func(id, stage string, s messages.Status, at time.Duration, why string) {
 		e := messages.Event{V: 1, Tenant: id, Kind: messages.KindTenant, BackupID: id, Stage: stage, Status: s,
 			Attempt: 1, Error: why, Time: t0.Add(at)}
@@ -100,10 +81,8 @@ func TestAVerifiedRetryClearsTheJobsError(t *testing.T) {
 // directly (catalog unreachable) is recorded with trigger cli.
 func TestARunStartedByTheCLIIsTriggeredByCLI(t *testing.T) {
 	t.Parallel()
-	db := teststack.NewDatabase(t)
 	ctx := t.Context()
-	require.NoError(t, catalog.Migrate(ctx, db.Pool))
-	c := catalog.New(db.Pool)
+	c, _ := newCatalog(t)
 	t0 := time.Date(2026, 11, 28, 1, 0, 0, 0, time.UTC)
 	for _, run := range []string{"cli-20261128T010000.000Z", "elsewhere-1"} {
 		e := messages.Event{V: 1, Tenant: "t", Kind: messages.KindTenant, BackupID: "b-" + run, Run: run,

@@ -53,18 +53,10 @@ func (c *Catalog) SignedOut(ctx context.Context, nonce string) (bool, error) {
 
 // Audit lists the newest entries first, of one tenant or ("") of all.
 func (c *Catalog) Audit(ctx context.Context, tenant string, limit int) ([]AuditEntry, error) {
-	rows, err := c.db.Query(ctx, `SELECT id, at, actor, action, tenant, subject, detail FROM `+Schema+`.audit
-		WHERE $1 = '' OR tenant = $1 ORDER BY at DESC, id DESC LIMIT $2`, tenant, limit)
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuditEntry, error) {
+	return queryAll(ctx, c.db, func(row pgx.CollectableRow) (AuditEntry, error) {
 		var e AuditEntry
 		err := row.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Tenant, &e.Subject, &e.Detail)
 		return e, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	return out, nil
+	}, "audit log", `SELECT id, at, actor, action, tenant, subject, detail FROM `+Schema+`.audit
+		WHERE $1 = '' OR tenant = $1 ORDER BY at DESC, id DESC LIMIT $2`, tenant, limit)
 }

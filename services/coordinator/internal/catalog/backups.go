@@ -30,17 +30,9 @@ func scanBackup(row pgx.CollectableRow) (Backup, error) {
 // Backups lists the backups of a tenant ("" for all), newest first,
 // including jobs not committed yet (skipped jobs are left out).
 func (c *Catalog) Backups(ctx context.Context, tenant string, limit int) ([]Backup, error) {
-	rows, err := c.db.Query(ctx, `SELECT * FROM (`+backupView+`) v
+	return queryAll(ctx, c.db, scanBackup, fmt.Sprintf("list backups of %q", tenant), `SELECT * FROM (`+backupView+`) v
 		WHERE ($1 = '' OR v.tenant = $1) AND v.state <> 'skipped'
 		ORDER BY coalesce(v.committed_at, v.requested_at) DESC, v.backup_id DESC LIMIT $2`, tenant, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list backups of %q: %w", tenant, err)
-	}
-	out, err := pgx.CollectRows(rows, scanBackup)
-	if err != nil {
-		return nil, fmt.Errorf("list backups of %q: %w", tenant, err)
-	}
-	return out, nil
 }
 
 // Backup returns one backup or job by id.

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -55,10 +56,6 @@ func recordCopy(ctx context.Context, tx pgx.Tx, destination string, e messages.E
 
 // Copies are a backup's copies in further destinations.
 func (c *Catalog) Copies(ctx context.Context, backupID string) ([]Copy, error) {
-	rows, err := c.db.Query(ctx, `SELECT backup_id, destination, state, error FROM `+Schema+`.copies
-		WHERE backup_id = $1 ORDER BY destination`, backupID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Copy])
+	return queryAll(ctx, c.db, pgx.RowToStructByPos[Copy], fmt.Sprintf("copies of %s", backupID),
+		`SELECT backup_id, destination, state, error FROM `+Schema+`.copies WHERE backup_id = $1 ORDER BY destination`, backupID)
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/messages"
-	"github.com/arcabackup/arca/pkg/teststack"
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
 )
 
@@ -16,16 +15,10 @@ import (
 // leaves the verified backup verified.
 func TestCopyEventsAreRecordedPerDestinationAndLeaveThePrimaryAlone(t *testing.T) {
 	t.Parallel()
-	db := teststack.NewDatabase(t)
 	ctx := t.Context()
-	require.NoError(t, catalog.Migrate(ctx, db.Pool))
-	c := catalog.New(db.Pool)
+	c, db := newCatalog(t)
 	t0 := time.Date(2026, 11, 29, 1, 0, 0, 0, time.UTC)
-	_, err := c.ClaimRun(ctx, catalog.NewRun{ID: "r1", Kind: "tenant", Trigger: "cli", ScheduledAt: t0})
-	require.NoError(t, err)
-	_, err = c.AddJob(ctx, catalog.Job{BackupID: "b1", RunID: "r1", Tenant: "acme", Kind: "tenant", RequestedAt: t0}, time.Hour)
-	require.NoError(t, err)
-	require.NoError(t, c.FinishFanout(ctx, "r1", t0))
+	fanOut(t, c, "cli", t0, "b1", "acme")
 	ev := func(stage string, s messages.Status, dest string, at time.Duration) messages.Event {
 		e := messages.Event{V: 1, Tenant: "acme", Kind: messages.KindTenant, BackupID: "b1", Stage: stage, Status: s, Time: t0.Add(at)}
 		if dest != "" {

@@ -49,13 +49,5 @@ func scanJob(row pgx.CollectableRow) (Job, error) {
 
 // Jobs lists a run's jobs by tenant.
 func (c *Catalog) Jobs(ctx context.Context, runID string) ([]Job, error) {
-	rows, err := c.db.Query(ctx, `SELECT `+jobColumns+` FROM `+Schema+`.jobs WHERE run_id = $1 ORDER BY tenant`, runID)
-	if err != nil {
-		return nil, fmt.Errorf("jobs of run %s: %w", runID, err)
-	}
-	out, err := pgx.CollectRows(rows, scanJob)
-	if err != nil {
-		return nil, fmt.Errorf("jobs of run %s: %w", runID, err)
-	}
-	return out, nil
+	return queryAll(ctx, c.db, scanJob, fmt.Sprintf("jobs of run %s", runID), `SELECT `+jobColumns+` FROM `+Schema+`.jobs WHERE run_id = $1 ORDER BY tenant`, runID)
 }

@@ -49,15 +49,11 @@ func (c *Catalog) Tenants(ctx context.Context) ([]TenantSummary, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	newest, err := c.db.Query(ctx, `SELECT DISTINCT ON (v.tenant, v.kind) v.* FROM (`+backupView+`) v
+	list, err := queryAll(ctx, c.db, scanBackup, "newest backups", `SELECT DISTINCT ON (v.tenant, v.kind) v.* FROM (`+backupView+`) v
 		WHERE v.tenant <> '' AND v.state <> 'skipped'
 		ORDER BY v.tenant, v.kind, coalesce(v.committed_at, v.requested_at) DESC, v.backup_id DESC`)
 	if err != nil {
-		return nil, fmt.Errorf("newest backups: %w", err)
-	}
-	list, err := pgx.CollectRows(newest, scanBackup)
-	if err != nil {
-		return nil, fmt.Errorf("newest backups: %w", err)
+		return nil, err
 	}
 	for _, b := range list {
 		if i, ok := index[b.Tenant]; ok {
@@ -85,21 +81,13 @@ func (c *Catalog) Drills(ctx context.Context, tenant string, limit int) ([]Drill
 }
 
 func (c *Catalog) drills(ctx context.Context, sql string, args ...any) ([]Drill, error) {
-	rows, err := c.db.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("drills: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Drill, error) {
+	return queryAll(ctx, c.db, func(row pgx.CollectableRow) (Drill, error) {
 		var d Drill
 		var ms int64
 		err := row.Scan(&d.BackupID, &d.Tenant, &d.Kind, &d.Status, &ms, &d.Error, &d.At)
 		d.Duration = time.Duration(ms) * time.Millisecond
 		return d, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("drills: %w", err)
-	}
-	return out, nil
+	}, "drills", sql, args...)
 }
 
 // Stage is one stage event of a backup, for its timeline.
@@ -116,16 +104,8 @@ type Stage struct {
 
 // Stages lists a backup's stage events in the order they happened.
 func (c *Catalog) Stages(ctx context.Context, backupID string) ([]Stage, error) {
-	rows, err := c.db.Query(ctx, `SELECT stage, status, part, attempt, bytes, duration_ms, error, at
+	return queryAll(ctx, c.db, scanStage, fmt.Sprintf("stages of %s", backupID), `SELECT stage, status, part, attempt, bytes, duration_ms, error, at
 		FROM `+Schema+`.stage_events WHERE backup_id = $1 ORDER BY at, stage, part`, backupID)
-	if err != nil {
-		return nil, fmt.Errorf("stages of %s: %w", backupID, err)
-	}
-	out, err := pgx.CollectRows(rows, scanStage)
-	if err != nil {
-		return nil, fmt.Errorf("stages of %s: %w", backupID, err)
-	}
-	return out, nil
 }
 
 func scanStage(row pgx.CollectableRow) (Stage, error) {
@@ -138,16 +118,8 @@ func scanStage(row pgx.CollectableRow) (Stage, error) {
 
 // Restores lists the restores of a tenant ("" for all), newest first.
 func (c *Catalog) Restores(ctx context.Context, tenant string, limit int) ([]Restore, error) {
-	rows, err := c.db.Query(ctx, `SELECT `+restoreColumns+` FROM `+Schema+`.restores
+	return queryAll(ctx, c.db, func(row pgx.CollectableRow) (Restore, error) { return scanRestore(row) }, "list restores", `SELECT `+restoreColumns+` FROM `+Schema+`.restores
 		WHERE $1 = '' OR tenant = $1 ORDER BY requested_at DESC, id DESC LIMIT $2`, tenant, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list restores: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Restore, error) { return scanRestore(row) })
-	if err != nil {
-		return nil, fmt.Errorf("list restores: %w", err)
-	}
-	return out, nil
 }
 
 // Whole is the whole-database side of the overview: the newest full dump
@@ -160,27 +132,19 @@ type Whole struct {
 // Whole reads the newest whole-database backups and WAL archive check.
 func (c *Catalog) Whole(ctx context.Context) (Whole, error) {
 	w := Whole{Newest: map[string]Backup{}}
-	rows, err := c.db.Query(ctx, `SELECT DISTINCT ON (v.kind) v.* FROM (`+backupView+`) v
+	list, err := queryAll(ctx, c.db, scanBackup, "whole-database backups", `SELECT DISTINCT ON (v.kind) v.* FROM (`+backupView+`) v
 		WHERE v.tenant = '' AND v.state <> 'skipped'
 		ORDER BY v.kind, coalesce(v.committed_at, v.requested_at) DESC, v.backup_id DESC`)
 	if err != nil {
-		return w, fmt.Errorf("whole-database backups: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, scanBackup)
-	if err != nil {
-		return w, fmt.Errorf("whole-database backups: %w", err)
+		return w, err
 	}
 	for _, b := range list {
 		w.Newest[b.Kind] = b
 	}
-	checks, err := c.db.Query(ctx, `SELECT stage, status, part, attempt, bytes, duration_ms, error, at
+	st, err := queryAll(ctx, c.db, scanStage, "wal archive check", `SELECT stage, status, part, attempt, bytes, duration_ms, error, at
 		FROM `+Schema+`.stage_events WHERE stage = 'wal-archive' ORDER BY at DESC LIMIT 1`)
 	if err != nil {
-		return w, fmt.Errorf("wal archive check: %w", err)
-	}
-	st, err := pgx.CollectRows(checks, scanStage)
-	if err != nil {
-		return w, fmt.Errorf("wal archive check: %w", err)
+		return w, err
 	}
 	if len(st) == 1 {
 		w.WALCheck = &st[0]

@@ -107,34 +107,18 @@ func (c *Catalog) Run(ctx context.Context, id string) (Run, error) {
 
 // Runs lists the newest runs first.
 func (c *Catalog) Runs(ctx context.Context, limit int) ([]Run, error) {
-	rows, err := c.db.Query(ctx, `SELECT `+runColumns+` FROM `+Schema+`.runs r ORDER BY r.started_at DESC LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list runs: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Run, error) { return scanRun(row) })
-	if err != nil {
-		return nil, fmt.Errorf("list runs: %w", err)
-	}
-	return out, nil
+	return queryAll(ctx, c.db, func(row pgx.CollectableRow) (Run, error) { return scanRun(row) }, "list runs", `SELECT `+runColumns+` FROM `+Schema+`.runs r ORDER BY r.started_at DESC LIMIT $1`, limit)
 }
 
 // StalledRuns lists runs still fanning out that started before: their
 // replica died and their fire is gone, or their fan-out is very slow.
 // Fanning them out again is harmless.
 func (c *Catalog) StalledRuns(ctx context.Context, before time.Time) ([]NewRun, error) {
-	rows, err := c.db.Query(ctx, `SELECT id, schedule, kind, trigger, coalesce(fire_key, ''), scheduled_at
-		FROM `+Schema+`.runs WHERE state = 'fanning_out' AND kind IN ('tenant', 'full', 'base') AND started_at < $1
-		ORDER BY started_at`, before)
-	if err != nil {
-		return nil, fmt.Errorf("stalled runs: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (NewRun, error) {
+	return queryAll(ctx, c.db, func(row pgx.CollectableRow) (NewRun, error) {
 		var r NewRun
 		err := row.Scan(&r.ID, &r.Schedule, &r.Kind, &r.Trigger, &r.FireKey, &r.ScheduledAt)
 		return r, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("stalled runs: %w", err)
-	}
-	return out, nil
+	}, "stalled runs", `SELECT id, schedule, kind, trigger, coalesce(fire_key, ''), scheduled_at
+		FROM `+Schema+`.runs WHERE state = 'fanning_out' AND kind IN ('tenant', 'full', 'base') AND started_at < $1
+		ORDER BY started_at`, before)
 }

@@ -18,16 +18,12 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/exporter/internal/compress"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
 	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
-
-// counter counts bytes on their way to io.Discard.
-type counter struct{ n int64 }
-
-func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 func main() {
 	url := flag.String("url", "", "source database URL")
@@ -39,6 +35,7 @@ func main() {
 	batch := flag.Int("batch", 0, "export every tenant in batches of this many (0: -tenant alone)")
 	lanes := flag.Int("lanes", 1, "batches read at once")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
+	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (zstd level 3), and print each export after the first: the warm path of arca backup tenant")
 	flag.Parse()
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
@@ -59,6 +56,9 @@ func main() {
 		tc.TenantColumns = []string{*column}
 	}
 	run := func() error { return run(*url, *tenant, *parallel, tc) }
+	if *repeat > 1 {
+		run = func() error { return runWarm(*url, *tenant, *parallel, *repeat, tc) }
+	}
 	if *batch > 0 {
 		run = func() error { return runBatches(*url, *batch, *lanes, tc) }
 	}
@@ -69,8 +69,11 @@ func main() {
 	}
 }
 
-// discard is a compress.Sink that counts the compressed bytes.
-type discard struct{ counter }
+// discard is a compress.Sink that counts the compressed bytes on their
+// way to io.Discard.
+type discard struct{ iocount.Writer }
+
+func newDiscard() *discard { return &discard{iocount.Writer{W: io.Discard}} }
 
 func (*discard) Cut() error { return nil }
 
@@ -100,7 +103,7 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 			zws := make([]*compress.Writer, len(group))
 			members := make([]export.Member, len(group))
 			for i, id := range group {
-				sinks[i] = &discard{}
+				sinks[i] = newDiscard()
 				zw, err := compress.NewWriter(sinks[i], 16<<20, zstd.SpeedDefault, compress.LowMemory...)
 				if err != nil {
 					panic(err)
@@ -121,7 +124,7 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 				for _, f := range r.Manifest.Files {
 					plain += f.Size
 				}
-				comp += sinks[i].n
+				comp += sinks[i].N
 			}
 		})
 	}
@@ -136,9 +139,9 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 
 func run(url, tenant string, parallel int, tc tenancy.Config) error {
 	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench"}
-	c := &counter{}
+	c := &iocount.Writer{W: io.Discard} // the bytes on their way to io.Discard
 	start := time.Now()
-	m, err := export.Tenant(context.Background(), cfg, tenant, io.MultiWriter(c, io.Discard))
+	m, err := export.Tenant(context.Background(), cfg, tenant, c)
 	if err != nil {
 		return err
 	}
@@ -147,6 +150,34 @@ func run(url, tenant string, parallel int, tc tenancy.Config) error {
 	for _, t := range m.Tables {
 		rows += t.Rows
 	}
-	fmt.Printf("bytes=%d rows=%d seconds=%.2f MBps=%.1f\n", c.n, rows, d.Seconds(), float64(c.n)/1e6/d.Seconds())
+	fmt.Printf("bytes=%d rows=%d seconds=%.2f MBps=%.1f\n", c.N, rows, d.Seconds(), float64(c.N)/1e6/d.Seconds())
+	return nil
+}
+
+// runWarm exports tenant n times as the stage does after its first export
+// (cache and sessions kept, compressed in parts) and prints each warm
+// export's time.
+func runWarm(url, tenant string, parallel, n int, tc tenancy.Config) error {
+	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench",
+		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute)}
+	for i := range n {
+		sink := newDiscard()
+		zw, err := compress.NewWriter(sink, 16<<20, zstd.SpeedDefault)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		if _, err := export.Tenant(context.Background(), cfg, tenant, zw); err != nil {
+			return err
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		if i > 0 {
+			fmt.Printf("warm export %d: compressed=%d seconds=%.3f\n", i, sink.N, time.Since(start).Seconds())
+		}
+	}
+	st := cfg.Cache.Stats()
+	fmt.Printf("cache hits=%d misses=%d\n", st.Hits, st.Misses)
 	return nil
 }
