@@ -72,6 +72,18 @@ func (i KeyringInstance) String() string {
 	return s
 }
 
+// State is "current" when the instance holds the announced epoch, else
+// "BEHIND" and why.
+func (i KeyringInstance) State(announced uint64) string {
+	switch {
+	case i.Epoch >= announced:
+		return "current"
+	case i.Behind != "":
+		return "BEHIND: " + i.Behind
+	}
+	return "BEHIND"
+}
+
 // KeyringKV opens (creating if needed) the two buckets of the keyring epoch.
 func KeyringKV(ctx context.Context, js jetstream.KeyValueManager, replicas int) (epoch, instances jetstream.KeyValue, err error) {
 	if replicas == 0 {
