@@ -113,11 +113,14 @@ func openObject(ctx context.Context, object, key string, r Ref, doc []byte, keys
 	var body bytes.Buffer
 	if _, err := seal.Open(ctx, &limitWriter{w: &body, n: maxMetadataSize}, bytes.NewReader(e.Sealed), sealedAs(object, key, r), keys); err != nil {
 		// The seal error repeats the long associated data; keep its cause.
+		// Only an authentication failure refuses the object: a key that
+		// could not be looked up (a KMS out of reach, a keyring not
+		// current) or an ended context says nothing of it.
 		var ae *seal.AuthError
-		if errors.As(err, &ae) {
-			err = ae.Err
+		if !errors.As(err, &ae) {
+			return nil, fmt.Errorf("open %s: %w", key, err)
 		}
-		return refuse(fmt.Errorf("%w as the %s of %s: %w", ErrNotAuthentic, object, r, err))
+		return refuse(fmt.Errorf("%w as the %s of %s: %w", ErrNotAuthentic, object, r, ae.Err))
 	}
 	return body.Bytes(), nil
 }

@@ -22,15 +22,20 @@ type Selector struct {
 	At     time.Time
 }
 
+// FindTenant is Find under every folder, or only the tenant's when tenant
+// is set.
+func (r Repository) FindTenant(ctx context.Context, id, tenant string) (string, error) {
+	if tenant == "" {
+		return r.Find(ctx, id)
+	}
+	return r.Find(ctx, id, r.Layout.TenantPrefix(tenant))
+}
+
 // Get reads the manifest of one backup, found by its id in the keys
 // (under every folder, or only the tenant's when tenant is set), and the
 // verification beside it.
 func (r Repository) Get(ctx context.Context, id, tenant string) (Entry, error) {
-	var within []string
-	if tenant != "" {
-		within = []string{r.Layout.TenantPrefix(tenant)}
-	}
-	key, err := r.Find(ctx, id, within...)
+	key, err := r.FindTenant(ctx, id, tenant)
 	if err != nil {
 		return Entry{}, err
 	}

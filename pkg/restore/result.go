@@ -48,6 +48,16 @@ type TableResult struct {
 	Skipped int64 `json:"skipped,omitempty"`
 }
 
+// Rows counts every row loaded, the tenant's and the reference rows
+// inserted.
+func (r Result) Rows() int64 {
+	var n int64
+	for _, t := range r.Tables {
+		n += t.Rows
+	}
+	return n
+}
+
 // summarize totals the per-table counts.
 func (r *Result) summarize() {
 	r.Restored, r.ReferenceInserted, r.ReferencePresent = 0, 0, 0

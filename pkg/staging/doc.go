@@ -3,7 +3,9 @@
 // replica on every host, one for plaintext parts (exporter to encryptor) and
 // one for sealed parts and export facts (to the uploader), so that NATS
 // permissions can keep every service but those two away from plaintext.
-// The TTL collects parts an abandoned attempt left behind; the byte limit
+// A writer whose attempt failed deletes what it stored (PartWriter.Discard)
+// but the parts a reader has claimed (Claim, DeleteUnchanged decide who came
+// first); the TTL collects what is left behind all the same; the byte limit
 // bounds the footprint, and the exporter's back-pressure keeps each artifact
 // to a few parts in flight. Each stage deletes a part as soon as the next
 // form of it is stored; the servers encrypt their store at rest, since the

@@ -50,6 +50,18 @@ type PartWriter struct {
 
 	mu  sync.Mutex
 	err error
+	// stored are the parts put so far (and a part whose put failed, which
+	// may be stored all the same), for Discard; lastTried says the last
+	// part's announcement was attempted.
+	stored    []stored
+	lastTried bool
+}
+
+// stored is a part the writer put: its key and the revision its put
+// returned (0 when the put failed and may or may not have stored it).
+type stored struct {
+	key string
+	rev uint64
 }
 
 type pending struct {
@@ -97,19 +109,29 @@ func (w *PartWriter) put(p pending) error {
 			break
 		}
 		if w.ctx.Err() != nil || attempt == putAttempts {
+			w.record(stored{key: key}, false)
 			return fmt.Errorf("part %d after %d attempts: %w", p.index, attempt, err)
 		}
 		select {
 		case <-w.ctx.Done():
+			w.record(stored{key: key}, false)
 			return fmt.Errorf("part %d: %w", p.index, err)
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, 30*time.Second)
 	}
+	w.record(stored{key: key, rev: info.Revision}, p.last)
 	if err := w.announce(w.ctx, Part{Index: p.index, Last: p.last, Key: key, Info: info}); err != nil {
 		return fmt.Errorf("announce part %d: %w", p.index, err)
 	}
 	return nil
+}
+
+func (w *PartWriter) record(p stored, last bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stored = append(w.stored, p)
+	w.lastTried = w.lastTried || last
 }
 
 func (w *PartWriter) failed() error {
@@ -205,8 +227,8 @@ func (w *PartWriter) Close() (int, error) {
 	return w.index, nil
 }
 
-// Abort stops the writer without storing what is left; parts already
-// stored stay until the bucket's TTL.
+// Abort stops the writer without storing what is left. Parts already
+// stored stay until Discard deletes them, or the bucket's TTL.
 func (w *PartWriter) Abort(cause error) {
 	w.fail(cause)
 	w.cancel()

@@ -100,6 +100,14 @@ func Backup(ctx context.Context, o Options) (Result, error) {
 		return res, err
 	}
 	res.Verified, err = verify.Stored(ctx, backup.Repository{Store: o.To.Store, Layout: o.Layout, Keys: o.Keys}, e.Key)
+	if !verify.Judged(err) {
+		// No verdict on the copy (the destination could not be read
+		// back, a key the keyring lacks): record nothing, which would
+		// replace a passed verification, and report the copy alone.
+		outcome.Bytes = e.Manifest.Object.Size
+		res.Events = outcome.Events()[:1]
+		return res, fmt.Errorf("copy %s to %s: the copy could not be verified: %w", e.Manifest.BackupID, o.To.Name, err)
+	}
 	v := res.Verified.Record(err, o.To.Name, o.Now().UTC())
 	v.BackupID = e.Manifest.BackupID // a failure that read no manifest names none
 	key, doc, serr := o.Layout.SealVerification(ctx, ref, v, o.Keys)

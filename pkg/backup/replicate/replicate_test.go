@@ -3,6 +3,7 @@ package replicate_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"testing"
 
@@ -94,6 +95,49 @@ func TestBackupThatNoDestinationHoldsFailsWithACopyFailedEvent(t *testing.T) {
 	require.NotContains(t, res.Events[0].Attrs, messages.DestinationAttr, "the primary's events name no destination")
 	_, err = dr.Stat(t.Context(), m.Object.Key)
 	require.ErrorIs(t, err, objstore.ErrNotFound)
+}
+
+// unreadable fails every read of one key, as a destination that cannot be
+// read back at the moment.
+type unreadable struct {
+	objstore.Store
+	key string
+}
+
+func (u unreadable) Get(ctx context.Context, key string, rng objstore.Range) (io.ReadCloser, error) {
+	if key == u.key {
+		return nil, errors.New("read tcp: connection reset by peer")
+	}
+	return u.Store.Get(ctx, key, rng)
+}
+
+// A copy that cannot be read back is not verified, and not failed either:
+// the copy's passed verification in the destination stands, and only the
+// copy's event is reported. Before, the read error was recorded there as
+// a failed verification of a good copy.
+func TestBackupWhoseCopyCannotBeReadBackKeepsItsVerification(t *testing.T) {
+	t.Parallel()
+	kr := keyringtest.New(t)
+	src, dr := newStore(t), newStore(t)
+	m, _, _, err := backuptest.Commit(t.Context(), src, layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-3", Rows: 5})
+	require.NoError(t, err)
+	opts := replicate.Options{BackupID: "f-3", Tenant: "t", Layout: layout, Keys: kr,
+		From: destinations.Set{{Name: "a", Store: src}}, To: destinations.Destination{Name: "dr", Store: dr}}
+	_, err = replicate.Backup(t.Context(), opts)
+	require.NoError(t, err)
+	repo := backup.Repository{Store: dr, Layout: layout, Keys: kr}
+	before, err := repo.Get(t.Context(), "f-3", "t")
+	require.NoError(t, err)
+	require.True(t, before.Verification.Verified)
+
+	opts.To.Store = unreadable{Store: dr, key: m.Object.Key}
+	res, err := replicate.Backup(t.Context(), opts)
+	require.ErrorContains(t, err, "could not be verified")
+	require.Len(t, res.Events, 1)
+	require.Equal(t, messages.StageCopy, res.Events[0].Stage)
+	after, err := repo.Get(t.Context(), "f-3", "t")
+	require.NoError(t, err)
+	require.Equal(t, before.Verification, after.Verification, "the passed verification stands")
 }
 
 // Archive copies what the destination lacks of the base backups and the

@@ -38,6 +38,17 @@ type Result struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
+// Count is how many of rs have the outcome.
+func Count(rs []Result, outcome string) int {
+	n := 0
+	for _, r := range rs {
+		if r.Outcome == outcome {
+			n++
+		}
+	}
+	return n
+}
+
 // Run upgrades every manifest of the bucket that needs it (with dryRun,
 // checks and reports, writing nothing). store is the repository's bucket,
 // which the upgrade writes to; keys seal the new documents.

@@ -83,3 +83,14 @@ type finalError struct{ err error }
 
 func (e *finalError) Error() string { return e.err.Error() }
 func (e *finalError) Unwrap() error { return e.err }
+
+// Without is the set less the destination called name, in order.
+func (s Set) Without(name string) Set {
+	var out Set
+	for _, d := range s {
+		if d.Name != name {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -47,10 +47,38 @@ func (f *Failure) Error() string {
 
 func (f *Failure) Unwrap() error { return f.Err }
 
-// Damaged reports whether the failure means the backup itself is bad (as
-// opposed to the source failing or the context ending): a verifier marks
-// the backup unverified and raises a critical event only then.
-func (f *Failure) Damaged() bool { return f.Stage != StageRead }
+// Damaged reports whether the failure is evidence that the backup itself
+// is bad: its manifest refused, its object missing, a size or SHA-256
+// that differs, a part that does not authenticate under the key it names,
+// a part sealed under a destroyed key (its tenant was erased), a file or
+// row count that differs. It is not when the source failed or the context
+// ended (StageRead), nor when the keys in use do not hold a key the backup
+// names (LacksKey): that is a fault of whoever verifies, not of the
+// backup. A verifier marks the backup unverified and raises a critical
+// event only for damage.
+func (f *Failure) Damaged() bool { return f.Stage != StageRead && !LacksKey(f.Err) }
+
+// LacksKey reports whether err says the keys in use do not hold a key
+// that the backup (or its manifest) was sealed under, and that key was not
+// destroyed: a keyring that is incomplete, out of date or another
+// deployment's. Only a verification with the right keyring can tell
+// whether such a backup is good.
+func LacksKey(err error) bool {
+	var unknown *seal.UnknownKeyError
+	return errors.As(err, &unknown) && !unknown.Destroyed
+}
+
+// Judged reports whether err, as Backup, Stored or StoredParts return it,
+// is a verdict on the backup: nil (it verified) or a damaged *Failure.
+// Anything else (the bucket unreadable, the manifest not there, a key not
+// held, a key source unreachable, the context ended) says only that this
+// verification could not judge the backup: it must not be recorded as the
+// backup's verification (Result.Record), where it would replace a passed
+// one.
+func Judged(err error) bool {
+	var f *Failure
+	return err == nil || (errors.As(err, &f) && f.Damaged())
+}
 
 // classify turns an error met while reading the plaintext into a Failure.
 func classify(backupID string, err error) *Failure {

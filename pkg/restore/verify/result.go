@@ -37,7 +37,8 @@ type TableResult struct {
 
 // Record is the verification record (verified.json) of this result: err
 // is the verification's failure, nil when it verified; destination is the
-// copy's destination ("" the primary).
+// copy's destination ("" the primary). Record only a verdict (Judged(err)):
+// a verification that could not judge the backup is no record of it.
 func (r Result) Record(err error, destination string, at time.Time) backup.Verification {
 	v := backup.Verification{BackupID: r.BackupID, Verified: err == nil, CheckedAt: at, Duration: r.Duration.String(),
 		ObjectBytes: r.ObjectBytes, PlainBytes: r.PlainBytes, Tables: len(r.Tables), Destination: destination}

@@ -268,7 +268,15 @@ func (s *Service) announce(ctx context.Context, job *jobs.Job[messages.PartReady
 var errPlainGone = errors.New("plaintext part gone from staging")
 
 // plain opens the plaintext part and checks it against the job.
+//
+// It claims the part first (staging.Claim): an exporter whose attempt
+// failed deletes the parts it stored only if no encryptor has claimed them
+// (staging.PartWriter.Discard), so a part is never deleted under a read
+// that could still seal and announce it.
 func (s *Service) plain(ctx context.Context, m messages.PartReady) (io.ReadCloser, error) {
+	if _, err := s.staging.Claim(ctx, m.StagingKey); err != nil && !errors.Is(err, staging.ErrNotFound) {
+		return nil, err
+	}
 	src, plainInfo, err := s.staging.Get(ctx, m.StagingKey)
 	if errors.Is(err, staging.ErrNotFound) {
 		return nil, fmt.Errorf("seal %s part %d: %w: %w", m.Artifact, m.Part, errPlainGone, err)

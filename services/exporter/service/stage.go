@@ -127,7 +127,7 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 	}
 	zw, err := compress.NewWriter(pw, s.cfg.PartSize, s.level, zopts...)
 	if err != nil {
-		pw.Abort(err)
+		s.discard(ctx, pw, artifact, err)
 		return jobs.Permanent(err)
 	}
 
@@ -143,17 +143,18 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 		err = zw.Close()
 	}
 	if err != nil {
-		pw.Abort(err)
+		s.discard(ctx, pw, artifact, err)
 		return classify(err)
 	}
 	// The facts are staged before the last part is announced: an uploader
 	// may commit the artifact as soon as that part is sealed.
 	if _, err := s.staging.Put(ctx, staging.FactsKey(artifact), bytes.NewReader(facts), nil); err != nil {
-		pw.Abort(err)
+		s.discard(ctx, pw, artifact, err)
 		return err
 	}
 	parts, err := pw.Close()
 	if err != nil {
+		s.discard(ctx, pw, artifact, err)
 		return fmt.Errorf("export %s: %w", m.BackupID, err)
 	}
 	return job.Publisher.Event(ctx, messages.Event{

@@ -7,6 +7,10 @@
 // verified.json beside the manifest, sealed and bound to its key (the bucket
 // stays the source of truth), and a verify event (the catalog and the
 // alerter). A mismatch is a fact about the backup, not a failure of the job:
-// the job succeeds and the event says "failed", which pages as critical. Only
-// a read that could not complete (the bucket unreachable) is retried.
+// the job succeeds and the event says "failed", which pages as critical.
+// Only such a verdict is recorded (verify.Judged): a read that could not
+// complete (the bucket unreachable) is retried, and a key this verifier's
+// keyring does not hold is tried again for a few seconds (its keyring may
+// be catching up with a rotation), then dead-letters the job (it pages
+// dead-lettered), leaving verified.json as it was.
 package service

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
@@ -18,6 +19,7 @@ import (
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/fsstore"
+	"github.com/arcabackup/arca/pkg/restore/verify"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/teststack"
 	verifier "github.com/arcabackup/arca/services/verifier/service"
@@ -132,4 +134,50 @@ func (b *bundle) verification(t *testing.T, c committed) backup.Verification {
 	require.NoError(t, err)
 	require.True(t, found, "verified.json beside %s", c.key)
 	return v
+}
+
+// verifiedBefore records c as verified, as a verifier with the right
+// keyring did before the test, and returns the record.
+func (b *bundle) verifiedBefore(t *testing.T, c committed) backup.Verification {
+	t.Helper()
+	repo := backup.Repository{Store: b.store, Layout: b.layout, Keys: b.keys}
+	res, err := verify.Stored(t.Context(), repo, c.key)
+	require.NoError(t, err)
+	ref, err := b.layout.Ref(c.key)
+	require.NoError(t, err)
+	key, doc, err := b.layout.SealVerification(t.Context(), ref, res.Record(nil, "", time.Now().UTC()), b.keys)
+	require.NoError(t, err)
+	b.put(t, key, doc)
+	return b.verification(t, c)
+}
+
+// deadLetter waits for the one dead letter of the verify stage.
+func (b *bundle) deadLetter(t *testing.T) messages.DeadLetter {
+	t.Helper()
+	var got []messages.DeadLetter
+	teststack.Eventually(t, teststack.MinWait, func() bool {
+		got = nil
+		err := jobs.Replay(t.Context(), b.n.JS, messages.StreamDLQ, []string{messages.DLQSubject(messages.StageVerify)}, func(data []byte) {
+			d, err := messages.Decode[messages.DeadLetter](data)
+			require.NoError(t, err)
+			got = append(got, d)
+		})
+		return err == nil && len(got) > 0
+	}, "a dead letter of the verify stage")
+	require.Len(t, got, 1)
+	return got[0]
+}
+
+// settled waits until the verify job of c has ended: an outcome event
+// (succeeded or failed) or a dead_lettered event.
+func (b *bundle) settled(t *testing.T, c committed) {
+	t.Helper()
+	teststack.Eventually(t, teststack.MinWait, func() bool {
+		for _, st := range []messages.Status{messages.StatusSucceeded, messages.StatusFailed, messages.StatusDeadLettered} {
+			if b.hasEvent(t, c, st) {
+				return true
+			}
+		}
+		return false
+	}, "the end of verifying "+c.m.BackupID)
 }

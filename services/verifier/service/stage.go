@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -89,6 +90,12 @@ type Epochs interface {
 // catches up with a newly announced epoch.
 const staleRetry = 2 * time.Second
 
+// lacksKeyDeliveries is how many deliveries a verification gets, staleRetry
+// apart, while the verifier's keyring lacks a key the backup names: a
+// backup sealed right after a rotation can reach the verifier before its
+// keyring has heard of the new epoch (the watch, or its 2 s poll).
+const lacksKeyDeliveries = 4
+
 // missingWait is how long the verifier waits for an object that its
 // manifest names but the bucket does not show yet, before calling the
 // backup damaged: some servers show a fresh object a moment late.
@@ -131,8 +138,23 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 	if errors.Is(err, keyring.ErrStale) {
 		return jobs.RetryAfter(staleRetry, err)
 	}
-	var f *verify.Failure
-	if err != nil && !(errors.As(err, &f) && f.Damaged()) {
+	if verify.LacksKey(err) {
+		// This verifier's keyring does not hold a key the backup names,
+		// which says nothing of the backup: recording it would overwrite
+		// a passed verification with a failure (decision 37). A keyring
+		// that has not heard of a rotation yet catches up within
+		// seconds; one that still lacks the key is misconfigured, and
+		// the job is dead-lettered, which pages dead-lettered.
+		if job.Delivered < lacksKeyDeliveries {
+			s.log().Warn("verifier lacks a key the backup was sealed under; trying again while its keyring catches up",
+				"backup", m.BackupID, "manifest", m.ManifestKey, "delivery", job.Delivered, "err", err)
+			return jobs.RetryAfter(staleRetry, err)
+		}
+		s.log().Error("verifier cannot judge the backup: its keyring lacks a key the backup was sealed under",
+			"backup", m.BackupID, "manifest", m.ManifestKey, "err", err)
+		return jobs.Permanent(fmt.Errorf("verify %s: this verifier cannot judge the backup (its keyring lacks the key): %w", m.BackupID, err))
+	}
+	if !verify.Judged(err) {
 		return err // the bucket could not be read: try again later
 	}
 	if epochs != nil {
@@ -147,16 +169,11 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 		// Sealed under a destroyed key (crypto-erasure): say so plainly.
 		err = fmt.Errorf("%w: %w", keyring.ErrTenantErased, err)
 	}
-	v := backup.Verification{
-		BackupID: m.BackupID, Verified: err == nil, CheckedAt: s.now().UTC(), Duration: res.Duration.String(),
-		ObjectBytes: res.ObjectBytes, PlainBytes: res.PlainBytes, Tables: len(res.Tables), Destination: m.Destination,
-	}
-	for _, t := range res.Tables {
-		v.Rows += t.Rows
-	}
+	v := res.Record(err, m.Destination, s.now().UTC())
+	v.BackupID = m.BackupID // a failure that read no manifest names none
 	status := messages.StatusSucceeded
 	if err != nil {
-		v.Reason, status = err.Error(), messages.StatusFailed
+		status = messages.StatusFailed
 	}
 	ref, rerr := s.layout.Ref(m.ManifestKey)
 	if rerr != nil {
@@ -177,6 +194,14 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.VerifyReque
 		Tenant: m.Tenant, Kind: m.Kind, BackupID: m.BackupID, Stage: messages.StageVerify, Status: status,
 		Bytes: res.ObjectBytes, Duration: messages.Duration(res.Duration), Error: v.Reason, Attrs: attrs,
 	})
+}
+
+// log is the worker's logger, or the default one.
+func (s *Service) log() *slog.Logger {
+	if s.cfg.Logger != nil {
+		return s.cfg.Logger
+	}
+	return slog.Default()
 }
 
 // record writes the sealed verified.json beside the manifest, in the

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -13,7 +14,10 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/restore/verify"
+	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/seal/keyring/keyringtest"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
@@ -151,31 +155,97 @@ func TestVerifierWaitsForAnObjectThatAppearsShortly(t *testing.T) {
 }
 
 // A verifier given the wrong keyring (not the one the backup was sealed
-// with) cannot authenticate the manifest: the verification fails, saying
-// which key it does not hold, rather than passing or retrying forever.
-func TestVerifierWithTheWrongKeyringFailsClearly(t *testing.T) {
+// with) cannot judge the backup: it must not turn the backup's passed
+// verification into a failure (it used to write a failed verified.json,
+// sealed under its own keyring, over the passed one). The job is
+// dead-lettered at once, naming the key it does not hold, which pages
+// dead-lettered; no failed verification is published.
+func TestVerifierWithTheWrongKeyringKeepsThePassedRecordAndDeadLetters(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	c := b.commit(t, "acme", "bk-keys", 500)
-	wrong := keyring.New()
-	_, err := wrong.Rotate("")
+	passed := b.verifiedBefore(t, c)
+	b.start(t, b.store, keyringtest.New(t))
+
+	b.request(t, c, "verify:1")
+	b.settled(t, c)
+	require.Equal(t, passed, b.verification(t, c), "the passed verification stands")
+	require.False(t, b.hasEvent(t, c, messages.StatusFailed), "no failed verification")
+	d := b.deadLetter(t)
+	require.Equal(t, c.m.BackupID, d.About.BackupID)
+	require.Contains(t, d.Reason, "cannot judge")
+	require.Contains(t, d.Reason, c.m.KeyIDs[0], "names the key it does not hold")
+	require.True(t, b.hasEvent(t, c, messages.StatusDeadLettered), "a dead_lettered event for the alerter")
+}
+
+// A verifier whose keyring lacks a newer key version (the tenant's key was
+// rotated, its copy of the keyring is older) cannot open the backup sealed
+// under it: the same as a wrong keyring, the passed record stands and the
+// job is dead-lettered.
+func TestVerifierLackingANewerKeyKeepsThePassedRecordAndDeadLetters(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc, err := b.keys.Marshal()
 	require.NoError(t, err)
-	b.start(t, b.store, wrong)
+	old, err := keyring.Unmarshal(doc)
+	require.NoError(t, err)
+	_, err = b.keys.Rotate("acme")
+	require.NoError(t, err)
+	c := b.commit(t, "acme", "bk-rotated", 500)
+	passed := b.verifiedBefore(t, c)
+	b.start(t, b.store, old)
+
+	b.request(t, c, "verify:1")
+	b.settled(t, c)
+	require.Equal(t, passed, b.verification(t, c), "the passed verification stands")
+	require.False(t, b.hasEvent(t, c, messages.StatusFailed), "no failed verification")
+	d := b.deadLetter(t)
+	require.Contains(t, d.Reason, c.m.KeyIDs[0])
+}
+
+// catchingUp is a verifier's keyring that has not heard of a rotation
+// yet: the first lookup of a key it lacks fails, after which it holds the
+// rotated keyring, as a live keyring does once the new epoch reaches it.
+type catchingUp struct {
+	cur    atomic.Pointer[keyring.Keyring]
+	next   *keyring.Keyring
+	misses atomic.Int32
+}
+
+func (c *catchingUp) Primary(tenant string) (seal.KEK, error) { return c.cur.Load().Primary(tenant) }
+
+func (c *catchingUp) Key(id string) (seal.KEK, error) {
+	k, err := c.cur.Load().Key(id)
+	if verify.LacksKey(err) {
+		c.misses.Add(1)
+		c.cur.Store(c.next)
+	}
+	return k, err
+}
+
+// A backup sealed under a key rotated a moment ago can reach the verifier
+// before its keyring has the new epoch: it is tried again a few seconds
+// later and verified, not dead-lettered.
+func TestVerifierWaitsForItsKeyringToCatchUpWithARotation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc, err := b.keys.Marshal()
+	require.NoError(t, err)
+	old, err := keyring.Unmarshal(doc)
+	require.NoError(t, err)
+	_, err = b.keys.Rotate("acme")
+	require.NoError(t, err)
+	c := b.commit(t, "acme", "bk-rotating", 500)
+	keys := &catchingUp{next: b.keys}
+	keys.cur.Store(old)
+	b.start(t, b.store, keys)
 
 	b.request(t, c, "verify:1")
 	e := b.outcome(t, c)
-	require.Equal(t, messages.StatusFailed, e.Status)
-	require.Contains(t, e.Error, "refuse "+c.key)
-	require.Contains(t, e.Error, c.m.KeyIDs[0], "names the key it does not hold")
+	require.Equal(t, messages.StatusSucceeded, e.Status, e.Error)
+	require.Equal(t, int32(1), keys.misses.Load(), "the key was missing at first")
+	require.True(t, b.verification(t, c).Verified)
 	requireNoDeadLetter(t, b)
-
-	// What it recorded is sealed with the keyring it holds: the real
-	// keyring refuses it, so a wrong verifier cannot mark a good backup
-	// bad for the rest of the system.
-	repo := backup.Repository{Store: b.store, Layout: b.layout, Keys: b.keys}
-	_, found, err := repo.Verification(t.Context(), c.key)
-	require.Error(t, err)
-	require.False(t, found)
 }
 
 // A backup sealed under a tenant's key that has since been destroyed

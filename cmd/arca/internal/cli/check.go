@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/health"
 	"github.com/arcabackup/arca/pkg/messages"
@@ -27,8 +27,8 @@ func (a *app) checkCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var f health.Findings
 			if loadErr != nil {
-				for _, line := range configProblems(loadErr) {
-					f.Fail("config", "%s", line)
+				for _, line := range config.Problems(loadErr) {
+					f.Fail("config", "%s", messages.RedactSecrets(line))
 				}
 				return a.reportChecks(f, 2)
 			}
@@ -52,25 +52,14 @@ func (a *app) configName() string {
 
 func (a *app) bucketName() string { return stack.BucketName(a.cfg) }
 
-// configProblems are the lines of a configuration error: one per problem.
-func configProblems(err error) []string {
-	var out []string
-	for _, l := range strings.Split(err.Error(), "\n") {
-		if l = strings.TrimSpace(l); l != "" && l != "invalid configuration:" {
-			out = append(out, messages.RedactSecrets(l))
-		}
-	}
-	return out
-}
-
 func (a *app) reportChecks(f health.Findings, failCode int) error {
 	rep := f.Report()
 	a.emit(rep, func(w io.Writer) {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		t := newTable(w, "")
 		for _, ch := range rep.Checks {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", strings.ToUpper(string(ch.Status)), ch.Check, ch.Detail)
+			t.row(strings.ToUpper(string(ch.Status)), ch.Check, ch.Detail)
 		}
-		_ = tw.Flush() // terminal output: a failed write has no remedy
+		t.flush()
 		switch {
 		case rep.Problems > 0:
 			fmt.Fprintf(w, "%d problem(s), %d warning(s)\n", rep.Problems, rep.Warnings)

@@ -118,6 +118,24 @@ func TestCheckAndInfo(t *testing.T) {
 	require.NoError(t, err, stderr)
 	require.Contains(t, stderr, ": export 1/1 parts, ")
 	require.Contains(t, stderr, ": verify 1/1 parts, ")
+	// status --json: the runs from the catalog, newest first; with a run
+	// id, {"run", "jobs"}.
+	out, _, err = env.run(ctx, "--json", "status")
+	require.NoError(t, err)
+	var runs []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &runs), out)
+	require.NotEmpty(t, runs, out)
+	require.Equal(t, "tenant", runs[0]["kind"])
+	out, _, err = env.run(ctx, "--json", "status", runs[0]["id"].(string))
+	require.NoError(t, err)
+	var run struct {
+		Run  map[string]any   `json:"run"`
+		Jobs []map[string]any `json:"jobs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &run), out)
+	require.Equal(t, runs[0]["id"], run.Run["id"])
+	require.Len(t, run.Jobs, 1, out)
+	require.Equal(t, "acme", run.Jobs[0]["tenant"])
 	_, stderr, err = env.run(ctx, "restore", "tenant", "--backup", res.BackupID, "--into-schema", "acme_restored")
 	require.NoError(t, err, stderr)
 	require.Contains(t, stderr, "restore "+res.BackupID+": part 1/")

@@ -57,7 +57,7 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			repo, err := a.openRepo(ctx)
+			repo, _, err := stack.OpenRepo(ctx, a.cfg)
 			if err != nil {
 				return err
 			}

@@ -31,16 +31,11 @@ func (a *app) copyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			dst, ok := set.Get(to)
-			if !ok {
-				return usageError{fmt.Errorf("--to %q: not one of %v (store.destinations)", to, set.Names())}
+			dst, err := pick(set, "--to", to)
+			if err != nil {
+				return err
 			}
-			var others destinations.Set
-			for _, d := range set {
-				if d.Name != to {
-					others = append(others, d)
-				}
-			}
+			others := set.Without(to)
 			if archive {
 				rep, err := replicate.Archive(ctx, a.fallbackReader(others), stack.RetainedIn(a.cfg, dst), stack.Layout(a.cfg))
 				if err != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -31,11 +30,8 @@ func (a *app) costCmd() *cobra.Command {
 				}
 			}
 			rep, err := cost.Run(ctx, o)
-			if errors.Is(err, cost.ErrUnknownSource) {
-				return usageError{err}
-			}
 			if err != nil {
-				return err
+				return usage(err, cost.ErrUnknownSource)
 			}
 			a.emit(rep, func(w io.Writer) { printCost(w, rep) })
 			for _, c := range rep.Unpriced {
@@ -52,11 +48,7 @@ func (a *app) costCmd() *cobra.Command {
 func printCost(w io.Writer, rep cost.Report) {
 	tab := newTable(w, "TENANT\tKIND\tCLASS\tOBJECTS\tSTORED\t"+rep.Currency+"/MONTH")
 	for _, l := range rep.Lines {
-		tenant := l.Tenant
-		if tenant == "" {
-			tenant = "-"
-		}
-		tab.row(tenant, l.Kind, l.StorageClass, l.Objects, human(l.Bytes), fmt.Sprintf("%.4f", l.Monthly))
+		tab.row(orDash(l.Tenant), l.Kind, l.StorageClass, l.Objects, human(l.Bytes), fmt.Sprintf("%.4f", l.Monthly))
 	}
 	tab.flush()
 	for _, k := range slices.Sorted(maps.Keys(rep.ByClass)) {

@@ -41,11 +41,16 @@ func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
 
 // usage is err, as a usage error (exit 2) when it is a configuration or
-// choice a package refused (stack.ConfigError).
-func usage(err error) error {
+// choice a package refused: a stack.ConfigError, or one of refusals.
+func usage(err error, refusals ...error) error {
 	var ce stack.ConfigError
 	if errors.As(err, &ce) {
 		return usageError{ce.Err}
+	}
+	for _, r := range refusals {
+		if errors.Is(err, r) {
+			return usageError{err}
+		}
 	}
 	return err
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,11 +23,7 @@ func healthcheckCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			err := health.Probe(ctx, args[0])
-			if errors.Is(err, health.ErrBadURL) {
-				return usageError{err}
-			}
-			return err
+			return usage(health.Probe(ctx, args[0]), health.ErrBadURL)
 		},
 	}
 	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "give up after this long")

@@ -3,11 +3,11 @@ package cli
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/progress"
 )
@@ -27,13 +27,8 @@ func (a *app) infoCmd() *cobra.Command {
 			// As arca list: a refused manifest is reported and skipped. A
 			// destination that cannot be listed is reported too; the
 			// others are still summed up.
-			places := make([]backup.Place, len(set))
-			for i, d := range set {
-				c, _ := a.cfg.Destination(d.Name)
-				places[i] = backup.Place{Name: d.Name, Repo: a.repo(d.Store, keys), Takes: c.Takes}
-			}
 			now := time.Now().UTC()
-			got, err := backup.Survey(ctx, places, tenant, now)
+			got, err := backup.Survey(ctx, stack.Places(a.cfg, set, keys), tenant, now)
 			if err != nil {
 				return err
 			}
@@ -63,27 +58,21 @@ func (a *app) infoTable(w io.Writer, rows []backup.Summary, perDestination bool,
 		fmt.Fprintf(w, "no backups in %s\n", a.bucketName())
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := "TENANT\tKIND\tBACKUPS\tNEWEST\tAGE\tNEWEST IS\tVERIFIED\tFAILED\tPENDING\tOLDEST AGE\tSTORED"
 	if perDestination {
 		head = "DESTINATION\t" + head + "\tMISSING"
 	}
-	fmt.Fprintln(tw, head)
+	t := newTable(w, head)
 	for _, r := range rows {
-		t := r.Tenant
-		if t == "" {
-			t = "-"
-		}
 		newest, newestAge, oldestAge := r.Newest, progress.Age(now.Sub(r.NewestAt)), progress.Age(now.Sub(r.OldestAt))
 		if r.Backups == 0 {
 			newest, newestAge, oldestAge = "-", "-", "-"
 		}
-		line := fmt.Sprintf("%s\t%s\t%d\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s", t, r.Kind, r.Backups, newest,
-			newestAge, r.NewestStatus, r.Verified, r.Failed, r.Pending, oldestAge, human(r.StoredBytes))
+		cells := []any{orDash(r.Tenant), r.Kind, r.Backups, newest, newestAge, r.NewestStatus, r.Verified, r.Failed, r.Pending, oldestAge, human(r.StoredBytes)}
 		if perDestination {
-			line = r.Destination + "\t" + line + fmt.Sprintf("\t%d", r.Missing)
+			cells = append(append([]any{r.Destination}, cells...), r.Missing)
 		}
-		fmt.Fprintln(tw, line)
+		t.row(cells...)
 	}
-	_ = tw.Flush() // terminal output: a failed write has no remedy
+	t.flush()
 }

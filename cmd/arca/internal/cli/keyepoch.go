@@ -45,14 +45,7 @@ func (a *app) keysStatusCmd() *cobra.Command {
 				fmt.Fprintf(w, "keyring epoch %d (%s, %s), fingerprint %.12s\n", ann.N, orNone(ann.Change), ann.At.Format(time.RFC3339), ann.Fingerprint)
 				t := newTable(w, "INSTANCE\tSERVICES\tEPOCH\tSTATE\tSEEN")
 				for _, i := range insts {
-					state := "current"
-					if i.Epoch < ann.N {
-						state = "BEHIND"
-						if i.Behind != "" {
-							state += ": " + i.Behind
-						}
-					}
-					t.row(i.ID, strings.Join(i.Services, ","), i.Epoch, state, i.At.Format(time.RFC3339))
+					t.row(i.ID, strings.Join(i.Services, ","), i.Epoch, i.State(ann.N), i.At.Format(time.RFC3339))
 				}
 				t.flush()
 			})

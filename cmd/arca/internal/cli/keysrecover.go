@@ -24,11 +24,8 @@ func (a *app) keysRecoverCmd() *cobra.Command {
 				return usageError{errors.New("--from-bucket is required (the escrow is the only source)")}
 			}
 			kr, err := a.keyAdmin().Recover(cmd.Context())
-			if errors.Is(err, keyadmin.ErrNotAFile) {
-				return usageError{err}
-			}
 			if err != nil {
-				return err
+				return usage(err, keyadmin.ErrNotAFile)
 			}
 			a.emit(kr.List(), func(w io.Writer) {
 				fmt.Fprintf(w, "recovered the keyring from %s into %s: %d key versions\n", stack.EscrowKey(a.cfg), a.cfg.Keys.Keyring, len(kr.List()))
@@ -49,11 +46,8 @@ func (a *app) keysEscrowCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			e, err := a.keyAdmin().Escrow(cmd.Context())
-			if errors.Is(err, keyadmin.ErrNoKMS) {
-				return usageError{err}
-			}
 			if err != nil {
-				return err
+				return usage(err, keyadmin.ErrNoKMS)
 			}
 			fmt.Fprintf(a.out, "stored the keyring's escrow at %s in every destination, sealed under %s; %d tenant keys of their own left out\n",
 				e.Key, e.KMS, e.LeftOut)

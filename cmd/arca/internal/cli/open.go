@@ -6,47 +6,14 @@ import (
 	"fmt"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
-
-// openBucket opens the bucket and the keyring: what every command that
-// reads or restores backups needs, and all it needs (no NATS, no catalog).
-func (a *app) openBucket(ctx context.Context) (objstore.Store, *keyring.Keyring, error) {
-	store, err := stack.Store(ctx, a.cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	keys, err := stack.Keyring(ctx, a.cfg, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	return store, keys, nil
-}
-
-// openRepo opens the bucket and the keyring as a repository of
-// authenticated backups, for the commands that need nothing else.
-func (a *app) openRepo(ctx context.Context) (backup.Repository, error) {
-	store, keys, err := a.openBucket(ctx)
-	if err != nil {
-		return backup.Repository{}, err
-	}
-	return a.repo(store, keys), nil
-}
-
-// repo is the bucket as a repository of authenticated backups: no catalog
-// or NATS is needed.
-func (a *app) repo(store objstore.Store, keys seal.KeyLookup) backup.Repository {
-	return backup.Repository{Store: store, Layout: stack.Layout(a.cfg), Keys: keys}
-}
 
 // openDestinations opens every destination (the primary first) and the
 // keyring: what a restore that may fall back to another copy needs.
 func (a *app) openDestinations(ctx context.Context) (destinations.Set, *keyring.Keyring, error) {
-	// The keyring first: its unlock (scrypt's 64 MiB) is the peak of a
+	// The keyring first: its unlock (scrypt's 32 MiB) is the peak of a
 	// restore, lower before the stores' clients exist (#17.3).
 	keys, err := stack.Keyring(ctx, a.cfg, false)
 	if err != nil {
@@ -83,4 +50,13 @@ func (a *app) tryDestinations(ctx context.Context, set destinations.Set, what st
 		fmt.Fprintf(a.errOut, "%s: from destination %s\n", what, used)
 	}
 	return used, err
+}
+
+// pick is the destination of set a flag names.
+func pick(set destinations.Set, flag, name string) (destinations.Destination, error) {
+	d, ok := set.Get(name)
+	if !ok {
+		return d, usageError{fmt.Errorf("%s %q: not one of %v (store.destinations)", flag, name, set.Names())}
+	}
+	return d, nil
 }

@@ -11,13 +11,15 @@ import (
 	"github.com/arcabackup/arca/pkg/progress"
 )
 
-// table prints rows in aligned columns under head, each row's cells
-// separated by tabs.
+// table prints rows in aligned columns under head (none when ""), each
+// row's cells separated by tabs.
 type table struct{ tw *tabwriter.Writer }
 
 func newTable(w io.Writer, head string) table {
 	t := table{tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
-	fmt.Fprintln(t.tw, head)
+	if head != "" {
+		fmt.Fprintln(t.tw, head)
+	}
 	return t
 }
 
@@ -46,6 +48,14 @@ func (a *app) refused(errs []error) error {
 
 // human prints a byte count in binary units.
 func human(n int64) string { return progress.Bytes(n) }
+
+// orDash is s, or "-" for a cell left empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
 
 // firstLine is s up to its first line break, for a table cell.
 func firstLine(s string) string {

@@ -32,16 +32,14 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			softMemoryLimit(restoreMemoryLimit)
 			ctx := cmd.Context()
-			o := tenantrestore.Options{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, DB: a.cfg.Source.URL,
-				Restore: restore.Options{Tenancy: stack.Tenancy(a.cfg)}, Layout: stack.Layout(a.cfg),
-				Bucket: restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore}}
+			var mode restore.Mode
 			switch {
 			case replace && target == "" && into == "":
-				o.Restore.Mode = restore.ModeReplace
+				mode = restore.ModeReplace
 			case target != "" && !replace && into == "":
-				o.Restore.Mode, o.DB = restore.ModeTarget, target
+				mode = restore.ModeTarget
 			case into != "" && !replace && target == "":
-				o.Restore.Mode, o.Restore.Schema = restore.ModeIntoSchema, into
+				mode = restore.ModeIntoSchema
 			default:
 				return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
 			}
@@ -49,27 +47,28 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			o := stack.TenantRestore(a.cfg, a.fallbackReader(set), keys, a.walFetchCommand(), scratchDir, Version, a.pitrProgress)
+			o.Select = backup.Selector{ID: id, Tenant: tenant, Latest: latest}
+			o.Restore.Mode, o.Restore.Schema = mode, into
+			if target != "" {
+				o.DB = target
+			}
 			if at != "" && id == "" {
 				if o.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
 					return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", at)}
 				}
 			}
-			o.Keys = keys
+			o.Bucket = restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore}
 			o.Try = func(ctx context.Context, fn func(context.Context, destinations.Destination) error) error {
 				_, err := a.tryDestinations(ctx, set, "restore tenant", fn)
 				return err
 			}
-			pc := a.tenantPITRConfig(a.fallbackReader(set), keys, scratchDir, a.pitrProgress)
-			o.PITR = &pc
 			o.Fallback = func(why string) {
 				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
 			}
 			res, err := tenantrestore.Tenant(ctx, o)
-			if errors.Is(err, backup.ErrNoSelector) {
-				return usageError{err}
-			}
 			if err != nil {
-				return err
+				return usage(err, backup.ErrNoSelector)
 			}
 			if res.PITR != nil {
 				a.emit(res.PITR, func(w io.Writer) { printTenantPITR(w, *res.PITR, o.Restore.Mode) })
@@ -82,12 +81,8 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 						at, res.Backup.Manifest.CreatedAt.UTC().Format(time.RFC3339))
 				}
 				r := res.Tenant
-				var rows int64
-				for _, t := range r.Tables {
-					rows += t.Rows
-				}
 				fmt.Fprintf(w, "restored tenant %s from backup %s (%s): %d tables, %d rows, %s, in %s\n",
-					r.Tenant, r.BackupID, r.Mode, len(r.Tables), rows, human(r.PlainBytes), r.Duration.Round(1e6))
+					r.Tenant, r.BackupID, r.Mode, len(r.Tables), r.Rows(), human(r.PlainBytes), r.Duration.Round(1e6))
 				printTenantRows(w, r)
 			})
 			return nil
@@ -129,7 +124,7 @@ func (a *app) restoreFullCmd() *cobra.Command {
 			}
 			var res restore.FullResult
 			_, err = a.tryDestinations(ctx, set, "restore full", func(ctx context.Context, d destinations.Destination) error {
-				res, err = restore.FullFromBucket(ctx, a.repo(d.Store, keys), id,
+				res, err = restore.FullFromBucket(ctx, stack.Repo(a.cfg, d.Store, keys), id,
 					restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals}, a.watchRestore)
 				return err
 			})

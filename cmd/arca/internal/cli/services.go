@@ -69,3 +69,19 @@ func (a *app) alerterDryRun(ctx context.Context) error {
 func (a *app) runServices(ctx context.Context, set stack.Set) error {
 	return usage(stack.Run(ctx, a.cfg, set, a.log, Version))
 }
+
+// restorerCmd runs the restorer: tenant point-in-time restores published
+// as TenantRestoreRequested on jobs.restore, one at a time.
+func (a *app) restorerCmd() *cobra.Command {
+	var scratchDir string
+	cmd := &cobra.Command{
+		Use:   "restorer",
+		Short: "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return stack.RunRestorer(cmd.Context(), a.cfg, a.log, Version, a.walFetchCommand(), scratchDir, a.served)
+		},
+	}
+	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")
+	return cmd
+}

@@ -7,20 +7,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/spf13/cobra"
-
-	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
-	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
-
-// tenantPITRConfig wires a tenant point-in-time restore (stack.TenantPITR)
-// with this binary's wal-fetch as restore_command.
-func (a *app) tenantPITRConfig(store objstore.Store, keys *keyring.Keyring, scratchDir string, progress func(tenantpitr.Step)) tenantpitr.Config {
-	return stack.TenantPITR(a.cfg, store, keys, a.walFetchCommand(), scratchDir, Version, progress)
-}
 
 // pitrProgress tells each step of a tenant point-in-time restore on stderr.
 func (a *app) pitrProgress(s tenantpitr.Step) {
@@ -60,20 +49,4 @@ func recoveredTo(t time.Time) string {
 		return "no transaction after the base backup"
 	}
 	return "last commit " + t.UTC().Format(time.RFC3339Nano)
-}
-
-// restorerCmd runs the restorer: tenant point-in-time restores published
-// as TenantRestoreRequested on jobs.restore, one at a time.
-func (a *app) restorerCmd() *cobra.Command {
-	var scratchDir string
-	cmd := &cobra.Command{
-		Use:   "restorer",
-		Short: "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return stack.RunRestorer(cmd.Context(), a.cfg, a.log, Version, a.walFetchCommand(), scratchDir, a.served)
-		},
-	}
-	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")
-	return cmd
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup/upgrade"
 )
 
@@ -19,15 +20,14 @@ func (a *app) manifestsCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			store, keys, err := a.openBucket(ctx)
+			store, keys, err := stack.OpenBucket(ctx, a.cfg)
 			if err != nil {
 				return err
 			}
-			out, err := upgrade.Run(ctx, store, a.repo(store, keys), keys, dry)
+			out, err := upgrade.Run(ctx, store, stack.Repo(a.cfg, store, keys), keys, dry)
 			if err != nil {
 				return err
 			}
-			refused := 0
 			a.emit(out, func(w io.Writer) {
 				for _, u := range out {
 					if u.Outcome != upgrade.Current {
@@ -35,12 +35,7 @@ func (a *app) manifestsCmd() *cobra.Command {
 					}
 				}
 			})
-			for _, u := range out {
-				if u.Outcome == upgrade.Refused {
-					refused++
-				}
-			}
-			if refused > 0 {
+			if refused := upgrade.Count(out, upgrade.Refused); refused > 0 {
 				return exitError{code: 3, err: fmt.Errorf("%d manifests refused (listed above)", refused)}
 			}
 			return nil
@@ -53,7 +48,7 @@ func (a *app) manifestsCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			repo, err := a.openRepo(ctx)
+			repo, _, err := stack.OpenRepo(ctx, a.cfg)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 )
 
@@ -23,18 +24,12 @@ func (a *app) verifyCmd() *cobra.Command {
 			}
 			d := set.Primary()
 			if destination != "" {
-				var ok bool
-				if d, ok = set.Get(destination); !ok {
-					return usageError{fmt.Errorf("--destination %q: not one of %v (store.destinations)", destination, set.Names())}
+				if d, err = pick(set, "--destination", destination); err != nil {
+					return err
 				}
 			}
-			store := d.Store
-			repo := a.repo(store, keys)
-			var within []string
-			if tenant != "" {
-				within = []string{repo.Layout.TenantPrefix(tenant)}
-			}
-			key, err := repo.Find(ctx, args[0], within...)
+			repo := stack.Repo(a.cfg, d.Store, keys)
+			key, err := repo.FindTenant(ctx, args[0], tenant)
 			if err != nil {
 				return err
 			}

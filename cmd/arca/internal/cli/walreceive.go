@@ -11,7 +11,6 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/wal/receive"
-	"github.com/arcabackup/arca/pkg/wal/walcheck"
 )
 
 func (a *app) walReceiveCmd() *cobra.Command {
@@ -21,20 +20,7 @@ func (a *app) walReceiveCmd() *cobra.Command {
 		Short: "Stream WAL over the replication protocol into the bucket (an RPO of about a second)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			cfg, err := stack.WALConfig(ctx, a.cfg, 0, "")
-			if err != nil {
-				return err
-			}
-			if o.ConnString == "" {
-				o.ConnString = a.cfg.Source.URL
-			}
-			o.WAL, o.Log = cfg, a.log
-			r, err := receive.New(o)
-			if err != nil {
-				return usageError{err}
-			}
-			return r.Run(ctx)
+			return usage(stack.RunWALReceive(cmd.Context(), a.cfg, o, a.log))
 		},
 	}
 	f := cmd.Flags()
@@ -65,8 +51,8 @@ func (a *app) streamCheckFlags(cmd *cobra.Command) *streamCheck {
 	return &s
 }
 
-// checkStream checks the slot and the stream when --slot is given, prints
-// and records them (walcheck.Stream).
+// checkStream checks the slot and the stream when --slot is given
+// (stack.CheckStream) and prints them.
 func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 	if s.slot == "" {
 		return nil
@@ -76,10 +62,7 @@ func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 		return usageError{fmt.Errorf("--max-slot-retained: %w", err)}
 	}
 	s.t.MaxRetained = int64(n)
-	if s.conn == "" {
-		s.conn = a.cfg.Source.URL
-	}
-	h, err := walcheck.Stream(ctx, s.conn, s.slot, s.t, stack.RecordCheck(a.cfg, a.log))
+	h, err := stack.CheckStream(ctx, a.cfg, s.conn, s.slot, s.t, a.log)
 	if err != nil {
 		return err
 	}

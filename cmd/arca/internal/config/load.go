@@ -84,6 +84,18 @@ func Load(path string, getenv func(string) string) (Config, error) {
 	return cfg, nil
 }
 
+// Problems are the lines of a Load or Validate error, one per problem,
+// without the heading.
+func Problems(err error) []string {
+	var out []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" && l != "invalid configuration:" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // bucketNamed reports whether the file or the environment names the state
 // directory, from which the filesystem bucket's location derives.
 func bucketNamed(doc []byte, getenv func(string) string) bool {

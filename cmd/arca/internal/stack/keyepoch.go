@@ -72,6 +72,18 @@ func (i KeyringInstance) String() string {
 	return s
 }
 
+// State is "current" when the instance holds the announced epoch, else
+// "BEHIND" and why.
+func (i KeyringInstance) State(announced uint64) string {
+	switch {
+	case i.Epoch >= announced:
+		return "current"
+	case i.Behind != "":
+		return "BEHIND: " + i.Behind
+	}
+	return "BEHIND"
+}
+
 // KeyringKV opens (creating if needed) the two buckets of the keyring epoch.
 func KeyringKV(ctx context.Context, js jetstream.KeyValueManager, replicas int) (epoch, instances jetstream.KeyValue, err error) {
 	if replicas == 0 {
@@ -214,7 +226,7 @@ func LiveKeyring(ctx context.Context, st keyring.Store, js jetstream.KeyValueMan
 	if err != nil {
 		return nil, nil, err
 	}
-	live := keyring.NewLive(func(ctx context.Context) (*keyring.Keyring, error) { return keyring.Load(ctx, st, opts...) },
+	live := keyring.NewLive(func(ctx context.Context) (*keyring.Keyring, error) { return loadKeyring(ctx, st, opts...) },
 		keyring.WithLease(KeyringLease))
 	ann, _, err := ReadKeyringEpoch(ctx, epochKV)
 	if err != nil {
@@ -222,7 +234,7 @@ func LiveKeyring(ctx context.Context, st keyring.Store, js jetstream.KeyValueMan
 	}
 	live.Observe(ann.Epoch)
 	if err := live.Advance(ctx, ann.Epoch); err != nil {
-		if _, lerr := keyring.Load(ctx, st, opts...); lerr != nil {
+		if _, lerr := loadKeyring(ctx, st, opts...); lerr != nil {
 			return nil, nil, lerr // the keyring does not open at all: as before, fail at start
 		}
 		log.Warn("keyring behind the announced epoch; not sealing or opening until it catches up", "err", err)

@@ -130,9 +130,22 @@ func passphrase(ctx context.Context, cfg config.Config, clients *awsClients) ([]
 	return pass, nil
 }
 
-// Load reads the keyring.
+// Load reads the keyring, and gives the key derivation's table back to the
+// system (loadKeyring).
 func (s *KeySource) Load(ctx context.Context) (*keyring.Keyring, error) {
-	return keyring.Load(ctx, s.Store, s.Opts...)
+	return loadKeyring(ctx, s.Store, s.Opts...)
+}
+
+// loadKeyring loads the keyring from st and returns the memory its unlock
+// took to the system right away: a keyring file's scrypt table (32 MiB) is
+// garbage once the key is derived, and a stage that unlocks at start and
+// then waits for work (the encryptor, the verifier) would otherwise hold it
+// as free heap: their idle RSS was their start-up peak (#17.3). A forced
+// collection costs milliseconds, once per load (start-up and key changes).
+func loadKeyring(ctx context.Context, st keyring.Store, opts ...keyring.Option) (*keyring.Keyring, error) {
+	kr, err := keyring.Load(ctx, st, opts...)
+	debug.FreeOSMemory()
+	return kr, err
 }
 
 // Init creates the keyring with its first primary version: KMS-backed when
@@ -167,20 +180,21 @@ func (s *KeySource) Rotate(kr *keyring.Keyring, tenant, kmsURI string) (keyring.
 // Keyring loads the keyring; with create, a missing keyring is initialised
 // (arca dev on a fresh machine).
 //
-// Unlocking a keyring file takes 64 MiB for scrypt (N=65536, r=8) on top of
-// what the process holds, and it is the peak of a command such as restore
-// tenant (#17.3): the garbage of start-up is returned to the system before
-// it, and the 64 MiB right after, rather than when the collector and the
-// scavenger get to them while the command goes on allocating.
+// Unlocking a keyring file takes 32 MiB for scrypt's table (N=65536, r=8:
+// half of it kept, pkg/seal/keyring/scrypt.go) on top of what the process
+// holds, and it is the peak of a command such as restore tenant (#17.3):
+// the garbage of start-up is returned to the system before it, and the
+// table right after, rather than when the collector and the scavenger get
+// to them while the command goes on allocating.
 func Keyring(ctx context.Context, cfg config.Config, create bool) (*keyring.Keyring, error) {
 	src, err := KeyringSource(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	debug.FreeOSMemory()
-	defer debug.FreeOSMemory()
 	kr, err := src.Load(ctx)
 	if create && errors.Is(err, keyring.ErrNotFound) {
+		defer debug.FreeOSMemory()
 		return src.Init(ctx)
 	}
 	return kr, err

@@ -11,7 +11,9 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
+	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
+	"github.com/arcabackup/arca/pkg/restore/tenantrestore"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 	"github.com/arcabackup/arca/services/exporter/pitrstage"
@@ -34,6 +36,16 @@ func TenantPITR(cfg config.Config, store objstore.Store, keys *keyring.Keyring, 
 		TempDir:   scratchDir,
 		Progress:  progress,
 	}
+}
+
+// TenantRestore is a tenant restore's options from the configuration:
+// into the source database (ModeTarget names another), with its tenancy,
+// layout and keys, by point-in-time recovery from store (TenantPITR) when a
+// time is asked for. The caller chooses the backup, the mode and how the
+// destinations are tried.
+func TenantRestore(cfg config.Config, store objstore.Store, keys *keyring.Keyring, restoreCommand, scratchDir, tool string, progress func(tenantpitr.Step)) tenantrestore.Options {
+	pc := TenantPITR(cfg, store, keys, restoreCommand, scratchDir, tool, progress)
+	return tenantrestore.Options{DB: cfg.Source.URL, Restore: restore.Options{Tenancy: Tenancy(cfg)}, Layout: Layout(cfg), Keys: keys, PITR: &pc}
 }
 
 // RunRestorer runs the restorer until ctx ends: tenant point-in-time

@@ -33,3 +33,22 @@ func TestTenantPITRFromTheConfiguration(t *testing.T) {
 	pc.Progress(tenantpitr.Step{Name: tenantpitr.StepRecovery})
 	require.Equal(t, []string{tenantpitr.StepRecovery}, steps)
 }
+
+// A tenant restore goes into the source with the configuration's tenancy,
+// layout and keys, by point-in-time recovery from the store it is given.
+func TestTenantRestoreFromTheConfiguration(t *testing.T) {
+	var cfg config.Config
+	cfg.Source.URL, cfg.Store.Prefix = "postgres://arca@db/app", "prod"
+	store, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	kr := keyring.New()
+	o := stack.TenantRestore(cfg, store, kr, "arca wal-fetch %f %p", "/scratch", "1.2.3", nil)
+	require.Equal(t, "postgres://arca@db/app", o.DB)
+	require.Equal(t, "prod", o.Layout.Prefix)
+	require.Equal(t, stack.Tenancy(cfg), o.Restore.Tenancy)
+	require.Same(t, kr, o.Keys)
+	require.NotNil(t, o.PITR)
+	require.Equal(t, store, o.PITR.PITR.Store)
+	require.Equal(t, "/scratch", o.PITR.TempDir)
+	require.Zero(t, o.Restore.Mode, "the caller chooses the mode")
+}

@@ -105,11 +105,15 @@ func (s Set) stages(ctx context.Context, cfg config.Config, conn *Conn, obs *Obs
 	}
 	d := Deps{Cfg: cfg, Conn: conn, Store: store, Logger: log, Tool: tool, Obs: obs}
 	if holders := keyHolders(s.Stages); len(holders) > 0 {
-		if d.Keys, err = Keyring(ctx, cfg, s.CreateKeys); err != nil {
-			return nil, stop, err
+		if s.CreateKeys { // a missing keyring is created (arca dev)
+			if _, err := Keyring(ctx, cfg, true); err != nil {
+				return nil, stop, err
+			}
 		}
 		// The stages use the live keyring: it follows the keyring epoch
-		// (rotation, erasure) while they run; see docs/keys.md.
+		// (rotation, erasure) while they run; see docs/keys.md. It is the
+		// one unlock of a stage's start (scrypt: ~0.25 s of CPU), and it
+		// fails the start as Keyring would when the keyring does not open.
 		src, err := KeyringSource(ctx, cfg)
 		if err != nil {
 			return nil, stop, err

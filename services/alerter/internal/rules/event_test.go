@@ -28,10 +28,13 @@ func TestEventRules(t *testing.T) {
 		e    messages.Event
 		want []want
 	}{
-		"export failed":         {ev("export", messages.StatusFailed), []want{{alert.BackupFailed, alert.Trigger}}},
-		"verify failed":         {ev("verify", messages.StatusFailed), []want{{alert.VerificationFailed, alert.Trigger}}},
-		"drill failed":          {ev(rules.StageDrill, messages.StatusFailed), []want{{alert.VerificationFailed, alert.Trigger}}},
-		"dead-lettered":         {ev("encrypt", messages.StatusDeadLettered), []want{{alert.DeadLettered, alert.Trigger}}},
+		"export failed": {ev("export", messages.StatusFailed), []want{{alert.BackupFailed, alert.Trigger}}},
+		"verify failed": {ev("verify", messages.StatusFailed), []want{{alert.VerificationFailed, alert.Trigger}}},
+		"drill failed":  {ev(rules.StageDrill, messages.StatusFailed), []want{{alert.VerificationFailed, alert.Trigger}}},
+		"dead-lettered": {ev("encrypt", messages.StatusDeadLettered), []want{{alert.DeadLettered, alert.Trigger}}},
+		// A verifier that cannot judge a backup (its keyring lacks the key)
+		// dead-letters the job: that pages, but not as a failed backup.
+		"verify dead-lettered":  {ev("verify", messages.StatusDeadLettered), []want{{alert.DeadLettered, alert.Trigger}}},
 		"retrying":              {ev("encrypt", messages.StatusRetrying), nil},
 		"started":               {ev("export", messages.StatusStarted), nil},
 		"part uploaded":         {withPart(ev("upload", messages.StatusSucceeded)), nil},

@@ -1,0 +1,73 @@
+package stack
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
+	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
+)
+
+// OpenBucket opens the primary store and the keyring: what the commands
+// that read backups need, and all they need (no NATS, no catalog).
+func OpenBucket(ctx context.Context, cfg config.Config) (objstore.Store, *keyring.Keyring, error) {
+	store, err := Store(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	keys, err := Keyring(ctx, cfg, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	return store, keys, nil
+}
+
+// OpenRepo is OpenBucket as a repository of authenticated backups.
+func OpenRepo(ctx context.Context, cfg config.Config) (backup.Repository, *keyring.Keyring, error) {
+	store, keys, err := OpenBucket(ctx, cfg)
+	if err != nil {
+		return backup.Repository{}, nil, err
+	}
+	return Repo(cfg, store, keys), keys, nil
+}
+
+// Repo is one store as a repository of authenticated backups.
+func Repo(cfg config.Config, store objstore.Store, keys seal.KeyLookup) backup.Repository {
+	return backup.Repository{Store: store, Layout: Layout(cfg), Keys: keys}
+}
+
+// ListBackups reads every backup (of one tenant when tenant is not "") in
+// one destination, "" for the primary. Refused manifests come back in the
+// listing, for the caller to report, never as an error that hides the
+// others; a destination store.destinations does not name is a ConfigError.
+func ListBackups(ctx context.Context, cfg config.Config, destination, tenant string) (backup.Listing, error) {
+	repo, _, err := OpenRepo(ctx, cfg)
+	if err != nil {
+		return backup.Listing{}, err
+	}
+	if destination != "" {
+		d, ok := cfg.Destination(destination)
+		if !ok {
+			return backup.Listing{}, ConfigError{fmt.Errorf("--destination %q: %w", destination, ErrNoSuchDestination)}
+		}
+		if repo.Store, err = OpenDestination(ctx, d, nil); err != nil {
+			return backup.Listing{}, err
+		}
+	}
+	return repo.ListTenant(ctx, tenant)
+}
+
+// Places are the destinations as backup.Survey reads them: each one's
+// repository, and the kinds a further destination takes copies of.
+func Places(cfg config.Config, set destinations.Set, keys seal.KeyLookup) []backup.Place {
+	places := make([]backup.Place, len(set))
+	for i, d := range set {
+		c, _ := cfg.Destination(d.Name)
+		places[i] = backup.Place{Name: d.Name, Repo: Repo(cfg, d.Store, keys), Takes: c.Takes}
+	}
+	return places
+}
