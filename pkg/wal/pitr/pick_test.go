@@ -14,7 +14,9 @@ import (
 // unreachableKeys is a key source out of reach (a KMS that does not answer).
 type unreachableKeys struct{}
 
-func (unreachableKeys) Key(string) (seal.KEK, error) { return seal.KEK{}, errors.New("key source unreachable") }
+func (unreachableKeys) Key(string) (seal.KEK, error) {
+	return seal.KEK{}, errors.New("key source unreachable")
+}
 
 // A named base backup whose manifest cannot be opened says why, not "not
 // found": the operator must fix the keys, not look for another backup.
