@@ -38,6 +38,15 @@ func (e *AuthError) Error() string {
 
 func (e *AuthError) Unwrap() error { return e.Err }
 
+// KeySourceError reports a key source (a KMS) that did not answer whether a
+// key unwraps a part's data key: an outage, throttling, a permission or a key
+// disabled there. Unlike a key that does not unwrap it, it says nothing of
+// the part, so a reader never counts it as damage (decision 37).
+type KeySourceError struct{ Err error }
+
+func (e *KeySourceError) Error() string { return "key source: " + e.Err.Error() }
+func (e *KeySourceError) Unwrap() error { return e.Err }
+
 // UnknownKeyError reports a key id that the keyring does not hold.
 type UnknownKeyError struct {
 	KeyID     string

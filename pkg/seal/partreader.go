@@ -113,6 +113,10 @@ func (r *PartReader) open() (*openPart, error) {
 		return nil, fmt.Errorf("open artifact %q part %d: look up key %q: %w", r.artifact, r.next, h.KeyID, err)
 	}
 	dek, err := kek.AEAD.Decrypt(h.wrapped, dekAAD(r.artifact, h.Index))
+	var ks *KeySourceError
+	if errors.As(err, &ks) {
+		return nil, fmt.Errorf("open artifact %q part %d: unwrap its data key under %q: %w", r.artifact, r.next, h.KeyID, ks)
+	}
 	if err != nil {
 		return nil, r.authErr(h.KeyID, fmt.Errorf("%w: data key does not unwrap (wrong key, or another artifact's part)", ErrTampered))
 	}

@@ -90,11 +90,12 @@ func pick(ctx context.Context, cfg Config, target Target) (basebackup.Backup, er
 			return b, nil
 		}
 	}
+	// Not among those listed: say why when its manifest is there (refused,
+	// or its key out of reach), rather than "not found".
 	named := cfg.Layout.Manifest("base", "", cfg.BackupID)
-	for _, err := range found.Refused {
-		if me, ok := errors.AsType[*backup.MetadataError](err); ok && me.Key == named {
-			return basebackup.Backup{}, err
-		}
+	repo := backup.Repository{Store: cfg.Store, Layout: cfg.Layout, Keys: cfg.Keys}
+	if _, err := repo.Manifest(ctx, named); err != nil && !errors.Is(err, objstore.ErrNotFound) {
+		return basebackup.Backup{}, fmt.Errorf("base backup %s: %w", cfg.BackupID, err)
 	}
 	return basebackup.Backup{}, fmt.Errorf("base backup %s: %w", cfg.BackupID, objstore.ErrNotFound)
 }

@@ -10,9 +10,14 @@ package awskms
 
 import (
 	"context"
+	"errors"
 
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	tinkawskms "github.com/tink-crypto/tink-go-awskms/v3/integration/awskms"
 	"github.com/tink-crypto/tink-go/v2/core/registry"
+	"github.com/tink-crypto/tink-go/v2/tink"
+
+	"github.com/arcabackup/arca/pkg/seal"
 )
 
 // URIPrefix is the prefix of the key URIs this client serves.
@@ -25,6 +30,34 @@ type API = tinkawskms.KMSAPI
 // The data-key associated data travels as the encryption context
 // {"associatedData": hex}.
 func NewClient(ctx context.Context, kms API) (registry.KMSClient, error) {
-	return tinkawskms.NewClientWithOptions(ctx, URIPrefix,
+	c, err := tinkawskms.NewClientWithOptions(ctx, URIPrefix,
 		tinkawskms.WithKMS(kms), tinkawskms.WithEncryptionContextName(tinkawskms.AssociatedData))
+	if err != nil {
+		return nil, err
+	}
+	return client{c}, nil
+}
+
+// client tells KMS's answers apart: only "this ciphertext is not under this
+// key" is evidence against a part; anything else (KMS out of reach,
+// throttled, access denied, the key disabled or gone) is a
+// *seal.KeySourceError, which a verifier does not record as damage.
+type client struct{ registry.KMSClient }
+
+func (c client) GetAEAD(uri string) (tink.AEAD, error) {
+	a, err := c.KMSClient.GetAEAD(uri)
+	if err != nil {
+		return nil, err
+	}
+	return aead{a}, nil
+}
+
+type aead struct{ tink.AEAD }
+
+func (a aead) Decrypt(ciphertext, associatedData []byte) ([]byte, error) {
+	plain, err := a.AEAD.Decrypt(ciphertext, associatedData)
+	if err != nil && !errors.As(err, new(*types.InvalidCiphertextException)) && !errors.As(err, new(*types.IncorrectKeyException)) {
+		return nil, &seal.KeySourceError{Err: err}
+	}
+	return plain, err
 }
