@@ -83,20 +83,37 @@ type laggingStore struct {
 
 	mu             sync.Mutex
 	visibleAt      map[string]time.Time
+	inFlight       map[string]int // writes of the key under way
 	manifestsEarly int
 }
 
-func (s *laggingStore) written(key string) {
+// writing hides a new key while it is being written (a redelivered commit's
+// Stat must not see it appear before the lag starts, as it did between the
+// inner store's write and the lag being set), and done starts the lag once
+// the first write succeeded. A key once visible stays visible, as an
+// overwritten S3 object does.
+func (s *laggingStore) writing(key string) (done func(error)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.visibleAt[key] = time.Now().Add(s.lag)
+	s.inFlight[key]++
+	return func(err error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.inFlight[key]--
+		if _, seen := s.visibleAt[key]; err == nil && !seen {
+			s.visibleAt[key] = time.Now().Add(s.lag)
+		}
+	}
 }
 
 func (s *laggingStore) hidden(key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	at, ok := s.visibleAt[key]
-	return ok && time.Now().Before(at)
+	if !ok {
+		return s.inFlight[key] > 0
+	}
+	return time.Now().Before(at)
 }
 
 func (s *laggingStore) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...objstore.Option) (objstore.ObjectInfo, error) {
@@ -105,18 +122,19 @@ func (s *laggingStore) Put(ctx context.Context, key string, r io.Reader, size in
 		s.manifestsEarly++
 		s.mu.Unlock()
 	}
-	info, err := s.Store.Put(ctx, key, r, size, opts...)
-	if err == nil && strings.HasSuffix(key, "/"+backup.DataObject) {
-		s.written(key)
+	if !strings.HasSuffix(key, "/"+backup.DataObject) {
+		return s.Store.Put(ctx, key, r, size, opts...)
 	}
+	done := s.writing(key)
+	info, err := s.Store.Put(ctx, key, r, size, opts...)
+	done(err)
 	return info, err
 }
 
 func (s *laggingStore) CompleteMultipart(ctx context.Context, key, id string, parts []objstore.Part) (objstore.ObjectInfo, error) {
+	done := s.writing(key)
 	info, err := s.Store.CompleteMultipart(ctx, key, id, parts)
-	if err == nil {
-		s.written(key)
-	}
+	done(err)
 	return info, err
 }
 
@@ -142,7 +160,7 @@ func TestManifestIsWrittenOnlyAfterTheObjectIsConfirmed(t *testing.T) {
 	b := setup(t)
 	fs, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	store := &laggingStore{Store: fs, lag: 1500 * time.Millisecond, visibleAt: map[string]time.Time{}}
+	store := &laggingStore{Store: fs, lag: 1500 * time.Millisecond, visibleAt: map[string]time.Time{}, inFlight: map[string]int{}}
 	b.startUploader(t, store)
 
 	single := b.stageArtifact(t, "lag-1", 1, 1<<20)
