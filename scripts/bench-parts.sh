@@ -11,6 +11,7 @@
 # backup; the restore's is /usr/bin/time's maximum resident set size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/grow-tenant.sh
 
 PGHOST=${PGHOST:-127.0.0.1}; PGPORT=${PGPORT:-5432}; PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
@@ -34,23 +35,7 @@ store:
   prefix: bench
 YAML
 
-echo "== database $DB: the demo's 20 tenants, casa-01 grown to about $LARGE_MB MB of CSV" >&2
-psql -qX -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null
-psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f scripts/demo-data.sql >/dev/null
-# casa-01's care notes, in its own schema (copied whole: a shared table's rows are found through the tenant's
-# references, whose cost grows with every shared table and is not what this measures), about 150 bytes of CSV a
-# row and as compressible as care records.
-psql -qX -v ON_ERROR_STOP=1 -d "$DB" <<SQL >/dev/null
-SELECT format(\$f\$INSERT INTO %1\$I.care_notes (resident, severity, body, written)
-  SELECT 1 + g %% 40, (ARRAY['info','attention','urgent']::%1\$I.severity[])[1 + g %% 3],
-    'Residente ' || (g %% 40) || ': turno ' || (ARRAY['manhã','tarde','noite'])[1 + g %% 3] || ' sem intercorrências, '
-      || 'aceitou ' || (g %% 4) || ' refeições e ' || (200 + g %% 900) || ' ml, ref ' || substr(md5(g::text), 1, 6),
-    timestamptz '2020-01-01 08:00:00-03' + g * interval '1 minute'
-  FROM generate_series(1, %2\$s) g\$f\$, "schemaName", $LARGE_MB * 1000000 / 150)
-FROM public.tenants WHERE id = 'casa-01' \\gexec
-SQL
-psql -qX -d "$DB" -c "VACUUM ANALYZE" >/dev/null
-psql -XAt -d "$DB" -c "SELECT 'database ' || pg_size_pretty(pg_database_size('$DB'))" >&2
+grow_casa01 "$DB" "$LARGE_MB"
 
 t0=$(date +%s.%N); pg_dump -Fc -Z9 -f "$WORK/ref.dump" "$DB"; t1=$(date +%s.%N)
 printf 'reference pg_dump -Fc -Z9: %.1f s, %d bytes\n' "$(echo "$t1 - $t0" | bc)" "$(stat -c %s "$WORK/ref.dump")"

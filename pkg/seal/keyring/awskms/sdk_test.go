@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/stretchr/testify/require"
+	"github.com/tink-crypto/tink-go/v2/core/registry"
 
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
@@ -24,19 +25,11 @@ const keyARN = "arn:aws:kms:sa-east-1:111122223333:key/0000-test"
 // wrapped and unwrapped by KMS, and once the KMS key is gone nothing opens.
 func TestKMSBackedKeyThroughTheSDK(t *testing.T) {
 	t.Parallel()
-	srv := awstest.New(t)
-	srv.CreateKey(t, keyARN)
-	kc, err := awskms.NewClient(t.Context(), kms.NewFromConfig(srv.Config()))
-	require.NoError(t, err)
-	kr := keyring.New(keyring.WithKMS(kc))
-	_, err = kr.RotateKMS("", awskms.URIPrefix+keyARN)
-	require.NoError(t, err)
-	kek, err := kr.Primary("")
-	require.NoError(t, err)
+	srv, kc, kr, kek := kmsKeyring(t)
 
 	plain := bytes.Repeat([]byte("id,nome\n1,Ana\n"), 1000)
 	var sealed bytes.Buffer
-	_, err = seal.Seal(t.Context(), &sealed, bytes.NewReader(plain), seal.Part{Artifact: "a", Last: true}, kek)
+	_, err := seal.Seal(t.Context(), &sealed, bytes.NewReader(plain), seal.Part{Artifact: "a", Last: true}, kek)
 	require.NoError(t, err)
 	require.Equal(t, 1, srv.Calls("TrentService.Encrypt"))
 
@@ -68,17 +61,9 @@ func TestKMSBackedKeyThroughTheSDK(t *testing.T) {
 // records no failed verification; a ciphertext KMS refuses still is one.
 func TestKMSOutOfReachIsNoVerdictOnThePart(t *testing.T) {
 	t.Parallel()
-	srv := awstest.New(t)
-	srv.CreateKey(t, keyARN)
-	kc, err := awskms.NewClient(t.Context(), kms.NewFromConfig(srv.Config()))
-	require.NoError(t, err)
-	kr := keyring.New(keyring.WithKMS(kc))
-	_, err = kr.RotateKMS("", awskms.URIPrefix+keyARN)
-	require.NoError(t, err)
-	kek, err := kr.Primary("")
-	require.NoError(t, err)
+	srv, kc, kr, kek := kmsKeyring(t)
 	var sealed bytes.Buffer
-	_, err = seal.Seal(t.Context(), &sealed, bytes.NewReader([]byte("id,nome\n1,Ana\n")), seal.Part{Artifact: "a", Last: true}, kek)
+	_, err := seal.Seal(t.Context(), &sealed, bytes.NewReader([]byte("id,nome\n1,Ana\n")), seal.Part{Artifact: "a", Last: true}, kek)
 	require.NoError(t, err)
 	doc, err := kr.Marshal()
 	require.NoError(t, err)
@@ -113,4 +98,20 @@ func closedURL(t *testing.T) string {
 	addr := l.Addr().String()
 	require.NoError(t, l.Close())
 	return "http://" + addr
+}
+
+// kmsKeyring is a keyring whose primary version is a key of a local KMS,
+// reached through the real SDK client.
+func kmsKeyring(t *testing.T) (*awstest.Server, registry.KMSClient, *keyring.Keyring, seal.KEK) {
+	t.Helper()
+	srv := awstest.New(t)
+	srv.CreateKey(t, keyARN)
+	kc, err := awskms.NewClient(t.Context(), kms.NewFromConfig(srv.Config()))
+	require.NoError(t, err)
+	kr := keyring.New(keyring.WithKMS(kc))
+	_, err = kr.RotateKMS("", awskms.URIPrefix+keyARN)
+	require.NoError(t, err)
+	kek, err := kr.Primary("")
+	require.NoError(t, err)
+	return srv, kc, kr, kek
 }
