@@ -138,8 +138,16 @@ func TestBatchWithCacheEqualsEachTenantsOwnExport(t *testing.T) {
 	}
 	// Batches of the same shape: column-model tenants and a schema
 	// tenant, whose own schema pg_dump dumps each time.
+	// The fingerprint covers the cluster's roles, which other tests on this
+	// server create and drop at any moment: a batch that sees them change
+	// misses, as it should; a few tries, each of which may hit.
 	first := batch([]string{run[0], run[1], "acme"})
-	second := batch([]string{run[2], run[3], "acme2"})
+	var second int64
+	for range cacheTries {
+		if second = batch([]string{run[2], run[3], "acme2"}); second < first-100 {
+			break
+		}
+	}
 	require.Less(t, second, first-100, "the second batch dumps no shared schema: %d requests against %d", second, first)
 	require.Positive(t, b.cfg.Cache.Stats().Hits)
 }
