@@ -32,8 +32,12 @@ type Options struct {
 	From    destinations.Set
 	To      destinations.Destination
 	Primary bool
-	Layout  backup.Layout
-	Keys    backup.Keys
+	// Writes is how To writes backups (its own storage classes, Object
+	// Lock and SSE-KMS key): the copy is written as the uploader's copy
+	// job would write it there.
+	Writes backup.Writes
+	Layout backup.Layout
+	Keys   backup.Keys
 	// Try runs fn against From until one serves it (nil: From.Try); the
 	// CLI's says which destination could not serve it and why.
 	Try func(ctx context.Context, set destinations.Set, fn func(context.Context, destinations.Destination) error) (string, error)
@@ -80,10 +84,11 @@ func Backup(ctx context.Context, o Options) (Result, error) {
 		if err != nil {
 			return err
 		}
-		if _, err := destinations.Copy(ctx, d.Store, o.To.Store, e.Manifest.Object.Key, sum); err != nil {
+		kind, tenant, now := e.Manifest.Kind, e.Manifest.Tenant, o.Now()
+		if _, err := destinations.Copy(ctx, d.Store, o.To.Store, e.Manifest.Object.Key, sum, o.Writes.Object(kind, tenant, now)...); err != nil {
 			return err
 		}
-		return destinations.CopyDocument(ctx, d.Store, o.To.Store, e.Key)
+		return destinations.CopyDocument(ctx, d.Store, o.To.Store, e.Key, o.Writes.Manifest(kind, tenant, now)...)
 	})
 	res.From, res.Manifest = from, e.Manifest
 	outcome := messages.CopyOutcome{Ref: messages.Ref{Tenant: o.Tenant, BackupID: o.BackupID}, Destination: o.To.Name, Primary: o.Primary, By: o.By}
@@ -127,11 +132,19 @@ func Backup(ctx context.Context, o Options) (Result, error) {
 
 // Archive copies the base backups' objects and the WAL segments to lacks
 // from from (a destinations.Reader: each from the first destination that
-// has it), base backups first.
-func Archive(ctx context.Context, from, to objstore.Store, layout backup.Layout) (destinations.SyncReport, error) {
+// has it), base backups first. Each copy keeps the tags and storage class
+// its writer gave it (a segment's plaintext digest, which wal-push's
+// "already archived" check reads) and is written under to's own SSE-KMS
+// key (w.SSEKMSKeyID) when it has one; to itself adds its Object Lock
+// retention (stack.RetainedIn).
+func Archive(ctx context.Context, from, to objstore.Store, layout backup.Layout, w backup.Writes) (destinations.SyncReport, error) {
+	var opts []objstore.Option
+	if w.SSEKMSKeyID != "" {
+		opts = append(opts, objstore.WithSSEKMS(w.SSEKMSKeyID))
+	}
 	var total destinations.SyncReport
 	for _, folder := range []string{"base", "wal"} {
-		rep, err := destinations.Sync(ctx, from, to, layout.KindPrefix(folder))
+		rep, err := destinations.Sync(ctx, from, to, layout.KindPrefix(folder), opts...)
 		total.Copied, total.Bytes, total.Had = total.Copied+rep.Copied, total.Bytes+rep.Bytes, total.Had+rep.Had
 		if err != nil {
 			return total, err

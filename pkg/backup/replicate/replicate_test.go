@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -150,7 +152,7 @@ func TestArchiveCopiesTheBaseBackupsAndWALTheDestinationLacks(t *testing.T) {
 		put(t, from, k, []byte(k))
 	}
 	put(t, to, layout.WAL("00000001", "000000010000000000000001"), []byte(layout.WAL("00000001", "000000010000000000000001")))
-	rep, err := replicate.Archive(t.Context(), from, to, layout)
+	rep, err := replicate.Archive(t.Context(), from, to, layout, backup.Writes{})
 	require.NoError(t, err)
 	require.Equal(t, destinations.SyncReport{Copied: 2, Had: 1, Bytes: int64(len(layout.WAL("00000001", "000000010000000000000002")) + len(layout.KindPrefix("base")+"b1/data.arca"))}, rep)
 	_, err = to.Stat(t.Context(), layout.KindPrefix("tenants")+"t/x/manifest.json")
@@ -165,4 +167,95 @@ func get(t *testing.T, s objstore.Store, key string) []byte {
 	b, err := io.ReadAll(rc)
 	require.NoError(t, err)
 	return b
+}
+
+// written records the settings of every write to a store, by key.
+type written struct {
+	objstore.Store
+	mu   sync.Mutex
+	opts map[string]objstore.Options
+}
+
+func newWritten(t *testing.T) *written {
+	return &written{Store: newStore(t), opts: map[string]objstore.Options{}}
+}
+
+func (w *written) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...objstore.Option) (objstore.ObjectInfo, error) {
+	w.mu.Lock()
+	w.opts[key] = objstore.NewOptions(opts...)
+	w.mu.Unlock()
+	return w.Store.Put(ctx, key, r, size, opts...)
+}
+
+func (w *written) of(key string) objstore.Options {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.opts[key]
+}
+
+// A copy by hand is written as the uploader's copy job writes it in that
+// destination: under the destination's own SSE-KMS key, its storage class
+// and Object Lock retention for the kind, and the tags every backup
+// object carries; the manifest alike but in the standard class. Before,
+// arca copy wrote both with none of them (the bucket's defaults: no
+// archive class, no retention, the bucket's key).
+func TestBackupCopyIsWrittenWithItsDestinationsOwnSettings(t *testing.T) {
+	t.Parallel()
+	kr := keyringtest.New(t)
+	src, dr := newStore(t), newWritten(t)
+	m, key, _, err := backuptest.Commit(t.Context(), src, layout, kr, backuptest.Spec{Tenant: "t", BackupID: "f-4", Rows: 5})
+	require.NoError(t, err)
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	w := backup.Writes{SSEKMSKeyID: "arn:aws:kms:us-east-1:1:key/dr", Policies: map[string]backup.ObjectPolicy{
+		m.Kind: {StorageClass: "STANDARD_IA", Retain: 24 * time.Hour, LockMode: objstore.LockGovernance}}}
+	_, err = replicate.Backup(t.Context(), replicate.Options{BackupID: "f-4", Tenant: "t", Layout: layout, Keys: kr, Writes: w,
+		Now: func() time.Time { return now }, From: destinations.Set{{Name: "a", Store: src}}, To: destinations.Destination{Name: "dr", Store: dr}})
+	require.NoError(t, err)
+
+	tags := map[string]string{"DataType": "HealthRecords", "Kind": m.Kind, "Tenant": "t"}
+	lock := objstore.Lock{Mode: objstore.LockGovernance, RetainUntil: now.Add(24 * time.Hour)}
+	obj := dr.of(m.Object.Key)
+	require.Equal(t, "arn:aws:kms:us-east-1:1:key/dr", obj.SSEKMSKeyID, "the copy under the destination's own key")
+	require.Equal(t, "STANDARD_IA", obj.StorageClass)
+	require.Equal(t, tags, obj.Tags)
+	require.Equal(t, lock, obj.Lock)
+	man := dr.of(key)
+	require.Equal(t, "arn:aws:kms:us-east-1:1:key/dr", man.SSEKMSKeyID, "its manifest too")
+	require.Empty(t, man.StorageClass, "the manifest stays in the standard class")
+	require.Equal(t, tags, man.Tags)
+	require.Equal(t, lock, man.Lock)
+	info, err := dr.Stat(t.Context(), m.Object.Key)
+	require.NoError(t, err)
+	require.Equal(t, "STANDARD_IA", info.StorageClass)
+	require.Equal(t, tags, info.Tags)
+}
+
+// The archive's copies keep what their writers gave them, a WAL segment's
+// tags (its plaintext digest, which wal-push's "already archived" check
+// reads) and a base backup's storage class, and are written under the
+// destination's own SSE-KMS key. Before, they carried none of them.
+func TestArchiveCopiesKeepTheirTagsAndClassUnderTheDestinationsKey(t *testing.T) {
+	t.Parallel()
+	from, to := newStore(t), newWritten(t)
+	walKey, baseKey := layout.WAL("00000001", "000000010000000000000001"), layout.KindPrefix("base")+"b1/data.arca"
+	walTags := map[string]string{"DataType": "HealthRecords", "Kind": "wal", "PlainSHA256": "ab12"}
+	_, err := from.Put(t.Context(), walKey, bytes.NewReader([]byte("wal")), 3, objstore.WithTags(walTags))
+	require.NoError(t, err)
+	_, err = from.Put(t.Context(), baseKey, bytes.NewReader([]byte("base")), 4, objstore.WithStorageClass("GLACIER"),
+		objstore.WithTags(map[string]string{"Kind": "base"}))
+	require.NoError(t, err)
+
+	rep, err := replicate.Archive(t.Context(), from, to, layout, backup.Writes{SSEKMSKeyID: "arn:aws:kms:us-east-1:1:key/dr"})
+	require.NoError(t, err)
+	require.Equal(t, 2, rep.Copied)
+	wal := to.of(walKey)
+	require.Equal(t, walTags, wal.Tags)
+	require.Equal(t, "arn:aws:kms:us-east-1:1:key/dr", wal.SSEKMSKeyID)
+	base := to.of(baseKey)
+	require.Equal(t, "GLACIER", base.StorageClass)
+	require.Equal(t, map[string]string{"Kind": "base"}, base.Tags)
+	require.Equal(t, "arn:aws:kms:us-east-1:1:key/dr", base.SSEKMSKeyID)
+	info, err := to.Stat(t.Context(), walKey)
+	require.NoError(t, err)
+	require.Equal(t, "ab12", info.Tags["PlainSHA256"])
 }

@@ -18,6 +18,18 @@ import (
 // reported as not copied; one whose digest the destination does not know
 // (an S3 multipart object) is copied again.
 func Copy(ctx context.Context, from, to objstore.Store, key string, sha256 []byte, opts ...objstore.Option) (copied bool, err error) {
+	return copyObject(ctx, from, to, key, sha256, false, opts)
+}
+
+// CopyAsStored is Copy writing the copy with the source object's own tags
+// and storage class (as its writer set them: a WAL segment's plaintext
+// digest, a base backup's class), then opts (the destination's SSE-KMS
+// key).
+func CopyAsStored(ctx context.Context, from, to objstore.Store, key string, sha256 []byte, opts ...objstore.Option) (copied bool, err error) {
+	return copyObject(ctx, from, to, key, sha256, true, opts)
+}
+
+func copyObject(ctx context.Context, from, to objstore.Store, key string, sha256 []byte, asStored bool, opts []objstore.Option) (copied bool, err error) {
 	src, err := from.Stat(ctx, key)
 	if err != nil {
 		return false, fmt.Errorf("copy %s: %w", key, err)
@@ -32,8 +44,11 @@ func Copy(ctx context.Context, from, to objstore.Store, key string, sha256 []byt
 		return false, fmt.Errorf("copy %s: %w", key, err)
 	}
 	defer func() { _ = rc.Close() }() // read side: a close error loses nothing
+	if asStored {
+		opts = append(stored(src), opts...)
+	}
 	if sha256 != nil {
-		opts = append(opts, objstore.WithSHA256(sha256))
+		opts = append(opts[:len(opts):len(opts)], objstore.WithSHA256(sha256))
 	}
 	if _, err := to.Put(ctx, key, rc, src.Size, opts...); err != nil {
 		return false, fmt.Errorf("copy %s: %w", key, err)
@@ -59,4 +74,17 @@ func CopyDocument(ctx context.Context, from, to objstore.Store, key string, opts
 		return fmt.Errorf("copy %s: %w", key, err)
 	}
 	return nil
+}
+
+// stored are the settings an object was written with that a copy keeps:
+// its tags and its storage class.
+func stored(src objstore.ObjectInfo) []objstore.Option {
+	var opts []objstore.Option
+	if len(src.Tags) > 0 {
+		opts = append(opts, objstore.WithTags(src.Tags))
+	}
+	if src.StorageClass != "" {
+		opts = append(opts, objstore.WithStorageClass(src.StorageClass))
+	}
+	return opts
 }

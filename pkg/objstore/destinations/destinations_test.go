@@ -261,3 +261,19 @@ func TestMirrorCopiesEachWriteAndSyncCompletesAMissedOne(t *testing.T) {
 	require.Equal(t, destinations.SyncReport{Copied: 1, Bytes: int64(len("segment 2")), Had: 1}, rep)
 	require.Equal(t, "segment 2", read(t, fs, "wal/2"))
 }
+
+// The mirror's copies keep the tags the writer gave the object (a WAL
+// segment's plaintext digest, which wal-push's "already archived" check
+// reads), as the primary, versitygw, returns them (it keeps no storage
+// class: replicate's tests check the class). Before, every copy was
+// written bare.
+func TestMirrorCopiesKeepTheObjectsTags(t *testing.T) {
+	set, s3, fs := setup(t)
+	m := destinations.Mirror{Store: s3, Copies: set[1:]}
+	tags := map[string]string{"Kind": "wal", "PlainSHA256": "ab12"}
+	_, err := m.Put(t.Context(), "wal/3", strings.NewReader("segment 3"), 9, objstore.WithTags(tags))
+	require.NoError(t, err)
+	info, err := fs.Stat(t.Context(), "wal/3")
+	require.NoError(t, err)
+	require.Equal(t, tags, info.Tags)
+}

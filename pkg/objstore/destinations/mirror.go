@@ -12,8 +12,8 @@ import (
 // Mirror is the store of the writers outside the pipeline (wal-push, the
 // WAL agent, wal-receive, base backups): every object is written to the
 // primary, whose answer is the write's, and once it is there copied to
-// each further destination (Copy, checked against the digest the primary
-// recorded). A copy that fails does not fail the write: the object is
+// each further destination (CopyAsStored: with the object's own tags and
+// storage class, checked against the digest the primary recorded). A copy that fails does not fail the write: the object is
 // durable in the primary, and failing wal-push for a second destination
 // would stop PostgreSQL recycling WAL because of a store that restore
 // needs only when the primary is lost. Failed is told instead, and
@@ -68,7 +68,7 @@ func (m Mirror) Delete(ctx context.Context, key string) error {
 
 func (m Mirror) copy(ctx context.Context, key string, sha256 []byte) {
 	for _, d := range m.Copies {
-		if _, err := Copy(ctx, m.Store, d.Store, key, sha256); err != nil {
+		if _, err := CopyAsStored(ctx, m.Store, d.Store, key, sha256); err != nil {
 			m.failed(key, d.Name, err)
 		}
 	}
@@ -90,15 +90,17 @@ type SyncReport struct {
 // Sync copies every object under prefix that from holds and to lacks (or
 // holds with another size) to to: a mirror's copies that failed, or a
 // destination added after the archive began. Objects are copied in key
-// order, so a base backup's data comes before its manifest. It stops at
-// the first failure, which names the key.
-func Sync(ctx context.Context, from, to objstore.Store, prefix string) (SyncReport, error) {
+// order, so a base backup's data comes before its manifest; each with the
+// tags and storage class its writer gave it (CopyAsStored), then opts (the
+// destination's SSE-KMS key). It stops at the first failure, which names
+// the key.
+func Sync(ctx context.Context, from, to objstore.Store, prefix string, opts ...objstore.Option) (SyncReport, error) {
 	var rep SyncReport
 	for o, err := range from.List(ctx, prefix) {
 		if err != nil {
 			return rep, fmt.Errorf("sync %s: %w", prefix, err)
 		}
-		copied, err := Copy(ctx, from, to, o.Key, nil)
+		copied, err := CopyAsStored(ctx, from, to, o.Key, nil, opts...)
 		if err != nil {
 			return rep, err
 		}

@@ -2,21 +2,15 @@ package service
 
 import (
 	"slices"
-	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/objstore"
 )
 
-// KindPolicy are the object settings of one kind of backup.
-type KindPolicy struct {
-	StorageClass string // "" keeps the bucket's default (STANDARD)
-	// Retain is how long the backup must be kept; with LockMode set, S3
-	// Object Lock enforces it.
-	Retain   time.Duration
-	LockMode objstore.LockMode // "", GOVERNANCE or COMPLIANCE
-}
+// KindPolicy are the object settings of one kind of backup: the ones
+// every writer of a destination's backups uses (backup.Writes).
+type KindPolicy = backup.ObjectPolicy
 
 // Config of the uploader stage. The uploader holds bucket write credentials,
 // staging access and the keys that seal manifests (docs/security.md); no
@@ -52,21 +46,22 @@ type Copy struct {
 	SSEKMSKeyID string
 }
 
+// Writes is how the destination writes backups: its own policies (the
+// primary's when it has none) and its own SSE-KMS key.
+func (c Copy) Writes(primary map[string]KindPolicy) backup.Writes {
+	policies := c.Policies
+	if policies == nil {
+		policies = primary
+	}
+	return backup.Writes{Policies: policies, SSEKMSKeyID: c.SSEKMSKeyID}
+}
+
 // Takes reports whether the destination keeps backups of kind.
 func (c Copy) Takes(kind string) bool { return len(c.Kinds) == 0 || slices.Contains(c.Kinds, kind) }
 
-// DefaultPolicies follow the plan: tenant exports in STANDARD_IA for 90
-// days, full and base backups in GLACIER for the 30 operational days. The
-// 7-year health-data copies are the weekly fulls that retention's GFS slots
-// keep; the uploader cannot know at upload time which full will fill a
-// weekly slot, so it does not lock every full for 7 years.
-func DefaultPolicies() map[string]KindPolicy {
-	return map[string]KindPolicy{
-		"tenant": {StorageClass: "STANDARD_IA", Retain: 90 * 24 * time.Hour},
-		"full":   {StorageClass: "GLACIER", Retain: 30 * 24 * time.Hour},
-		"base":   {StorageClass: "GLACIER", Retain: 30 * 24 * time.Hour},
-	}
-}
+// DefaultPolicies are backup.DefaultObjectPolicies: tenant exports in
+// STANDARD_IA for 90 days, full and base backups in GLACIER for 30.
+func DefaultPolicies() map[string]KindPolicy { return backup.DefaultObjectPolicies() }
 
 func (c Config) withDefaults() Config {
 	if c.Policies == nil {

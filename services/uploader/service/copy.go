@@ -60,15 +60,11 @@ func (s *Service) handleCopy(ctx context.Context, job *jobs.Job[messages.CopyReq
 	if err != nil {
 		return jobs.Permanent(fmt.Errorf("copy %s: sha256: %w", m.BackupID, err))
 	}
-	policies := c.Policies
-	if policies == nil {
-		policies = s.cfg.Policies
-	}
-	opts := s.optionsFor(policies, c.SSEKMSKeyID, m.Kind, m.Tenant)
+	w := c.Writes(s.cfg.Policies)
 	store := progressStore{c.Store}
-	_, err = destinations.Copy(ctx, s.store, store, m.ObjectKey, sum, opts...)
+	_, err = destinations.Copy(ctx, s.store, store, m.ObjectKey, sum, w.Object(string(m.Kind), m.Tenant, s.now())...)
 	if err == nil {
-		err = destinations.CopyDocument(ctx, s.store, store, m.ManifestKey, lessClass(opts)...)
+		err = destinations.CopyDocument(ctx, s.store, store, m.ManifestKey, w.Manifest(string(m.Kind), m.Tenant, s.now())...)
 	}
 	attrs := map[string]string{messages.DestinationAttr: c.Name, "object": m.ObjectKey, "manifest": m.ManifestKey}
 	if err != nil {

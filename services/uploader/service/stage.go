@@ -217,42 +217,18 @@ func (s *Service) abandon(ctx context.Context, m messages.PartSealed) error {
 	return s.staging.Delete(ctx, m.StagingKey)
 }
 
-// manifestOptions are the object's options less the storage class.
+// manifestOptions are the settings of the backup's manifest in the
+// primary: the object's less the storage class.
 func (s *Service) manifestOptions(m messages.PartSealed) []objstore.Option {
-	return lessClass(s.objectOptions(m))
+	return s.primary().Manifest(string(m.Kind), m.Tenant, s.now())
 }
 
-func lessClass(objectOptions []objstore.Option) []objstore.Option {
-	o := objstore.NewOptions(objectOptions...)
-	opts := []objstore.Option{objstore.WithTags(o.Tags)}
-	if o.SSEKMSKeyID != "" {
-		opts = append(opts, objstore.WithSSEKMS(o.SSEKMSKeyID))
-	}
-	if o.Lock.Mode != "" {
-		opts = append(opts, objstore.WithObjectLock(o.Lock.Mode, o.Lock.RetainUntil))
-	}
-	return opts
-}
-
+// objectOptions are the settings of the backup's object in the primary.
 func (s *Service) objectOptions(m messages.PartSealed) []objstore.Option {
-	return s.optionsFor(s.cfg.Policies, s.cfg.SSEKMSKeyID, m.Kind, m.Tenant)
+	return s.primary().Object(string(m.Kind), m.Tenant, s.now())
 }
 
-// optionsFor are the settings of a backup's object under policies and
-// SSE-KMS key kms (the primary's, or a copy's own).
-func (s *Service) optionsFor(policies map[string]KindPolicy, kms string, kind messages.Kind, tenant string) []objstore.Option {
-	p := policies[string(kind)]
-	opts := []objstore.Option{objstore.WithTags(map[string]string{
-		"DataType": "HealthRecords", "Kind": string(kind), "Tenant": tenant,
-	})}
-	if p.StorageClass != "" {
-		opts = append(opts, objstore.WithStorageClass(p.StorageClass))
-	}
-	if kms != "" {
-		opts = append(opts, objstore.WithSSEKMS(kms))
-	}
-	if p.LockMode != "" && p.Retain > 0 {
-		opts = append(opts, objstore.WithObjectLock(p.LockMode, s.now().Add(p.Retain)))
-	}
-	return opts
+// primary is how the primary writes backups.
+func (s *Service) primary() backup.Writes {
+	return backup.Writes{Policies: s.cfg.Policies, SSEKMSKeyID: s.cfg.SSEKMSKeyID}
 }

@@ -37,7 +37,7 @@ func (a *app) copyCmd() *cobra.Command {
 			}
 			others := set.Without(to)
 			if archive {
-				rep, err := replicate.Archive(ctx, a.fallbackReader(others), stack.RetainedIn(a.cfg, dst), stack.Layout(a.cfg))
+				rep, err := replicate.Archive(ctx, a.fallbackReader(others), stack.RetainedIn(a.cfg, dst), stack.Layout(a.cfg), stack.WritesTo(a.cfg, dst.Name))
 				if err != nil {
 					return fmt.Errorf("copy the archive to %s (%d objects copied): %w", dst.Name, rep.Copied, err)
 				}
@@ -46,7 +46,7 @@ func (a *app) copyCmd() *cobra.Command {
 				return nil
 			}
 			res, err := replicate.Backup(ctx, replicate.Options{BackupID: args[0], Tenant: tenant, From: others, To: dst,
-				Primary: dst.Name == set.Primary().Name, Layout: stack.Layout(a.cfg), Keys: keys, By: "arca copy",
+				Primary: dst.Name == set.Primary().Name, Writes: stack.WritesTo(a.cfg, dst.Name), Layout: stack.Layout(a.cfg), Keys: keys, By: "arca copy",
 				Try: func(ctx context.Context, set destinations.Set, fn func(context.Context, destinations.Destination) error) (string, error) {
 					return a.tryDestinations(ctx, set, "copy "+args[0], fn)
 				}})

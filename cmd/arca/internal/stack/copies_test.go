@@ -8,6 +8,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/config/configtest"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/objstore"
 )
 
 // Each further destination's copy jobs write under that destination's own
@@ -27,4 +28,21 @@ func TestCopiesCarryTheirDestinationsOwnKMSKey(t *testing.T) {
 	require.Equal(t, "arn:aws:kms:us-east-1:1:key/dr", copies[0].SSEKMSKeyID)
 	require.Equal(t, "local", copies[1].Name)
 	require.Empty(t, copies[1].SSEKMSKeyID)
+}
+
+// arca copy writes a copy as the uploader's copy job does in that
+// destination: with its own SSE-KMS key and its own Object Lock.
+func TestWritesToIsTheDestinationsOwn(t *testing.T) {
+	cfg := configtest.Local(t)
+	cfg.Store.S3.SSEKMSKeyID = "arn:aws:kms:sa-east-1:1:key/primary"
+	cfg.Store.Destinations = []config.Destination{
+		{Name: "dr", Kind: "fs", FS: config.FSStore{Dir: t.TempDir()}, S3: config.S3Store{SSEKMSKeyID: "arn:aws:kms:us-east-1:1:key/dr", ObjectLock: "COMPLIANCE"}},
+	}
+	copies, err := stack.Copies(t.Context(), cfg)
+	require.NoError(t, err)
+	w := stack.WritesTo(cfg, "dr")
+	require.Equal(t, copies[0].Writes(nil), w)
+	require.Equal(t, "arn:aws:kms:us-east-1:1:key/dr", w.SSEKMSKeyID)
+	require.Equal(t, objstore.LockCompliance, w.Policies["tenant"].LockMode)
+	require.Empty(t, stack.WritesTo(cfg, "nowhere"))
 }

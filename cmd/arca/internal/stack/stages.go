@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
@@ -179,9 +180,26 @@ func Copies(ctx context.Context, cfg config.Config) ([]uploader.Copy, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, uploader.Copy{Name: d.Name, Store: s, Kinds: d.Kinds, Policies: policiesFor(d), SSEKMSKeyID: d.S3.SSEKMSKeyID})
+		w := writesOf(d)
+		out = append(out, uploader.Copy{Name: d.Name, Store: s, Kinds: d.Kinds, Policies: w.Policies, SSEKMSKeyID: w.SSEKMSKeyID})
 	}
 	return out, nil
+}
+
+// WritesTo is how the destination called name writes backups (its own
+// storage classes, Object Lock and SSE-KMS key), as the uploader writes
+// them there: what arca copy writes a copy with. Zero for no such
+// destination.
+func WritesTo(cfg config.Config, name string) backup.Writes {
+	d, ok := cfg.Destination(name)
+	if !ok {
+		return backup.Writes{}
+	}
+	return writesOf(d)
+}
+
+func writesOf(d config.Destination) backup.Writes {
+	return backup.Writes{Policies: policiesFor(d), SSEKMSKeyID: d.S3.SSEKMSKeyID}
 }
 
 // Named builds the named stages, each with the name its errors carry,
