@@ -39,14 +39,32 @@ func (s *Store) Get(ctx context.Context, key string, rng objstore.Range) (io.Rea
 // Stat implements objstore.Store: HeadObject, plus GetObjectTagging when
 // the object has tags.
 func (s *Store) Stat(ctx context.Context, key string) (objstore.ObjectInfo, error) {
-	if err := objstore.ValidateKey(key); err != nil {
+	info, tagged, err := s.head(ctx, key)
+	if err != nil || !tagged {
+		return info, err
+	}
+	if info.Tags, err = s.tags(ctx, key); err != nil {
 		return objstore.ObjectInfo{}, fmt.Errorf("stat %s: %w", key, err)
+	}
+	return info, nil
+}
+
+// Head implements objstore.Header: HeadObject alone.
+func (s *Store) Head(ctx context.Context, key string) (objstore.ObjectInfo, error) {
+	info, _, err := s.head(ctx, key)
+	return info, err
+}
+
+// head is HeadObject's answer, and whether the object has tags.
+func (s *Store) head(ctx context.Context, key string) (objstore.ObjectInfo, bool, error) {
+	if err := objstore.ValidateKey(key); err != nil {
+		return objstore.ObjectInfo{}, false, fmt.Errorf("stat %s: %w", key, err)
 	}
 	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{
 		Bucket: &s.cfg.Bucket, Key: aws.String(s.objectKey(key)), ChecksumMode: types.ChecksumModeEnabled,
 	})
 	if err != nil {
-		return objstore.ObjectInfo{}, fmt.Errorf("stat %s: %w", key, mapError(err))
+		return objstore.ObjectInfo{}, false, fmt.Errorf("stat %s: %w", key, mapError(err))
 	}
 	info := objstore.ObjectInfo{
 		Key: key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag),
@@ -61,7 +79,7 @@ func (s *Store) Stat(ctx context.Context, key string) (objstore.ObjectInfo, erro
 		sum, parts, err := objstore.ParseS3Checksum(v)
 		switch {
 		case err != nil:
-			return objstore.ObjectInfo{}, fmt.Errorf("stat %s: %w", key, err)
+			return objstore.ObjectInfo{}, false, fmt.Errorf("stat %s: %w", key, err)
 		case parts > 0 || out.ChecksumType == types.ChecksumTypeComposite:
 			info.CompositeSHA256, info.Parts = sum, parts
 			if parts == 0 && out.PartsCount != nil {
@@ -71,12 +89,7 @@ func (s *Store) Stat(ctx context.Context, key string) (objstore.ObjectInfo, erro
 			info.SHA256 = sum
 		}
 	}
-	if aws.ToInt32(out.TagCount) > 0 {
-		if info.Tags, err = s.tags(ctx, key); err != nil {
-			return objstore.ObjectInfo{}, fmt.Errorf("stat %s: %w", key, err)
-		}
-	}
-	return info, nil
+	return info, aws.ToInt32(out.TagCount) > 0, nil
 }
 
 func (s *Store) tags(ctx context.Context, key string) (map[string]string, error) {

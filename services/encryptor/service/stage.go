@@ -50,6 +50,11 @@ type Config struct {
 	MinPartSize int64
 	Seal        []seal.Option
 	Worker      jobs.Config
+	// MaxBytesInFlight bounds the bytes of the parts a replica seals at
+	// once, whatever its Worker.Slots (a part and its sealed form are held
+	// in memory): many small parts at once, few large ones. 0: no bound
+	// but the slots.
+	MaxBytesInFlight int64
 }
 
 // S3MinPartSize is S3's minimum multipart part size.
@@ -64,6 +69,7 @@ type Service struct {
 	raw     *seal.Sealer // plaintext parts below the minimum once compressed
 	framed  *seal.Sealer // parts the exporter compressed: encrypt only
 	cfg     Config
+	budget  *jobs.Budget // Config.MaxBytesInFlight
 }
 
 // Deps are the encryptor's connections and keys: JetStream (JOBS, EVENTS),
@@ -96,7 +102,7 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{js: js, staging: st, keys: keys, sealer: s, raw: raw, framed: framed, cfg: cfg}, nil
+	return &Service{js: js, staging: st, keys: keys, sealer: s, raw: raw, framed: framed, cfg: cfg, budget: jobs.NewBudget(cfg.MaxBytesInFlight)}, nil
 }
 
 // Run consumes encrypt jobs until ctx ends.
@@ -106,6 +112,11 @@ func (s *Service) Run(ctx context.Context) error {
 
 func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartReady]) error {
 	m := job.Msg
+	release, err := s.budget.Take(ctx, max(m.Size, m.PlainSize))
+	if err != nil {
+		return err
+	}
+	defer release()
 	key := staging.SealedKey(m.Artifact, m.Part)
 	for attempt := 0; ; attempt++ {
 		epoch := s.epoch()

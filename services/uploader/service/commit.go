@@ -190,8 +190,13 @@ func (s *Service) finish(ctx context.Context, job *jobs.Job[messages.PartSealed]
 	if err := s.state.put(ctx, commitKey(m.BackupID), commitRecord{Artifact: m.Artifact, Committed: true}); err != nil {
 		return err
 	}
-	s.abortSuperseded(ctx, man.Object.Key)
-	s.state.forget(ctx, m.Artifact, count)
+	if count > 1 || s.multipartStarted(ctx, m.BackupID) {
+		s.abortSuperseded(ctx, man.Object.Key)
+	}
+	if count > 1 {
+		// A one-part artifact (single) recorded no upload, head or part.
+		s.state.forget(ctx, m.Artifact, count)
+	}
 	return s.staging.Delete(ctx, staging.FactsKey(m.Artifact))
 }
 

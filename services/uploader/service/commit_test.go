@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"io"
+	"iter"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -203,4 +204,48 @@ func TestSupersededAttemptsUploadIsAbortedWhenTheBackupCommits(t *testing.T) {
 	m := b.waitForManifest(t, store, second)
 	require.Equal(t, second.id, m.Artifact)
 	teststack.Eventually(t, 10*time.Second, func() bool { return noUploadsLeft(t, store) == 0 }, "the superseded upload aborted")
+}
+
+// listings counts the multipart listings sent to a store.
+type listings struct {
+	objstore.Store
+	n atomic.Int32
+}
+
+func (l *listings) ListMultipartUploads(ctx context.Context, prefix string) iter.Seq2[objstore.Upload, error] {
+	l.n.Add(1)
+	return l.Store.ListMultipartUploads(ctx, prefix)
+}
+
+// A backup committed by a one-part artifact sends no multipart listing
+// unless an attempt of it uploaded in parts; then the upload that attempt
+// left is aborted at once, as after a commit in parts.
+func TestOnePartCommitListsUploadsOnlyAfterAnAttemptInParts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	fs, err := fsstore.New(t.TempDir())
+	require.NoError(t, err)
+	store := &listings{Store: fs}
+	b.startUploader(t, store)
+	uploadsDone := func() bool {
+		return streamMsgs(t, b.n.JS, messages.StreamJobs, messages.Filter(messages.SubjectUpload)) == 0
+	}
+
+	small := b.stageArtifact(t, "small", 1, 1<<20)
+	b.publish(t, small)
+	b.waitForManifest(t, store, small)
+	teststack.Eventually(t, 60*time.Second, uploadsDone, "the one-part backup's job done")
+	require.Zero(t, store.n.Load(), "a one-part backup no attempt uploaded in parts lists nothing")
+
+	first := b.stageArtifact(t, "shrunk", 3, 5<<20)
+	pub := jobs.NewPublisher(b.n.JS)
+	for _, p := range first.parts[:2] { // the export died before its last part
+		require.NoError(t, pub.Publish(t.Context(), messages.UploadSubject(p.Artifact, p.Part), p, messages.PartSealedMsgID(p.Artifact, p.Part)))
+	}
+	teststack.Eventually(t, 60*time.Second, func() bool { return uploadsDone() && noUploadsLeft(t, fs) == 1 }, "the first attempt's parts uploaded")
+	second := b.stageAttempt(t, first.backupID, 2, "shrunk", 1, 1<<20)
+	b.publish(t, second)
+	m := b.waitForManifest(t, store, second)
+	require.Equal(t, second.id, m.Artifact)
+	teststack.Eventually(t, 10*time.Second, func() bool { return noUploadsLeft(t, fs) == 0 }, "the superseded upload aborted")
 }

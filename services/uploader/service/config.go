@@ -22,6 +22,11 @@ type Config struct {
 	SSEKMSKeyID string
 	ToolVersion string
 	Worker      jobs.Config
+	// MaxBytesInFlight bounds the bytes of the parts a replica uploads at
+	// once, whatever its Worker.Slots (each part is held in memory as it
+	// is sent): many small parts go at once, few large ones. 0: no bound
+	// but the slots.
+	MaxBytesInFlight int64
 	// StateReplicas: replicas of the uploads bucket (KV), as the streams'
 	// (nats.replicas); 0 is 1.
 	StateReplicas int

@@ -31,12 +31,13 @@ func (s *Service) confirmObject(ctx context.Context, man backup.Manifest) error 
 	return checkObject(man, info)
 }
 
-// waitVisible stats key until it answers, for up to confirmWait.
+// waitVisible heads key (objstore.Head: no tags, which the checks do not
+// read; one request on S3) until it answers, for up to confirmWait.
 func (s *Service) waitVisible(ctx context.Context, key string) (objstore.ObjectInfo, error) {
 	delay := 50 * time.Millisecond
 	deadline := time.Now().Add(confirmWait)
 	for {
-		info, err := s.store.Stat(ctx, key)
+		info, err := objstore.Head(ctx, s.store, key)
 		if err == nil || time.Now().After(deadline) {
 			return info, err
 		}

@@ -32,6 +32,7 @@ type Service struct {
 	state   *state
 	cfg     Config
 	now     func() time.Time
+	budget  *jobs.Budget // Config.MaxBytesInFlight
 }
 
 // Deps are the uploader's connections: JetStream (JOBS, EVENTS and the
@@ -57,7 +58,8 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return &Service{js: d.JS, staging: d.Staging, store: d.Store, keys: d.Keys, cfg: cfg.withDefaults(), now: time.Now}, nil
+	return &Service{js: d.JS, staging: d.Staging, store: d.Store, keys: d.Keys, cfg: cfg.withDefaults(), now: time.Now,
+		budget: jobs.NewBudget(cfg.MaxBytesInFlight)}, nil
 }
 
 // Run opens the uploads bucket, then consumes upload jobs, and copy jobs
@@ -101,6 +103,11 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartSealed]
 		}
 		return s.staging.Delete(ctx, m.StagingKey)
 	}
+	release, err := s.budget.Take(ctx, m.Size)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if m.Part == 0 && m.Last {
 		return s.single(ctx, job)
 	}
@@ -130,6 +137,11 @@ func (s *Service) upload(ctx context.Context, m messages.PartSealed) (uploadReco
 		return rec, err
 	}
 	obj := s.cfg.Layout.Data(string(m.Kind), m.Tenant, m.BackupID)
+	// Said before the upload exists, so that whichever attempt commits
+	// the backup, a one-part one included, looks for it (abortSuperseded).
+	if err := s.state.put(ctx, multipartKey(m.BackupID), struct{}{}); err != nil {
+		return rec, err
+	}
 	id, err := s.store.CreateMultipart(ctx, obj, s.objectOptions(m)...)
 	if err != nil {
 		return rec, fmt.Errorf("upload %s: create multipart: %w", m.Artifact, err)

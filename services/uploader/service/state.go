@@ -22,6 +22,7 @@ const StateBucket = "uploads"
 //	<artifact>.part.<n>    partRecord     part n is in the upload
 //	<artifact>.head        headRecord     how far the whole-object hash has got
 //	<backup>.commit        commitRecord   which artifact commits the backup
+//	<backup>.multipart     {}             an attempt of the backup started a multipart upload
 type state struct{ kv jetstream.KeyValue }
 
 type uploadRecord struct {
@@ -73,6 +74,7 @@ func ensureState(ctx context.Context, js jetstream.KeyValueManager, replicas int
 func artifactKey(artifact, what string) string { return messages.Token(artifact) + "." + what }
 func partKey(artifact string, n int) string    { return artifactKey(artifact, "part."+strconv.Itoa(n)) }
 func commitKey(backupID string) string         { return messages.Token(backupID) + ".commit" }
+func multipartKey(backupID string) string      { return messages.Token(backupID) + ".multipart" }
 
 // get reads a record; found is false when the key is absent.
 func (s *state) get(ctx context.Context, key string, v any) (found bool, err error) {

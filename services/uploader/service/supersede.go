@@ -18,3 +18,14 @@ func (s *Service) abortSuperseded(ctx context.Context, key string) {
 		}
 	}
 }
+
+// multipartStarted reports whether an attempt of the backup started a
+// multipart upload (its record, written before the upload is created), or
+// whether that cannot be told: a backup committed by a one-part artifact
+// that no attempt uploaded in parts has no upload to abort, and its commit
+// sends no listing (one S3 request per small backup).
+func (s *Service) multipartStarted(ctx context.Context, backupID string) bool {
+	var v struct{}
+	found, err := s.state.get(ctx, multipartKey(backupID), &v)
+	return found || err != nil
+}

@@ -128,7 +128,16 @@ type Pipeline struct {
 	// CompressionLevel is the zstd level of every part, 1–22 (default 3).
 	CompressionLevel int `yaml:"compression_level"`
 	MaxPartsWaiting  int `yaml:"max_parts_waiting"`
-	Slots            int `yaml:"slots"`
+	// Slots is how many jobs each replica of a stage runs at once (default
+	// 4); for the encryptor and the uploader, also how many parts of
+	// part_size they hold in memory at once (Slots × PartSize bytes).
+	Slots int `yaml:"slots"`
+	// IOSlots is how many jobs each replica of the encryptor, the uploader
+	// and the verifier runs at once (default 16), within the memory bound
+	// above: their jobs mostly wait on NATS and S3, so many small parts
+	// (a run of tenants' one-part artifacts) move together while large
+	// ones stay a few at a time. 0 takes Slots.
+	IOSlots int `yaml:"io_slots"`
 	// BatchSize is how many tenants of a run one exporter reads together
 	// (one scan of each shared table per batch; default 16, 1: each tenant
 	// alone). The coordinator offers batches of up to 64 (its own

@@ -22,7 +22,7 @@ func Default() Config {
 		Source:   Source{URL: "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", MaxConcurrentExports: 4, Parallelism: 2},
 		Store:    Store{Kind: "fs", Prefix: "arca"},
 		Keys:     Keys{PassphraseEnv: "ARCA_KEYRING_PASSPHRASE"},
-		Pipeline: Pipeline{PartSize: 16 << 20, CompressionLevel: 3, MaxPartsWaiting: 4, Slots: 4},
+		Pipeline: Pipeline{PartSize: 16 << 20, CompressionLevel: 3, MaxPartsWaiting: 4, Slots: 4, IOSlots: 16},
 		// Base backups and the WAL check have no default: they run only
 		// where WAL archiving is set up (schedules.base, schedules.wal_check);
 		// unconfigured, they would fail and page on every fire.
@@ -198,6 +198,9 @@ func (c Config) Validate() error {
 	}
 	if c.Pipeline.CompressionLevel < 1 || c.Pipeline.CompressionLevel > 22 {
 		bad("pipeline.compression_level %d is not a zstd level between 1 and 22", c.Pipeline.CompressionLevel)
+	}
+	if c.Pipeline.Slots < 0 || c.Pipeline.IOSlots < 0 {
+		bad("pipeline.slots %d and pipeline.io_slots %d must not be negative", c.Pipeline.Slots, c.Pipeline.IOSlots)
 	}
 	if c.Pipeline.BatchSize < 0 || c.Pipeline.BatchSize > 1000 {
 		bad("pipeline.batch_size %d is not between 0 (the default, 16) and 1000", c.Pipeline.BatchSize)

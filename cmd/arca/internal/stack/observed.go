@@ -77,6 +77,12 @@ func (d Deps) store(service string) objstore.Store {
 	return meteredStore{Store: d.Store, m: d.Obs.Metrics, stage: stageOf(service)}
 }
 
+// Head forwards objstore.Header: the uploader's confirmation HEAD stays
+// one request.
+func (s meteredStore) Head(ctx context.Context, key string) (objstore.ObjectInfo, error) {
+	return objstore.Head(ctx, s.Store, key)
+}
+
 func (s meteredStore) Put(ctx context.Context, key string, r io.Reader, size int64, opts ...objstore.Option) (objstore.ObjectInfo, error) {
 	info, err := s.Store.Put(ctx, key, r, size, opts...)
 	if err == nil {

@@ -84,6 +84,9 @@ func ownership(m map[string]string) map[string]tenancy.Edge {
 
 func (d Deps) worker(name string) jobs.Config {
 	c := jobs.Config{Slots: d.Cfg.Pipeline.Slots, Logger: d.Logger, AckWait: 2 * time.Minute}
+	if n := d.Cfg.Pipeline.IOSlots; n > 0 && (name == "encryptor" || name == "uploader" || name == "verifier") {
+		c.Slots = n
+	}
 	if d.Obs != nil {
 		c.Tracer = d.Obs.Tracer(name)
 		if d.Obs.Metrics != nil {
@@ -91,6 +94,13 @@ func (d Deps) worker(name string) jobs.Config {
 		}
 	}
 	return c
+}
+
+// partBytes bounds the bytes of the parts an encryptor or uploader replica
+// holds at once: pipeline.slots parts of pipeline.part_size, the bound
+// before io_slots let more small parts run at once.
+func (d Deps) partBytes() int64 {
+	return int64(max(d.Cfg.Pipeline.Slots, 1)) * int64(d.Cfg.Pipeline.PartSize)
 }
 
 // stageKeys is what the encryptor and verifier need of a keyring.
@@ -124,7 +134,7 @@ func (d Deps) Service(name string) (Service, error) {
 		// Parts that compress below S3's minimum are sealed uncompressed on
 		// every store: fsstore enforces the minimum too.
 		return encryptor.New(encryptor.Deps{JS: d.Conn.JS, Staging: d.staging(name), Keys: d.keys()},
-			encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name)})
+			encryptor.Config{MinPartSize: encryptor.S3MinPartSize, Worker: d.worker(name), MaxBytesInFlight: d.partBytes()})
 	case "uploader":
 		// Opening a store does not reach the network (s3store: no request).
 		copies, err := Copies(context.Background(), d.Cfg)
@@ -133,7 +143,7 @@ func (d Deps) Service(name string) (Service, error) {
 		}
 		return uploader.New(uploader.Deps{JS: d.Conn.JS, Staging: d.staging(name), Store: d.store(name), Keys: d.keys()}, uploader.Config{
 			Layout: Layout(d.Cfg), SSEKMSKeyID: d.Cfg.Store.S3.SSEKMSKeyID, ToolVersion: d.Tool, Worker: d.worker(name),
-			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas, Copies: copies,
+			Policies: Policies(d.Cfg), StateReplicas: d.Cfg.NATS.Replicas, Copies: copies, MaxBytesInFlight: d.partBytes(),
 		})
 	case "verifier":
 		copies, err := Copies(context.Background(), d.Cfg)
