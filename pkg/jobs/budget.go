@@ -16,12 +16,12 @@ type Budget struct {
 	wake chan struct{} // closed, and replaced, whenever bytes are given back
 }
 
-// NewBudget is a budget of max bytes; nil when max <= 0.
-func NewBudget(max int64) *Budget {
-	if max <= 0 {
+// NewBudget is a budget of limit bytes; nil when limit <= 0.
+func NewBudget(limit int64) *Budget {
+	if limit <= 0 {
 		return nil
 	}
-	return &Budget{free: max, max: max, wake: make(chan struct{})}
+	return &Budget{free: limit, max: limit, wake: make(chan struct{})}
 }
 
 // Take waits until n bytes are free (a job larger than the whole budget

@@ -129,14 +129,16 @@ type Pipeline struct {
 	CompressionLevel int `yaml:"compression_level"`
 	MaxPartsWaiting  int `yaml:"max_parts_waiting"`
 	// Slots is how many jobs each replica of a stage runs at once (default
-	// 4); for the encryptor and the uploader, also how many parts of
-	// part_size they hold in memory at once (Slots × PartSize bytes).
+	// 4).
 	Slots int `yaml:"slots"`
-	// IOSlots is how many jobs each replica of the encryptor, the uploader
-	// and the verifier runs at once (default 16), within the memory bound
-	// above: their jobs mostly wait on NATS and S3, so many small parts
-	// (a run of tenants' one-part artifacts) move together while large
-	// ones stay a few at a time. 0 takes Slots.
+	// IOSlots, when above Slots, is how many jobs each replica of the
+	// encryptor, the uploader and the verifier runs at once, while the
+	// encryptor and the uploader still hold no more than Slots parts of
+	// part_size in memory (small parts then move together, large ones a
+	// few at a time). For replicas on their own cores in front of a slow
+	// S3; where the stages share the exporter's cores, more of them only
+	// take CPU from the exports (docs/DESIGN.md decision 40). 0 (the
+	// default) takes Slots.
 	IOSlots int `yaml:"io_slots"`
 	// BatchSize is how many tenants of a run one exporter reads together
 	// (one scan of each shared table per batch; default 16, 1: each tenant

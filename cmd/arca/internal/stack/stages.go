@@ -97,10 +97,17 @@ func (d Deps) worker(name string) jobs.Config {
 }
 
 // partBytes bounds the bytes of the parts an encryptor or uploader replica
-// holds at once: pipeline.slots parts of pipeline.part_size, the bound
-// before io_slots let more small parts run at once.
+// holds at once when pipeline.io_slots gives it more slots than
+// pipeline.slots: as many parts of pipeline.part_size (and a quarter, a
+// part being cut once it reaches the size) as pipeline.slots, the bound
+// the slots alone set otherwise. 0 (no bound but the slots) when io_slots
+// does not exceed slots.
 func (d Deps) partBytes() int64 {
-	return int64(max(d.Cfg.Pipeline.Slots, 1)) * int64(d.Cfg.Pipeline.PartSize)
+	p := d.Cfg.Pipeline
+	if p.IOSlots <= p.Slots {
+		return 0
+	}
+	return int64(max(p.Slots, 1)) * int64(p.PartSize) * 5 / 4
 }
 
 // stageKeys is what the encryptor and verifier need of a keyring.
