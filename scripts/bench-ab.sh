@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Two arca builds interleaved on the logical half of make bench-compare: in
+# each round, for each build in turn, `arca dev` of that build is started on
+# the same PostgreSQL and versitygw, one full logical backup and all tenants
+# are backed up (`--wait`), and arca dev is stopped. Prints one line per
+# measurement and, per build, each round's all-tenants ÷ full ratio and the
+# ratio of the sums.
+#
+#   BENCH_A=bin/arca-before BENCH_B=bin/arca  the two builds (B optional)
+#   BENCH_ROUNDS=5      rounds (A, B in odd rounds, B, A in even ones)
+#   BENCH_SIZE=250 BENCH_TENANTS=50 BENCH_NO_INDEX=1 BENCH_BATCH=16
+#   BENCH_DIR=.arca-bench-ab  state (the database is kept between runs of
+#                       the same size and tenants, as bench-compare.sh does)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SIZE=${BENCH_SIZE:-250}
+TENANTS=${BENCH_TENANTS:-50}
+ROUNDS=${BENCH_ROUNDS:-5}
+STATE=${BENCH_DIR:-$ROOT/.arca-bench-ab}
+NO_INDEX=${BENCH_NO_INDEX:-1}
+BATCH=${BENCH_BATCH:-16}
+PGBIN=${ARCA_PG_BINDIR:-/usr/lib/postgresql/15/bin}
+A=${BENCH_A:?BENCH_A: an arca build}
+B=${BENCH_B:-}
+GOBIN=$(go env GOBIN); GOBIN=${GOBIN:-$(go env GOPATH)/bin}
+VERSITYGW=$(command -v versitygw || echo "$GOBIN/versitygw")
+
+BENCH_NAME=bench-ab
+# shellcheck source=lib/bench.sh
+. scripts/lib/bench.sh
+for x in "$A" ${B:+"$B"}; do [ -x "$x" ] || die "$x missing"; done
+[ -x "$VERSITYGW" ] || die "versitygw missing: make services"
+command -v jq >/dev/null || die "jq missing"
+
+MAIN=$BASHPID
+cleanup() {
+  [ "$BASHPID" = "$MAIN" ] || return 0
+  [ -f "$STATE/pg/postmaster.pid" ] && asserver "$PGBIN/pg_ctl" -D "$STATE/pg" -m fast -t 60 stop >/dev/null 2>&1
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  return 0
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+SHAPE="$SIZE-$TENANTS"
+if [ -f "$STATE/pg/PG_VERSION" ] && [ "$(cat "$STATE/shape" 2>/dev/null)" = "$SHAPE" ]; then
+  find "$STATE" -mindepth 1 -maxdepth 1 ! -name pg ! -name shape -exec rm -rf {} +
+  KEEP_DB=1
+else
+  rm -rf "$STATE"; KEEP_DB=0
+fi
+mkdir -p "$STATE"/{s3,tls}
+chmod 700 "$STATE"; own "$STATE"
+PGPORT=$(freeport)
+export PGHOST=$STATE PGPORT PGUSER=postgres
+start_s3 "$STATE/s3" "$STATE/versitygw.log"
+export ARCA_KEYRING_PASSPHRASE=$(head -c 24 /dev/urandom | base64)
+
+if [ "$KEEP_DB" = 0 ]; then
+  asserver "$PGBIN/initdb" -D "$STATE/pg" -U postgres -A trust --no-sync >/dev/null
+  cat >>"$STATE/pg/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+shared_buffers = 256MB
+max_wal_size = 4GB
+checkpoint_timeout = 30min
+EOF
+fi
+sed -i "s|^port = .*||; s|^unix_socket_directories = .*||" "$STATE/pg/postgresql.conf"
+echo "port = $PGPORT" >>"$STATE/pg/postgresql.conf"
+echo "unix_socket_directories = '$STATE'" >>"$STATE/pg/postgresql.conf"
+asserver "$PGBIN/pg_ctl" -D "$STATE/pg" -l "$STATE/pg.log" -w start >/dev/null
+if [ "$KEEP_DB" = 0 ]; then
+  residents=$(( (SIZE - 8) * 23 / 2 ))
+  log "building the care-home database: $SIZE MB, $TENANTS tenants"
+  psql -qd postgres -c "CREATE DATABASE care"
+  psql -qd care -v tenants="$TENANTS" -v residents="$residents" -f scripts/bench-data.sql >/dev/null
+  psql -qd postgres -c "CHECKPOINT"
+  echo "$SHAPE" >"$STATE/shape"
+fi
+for tb in buildings beds residents medications prescriptions daily_records vital_signs; do
+  if [ "$NO_INDEX" = 1 ]; then psql -qd care -c "DROP INDEX IF EXISTS public.\"${tb}_tenantId_idx\"" >/dev/null
+  else psql -qd care -c "CREATE INDEX IF NOT EXISTS \"${tb}_tenantId_idx\" ON public.$tb (\"tenantId\")" >/dev/null; fi
+done
+
+# Each build its own bucket, catalog and state; one keyring per build.
+setup_build() { # name
+  local n=$1
+  mkdir -p "$STATE/$n/arca"; own "$STATE/$n"
+  "$S3COPY" mb "arca-$n"
+  psql -qd postgres -c "DROP DATABASE IF EXISTS catalog_$n" -c "CREATE DATABASE catalog_$n"
+}
+use_build() { # name binary
+  arca_config "$STATE/$1/arca.yaml" "arca-$1" "catalog_$1" "$STATE/$1/arca" "$BATCH"
+  ARCA=$2
+}
+setup_build a; [ -z "$B" ] || setup_build b
+use_build a "$A"; "$ARCA" keys init >"$STATE/a/keys.log" 2>&1 || die "keys init: $(cat "$STATE/a/keys.log")"
+if [ -n "$B" ]; then use_build b "$B"; "$ARCA" keys init >"$STATE/b/keys.log" 2>&1 || die "keys init: $(cat "$STATE/b/keys.log")"; fi
+
+RESULTS=$STATE/results
+: >"$RESULTS"
+timed() { # build what command...
+  local b=$1 what=$2 l t0 t1; shift 2
+  l=$(load); t0=$(now)
+  "$@" >>"$STATE/$b/$what.log" 2>&1 || die "$what ($b) failed: $STATE/$b/$what.log"
+  t1=$(now)
+  echo "$b $what $(echo "$t1 - $t0" | bc) $l" >>"$RESULTS"
+  log "$b $what: $(printf %.2f "$(echo "$t1 - $t0" | bc)") s (load $l)"
+}
+run_build() { # name binary
+  # A fresh catalog and NATS store each time: arca dev stopped right after
+  # --wait returns may not have recorded every outcome, and a backup it
+  # still counts in flight would be skipped by the next run.
+  rm -rf "$STATE/$1/arca"; mkdir -p "$STATE/$1/arca"; own "$STATE/$1/arca"
+  psql -qd postgres -c "DROP DATABASE IF EXISTS catalog_$1 WITH (FORCE)" -c "CREATE DATABASE catalog_$1"
+  use_build "$1" "$2"
+  : >"$STATE/$1/dev.log"   # start_dev looks for "ready" in it, maybe before arca dev truncates it
+  start_dev "$STATE/$1/dev.log" "$STATE/$1/dev.log" 600 "$ARCA" dev
+  for _ in $(seq 100); do [ -s "$STATE/$1/arca/nats.url" ] && break; sleep 0.1; done
+  timed "$1" full "$ARCA" backup full --wait --timeout 30m
+  timed "$1" tenants "$ARCA" backup tenant all --wait --timeout 30m
+  log "$1 arca dev peak RSS $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$DEV/status") MiB"
+  kill "$DEV"; wait "$DEV" 2>/dev/null || true
+  while kill -0 "$DEV" 2>/dev/null; do sleep 0.1; done
+}
+for r in $(seq "$ROUNDS"); do
+  log "round $r of $ROUNDS"
+  if [ -z "$B" ]; then run_build a "$A"
+  elif [ $((r % 2)) = 1 ]; then run_build a "$A"; run_build b "$B"
+  else run_build b "$B"; run_build a "$A"; fi
+done
+
+# Per build: each round's ratio, then the ratio of the sums.
+awk '{t[$1, $2, ++n[$1, $2]] = $3; l[$1] = l[$1] " " $4}
+  END {
+    for (b in l) {
+      line = b ":"; sf = 0; st = 0
+      for (i = 1; i <= n[b, "full"]; i++) {
+        line = line sprintf(" %.2f/%.2f=%.2f", t[b, "tenants", i], t[b, "full", i], t[b, "tenants", i] / t[b, "full", i])
+        sf += t[b, "full", i]; st += t[b, "tenants", i]
+      }
+      printf "%s; sums %.2f/%.2f = %.2f x; loads%s\n", line, st, sf, st / sf, l[b]
+    }
+  }' "$RESULTS"
