@@ -46,3 +46,23 @@ func TestWritesToIsTheDestinationsOwn(t *testing.T) {
 	require.Equal(t, objstore.LockCompliance, w.Policies["tenant"].LockMode)
 	require.Empty(t, stack.WritesTo(cfg, "nowhere"))
 }
+
+// The writers' mirror writes the PITR archive into each further destination
+// under that destination's own SSE-KMS key, as arca copy --archive does.
+func TestArchiveCopiesWriteUnderTheirDestinationsOwnKMSKey(t *testing.T) {
+	cfg := configtest.Local(t)
+	cfg.Store.Destinations = []config.Destination{
+		{Name: "dr", Kind: "fs", FS: config.FSStore{Dir: t.TempDir()}, S3: config.S3Store{SSEKMSKeyID: "arn:aws:kms:us-east-1:1:key/dr"}},
+		{Name: "local", Kind: "fs", FS: config.FSStore{Dir: t.TempDir()}},
+	}
+	set, err := stack.ArchiveCopies(t.Context(), cfg)
+	require.NoError(t, err)
+	require.Len(t, set, 2)
+	enc, ok := set[0].Store.(objstore.KMSEncrypted)
+	require.True(t, ok, "dr writes under its key")
+	require.Equal(t, "arn:aws:kms:us-east-1:1:key/dr", enc.KeyID)
+	_, ok = set[1].Store.(objstore.KMSEncrypted)
+	require.False(t, ok, "a destination without a key of its own: the bucket's default encryption")
+	_, ok = stack.RetainedIn(cfg, set[0]).(objstore.KMSEncrypted)
+	require.True(t, ok)
+}

@@ -86,7 +86,8 @@ func Mirrored(ctx context.Context, cfg config.Config, primary objstore.Store, fa
 
 // ArchiveCopies opens the further destinations that take base backups,
 // and with them the WAL archive; each writes its objects under its own
-// Object Lock retention (its operational days) when it has one.
+// Object Lock retention (its operational days) when it has one, and its
+// own SSE-KMS key (archiveWriter).
 func ArchiveCopies(ctx context.Context, cfg config.Config) (destinations.Set, error) {
 	var set destinations.Set
 	for _, d := range cfg.Destinations()[1:] {
@@ -97,20 +98,32 @@ func ArchiveCopies(ctx context.Context, cfg config.Config) (destinations.Set, er
 		if err != nil {
 			return nil, err
 		}
-		set = append(set, destinations.Destination{Name: d.Name, Store: retained(s, d.S3.ObjectLock, d.Retention.Operational)})
+		set = append(set, destinations.Destination{Name: d.Name, Store: archiveWriter(s, d)})
 	}
 	return set, nil
 }
 
 // RetainedIn is the destination's store writing each object under the
-// destination's Object Lock retention (operational days), as the writers
-// do: what arca copy --archive writes into a destination.
+// destination's Object Lock retention (operational days) and SSE-KMS key,
+// as the writers' mirror does: what arca copy --archive writes into a
+// destination.
 func RetainedIn(cfg config.Config, d destinations.Destination) objstore.Store {
 	c, ok := cfg.Destination(d.Name)
 	if !ok {
 		return d.Store
 	}
-	return retained(d.Store, c.S3.ObjectLock, c.Retention.Operational)
+	return archiveWriter(d.Store, c)
+}
+
+// archiveWriter is s writing each object under the destination's Object
+// Lock retention (operational days) and its own SSE-KMS key, as the
+// copies of the PITR archive are written there.
+func archiveWriter(s objstore.Store, d config.Destination) objstore.Store {
+	s = retained(s, d.S3.ObjectLock, d.Retention.Operational)
+	if d.S3.SSEKMSKeyID == "" {
+		return s
+	}
+	return objstore.KMSEncrypted{Store: s, KeyID: d.S3.SSEKMSKeyID}
 }
 
 // retained is s writing each object under lock mode for days, or s when
