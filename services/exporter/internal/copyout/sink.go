@@ -9,6 +9,7 @@ import (
 type sink struct {
 	ctx       context.Context
 	pool      chan []byte
+	spool     chan struct{} // set: chunks of its own, up to its capacity
 	out       chan<- []byte
 	chunkSize int
 	cur       []byte
@@ -17,6 +18,14 @@ type sink struct {
 func (s *sink) Write(p []byte) (int, error) {
 	n := 0
 	for len(p) > 0 {
+		if s.cur == nil && s.spool != nil {
+			select {
+			case s.spool <- struct{}{}:
+				s.cur = make([]byte, 0, min(s.chunkSize, 64<<10))
+			case <-s.ctx.Done():
+				return n, fmt.Errorf("copy out: %w", s.ctx.Err())
+			}
+		}
 		if s.cur == nil {
 			select {
 			case b := <-s.pool:
@@ -60,4 +69,16 @@ func (s *sink) flush() error {
 	case <-s.ctx.Done():
 		return fmt.Errorf("copy out: %w", s.ctx.Err())
 	}
+}
+
+// drop gives the current chunk, if any, back after a failed COPY.
+func (s *sink) drop() {
+	switch {
+	case s.cur == nil:
+	case s.spool != nil:
+		<-s.spool
+	default:
+		s.pool <- s.cur
+	}
+	s.cur = nil
 }

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"sync"
 	"time"
 
@@ -36,6 +37,8 @@ func main() {
 	lanes := flag.Int("lanes", 1, "batches read at once")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (zstd level 3), and print each export after the first: the warm path of arca backup tenant")
+	splitPages := flag.Int64("split-pages", 0, "export.Config.SplitPages: least table blocks to split a COPY into ranges (0: the default, -1: never)")
+	compare := flag.Bool("compare", false, "with -repeat: each round exports twice, split off and with -split-pages, in alternating order, and prints the medians")
 	flag.Parse()
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
@@ -55,9 +58,9 @@ func main() {
 	if *column != "" {
 		tc.TenantColumns = []string{*column}
 	}
-	run := func() error { return run(*url, *tenant, *parallel, tc) }
+	run := func() error { return run(*url, *tenant, *parallel, *splitPages, tc) }
 	if *repeat > 1 {
-		run = func() error { return runWarm(*url, *tenant, *parallel, *repeat, tc) }
+		run = func() error { return runWarm(*url, *tenant, *parallel, *repeat, *splitPages, *compare, tc) }
 	}
 	if *batch > 0 {
 		run = func() error { return runBatches(*url, *batch, *lanes, tc) }
@@ -137,8 +140,8 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 	return nil
 }
 
-func run(url, tenant string, parallel int, tc tenancy.Config) error {
-	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench"}
+func run(url, tenant string, parallel int, splitPages int64, tc tenancy.Config) error {
+	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench", SplitPages: splitPages}
 	c := &iocount.Writer{W: io.Discard} // the bytes on their way to io.Discard
 	start := time.Now()
 	m, err := export.Tenant(context.Background(), cfg, tenant, c)
@@ -156,28 +159,69 @@ func run(url, tenant string, parallel int, tc tenancy.Config) error {
 
 // runWarm exports tenant n times as the stage does after its first export
 // (cache and sessions kept, compressed in parts) and prints each warm
-// export's time.
-func runWarm(url, tenant string, parallel, n int, tc tenancy.Config) error {
+// export's time; with compare, each round exports with the split off and
+// on, in alternating order.
+func runWarm(url, tenant string, parallel, n int, splitPages int64, compare bool, tc tenancy.Config) error {
+	splits := 0
 	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench",
-		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute)}
-	for i := range n {
+		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute), SplitPages: splitPages,
+		OnSplit: func(string, int, string) { splits++ }}
+	one := func(pages int64) (float64, int64, error) {
+		c := cfg
+		c.SplitPages = pages
 		sink := newDiscard()
 		zw, err := compress.NewWriter(sink, 16<<20, zstd.SpeedDefault)
 		if err != nil {
-			return err
+			return 0, 0, err
 		}
 		start := time.Now()
-		if _, err := export.Tenant(context.Background(), cfg, tenant, zw); err != nil {
-			return err
+		if _, err := export.Tenant(context.Background(), c, tenant, zw); err != nil {
+			return 0, 0, err
 		}
 		if err := zw.Close(); err != nil {
-			return err
+			return 0, 0, err
 		}
-		if i > 0 {
-			fmt.Printf("warm export %d: compressed=%d seconds=%.3f\n", i, sink.N, time.Since(start).Seconds())
+		return time.Since(start).Seconds(), sink.N, nil
+	}
+	var off, on []float64
+	for i := range n {
+		order := []int64{splitPages}
+		if compare {
+			order = []int64{-1, splitPages}
+			if i%2 == 1 {
+				order = []int64{splitPages, -1}
+			}
 		}
+		for _, pages := range order {
+			before := splits
+			secs, size, err := one(pages)
+			if err != nil {
+				return err
+			}
+			if i == 0 {
+				continue // the cold export
+			}
+			if pages < 0 {
+				off = append(off, secs)
+			} else {
+				on = append(on, secs)
+			}
+			fmt.Printf("warm export %d: split-pages=%d tables split=%d compressed=%d seconds=%.3f\n", i, pages, splits-before, size, secs)
+		}
+	}
+	if compare {
+		fmt.Printf("median seconds: split off %.3f, split on %.3f\n", median(off), median(on))
 	}
 	st := cfg.Cache.Stats()
 	fmt.Printf("cache hits=%d misses=%d\n", st.Hits, st.Misses)
 	return nil
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
