@@ -37,15 +37,14 @@ import (
 
 // planNode is the part of EXPLAIN (FORMAT JSON) the split looks at.
 type planNode struct {
-	NodeType     string     `json:"Node Type"`
-	Relation     string     `json:"Relation Name"`
-	Alias        string     `json:"Alias"`
-	Index        string     `json:"Index Name"`
-	ParentRel    string     `json:"Parent Relationship"`
-	PlanRows     float64    `json:"Plan Rows"`
-	PlanWidth    float64    `json:"Plan Width"`
+	NodeType      string     `json:"Node Type"`
+	Relation      string     `json:"Relation Name"`
+	Alias         string     `json:"Alias"`
+	Index         string     `json:"Index Name"`
+	PlanRows      float64    `json:"Plan Rows"`
+	PlanWidth     float64    `json:"Plan Width"`
 	ParallelAware bool       `json:"Parallel Aware"`
-	Plans        []planNode `json:"Plans"`
+	Plans         []planNode `json:"Plans"`
 }
 
 // scan kinds the split reproduces.
