@@ -136,9 +136,9 @@ func (s *split) bounds(i int) (lo, hi int64) {
 // rangeSelect is the job's SELECT restricted to range i.
 func (s *split) rangeSelect(j Job, i int) string {
 	lo, hi := s.bounds(i)
-	q := j.Table.SelectSQL()
-	// The selection is parenthesised: it may be a disjunction.
-	q = strings.Replace(q, " WHERE "+j.Table.Where, " WHERE ("+j.Table.Where+")", 1)
+	// Table.SelectSQL with the selection parenthesised: it may be a
+	// disjunction.
+	q := "SELECT " + j.Table.ColumnList() + " FROM " + j.Table.Identifier().Sanitize() + " AS t WHERE (" + j.Table.Where + ")"
 	if i > 0 {
 		q += " AND t.ctid >= '(" + strconv.FormatInt(lo, 10) + ",0)'::tid"
 	}
@@ -162,9 +162,6 @@ func (s *split) rangeCopySQL(j Job, i int) string {
 // to copy the table whole. minBytes is the least estimated output worth
 // splitting.
 func (s *split) decide(ctx context.Context, conn *pgx.Conn, j Job, minBytes int64) (string, error) {
-	if !strings.Contains(j.Table.SelectSQL(), " WHERE "+j.Table.Where) {
-		return "", nil
-	}
 	var q strings.Builder
 	q.WriteString("SAVEPOINT " + savepoint + "; EXPLAIN (FORMAT JSON) " + j.Table.SelectSQL())
 	// Both kinds' ranges are explained: which one applies is known only

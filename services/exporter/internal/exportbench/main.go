@@ -38,6 +38,7 @@ func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (zstd level 3), and print each export after the first: the warm path of arca backup tenant")
 	splitPages := flag.Int64("split-pages", 0, "export.Config.SplitPages: least table blocks to split a COPY into ranges (0: the default, -1: never)")
+	spool := flag.Int("split-spool", 0, "export.Config.SplitSpool: bytes a later range holds while the ranges before it are written (0: the default)")
 	compare := flag.Bool("compare", false, "with -repeat: each round exports twice, split off and with -split-pages, in alternating order, and prints the medians")
 	flag.Parse()
 	if *cpu != "" {
@@ -60,7 +61,7 @@ func main() {
 	}
 	run := func() error { return run(*url, *tenant, *parallel, *splitPages, tc) }
 	if *repeat > 1 {
-		run = func() error { return runWarm(*url, *tenant, *parallel, *repeat, *splitPages, *compare, tc) }
+		run = func() error { return runWarm(*url, *tenant, *parallel, *repeat, *splitPages, *spool, *compare, tc) }
 	}
 	if *batch > 0 {
 		run = func() error { return runBatches(*url, *batch, *lanes, tc) }
@@ -161,11 +162,11 @@ func run(url, tenant string, parallel int, splitPages int64, tc tenancy.Config) 
 // (cache and sessions kept, compressed in parts) and prints each warm
 // export's time; with compare, each round exports with the split off and
 // on, in alternating order.
-func runWarm(url, tenant string, parallel, n int, splitPages int64, compare bool, tc tenancy.Config) error {
+func runWarm(url, tenant string, parallel, n int, splitPages int64, spool int, compare bool, tc tenancy.Config) error {
 	splits := 0
 	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench",
 		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute), SplitPages: splitPages,
-		OnSplit: func(string, int, string) { splits++ }}
+		SplitSpool: spool, OnSplit: func(string, int, string) { splits++ }}
 	one := func(pages int64) (float64, int64, error) {
 		c := cfg
 		c.SplitPages = pages
