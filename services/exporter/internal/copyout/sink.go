@@ -9,7 +9,6 @@ import (
 type sink struct {
 	ctx       context.Context
 	pool      chan []byte
-	spool     chan struct{} // set: chunks of its own, up to its capacity
 	out       chan<- []byte
 	chunkSize int
 	cur       []byte
@@ -18,14 +17,6 @@ type sink struct {
 func (s *sink) Write(p []byte) (int, error) {
 	n := 0
 	for len(p) > 0 {
-		if s.cur == nil && s.spool != nil {
-			select {
-			case s.spool <- struct{}{}:
-				s.cur = make([]byte, 0, min(s.chunkSize, 64<<10))
-			case <-s.ctx.Done():
-				return n, fmt.Errorf("copy out: %w", s.ctx.Err())
-			}
-		}
 		if s.cur == nil {
 			select {
 			case b := <-s.pool:
@@ -46,11 +37,10 @@ func (s *sink) Write(p []byte) (int, error) {
 		p, n = p[c:], n+c
 		if len(s.cur) == cap(s.cur) {
 			if cap(s.cur) < s.chunkSize {
-				// Grown to exactly the chunk size at most (append
-				// rounds capacities up, and the chunks were then ~15 %
-				// larger than the size that bounds them): every chunk
-				// but a table's last is the chunk size, so that a split
-				// table's ranges re-cut at it give the same chunks.
+				// Grown to exactly the chunk size at most: append
+				// rounds capacities up, and the chunks were ~15 %
+				// larger than the size that bounds them (and than the
+				// archive writer's own chunks).
 				grown := make([]byte, len(s.cur), min(2*cap(s.cur), s.chunkSize))
 				copy(grown, s.cur)
 				s.cur = grown
@@ -76,16 +66,4 @@ func (s *sink) flush() error {
 	case <-s.ctx.Done():
 		return fmt.Errorf("copy out: %w", s.ctx.Err())
 	}
-}
-
-// drop gives the current chunk, if any, back after a failed COPY.
-func (s *sink) drop() {
-	switch {
-	case s.cur == nil:
-	case s.spool != nil:
-		<-s.spool
-	default:
-		s.pool <- s.cur
-	}
-	s.cur = nil
 }

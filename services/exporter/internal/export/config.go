@@ -30,42 +30,6 @@ type Config struct {
 	// Sessions, when set, keeps the sessions of finished exports for the
 	// next ones.
 	Sessions *source.Sessions
-	// SplitPages is the least size, in blocks, of a table whose COPY may
-	// be split into Parallelism ranges of blocks copied by as many
-	// sessions (DESIGN #40; 0: DefaultSplitPages, negative: never), and
-	// SplitBytes the least output the plan must estimate for the tenant's
-	// rows of it (0: DefaultSplitBytes).
-	SplitPages int64
-	SplitBytes int64
-	// SplitSpool bounds the output a range after the first holds while
-	// the ranges before it are written (0: copyout.DefaultSpoolBytes).
-	SplitSpool int
-	// OnSplit, if set, is told of each table copied in ranges and the
-	// scan its plan has ("Seq Scan", "Bitmap Heap Scan").
-	OnSplit func(file string, ranges int, scan string)
-}
-
-// DefaultSplitPages (8 MiB of 8 KiB blocks) and DefaultSplitBytes are
-// Config.SplitPages' and SplitBytes' defaults: below them a second session
-// saves less than the plan and round trips of the split cost.
-const (
-	DefaultSplitPages = 1024
-	DefaultSplitBytes = 4 << 20
-)
-
-// splitOptions are the split's copyout options; pages 0 never splits.
-func (c Config) splitOptions() (pages, bytes int64) {
-	pages, bytes = c.SplitPages, c.SplitBytes
-	if pages == 0 {
-		pages = DefaultSplitPages
-	}
-	if bytes == 0 {
-		bytes = DefaultSplitBytes
-	}
-	if pages < 0 || c.Parallelism == 1 {
-		return 0, 0
-	}
-	return pages, bytes
 }
 
 // Validate reports every problem at once.

@@ -92,15 +92,7 @@ func exportTenant(ctx context.Context, cfg Config, tenantID string, w io.Writer)
 		return conn, err
 	}
 	keep := func(conn *pgx.Conn, clean bool) { cfg.Sessions.Put(conn, cfg.Source, clean) }
-	splitPages, splitBytes := cfg.splitOptions()
-	if splitPages > 0 {
-		if err := tableSizes(ctx, tx, jobs); err != nil {
-			return archive.Manifest{}, err
-		}
-	}
-	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism,
-		ChunkSize: cfg.ChunkSize, Release: keep, SplitPages: splitPages, SplitBytes: splitBytes,
-		SpoolBytes: cfg.SplitSpool, OnSplit: cfg.OnSplit})
+	files, err := copyout.Run(ctx, connect, snap.ID, tenant.ID, jobs, aw, copyout.Options{Parallelism: cfg.Parallelism, ChunkSize: cfg.ChunkSize, Release: keep})
 	if err != nil {
 		return archive.Manifest{}, err
 	}
@@ -231,43 +223,6 @@ func findReferences(ctx context.Context, tx pgx.Tx, tenant tenancy.Tenant, plan 
 			jobs[i].ByRowID, jobs[i].Rows = true, refs[k]
 			k++
 		}
-	}
-	return nil
-}
-
-// tableSizes sets each job's Pages: the table's size in blocks when its
-// COPY may be split into ranges of blocks (a plain table without
-// inheritance children, read by its selection rather than by row ids).
-func tableSizes(ctx context.Context, tx pgx.Tx, jobs []copyout.Job) error {
-	var names []string
-	var idx []int
-	for i, j := range jobs {
-		if !j.ByRowID {
-			names = append(names, j.Table.Identifier().Sanitize())
-			idx = append(idx, i)
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	rows, err := tx.Query(ctx, `SELECT u.i::int, CASE WHEN c.relkind = 'r' AND NOT c.relhassubclass
-		THEN pg_catalog.pg_relation_size(c.oid) / pg_catalog.current_setting('block_size')::int ELSE 0 END
-		FROM unnest($1::text[]) WITH ORDINALITY AS u(name, i)
-		JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(u.name)`, names)
-	if err != nil {
-		return fmt.Errorf("table sizes: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var i int
-		var pages int64
-		if err := rows.Scan(&i, &pages); err != nil {
-			return fmt.Errorf("table sizes: %w", err)
-		}
-		jobs[idx[i-1]].Pages = pages
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("table sizes: %w", err)
 	}
 	return nil
 }

@@ -13,7 +13,6 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
-	"slices"
 	"sync"
 	"time"
 
@@ -37,9 +36,6 @@ func main() {
 	lanes := flag.Int("lanes", 1, "batches read at once")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (zstd level 3), and print each export after the first: the warm path of arca backup tenant")
-	splitPages := flag.Int64("split-pages", 0, "export.Config.SplitPages: least table blocks to split a COPY into ranges (0: the default, -1: never)")
-	spool := flag.Int("split-spool", 0, "export.Config.SplitSpool: bytes a later range holds while the ranges before it are written (0: the default)")
-	compare := flag.Bool("compare", false, "with -repeat: each round exports twice, split off and with -split-pages, in alternating order, and prints the medians")
 	flag.Parse()
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
@@ -59,9 +55,9 @@ func main() {
 	if *column != "" {
 		tc.TenantColumns = []string{*column}
 	}
-	run := func() error { return run(*url, *tenant, *parallel, *splitPages, tc) }
+	run := func() error { return run(*url, *tenant, *parallel, tc) }
 	if *repeat > 1 {
-		run = func() error { return runWarm(*url, *tenant, *parallel, *repeat, *splitPages, *spool, *compare, tc) }
+		run = func() error { return runWarm(*url, *tenant, *parallel, *repeat, tc) }
 	}
 	if *batch > 0 {
 		run = func() error { return runBatches(*url, *batch, *lanes, tc) }
@@ -141,8 +137,8 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 	return nil
 }
 
-func run(url, tenant string, parallel int, splitPages int64, tc tenancy.Config) error {
-	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench", SplitPages: splitPages}
+func run(url, tenant string, parallel int, tc tenancy.Config) error {
+	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench"}
 	c := &iocount.Writer{W: io.Discard} // the bytes on their way to io.Discard
 	start := time.Now()
 	m, err := export.Tenant(context.Background(), cfg, tenant, c)
@@ -160,69 +156,28 @@ func run(url, tenant string, parallel int, splitPages int64, tc tenancy.Config) 
 
 // runWarm exports tenant n times as the stage does after its first export
 // (cache and sessions kept, compressed in parts) and prints each warm
-// export's time; with compare, each round exports with the split off and
-// on, in alternating order.
-func runWarm(url, tenant string, parallel, n int, splitPages int64, spool int, compare bool, tc tenancy.Config) error {
-	splits := 0
+// export's time.
+func runWarm(url, tenant string, parallel, n int, tc tenancy.Config) error {
 	cfg := export.Config{Source: source.Config{URL: url}, Tenancy: tc, Parallelism: parallel, ToolVersion: "bench",
-		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute), SplitPages: splitPages,
-		SplitSpool: spool, OnSplit: func(string, int, string) { splits++ }}
-	one := func(pages int64) (float64, int64, error) {
-		c := cfg
-		c.SplitPages = pages
+		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute)}
+	for i := range n {
 		sink := newDiscard()
 		zw, err := compress.NewWriter(sink, 16<<20, zstd.SpeedDefault)
 		if err != nil {
-			return 0, 0, err
+			return err
 		}
 		start := time.Now()
-		if _, err := export.Tenant(context.Background(), c, tenant, zw); err != nil {
-			return 0, 0, err
+		if _, err := export.Tenant(context.Background(), cfg, tenant, zw); err != nil {
+			return err
 		}
 		if err := zw.Close(); err != nil {
-			return 0, 0, err
+			return err
 		}
-		return time.Since(start).Seconds(), sink.N, nil
-	}
-	var off, on []float64
-	for i := range n {
-		order := []int64{splitPages}
-		if compare {
-			order = []int64{-1, splitPages}
-			if i%2 == 1 {
-				order = []int64{splitPages, -1}
-			}
+		if i > 0 {
+			fmt.Printf("warm export %d: compressed=%d seconds=%.3f\n", i, sink.N, time.Since(start).Seconds())
 		}
-		for _, pages := range order {
-			before := splits
-			secs, size, err := one(pages)
-			if err != nil {
-				return err
-			}
-			if i == 0 {
-				continue // the cold export
-			}
-			if pages < 0 {
-				off = append(off, secs)
-			} else {
-				on = append(on, secs)
-			}
-			fmt.Printf("warm export %d: split-pages=%d tables split=%d compressed=%d seconds=%.3f\n", i, pages, splits-before, size, secs)
-		}
-	}
-	if compare {
-		fmt.Printf("median seconds: split off %.3f, split on %.3f\n", median(off), median(on))
 	}
 	st := cfg.Cache.Stats()
 	fmt.Printf("cache hits=%d misses=%d\n", st.Hits, st.Misses)
 	return nil
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
 }
