@@ -137,7 +137,7 @@ type Pipeline struct {
 	// part_size in memory (small parts then move together, large ones a
 	// few at a time). For replicas on their own cores in front of a slow
 	// S3; where the stages share the exporter's cores, more of them only
-	// take CPU from the exports (docs/DESIGN.md decision 40). 0 (the
+	// take CPU from the exports (docs/DESIGN.md decision 42). 0 (the
 	// default) takes Slots.
 	IOSlots int `yaml:"io_slots"`
 	// BatchSize is how many tenants of a run one exporter reads together
