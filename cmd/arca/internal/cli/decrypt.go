@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,16 +11,13 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 func (a *app) decryptCmd() *cobra.Command {
 	var in, out, artifact, manifest, tenant string
-	cmd := &cobra.Command{
-		Use:   "decrypt",
-		Short: "Turn a sealed artifact back into the plain archive with the keyring alone",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
+	cmd := command("decrypt", cobra.NoArgs, "Turn a sealed artifact back into the plain archive with the keyring alone",
+		func(ctx context.Context, _ []string) error {
 			if in == "" || out == "" {
 				return usageError{errors.New("--in FILE and --out FILE are required")}
 			}
@@ -41,11 +39,10 @@ func (a *app) decryptCmd() *cobra.Command {
 				return err
 			}
 			a.emit(map[string]any{"out": out, "bytes": n}, func(w io.Writer) {
-				fmt.Fprintf(w, "decrypted %s → %s (%s)\n", in, out, human(n))
+				fmt.Fprintf(w, "decrypted %s → %s (%s)\n", in, out, texttable.Bytes(n))
 			})
 			return nil
-		},
-	}
+		})
 	cmd.Flags().StringVar(&in, "in", "", "sealed artifact")
 	cmd.Flags().StringVar(&out, "out", "", "where the plain stream goes")
 	cmd.Flags().StringVar(&artifact, "artifact", "", "artifact id the parts were sealed for")

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
@@ -29,28 +28,16 @@ func (a *app) openDestinations(ctx context.Context) (destinations.Set, *keyring.
 // fallbackReader reads through every destination, object by object, and
 // says on stderr when an object came from another than the first.
 func (a *app) fallbackReader(set destinations.Set) *destinations.Reader {
-	return destinations.NewReader(set, a.served)
+	return destinations.NewReader(set, a.served())
 }
 
-// tryDestinations runs one restore against each destination in order
-// until one serves it, and says which did and why the ones before did not.
-func (a *app) tryDestinations(ctx context.Context, set destinations.Set, what string, fn func(ctx context.Context, d destinations.Destination) error) (string, error) {
-	used, err := set.Try(ctx, func(ctx context.Context, d destinations.Destination) error {
-		err := fn(ctx, d)
-		var usage usageError
-		if errors.As(err, &usage) {
-			return destinations.Final(err) // bad input: no other destination makes it good
-		}
-		if err != nil && ctx.Err() == nil && len(set) > 1 {
-			fmt.Fprintf(a.errOut, "%s: destination %s could not serve it: %s\n", what, d.Name, OneLine(err))
-		}
-		return err
-	})
-	if err == nil && len(set) > 1 {
-		fmt.Fprintf(a.errOut, "%s: from destination %s\n", what, used)
-	}
-	return used, err
-}
+// served says on stderr which destination served a read when the first
+// did not.
+func (a *app) served() func(key, d string, skipped []error) { return destinations.TellServed(a.errOut) }
+
+// walFetchCommand is restore_command running this binary's wal-fetch with
+// this configuration.
+func (a *app) walFetchCommand() string { return stack.WALFetchCommand(a.configPath) }
 
 // pick is the destination of set a flag names.
 func pick(set destinations.Set, flag, name string) (destinations.Destination, error) {

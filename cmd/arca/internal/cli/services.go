@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -16,52 +14,29 @@ import (
 func (a *app) serviceCmds() []*cobra.Command {
 	var cmds []*cobra.Command
 	for _, name := range stack.StageServices {
-		cmds = append(cmds, &cobra.Command{
-			Use:   name,
-			Short: "Run the " + name + " service",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				return a.runServices(cmd.Context(), stack.Set{Stages: []string{name}})
-			},
-		})
+		cmds = append(cmds, command(name, cobra.NoArgs, "Run the "+name+" service", func(ctx context.Context, _ []string) error {
+			return a.runServices(ctx, stack.Set{Stages: []string{name}})
+		}))
 	}
 	var dryRun bool
-	alerterCmd := &cobra.Command{
-		Use:   "alerter",
-		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if dryRun {
-				return a.alerterDryRun(cmd.Context())
+	alerterCmd := command("alerter", cobra.NoArgs,
+		"Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
+		func(ctx context.Context, _ []string) error {
+			if !dryRun {
+				return a.runServices(ctx, stack.Set{Alerter: true})
 			}
-			return a.runServices(cmd.Context(), stack.Set{Alerter: true})
-		},
-	}
+			events, err := stack.AlerterDryRun(ctx, a.cfg, a.log)
+			if err != nil {
+				return err
+			}
+			a.show(events)
+			if !a.json {
+				fmt.Fprintf(a.errOut, "arca alerter --dry-run: %d event(s) would be sent; nothing was sent\n", len(events))
+			}
+			return nil
+		})
 	alerterCmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the Events API v2 events it would send now, send nothing")
-	cmds = append(cmds, alerterCmd)
-	cmds = append(cmds, a.restorerCmd())
-	return cmds
-}
-
-func (a *app) alerterDryRun(ctx context.Context) error {
-	var buf bytes.Buffer
-	n, err := stack.AlerterDryRun(ctx, a.cfg, a.log, &buf)
-	if err != nil {
-		return err
-	}
-	if a.json {
-		events := []json.RawMessage{}
-		for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
-			if len(line) > 0 {
-				events = append(events, json.RawMessage(line))
-			}
-		}
-		a.emit(events, nil)
-		return nil
-	}
-	_, _ = a.out.Write(buf.Bytes())
-	fmt.Fprintf(a.errOut, "arca alerter --dry-run: %d event(s) would be sent; nothing was sent\n", n)
-	return nil
+	return append(cmds, alerterCmd, a.restorerCmd())
 }
 
 // runServices runs the set (stack.Run); a configuration a service refuses
@@ -74,14 +49,10 @@ func (a *app) runServices(ctx context.Context, set stack.Set) error {
 // as TenantRestoreRequested on jobs.restore, one at a time.
 func (a *app) restorerCmd() *cobra.Command {
 	var scratchDir string
-	cmd := &cobra.Command{
-		Use:   "restorer",
-		Short: "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return stack.RunRestorer(cmd.Context(), a.cfg, a.log, Version, a.walFetchCommand(), scratchDir, a.served)
-		},
-	}
+	cmd := command("restorer", cobra.NoArgs, "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
+		func(ctx context.Context, _ []string) error {
+			return stack.RunRestorer(ctx, a.cfg, a.log, Version, a.walFetchCommand(), scratchDir, a.served())
+		})
 	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")
 	return cmd
 }

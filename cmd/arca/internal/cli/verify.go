@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -8,16 +9,14 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/restore/verify"
+	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 func (a *app) verifyCmd() *cobra.Command {
 	var tenant, destination string
-	cmd := &cobra.Command{
-		Use:   "verify BACKUP-ID",
-		Short: "Read a backup (tenant, full or base) back from the bucket and prove it against its manifest",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
+	cmd := command("verify BACKUP-ID", cobra.ExactArgs(1),
+		"Read a backup (tenant, full or base) back from the bucket and prove it against its manifest",
+		func(ctx context.Context, args []string) error {
 			set, keys, err := a.openDestinations(ctx)
 			if err != nil {
 				return err
@@ -36,13 +35,12 @@ func (a *app) verifyCmd() *cobra.Command {
 			res, err := verify.Stored(ctx, repo, key)
 			a.emit(res, func(w io.Writer) {
 				if err == nil {
-					fmt.Fprintf(w, "backup %s verified in destination %s: %d parts, %s sealed, %s raw, %d tables, in %s\n",
-						res.BackupID, d.Name, res.Parts, human(res.ObjectBytes), human(res.PlainBytes), len(res.Tables), res.Duration.Round(1e6))
+					fmt.Fprintf(w, "backup %s verified in destination %s: %d parts, %s sealed, %s raw, %d tables, in %s\n", res.BackupID, d.Name,
+						res.Parts, texttable.Bytes(res.ObjectBytes), texttable.Bytes(res.PlainBytes), len(res.Tables), res.Duration.Round(1e6))
 				}
 			})
 			return err
-		},
-	}
+		})
 	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant (searches only its folder)")
 	cmd.Flags().StringVar(&destination, "destination", "", "verify the copy in this destination (store.destinations; default the primary)")
 	return cmd

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"os"
 
@@ -18,12 +19,9 @@ func (a *app) walAgentCmd() *cobra.Command {
 	var dir string
 	var parallel, lookAhead int
 	var epoch bool
-	cmd := &cobra.Command{
-		Use:   "wal-agent",
-		Short: "Keep the keys unlocked and archive the WAL files wal-push --agent-dir hands over, several at once",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
+	cmd := command("wal-agent", cobra.NoArgs,
+		"Keep the keys unlocked and archive the WAL files wal-push --agent-dir hands over, several at once",
+		func(ctx context.Context, _ []string) error {
 			if dir == "" {
 				dir = os.Getenv(agentDirEnv)
 			}
@@ -31,8 +29,7 @@ func (a *app) walAgentCmd() *cobra.Command {
 				return usageError{errors.New("--dir DIR (or " + agentDirEnv + ") is required")}
 			}
 			return usage(stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch))
-		},
-	}
+		})
 	f := cmd.Flags()
 	f.StringVar(&dir, "dir", "", "directory of the socket (default $"+agentDirEnv+")")
 	f.IntVar(&parallel, "parallel", agent.DefaultParallel, "files pushed ahead at once")

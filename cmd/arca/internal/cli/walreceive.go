@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,14 +14,8 @@ import (
 
 func (a *app) walReceiveCmd() *cobra.Command {
 	var o receive.Config
-	cmd := &cobra.Command{
-		Use:   "wal-receive",
-		Short: "Stream WAL over the replication protocol into the bucket (an RPO of about a second)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usage(stack.RunWALReceive(cmd.Context(), a.cfg, o, a.log))
-		},
-	}
+	cmd := command("wal-receive", cobra.NoArgs, "Stream WAL over the replication protocol into the bucket (an RPO of about a second)",
+		func(ctx context.Context, _ []string) error { return usage(stack.RunWALReceive(ctx, a.cfg, o, a.log)) })
 	f := cmd.Flags()
 	f.StringVar(&o.ConnString, "pg-conn", "", "connection to the primary as a REPLICATION user (default: the source URL)")
 	f.StringVar(&o.Slot, "slot", receive.DefaultSlot, "physical replication slot")
@@ -66,9 +59,6 @@ func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
 	if err != nil {
 		return err
 	}
-	a.emit(h, func(w io.Writer) {
-		fmt.Fprintf(w, "WAL stream: slot %s active %t, retains %d bytes, %d bytes not in the bucket, flush lag %s\n",
-			h.Slot, h.Active, h.Retained, h.LagBytes, h.FlushLag.Round(time.Millisecond))
-	})
+	a.show(h)
 	return h.Err()
 }

@@ -91,6 +91,7 @@ type CatalogStatus struct {
 	Runs []coordinator.Run
 	Run  coordinator.Run
 	Jobs []coordinator.Job
+	one  bool // a run was named: Run and Jobs, not Runs
 }
 
 // ReadStatus opens the catalog (migrating it) and NATS, and reads the
@@ -113,8 +114,8 @@ func ReadStatus(ctx context.Context, cfg config.Config, run string, limit int) (
 	if err != nil {
 		return CatalogStatus{}, err
 	}
-	var st CatalogStatus
-	if run != "" {
+	st := CatalogStatus{one: run != ""}
+	if st.one {
 		st.Run, st.Jobs, err = c.RunStatus(ctx, run)
 	} else {
 		st.Runs, err = c.Runs(ctx, limit)

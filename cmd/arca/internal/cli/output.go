@@ -1,38 +1,41 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/progress"
 )
 
-// table prints rows in aligned columns under head (none when ""), each
-// row's cells separated by tabs.
-type table struct{ tw *tabwriter.Writer }
+// A report is a command's result: printed as JSON with --json, else as
+// its WriteText, which lives beside the result's type in the package that
+// owns it (a table, or lines).
+type report interface{ WriteText(w io.Writer) }
 
-func newTable(w io.Writer, head string) table {
-	t := table{tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
-	if head != "" {
-		fmt.Fprintln(t.tw, head)
+// show prints r (emit).
+func (a *app) show(r report) { a.emit(r, r.WriteText) }
+
+// emit prints v as JSON with --json, or calls human otherwise.
+func (a *app) emit(v any, human func(w io.Writer)) {
+	if a.json {
+		enc := json.NewEncoder(a.out)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(v)
+		return
 	}
-	return t
+	human(a.out)
 }
 
-func (t table) row(cells ...any) {
-	s := make([]string, len(cells))
-	for i, c := range cells {
-		s[i] = fmt.Sprint(c)
+// text is where the lines for people go: nowhere with --json.
+func (a *app) text() io.Writer {
+	if a.json {
+		return io.Discard
 	}
-	fmt.Fprintln(t.tw, strings.Join(s, "\t"))
+	return a.out
 }
-
-// flush ends the table; a failed write to the terminal has no remedy.
-func (t table) flush() { _ = t.tw.Flush() }
 
 // refused reports the manifests or verifications a listing skipped, one
 // line each on stderr; any makes the exit code 3.
@@ -44,25 +47,6 @@ func (a *app) refused(errs []error) error {
 		return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(errs))}
 	}
 	return nil
-}
-
-// human prints a byte count in binary units.
-func human(n int64) string { return progress.Bytes(n) }
-
-// orDash is s, or "-" for a cell left empty.
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// firstLine is s up to its first line break, for a table cell.
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " …"
-	}
-	return s
 }
 
 // newProgress is the progress line on stderr (pkg/progress.Line): nothing
