@@ -48,3 +48,18 @@ func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []st
 	a.emit(set.Order, set.WriteText)
 	return set.Err()
 }
+
+func (a *app) backupBaseCmd() *cobra.Command {
+	var o stack.BaseOptions
+	cmd := command("base", cobra.NoArgs,
+		"Take a physical base backup (pg_basebackup, streamed, sealed, uploaded) for point-in-time recovery",
+		func(ctx context.Context, _ []string) error {
+			return a.print(stack.TakeBase(ctx, a.cfg, o, Version))
+		})
+	cmd.Flags().StringVar(&o.Conn, "pg-conn", "", "replication connection (default: the source URL)")
+	cmd.Flags().StringVar(&o.PGBaseBackup, "pg-basebackup", "", "pg_basebackup binary (default: from pg_bin_dir or PATH)")
+	cmd.Flags().StringVar(&o.Label, "label", "arca", "backup label")
+	cmd.Flags().BoolVar(&o.FastCheckpoint, "fast-checkpoint", false, "ask for an immediate checkpoint")
+	cmd.Flags().StringVar(&o.StorageClass, "storage-class", "", "storage class of the data object")
+	return cmd
+}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -18,14 +17,7 @@ func (a *app) bucketCmd() *cobra.Command {
 		"Create or check the bucket: versioning, Object Lock, lifecycle, encryption, public access blocked; write the IAM policies",
 		func(ctx context.Context, _ []string) error {
 			res, err := stack.InitBucket(ctx, a.cfg, o, policiesDir)
-			if err != nil {
-				return usage(err)
-			}
-			a.show(res)
-			if err := res.Err(); err != nil {
-				return fmt.Errorf("%w (--optional to accept)", err)
-			}
-			return nil
+			return a.print(res, usage(err))
 		})
 	f := initCmd.Flags()
 	f.StringVar(&policiesDir, "policies", "arca-policies", "directory to write the IAM policy documents to (\"\": none)")

@@ -20,22 +20,13 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 			if len(args) == 1 {
 				run = args[0]
 			}
-			st, err := stack.ReadStatus(ctx, a.cfg, run, limit)
-			if err != nil {
-				return err
-			}
-			a.show(st)
-			return nil
+			return a.print(stack.ReadStatus(ctx, a.cfg, run, limit))
 		})
 	status.Flags().IntVar(&limit, "limit", 20, "how many runs")
 	var drop bool
 	rebuild := command("rebuild", cobra.NoArgs, "Rebuild the catalog's backups from the manifests in the bucket",
 		func(ctx context.Context, _ []string) error {
-			repo, _, err := stack.OpenRepo(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			got, err := stack.RebuildCatalog(ctx, a.cfg, repo, drop)
+			got, err := stack.RebuildCatalogFromBucket(ctx, a.cfg, drop)
 			if err != nil {
 				return err
 			}

@@ -25,7 +25,7 @@ func (a *app) copyCmd() *cobra.Command {
 			if archive != (len(args) == 0) {
 				return usageError{errors.New("name a backup id, or --archive")}
 			}
-			set, keys, err := a.openDestinations(ctx)
+			set, keys, err := stack.OpenDestinations(ctx, a.cfg)
 			if err != nil {
 				return err
 			}
@@ -35,7 +35,7 @@ func (a *app) copyCmd() *cobra.Command {
 			}
 			others := set.Without(to)
 			if archive {
-				rep, err := replicate.Archive(ctx, a.fallbackReader(others), stack.RetainedIn(a.cfg, dst), stack.Layout(a.cfg))
+				rep, err := replicate.Archive(ctx, destinations.NewReader(others, a.served()), stack.RetainedIn(a.cfg, dst), stack.Layout(a.cfg))
 				if err != nil {
 					return fmt.Errorf("copy the archive to %s (%d objects copied): %w", dst.Name, rep.Copied, err)
 				}

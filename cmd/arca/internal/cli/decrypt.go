@@ -24,12 +24,7 @@ func (a *app) decryptCmd() *cobra.Command {
 			if manifest == "" && artifact == "" {
 				return usageError{errors.New("name the artifact: --manifest FILE or --artifact ID")}
 			}
-			keys, err := stack.Keyring(ctx, a.cfg, false)
-			if err != nil {
-				return err
-			}
-			n, err := backup.Decrypt(ctx, backup.DecryptOptions{In: in, Out: out, Artifact: artifact, Manifest: manifest, Tenant: tenant,
-				Layout: stack.Layout(a.cfg), Keys: keys})
+			n, err := stack.Decrypt(ctx, a.cfg, backup.DecryptOptions{In: in, Out: out, Artifact: artifact, Manifest: manifest, Tenant: tenant})
 			switch {
 			case errors.Is(err, backup.ErrTenantNeeded):
 				return usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", manifest)}

@@ -13,12 +13,7 @@ func (a *app) drillCmd() *cobra.Command {
 	cmd := command("drill", cobra.NoArgs,
 		"Restore the newest backups of a sample of tenants into scratch databases and check them",
 		func(ctx context.Context, _ []string) error {
-			out, err := stack.Drill(ctx, a.cfg, o, a.log)
-			if err != nil {
-				return err
-			}
-			a.show(out)
-			return out.Err()
+			return a.print(stack.Drill(ctx, a.cfg, o, a.log))
 		})
 	cmd.Flags().StringSliceVar(&o.Tenants, "tenants", nil, "tenants to draw from (default: every tenant)")
 	cmd.Flags().IntVar(&o.Sample, "sample", 0, "restore this many, chosen at random (0: all)")

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/backup"
 )
 
 func (a *app) infoCmd() *cobra.Command {
@@ -17,14 +16,10 @@ func (a *app) infoCmd() *cobra.Command {
 	cmd := command("info", cobra.NoArgs,
 		"Summarise the backups in each destination per tenant and kind: counts, ages, verification, copies missing",
 		func(ctx context.Context, _ []string) error {
-			set, keys, err := a.openDestinations(ctx)
-			if err != nil {
-				return err
-			}
 			// As arca list: a refused manifest is reported and skipped. A
 			// destination that cannot be listed is reported too; the
 			// others are still summed up.
-			got, err := backup.Survey(ctx, stack.Places(a.cfg, set, keys), tenant, time.Now().UTC())
+			got, err := stack.Survey(ctx, a.cfg, tenant, time.Now().UTC())
 			if err != nil {
 				return err
 			}

@@ -18,6 +18,20 @@ type report interface{ WriteText(w io.Writer) }
 // show prints r (emit).
 func (a *app) show(r report) { a.emit(r, r.WriteText) }
 
+// print is show for a command whose one call returns (r, err): err when
+// the call failed, else r shown; a result with an Err method (a drill, a
+// tenancy plan) then says with it whether the command failed.
+func (a *app) print(r report, err error) error {
+	if err != nil {
+		return err
+	}
+	a.show(r)
+	if c, ok := r.(interface{ Err() error }); ok {
+		return c.Err()
+	}
+	return nil
+}
+
 // emit prints v as JSON with --json, or calls human otherwise.
 func (a *app) emit(v any, human func(w io.Writer)) {
 	if a.json {

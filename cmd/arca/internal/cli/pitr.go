@@ -39,19 +39,11 @@ func (a *app) restorePITRCmd() *cobra.Command {
 			if pgdata == "" {
 				return usageError{errors.New("--pgdata DIR is required")}
 			}
-			// Every object (base backup, WAL) from the first destination
-			// that has it and can serve it.
-			set, keys, err := a.openDestinations(ctx)
-			if err != nil {
-				return err
-			}
 			if restoreCommand == "" {
 				restoreCommand = a.walFetchCommand()
 			}
-			res, err := pitr.Restore(ctx, pitr.Config{
-				Store: a.fallbackReader(set), Layout: stack.Layout(a.cfg), Keys: keys, RestoreCommand: restoreCommand,
-				Action: action, KeepArchiving: keepArchiving, BackupID: backupID,
-			}, target, pgdata)
+			c := pitr.Config{RestoreCommand: restoreCommand, Action: action, KeepArchiving: keepArchiving, BackupID: backupID}
+			res, err := stack.RestorePITR(ctx, a.cfg, c, target, pgdata, a.errOut)
 			if err != nil {
 				return err
 			}

@@ -11,10 +11,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/restore"
-	"github.com/arcabackup/arca/pkg/restore/tenantpitr"
-	"github.com/arcabackup/arca/pkg/restore/tenantrestore"
 )
 
 func (a *app) restoreCmd() *cobra.Command {
@@ -26,7 +23,7 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 	var id, tenant, at, target, into, scratchDir string
 	var latest, replace, verifyFirst bool
 	cmd := command("tenant", cobra.NoArgs, "Restore one tenant, touching no other", func(ctx context.Context, _ []string) error {
-		softMemoryLimit(restoreMemoryLimit)
+		stack.SoftMemoryLimit(stack.RestoreMemoryLimit)
 		var mode restore.Mode
 		switch {
 		case replace && target == "" && into == "":
@@ -38,31 +35,19 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 		default:
 			return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
 		}
-		set, keys, err := a.openDestinations(ctx)
-		if err != nil {
-			return err
-		}
-		progress := func(s tenantpitr.Step) { s.WriteProgress(a.errOut) }
-		o := stack.TenantRestore(a.cfg, a.fallbackReader(set), keys, a.walFetchCommand(), scratchDir, Version, progress)
-		o.Select = backup.Selector{ID: id, Tenant: tenant, Latest: latest}
-		o.Restore.Mode, o.Restore.Schema = mode, into
-		if target != "" {
-			o.DB = target
-		}
+		req := stack.TenantRequest{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, Mode: mode, Schema: into, Target: target,
+			Bucket:         restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore},
+			RestoreCommand: a.walFetchCommand(), ScratchDir: scratchDir, Tool: Version, Tell: a.errOut,
+			Fallback: func(why string) {
+				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
+			}}
 		if at != "" && id == "" {
-			if o.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
+			var err error
+			if req.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
 				return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", at)}
 			}
 		}
-		o.Bucket = restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore}
-		o.Try = func(ctx context.Context, fn func(context.Context, destinations.Destination) error) error {
-			_, err := set.TryTelling(ctx, a.errOut, "restore tenant", fn)
-			return err
-		}
-		o.Fallback = func(why string) {
-			fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
-		}
-		res, err := tenantrestore.Tenant(ctx, o)
+		res, err := stack.RestoreTenant(ctx, a.cfg, req)
 		if err != nil {
 			return usage(err, backup.ErrNoSelector)
 		}
@@ -102,25 +87,8 @@ func (a *app) restoreFullCmd() *cobra.Command {
 			if id == "" || target == "" {
 				return usageError{errors.New("--backup ID and --target URL are required")}
 			}
-			set, keys, err := a.openDestinations(ctx)
-			if err != nil {
-				return err
-			}
-			bin, err := stack.PGTool(a.cfg, "pg_restore")
-			if err != nil {
-				return fmt.Errorf("pg_restore not found: %w", err)
-			}
-			o := restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals}
-			var res restore.FullResult
-			_, err = set.TryTelling(ctx, a.errOut, "restore full", func(ctx context.Context, d destinations.Destination) error {
-				res, err = restore.FullFromBucket(ctx, stack.Repo(a.cfg, d.Store, keys), id, o, a.watchRestore)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			a.show(res)
-			return nil
+			o := restore.FullOptions{Database: target, Jobs: jobsN, TempDir: tmp, Globals: globals}
+			return a.print(stack.RestoreFull(ctx, a.cfg, id, o, a.watchRestore, a.errOut))
 		})
 	cmd.Flags().BoolVar(&globals, "globals", false, "apply the backup's roles, memberships and tablespaces to the target server first")
 	cmd.Flags().StringVar(&id, "backup", "", "full backup id")

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -86,21 +85,4 @@ func (a *app) load() error {
 	}
 	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level, ReplaceAttr: messages.RedactAttr}))
 	return nil
-}
-
-// Soft memory limits (GOMEMLIMIT) for the commands that move backups
-// (#17): their live heap stays a few tens of MiB whatever the data's size
-// (stack.TestMemoryStaysFlatWhateverTheTenantSize), but with the default
-// GOGC alone the heap between collections, and so the RSS, follows the
-// allocation rate of parts and chunks. Under the limit the collector runs
-// sooner instead. GOMEMLIMIT in the environment wins.
-const (
-	devMemoryLimit     = 192 << 20 // every stage and NATS in one process
-	restoreMemoryLimit = 64 << 20
-)
-
-func softMemoryLimit(bytes int64) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(bytes)
-	}
 }

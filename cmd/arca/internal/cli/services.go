@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -55,4 +56,19 @@ func (a *app) restorerCmd() *cobra.Command {
 		})
 	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")
 	return cmd
+}
+
+func (a *app) devCmd() *cobra.Command {
+	return command("dev", cobra.NoArgs, "Run the whole system in one process: embedded NATS JetStream and every stage",
+		func(ctx context.Context, _ []string) error {
+			stack.SoftMemoryLimit(stack.DevMemoryLimit)
+			srv, err := stack.StartDev(ctx, a.cfg)
+			if err != nil {
+				return err
+			}
+			defer srv.Stop()
+			paging := stack.Paging(a.cfg, os.Getenv)
+			fmt.Fprint(a.out, stack.DevBanner(a.cfg, srv.URL(), paging))
+			return a.runServices(ctx, stack.DevSet(paging))
+		})
 }

@@ -14,12 +14,7 @@ func (a *app) tenancyCmd() *cobra.Command {
 	plan := command("plan", cobra.NoArgs,
 		"Show every tenant's plan: each table's role and why, the rows it selects, shared and unowned rows, warnings",
 		func(ctx context.Context, _ []string) error {
-			r, err := tenancy.InspectSource(ctx, a.cfg.Source.URL, stack.Tenancy(a.cfg), only)
-			if err != nil {
-				return err
-			}
-			a.show(r)
-			return r.Err()
+			return a.print(tenancy.InspectSource(ctx, a.cfg.Source.URL, stack.Tenancy(a.cfg), only))
 		})
 	plan.Flags().StringVar(&only, "tenant", "", "show only this tenant's tables")
 	return group("tenancy", "Check how the tenancy configuration divides the database", plan)

@@ -15,11 +15,7 @@ func (a *app) manifestsCmd() *cobra.Command {
 	var dry bool
 	up := command("upgrade", cobra.NoArgs, "Seal the plaintext manifests of format 1 that prove themselves against their data",
 		func(ctx context.Context, _ []string) error {
-			store, keys, err := stack.OpenBucket(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			out, err := upgrade.Run(ctx, store, stack.Repo(a.cfg, store, keys), keys, dry)
+			out, err := stack.UpgradeManifests(ctx, a.cfg, dry)
 			if err != nil {
 				return err
 			}
@@ -33,11 +29,7 @@ func (a *app) manifestsCmd() *cobra.Command {
 	show := command("show BACKUP-ID", cobra.ExactArgs(1),
 		"Print a backup's manifest (and verification), authenticated with the keyring, as JSON",
 		func(ctx context.Context, args []string) error {
-			repo, _, err := stack.OpenRepo(ctx, a.cfg)
-			if err != nil {
-				return err
-			}
-			e, err := repo.Get(ctx, args[0], "")
+			e, err := stack.Manifest(ctx, a.cfg, args[0])
 			if err != nil {
 				return err
 			}

@@ -17,7 +17,7 @@ func (a *app) verifyCmd() *cobra.Command {
 	cmd := command("verify BACKUP-ID", cobra.ExactArgs(1),
 		"Read a backup (tenant, full or base) back from the bucket and prove it against its manifest",
 		func(ctx context.Context, args []string) error {
-			set, keys, err := a.openDestinations(ctx)
+			set, keys, err := stack.OpenDestinations(ctx, a.cfg)
 			if err != nil {
 				return err
 			}

@@ -138,3 +138,13 @@ func RebuildCatalog(ctx context.Context, cfg config.Config, repo backup.Reposito
 	}
 	return coordinator.RebuildCatalog(ctx, repo, cat)
 }
+
+// RebuildCatalogFromBucket is RebuildCatalog from the configuration's
+// bucket (OpenRepo).
+func RebuildCatalogFromBucket(ctx context.Context, cfg config.Config, drop bool) (coordinator.Rebuilt, error) {
+	repo, _, err := OpenRepo(ctx, cfg)
+	if err != nil {
+		return coordinator.Rebuilt{}, err
+	}
+	return RebuildCatalog(ctx, cfg, repo, drop)
+}

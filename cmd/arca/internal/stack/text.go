@@ -92,6 +92,15 @@ func (res BucketInitResult) WriteText(w io.Writer) {
 	}
 }
 
+// Err is a setting that failed and is not optional, if any, with the flag
+// that accepts it.
+func (res BucketInitResult) Err() error {
+	if err := res.Report.Err(); err != nil {
+		return fmt.Errorf("%w (--optional to accept)", err)
+	}
+	return nil
+}
+
 // WriteText is the archive's age, gaps and forks, and each copy's missing
 // objects.
 func (c WALCheck) WriteText(w io.Writer) {
