@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
-	"github.com/arcabackup/arca/pkg/restore/verify"
 	"github.com/arcabackup/arca/pkg/texttable"
 )
 
@@ -17,25 +16,13 @@ func (a *app) verifyCmd() *cobra.Command {
 	cmd := command("verify BACKUP-ID", cobra.ExactArgs(1),
 		"Read a backup (tenant, full or base) back from the bucket and prove it against its manifest",
 		func(ctx context.Context, args []string) error {
-			set, keys, err := stack.OpenDestinations(ctx, a.cfg)
-			if err != nil {
-				return err
+			res, where, err := stack.Verify(ctx, a.cfg, args[0], tenant, destination)
+			if where == "" {
+				return usage(err) // not read: no result to print
 			}
-			d := set.Primary()
-			if destination != "" {
-				if d, err = pick(set, "--destination", destination); err != nil {
-					return err
-				}
-			}
-			repo := stack.Repo(a.cfg, d.Store, keys)
-			key, err := repo.FindTenant(ctx, args[0], tenant)
-			if err != nil {
-				return err
-			}
-			res, err := verify.Stored(ctx, repo, key)
 			a.emit(res, func(w io.Writer) {
 				if err == nil {
-					fmt.Fprintf(w, "backup %s verified in destination %s: %d parts, %s sealed, %s raw, %d tables, in %s\n", res.BackupID, d.Name,
+					fmt.Fprintf(w, "backup %s verified in destination %s: %d parts, %s sealed, %s raw, %d tables, in %s\n", res.BackupID, where,
 						res.Parts, texttable.Bytes(res.ObjectBytes), texttable.Bytes(res.PlainBytes), len(res.Tables), res.Duration.Round(1e6))
 				}
 			})
