@@ -30,4 +30,3 @@ func TestAnAnnouncementSaysWhatTheServicesDid(t *testing.T) {
 	require.Equal(t, "keyring epoch 2 (rotate default) announced; not waiting for the services\n"+
 		"keyring epoch 3 (sync): loaded by every running instance (4)\n", out.String())
 }
-
