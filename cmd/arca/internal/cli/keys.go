@@ -12,6 +12,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
@@ -85,7 +86,7 @@ func (a *app) keysCmd() *cobra.Command {
 }
 
 func (a *app) keyAdmin() keyadmin.Admin {
-	return keyadmin.Admin{Cfg: a.cfg, Log: a.log, Served: a.served()}
+	return keyadmin.Admin{Cfg: a.cfg, Log: a.log, Served: destinations.TellServed(a.errOut)}
 }
 
 // announceKeyring tells the running services that the keyring was saved

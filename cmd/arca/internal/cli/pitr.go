@@ -40,7 +40,7 @@ func (a *app) restorePITRCmd() *cobra.Command {
 				return usageError{errors.New("--pgdata DIR is required")}
 			}
 			if restoreCommand == "" {
-				restoreCommand = a.walFetchCommand()
+				restoreCommand = stack.WALFetchCommand(a.configPath)
 			}
 			c := pitr.Config{RestoreCommand: restoreCommand, Action: action, KeepArchiving: keepArchiving, BackupID: backupID}
 			res, err := stack.RestorePITR(ctx, a.cfg, c, target, pgdata, a.errOut)

@@ -24,20 +24,13 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 	var latest, replace, verifyFirst bool
 	cmd := command("tenant", cobra.NoArgs, "Restore one tenant, touching no other", func(ctx context.Context, _ []string) error {
 		stack.SoftMemoryLimit(stack.RestoreMemoryLimit)
-		var mode restore.Mode
-		switch {
-		case replace && target == "" && into == "":
-			mode = restore.ModeReplace
-		case target != "" && !replace && into == "":
-			mode = restore.ModeTarget
-		case into != "" && !replace && target == "":
-			mode = restore.ModeIntoSchema
-		default:
+		mode, ok := restore.ModeOf(replace, target, into)
+		if !ok {
 			return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
 		}
 		req := stack.TenantRequest{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, Mode: mode, Schema: into, Target: target,
 			Bucket:         restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore},
-			RestoreCommand: a.walFetchCommand(), ScratchDir: scratchDir, Tool: Version, Tell: a.errOut,
+			RestoreCommand: stack.WALFetchCommand(a.configPath), ScratchDir: scratchDir, Tool: Version, Tell: a.errOut,
 			Fallback: func(why string) {
 				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
 			}}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 )
 
 // serviceCmds are `arca exporter`, `arca encryptor`, `arca uploader`,
@@ -52,7 +53,7 @@ func (a *app) restorerCmd() *cobra.Command {
 	var scratchDir string
 	cmd := command("restorer", cobra.NoArgs, "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
 		func(ctx context.Context, _ []string) error {
-			return stack.RunRestorer(ctx, a.cfg, a.log, Version, a.walFetchCommand(), scratchDir, a.served())
+			return stack.RunRestorer(ctx, a.cfg, a.log, Version, stack.WALFetchCommand(a.configPath), scratchDir, destinations.TellServed(a.errOut))
 		})
 	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")
 	return cmd

@@ -11,6 +11,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/wal"
 	"github.com/arcabackup/arca/pkg/wal/agent"
 	"github.com/arcabackup/arca/pkg/wal/receive"
@@ -35,7 +36,7 @@ func (a *app) walCmds() []*cobra.Command {
 	fetch := command("wal-fetch NAME DEST", cobra.ExactArgs(2),
 		"restore_command: fetch, authenticate and open a WAL file; exit 1 if it does not exist",
 		func(ctx context.Context, args []string) error {
-			code, err := stack.WALFetch(ctx, a.cfg, args[0], args[1], prefetch, spool, a.served())
+			code, err := stack.WALFetch(ctx, a.cfg, args[0], args[1], prefetch, spool, destinations.TellServed(a.errOut))
 			return exitCode(code, err, code == wal.ExitNotFound)
 		})
 	fetch.Flags().IntVar(&prefetch, "prefetch", 8, "segments fetched ahead in parallel (-1: none)")
