@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore/bucketinit"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/wal/walcheck"
 	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
@@ -107,4 +109,25 @@ func TestDryRunEventsPrintOneALine(t *testing.T) {
 	b, err := json.Marshal(stack.DryRunEvents{})
 	require.NoError(t, err)
 	require.Equal(t, "[]", string(b))
+}
+
+func TestBucketInitPrintsEachSettingThenThePolicies(t *testing.T) {
+	res := stack.BucketInitResult{Report: bucketinit.Report{Bucket: "b",
+		Results: []bucketinit.Result{{Setting: "versioning", Outcome: bucketinit.AlreadySet, Required: true}}},
+		Policies: []string{"arca-policies/writer.json"}}
+	var w strings.Builder
+	res.WriteText(&w)
+	lines := strings.Split(strings.TrimSpace(w.String()), "\n")
+	require.Regexp(t, `^SETTING\s+OUTCOME\s+REQUIRED\s+DETAIL$`, lines[0])
+	require.Regexp(t, `^versioning\s+already set\s+true\s*$`, lines[1])
+	require.Equal(t, "wrote arca-policies/writer.json", lines[2])
+}
+
+func TestAWALCheckPrintsTheArchiveThenEachCopy(t *testing.T) {
+	var c stack.WALCheck
+	c.Age = 90 * time.Second
+	c.Copies = []walcheck.CopyResult{{Destination: "dr", Missing: 2}}
+	var w strings.Builder
+	c.WriteText(&w)
+	require.Equal(t, "WAL archive: newest segment 1m30s old, 0 gaps, 0 timeline forks\ncopy in dr: 2 objects missing\n", w.String())
 }
