@@ -75,7 +75,8 @@ func RestoreTenant(ctx context.Context, cfg config.Config, req TenantRequest) (t
 // RestoreFull restores the full backup id into o.Database with the
 // configuration's pg_restore, from the first destination that serves it
 // (tell hears which, and why the ones before could not).
-func RestoreFull(ctx context.Context, cfg config.Config, id string, o restore.FullOptions, watch restore.Watch, tell io.Writer) (restore.FullResult, error) {
+func RestoreFull(ctx context.Context, cfg config.Config, id string, o restore.FullOptions, watch restore.Watch,
+	tell io.Writer) (restore.FullResult, error) {
 	set, keys, err := OpenDestinations(ctx, cfg)
 	if err != nil {
 		return restore.FullResult{}, err
