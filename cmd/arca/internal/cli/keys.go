@@ -19,35 +19,34 @@ import (
 func (a *app) keysCmd() *cobra.Command {
 	var tenant, kmsKey, confirm string
 	var ackTimeout time.Duration
-	// change runs a change of the keyring, prints the keyring after it and
-	// tells the services (announceKeyring).
-	change := func(do func(ctx context.Context, args []string) (*keyring.Keyring, string, error)) func(context.Context, []string) error {
-		return func(ctx context.Context, args []string) error {
-			kr, what, err := do(ctx, args)
+	// changed prints the keyring after a change and tells the services.
+	changed := func(ctx context.Context, kr *keyring.Keyring, change string) error {
+		a.show(keyadmin.Keys(kr.List()))
+		return a.announceKeyring(ctx, kr, change, ackTimeout)
+	}
+	initC := command("init", cobra.NoArgs, "Create the keyring with its first key (refuses to overwrite)",
+		func(ctx context.Context, _ []string) error {
+			kr, err := a.keyAdmin().Init(ctx)
 			if err != nil {
 				return err
 			}
-			a.show(keyadmin.Keys(kr.List()))
-			return a.announceKeyring(ctx, kr, what, ackTimeout)
-		}
-	}
-	initC := command("init", cobra.NoArgs, "Create the keyring with its first key (refuses to overwrite)",
-		change(func(ctx context.Context, _ []string) (*keyring.Keyring, string, error) {
-			kr, err := a.keyAdmin().Init(ctx)
-			return kr, "init", err
-		}))
+			return changed(ctx, kr, "init")
+		})
 	rotate := command("rotate", cobra.NoArgs, "Add a new primary key; every older backup still opens",
-		change(func(ctx context.Context, _ []string) (*keyring.Keyring, string, error) {
+		func(ctx context.Context, _ []string) error {
 			uri := ""
 			if kmsKey != "" {
 				var ok bool
 				if uri, ok = config.KMSKeyURI(kmsKey); !ok {
-					return nil, "", usageError{fmt.Errorf("--kms %q: want awskms://KEY-ARN", kmsKey)}
+					return usageError{fmt.Errorf("--kms %q: want awskms://KEY-ARN", kmsKey)}
 				}
 			}
 			kr, err := a.keyAdmin().Rotate(ctx, tenant, uri)
-			return kr, "rotate " + stack.Scope(tenant), err
-		}))
+			if err != nil {
+				return err
+			}
+			return changed(ctx, kr, "rotate "+stack.Scope(tenant))
+		})
 	rotate.Flags().StringVar(&tenant, "tenant", "", "give this tenant a key of its own (crypto-erasure scope)")
 	rotate.Flags().StringVar(&kmsKey, "kms", "", "make the new key the KMS key awskms://KEY-ARN (default: keys.kms for the default scope, a local key for a tenant)")
 	ls := command("list", cobra.NoArgs, "List key versions (never their material)", func(ctx context.Context, _ []string) error {
@@ -60,13 +59,16 @@ func (a *app) keysCmd() *cobra.Command {
 	})
 	erase := command("erase-tenant ID", cobra.ExactArgs(1),
 		"Crypto-erasure: destroy a tenant's own keys, making every backup sealed under them unreadable",
-		change(func(ctx context.Context, args []string) (*keyring.Keyring, string, error) {
+		func(ctx context.Context, args []string) error {
 			if confirm != args[0] {
-				return nil, "", usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
+				return usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
 			}
 			kr, err := a.keyAdmin().EraseTenant(ctx, args[0])
-			return kr, "erase-tenant " + args[0], err
-		}))
+			if err != nil {
+				return err
+			}
+			return changed(ctx, kr, "erase-tenant "+args[0])
+		})
 	erase.Flags().StringVar(&confirm, "confirm", "", "the tenant id again")
 	syncC := command("sync", cobra.NoArgs,
 		"Announce the keyring file as it is now (after copying it to the services' hosts) and wait for them",
