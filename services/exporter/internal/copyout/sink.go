@@ -37,7 +37,13 @@ func (s *sink) Write(p []byte) (int, error) {
 		p, n = p[c:], n+c
 		if len(s.cur) == cap(s.cur) {
 			if cap(s.cur) < s.chunkSize {
-				s.cur = append(s.cur, make([]byte, min(cap(s.cur), s.chunkSize-cap(s.cur)))...)[:len(s.cur)]
+				// Grown to exactly the chunk size at most: append
+				// rounds capacities up, and the chunks were ~15 %
+				// larger than the size that bounds them (and than the
+				// archive writer's own chunks).
+				grown := make([]byte, len(s.cur), min(2*cap(s.cur), s.chunkSize))
+				copy(grown, s.cur)
+				s.cur = grown
 				continue
 			}
 			if err := s.flush(); err != nil {
