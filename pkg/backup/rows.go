@@ -20,6 +20,9 @@ type Row struct {
 	Manifest   string    `json:"manifest_key"`
 }
 
+// Rows are backups as a listing shows them.
+type Rows []Row
+
 // VerifiedText is the verification in one word: true, false, pending or
 // refused.
 func (r Row) VerifiedText() string {
@@ -33,11 +36,11 @@ func (r Row) VerifiedText() string {
 // (whatever folder each came from), and every refusal: the manifests
 // refused, then the verifications refused (such a backup is listed,
 // "refused").
-func (l Listing) Rows() ([]Row, []error) {
+func (l Listing) Rows() (Rows, []error) {
 	all := append([]Entry(nil), l.Backups...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Manifest.CreatedAt.After(all[j].Manifest.CreatedAt) })
 	refused := append([]error(nil), l.Refused...)
-	var rows []Row // nil when there is none: JSON null, as arca list has always printed
+	var rows Rows // nil when there is none: JSON null, as arca list has always printed
 	for _, e := range all {
 		var verified *bool
 		if e.VerificationErr != nil {

@@ -22,6 +22,9 @@ type Surveyed struct {
 	// Refused are the manifests and verification records refused (each
 	// naming its key); Failed the places that could not be listed.
 	Refused, Failed []error
+
+	now            time.Time // the ages' reference
+	perDestination bool      // more than one place: each row names its own
 }
 
 // Survey sums up the backups of every place (of one tenant when tenant is
@@ -30,7 +33,7 @@ type Surveyed struct {
 // refused manifest does not hide the others, nor a place that cannot be
 // listed the other places; with one place, that is the error.
 func Survey(ctx context.Context, places []Place, tenant string, now time.Time) (Surveyed, error) {
-	var s Surveyed
+	s := Surveyed{now: now, perDestination: len(places) > 1}
 	var primary []Entry
 	for i, p := range places {
 		var prefixes []string

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 // Reader shows the progress of reading one sealed object as it is read:
@@ -37,7 +38,7 @@ func (rr *Reader) Read(b []byte) (int, error) {
 		}
 	}
 	rr.line.Show(rr.stage+strconv.Itoa(part), fmt.Sprintf("%s %s: part %d/%d, %s of %s, %s, %s", rr.stage, rr.m.BackupID, part, len(rr.m.Object.Parts),
-		Bytes(read), Bytes(rr.m.Object.Size), RateETA(rr.meter), Age(rr.meter.Elapsed())))
+		texttable.Bytes(read), texttable.Bytes(rr.m.Object.Size), RateETA(rr.meter), texttable.Age(rr.meter.Elapsed())))
 	return n, err
 }
 

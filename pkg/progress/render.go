@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 // RateETA is "12.3 MiB/s, ETA 40s" from a meter of bytes, "…" before a
@@ -15,9 +16,9 @@ func RateETA(m *Meter) string {
 	if !ok {
 		return "…"
 	}
-	s := Bytes(int64(rate)) + "/s"
+	s := texttable.Bytes(int64(rate)) + "/s"
 	if eta, ok := m.ETA(); ok && m.Done() < m.Total() {
-		s += ", ETA " + Age(eta)
+		s += ", ETA " + texttable.Age(eta)
 	}
 	return s
 }
@@ -33,13 +34,13 @@ func Summary(s Snapshot) string {
 	if s.Latest != "" {
 		line += " · " + stageCounts(s)
 		if st := s.Stage(s.Latest); st.RateKnown {
-			line += fmt.Sprintf(" · %s %s/s", s.Latest, Bytes(int64(st.Rate)))
+			line += fmt.Sprintf(" · %s %s/s", s.Latest, texttable.Bytes(int64(st.Rate)))
 		}
 	}
 	if s.ETAKnown && s.Finished < s.Backups {
 		line += " · ETA " + eta(s)
 	}
-	return line + " · " + Age(s.Elapsed)
+	return line + " · " + texttable.Age(s.Elapsed)
 }
 
 // stageCounts is "export 3/3 (96.0 MiB) · encrypt 2/3 · upload 1/3 · verify 0/3".
@@ -52,7 +53,7 @@ func stageCounts(s Snapshot) string {
 	for _, st := range s.Stages {
 		p := fmt.Sprintf("%s %d%s", st.Stage, st.Parts, of)
 		if st.Stage == messages.StageExport {
-			p += " (" + Bytes(st.Bytes) + ")"
+			p += " (" + texttable.Bytes(st.Bytes) + ")"
 		}
 		parts = append(parts, p)
 	}
@@ -74,22 +75,22 @@ func StepLine(st Step, s Snapshot) string {
 		who = string(st.Kind) // a full backup: the whole database
 	}
 	line := fmt.Sprintf("%s %s: %s %d/%s parts, %s %s (part %d)", who, st.BackupID, st.Stage, st.Done, of,
-		Bytes(st.StageBytes), pastTense[st.Stage], st.Part+1)
+		texttable.Bytes(st.StageBytes), pastTense[st.Stage], st.Part+1)
 	if r := s.Stage(st.Stage); r.RateKnown {
-		line += ", " + Bytes(int64(r.Rate)) + "/s"
+		line += ", " + texttable.Bytes(int64(r.Rate)) + "/s"
 	}
 	if s.ETAKnown {
 		line += ", ETA " + eta(s)
 	}
-	return line + ", " + Age(s.Elapsed)
+	return line + ", " + texttable.Age(s.Elapsed)
 }
 
 // eta is "40s", or "~40s" while it stands on an earlier backup's size.
 func eta(s Snapshot) string {
 	if s.ETAEstimated {
-		return "~" + Age(s.ETA)
+		return "~" + texttable.Age(s.ETA)
 	}
-	return Age(s.ETA)
+	return texttable.Age(s.ETA)
 }
 
 var pastTense = map[string]string{

@@ -16,17 +16,13 @@ import (
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
-func TestRateETABytesAndAge(t *testing.T) {
+func TestRateETA(t *testing.T) {
 	c := newClock()
 	m := progress.NewMeter(c.now, 100<<20)
 	require.Equal(t, "…", progress.RateETA(m))
 	c.advance(10 * time.Second)
 	m.Set(50 << 20)
 	require.Equal(t, "5.0 MiB/s, ETA 10s", progress.RateETA(m))
-	require.Equal(t, "26h05m", progress.Age(26*time.Hour+5*time.Minute))
-	require.Equal(t, "3d4h", progress.Age(76*time.Hour))
-	require.Equal(t, "1023 B", progress.Bytes(1023))
-	require.Equal(t, "1.5 GiB", progress.Bytes(3<<29))
 }
 
 // Off a terminal, each part a stage finishes is a line with the stage's

@@ -24,6 +24,20 @@ const (
 	ModeIntoSchema Mode = "into-schema"
 )
 
+// ModeOf is the one mode asked for: replace, or a target database, or a
+// schema to restore into side by side; false when not exactly one is.
+func ModeOf(replace bool, target, schema string) (Mode, bool) {
+	switch {
+	case replace && target == "" && schema == "":
+		return ModeReplace, true
+	case target != "" && !replace && schema == "":
+		return ModeTarget, true
+	case schema != "" && !replace && target == "":
+		return ModeIntoSchema, true
+	}
+	return "", false
+}
+
 // Options configure a tenant restore.
 type Options struct {
 	Mode Mode

@@ -38,6 +38,19 @@ type Result struct {
 	Reason  string `json:"reason,omitempty"`
 }
 
+// Results are the outcomes of Run, a manifest each.
+type Results []Result
+
+// WriteText is a line per manifest that is not current, as arca
+// manifests upgrade prints it.
+func (rs Results) WriteText(w io.Writer) {
+	for _, u := range rs {
+		if u.Outcome != Current {
+			fmt.Fprintf(w, "%-14s %s %s\n", u.Outcome, u.Key, u.Reason)
+		}
+	}
+}
+
 // Count is how many of rs have the outcome.
 func Count(rs []Result, outcome string) int {
 	n := 0
@@ -52,7 +65,7 @@ func Count(rs []Result, outcome string) int {
 // Run upgrades every manifest of the bucket that needs it (with dryRun,
 // checks and reports, writing nothing). store is the repository's bucket,
 // which the upgrade writes to; keys seal the new documents.
-func Run(ctx context.Context, store objstore.Store, repo backup.Repository, keys backup.Keys, dryRun bool) ([]Result, error) {
+func Run(ctx context.Context, store objstore.Store, repo backup.Repository, keys backup.Keys, dryRun bool) (Results, error) {
 	mkeys, err := repo.ManifestKeys(ctx)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package drill
 import (
 	"context"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 
@@ -52,4 +53,13 @@ func RunAll(ctx context.Context, o Options) (Outcome, error) {
 		return Outcome{Tenants: rep}, err
 	}
 	return Outcome{Full: full, Tenants: rep}, nil
+}
+
+// WriteText is the tenants' summary, then the full dump's line.
+func (o Outcome) WriteText(w io.Writer) {
+	fmt.Fprint(w, o.Tenants.Summary())
+	if full := o.Full; full != nil {
+		fmt.Fprintf(w, "full dump %s: passed %v, %d tables, %d rows, RTO %.1fs %s\n",
+			full.BackupID, full.Passed, full.Tables, full.Rows, full.RTOSeconds, full.Reason)
+	}
 }

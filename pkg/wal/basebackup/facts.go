@@ -1,9 +1,12 @@
 package basebackup
 
 import (
+	"fmt"
+	"io"
 	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 // Facts are the base-backup facts recorded in the manifest's Export field.
@@ -27,4 +30,10 @@ type Facts struct {
 type Backup struct {
 	Manifest backup.Manifest
 	Facts    Facts
+}
+
+// WriteText is the backup in one line, as arca backup base prints it.
+func (b Backup) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "base backup %s: WAL %s → %s (%s), %s sealed\n", b.Manifest.BackupID,
+		b.Facts.StartWAL, b.Facts.StopWAL, b.Facts.StopTime.Format(time.RFC3339), texttable.Bytes(b.Manifest.Object.Size))
 }

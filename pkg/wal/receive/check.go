@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -117,4 +118,11 @@ func (h Health) Err() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// WriteText is the slot and the stream in one line, as arca wal-check
+// --slot prints them.
+func (h Health) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "WAL stream: slot %s active %t, retains %d bytes, %d bytes not in the bucket, flush lag %s\n",
+		h.Slot, h.Active, h.Retained, h.LagBytes, h.FlushLag.Round(time.Millisecond))
 }

@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,13 +16,9 @@ import (
 func (a *app) checkCmd() *cobra.Command {
 	var loadErr error
 	var timeout time.Duration
-	cmd := &cobra.Command{
-		Use:   "check",
-		Short: "Check the configuration, database role, bucket, keyring, NATS, archiving and schedules; print every problem",
-		Args:  cobra.NoArgs,
-		// The configuration's problems are findings here, not a refusal to run.
-		PersistentPreRunE: func(*cobra.Command, []string) error { loadErr = a.load(); return nil },
-		RunE: func(cmd *cobra.Command, _ []string) error {
+	cmd := command("check", cobra.NoArgs,
+		"Check the configuration, database role, bucket, keyring, NATS, archiving and schedules; print every problem",
+		func(ctx context.Context, _ []string) error {
 			var f health.Findings
 			if loadErr != nil {
 				for _, line := range config.Problems(loadErr) {
@@ -32,13 +26,14 @@ func (a *app) checkCmd() *cobra.Command {
 				}
 				return a.reportChecks(f, 2)
 			}
-			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			f.OK("config", "%s", a.configName())
 			stack.Check(ctx, a.cfg, &f)
 			return a.reportChecks(f, 1)
-		},
-	}
+		})
+	// The configuration's problems are findings here, not a refusal to run.
+	cmd.PersistentPreRunE = func(*cobra.Command, []string) error { loadErr = a.load(); return nil }
 	cmd.Flags().DurationVar(&timeout, "timeout", time.Minute, "give up on the checks after this long")
 	return cmd
 }
@@ -50,25 +45,11 @@ func (a *app) configName() string {
 	return a.configPath + " is valid"
 }
 
-func (a *app) bucketName() string { return stack.BucketName(a.cfg) }
-
+// reportChecks prints the findings; any problem is exit failCode, with
+// nothing more on stderr.
 func (a *app) reportChecks(f health.Findings, failCode int) error {
 	rep := f.Report()
-	a.emit(rep, func(w io.Writer) {
-		t := newTable(w, "")
-		for _, ch := range rep.Checks {
-			t.row(strings.ToUpper(string(ch.Status)), ch.Check, ch.Detail)
-		}
-		t.flush()
-		switch {
-		case rep.Problems > 0:
-			fmt.Fprintf(w, "%d problem(s), %d warning(s)\n", rep.Problems, rep.Warnings)
-		case rep.Warnings > 0:
-			fmt.Fprintf(w, "no problems, %d warning(s)\n", rep.Warnings)
-		default:
-			fmt.Fprintln(w, "no problems")
-		}
-	})
+	a.show(rep)
 	if rep.OK {
 		return nil
 	}

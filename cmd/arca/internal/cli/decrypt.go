@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,28 +11,20 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/seal"
+	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 func (a *app) decryptCmd() *cobra.Command {
 	var in, out, artifact, manifest, tenant string
-	cmd := &cobra.Command{
-		Use:   "decrypt",
-		Short: "Turn a sealed artifact back into the plain archive with the keyring alone",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
+	cmd := command("decrypt", cobra.NoArgs, "Turn a sealed artifact back into the plain archive with the keyring alone",
+		func(ctx context.Context, _ []string) error {
 			if in == "" || out == "" {
 				return usageError{errors.New("--in FILE and --out FILE are required")}
 			}
 			if manifest == "" && artifact == "" {
 				return usageError{errors.New("name the artifact: --manifest FILE or --artifact ID")}
 			}
-			keys, err := stack.Keyring(ctx, a.cfg, false)
-			if err != nil {
-				return err
-			}
-			n, err := backup.Decrypt(ctx, backup.DecryptOptions{In: in, Out: out, Artifact: artifact, Manifest: manifest, Tenant: tenant,
-				Layout: stack.Layout(a.cfg), Keys: keys})
+			n, err := stack.Decrypt(ctx, a.cfg, backup.DecryptOptions{In: in, Out: out, Artifact: artifact, Manifest: manifest, Tenant: tenant})
 			switch {
 			case errors.Is(err, backup.ErrTenantNeeded):
 				return usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", manifest)}
@@ -41,11 +34,10 @@ func (a *app) decryptCmd() *cobra.Command {
 				return err
 			}
 			a.emit(map[string]any{"out": out, "bytes": n}, func(w io.Writer) {
-				fmt.Fprintf(w, "decrypted %s → %s (%s)\n", in, out, human(n))
+				fmt.Fprintf(w, "decrypted %s → %s (%s)\n", in, out, texttable.Bytes(n))
 			})
 			return nil
-		},
-	}
+		})
 	cmd.Flags().StringVar(&in, "in", "", "sealed artifact")
 	cmd.Flags().StringVar(&out, "out", "", "where the plain stream goes")
 	cmd.Flags().StringVar(&artifact, "artifact", "", "artifact id the parts were sealed for")

@@ -14,18 +14,12 @@ import (
 // (deploy/compose, deploy/kubernetes exec probes).
 func healthcheckCmd() *cobra.Command {
 	timeout := 3 * time.Second
-	cmd := &cobra.Command{
-		Use:   "healthcheck URL",
-		Short: "Exit 0 if an HTTP GET of URL answers 2xx (container healthchecks)",
-		Args:  cobra.ExactArgs(1),
-		// Needs no configuration, keyring or service.
-		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
+	cmd := unconfigured(command("healthcheck URL", cobra.ExactArgs(1), "Exit 0 if an HTTP GET of URL answers 2xx (container healthchecks)",
+		func(ctx context.Context, args []string) error {
+			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			return usage(health.Probe(ctx, args[0]), health.ErrBadURL)
-		},
-	}
+		}))
 	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "give up after this long")
 	return cmd
 }

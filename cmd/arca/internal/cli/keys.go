@@ -12,31 +12,28 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
 
 func (a *app) keysCmd() *cobra.Command {
-	var tenant, kmsKey string
+	var tenant, kmsKey, confirm string
 	var ackTimeout time.Duration
-	cmd := &cobra.Command{Use: "keys", Short: "Manage the keyring: init, rotate, list, erase-tenant, status, sync, escrow, recover"}
 	// changed prints the keyring after a change and tells the services.
 	changed := func(ctx context.Context, kr *keyring.Keyring, change string) error {
-		a.emit(kr.List(), func(w io.Writer) { printKeys(w, kr.List()) })
+		a.show(keyadmin.Keys(kr.List()))
 		return a.announceKeyring(ctx, kr, change, ackTimeout)
 	}
-	initC := &cobra.Command{
-		Use: "init", Short: "Create the keyring with its first key (refuses to overwrite)", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			kr, err := a.keyAdmin().Init(cmd.Context())
+	initC := command("init", cobra.NoArgs, "Create the keyring with its first key (refuses to overwrite)",
+		func(ctx context.Context, _ []string) error {
+			kr, err := a.keyAdmin().Init(ctx)
 			if err != nil {
 				return err
 			}
-			return changed(cmd.Context(), kr, "init")
-		},
-	}
-	rotate := &cobra.Command{
-		Use: "rotate", Short: "Add a new primary key; every older backup still opens", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+			return changed(ctx, kr, "init")
+		})
+	rotate := command("rotate", cobra.NoArgs, "Add a new primary key; every older backup still opens",
+		func(ctx context.Context, _ []string) error {
 			uri := ""
 			if kmsKey != "" {
 				var ok bool
@@ -44,86 +41,109 @@ func (a *app) keysCmd() *cobra.Command {
 					return usageError{fmt.Errorf("--kms %q: want awskms://KEY-ARN", kmsKey)}
 				}
 			}
-			kr, err := a.keyAdmin().Rotate(cmd.Context(), tenant, uri)
+			kr, err := a.keyAdmin().Rotate(ctx, tenant, uri)
 			if err != nil {
 				return err
 			}
-			return changed(cmd.Context(), kr, "rotate "+keyadmin.Scope(tenant))
-		},
-	}
+			return changed(ctx, kr, "rotate "+stack.Scope(tenant))
+		})
 	rotate.Flags().StringVar(&tenant, "tenant", "", "give this tenant a key of its own (crypto-erasure scope)")
 	rotate.Flags().StringVar(&kmsKey, "kms", "", "make the new key the KMS key awskms://KEY-ARN (default: keys.kms for the default scope, a local key for a tenant)")
-	ls := &cobra.Command{
-		Use: "list", Short: "List key versions (never their material)", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			kr, err := stack.Keyring(cmd.Context(), a.cfg, false)
-			if err != nil {
-				return err
-			}
-			a.emit(kr.List(), func(w io.Writer) { printKeys(w, kr.List()) })
-			return nil
-		},
-	}
-	var confirm string
-	erase := &cobra.Command{
-		Use:   "erase-tenant ID",
-		Short: "Crypto-erasure: destroy a tenant's own keys, making every backup sealed under them unreadable",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	ls := command("list", cobra.NoArgs, "List key versions (never their material)", func(ctx context.Context, _ []string) error {
+		kr, err := stack.Keyring(ctx, a.cfg, false)
+		if err != nil {
+			return err
+		}
+		a.show(keyadmin.Keys(kr.List()))
+		return nil
+	})
+	erase := command("erase-tenant ID", cobra.ExactArgs(1),
+		"Crypto-erasure: destroy a tenant's own keys, making every backup sealed under them unreadable",
+		func(ctx context.Context, args []string) error {
 			if confirm != args[0] {
 				return usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
 			}
-			kr, err := a.keyAdmin().EraseTenant(cmd.Context(), args[0])
+			kr, err := a.keyAdmin().EraseTenant(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			return changed(cmd.Context(), kr, "erase-tenant "+args[0])
-		},
-	}
+			return changed(ctx, kr, "erase-tenant "+args[0])
+		})
 	erase.Flags().StringVar(&confirm, "confirm", "", "the tenant id again")
-	syncC := &cobra.Command{
-		Use:   "sync",
-		Short: "Announce the keyring file as it is now (after copying it to the services' hosts) and wait for them",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			kr, err := stack.Keyring(cmd.Context(), a.cfg, false)
+	syncC := command("sync", cobra.NoArgs,
+		"Announce the keyring file as it is now (after copying it to the services' hosts) and wait for them",
+		func(ctx context.Context, _ []string) error {
+			kr, err := stack.Keyring(ctx, a.cfg, false)
 			if err != nil {
 				return err
 			}
-			return a.announceKeyring(cmd.Context(), kr, "sync", ackTimeout)
-		},
-	}
+			return a.announceKeyring(ctx, kr, "sync", ackTimeout)
+		})
 	for _, c := range []*cobra.Command{initC, rotate, erase, syncC} {
 		c.Flags().DurationVar(&ackTimeout, "ack-timeout", 30*time.Second,
 			"how long to wait for every running service to load the new keyring (0: announce without waiting, and do not fail without NATS)")
 	}
-	cmd.AddCommand(initC, rotate, ls, erase, syncC, a.keysStatusCmd(), a.keysRecoverCmd(), a.keysEscrowCmd())
-	return cmd
+	return group("keys", "Manage the keyring: init, rotate, list, erase-tenant, status, sync, escrow, recover",
+		initC, rotate, ls, erase, syncC, a.keysStatusCmd(), a.keysRecoverCmd(), a.keysEscrowCmd())
 }
 
 func (a *app) keyAdmin() keyadmin.Admin {
-	return keyadmin.Admin{Cfg: a.cfg, Log: a.log, Served: a.served}
+	return keyadmin.Admin{Cfg: a.cfg, Log: a.log, Served: destinations.TellServed(a.errOut)}
 }
 
-// served says which destination served a read when the first did not.
-func (a *app) served(key, d string, skipped []error) {
-	if len(skipped) > 0 {
-		fmt.Fprintf(a.errOut, "read %s from destination %s (%s)\n", key, d, OneLine(errors.Join(skipped...)))
+// announceKeyring tells the running services that the keyring was saved
+// anew (keyadmin.Announce) and says what they did.
+func (a *app) announceKeyring(ctx context.Context, kr *keyring.Keyring, change string, wait time.Duration) error {
+	ann, err := a.keyAdmin().Announce(ctx, kr, change, wait)
+	if err != nil {
+		return err
 	}
+	ann.WriteText(a.text(), a.errOut, change)
+	return nil
 }
 
-func printKeys(w io.Writer, infos []keyring.Info) {
-	t := newTable(w, "KEY ID\tSCOPE\tPRIMARY\tKIND\tCREATED\tDESTROYED")
-	for _, i := range infos {
-		destroyed := ""
-		if i.Destroyed != nil {
-			destroyed = i.Destroyed.Format("2006-01-02 15:04:05Z")
-		}
-		kind := i.Kind
-		if i.KMSURI != "" {
-			kind += " " + i.KMSURI
-		}
-		t.row(i.ID, keyadmin.Scope(i.Tenant), i.Primary, kind, i.Created.Format("2006-01-02 15:04:05Z"), destroyed)
-	}
-	t.flush()
+func (a *app) keysStatusCmd() *cobra.Command {
+	return command("status", cobra.NoArgs,
+		"The announced keyring epoch and the epoch every running service holds; exits 1 if any is behind",
+		func(ctx context.Context, _ []string) error {
+			return a.print(stack.KeyringStatusOf(ctx, a.cfg))
+		})
+}
+
+// keysRecoverCmd rebuilds a lost keyring file from its escrow in the
+// bucket, with kms:Decrypt (docs/keys.md, "If the keyring file is lost").
+func (a *app) keysRecoverCmd() *cobra.Command {
+	var fromBucket bool
+	cmd := command("recover --from-bucket", cobra.NoArgs,
+		"Rebuild a lost keyring file from its escrow in the bucket, with KMS (refuses to overwrite)",
+		func(ctx context.Context, _ []string) error {
+			if !fromBucket {
+				return usageError{errors.New("--from-bucket is required (the escrow is the only source)")}
+			}
+			kr, err := a.keyAdmin().Recover(ctx)
+			if err != nil {
+				return usage(err, keyadmin.ErrNotAFile)
+			}
+			a.emit(kr.List(), func(w io.Writer) {
+				fmt.Fprintf(w, "recovered the keyring from %s into %s: %d key versions\n", stack.EscrowKey(a.cfg), a.cfg.Keys.Keyring, len(kr.List()))
+			})
+			return nil
+		})
+	cmd.Flags().BoolVar(&fromBucket, "from-bucket", false, "read the escrow from the bucket (every destination in turn)")
+	return cmd
+}
+
+// keysEscrowCmd writes the keyring's escrow now: for a keyring made before
+// escrows, or after a destination was down when the keyring last changed.
+func (a *app) keysEscrowCmd() *cobra.Command {
+	return command("escrow", cobra.NoArgs, "Store the keyring's escrow (sealed under keys.kms) in every destination",
+		func(ctx context.Context, _ []string) error {
+			e, err := a.keyAdmin().Escrow(ctx)
+			if err != nil {
+				return usage(err, keyadmin.ErrNoKMS)
+			}
+			fmt.Fprintf(a.out, "stored the keyring's escrow at %s in every destination, sealed under %s; %d tenant keys of their own left out\n",
+				e.Key, e.KMS, e.LeftOut)
+			return nil
+		})
 }

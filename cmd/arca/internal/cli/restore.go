@@ -11,83 +11,53 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
-	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/restore"
-	"github.com/arcabackup/arca/pkg/restore/tenantrestore"
 )
 
 func (a *app) restoreCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "restore", Short: "Restore from the bucket and the key alone (no NATS, no catalog)"}
-	cmd.AddCommand(a.restoreTenantCmd(), a.restoreFullCmd(), a.restorePITRCmd())
-	return cmd
+	return group("restore", "Restore from the bucket and the key alone (no NATS, no catalog)",
+		a.restoreTenantCmd(), a.restoreFullCmd(), a.restorePITRCmd())
 }
 
 func (a *app) restoreTenantCmd() *cobra.Command {
 	var id, tenant, at, target, into, scratchDir string
 	var latest, replace, verifyFirst bool
-	cmd := &cobra.Command{
-		Use:   "tenant",
-		Short: "Restore one tenant, touching no other",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			softMemoryLimit(restoreMemoryLimit)
-			ctx := cmd.Context()
-			var mode restore.Mode
-			switch {
-			case replace && target == "" && into == "":
-				mode = restore.ModeReplace
-			case target != "" && !replace && into == "":
-				mode = restore.ModeTarget
-			case into != "" && !replace && target == "":
-				mode = restore.ModeIntoSchema
-			default:
-				return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
-			}
-			set, keys, err := a.openDestinations(ctx)
-			if err != nil {
-				return err
-			}
-			o := stack.TenantRestore(a.cfg, a.fallbackReader(set), keys, a.walFetchCommand(), scratchDir, Version, a.pitrProgress)
-			o.Select = backup.Selector{ID: id, Tenant: tenant, Latest: latest}
-			o.Restore.Mode, o.Restore.Schema = mode, into
-			if target != "" {
-				o.DB = target
-			}
-			if at != "" && id == "" {
-				if o.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
-					return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", at)}
-				}
-			}
-			o.Bucket = restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore}
-			o.Try = func(ctx context.Context, fn func(context.Context, destinations.Destination) error) error {
-				_, err := a.tryDestinations(ctx, set, "restore tenant", fn)
-				return err
-			}
-			o.Fallback = func(why string) {
+	cmd := command("tenant", cobra.NoArgs, "Restore one tenant, touching no other", func(ctx context.Context, _ []string) error {
+		stack.SoftMemoryLimit(stack.RestoreMemoryLimit)
+		mode, ok := restore.ModeOf(replace, target, into)
+		if !ok {
+			return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
+		}
+		req := stack.TenantRequest{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, Mode: mode, Schema: into, Target: target,
+			Bucket:         restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore},
+			RestoreCommand: stack.WALFetchCommand(a.configPath), ScratchDir: scratchDir, Tool: Version, Tell: a.errOut,
+			Fallback: func(why string) {
 				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
+			}}
+		if at != "" && id == "" {
+			var err error
+			if req.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
+				return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", at)}
 			}
-			res, err := tenantrestore.Tenant(ctx, o)
-			if err != nil {
-				return usage(err, backup.ErrNoSelector)
-			}
-			if res.PITR != nil {
-				a.emit(res.PITR, func(w io.Writer) { printTenantPITR(w, *res.PITR, o.Restore.Mode) })
-				return nil
-			}
-			a.emit(res.Tenant, func(w io.Writer) {
-				if res.NotCovered != "" {
-					fmt.Fprintf(w, "no point-in-time restore: %s\n", res.NotCovered)
-					fmt.Fprintf(w, "restored the newest logical export at or before %s instead, taken at %s: the tenant's changes after that are not restored\n",
-						at, res.Backup.Manifest.CreatedAt.UTC().Format(time.RFC3339))
-				}
-				r := res.Tenant
-				fmt.Fprintf(w, "restored tenant %s from backup %s (%s): %d tables, %d rows, %s, in %s\n",
-					r.Tenant, r.BackupID, r.Mode, len(r.Tables), r.Rows(), human(r.PlainBytes), r.Duration.Round(1e6))
-				printTenantRows(w, r)
-			})
+		}
+		res, err := stack.RestoreTenant(ctx, a.cfg, req)
+		if err != nil {
+			return usage(err, backup.ErrNoSelector)
+		}
+		if res.PITR != nil {
+			a.show(res.PITR)
 			return nil
-		},
-	}
+		}
+		a.emit(res.Tenant, func(w io.Writer) {
+			if res.NotCovered != "" {
+				fmt.Fprintf(w, "no point-in-time restore: %s\n", res.NotCovered)
+				fmt.Fprintf(w, "restored the newest logical export at or before %s instead, taken at %s: the tenant's changes after that are not restored\n",
+					at, res.Backup.Manifest.CreatedAt.UTC().Format(time.RFC3339))
+			}
+			res.Tenant.WriteText(w)
+		})
+		return nil
+	})
 	f := cmd.Flags()
 	f.StringVar(&id, "backup", "", "backup id")
 	f.StringVar(&tenant, "tenant", "", "tenant id")
@@ -105,64 +75,18 @@ func (a *app) restoreFullCmd() *cobra.Command {
 	var id, target, tmp string
 	var jobsN int
 	var globals bool
-	cmd := &cobra.Command{
-		Use:   "full",
-		Short: "Restore a full dump into a new, empty database with pg_restore --jobs",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
+	cmd := command("full", cobra.NoArgs, "Restore a full dump into a new, empty database with pg_restore --jobs",
+		func(ctx context.Context, _ []string) error {
 			if id == "" || target == "" {
 				return usageError{errors.New("--backup ID and --target URL are required")}
 			}
-			set, keys, err := a.openDestinations(ctx)
-			if err != nil {
-				return err
-			}
-			bin, err := stack.PGTool(a.cfg, "pg_restore")
-			if err != nil {
-				return fmt.Errorf("pg_restore not found: %w", err)
-			}
-			var res restore.FullResult
-			_, err = a.tryDestinations(ctx, set, "restore full", func(ctx context.Context, d destinations.Destination) error {
-				res, err = restore.FullFromBucket(ctx, stack.Repo(a.cfg, d.Store, keys), id,
-					restore.FullOptions{Database: target, PGRestore: bin, Jobs: jobsN, TempDir: tmp, Globals: globals}, a.watchRestore)
-				return err
-			})
-			if err != nil {
-				return err
-			}
-			a.emit(res, func(w io.Writer) {
-				if res.Globals {
-					fmt.Fprintf(w, "applied the globals (%d roles or tablespaces existed already)\n", res.GlobalsExisting)
-					if res.GlobalsWithoutPasswords {
-						fmt.Fprintln(w, "the roles have no passwords: the backup's source role could not read them (not a superuser)")
-					}
-				}
-				fmt.Fprintf(w, "restored full backup %s (%s) with %d jobs in %s\n", res.BackupID, human(res.DumpBytes), res.Jobs, res.Duration.Round(1e6))
-			})
-			return nil
-		},
-	}
+			o := restore.FullOptions{Database: target, Jobs: jobsN, TempDir: tmp, Globals: globals}
+			return a.print(stack.RestoreFull(ctx, a.cfg, id, o, a.watchRestore, a.errOut))
+		})
 	cmd.Flags().BoolVar(&globals, "globals", false, "apply the backup's roles, memberships and tablespaces to the target server first")
 	cmd.Flags().StringVar(&id, "backup", "", "full backup id")
 	cmd.Flags().StringVar(&target, "target", "", "URL of the new, empty database")
 	cmd.Flags().IntVar(&jobsN, "jobs", 4, "pg_restore --jobs")
 	cmd.Flags().StringVar(&tmp, "temp-dir", "", "where the decrypted dump waits for pg_restore")
 	return cmd
-}
-
-// printTenantRows is the rows line of a tenant restore, its schema and its
-// warnings.
-func printTenantRows(w io.Writer, r restore.Result) {
-	fmt.Fprintf(w, "rows restored %d, reference rows inserted %d, reference rows already present %d", r.Restored, r.ReferenceInserted, r.ReferencePresent)
-	if r.Mode == restore.ModeReplace {
-		fmt.Fprintf(w, ", rows deleted first %d, orphans replaced %d, rows another tenant also owns kept %d", r.Deleted, r.Orphans, r.Kept)
-	}
-	fmt.Fprintln(w)
-	if r.Schema != "" {
-		fmt.Fprintf(w, "tenant schema: %s\n", r.Schema)
-	}
-	for _, warn := range r.Warnings {
-		fmt.Fprintln(w, "warning:", warn)
-	}
 }

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -45,18 +43,17 @@ func Execute(ctx context.Context, args []string, out, errOut io.Writer) error {
 // rootCmd is the whole command tree.
 func (a *app) rootCmd() *cobra.Command {
 	root := &cobra.Command{
-		Use:           "arca",
-		Short:         "Backups of multi-tenant PostgreSQL, tenant by tenant, sealed, verified",
-		Version:       Version,
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return a.load()
-		},
+		Use:               "arca",
+		Short:             "Backups of multi-tenant PostgreSQL, tenant by tenant, sealed, verified",
+		Version:           Version,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return a.load() },
 	}
-	root.PersistentFlags().StringVar(&a.configPath, "config", os.Getenv("ARCA_CONFIG"), "configuration file (env ARCA_CONFIG); none: embedded defaults")
-	root.PersistentFlags().BoolVar(&a.json, "json", false, "print machine-readable JSON")
-	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log what the services do")
+	f := root.PersistentFlags()
+	f.StringVar(&a.configPath, "config", os.Getenv("ARCA_CONFIG"), "configuration file (env ARCA_CONFIG); none: embedded defaults")
+	f.BoolVar(&a.json, "json", false, "print machine-readable JSON")
+	f.BoolVarP(&a.verbose, "verbose", "v", false, "log what the services do")
 	root.AddCommand(
 		a.devCmd(),
 		a.traced(a.backupCmd()), a.listCmd(), a.verifyCmd(), a.traced(a.restoreCmd()), a.decryptCmd(), a.keysCmd(), a.traced(a.drillCmd()),
@@ -67,16 +64,10 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(a.walCmds()...)
 	root.AddCommand(a.bucketCmd(), a.costCmd())
 	root.AddCommand(healthcheckCmd())
-	root.AddCommand(&cobra.Command{
-		Use:   "version",
-		Short: "Print the version of arca",
-		Args:  cobra.NoArgs,
-		// The version needs no configuration, keyring or service.
-		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
-		Run: func(cmd *cobra.Command, _ []string) {
-			a.emit(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "arca", Version) })
-		},
-	})
+	root.AddCommand(unconfigured(command("version", cobra.NoArgs, "Print the version of arca", func(context.Context, []string) error {
+		a.emit(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "arca", Version) })
+		return nil
+	})))
 	a.completions(root)
 	withHelp(root)
 	return root
@@ -94,38 +85,4 @@ func (a *app) load() error {
 	}
 	a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level, ReplaceAttr: messages.RedactAttr}))
 	return nil
-}
-
-// emit prints v as JSON with --json, or calls human otherwise.
-func (a *app) emit(v any, human func(w io.Writer)) {
-	if a.json {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(v)
-		return
-	}
-	human(a.out)
-}
-
-func (a *app) printf(format string, args ...any) {
-	if !a.json {
-		fmt.Fprintf(a.out, format, args...)
-	}
-}
-
-// Soft memory limits (GOMEMLIMIT) for the commands that move backups
-// (#17): their live heap stays a few tens of MiB whatever the data's size
-// (stack.TestMemoryStaysFlatWhateverTheTenantSize), but with the default
-// GOGC alone the heap between collections, and so the RSS, follows the
-// allocation rate of parts and chunks. Under the limit the collector runs
-// sooner instead. GOMEMLIMIT in the environment wins.
-const (
-	devMemoryLimit     = 192 << 20 // every stage and NATS in one process
-	restoreMemoryLimit = 64 << 20
-)
-
-func softMemoryLimit(bytes int64) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(bytes)
-	}
 }

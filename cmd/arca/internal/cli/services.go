@@ -1,14 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/objstore/destinations"
 )
 
 // serviceCmds are `arca exporter`, `arca encryptor`, `arca uploader`,
@@ -16,52 +16,29 @@ import (
 func (a *app) serviceCmds() []*cobra.Command {
 	var cmds []*cobra.Command
 	for _, name := range stack.StageServices {
-		cmds = append(cmds, &cobra.Command{
-			Use:   name,
-			Short: "Run the " + name + " service",
-			Args:  cobra.NoArgs,
-			RunE: func(cmd *cobra.Command, _ []string) error {
-				return a.runServices(cmd.Context(), stack.Set{Stages: []string{name}})
-			},
-		})
+		cmds = append(cmds, command(name, cobra.NoArgs, "Run the "+name+" service", func(ctx context.Context, _ []string) error {
+			return a.runServices(ctx, stack.Set{Stages: []string{name}})
+		}))
 	}
 	var dryRun bool
-	alerterCmd := &cobra.Command{
-		Use:   "alerter",
-		Short: "Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if dryRun {
-				return a.alerterDryRun(cmd.Context())
+	alerterCmd := command("alerter", cobra.NoArgs,
+		"Run the alerter: page PagerDuty on failures, dead letters, stale tenants, overdue drills",
+		func(ctx context.Context, _ []string) error {
+			if !dryRun {
+				return a.runServices(ctx, stack.Set{Alerter: true})
 			}
-			return a.runServices(cmd.Context(), stack.Set{Alerter: true})
-		},
-	}
+			events, err := stack.AlerterDryRun(ctx, a.cfg, a.log)
+			if err != nil {
+				return err
+			}
+			a.show(events)
+			if !a.json {
+				fmt.Fprintf(a.errOut, "arca alerter --dry-run: %d event(s) would be sent; nothing was sent\n", len(events))
+			}
+			return nil
+		})
 	alerterCmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the Events API v2 events it would send now, send nothing")
-	cmds = append(cmds, alerterCmd)
-	cmds = append(cmds, a.restorerCmd())
-	return cmds
-}
-
-func (a *app) alerterDryRun(ctx context.Context) error {
-	var buf bytes.Buffer
-	n, err := stack.AlerterDryRun(ctx, a.cfg, a.log, &buf)
-	if err != nil {
-		return err
-	}
-	if a.json {
-		events := []json.RawMessage{}
-		for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
-			if len(line) > 0 {
-				events = append(events, json.RawMessage(line))
-			}
-		}
-		a.emit(events, nil)
-		return nil
-	}
-	_, _ = a.out.Write(buf.Bytes())
-	fmt.Fprintf(a.errOut, "arca alerter --dry-run: %d event(s) would be sent; nothing was sent\n", n)
-	return nil
+	return append(cmds, alerterCmd, a.restorerCmd())
 }
 
 // runServices runs the set (stack.Run); a configuration a service refuses
@@ -74,14 +51,25 @@ func (a *app) runServices(ctx context.Context, set stack.Set) error {
 // as TenantRestoreRequested on jobs.restore, one at a time.
 func (a *app) restorerCmd() *cobra.Command {
 	var scratchDir string
-	cmd := &cobra.Command{
-		Use:   "restorer",
-		Short: "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return stack.RunRestorer(cmd.Context(), a.cfg, a.log, Version, a.walFetchCommand(), scratchDir, a.served)
-		},
-	}
+	cmd := command("restorer", cobra.NoArgs, "Run the restorer: tenant point-in-time restores scheduled on jobs.restore",
+		func(ctx context.Context, _ []string) error {
+			return stack.RunRestorer(ctx, a.cfg, a.log, Version, stack.WALFetchCommand(a.configPath), scratchDir, destinations.TellServed(a.errOut))
+		})
 	cmd.Flags().StringVar(&scratchDir, "scratch-dir", "", "where the scratch clusters live (default: the system temporary directory)")
 	return cmd
+}
+
+func (a *app) devCmd() *cobra.Command {
+	return command("dev", cobra.NoArgs, "Run the whole system in one process: embedded NATS JetStream and every stage",
+		func(ctx context.Context, _ []string) error {
+			stack.SoftMemoryLimit(stack.DevMemoryLimit)
+			srv, err := stack.StartDev(ctx, a.cfg)
+			if err != nil {
+				return err
+			}
+			defer srv.Stop()
+			paging := stack.Paging(a.cfg, os.Getenv)
+			fmt.Fprint(a.out, stack.DevBanner(a.cfg, srv.URL(), paging))
+			return a.runServices(ctx, stack.DevSet(paging))
+		})
 }

@@ -23,14 +23,15 @@ func TestUsageMapsRefusalsToExit2(t *testing.T) {
 	require.Equal(t, 1, ExitCode(usage(fmt.Errorf("cost: %w", errRefused))))
 }
 
-// pick names the flag and the destinations there are when it names none
-// of them (exit 2).
+// stack.Pick names the flag and the destinations there are when it names
+// none of them (exit 2).
 func TestPickRefusesADestinationNotConfigured(t *testing.T) {
 	set := destinations.Set{{Name: "primary"}, {Name: "dr"}}
-	d, err := pick(set, "--to", "dr")
+	d, err := stack.Pick(set, "--to", "dr")
 	require.NoError(t, err)
 	require.Equal(t, "dr", d.Name)
-	_, err = pick(set, "--destination", "nowhere")
+	_, err = stack.Pick(set, "--destination", "nowhere")
+	err = usage(err)
 	require.Equal(t, 2, ExitCode(err))
 	require.EqualError(t, err, `--destination "nowhere": not one of [primary dr] (store.destinations)`)
 }

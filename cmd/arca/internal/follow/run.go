@@ -2,6 +2,7 @@ package follow
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
@@ -25,6 +26,9 @@ type Options struct {
 	// comes, the progress line cleared. Either may be nil.
 	Started func(stack.Queued)
 	Decided func(*Outcome)
+	// Out, when set, gets a line for each backup queued or skipped and
+	// each decided (WriteStarted, Outcome.WriteDecided).
+	Out io.Writer
 }
 
 // Run starts one backup of kind per tenant ("" for the whole database)
@@ -60,6 +64,9 @@ func Run(ctx context.Context, cfg config.Config, kind messages.Kind, tenants []s
 		if o.Started != nil {
 			o.Started(q)
 		}
+		if o.Out != nil {
+			WriteStarted(o.Out, kind, q)
+		}
 	}
 	if err != nil || !o.Wait {
 		return set, err
@@ -68,16 +75,22 @@ func Run(ctx context.Context, cfg config.Config, kind messages.Kind, tenants []s
 	for i, b := range set.Order {
 		refs[i] = progress.Ref{Tenant: b.Tenant, BackupID: b.BackupID}
 	}
-	h := Hooks{Decided: o.Decided}
+	decided := func(b *Outcome) {
+		if o.Decided != nil {
+			o.Decided(b)
+		}
+		if o.Out != nil {
+			b.WriteDecided(o.Out)
+		}
+	}
+	h := Hooks{Decided: decided}
 	if o.Line != nil {
 		bp := progress.NewBackups(o.Line, time.Now, len(set.Order), progress.EarlierParts(ctx, conn.JS, kind, refs))
 		defer bp.Done()
 		h = Hooks{Tick: bp.Render, Event: bp.Observe, Decided: func(b *Outcome) {
 			bp.Finished(b.BackupID, b.Status == Verified)
 			bp.Done()
-			if o.Decided != nil {
-				o.Decided(b)
-			}
+			decided(b)
 		}}
 	}
 	return set, set.Await(ctx, events, now, o.Timeout, h)

@@ -58,7 +58,7 @@ func (a Admin) Rotate(ctx context.Context, tenant, kmsURI string) (*keyring.Keyr
 	if err != nil {
 		return nil, err
 	}
-	a.Audit(ctx, "key.rotate", tenant, "scope="+Scope(tenant))
+	a.Audit(ctx, "key.rotate", tenant, "scope="+stack.Scope(tenant))
 	return kr, nil
 }
 
@@ -253,12 +253,4 @@ func login() string {
 		return s
 	}
 	return "unknown"
-}
-
-// Scope names a tenant's key scope ("" the default one).
-func Scope(tenant string) string {
-	if tenant == "" {
-		return "default"
-	}
-	return "tenant " + tenant
 }

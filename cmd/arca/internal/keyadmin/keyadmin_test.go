@@ -95,8 +95,3 @@ func TestEscrowAndRecoverErrors(t *testing.T) {
 	_, err = sm.Recover(ctx)
 	require.ErrorIs(t, err, keyadmin.ErrNotAFile)
 }
-
-func TestScope(t *testing.T) {
-	require.Equal(t, "default", keyadmin.Scope(""))
-	require.Equal(t, "tenant acme", keyadmin.Scope("acme"))
-}

@@ -91,6 +91,7 @@ type CatalogStatus struct {
 	Runs []coordinator.Run
 	Run  coordinator.Run
 	Jobs []coordinator.Job
+	one  bool // a run was named: Run and Jobs, not Runs
 }
 
 // ReadStatus opens the catalog (migrating it) and NATS, and reads the
@@ -113,8 +114,8 @@ func ReadStatus(ctx context.Context, cfg config.Config, run string, limit int) (
 	if err != nil {
 		return CatalogStatus{}, err
 	}
-	var st CatalogStatus
-	if run != "" {
+	st := CatalogStatus{one: run != ""}
+	if st.one {
 		st.Run, st.Jobs, err = c.RunStatus(ctx, run)
 	} else {
 		st.Runs, err = c.Runs(ctx, limit)
@@ -136,4 +137,14 @@ func RebuildCatalog(ctx context.Context, cfg config.Config, repo backup.Reposito
 		}
 	}
 	return coordinator.RebuildCatalog(ctx, repo, cat)
+}
+
+// RebuildCatalogFromBucket is RebuildCatalog from the configuration's
+// bucket (OpenRepo).
+func RebuildCatalogFromBucket(ctx context.Context, cfg config.Config, drop bool) (coordinator.Rebuilt, error) {
+	repo, _, err := OpenRepo(ctx, cfg)
+	if err != nil {
+		return coordinator.Rebuilt{}, err
+	}
+	return RebuildCatalog(ctx, cfg, repo, drop)
 }

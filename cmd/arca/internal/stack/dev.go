@@ -2,9 +2,11 @@ package stack
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/embednats"
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // DevSet is everything arca dev runs: every stage, the coordinator, and
@@ -24,4 +26,25 @@ func StartDev(ctx context.Context, cfg config.Config) (*embednats.Server, error)
 		return nil, err
 	}
 	return Embedded(cfg)
+}
+
+// Paging reports whether arca dev's alerter can page PagerDuty: its
+// routing key is set in the environment getenv reads.
+func Paging(cfg config.Config, getenv func(string) string) bool {
+	return getenv(cfg.Alerting.PagerDuty.RoutingKeyEnv) != ""
+}
+
+// DevBanner is what arca dev says once it is ready: where NATS, the
+// bucket and the source are, and whether the alerter pages.
+func DevBanner(cfg config.Config, natsURL string, paging bool) string {
+	where := cfg.Store.FS.Dir
+	if cfg.Store.Kind == "s3" {
+		where = "s3://" + cfg.Store.S3.Bucket
+	}
+	alerter := "arca dev: alerter on, paging PagerDuty"
+	if !paging {
+		alerter = fmt.Sprintf("arca dev: alerter off (set %s to page PagerDuty)", cfg.Alerting.PagerDuty.RoutingKeyEnv)
+	}
+	return fmt.Sprintf("arca dev: NATS %s, bucket %s, source %s\n%s\narca dev: ready (Ctrl-C to stop)\n",
+		natsURL, where, messages.RedactURL(cfg.Source.URL), alerter)
 }

@@ -3,9 +3,11 @@ package stack
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/backup/upgrade"
 	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/seal"
@@ -70,4 +72,45 @@ func Places(cfg config.Config, set destinations.Set, keys seal.KeyLookup) []back
 		places[i] = backup.Place{Name: d.Name, Repo: Repo(cfg, d.Store, keys), Takes: c.Takes}
 	}
 	return places
+}
+
+// Survey sums up the backups of every destination (backup.Survey of
+// Places, of one tenant when tenant is not ""), their ages taken at now.
+func Survey(ctx context.Context, cfg config.Config, tenant string, now time.Time) (backup.Surveyed, error) {
+	set, keys, err := OpenDestinations(ctx, cfg)
+	if err != nil {
+		return backup.Surveyed{}, err
+	}
+	return backup.Survey(ctx, Places(cfg, set, keys), tenant, now)
+}
+
+// Manifest is a backup's entry read from the bucket, its manifest and
+// verification authenticated with the keyring.
+func Manifest(ctx context.Context, cfg config.Config, backupID string) (backup.Entry, error) {
+	repo, _, err := OpenRepo(ctx, cfg)
+	if err != nil {
+		return backup.Entry{}, err
+	}
+	return repo.Get(ctx, backupID, "")
+}
+
+// UpgradeManifests seals the bucket's plaintext manifests of format 1
+// that prove themselves against their data (upgrade.Run).
+func UpgradeManifests(ctx context.Context, cfg config.Config, dryRun bool) (upgrade.Results, error) {
+	store, keys, err := OpenBucket(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return upgrade.Run(ctx, store, Repo(cfg, store, keys), keys, dryRun)
+}
+
+// Decrypt turns a sealed artifact back into the plain archive with the
+// configuration's keyring and layout (backup.Decrypt).
+func Decrypt(ctx context.Context, cfg config.Config, o backup.DecryptOptions) (int64, error) {
+	keys, err := Keyring(ctx, cfg, false)
+	if err != nil {
+		return 0, err
+	}
+	o.Layout, o.Keys = Layout(cfg), keys
+	return backup.Decrypt(ctx, o)
 }

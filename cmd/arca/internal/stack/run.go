@@ -1,7 +1,9 @@
 package stack
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -160,17 +162,38 @@ func AlerterConfig(cfg config.Config, log *slog.Logger) alerter.Config {
 }
 
 // AlerterDryRun replays EVENTS and DLQ as an alerter starting with an
-// empty outbox would and writes each event it would send to w (one JSON
-// object a line), sending nothing; n counts them.
-func AlerterDryRun(ctx context.Context, cfg config.Config, log *slog.Logger, w io.Writer) (n int, err error) {
+// empty outbox would and returns each event it would send, sending
+// nothing.
+func AlerterDryRun(ctx context.Context, cfg config.Config, log *slog.Logger) (DryRunEvents, error) {
 	conn, err := Connect(ctx, cfg, "alerter")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer conn.Close()
 	al, err := alerter.New(alerter.Deps{JS: conn.JS}, AlerterConfig(cfg, log))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return al.DryRun(ctx, w)
+	var buf bytes.Buffer
+	if _, err := al.DryRun(ctx, &buf); err != nil {
+		return nil, err
+	}
+	events := DryRunEvents{} // none: JSON [], not null
+	for _, line := range bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n")) {
+		if len(line) > 0 {
+			events = append(events, json.RawMessage(line))
+		}
+	}
+	return events, nil
+}
+
+// DryRunEvents are the Events API v2 events an alerter would send, one
+// JSON object each.
+type DryRunEvents []json.RawMessage
+
+// WriteText is one event a line.
+func (e DryRunEvents) WriteText(w io.Writer) {
+	for _, ev := range e {
+		fmt.Fprintf(w, "%s\n", ev)
+	}
 }

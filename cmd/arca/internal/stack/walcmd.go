@@ -3,7 +3,10 @@ package stack
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
@@ -99,4 +102,16 @@ func CheckWAL(ctx context.Context, cfg config.Config, maxAge time.Duration, log 
 	var cerr error
 	res.Copies, cerr = CheckArchiveCopies(ctx, cfg, record)
 	return res, errors.Join(err, cerr)
+}
+
+// WALFetchCommand is restore_command running this binary's wal-fetch with
+// the configuration file at configPath (none when "").
+func WALFetchCommand(configPath string) string {
+	self, _ := os.Executable()
+	conf := ""
+	if configPath != "" {
+		abs, _ := filepath.Abs(configPath)
+		conf = " --config " + abs
+	}
+	return fmt.Sprintf("%s wal-fetch%s %%f %%p", self, conf)
 }

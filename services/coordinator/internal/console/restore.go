@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/arcabackup/arca/pkg/progress"
+	"github.com/arcabackup/arca/pkg/texttable"
 	"github.com/arcabackup/arca/services/coordinator/internal/catalog"
 )
 
@@ -171,7 +171,7 @@ func (h *handler) showPlan(w http.ResponseWriter, r *request, status int, tenant
 		d.Summary = p.T("plan.replace", tenant)
 		d.Deletes = p.T("plan.replace", tenant)
 	}
-	d.Summary += " " + p.T("plan.backup", b.BackupID, formatTime(b.CommittedAt), progress.Bytes(b.Bytes), progress.Bytes(b.PlainBytes), b.Parts, verification)
+	d.Summary += " " + p.T("plan.backup", b.BackupID, formatTime(b.CommittedAt), texttable.Bytes(b.Bytes), texttable.Bytes(b.PlainBytes), b.Parts, verification)
 	d.Replace = c.Mode == catalog.RestoreReplace
 	plan, err := h.svc.PlanRestore(r.Context(), RestoreRequest{BackupID: b.BackupID, Mode: c.Mode, Target: c.Target})
 	switch {

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/arcabackup/arca/pkg/progress"
+	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 var funcs = template.FuncMap{
-	"bytes":   progress.Bytes,
+	"bytes":   texttable.Bytes,
 	"when":    formatTime,
 	"dur":     formatDuration,
 	"list":    func(s ...string) []string { return s },

@@ -1,0 +1,32 @@
+package keyadmin_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
+)
+
+func TestKeysPrintTheirScopeAndKindNeverMaterial(t *testing.T) {
+	created := time.Date(2026, 11, 30, 1, 2, 3, 0, time.UTC)
+	var w strings.Builder
+	keyadmin.Keys{{ID: "k1", Primary: true, Kind: "local", Created: created},
+		{ID: "k2", Tenant: "acme", Kind: "kms", KMSURI: "awskms://arn", Created: created, Destroyed: &created}}.WriteText(&w)
+	lines := strings.Split(strings.TrimSpace(w.String()), "\n")
+	require.Regexp(t, `^KEY ID\s+SCOPE\s+PRIMARY\s+KIND\s+CREATED\s+DESTROYED$`, lines[0])
+	require.Regexp(t, `^k1\s+default\s+true\s+local\s+2026-11-30 01:02:03Z\s*$`, lines[1])
+	require.Regexp(t, `^k2\s+tenant acme\s+false\s+kms awskms://arn\s+2026-11-30 01:02:03Z\s+2026-11-30 01:02:03Z$`, lines[2])
+}
+
+func TestAnAnnouncementSaysWhatTheServicesDid(t *testing.T) {
+	var out, errOut strings.Builder
+	keyadmin.Announced{}.WriteText(&out, &errOut, "init")
+	keyadmin.Announced{Told: true, Epoch: 2}.WriteText(&out, &errOut, "rotate default")
+	keyadmin.Announced{Told: true, Waited: true, Epoch: 3, Live: 4}.WriteText(&out, &errOut, "sync")
+	require.Equal(t, "arca: keyring saved; no NATS configured and no arca dev running here: no running service told\n", errOut.String())
+	require.Equal(t, "keyring epoch 2 (rotate default) announced; not waiting for the services\n"+
+		"keyring epoch 3 (sync): loaded by every running instance (4)\n", out.String())
+}
