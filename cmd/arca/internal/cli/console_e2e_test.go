@@ -93,7 +93,15 @@ func TestConsoleRestoresThroughArcaDev(t *testing.T) {
 	require.NoError(t, err)
 	c := &consoleClient{t: t, base: base, http: &http.Client{Jar: jar}}
 	c.get("/console/signin")
-	status, page, _ := c.post("/console/signin", url.Values{"token": {"console-e2e-operator"}})
+	status, _, _ := c.post("/console/signin", url.Values{"token": {"console-e2e-operator"}})
+	require.Equal(t, http.StatusOK, status)
+	// The catalog records the backup from its events, which may trail the
+	// CLI's --wait on a loaded machine: wait until the restore form offers it.
+	teststack.Eventually(t, 2*time.Minute, func() bool {
+		_, form := c.get("/console/tenants/acme/restore")
+		return strings.Contains(form, done.BackupID)
+	}, "the catalog to record the backup")
+	status, page := c.get("/console/")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, page, `href="/console/tenants/acme"`)
 
