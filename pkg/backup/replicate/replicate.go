@@ -119,7 +119,9 @@ func Backup(ctx context.Context, o Options) (Result, error) {
 	if serr != nil {
 		return res, serr
 	}
-	if _, serr := o.To.Store.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); serr != nil {
+	// Under the destination's own SSE-KMS key, as the copy itself.
+	to := objstore.KMSEncrypted{Store: o.To.Store, KeyID: o.Writes.SSEKMSKeyID}
+	if _, serr := to.Put(ctx, key, bytes.NewReader(doc), int64(len(doc))); serr != nil {
 		return res, serr
 	}
 	outcome.VerifyErr, outcome.Bytes = err, res.Verified.ObjectBytes

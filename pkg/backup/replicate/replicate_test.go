@@ -224,6 +224,8 @@ func TestBackupCopyIsWrittenWithItsDestinationsOwnSettings(t *testing.T) {
 	require.Empty(t, man.StorageClass, "the manifest stays in the standard class")
 	require.Equal(t, tags, man.Tags)
 	require.Equal(t, lock, man.Lock)
+	rec := dr.of(backup.VerificationKey(key))
+	require.Equal(t, "arn:aws:kms:us-east-1:1:key/dr", rec.SSEKMSKeyID, "verified.json under the destination's key too")
 	info, err := dr.Stat(t.Context(), m.Object.Key)
 	require.NoError(t, err)
 	require.Equal(t, "STANDARD_IA", info.StorageClass)

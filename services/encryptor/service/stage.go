@@ -112,7 +112,7 @@ func (s *Service) Run(ctx context.Context) error {
 
 func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.PartReady]) error {
 	m := job.Msg
-	release, err := s.budget.Take(ctx, max(m.Size, m.PlainSize))
+	release, err := s.budget.Take(ctx, m.Size) // a framed part is sealed as it is, never decompressed
 	if err != nil {
 		return err
 	}

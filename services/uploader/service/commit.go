@@ -78,6 +78,15 @@ func (s *Service) single(ctx context.Context, job *jobs.Job[messages.PartSealed]
 	if info.SHA256 != m.SHA256 || info.Size != m.Size {
 		return jobs.Permanent(fmt.Errorf("upload %s part 0: staged part does not match its announcement", m.Artifact))
 	}
+	// A store may put a large object as a multipart upload of its own
+	// (s3store above its part size, never below the S3 minimum): said
+	// first, as upload does, so that an attempt killed mid-put leaves an
+	// upload the committing attempt looks for and aborts.
+	if m.Size > objstore.MinPartSize {
+		if err := s.state.put(ctx, multipartKey(m.BackupID), struct{}{}); err != nil {
+			return err
+		}
+	}
 	sum, _ := hex.DecodeString(m.SHA256)
 	if _, err := s.store.Put(ctx, man.Object.Key, src, m.Size, append(s.objectOptions(m), objstore.WithSHA256(sum))...); err != nil {
 		return fmt.Errorf("upload %s: %w", m.Artifact, err)

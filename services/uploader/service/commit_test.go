@@ -237,6 +237,15 @@ func TestOnePartCommitListsUploadsOnlyAfterAnAttemptInParts(t *testing.T) {
 	teststack.Eventually(t, 60*time.Second, uploadsDone, "the one-part backup's job done")
 	require.Zero(t, store.n.Load(), "a one-part backup no attempt uploaded in parts lists nothing")
 
+	// Above the S3 minimum a store may put the one part in parts of its
+	// own (s3store above its part size): an attempt killed mid-put leaves
+	// an upload, so the commit looks.
+	large := b.stageArtifact(t, "large", 1, 6<<20)
+	b.publish(t, large)
+	b.waitForManifest(t, store, large)
+	teststack.Eventually(t, 60*time.Second, uploadsDone, "the large one-part backup's job done")
+	require.Positive(t, store.n.Load(), "a one-part backup above the S3 minimum part size lists the uploads left")
+
 	first := b.stageArtifact(t, "shrunk", 3, 5<<20)
 	pub := jobs.NewPublisher(b.n.JS)
 	for _, p := range first.parts[:2] { // the export died before its last part

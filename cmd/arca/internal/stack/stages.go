@@ -159,7 +159,8 @@ func (d Deps) Service(name string) (Service, error) {
 		}
 		byName := map[string]objstore.Store{}
 		for _, c := range copies {
-			byName[c.Name] = c.Store
+			// verified.json goes into a copy under the copy's own key.
+			byName[c.Name] = objstore.KMSEncrypted{Store: c.Store, KeyID: c.SSEKMSKeyID}
 		}
 		return verifier.New(verifier.Deps{JS: d.Conn.JS, Store: d.store(name), Keys: d.keys(), Copies: byName},
 			verifier.Config{Layout: Layout(d.Cfg), Worker: d.worker(name)})
