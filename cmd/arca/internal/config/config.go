@@ -91,6 +91,11 @@ type S3Store struct {
 	SecretKeyEnv string `yaml:"secret_key_env"` // default AWS_SECRET_ACCESS_KEY
 	SSEKMSKeyID  string `yaml:"sse_kms_key_id"`
 	ObjectLock   string `yaml:"object_lock"` // "", GOVERNANCE or COMPLIANCE
+	// StorageClasses override the storage class backups of a kind
+	// (tenant, full, base) are written in here (defaults: STANDARD_IA,
+	// GLACIER, GLACIER): a store that is not AWS S3 may know only
+	// STANDARD (MinIO: STANDARD and REDUCED_REDUNDANCY).
+	StorageClasses map[string]string `yaml:"storage_classes"`
 }
 
 // Keys locate the keyring (docs/keys.md, "Where the keys are").

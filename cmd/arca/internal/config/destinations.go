@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 )
@@ -137,10 +138,29 @@ func (c Config) destinationProblems() []error {
 		default:
 			bad("%s.kind %q is not fs or s3", at, d.Kind)
 		}
+		errs = append(errs, storageClassProblems(at+".s3", d.S3.StorageClasses)...)
 		for _, k := range d.Kinds {
 			if !slices.Contains(backupKinds, k) {
 				bad("%s.kinds: %q is not tenant, full or base", at, k)
 			}
+		}
+	}
+	return errs
+}
+
+// storageClass is how S3 spells a storage class (STANDARD, GLACIER_IR, ...).
+var storageClass = regexp.MustCompile(`^[A-Z][A-Z_]{1,31}$`)
+
+// storageClassProblems checks a store's storage_classes: a backup kind
+// each, named as S3 names classes.
+func storageClassProblems(at string, classes map[string]string) []error {
+	var errs []error
+	for _, k := range slices.Sorted(maps.Keys(classes)) {
+		if !slices.Contains(backupKinds, k) {
+			errs = append(errs, fmt.Errorf("%s.storage_classes: %q is not tenant, full or base", at, k))
+		}
+		if !storageClass.MatchString(classes[k]) {
+			errs = append(errs, fmt.Errorf("%s.storage_classes.%s %q is not a storage class (STANDARD, STANDARD_IA, GLACIER_IR, ...)", at, k, classes[k]))
 		}
 	}
 	return errs

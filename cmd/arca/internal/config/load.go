@@ -215,6 +215,7 @@ func (c Config) Validate() error {
 	default:
 		bad("store.s3.object_lock %q is not GOVERNANCE or COMPLIANCE", c.Store.S3.ObjectLock)
 	}
+	errs = append(errs, storageClassProblems("store.s3", c.Store.S3.StorageClasses)...)
 	errs = append(errs, c.Alerting.problems()...)
 	errs = append(errs, c.destinationProblems()...)
 	if len(errs) == 0 {

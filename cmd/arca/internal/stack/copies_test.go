@@ -8,6 +8,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/config/configtest"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore"
 )
 
@@ -65,4 +66,32 @@ func TestArchiveCopiesWriteUnderTheirDestinationsOwnKMSKey(t *testing.T) {
 	require.False(t, ok, "a destination without a key of its own: the bucket's default encryption")
 	_, ok = stack.RetainedIn(cfg, set[0]).(objstore.KMSEncrypted)
 	require.True(t, ok)
+}
+
+// A destination that is not AWS S3 names the storage classes it knows
+// (MinIO: STANDARD); the others keep the defaults, and so does the
+// primary, which names none.
+func TestStorageClassesAreTheDestinationsOwn(t *testing.T) {
+	cfg := configtest.Local(t)
+	cfg.Store.Destinations = []config.Destination{
+		{Name: "minio", Kind: "fs", FS: config.FSStore{Dir: t.TempDir()},
+			S3: config.S3Store{StorageClasses: map[string]string{"tenant": "STANDARD", "full": "STANDARD", "base": "STANDARD"}}},
+		{Name: "dr", Kind: "fs", FS: config.FSStore{Dir: t.TempDir()}},
+	}
+	require.NoError(t, cfg.Validate())
+	for _, kind := range []string{"tenant", "full", "base"} {
+		require.Equal(t, "STANDARD", stack.WritesTo(cfg, "minio").Policies[kind].StorageClass, kind)
+		require.Equal(t, backup.DefaultObjectPolicies()[kind].StorageClass, stack.WritesTo(cfg, "dr").Policies[kind].StorageClass, kind)
+		require.Equal(t, backup.DefaultObjectPolicies()[kind].StorageClass, stack.Policies(cfg)[kind].StorageClass, kind)
+	}
+	copies, err := stack.Copies(t.Context(), cfg)
+	require.NoError(t, err)
+	require.Equal(t, "STANDARD", copies[0].Writes(nil).Policies["base"].StorageClass)
+
+	cfg.Store.S3.StorageClasses = map[string]string{"base": "GLACIER_IR"}
+	require.Equal(t, "GLACIER_IR", stack.Policies(cfg)["base"].StorageClass, "the primary's own")
+	cfg.Store.Destinations[0].S3.StorageClasses = map[string]string{"wal": "STANDARD", "tenant": "standard"}
+	err = cfg.Validate()
+	require.ErrorContains(t, err, `store.destinations[0].s3.storage_classes: "wal" is not tenant, full or base`)
+	require.ErrorContains(t, err, `store.destinations[0].s3.storage_classes.tenant "standard" is not a storage class`)
 }

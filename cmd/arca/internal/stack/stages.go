@@ -186,6 +186,11 @@ func policiesFor(d config.Destination) map[string]uploader.KindPolicy {
 		v.Retain, v.LockMode = time.Duration(d.Retention.Operational), objstoreLock(lock)
 		p[k] = v
 	}
+	for k, class := range d.S3.StorageClasses {
+		v := p[k]
+		v.StorageClass = class
+		p[k] = v
+	}
 	return p
 }
 
