@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -87,6 +88,15 @@ func TestStorageClassesAreTheDestinationsOwn(t *testing.T) {
 	copies, err := stack.Copies(t.Context(), cfg)
 	require.NoError(t, err)
 	require.Equal(t, "STANDARD", copies[0].Writes(nil).Policies["base"].StorageClass)
+	// The archive's copies too: a base backup taken in GLACIER is copied
+	// into minio in STANDARD.
+	archive, err := stack.ArchiveCopies(t.Context(), cfg)
+	require.NoError(t, err)
+	_, err = archive[0].Store.Put(t.Context(), "base/b1/data.arca", strings.NewReader("x"), 1, objstore.WithStorageClass("GLACIER"))
+	require.NoError(t, err)
+	info, err := archive[0].Store.Stat(t.Context(), "base/b1/data.arca")
+	require.NoError(t, err)
+	require.Equal(t, "STANDARD", info.StorageClass)
 
 	cfg.Store.S3.StorageClasses = map[string]string{"base": "GLACIER_IR"}
 	require.Equal(t, "GLACIER_IR", stack.Policies(cfg)["base"].StorageClass, "the primary's own")

@@ -120,6 +120,11 @@ func RetainedIn(cfg config.Config, d destinations.Destination) objstore.Store {
 // copies of the PITR archive are written there.
 func archiveWriter(s objstore.Store, d config.Destination) objstore.Store {
 	s = retained(s, d.S3.ObjectLock, d.Retention.Operational)
+	// A base backup copied with the class it was taken in takes the
+	// destination's own base class when it names one.
+	if class := d.S3.StorageClasses["base"]; class != "" {
+		s = objstore.InClass{Store: s, Class: class}
+	}
 	if d.S3.SSEKMSKeyID == "" {
 		return s
 	}
