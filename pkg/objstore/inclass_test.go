@@ -15,12 +15,12 @@ import (
 func TestInClassWritesInItsClassWhatAsksForOne(t *testing.T) {
 	fs, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
-	s := objstore.InClass{Store: fs, Class: "STANDARD"}
+	s := objstore.InClass(fs, "STANDARD")
 	_, err = s.Put(t.Context(), "base/b1/data.arca", strings.NewReader("x"), 1, objstore.WithStorageClass("GLACIER"))
 	require.NoError(t, err)
 	_, err = s.Put(t.Context(), "wal/1", strings.NewReader("x"), 1)
 	require.NoError(t, err)
-	_, err = objstore.InClass{Store: fs}.Put(t.Context(), "base/b2/data.arca", strings.NewReader("x"), 1, objstore.WithStorageClass("GLACIER"))
+	_, err = objstore.InClass(fs, "").Put(t.Context(), "base/b2/data.arca", strings.NewReader("x"), 1, objstore.WithStorageClass("GLACIER"))
 	require.NoError(t, err)
 	for key, class := range map[string]string{"base/b1/data.arca": "STANDARD", "wal/1": "", "base/b2/data.arca": "GLACIER"} {
 		info, err := fs.Stat(t.Context(), key)

@@ -23,10 +23,24 @@ func (k KMSEncrypted) with(opts []Option) []Option {
 
 // Put stores under the key.
 func (k KMSEncrypted) Put(ctx context.Context, key string, body io.Reader, size int64, opts ...Option) (ObjectInfo, error) {
-	return k.Store.Put(ctx, key, body, size, k.with(opts)...)
+	return amending{Store: k.Store, amend: k.with}.Put(ctx, key, body, size, opts...)
 }
 
 // CreateMultipart starts an upload whose object will be under the key.
 func (k KMSEncrypted) CreateMultipart(ctx context.Context, key string, opts ...Option) (string, error) {
-	return k.Store.CreateMultipart(ctx, key, k.with(opts)...)
+	return amending{Store: k.Store, amend: k.with}.CreateMultipart(ctx, key, opts...)
+}
+
+// amending is a Store whose writes' options pass through amend first.
+type amending struct {
+	Store
+	amend func([]Option) []Option
+}
+
+func (a amending) Put(ctx context.Context, key string, body io.Reader, size int64, opts ...Option) (ObjectInfo, error) {
+	return a.Store.Put(ctx, key, body, size, a.amend(opts)...)
+}
+
+func (a amending) CreateMultipart(ctx context.Context, key string, opts ...Option) (string, error) {
+	return a.Store.CreateMultipart(ctx, key, a.amend(opts)...)
 }

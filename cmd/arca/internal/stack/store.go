@@ -122,9 +122,7 @@ func archiveWriter(s objstore.Store, d config.Destination) objstore.Store {
 	s = retained(s, d.S3.ObjectLock, d.Retention.Operational)
 	// A base backup copied with the class it was taken in takes the
 	// destination's own base class when it names one.
-	if class := d.S3.StorageClasses["base"]; class != "" {
-		s = objstore.InClass{Store: s, Class: class}
-	}
+	s = objstore.InClass(s, d.S3.StorageClasses["base"])
 	if d.S3.SSEKMSKeyID == "" {
 		return s
 	}
