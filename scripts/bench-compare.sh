@@ -86,14 +86,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
-# The database is kept between runs of the same shape (it takes minutes to build).
-SHAPE="$SIZE-$TENANTS"
-if [ -f "$STATE/pg/PG_VERSION" ] && [ "$(cat "$STATE/shape" 2>/dev/null)" = "$SHAPE" ]; then
-  find "$STATE" -mindepth 1 -maxdepth 1 ! -name pg ! -name shape -exec rm -rf {} +
-  KEEP_DB=1
-else
-  rm -rf "$STATE"; KEEP_DB=0
-fi
+reuse_state
 mkdir -p "$STATE"/{work,s3,tls,arca,pgbr/log,pgbr/lock,pgbr/spool}
 chmod 700 "$STATE"; own "$STATE"
 PGPORT=$(freeport)

@@ -106,3 +106,17 @@ plan_tenant() {
   echo "$t $ts $(stat -c %s "$w.tar.gz.enc")" >>"$PLAN_WORK/tenants.sizes"
   rm -rf "$w" "$w.tar.gz" "$w.tar.gz.md5" "$w.tar.gz.enc"
 }
+
+# reuse_state: keep $STATE's database (pg/) when it was built for this
+# $SIZE and $TENANTS, as $STATE/shape says (it takes minutes to build),
+# and clear everything else; else start $STATE over. Sets SHAPE, and
+# KEEP_DB to 1 (kept) or 0 (to build, then record SHAPE in $STATE/shape).
+reuse_state() {
+  SHAPE="$SIZE-$TENANTS"
+  if [ -f "$STATE/pg/PG_VERSION" ] && [ "$(cat "$STATE/shape" 2>/dev/null)" = "$SHAPE" ]; then
+    find "$STATE" -mindepth 1 -maxdepth 1 ! -name pg ! -name shape -exec rm -rf {} +
+    KEEP_DB=1
+  else
+    rm -rf "$STATE"; KEEP_DB=0
+  fi
+}
