@@ -11,6 +11,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/health"
 	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/tenancy"
 )
 
 func (a *app) checkCmd() *cobra.Command {
@@ -54,4 +55,15 @@ func (a *app) reportChecks(f health.Findings, failCode int) error {
 		return nil
 	}
 	return exitError{code: failCode, quiet: true, err: fmt.Errorf("arca check: %d problem(s)", rep.Problems)}
+}
+
+func (a *app) tenancyCmd() *cobra.Command {
+	var only string
+	plan := command("plan", cobra.NoArgs,
+		"Show every tenant's plan: each table's role and why, the rows it selects, shared and unowned rows, warnings",
+		func(ctx context.Context, _ []string) error {
+			return a.print(tenancy.InspectSource(ctx, a.cfg.Source.URL, stack.Tenancy(a.cfg), only))
+		})
+	plan.Flags().StringVar(&only, "tenant", "", "show only this tenant's tables")
+	return group("tenancy", "Check how the tenancy configuration divides the database", plan)
 }
