@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/backup/upgrade"
 	"github.com/arcabackup/arca/pkg/texttable"
 )
 
@@ -27,7 +30,7 @@ func (a *app) listCmd() *cobra.Command {
 			a.show(rows)
 			return a.refused(refused)
 		})
-	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant's backups")
+	a.tenantFlag(cmd, &tenant, "only this tenant's backups")
 	cmd.Flags().StringVar(&destination, "destination", "", "list this destination's copies and their verification there (store.destinations; default the primary)")
 	return cmd
 }
@@ -57,7 +60,7 @@ func (a *app) infoCmd() *cobra.Command {
 			}
 			return nil
 		})
-	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant")
+	a.tenantFlag(cmd, &tenant, "only this tenant")
 	return cmd
 }
 
@@ -78,7 +81,75 @@ func (a *app) verifyCmd() *cobra.Command {
 			})
 			return err
 		})
-	cmd.Flags().StringVar(&tenant, "tenant", "", "the backup's tenant (searches only its folder)")
+	a.tenantFlag(cmd, &tenant, "the backup's tenant (searches only its folder)")
+	cmd.ValidArgsFunction = a.completeBackups("")
 	cmd.Flags().StringVar(&destination, "destination", "", "verify the copy in this destination (store.destinations; default the primary)")
 	return cmd
+}
+
+// copyCmd completes a backup's copy in one destination by hand: what the
+// uploader's copy job does, for a copy it gave up on (docs/runbooks/copy-missing.md).
+func (a *app) copyCmd() *cobra.Command {
+	var to, tenant string
+	var archive bool
+	cmd := command("copy {BACKUP-ID | --archive} --to DESTINATION", cobra.MaximumNArgs(1),
+		"Copy a backup (or the WAL archive) into one destination from the other ones, then verify it there",
+		func(ctx context.Context, args []string) error {
+			if archive != (len(args) == 0) {
+				return usageError{errors.New("name a backup id, or --archive")}
+			}
+			if archive {
+				rep, err := stack.CopyArchive(ctx, a.cfg, to, a.errOut)
+				if err != nil {
+					return usage(err)
+				}
+				fmt.Fprintf(a.out, "copied %d objects (%s) of the base backups and WAL archive to destination %s; it held %d already\n",
+					rep.Copied, texttable.Bytes(rep.Bytes), to, rep.Had)
+				return nil
+			}
+			res, err := stack.CopyBackup(ctx, a.cfg, args[0], tenant, to, a.errOut)
+			if err != nil {
+				return usage(err)
+			}
+			fmt.Fprintf(a.out, "copied backup %s from destination %s to %s and verified it there (%s)\n",
+				res.Manifest.BackupID, res.From, to, texttable.Bytes(res.Verified.ObjectBytes))
+			return nil
+		})
+	cmd.Flags().StringVar(&to, "to", "", "the destination to complete (store.destinations)")
+	a.tenantFlag(cmd, &tenant, "the backup's tenant (searches only its folder)")
+	cmd.Flags().BoolVar(&archive, "archive", false, "copy the base backups and WAL the destination lacks")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+func (a *app) manifestsCmd() *cobra.Command {
+	var dry bool
+	up := command("upgrade", cobra.NoArgs, "Seal the plaintext manifests of format 1 that prove themselves against their data",
+		func(ctx context.Context, _ []string) error {
+			out, err := stack.UpgradeManifests(ctx, a.cfg, dry)
+			if err != nil {
+				return err
+			}
+			a.show(out)
+			if refused := upgrade.Count(out, upgrade.Refused); refused > 0 {
+				return exitError{code: 3, err: fmt.Errorf("%d manifests refused (listed above)", refused)}
+			}
+			return nil
+		})
+	up.Flags().BoolVar(&dry, "dry-run", false, "check and report; write nothing")
+	show := command("show BACKUP-ID", cobra.ExactArgs(1),
+		"Print a backup's manifest (and verification), authenticated with the keyring, as JSON",
+		func(ctx context.Context, args []string) error {
+			e, err := stack.Manifest(ctx, a.cfg, args[0])
+			if err != nil {
+				return err
+			}
+			enc := json.NewEncoder(a.out)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(map[string]any{"manifest_key": e.Key, "manifest": e.Manifest, "verification": e.Verification}); err != nil {
+				return err
+			}
+			return e.VerificationErr
+		})
+	return group("manifests", "Manage the manifests in the bucket", up, show)
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/cost"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/bucketinit"
 	"github.com/arcabackup/arca/pkg/retention/prune"
@@ -80,17 +79,9 @@ func (a *app) costCmd() *cobra.Command {
 	cmd := command("cost", cobra.NoArgs,
 		"What the bucket costs a month, per tenant, kind and storage class, and next month from the growth",
 		func(ctx context.Context, _ []string) error {
-			o := stack.CostOptions(a.cfg, time.Now().UTC())
-			o.From = from
-			if pricesPath != "" {
-				var err error
-				if o.Prices, err = cost.LoadPrices(pricesPath); err != nil {
-					return usageError{err}
-				}
-			}
-			rep, err := cost.Run(ctx, o)
+			rep, err := stack.Cost(ctx, a.cfg, time.Now().UTC(), from, pricesPath)
 			if err != nil {
-				return usage(err, cost.ErrUnknownSource)
+				return usage(err)
 			}
 			a.show(rep)
 			for _, c := range rep.Unpriced {

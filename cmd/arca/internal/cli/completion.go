@@ -9,39 +9,20 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 )
 
-// completions give shell completion (arca completion bash|zsh|fish) of
-// tenant ids and backup ids where commands take them.
-func (a *app) completions(root *cobra.Command) {
-	find := func(names ...string) *cobra.Command {
-		c, _, err := root.Find(names)
-		if err != nil || c == root {
-			return nil
-		}
-		return c
-	}
-	flag := func(c *cobra.Command, name string, fn func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective)) {
-		if c != nil && c.Flags().Lookup(name) != nil {
-			_ = c.RegisterFlagCompletionFunc(name, fn)
-		}
-	}
-	if c := find("verify"); c != nil {
-		c.ValidArgsFunction = a.completeBackups("")
-	}
-	if c := find("backup", "tenant"); c != nil {
-		c.ValidArgsFunction = func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			ts, d := a.completeTenants(cmd, args, prefix)
-			return append(ts, "all"), d
-		}
-	}
-	flag(find("verify"), "tenant", a.completeTenants)
-	flag(find("list"), "tenant", a.completeTenants)
-	flag(find("info"), "tenant", a.completeTenants)
-	flag(find("restore", "tenant"), "tenant", a.completeTenants)
-	flag(find("restore", "tenant"), "backup", a.completeBackups("tenants"))
-	flag(find("restore", "full"), "backup", a.completeBackups("full"))
+// Shell completion (arca completion bash|zsh|fish) of tenant ids and
+// backup ids is declared with the flag or argument it completes.
+
+// tenantFlag declares --tenant on cmd, completed with the tenant ids.
+func (a *app) tenantFlag(cmd *cobra.Command, p *string, usage string) {
+	cmd.Flags().StringVar(p, "tenant", "", usage)
+	_ = cmd.RegisterFlagCompletionFunc("tenant", a.completeTenants)
+}
+
+// backupFlag declares --backup on cmd, completed with the ids of the
+// backups in folder.
+func (a *app) backupFlag(cmd *cobra.Command, p *string, usage, folder string) {
+	cmd.Flags().StringVar(p, "backup", "", usage)
+	_ = cmd.RegisterFlagCompletionFunc("backup", a.completeBackups(folder))
 }
 
 // completeBackups completes backup ids of one folder ("" for every kind),
@@ -69,4 +50,14 @@ func (a *app) completeTenants(cmd *cobra.Command, _ []string, prefix string) ([]
 	ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
 	defer cancel()
 	return stack.TenantIDs(ctx, a.cfg, prefix), cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeTenantOrAll completes backup tenant's argument: a tenant id, or
+// all.
+func (a *app) completeTenantOrAll(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	ts, d := a.completeTenants(cmd, args, prefix)
+	return append(ts, "all"), d
 }

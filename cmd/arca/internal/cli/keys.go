@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
@@ -34,16 +32,9 @@ func (a *app) keysCmd() *cobra.Command {
 		})
 	rotate := command("rotate", cobra.NoArgs, "Add a new primary key; every older backup still opens",
 		func(ctx context.Context, _ []string) error {
-			uri := ""
-			if kmsKey != "" {
-				var ok bool
-				if uri, ok = config.KMSKeyURI(kmsKey); !ok {
-					return usageError{fmt.Errorf("--kms %q: want awskms://KEY-ARN", kmsKey)}
-				}
-			}
-			kr, err := a.keyAdmin().Rotate(ctx, tenant, uri)
+			kr, err := a.keyAdmin().Rotate(ctx, tenant, kmsKey)
 			if err != nil {
-				return err
+				return usage(err, keyadmin.ErrBadKMS)
 			}
 			return changed(ctx, kr, "rotate "+stack.Scope(tenant))
 		})
@@ -120,14 +111,8 @@ func (a *app) keysRecoverCmd() *cobra.Command {
 			if !fromBucket {
 				return usageError{errors.New("--from-bucket is required (the escrow is the only source)")}
 			}
-			kr, err := a.keyAdmin().Recover(ctx)
-			if err != nil {
-				return usage(err, keyadmin.ErrNotAFile)
-			}
-			a.emit(kr.List(), func(w io.Writer) {
-				fmt.Fprintf(w, "recovered the keyring from %s into %s: %d key versions\n", stack.EscrowKey(a.cfg), a.cfg.Keys.Keyring, len(kr.List()))
-			})
-			return nil
+			res, err := a.keyAdmin().Recover(ctx)
+			return a.print(res, usage(err, keyadmin.ErrNotAFile))
 		})
 	cmd.Flags().BoolVar(&fromBucket, "from-bucket", false, "read the escrow from the bucket (every destination in turn)")
 	return cmd
@@ -142,8 +127,7 @@ func (a *app) keysEscrowCmd() *cobra.Command {
 			if err != nil {
 				return usage(err, keyadmin.ErrNoKMS)
 			}
-			fmt.Fprintf(a.out, "stored the keyring's escrow at %s in every destination, sealed under %s; %d tenant keys of their own left out\n",
-				e.Key, e.KMS, e.LeftOut)
+			e.WriteText(a.out) // text with --json too
 			return nil
 		})
 }

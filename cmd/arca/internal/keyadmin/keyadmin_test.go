@@ -95,3 +95,12 @@ func TestEscrowAndRecoverErrors(t *testing.T) {
 	_, err = sm.Recover(ctx)
 	require.ErrorIs(t, err, keyadmin.ErrNotAFile)
 }
+
+// A KMS key named otherwise than awskms://KEY-ARN is refused before the
+// keyring is read.
+func TestRotateRefusesAKMSKeyOfAnotherForm(t *testing.T) {
+	a, _ := admin(t)
+	_, err := a.Rotate(t.Context(), "", "arn:nope")
+	require.ErrorIs(t, err, keyadmin.ErrBadKMS)
+	require.EqualError(t, err, `--kms "arn:nope": want awskms://KEY-ARN`)
+}
