@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup/upgrade"
-	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -75,8 +73,7 @@ func (a *app) verifyCmd() *cobra.Command {
 			}
 			a.emit(res, func(w io.Writer) {
 				if err == nil {
-					fmt.Fprintf(w, "backup %s verified in destination %s: %d parts, %s sealed, %s raw, %d tables, in %s\n", res.BackupID, where,
-						res.Parts, texttable.Bytes(res.ObjectBytes), texttable.Bytes(res.PlainBytes), len(res.Tables), res.Duration.Round(1e6))
+					res.WriteText(w, where)
 				}
 			})
 			return err
@@ -103,16 +100,14 @@ func (a *app) copyCmd() *cobra.Command {
 				if err != nil {
 					return usage(err)
 				}
-				fmt.Fprintf(a.out, "copied %d objects (%s) of the base backups and WAL archive to destination %s; it held %d already\n",
-					rep.Copied, texttable.Bytes(rep.Bytes), to, rep.Had)
+				rep.WriteText(a.out, to)
 				return nil
 			}
 			res, err := stack.CopyBackup(ctx, a.cfg, args[0], tenant, to, a.errOut)
 			if err != nil {
 				return usage(err)
 			}
-			fmt.Fprintf(a.out, "copied backup %s from destination %s to %s and verified it there (%s)\n",
-				res.Manifest.BackupID, res.From, to, texttable.Bytes(res.Verified.ObjectBytes))
+			res.WriteText(a.out, to)
 			return nil
 		})
 	cmd.Flags().StringVar(&to, "to", "", "the destination to complete (store.destinations)")
@@ -144,9 +139,7 @@ func (a *app) manifestsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			enc := json.NewEncoder(a.out)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(map[string]any{"manifest_key": e.Key, "manifest": e.Manifest, "verification": e.Verification}); err != nil {
+			if err := a.printJSON(map[string]any{"manifest_key": e.Key, "manifest": e.Manifest, "verification": e.Verification}); err != nil {
 				return err
 			}
 			return e.VerificationErr

@@ -40,12 +40,17 @@ func (a *app) print(r report, err error) error {
 // emit prints v as JSON with --json, or calls human otherwise.
 func (a *app) emit(v any, human func(w io.Writer)) {
 	if a.json {
-		enc := json.NewEncoder(a.out)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(v)
+		_ = a.printJSON(v)
 		return
 	}
 	human(a.out)
+}
+
+// printJSON prints v as indented JSON.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // text is where the lines for people go: nowhere with --json.

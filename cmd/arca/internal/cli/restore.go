@@ -12,7 +12,6 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/restore"
-	"github.com/arcabackup/arca/pkg/texttable"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
 
@@ -25,17 +24,13 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 	var id, tenant, at, target, into, scratchDir string
 	var latest, replace, verifyFirst bool
 	cmd := command("tenant", cobra.NoArgs, "Restore one tenant, touching no other", func(ctx context.Context, _ []string) error {
-		stack.SoftMemoryLimit(stack.RestoreMemoryLimit)
 		mode, ok := restore.ModeOf(replace, target, into)
 		if !ok {
 			return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
 		}
 		req := stack.TenantRequest{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, Mode: mode, Schema: into, Target: target,
 			Bucket:         restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore},
-			RestoreCommand: stack.WALFetchCommand(a.configPath), ScratchDir: scratchDir, Tool: Version, Tell: a.errOut,
-			Fallback: func(why string) {
-				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
-			}}
+			RestoreCommand: stack.WALFetchCommand(a.configPath), ScratchDir: scratchDir, Tool: Version, Tell: a.errOut}
 		if at != "" && id == "" {
 			var err error
 			if req.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
@@ -43,22 +38,7 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 			}
 		}
 		res, err := stack.RestoreTenant(ctx, a.cfg, req)
-		if err != nil {
-			return usage(err, backup.ErrNoSelector)
-		}
-		if res.PITR != nil {
-			a.show(res.PITR)
-			return nil
-		}
-		a.emit(res.Tenant, func(w io.Writer) {
-			if res.NotCovered != "" {
-				fmt.Fprintf(w, "no point-in-time restore: %s\n", res.NotCovered)
-				fmt.Fprintf(w, "restored the newest logical export at or before %s instead, taken at %s: the tenant's changes after that are not restored\n",
-					at, res.Backup.Manifest.CreatedAt.UTC().Format(time.RFC3339))
-			}
-			res.Tenant.WriteText(w)
-		})
-		return nil
+		return a.print(res, usage(err, backup.ErrNoSelector))
 	})
 	f := cmd.Flags()
 	a.backupFlag(cmd, &id, "backup id", "tenants")
@@ -127,11 +107,7 @@ func (a *app) restorePITRCmd() *cobra.Command {
 				return err
 			}
 			a.emit(res, func(w io.Writer) {
-				fmt.Fprintf(w, "restored base backup %s into %s (%d files, %s) in %s\n",
-					res.Backup.Manifest.BackupID, pgdata, res.Files, texttable.Bytes(res.Bytes), res.Duration.Round(time.Millisecond))
-				for _, s := range res.Settings {
-					fmt.Fprintln(w, "  postgresql.auto.conf:", s)
-				}
+				res.WriteText(w)
 				if !start {
 					fmt.Fprintf(w, "start it with: pg_ctl -D %s start  (the environment must hold %s for wal-fetch)\n", pgdata, a.cfg.Keys.PassphraseEnv)
 				}
