@@ -7,10 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/health"
-	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/tenancy"
 )
 
@@ -20,15 +18,12 @@ func (a *app) checkCmd() *cobra.Command {
 	cmd := command("check", cobra.NoArgs,
 		"Check the configuration, database role, bucket, keyring, NATS, archiving and schedules; print every problem",
 		func(ctx context.Context, _ []string) error {
-			var f health.Findings
 			if loadErr != nil {
-				for _, line := range config.Problems(loadErr) {
-					f.Fail("config", "%s", messages.RedactSecrets(line))
-				}
-				return a.reportChecks(f, 2)
+				return a.reportChecks(stack.ConfigFindings(loadErr), 2)
 			}
 			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
+			var f health.Findings
 			f.OK("config", "%s", a.configName())
 			stack.Check(ctx, a.cfg, &f)
 			return a.reportChecks(f, 1)

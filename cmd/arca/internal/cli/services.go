@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -89,9 +88,7 @@ func (a *app) coordinatorCmds() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			a.emit(map[string]int{"backups": got.Backups, "refused": len(got.Refused)}, func(w io.Writer) {
-				fmt.Fprintf(w, "catalog rebuilt: %d backups from the bucket\n", got.Backups)
-			})
+			a.show(got)
 			return a.refused(got.Refused)
 		})
 	rebuild.Flags().BoolVar(&drop, "drop", false, "drop the catalog first")
