@@ -17,36 +17,29 @@ import (
 func (a *app) keysCmd() *cobra.Command {
 	var tenant, kmsKey, confirm string
 	var ackTimeout time.Duration
-	// changed prints the keyring after a change and tells the services.
-	changed := func(ctx context.Context, kr *keyring.Keyring, change string) error {
+	// changed is err when the change failed; else it prints the keyring
+	// and tells the services.
+	changed := func(ctx context.Context, kr *keyring.Keyring, err error, change string) error {
+		if err != nil {
+			return err
+		}
 		a.show(keyadmin.Keys(kr.List()))
 		return a.announceKeyring(ctx, kr, change, ackTimeout)
 	}
 	initC := command("init", cobra.NoArgs, "Create the keyring with its first key (refuses to overwrite)",
 		func(ctx context.Context, _ []string) error {
 			kr, err := a.keyAdmin().Init(ctx)
-			if err != nil {
-				return err
-			}
-			return changed(ctx, kr, "init")
+			return changed(ctx, kr, err, "init")
 		})
 	rotate := command("rotate", cobra.NoArgs, "Add a new primary key; every older backup still opens",
 		func(ctx context.Context, _ []string) error {
 			kr, err := a.keyAdmin().Rotate(ctx, tenant, kmsKey)
-			if err != nil {
-				return usage(err, keyadmin.ErrBadKMS)
-			}
-			return changed(ctx, kr, "rotate "+stack.Scope(tenant))
+			return changed(ctx, kr, usage(err, keyadmin.ErrBadKMS), "rotate "+stack.Scope(tenant))
 		})
 	rotate.Flags().StringVar(&tenant, "tenant", "", "give this tenant a key of its own (crypto-erasure scope)")
 	rotate.Flags().StringVar(&kmsKey, "kms", "", "make the new key the KMS key awskms://KEY-ARN (default: keys.kms for the default scope, a local key for a tenant)")
 	ls := command("list", cobra.NoArgs, "List key versions (never their material)", func(ctx context.Context, _ []string) error {
-		kr, err := stack.Keyring(ctx, a.cfg, false)
-		if err != nil {
-			return err
-		}
-		a.show(keyadmin.Keys(kr.List()))
-		return nil
+		return a.print(a.keyAdmin().List(ctx))
 	})
 	erase := command("erase-tenant ID", cobra.ExactArgs(1),
 		"Crypto-erasure: destroy a tenant's own keys, making every backup sealed under them unreadable",
@@ -55,10 +48,7 @@ func (a *app) keysCmd() *cobra.Command {
 				return usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
 			}
 			kr, err := a.keyAdmin().EraseTenant(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			return changed(ctx, kr, "erase-tenant "+args[0])
+			return changed(ctx, kr, err, "erase-tenant "+args[0])
 		})
 	erase.Flags().StringVar(&confirm, "confirm", "", "the tenant id again")
 	syncC := command("sync", cobra.NoArgs,

@@ -74,6 +74,15 @@ func (a Admin) Rotate(ctx context.Context, tenant, kms string) (*keyring.Keyring
 	return kr, nil
 }
 
+// List is the keyring's key versions, never their material.
+func (a Admin) List(ctx context.Context) (Keys, error) {
+	kr, err := stack.Keyring(ctx, a.Cfg, false)
+	if err != nil {
+		return nil, err
+	}
+	return kr.List(), nil
+}
+
 // EraseTenant destroys every key version of the tenant's own scope.
 func (a Admin) EraseTenant(ctx context.Context, tenant string) (*keyring.Keyring, error) {
 	kr, err := a.change(ctx, func(_ *stack.KeySource, kr *keyring.Keyring) error { return kr.DestroyTenant(tenant) })

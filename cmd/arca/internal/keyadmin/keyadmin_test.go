@@ -104,3 +104,17 @@ func TestRotateRefusesAKMSKeyOfAnotherForm(t *testing.T) {
 	require.ErrorIs(t, err, keyadmin.ErrBadKMS)
 	require.EqualError(t, err, `--kms "arn:nope": want awskms://KEY-ARN`)
 }
+
+// List is the saved keyring's versions; without a keyring it fails.
+func TestListIsTheSavedKeyringsVersions(t *testing.T) {
+	a, _ := admin(t)
+	_, err := a.List(t.Context())
+	require.Error(t, err, "no keyring yet")
+	_, err = a.Init(t.Context())
+	require.NoError(t, err)
+	_, err = a.Rotate(t.Context(), "acme", "")
+	require.NoError(t, err)
+	ks, err := a.List(t.Context())
+	require.NoError(t, err)
+	require.Len(t, ks, 2)
+}
