@@ -54,8 +54,7 @@ func TestCheckReportsEveryCheck(t *testing.T) {
 // A configuration that did not load is a failed config check per problem,
 // each redacted of the secrets it quotes.
 func TestConfigFindingsAreTheProblemsRedacted(t *testing.T) {
-	err := errors.Join(errors.New("invalid configuration:"), errors.New("source.url postgres://arca:hunter2@db/x: no such host"),
-		errors.New("store.kind \"tape\": want fs or s3"))
+	err := errors.New("invalid configuration:\n  source.url postgres://arca:hunter2@db/x: no such host\n  store.kind tape: want fs or s3")
 	f := stack.ConfigFindings(err)
 	require.Len(t, f.List, 2)
 	for _, c := range f.List {
