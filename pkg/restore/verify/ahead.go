@@ -6,10 +6,10 @@ import (
 )
 
 // aheadSize and aheadChunks bound what one read-ahead holds: a chunk being
-// read, aheadChunks read and waiting, and the one its reader is on (1.5 MiB).
+// read, aheadChunks read and waiting, and the one its reader is on (1 MiB).
 const (
 	aheadSize   = 256 << 10
-	aheadChunks = 4
+	aheadChunks = 2
 )
 
 // ahead reads src in a goroutine of its own, chunk by chunk, while its
