@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/jobs"
-	"github.com/arcabackup/arca/pkg/objstore"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/pkg/zframe"
 )
@@ -26,14 +25,6 @@ type Config struct {
 	// 16 MiB): every part but the last is at least that large once
 	// compressed, so it must be at least the store's multipart minimum.
 	PartSize int64
-	// LeadPartSize is where the first LeadParts parts of a tenant exported
-	// on its own (not in a batch) are cut (default the smaller of PartSize
-	// and S3's 5 MiB multipart minimum): those parts are sealed and
-	// uploaded while the export reads on, so the artifact is committed
-	// soon after its export ends (decision 45).
-	LeadPartSize int64
-	// LeadParts is how many parts are cut at LeadPartSize (default 4).
-	LeadParts int
 	// CompressionLevel is the zstd level parts are compressed with, 1–22
 	// (default 3; zframe.Level says which levels are distinct).
 	CompressionLevel int
@@ -62,12 +53,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PartSize <= 0 {
 		c.PartSize = 16 << 20
-	}
-	if c.LeadPartSize <= 0 {
-		c.LeadPartSize = min(c.PartSize, objstore.MinPartSize)
-	}
-	if c.LeadParts <= 0 {
-		c.LeadParts = 4
 	}
 	if c.CompressionLevel == 0 {
 		c.CompressionLevel = 3

@@ -130,13 +130,6 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 		s.discard(ctx, pw, artifact, err)
 		return jobs.Permanent(err)
 	}
-	// A tenant exported on its own is waited for (arca backup tenant
-	// --wait): its first parts are small, so the encryptor and the
-	// uploader work beside the export instead of after it. Batches and
-	// full dumps keep whole parts.
-	if m.Kind == messages.KindTenant && !batched {
-		zw.Lead(s.cfg.LeadParts, s.cfg.LeadPartSize)
-	}
 
 	// Every byte the source sends is progress: only an export that stalls
 	// for the worker's Timeout is cancelled, however long it runs.

@@ -34,9 +34,6 @@ type Writer struct {
 	out    iocount.Writer // the current frame, as written to sink
 	plain  int64          // plaintext in the current frame
 	closed bool
-	// The first leadParts parts are cut at leadTarget (Lead).
-	leadParts  int
-	leadTarget int64
 
 	mu    sync.Mutex
 	sizes []int64 // plaintext size of each finished part
@@ -65,16 +62,6 @@ func NewWriter(sink Sink, target int64, level zstd.EncoderLevel, opts ...zstd.EO
 	return w, nil
 }
 
-// Lead has the first n parts cut at size instead of the target: the
-// stages after the exporter start on them while it reads on, so that
-// little of an artifact is left to seal, upload and commit once its
-// export ends. Call it before the first Write.
-func (w *Writer) Lead(n int, size int64) {
-	if n > 0 && size > 0 && size < w.target {
-		w.leadParts, w.leadTarget = n, size
-	}
-}
-
 // Write compresses p into the current part, cutting parts as they fill.
 func (w *Writer) Write(p []byte) (int, error) {
 	if w.closed {
@@ -89,22 +76,13 @@ func (w *Writer) Write(p []byte) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if w.out.N >= w.partTarget() {
+		if w.out.N >= w.target {
 			if err := w.cut(); err != nil {
 				return n, err
 			}
 		}
 	}
 	return n, nil
-}
-
-// partTarget is the compressed size at which the current part is cut.
-// Only this goroutine appends to sizes.
-func (w *Writer) partTarget() int64 {
-	if len(w.sizes) < w.leadParts {
-		return w.leadTarget
-	}
-	return w.target
 }
 
 // cut ends the current frame and part and starts the next.
