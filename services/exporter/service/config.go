@@ -33,7 +33,8 @@ type Config struct {
 	MaxPartsWaiting int
 	// BatchSize is the most tenant exports of one coordinator batch
 	// (ExportRequested.Batch) read together (default 16; 1 exports every
-	// tenant on its own): a larger coordinator batch is read in several.
+	// tenant on its own): a larger coordinator batch is read in several,
+	// as even as they can be (50 at 16: 13, 13, 12, 12).
 	// Each member holds its own archive, compressor and parts, so memory
 	// grows with it.
 	BatchSize int
