@@ -114,10 +114,6 @@ func (a *app) keysEscrowCmd() *cobra.Command {
 	return command("escrow", cobra.NoArgs, "Store the keyring's escrow (sealed under keys.kms) in every destination",
 		func(ctx context.Context, _ []string) error {
 			e, err := a.keyAdmin().Escrow(ctx)
-			if err != nil {
-				return usage(err, keyadmin.ErrNoKMS)
-			}
-			e.WriteText(a.out) // text with --json too
-			return nil
+			return a.print(e, usage(err, keyadmin.ErrNoKMS))
 		})
 }

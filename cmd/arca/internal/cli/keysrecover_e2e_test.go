@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -54,6 +55,17 @@ keys:
 		require.NoError(t, err, "the escrow is in destination %s", d.Name)
 		require.Positive(t, info.Size)
 	}
+	// Written again on demand; --json says where, and that the tenant's
+	// own key was left out.
+	out, stderr, err := env.run(ctx, "keys", "escrow", "--json")
+	require.NoError(t, err, stderr)
+	var escrowed struct {
+		Key     string `json:"key"`
+		LeftOut int    `json:"left_out"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &escrowed), out)
+	require.Equal(t, stack.EscrowKey(cfg), escrowed.Key)
+	require.Equal(t, 1, escrowed.LeftOut)
 
 	kr, err := stack.Keyring(ctx, cfg, false)
 	require.NoError(t, err)
@@ -73,7 +85,7 @@ keys:
 	_, _, err = env.run(ctx, "keys", "recover")
 	require.Error(t, err, "--from-bucket is required")
 	before := srv.Calls("TrentService.Decrypt")
-	out, stderr, err := env.run(ctx, "keys", "recover", "--from-bucket")
+	out, stderr, err = env.run(ctx, "keys", "recover", "--from-bucket")
 	require.NoError(t, err, stderr)
 	require.Contains(t, out, "recovered the keyring")
 	require.Contains(t, stderr, "from destination copy")

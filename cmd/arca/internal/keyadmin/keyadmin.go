@@ -190,10 +190,11 @@ func readEscrow(ctx context.Context, r objstore.Store, key string) ([]byte, erro
 
 // Escrowed is where the escrow went and what it left out.
 type Escrowed struct {
-	Key, KMS string
+	Key string `json:"key"`
+	KMS string `json:"kms"`
 	// LeftOut counts the tenants' own local keys, never escrowed so that
 	// erasing a tenant stays final.
-	LeftOut int
+	LeftOut int `json:"left_out"`
 }
 
 // ErrNoKMS is an escrow asked for without keys.kms.
