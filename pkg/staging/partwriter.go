@@ -1,7 +1,6 @@
 package staging
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -104,7 +103,7 @@ func (w *PartWriter) put(p pending) error {
 	var err error
 	delay := time.Second
 	for attempt := 1; ; attempt++ {
-		info, err = w.store.Put(w.ctx, key, bytes.NewReader(p.data), nil)
+		info, err = w.store.Put(w.ctx, key, NewHeld(p.data), nil)
 		if err == nil {
 			break
 		}
