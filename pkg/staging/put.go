@@ -29,28 +29,40 @@ type sent struct {
 }
 
 // Held is a part its writer already holds in memory (a PartWriter's): a put
-// sends its chunks as slices of it instead of copying them, and the slice
+// sends its chunks as slices of it instead of copying them, and the slices
 // must not change until the put returns.
-type Held struct{ b []byte }
+type Held struct{ chunks [][]byte }
 
-// NewHeld reads b without copying it.
-func NewHeld(b []byte) *Held { return &Held{b: b} }
+// NewHeld reads the chunks in order without copying them (nor changing
+// them: a failed put is tried again with the same chunks).
+func NewHeld(chunks ...[]byte) *Held { return &Held{chunks: append([][]byte(nil), chunks...)} }
 
 func (h *Held) Read(p []byte) (int, error) {
-	if len(h.b) == 0 {
-		return 0, io.EOF
+	c, err := h.next(len(p))
+	n := copy(p, c)
+	if n > 0 && err == io.EOF {
+		err = nil
 	}
-	n := copy(p, h.b)
-	h.b = h.b[n:]
-	return n, nil
+	return n, err
 }
 
-// next returns the next chunk, and io.EOF with the last one.
-func (h *Held) next() ([]byte, error) {
-	n := min(putChunk, len(h.b))
-	c := h.b[:n:n]
-	h.b = h.b[n:]
-	if len(h.b) == 0 {
+// next returns the next chunk of at most max bytes, and io.EOF once
+// nothing is left after it.
+func (h *Held) next(max int) ([]byte, error) {
+	for len(h.chunks) > 0 && len(h.chunks[0]) == 0 {
+		h.chunks = h.chunks[1:]
+	}
+	if len(h.chunks) == 0 {
+		return nil, io.EOF
+	}
+	first := h.chunks[0]
+	n := min(max, len(first))
+	c := first[:n:n]
+	h.chunks[0] = first[n:]
+	for len(h.chunks) > 0 && len(h.chunks[0]) == 0 {
+		h.chunks = h.chunks[1:]
+	}
+	if len(h.chunks) == 0 {
 		return c, io.EOF
 	}
 	return c, nil
@@ -158,7 +170,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 		var n int
 		var rerr error
 		if held != nil {
-			buf, rerr = held.next()
+			buf, rerr = held.next(putChunk)
 			n = len(buf)
 		} else {
 			if k := len(free); k > 0 {

@@ -2,6 +2,7 @@ package staging_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"strings"
 	"sync"
@@ -97,4 +98,52 @@ func TestAPutHoldsABoundedWindowOfChunks(t *testing.T) {
 		require.NoError(t, rc.Close())
 		require.Equal(t, part, got.Bytes(), name)
 	}
+}
+
+// failSecondChunk fails the publish of the second chunk it sees, once.
+type failSecondChunk struct {
+	jetstream.JetStream
+	mu     sync.Mutex
+	chunks int
+}
+
+func (f *failSecondChunk) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (jetstream.PubAckFuture, error) {
+	if strings.Contains(m.Subject, ".C.") {
+		f.mu.Lock()
+		f.chunks++
+		second := f.chunks == 2
+		f.mu.Unlock()
+		if second {
+			return nil, nats.ErrConnectionReconnecting
+		}
+	}
+	return f.JetStream.PublishMsgAsync(m, opts...)
+}
+
+// A part whose put failed after some of its chunks were sent is put again
+// whole: the put sends the part writer's own chunks, and must leave them
+// as they were for the next attempt.
+func TestPartWriterRetriesAPutThatFailedMidPart(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	n := teststack.NewNATS(t)
+	st, err := staging.Ensure(ctx, &failSecondChunk{JetStream: n.JS}, staging.Options{})
+	require.NoError(t, err)
+
+	data := make([]byte, 3*128<<10+17)
+	_, _ = rand.Read(data)
+	var parts []staging.Part
+	w := staging.NewPartWriter(ctx, st, "mid", 0, func(_ context.Context, p staging.Part) error {
+		parts = append(parts, p)
+		return nil
+	})
+	for off := 0; off < len(data); off += 1000 {
+		_, err = w.Write(data[off:min(off+1000, len(data))])
+		require.NoError(t, err)
+	}
+	count, err := w.Close()
+	require.NoError(t, err)
+	require.Equal(t, 1, count)
+	body, _ := readPart(t, st, parts[0])
+	require.Equal(t, data, body)
 }
