@@ -46,9 +46,9 @@ func (h *Held) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// next returns the next chunk of at most max bytes, and io.EOF once
+// next returns the next chunk of at most limit bytes, and io.EOF once
 // nothing is left after it.
-func (h *Held) next(max int) ([]byte, error) {
+func (h *Held) next(limit int) ([]byte, error) {
 	for len(h.chunks) > 0 && len(h.chunks[0]) == 0 {
 		h.chunks = h.chunks[1:]
 	}
@@ -56,7 +56,7 @@ func (h *Held) next(max int) ([]byte, error) {
 		return nil, io.EOF
 	}
 	first := h.chunks[0]
-	n := min(max, len(first))
+	n := min(limit, len(first))
 	c := first[:n:n]
 	h.chunks[0] = first[n:]
 	for len(h.chunks) > 0 && len(h.chunks[0]) == 0 {

@@ -56,7 +56,8 @@ func (c *inFlight) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (j
 			h.ok <- a
 			h.filled = true
 			c.mu.Unlock()
-		case <-f.Err():
+		case err := <-f.Err():
+			_ = err // the put sees it
 		}
 	}()
 	return h, nil
