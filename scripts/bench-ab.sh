@@ -4,7 +4,9 @@
 # the same PostgreSQL and versitygw, one full logical backup and all tenants
 # are backed up (`--wait`), and arca dev is stopped. Prints one line per
 # measurement and, per build, each round's all-tenants ÷ full ratio and the
-# ratio of the sums.
+# ratio of the sums, in time and in CPU seconds (arca dev with its pg_dump,
+# the PostgreSQL cluster's processes, versitygw: what the work costs, which
+# a loaded machine's noise touches less than the time).
 #
 #   BENCH_A=bin/arca-before BENCH_B=bin/arca  the two builds (B optional)
 #   BENCH_ROUNDS=5      rounds (A, B in odd rounds, B, A in even ones)
@@ -94,13 +96,25 @@ if [ -n "$B" ]; then use_build b "$B"; "$ARCA" keys init >"$STATE/b/keys.log" 2>
 
 RESULTS=$STATE/results
 : >"$RESULTS"
+# cpu PID...: CPU seconds of each process and of the children it has
+# reaped (arca dev's pg_dump; the postmaster's backends), plus its live
+# children's: what the work cost whatever the machine's load.
+cpu() {
+  local p c t=0
+  for p in "$@"; do
+    t=$((t + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat")))
+    for c in $(pgrep -P "$p"); do t=$((t + $(awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || echo 0))); done
+  done
+  echo "scale=2; $t / $(getconf CLK_TCK)" | bc
+}
 timed() { # build what command...
-  local b=$1 what=$2 l t0 t1; shift 2
-  l=$(load); t0=$(now)
+  local b=$1 what=$2 l t0 t1 c0 c1 a0 p0 pm; shift 2
+  pm=$(head -1 "$STATE/pg/postmaster.pid")
+  l=$(load); t0=$(now); c0=$(cpu "$DEV" "$pm" "${PIDS[0]}"); a0=$(cpu "$DEV"); p0=$(cpu "$pm")
   "$@" >>"$STATE/$b/$what.log" 2>&1 || die "$what ($b) failed: $STATE/$b/$what.log"
-  t1=$(now)
-  echo "$b $what $(echo "$t1 - $t0" | bc) $l" >>"$RESULTS"
-  log "$b $what: $(printf %.2f "$(echo "$t1 - $t0" | bc)") s (load $l)"
+  t1=$(now); c1=$(cpu "$DEV" "$pm" "${PIDS[0]}")
+  echo "$b $what $(echo "$t1 - $t0" | bc) $l $(echo "$c1 - $c0" | bc)" >>"$RESULTS"
+  log "$b $what: $(printf %.2f "$(echo "$t1 - $t0" | bc)") s, CPU $(echo "$c1 - $c0" | bc) s (arca dev $(echo "$(cpu "$DEV") - $a0" | bc), PostgreSQL $(echo "$(cpu "$pm") - $p0" | bc)) (load $l)"
 }
 run_build() { # name binary
   # A fresh catalog and NATS store each time: arca dev stopped right after
@@ -126,7 +140,7 @@ for r in $(seq "$ROUNDS"); do
 done
 
 # Per build: each round's ratio, then the ratio of the sums.
-awk '{t[$1, $2, ++n[$1, $2]] = $3; l[$1] = l[$1] " " $4}
+awk '{t[$1, $2, ++n[$1, $2]] = $3; l[$1] = l[$1] " " $4; c[$1, $2] += $5}
   END {
     for (b in l) {
       line = b ":"; sf = 0; st = 0
@@ -134,6 +148,6 @@ awk '{t[$1, $2, ++n[$1, $2]] = $3; l[$1] = l[$1] " " $4}
         line = line sprintf(" %.2f/%.2f=%.2f", t[b, "tenants", i], t[b, "full", i], t[b, "tenants", i] / t[b, "full", i])
         sf += t[b, "full", i]; st += t[b, "tenants", i]
       }
-      printf "%s; sums %.2f/%.2f = %.2f x; loads%s\n", line, st, sf, st / sf, l[b]
+      printf "%s; sums %.2f/%.2f = %.2f x; CPU sums %.2f/%.2f = %.2f x; loads%s\n", line, st, sf, st / sf, c[b, "tenants"], c[b, "full"], c[b, "tenants"] / c[b, "full"], l[b]
     }
   }' "$RESULTS"

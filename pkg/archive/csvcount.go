@@ -20,24 +20,39 @@ func (c *csvCounter) Write(p []byte) {
 	c.seen = true
 	c.last = p[len(p)-1]
 	for len(p) > 0 {
-		q := bytes.IndexByte(p, '"')
-		if c.quoted {
+		if !c.quoted {
+			q := bytes.IndexByte(p, '"')
 			if q < 0 {
+				c.records += int64(bytes.Count(p, newline))
 				return
 			}
-			c.quoted = false
+			c.records += int64(bytes.Count(p[:q], newline))
+			c.quoted = true
 			p = p[q+1:]
-			continue
 		}
-		if q < 0 {
-			c.records += int64(bytes.Count(p, []byte{'\n'}))
+		// Inside quotes: every quote toggles the state (a doubled one
+		// twice), so the next newline is outside them when the quotes
+		// before it are odd. One search and one count per newline, not a
+		// search per quote (a JSON column holds dozens of them).
+		k := bytes.IndexByte(p, '\n')
+		if k < 0 {
+			if bytes.Count(p, quote)%2 == 1 {
+				c.quoted = false
+			}
 			return
 		}
-		c.records += int64(bytes.Count(p[:q], []byte{'\n'}))
-		c.quoted = true
-		p = p[q+1:]
+		if bytes.Count(p[:k], quote)%2 == 1 {
+			c.quoted = false
+			c.records++
+		}
+		p = p[k+1:]
 	}
 }
+
+var (
+	quote   = []byte{'"'}
+	newline = []byte{'\n'}
+)
 
 // Records returns the number of records seen.
 func (c *csvCounter) Records() int64 {

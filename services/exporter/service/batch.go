@@ -23,10 +23,48 @@ import (
 // its jobs have come, or the exporter's BatchSize of them (the next ones
 // gather into the next batch), or BatchWait after the first, with those
 // that came (another replica may hold the rest).
+//
+// A coordinator batch larger than BatchSize is cut into even pieces
+// (pieces), not into full ones and a remainder: 50 jobs at 16 are read as
+// 13, 13, 12 and 12, not 16, 16, 16 and 2. Each piece scans every shared
+// table once whatever its size, and the exporter reads two pieces at once:
+// a remainder read beside a full piece left a core idle while the full
+// piece ran on alone.
 type batcher struct {
 	s    *Service
 	mu   sync.Mutex
 	open map[string]*gathering
+	cuts map[string]*cutting
+}
+
+// cutting is how far a coordinator batch has been cut into pieces on this
+// replica.
+type cutting struct {
+	opened int // pieces opened so far
+	since  time.Time
+}
+
+// cuttingKept is how long a coordinator batch's cutting is remembered
+// after its first piece: only a batch some of whose jobs went to another
+// replica is still cutting by then, and its later jobs gather as before
+// (BatchSize at most, BatchWait).
+const cuttingKept = time.Minute
+
+// pieces is the size of piece j of a coordinator batch of n jobs cut into
+// pieces of at most size, as even as they can be; 0 past the last piece.
+func pieces(n, size, j int) int {
+	if size < 1 || n < 1 {
+		return 0
+	}
+	k := (n + size - 1) / size
+	if j >= k {
+		return 0
+	}
+	w := n / k
+	if j < n%k {
+		w++
+	}
+	return w
 }
 
 // gathering is a batch waiting for its jobs.
@@ -48,7 +86,36 @@ type waiting struct {
 	err      error
 }
 
-func newBatcher(s *Service) *batcher { return &batcher{s: s, open: map[string]*gathering{}} }
+func newBatcher(s *Service) *batcher {
+	return &batcher{s: s, open: map[string]*gathering{}, cuts: map[string]*cutting{}}
+}
+
+// want is how many jobs the next piece of coordinator batch key (of n
+// jobs) gathers; b.mu is held.
+func (b *batcher) want(key string, n int) int {
+	now := time.Now()
+	c := b.cuts[key]
+	if c == nil {
+		for k, old := range b.cuts {
+			if now.Sub(old.since) > cuttingKept {
+				delete(b.cuts, k)
+			}
+		}
+		c = &cutting{since: now}
+		b.cuts[key] = c
+	}
+	w := pieces(n, b.s.cfg.BatchSize, c.opened)
+	c.opened++
+	if w == 0 {
+		// Past the last piece (jobs redelivered to this batch, or a
+		// cutting forgotten): as many as may come.
+		return min(n, b.s.cfg.BatchSize)
+	}
+	if c.opened == (n+b.s.cfg.BatchSize-1)/b.s.cfg.BatchSize {
+		delete(b.cuts, key)
+	}
+	return w
+}
 
 // export exports the job's tenant into w as a member of its batch and
 // returns the export facts, as ExportTo does.
@@ -57,7 +124,7 @@ func (b *batcher) export(ctx context.Context, m messages.ExportRequested, w io.W
 	b.mu.Lock()
 	g := b.open[m.Batch]
 	if g == nil {
-		g = &gathering{want: min(m.BatchSize, b.s.cfg.BatchSize)}
+		g = &gathering{want: b.want(m.Batch, m.BatchSize)}
 		b.open[m.Batch] = g
 		g.timer = time.AfterFunc(b.s.cfg.BatchWait, func() { b.start(m.Batch, g) })
 	}

@@ -688,31 +688,32 @@ func (s *splitter) route() error {
 }
 
 // recordEnd is the index of the newline ending the current record in p, or
-// -1; it tracks the quote state across calls.
+// -1; it tracks the quote state across calls. Every double quote toggles
+// the state (a doubled quote inside a quoted field toggles twice), so a
+// newline ends the record when the quotes before it, since the record's
+// start, are even: one search for the newline and one count of the quotes
+// per row, not a search per quote (a JSON column holds dozens of them).
 func (s *splitter) recordEnd(p []byte) int {
 	i := 0
-	for i < len(p) {
-		if s.quoted {
-			k := bytes.IndexByte(p[i:], '"')
-			if k < 0 {
-				return -1
-			}
-			s.quoted = false
-			i += k + 1
-			continue
-		}
-		k := bytes.IndexAny(p[i:], "\"\n")
+	for {
+		k := bytes.IndexByte(p[i:], '\n')
 		if k < 0 {
+			if bytes.Count(p[i:], quote)%2 == 1 {
+				s.quoted = !s.quoted
+			}
 			return -1
 		}
-		if p[i+k] == '\n' {
+		if bytes.Count(p[i:i+k], quote)%2 == 1 {
+			s.quoted = !s.quoted
+		}
+		if !s.quoted {
 			return i + k
 		}
-		s.quoted = true
-		i += k + 1
+		i += k + 1 // a newline inside a quoted field
 	}
-	return -1
 }
+
+var quote = []byte{'"'}
 
 // emit hands over part of the current record: the header to every
 // member, a row to its member (its lane drops it if the member failed). It

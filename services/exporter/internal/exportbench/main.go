@@ -22,6 +22,7 @@ import (
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/exporter/internal/compress"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
+	"github.com/arcabackup/arca/services/exporter/internal/fulldump"
 	"github.com/arcabackup/arca/services/exporter/internal/source"
 )
 
@@ -35,6 +36,7 @@ func main() {
 	batch := flag.Int("batch", 0, "export every tenant in batches of this many (0: -tenant alone)")
 	lanes := flag.Int("lanes", 1, "batches read at once")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
+	full := flag.Bool("full", false, "a full logical dump (pg_dump, as the exporter stage's full export) compressed as the stage does, to compare with -batch")
 	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (zstd level 3), and print each export after the first: the warm path of arca backup tenant")
 	flag.Parse()
 	if *cpu != "" {
@@ -61,6 +63,9 @@ func main() {
 	}
 	if *batch > 0 {
 		run = func() error { return runBatches(*url, *batch, *lanes, tc) }
+	}
+	if *full {
+		run = func() error { return runFull(*url) }
 	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "exportbench:", err)
@@ -134,6 +139,25 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 	}
 	d := time.Since(start)
 	fmt.Printf("tenants=%d batch=%d lanes=%d plain=%d compressed=%d seconds=%.2f\n", len(ids), size, lanes, plain, comp, d.Seconds())
+	return nil
+}
+
+// runFull dumps the whole source as the exporter stage's full export
+// does, compressed at its level, to io.Discard.
+func runFull(url string) error {
+	sink := newDiscard()
+	zw, err := compress.NewWriter(sink, 16<<20, zstd.SpeedDefault)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if _, err := fulldump.Run(context.Background(), fulldump.Config{Source: source.Config{URL: url}}, zw); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	fmt.Printf("full compressed=%d seconds=%.2f\n", sink.N, time.Since(start).Seconds())
 	return nil
 }
 
