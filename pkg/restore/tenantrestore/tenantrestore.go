@@ -3,6 +3,7 @@ package tenantrestore
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
@@ -44,9 +45,10 @@ type Result struct {
 	PITR   *tenantpitr.Result
 	Tenant restore.Result
 	Backup backup.Entry
-	// NotCovered says why point-in-time recovery was asked for and not
-	// used: the newest export at or before the time was restored instead.
+	// NotCovered says why point-in-time recovery was asked for at At and
+	// not used: the newest export at or before At was restored instead.
 	NotCovered string
+	At         time.Time
 }
 
 // Tenant restores one tenant as o says. A selection that names no backup
@@ -70,7 +72,7 @@ func Tenant(ctx context.Context, o Options) (Result, error) {
 			res.PITR = &pr
 			return res, nil
 		}
-		res.NotCovered = cover.Reason
+		res.NotCovered, res.At = cover.Reason, s.At
 		if o.Fallback != nil {
 			o.Fallback(cover.Reason)
 		}

@@ -24,6 +24,7 @@ type Result struct {
 	Bytes    int64
 	Settings []string // appended to postgresql.auto.conf
 	Duration time.Duration
+	PGData   string `json:"-"` // the data directory prepared
 }
 
 // Restore prepares pgdata (absent or empty) for point-in-time recovery to
@@ -33,7 +34,7 @@ type Result struct {
 func Restore(ctx context.Context, cfg Config, target Target, pgdata string) (Result, error) {
 	start := time.Now()
 	res, err := restore(ctx, cfg, target, pgdata)
-	res.Duration = time.Since(start)
+	res.Duration, res.PGData = time.Since(start), pgdata
 	if err != nil {
 		return res, fmt.Errorf("restore pitr into %s: %w", pgdata, err)
 	}

@@ -23,6 +23,7 @@ func (a *app) backupCmd() *cobra.Command {
 			}
 			return a.startBackups(ctx, messages.KindTenant, tenants, wait, timeout)
 		})
+	tenant.ValidArgsFunction = a.completeTenantOrAll
 	full := command("full", cobra.NoArgs, "Dump the whole database (pg_dump --format=custom)", func(ctx context.Context, _ []string) error {
 		return a.startBackups(ctx, messages.KindFull, []string{""}, wait, timeout)
 	})

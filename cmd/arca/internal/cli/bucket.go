@@ -2,12 +2,15 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/bucketinit"
+	"github.com/arcabackup/arca/pkg/retention/prune"
 )
 
 func (a *app) bucketCmd() *cobra.Command {
@@ -27,4 +30,66 @@ func (a *app) bucketCmd() *cobra.Command {
 	f.StringVar(&o.SSE, "sse", "", "default encryption: AES256 or aws:kms (default aws:kms with store.s3.sse_kms_key_id, else AES256)")
 	f.StringSliceVar(&o.Optional, "optional", nil, "settings that may be unsupported or refused: "+strings.Join(bucketinit.OptionalSettings, ", "))
 	return group("bucket", "The bucket backups go to", initCmd)
+}
+
+func (a *app) pruneCmd() *cobra.Command {
+	var dry bool
+	var only string
+	cmd := command("prune", cobra.NoArgs,
+		"Delete backups past retention; never the newest verified of a tenant, nor anything held or locked",
+		func(ctx context.Context, _ []string) error {
+			runs, err := stack.Prune(ctx, a.cfg, dry, only)
+			a.show(prune.Reports{Runs: runs, PerDestination: len(a.cfg.Destinations()) > 1})
+			return usage(err)
+		})
+	cmd.Flags().BoolVar(&dry, "dry-run", false, "list what would go and why; delete nothing")
+	cmd.Flags().StringVar(&only, "destination", "", "prune only this destination (store.destinations; default every one)")
+	return cmd
+}
+
+func (a *app) lifecycleCmd() *cobra.Command {
+	var apply, xml bool
+	cmd := command("lifecycle", cobra.NoArgs,
+		"Print (or with --apply set) the S3 lifecycle rules derived from the retention policy",
+		func(ctx context.Context, _ []string) error {
+			conf, notes := stack.Lifecycle(a.cfg)
+			doc, err := conf.JSON()
+			if xml {
+				doc, err = conf.XML()
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.out, string(doc))
+			for _, n := range notes {
+				fmt.Fprintln(a.errOut, "note:", n)
+			}
+			if !apply {
+				return nil
+			}
+			return usage(stack.ApplyLifecycle(ctx, a.cfg, conf))
+		})
+	cmd.Flags().BoolVar(&apply, "apply", false, "set the rules on the bucket")
+	cmd.Flags().BoolVar(&xml, "xml", false, "print the S3 API XML instead of JSON")
+	return cmd
+}
+
+func (a *app) costCmd() *cobra.Command {
+	var from, pricesPath string
+	cmd := command("cost", cobra.NoArgs,
+		"What the bucket costs a month, per tenant, kind and storage class, and next month from the growth",
+		func(ctx context.Context, _ []string) error {
+			rep, err := stack.Cost(ctx, a.cfg, time.Now().UTC(), from, pricesPath)
+			if err != nil {
+				return usage(err)
+			}
+			a.show(rep)
+			for _, c := range rep.Unpriced {
+				fmt.Fprintf(a.errOut, "arca: no price for storage class %s: counted as 0 (--prices)\n", c)
+			}
+			return nil
+		})
+	cmd.Flags().StringVar(&from, "from", "", "where stored bytes come from: catalog or bucket (default: the catalog when configured)")
+	cmd.Flags().StringVar(&pricesPath, "prices", "", "price table, YAML or JSON, over the plan's defaults")
+	return cmd
 }

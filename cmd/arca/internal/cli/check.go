@@ -7,10 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/health"
-	"github.com/arcabackup/arca/pkg/messages"
+	"github.com/arcabackup/arca/pkg/tenancy"
 )
 
 func (a *app) checkCmd() *cobra.Command {
@@ -19,15 +18,12 @@ func (a *app) checkCmd() *cobra.Command {
 	cmd := command("check", cobra.NoArgs,
 		"Check the configuration, database role, bucket, keyring, NATS, archiving and schedules; print every problem",
 		func(ctx context.Context, _ []string) error {
-			var f health.Findings
 			if loadErr != nil {
-				for _, line := range config.Problems(loadErr) {
-					f.Fail("config", "%s", messages.RedactSecrets(line))
-				}
-				return a.reportChecks(f, 2)
+				return a.reportChecks(stack.ConfigFindings(loadErr), 2)
 			}
 			ctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
+			var f health.Findings
 			f.OK("config", "%s", a.configName())
 			stack.Check(ctx, a.cfg, &f)
 			return a.reportChecks(f, 1)
@@ -54,4 +50,15 @@ func (a *app) reportChecks(f health.Findings, failCode int) error {
 		return nil
 	}
 	return exitError{code: failCode, quiet: true, err: fmt.Errorf("arca check: %d problem(s)", rep.Problems)}
+}
+
+func (a *app) tenancyCmd() *cobra.Command {
+	var only string
+	plan := command("plan", cobra.NoArgs,
+		"Show every tenant's plan: each table's role and why, the rows it selects, shared and unowned rows, warnings",
+		func(ctx context.Context, _ []string) error {
+			return a.print(tenancy.InspectSource(ctx, a.cfg.Source.URL, stack.Tenancy(a.cfg), only))
+		})
+	plan.Flags().StringVar(&only, "tenant", "", "show only this tenant's tables")
+	return group("tenancy", "Check how the tenancy configuration divides the database", plan)
 }

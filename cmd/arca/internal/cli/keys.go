@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/keyadmin"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
@@ -19,43 +17,29 @@ import (
 func (a *app) keysCmd() *cobra.Command {
 	var tenant, kmsKey, confirm string
 	var ackTimeout time.Duration
-	// changed prints the keyring after a change and tells the services.
-	changed := func(ctx context.Context, kr *keyring.Keyring, change string) error {
+	// changed is err when the change failed; else it prints the keyring
+	// and tells the services.
+	changed := func(ctx context.Context, kr *keyring.Keyring, err error, change string) error {
+		if err != nil {
+			return err
+		}
 		a.show(keyadmin.Keys(kr.List()))
 		return a.announceKeyring(ctx, kr, change, ackTimeout)
 	}
 	initC := command("init", cobra.NoArgs, "Create the keyring with its first key (refuses to overwrite)",
 		func(ctx context.Context, _ []string) error {
 			kr, err := a.keyAdmin().Init(ctx)
-			if err != nil {
-				return err
-			}
-			return changed(ctx, kr, "init")
+			return changed(ctx, kr, err, "init")
 		})
 	rotate := command("rotate", cobra.NoArgs, "Add a new primary key; every older backup still opens",
 		func(ctx context.Context, _ []string) error {
-			uri := ""
-			if kmsKey != "" {
-				var ok bool
-				if uri, ok = config.KMSKeyURI(kmsKey); !ok {
-					return usageError{fmt.Errorf("--kms %q: want awskms://KEY-ARN", kmsKey)}
-				}
-			}
-			kr, err := a.keyAdmin().Rotate(ctx, tenant, uri)
-			if err != nil {
-				return err
-			}
-			return changed(ctx, kr, "rotate "+stack.Scope(tenant))
+			kr, err := a.keyAdmin().Rotate(ctx, tenant, kmsKey)
+			return changed(ctx, kr, usage(err, keyadmin.ErrBadKMS), "rotate "+stack.Scope(tenant))
 		})
 	rotate.Flags().StringVar(&tenant, "tenant", "", "give this tenant a key of its own (crypto-erasure scope)")
 	rotate.Flags().StringVar(&kmsKey, "kms", "", "make the new key the KMS key awskms://KEY-ARN (default: keys.kms for the default scope, a local key for a tenant)")
 	ls := command("list", cobra.NoArgs, "List key versions (never their material)", func(ctx context.Context, _ []string) error {
-		kr, err := stack.Keyring(ctx, a.cfg, false)
-		if err != nil {
-			return err
-		}
-		a.show(keyadmin.Keys(kr.List()))
-		return nil
+		return a.print(a.keyAdmin().List(ctx))
 	})
 	erase := command("erase-tenant ID", cobra.ExactArgs(1),
 		"Crypto-erasure: destroy a tenant's own keys, making every backup sealed under them unreadable",
@@ -64,10 +48,7 @@ func (a *app) keysCmd() *cobra.Command {
 				return usageError{fmt.Errorf("refusing: repeat the tenant id with --confirm %s", args[0])}
 			}
 			kr, err := a.keyAdmin().EraseTenant(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			return changed(ctx, kr, "erase-tenant "+args[0])
+			return changed(ctx, kr, err, "erase-tenant "+args[0])
 		})
 	erase.Flags().StringVar(&confirm, "confirm", "", "the tenant id again")
 	syncC := command("sync", cobra.NoArgs,
@@ -120,14 +101,8 @@ func (a *app) keysRecoverCmd() *cobra.Command {
 			if !fromBucket {
 				return usageError{errors.New("--from-bucket is required (the escrow is the only source)")}
 			}
-			kr, err := a.keyAdmin().Recover(ctx)
-			if err != nil {
-				return usage(err, keyadmin.ErrNotAFile)
-			}
-			a.emit(kr.List(), func(w io.Writer) {
-				fmt.Fprintf(w, "recovered the keyring from %s into %s: %d key versions\n", stack.EscrowKey(a.cfg), a.cfg.Keys.Keyring, len(kr.List()))
-			})
-			return nil
+			res, err := a.keyAdmin().Recover(ctx)
+			return a.print(res, usage(err, keyadmin.ErrNotAFile))
 		})
 	cmd.Flags().BoolVar(&fromBucket, "from-bucket", false, "read the escrow from the bucket (every destination in turn)")
 	return cmd
@@ -142,8 +117,7 @@ func (a *app) keysEscrowCmd() *cobra.Command {
 			if err != nil {
 				return usage(err, keyadmin.ErrNoKMS)
 			}
-			fmt.Fprintf(a.out, "stored the keyring's escrow at %s in every destination, sealed under %s; %d tenant keys of their own left out\n",
-				e.Key, e.KMS, e.LeftOut)
+			e.WriteText(a.out) // text with --json too
 			return nil
 		})
 }

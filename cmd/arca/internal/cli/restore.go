@@ -12,6 +12,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/restore"
+	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
 
 func (a *app) restoreCmd() *cobra.Command {
@@ -20,73 +21,119 @@ func (a *app) restoreCmd() *cobra.Command {
 }
 
 func (a *app) restoreTenantCmd() *cobra.Command {
-	var id, tenant, at, target, into, scratchDir string
-	var latest, replace, verifyFirst bool
+	var req stack.TenantRequest
+	var at string
+	var replace bool
 	cmd := command("tenant", cobra.NoArgs, "Restore one tenant, touching no other", func(ctx context.Context, _ []string) error {
-		stack.SoftMemoryLimit(stack.RestoreMemoryLimit)
-		mode, ok := restore.ModeOf(replace, target, into)
-		if !ok {
+		var ok bool
+		if req.Mode, ok = restore.ModeOf(replace, req.Target, req.Schema); !ok {
 			return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
 		}
-		req := stack.TenantRequest{Select: backup.Selector{ID: id, Tenant: tenant, Latest: latest}, Mode: mode, Schema: into, Target: target,
-			Bucket:         restore.BucketOptions{VerifyFirst: verifyFirst, Watch: a.watchRestore},
-			RestoreCommand: stack.WALFetchCommand(a.configPath), ScratchDir: scratchDir, Tool: Version, Tell: a.errOut,
-			Fallback: func(why string) {
-				fmt.Fprintf(a.errOut, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n", at, why)
-			}}
-		if at != "" && id == "" {
+		if at != "" && req.Select.ID == "" {
 			var err error
 			if req.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
 				return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", at)}
 			}
 		}
+		req.Bucket.Watch, req.RestoreCommand, req.Tool, req.Tell = a.watchRestore, stack.WALFetchCommand(a.configPath), Version, a.errOut
 		res, err := stack.RestoreTenant(ctx, a.cfg, req)
-		if err != nil {
-			return usage(err, backup.ErrNoSelector)
-		}
-		if res.PITR != nil {
-			a.show(res.PITR)
-			return nil
-		}
-		a.emit(res.Tenant, func(w io.Writer) {
-			if res.NotCovered != "" {
-				fmt.Fprintf(w, "no point-in-time restore: %s\n", res.NotCovered)
-				fmt.Fprintf(w, "restored the newest logical export at or before %s instead, taken at %s: the tenant's changes after that are not restored\n",
-					at, res.Backup.Manifest.CreatedAt.UTC().Format(time.RFC3339))
-			}
-			res.Tenant.WriteText(w)
-		})
-		return nil
+		return a.print(res, usage(err, backup.ErrNoSelector))
 	})
 	f := cmd.Flags()
-	f.StringVar(&id, "backup", "", "backup id")
-	f.StringVar(&tenant, "tenant", "", "tenant id")
-	f.BoolVar(&latest, "latest", false, "the tenant's newest backup")
+	a.backupFlag(cmd, &req.Select.ID, "backup id", "tenants")
+	a.tenantFlag(cmd, &req.Select.Tenant, "tenant id")
+	f.BoolVar(&req.Select.Latest, "latest", false, "the tenant's newest backup")
 	f.StringVar(&at, "at", "", "the tenant as of this time (RFC 3339): point-in-time when base backups and WAL cover it, else its newest export at or before it")
-	f.StringVar(&scratchDir, "scratch-dir", "", "where a point-in-time restore's scratch cluster lives (default: the system temporary directory)")
+	f.StringVar(&req.ScratchDir, "scratch-dir", "", "where a point-in-time restore's scratch cluster lives (default: the system temporary directory)")
 	f.BoolVar(&replace, "replace", false, "replace the tenant in the source database")
-	f.StringVar(&target, "target", "", "restore into this database URL")
-	f.StringVar(&into, "into-schema", "", "restore side by side into this schema")
-	f.BoolVar(&verifyFirst, "verify-first", false, "verify the whole backup before opening a transaction (reads it twice)")
+	f.StringVar(&req.Target, "target", "", "restore into this database URL")
+	f.StringVar(&req.Schema, "into-schema", "", "restore side by side into this schema")
+	f.BoolVar(&req.Bucket.VerifyFirst, "verify-first", false, "verify the whole backup before opening a transaction (reads it twice)")
 	return cmd
 }
 
 func (a *app) restoreFullCmd() *cobra.Command {
-	var id, target, tmp string
-	var jobsN int
-	var globals bool
+	var id string
+	var o restore.FullOptions
 	cmd := command("full", cobra.NoArgs, "Restore a full dump into a new, empty database with pg_restore --jobs",
 		func(ctx context.Context, _ []string) error {
-			if id == "" || target == "" {
+			if id == "" || o.Database == "" {
 				return usageError{errors.New("--backup ID and --target URL are required")}
 			}
-			o := restore.FullOptions{Database: target, Jobs: jobsN, TempDir: tmp, Globals: globals}
 			return a.print(stack.RestoreFull(ctx, a.cfg, id, o, a.watchRestore, a.errOut))
 		})
-	cmd.Flags().BoolVar(&globals, "globals", false, "apply the backup's roles, memberships and tablespaces to the target server first")
-	cmd.Flags().StringVar(&id, "backup", "", "full backup id")
-	cmd.Flags().StringVar(&target, "target", "", "URL of the new, empty database")
-	cmd.Flags().IntVar(&jobsN, "jobs", 4, "pg_restore --jobs")
-	cmd.Flags().StringVar(&tmp, "temp-dir", "", "where the decrypted dump waits for pg_restore")
+	cmd.Flags().BoolVar(&o.Globals, "globals", false, "apply the backup's roles, memberships and tablespaces to the target server first")
+	a.backupFlag(cmd, &id, "full backup id", "full")
+	cmd.Flags().StringVar(&o.Database, "target", "", "URL of the new, empty database")
+	cmd.Flags().IntVar(&o.Jobs, "jobs", 4, "pg_restore --jobs")
+	cmd.Flags().StringVar(&o.TempDir, "temp-dir", "", "where the decrypted dump waits for pg_restore")
+	return cmd
+}
+
+func (a *app) restorePITRCmd() *cobra.Command {
+	var targetTime, pgdata string
+	var target pitr.Target
+	var c pitr.Config
+	var start bool
+	var so pitr.StartOptions
+	cmd := command("pitr", cobra.NoArgs,
+		"Prepare a data directory for point-in-time recovery from a base backup and the WAL archive",
+		func(ctx context.Context, _ []string) error {
+			switch {
+			case targetTime != "" && target.LSN == "" && !target.Latest:
+				var err error
+				if target.Time, err = time.Parse(time.RFC3339, targetTime); err != nil {
+					return usageError{fmt.Errorf("--target-time: %w", err)}
+				}
+			case targetTime == "" && (target.LSN != "") != target.Latest: // one of the other two
+			default:
+				return usageError{errors.New("choose exactly one of --target-time, --target-lsn, --latest")}
+			}
+			if pgdata == "" {
+				return usageError{errors.New("--pgdata DIR is required")}
+			}
+			if c.RestoreCommand == "" {
+				c.RestoreCommand = stack.WALFetchCommand(a.configPath)
+			}
+			res, err := stack.RestorePITR(ctx, a.cfg, c, target, pgdata, a.errOut)
+			if err != nil {
+				return err
+			}
+			a.emit(res, func(w io.Writer) {
+				res.WriteText(w)
+				if !start {
+					fmt.Fprintf(w, "start it with: pg_ctl -D %s start  (the environment must hold %s for wal-fetch)\n", pgdata, a.cfg.Keys.PassphraseEnv)
+				}
+			})
+			if start {
+				return pitr.Start(ctx, pgdata, so)
+			}
+			return nil
+		})
+	f := cmd.Flags()
+	f.StringVar(&targetTime, "target-time", "", "recover to this moment (RFC 3339)")
+	f.StringVar(&target.LSN, "target-lsn", "", "recover to this WAL position (X/Y)")
+	f.BoolVar(&target.Latest, "latest", false, "recover every archived transaction")
+	f.StringVar(&pgdata, "pgdata", "", "new, empty data directory")
+	f.StringVar(&c.BackupID, "backup", "", "base backup to use (default: the newest before the target)")
+	f.StringVar(&c.Action, "target-action", "promote", "promote, pause or shutdown at the target")
+	f.BoolVar(&c.KeepArchiving, "keep-archiving", false, "keep archiving into this archive after promotion (only when replacing the lost primary; default: archive_mode=off)")
+	f.BoolVar(&start, "start", false, "start the server")
+	f.StringVar(&so.PGCtl, "pg-ctl", "", "pg_ctl binary for --start")
+	f.IntVar(&so.Port, "port", 0, "port for --start")
+	f.StringVar(&c.RestoreCommand, "restore-command", "", "restore_command (default: this binary's wal-fetch)")
+	return cmd
+}
+
+func (a *app) drillCmd() *cobra.Command {
+	var o stack.DrillOptions
+	cmd := command("drill", cobra.NoArgs,
+		"Restore the newest backups of a sample of tenants into scratch databases and check them",
+		func(ctx context.Context, _ []string) error {
+			return a.print(stack.Drill(ctx, a.cfg, o, a.log))
+		})
+	cmd.Flags().StringSliceVar(&o.Tenants, "tenants", nil, "tenants to draw from (default: every tenant)")
+	cmd.Flags().IntVar(&o.Sample, "sample", 0, "restore this many, chosen at random (0: all)")
+	cmd.Flags().StringVar(&o.AdminURL, "admin-url", "", "cluster for the scratch databases (default: the source)")
 	return cmd
 }

@@ -68,7 +68,6 @@ func (a *app) rootCmd() *cobra.Command {
 		a.emit(map[string]string{"version": Version}, func(w io.Writer) { fmt.Fprintln(w, "arca", Version) })
 		return nil
 	})))
-	a.completions(root)
 	withHelp(root)
 	return root
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
+	"github.com/arcabackup/arca/pkg/health"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 )
 
@@ -62,14 +64,48 @@ func (a *app) restorerCmd() *cobra.Command {
 func (a *app) devCmd() *cobra.Command {
 	return command("dev", cobra.NoArgs, "Run the whole system in one process: embedded NATS JetStream and every stage",
 		func(ctx context.Context, _ []string) error {
-			stack.SoftMemoryLimit(stack.DevMemoryLimit)
-			srv, err := stack.StartDev(ctx, a.cfg)
+			return usage(stack.Dev(ctx, a.cfg, os.Getenv, a.out, a.log, Version))
+		})
+}
+
+func (a *app) coordinatorCmds() []*cobra.Command {
+	run := command("coordinator", cobra.NoArgs, "Run the coordinator: schedules, fan-out per tenant, the catalog, the HTTP API",
+		func(ctx context.Context, _ []string) error { return a.runServices(ctx, stack.Set{Coordinator: true}) })
+	var limit int
+	status := command("status [RUN]", cobra.MaximumNArgs(1), "Recent runs from the catalog, or one run's jobs",
+		func(ctx context.Context, args []string) error {
+			run := ""
+			if len(args) == 1 {
+				run = args[0]
+			}
+			return a.print(stack.ReadStatus(ctx, a.cfg, run, limit))
+		})
+	status.Flags().IntVar(&limit, "limit", 20, "how many runs")
+	var drop bool
+	rebuild := command("rebuild", cobra.NoArgs, "Rebuild the catalog's backups from the manifests in the bucket",
+		func(ctx context.Context, _ []string) error {
+			got, err := stack.RebuildCatalogFromBucket(ctx, a.cfg, drop)
 			if err != nil {
 				return err
 			}
-			defer srv.Stop()
-			paging := stack.Paging(a.cfg, os.Getenv)
-			fmt.Fprint(a.out, stack.DevBanner(a.cfg, srv.URL(), paging))
-			return a.runServices(ctx, stack.DevSet(paging))
+			a.show(got)
+			return a.refused(got.Refused)
 		})
+	rebuild.Flags().BoolVar(&drop, "drop", false, "drop the catalog first")
+	return []*cobra.Command{run, status, group("catalog", "The catalog: a cache of the truth in the bucket", rebuild)}
+}
+
+// healthcheckCmd probes a service's HTTP endpoint (its /metrics, the API's
+// /healthz): the container healthcheck of images without a shell or curl
+// (deploy/compose, deploy/kubernetes exec probes).
+func healthcheckCmd() *cobra.Command {
+	timeout := 3 * time.Second
+	cmd := unconfigured(command("healthcheck URL", cobra.ExactArgs(1), "Exit 0 if an HTTP GET of URL answers 2xx (container healthchecks)",
+		func(ctx context.Context, args []string) error {
+			ctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			return usage(health.Probe(ctx, args[0]), health.ErrBadURL)
+		}))
+	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "give up after this long")
+	return cmd
 }

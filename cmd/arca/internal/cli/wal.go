@@ -3,13 +3,11 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/wal"
@@ -43,16 +41,23 @@ func (a *app) walCmds() []*cobra.Command {
 	fetch.Flags().StringVar(&spool, "spool-dir", "", "where prefetched segments wait (default pg_wal/arca-prefetch)")
 
 	var maxAge time.Duration
-	var stream *streamCheck
+	var stream stack.StreamCheck
 	check := command("wal-check", cobra.NoArgs,
 		"Check the WAL archive: no gap after any base backup, newest segment younger than --max-age (RPO)",
 		func(ctx context.Context, _ []string) error {
 			res, err := stack.CheckWAL(ctx, a.cfg, maxAge, a.log)
 			a.show(res)
-			return errors.Join(err, a.checkStream(ctx, stream))
+			if stream.Slot != "" {
+				err = errors.Join(err, usage(a.print(stack.CheckStream(ctx, a.cfg, stream, a.log))))
+			}
+			return err
 		})
 	check.Flags().DurationVar(&maxAge, "max-age", time.Hour, "alert when the newest archived segment is older (the RPO)")
-	stream = a.streamCheckFlags(check)
+	f := check.Flags()
+	f.StringVar(&stream.Slot, "slot", "", "also check wal-receive's replication slot on the primary: retention and stream lag")
+	f.StringVar(&stream.Conn, "pg-conn", "", "connection to the primary for --slot (default: the source URL)")
+	f.StringVar(&stream.MaxRetained, "max-slot-retained", "4GiB", "alert when the slot holds more WAL on the primary")
+	f.DurationVar(&stream.MaxLag, "max-stream-lag", time.Minute, "alert when WAL reaches the bucket later than this after its commit")
 	return []*cobra.Command{push, fetch, check, a.walReceiveCmd(), a.walAgentCmd()}
 }
 
@@ -96,35 +101,4 @@ func (a *app) walReceiveCmd() *cobra.Command {
 	f.BoolVar(&o.Sync, "sync", false, "put WAL as soon as the stream pauses (synchronous replication)")
 	f.DurationVar(&o.StatusInterval, "status-interval", receive.DefaultStatusInterval, "longest time between status updates to the primary")
 	return cmd
-}
-
-// streamCheck is what wal-check --slot checks on the primary.
-type streamCheck struct {
-	slot, conn  string
-	maxRetained string
-	t           receive.Thresholds
-}
-
-func (a *app) streamCheckFlags(cmd *cobra.Command) *streamCheck {
-	var s streamCheck
-	f := cmd.Flags()
-	f.StringVar(&s.slot, "slot", "", "also check wal-receive's replication slot on the primary: retention and stream lag")
-	f.StringVar(&s.conn, "pg-conn", "", "connection to the primary for --slot (default: the source URL)")
-	f.StringVar(&s.maxRetained, "max-slot-retained", "4GiB", "alert when the slot holds more WAL on the primary")
-	f.DurationVar(&s.t.MaxLag, "max-stream-lag", time.Minute, "alert when WAL reaches the bucket later than this after its commit")
-	return &s
-}
-
-// checkStream checks the slot and the stream when --slot is given
-// (stack.CheckStream) and prints them.
-func (a *app) checkStream(ctx context.Context, s *streamCheck) error {
-	if s.slot == "" {
-		return nil
-	}
-	n, err := config.ParseByteSize(s.maxRetained)
-	if err != nil {
-		return usageError{fmt.Errorf("--max-slot-retained: %w", err)}
-	}
-	s.t.MaxRetained = int64(n)
-	return a.print(stack.CheckStream(ctx, a.cfg, s.conn, s.slot, s.t, a.log))
 }

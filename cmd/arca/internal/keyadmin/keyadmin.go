@@ -6,6 +6,7 @@ package keyadmin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -48,9 +49,20 @@ func (a Admin) Init(ctx context.Context) (*keyring.Keyring, error) {
 	return kr, nil
 }
 
+// ErrBadKMS is a KMS key named otherwise than awskms://KEY-ARN.
+var ErrBadKMS = errors.New("want awskms://KEY-ARN")
+
 // Rotate adds a primary key to the tenant's scope ("" the default), under
-// the KMS key kmsURI when given (stack.KeySource.Rotate says which).
-func (a Admin) Rotate(ctx context.Context, tenant, kmsURI string) (*keyring.Keyring, error) {
+// the KMS key kms (awskms://KEY-ARN) when given (stack.KeySource.Rotate
+// says which); a kms of another form is ErrBadKMS, before anything is read.
+func (a Admin) Rotate(ctx context.Context, tenant, kms string) (*keyring.Keyring, error) {
+	kmsURI := ""
+	if kms != "" {
+		var ok bool
+		if kmsURI, ok = config.KMSKeyURI(kms); !ok {
+			return nil, fmt.Errorf("--kms %q: %w", kms, ErrBadKMS)
+		}
+	}
 	kr, err := a.change(ctx, func(src *stack.KeySource, kr *keyring.Keyring) error {
 		_, err := src.Rotate(kr, tenant, kmsURI)
 		return err
@@ -60,6 +72,15 @@ func (a Admin) Rotate(ctx context.Context, tenant, kmsURI string) (*keyring.Keyr
 	}
 	a.Audit(ctx, "key.rotate", tenant, "scope="+stack.Scope(tenant))
 	return kr, nil
+}
+
+// List is the keyring's key versions, never their material.
+func (a Admin) List(ctx context.Context) (Keys, error) {
+	kr, err := stack.Keyring(ctx, a.Cfg, false)
+	if err != nil {
+		return nil, err
+	}
+	return kr.List(), nil
 }
 
 // EraseTenant destroys every key version of the tenant's own scope.
@@ -95,10 +116,28 @@ func (a Admin) change(ctx context.Context, f func(*stack.KeySource, *keyring.Key
 // every version itself.
 var ErrNotAFile = errors.New("keys.keyring is a Secrets Manager secret: it keeps every version itself; recover is for a file: keyring")
 
+// Recovered is a keyring recovered from its escrow: its key versions, the
+// escrow's key and the keyring file written.
+type Recovered struct {
+	Keys       Keys
+	From, Into string
+}
+
+// MarshalJSON is the key versions (arca keys recover --json).
+func (r Recovered) MarshalJSON() ([]byte, error) { return json.Marshal(r.Keys) }
+
 // Recover rebuilds a lost keyring file from its escrow in the bucket (the
 // first destination that has one), opened with kms:Decrypt. A keyring that
 // is there is never replaced.
-func (a Admin) Recover(ctx context.Context) (*keyring.Keyring, error) {
+func (a Admin) Recover(ctx context.Context) (Recovered, error) {
+	kr, err := a.recoverKeyring(ctx)
+	if err != nil {
+		return Recovered{}, err
+	}
+	return Recovered{Keys: kr.List(), From: stack.EscrowKey(a.Cfg), Into: a.Cfg.Keys.Keyring}, nil
+}
+
+func (a Admin) recoverKeyring(ctx context.Context) (*keyring.Keyring, error) {
 	if _, ok := config.SecretID(a.Cfg.Keys.Keyring); ok {
 		return nil, ErrNotAFile
 	}

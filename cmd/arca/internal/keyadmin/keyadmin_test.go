@@ -95,3 +95,26 @@ func TestEscrowAndRecoverErrors(t *testing.T) {
 	_, err = sm.Recover(ctx)
 	require.ErrorIs(t, err, keyadmin.ErrNotAFile)
 }
+
+// A KMS key named otherwise than awskms://KEY-ARN is refused before the
+// keyring is read.
+func TestRotateRefusesAKMSKeyOfAnotherForm(t *testing.T) {
+	a, _ := admin(t)
+	_, err := a.Rotate(t.Context(), "", "arn:nope")
+	require.ErrorIs(t, err, keyadmin.ErrBadKMS)
+	require.EqualError(t, err, `--kms "arn:nope": want awskms://KEY-ARN`)
+}
+
+// List is the saved keyring's versions; without a keyring it fails.
+func TestListIsTheSavedKeyringsVersions(t *testing.T) {
+	a, _ := admin(t)
+	_, err := a.List(t.Context())
+	require.Error(t, err, "no keyring yet")
+	_, err = a.Init(t.Context())
+	require.NoError(t, err)
+	_, err = a.Rotate(t.Context(), "acme", "")
+	require.NoError(t, err)
+	ks, err := a.List(t.Context())
+	require.NoError(t, err)
+	require.Len(t, ks, 2)
+}

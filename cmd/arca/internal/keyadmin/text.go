@@ -31,6 +31,18 @@ func (ks Keys) WriteText(w io.Writer) {
 	t.Flush()
 }
 
+// WriteText says where the keyring was recovered from and into.
+func (r Recovered) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "recovered the keyring from %s into %s: %d key versions\n", r.From, r.Into, len(r.Keys))
+}
+
+// WriteText says where the escrow went, under which KMS key, and what it
+// left out.
+func (e Escrowed) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "stored the keyring's escrow at %s in every destination, sealed under %s; %d tenant keys of their own left out\n",
+		e.Key, e.KMS, e.LeftOut)
+}
+
 // WriteText says what an announcement of change did: on out when it was
 // told, on errOut when no running service could be.
 func (ann Announced) WriteText(out, errOut io.Writer, change string) {

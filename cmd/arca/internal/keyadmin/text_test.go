@@ -1,6 +1,7 @@
 package keyadmin_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -29,4 +30,18 @@ func TestAnAnnouncementSaysWhatTheServicesDid(t *testing.T) {
 	require.Equal(t, "arca: keyring saved; no NATS configured and no arca dev running here: no running service told\n", errOut.String())
 	require.Equal(t, "keyring epoch 2 (rotate default) announced; not waiting for the services\n"+
 		"keyring epoch 3 (sync): loaded by every running instance (4)\n", out.String())
+}
+
+// A recovered keyring prints as its key versions with --json, and says
+// where it came from and went otherwise; an escrow says where it went.
+func TestRecoveredAndEscrowedSayWhere(t *testing.T) {
+	r := keyadmin.Recovered{Keys: keyadmin.Keys{{ID: "k1", Kind: "local"}}, From: "keyring/escrow.json", Into: "/etc/arca/keyring.json"}
+	var w strings.Builder
+	r.WriteText(&w)
+	keyadmin.Escrowed{Key: "keyring/escrow.json", KMS: "aws-kms://arn", LeftOut: 2}.WriteText(&w)
+	require.Equal(t, "recovered the keyring from keyring/escrow.json into /etc/arca/keyring.json: 1 key versions\n"+
+		"stored the keyring's escrow at keyring/escrow.json in every destination, sealed under aws-kms://arn; 2 tenant keys of their own left out\n", w.String())
+	doc, err := json.Marshal(r)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(doc), `[{"id":"k1"`), string(doc))
 }

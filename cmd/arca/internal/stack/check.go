@@ -11,6 +11,17 @@ import (
 	coordinator "github.com/arcabackup/arca/services/coordinator/service"
 )
 
+// ConfigFindings are arca check's findings for a configuration that did
+// not load (config.Load's error): a failed "config" check per problem,
+// with any secret it quotes redacted.
+func ConfigFindings(err error) health.Findings {
+	var f health.Findings
+	for _, line := range config.Problems(err) {
+		f.Fail("config", "%s", messages.RedactSecrets(line))
+	}
+	return f
+}
+
 // Check runs each of health's checks (`arca check`) as the configuration
 // asks for them: the source and its archiving, every destination (the
 // primary first), the keyring, NATS, the schedules and the catalog.

@@ -1,6 +1,7 @@
 package stack_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -48,4 +49,17 @@ func TestCheckReportsEveryCheck(t *testing.T) {
 	require.Contains(t, status, "schedules")
 	require.Equal(t, health.Fail, status["catalog"])
 	require.Equal(t, cfg.Store.FS.Dir, stack.BucketName(cfg))
+}
+
+// A configuration that did not load is a failed config check per problem,
+// each redacted of the secrets it quotes.
+func TestConfigFindingsAreTheProblemsRedacted(t *testing.T) {
+	err := errors.New("invalid configuration:\n  source.url postgres://arca:hunter2@db/x: no such host\n  store.kind tape: want fs or s3")
+	f := stack.ConfigFindings(err)
+	require.Len(t, f.List, 2)
+	for _, c := range f.List {
+		require.Equal(t, "config", c.Check)
+		require.NotEqual(t, health.OK, c.Status)
+		require.NotContains(t, c.Detail, "hunter2")
+	}
 }

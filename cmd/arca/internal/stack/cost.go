@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
@@ -33,6 +34,26 @@ func CostOptions(cfg config.Config, now time.Time) cost.Options {
 		o.Catalog = func(ctx context.Context) ([]coordinator.Backup, error) { return CatalogBackups(ctx, cfg) }
 	}
 	return o
+}
+
+// Cost is arca cost's report (cost.Run) of the configuration's options
+// (CostOptions) at now: stored bytes from from ("": the default source),
+// priced by the table at pricesPath over the defaults ("": none). A table
+// that does not load, or a source cost does not know, is a ConfigError.
+func Cost(ctx context.Context, cfg config.Config, now time.Time, from, pricesPath string) (cost.Report, error) {
+	o := CostOptions(cfg, now)
+	o.From = from
+	if pricesPath != "" {
+		var err error
+		if o.Prices, err = cost.LoadPrices(pricesPath); err != nil {
+			return cost.Report{}, ConfigError{err}
+		}
+	}
+	rep, err := cost.Run(ctx, o)
+	if errors.Is(err, cost.ErrUnknownSource) {
+		return rep, ConfigError{err}
+	}
+	return rep, err
 }
 
 // CatalogBackups reads every backup the catalog recorded (cost.Options'

@@ -3,6 +3,8 @@ package stack
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/embednats"
@@ -13,6 +15,22 @@ import (
 // the alerter when it can page.
 func DevSet(paging bool) Set {
 	return Set{Stages: StageServices, Coordinator: true, Alerter: paging, CreateKeys: true}
+}
+
+// Dev is arca dev: it prepares the keyring and the bucket and starts the
+// embedded NATS (StartDev), says so on out (DevBanner), then runs DevSet
+// (Run) until ctx ends, under arca dev's soft memory limit. The alerter
+// runs when the environment getenv reads can page (Paging).
+func Dev(ctx context.Context, cfg config.Config, getenv func(string) string, out io.Writer, log *slog.Logger, tool string) error {
+	SoftMemoryLimit(DevMemoryLimit)
+	srv, err := StartDev(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	paging := Paging(cfg, getenv)
+	fmt.Fprint(out, DevBanner(cfg, srv.URL(), paging))
+	return Run(ctx, cfg, DevSet(paging), log, tool)
 }
 
 // StartDev prepares arca dev and starts its embedded NATS: it fails before

@@ -89,7 +89,7 @@ func TestMetricsAfterABackupHaveEverySeriesOfTheDashboardAndRules(t *testing.T) 
 	require.NoError(t, obs.WatchEvents(ctx, p.js))
 	p.backup(t, "acme")
 	// No drill runs here: the drill timestamp is fed by the drill's event,
-	// published as `arca drill` publishes it (cli/drill.go).
+	// published as `arca drill` publishes it (stack.Drill).
 	require.NoError(t, jobs.NewPublisher(p.js).Event(ctx, messages.Event{Tenant: "acme", Kind: messages.KindTenant,
 		Run: "drill-test", Stage: messages.StageDrill, Status: messages.StatusSucceeded}))
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/arcabackup/arca/cmd/arca/internal/cost"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 )
 
@@ -34,4 +35,25 @@ func TestCostOptionsOfferTheCatalogWhenThereIsOne(t *testing.T) {
 	require.Equal(t, "p", o.Layout.Prefix)
 	cfg.Catalog.URL = "postgres://127.0.0.1:1/catalog"
 	require.NotNil(t, stack.CostOptions(cfg, now).Catalog)
+}
+
+// A price table that does not load and a source cost does not know are
+// the operator's choices refused (ConfigError, the CLI's exit 2).
+func TestCostRefusesABadPriceTableAndSource(t *testing.T) {
+	cfg := fileConfig(t)
+	now := time.Now()
+	_, err := stack.Cost(t.Context(), cfg, now, "", filepath.Join(t.TempDir(), "missing.yaml"))
+	require.ErrorAs(t, err, new(stack.ConfigError))
+	_, err = stack.Cost(t.Context(), cfg, now, "abacus", "")
+	require.ErrorAs(t, err, new(stack.ConfigError))
+	require.ErrorIs(t, err, cost.ErrUnknownSource)
+}
+
+// wal-check --slot's retained-WAL threshold is a size; another word is
+// refused before the primary is asked.
+func TestCheckStreamRefusesAThresholdThatIsNotASize(t *testing.T) {
+	cfg := fileConfig(t)
+	_, err := stack.CheckStream(t.Context(), cfg, stack.StreamCheck{Slot: "arca", Conn: "postgres://127.0.0.1:1/x", MaxRetained: "lots"}, nil)
+	require.ErrorAs(t, err, new(stack.ConfigError))
+	require.ErrorContains(t, err, `--max-slot-retained: size "lots"`)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/backup"
@@ -43,16 +44,17 @@ type TenantRequest struct {
 	// (TenantPITR).
 	RestoreCommand, ScratchDir, Tool string
 	// Tell hears which destination served the backup and why the ones
-	// before could not, and each step of a point-in-time restore.
+	// before could not, each step of a point-in-time restore, and why
+	// one was not possible.
 	Tell io.Writer
-	// Fallback is tenantrestore.Options.Fallback.
-	Fallback func(reason string)
 }
 
 // RestoreTenant restores one tenant (tenantrestore.Tenant) from the first
 // destination that serves it, by point-in-time recovery when a time is
-// asked for and the base backups and WAL cover it.
+// asked for and the base backups and WAL cover it, under arca restore's
+// soft memory limit.
 func RestoreTenant(ctx context.Context, cfg config.Config, req TenantRequest) (tenantrestore.Result, error) {
+	SoftMemoryLimit(RestoreMemoryLimit)
 	set, keys, err := OpenDestinations(ctx, cfg)
 	if err != nil {
 		return tenantrestore.Result{}, err
@@ -60,7 +62,11 @@ func RestoreTenant(ctx context.Context, cfg config.Config, req TenantRequest) (t
 	progress := func(s tenantpitr.Step) { s.WriteProgress(req.Tell) }
 	store := destinations.NewReader(set, destinations.TellServed(req.Tell))
 	o := TenantRestore(cfg, store, keys, req.RestoreCommand, req.ScratchDir, req.Tool, progress)
-	o.Select, o.Bucket, o.Fallback = req.Select, req.Bucket, req.Fallback
+	o.Select, o.Bucket = req.Select, req.Bucket
+	o.Fallback = func(why string) {
+		fmt.Fprintf(req.Tell, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n",
+			req.Select.At.Format(time.RFC3339Nano), why)
+	}
 	o.Restore.Mode, o.Restore.Schema = req.Mode, req.Schema
 	if req.Target != "" {
 		o.DB = req.Target

@@ -2,7 +2,9 @@ package stack
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/pkg/wal/receive"
@@ -28,12 +30,26 @@ func RunWALReceive(ctx context.Context, cfg config.Config, o receive.Config, log
 	return r.Run(ctx)
 }
 
-// CheckStream checks wal-receive's replication slot on the primary (conn,
-// default the source) against t, and records the check where a running
-// system sees it (walcheck.Stream).
-func CheckStream(ctx context.Context, cfg config.Config, conn, slot string, t receive.Thresholds, log *slog.Logger) (receive.Health, error) {
+// StreamCheck is what wal-check --slot checks on the primary: wal-receive's
+// replication slot, the connection to the primary ("" the source), and the
+// thresholds, the WAL the slot may hold written as a size ("4GiB").
+type StreamCheck struct {
+	Slot, Conn, MaxRetained string
+	MaxLag                  time.Duration
+}
+
+// CheckStream checks the slot on the primary against s's thresholds, and
+// records the check where a running system sees it (walcheck.Stream). A
+// MaxRetained that is not a size is a ConfigError.
+func CheckStream(ctx context.Context, cfg config.Config, s StreamCheck, log *slog.Logger) (receive.Health, error) {
+	n, err := config.ParseByteSize(s.MaxRetained)
+	if err != nil {
+		return receive.Health{}, ConfigError{fmt.Errorf("--max-slot-retained: %w", err)}
+	}
+	conn := s.Conn
 	if conn == "" {
 		conn = cfg.Source.URL
 	}
-	return walcheck.Stream(ctx, conn, slot, t, RecordCheck(cfg, log))
+	t := receive.Thresholds{MaxRetained: int64(n), MaxLag: s.MaxLag}
+	return walcheck.Stream(ctx, conn, s.Slot, t, RecordCheck(cfg, log))
 }
