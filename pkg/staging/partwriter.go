@@ -1,7 +1,6 @@
 package staging
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,7 +31,10 @@ const putAttempts = 5
 //
 // A part is held in memory while it is stored, so that a failed put is
 // retried alone: the writer fills the next part while the previous one is
-// put and announced, which bounds its memory to two parts.
+// put and announced, which bounds its memory to two parts. A part is held
+// as chunks of the put's chunk size (128 KiB), which the put sends as
+// they are: a part grown as one slice held up to twice its size, and a
+// third while it was copied into a larger one.
 type PartWriter struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -41,10 +43,11 @@ type PartWriter struct {
 	size     int64
 	announce func(context.Context, Part) error
 
-	buf    []byte // the part being filled
-	index  int    // its index
+	buf    [][]byte // the part being filled, in chunks of putChunk
+	n      int64    // its size
+	index  int      // its index
 	queue  chan pending
-	spare  chan []byte
+	spare  chan [][]byte
 	done   chan struct{}
 	closed bool
 
@@ -67,14 +70,14 @@ type stored struct {
 type pending struct {
 	index int
 	last  bool
-	data  []byte
+	data  [][]byte
 }
 
 // NewPartWriter starts a writer for one artifact's parts.
 func NewPartWriter(ctx context.Context, store *Store, artifact string, size int64, announce func(context.Context, Part) error) *PartWriter {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &PartWriter{ctx: ctx, cancel: cancel, store: store, artifact: artifact, size: size, announce: announce,
-		queue: make(chan pending), spare: make(chan []byte, 1), done: make(chan struct{})}
+		queue: make(chan pending), spare: make(chan [][]byte, 1), done: make(chan struct{})}
 	go w.putter()
 	return w
 }
@@ -91,8 +94,11 @@ func (w *PartWriter) putter() {
 			w.fail(err)
 			continue
 		}
+		for i := range p.data {
+			p.data[i] = p.data[i][:0]
+		}
 		select {
-		case w.spare <- p.data[:0]:
+		case w.spare <- p.data:
 		default:
 		}
 	}
@@ -104,7 +110,7 @@ func (w *PartWriter) put(p pending) error {
 	var err error
 	delay := time.Second
 	for attempt := 1; ; attempt++ {
-		info, err = w.store.Put(w.ctx, key, bytes.NewReader(p.data), nil)
+		info, err = w.store.Put(w.ctx, key, NewHeld(p.data...), nil)
 		if err == nil {
 			break
 		}
@@ -156,9 +162,10 @@ func (w *PartWriter) send(last bool) error {
 		return w.ctx.Err()
 	}
 	w.index++
+	w.n = 0
 	select {
 	case b := <-w.spare:
-		w.buf = b
+		w.buf = b[:0]
 	default:
 		w.buf = nil
 	}
@@ -177,18 +184,39 @@ func (w *PartWriter) Write(p []byte) (int, error) {
 	for len(p) > 0 {
 		chunk := p
 		if w.size > 0 {
-			chunk = p[:min(len(p), int(w.size)-len(w.buf))]
+			chunk = p[:min(int64(len(p)), w.size-w.n)]
 		}
-		w.buf = append(w.buf, chunk...)
+		w.add(chunk)
 		n += len(chunk)
 		p = p[len(chunk):]
-		if w.size > 0 && int64(len(w.buf)) == w.size {
+		if w.size > 0 && w.n == w.size {
 			if err := w.send(false); err != nil {
 				return n, err
 			}
 		}
 	}
 	return n, nil
+}
+
+// add appends p to the current part, chunk by chunk: the spare part's
+// chunks first, then new ones.
+func (w *PartWriter) add(p []byte) {
+	w.n += int64(len(p))
+	for len(p) > 0 {
+		k := len(w.buf)
+		if k == 0 || len(w.buf[k-1]) == putChunk {
+			if k < cap(w.buf) && cap(w.buf[:k+1][k]) == putChunk {
+				w.buf = w.buf[:k+1]
+			} else {
+				w.buf = append(w.buf[:k], make([]byte, 0, putChunk))
+			}
+			k++
+		}
+		c := w.buf[k-1]
+		m := min(len(p), putChunk-len(c))
+		w.buf[k-1] = append(c, p[:m]...)
+		p = p[m:]
+	}
 }
 
 // Cut ends the current part here: it is handed over to be stored, and

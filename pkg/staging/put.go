@@ -18,6 +18,65 @@ import (
 // putChunk is the size of the chunks a part is stored in (nats.go's).
 const putChunk = 128 << 10
 
+// putWindow is how many of a put's chunks may wait for their acks (1 MiB).
+const putWindow = 8
+
+// sent is a chunk published and not yet acknowledged.
+type sent struct {
+	f     jetstream.PubAckFuture
+	buf   []byte
+	index int
+}
+
+// Held is a part its writer already holds in memory (a PartWriter's): a put
+// sends its chunks as slices of it instead of copying them, and the slices
+// must not change until the put returns.
+type Held struct{ chunks [][]byte }
+
+// NewHeld reads the chunks in order without copying them (nor changing
+// them: a failed put is tried again with the same chunks).
+func NewHeld(chunks ...[]byte) *Held { return &Held{chunks: append([][]byte(nil), chunks...)} }
+
+func (h *Held) Read(p []byte) (int, error) {
+	c, err := h.next(len(p))
+	n := copy(p, c)
+	if n > 0 && err == io.EOF {
+		err = nil
+	}
+	return n, err
+}
+
+// next returns the next chunk of at most limit bytes, and io.EOF once
+// nothing is left after it.
+func (h *Held) next(limit int) ([]byte, error) {
+	for len(h.chunks) > 0 && len(h.chunks[0]) == 0 {
+		h.chunks = h.chunks[1:]
+	}
+	if len(h.chunks) == 0 {
+		return nil, io.EOF
+	}
+	first := h.chunks[0]
+	n := min(limit, len(first))
+	c := first[:n:n]
+	h.chunks[0] = first[n:]
+	for len(h.chunks) > 0 && len(h.chunks[0]) == 0 {
+		h.chunks = h.chunks[1:]
+	}
+	if len(h.chunks) == 0 {
+		return c, io.EOF
+	}
+	return c, nil
+}
+
+// heldOf returns the Held a put reads, if it reads one.
+func heldOf(r io.Reader) *Held {
+	if s, ok := r.(sourceReader); ok {
+		r = s.r
+	}
+	h, _ := r.(*Held)
+	return h
+}
+
 // Publisher is what a Put needs to store chunks and the part's metadata.
 type Publisher interface {
 	PublishMsg(ctx context.Context, msg *nats.Msg, opts ...jetstream.PublishOpt) (*jetstream.PubAck, error)
@@ -73,10 +132,54 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 	h := sha256.New()
 	var size uint64
 	var chunks uint32
-	var acks []jetstream.PubAckFuture
+	// The chunks in flight, in order: a put waits for the oldest's ack
+	// before it has more than putWindow published, so that it holds a
+	// bounded number of chunks whatever the part's size (it held every
+	// chunk, a copy of the whole part, until the end). An acknowledged
+	// chunk's buffer takes the next chunk.
+	var window []sent
+	var free [][]byte
+	var prev uint64
+	held := heldOf(r)
+	acked := func(c sent) error {
+		select {
+		case a := <-c.f.Ok():
+			moved()
+			// The chunks must be stored in the order they were read:
+			// nats.go publishes again, after a pause, a chunk that found
+			// no responder (a stream leader being elected), while the
+			// chunks after it may already be stored, and a reader would
+			// then get the part's bytes out of order under the right size
+			// and digest. The acks' sequences tell.
+			if a.Sequence <= prev {
+				return fmt.Errorf("%w: chunk %d stored at sequence %d, after the next chunk (%d)", ErrChunksReordered, c.index, a.Sequence, prev)
+			}
+			prev = a.Sequence
+			if held == nil {
+				free = append(free, c.buf[:putChunk])
+			}
+			return nil
+		case err := <-c.f.Err():
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	for {
-		buf := make([]byte, putChunk) // each chunk its own: the async publish keeps it until acked
-		n, rerr := io.ReadFull(r, buf)
+		var buf []byte
+		var n int
+		var rerr error
+		if held != nil {
+			buf, rerr = held.next(putChunk)
+			n = len(buf)
+		} else {
+			if k := len(free); k > 0 {
+				buf, free = free[k-1], free[:k-1]
+			} else {
+				buf = make([]byte, putChunk) // the async publish keeps it until acked
+			}
+			n, rerr = io.ReadFull(r, buf)
+		}
 		if n > 0 {
 			h.Write(buf[:n])
 			m := nats.NewMsg(chunkSubj)
@@ -86,7 +189,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 				purge()
 				return nil, 0, err
 			}
-			acks = append(acks, f)
+			window = append(window, sent{f: f, buf: buf, index: int(chunks)})
 			size += uint64(n)
 			chunks++
 		}
@@ -97,28 +200,19 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 			purge()
 			return nil, 0, rerr
 		}
-	}
-	// The chunks must be stored in the order they were read: nats.go
-	// publishes again, after a pause, a chunk that found no responder (a
-	// stream leader being elected), while the chunks after it may already
-	// be stored, and a reader would then get the part's bytes out of order
-	// under the right size and digest. The acks' sequences tell.
-	var prev uint64
-	for i, f := range acks {
-		select {
-		case a := <-f.Ok():
-			moved()
-			if a.Sequence <= prev {
+		if len(window) >= putWindow {
+			if err := acked(window[0]); err != nil {
 				purge()
-				return nil, 0, fmt.Errorf("%w: chunk %d stored at sequence %d, after the next chunk (%d)", ErrChunksReordered, i, a.Sequence, prev)
+				return nil, 0, err
 			}
-			prev = a.Sequence
-		case err := <-f.Err():
+			window[0] = sent{}
+			window = window[1:]
+		}
+	}
+	for _, c := range window {
+		if err := acked(c); err != nil {
 			purge()
 			return nil, 0, err
-		case <-ctx.Done():
-			purge()
-			return nil, 0, ctx.Err()
 		}
 	}
 

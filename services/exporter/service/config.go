@@ -8,6 +8,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/pkg/zframe"
+	"github.com/arcabackup/arca/services/exporter/internal/export"
 )
 
 // Config of the exporter stage. The exporter holds database credentials and
@@ -32,9 +33,10 @@ type Config struct {
 	// encryptor before the export pauses (default 4).
 	MaxPartsWaiting int
 	// BatchSize is the most tenant exports of one coordinator batch
-	// (ExportRequested.Batch) read together (default 16; 1 exports every
-	// tenant on its own): a larger coordinator batch is read in several,
-	// as even as they can be (50 at 16: 13, 13, 12, 12).
+	// (ExportRequested.Batch) read together (default 16, at most
+	// MaxConcurrentExports × export.MembersPerSlot; 1 exports every tenant
+	// on its own): a larger coordinator batch is read in several, as even
+	// as they can be (50 at 16: 13, 13, 12, 12).
 	// Each member holds its own archive, compressor and parts, so memory
 	// grows with it.
 	BatchSize int
@@ -64,6 +66,10 @@ func (c Config) withDefaults() Config {
 	if c.BatchSize <= 0 {
 		c.BatchSize = 16
 	}
+	// A batch weighs one export slot per export.MembersPerSlot members, and
+	// takes at most all of them: a larger batch would hold more members
+	// (encoders, parts) than the slots pay for, so it is read in several.
+	c.BatchSize = min(c.BatchSize, c.MaxConcurrentExports*export.MembersPerSlot)
 	if c.BatchWait <= 0 {
 		c.BatchWait = time.Second
 	}

@@ -147,7 +147,8 @@ type Pipeline struct {
 	IOSlots int `yaml:"io_slots"`
 	// BatchSize is how many tenants of a run one exporter reads together
 	// (one scan of each shared table per batch; default 16, 1: each tenant
-	// alone). The coordinator offers batches of up to 64 (its own
+	// alone, at most max_concurrent_exports × 8: what the export slots pay
+	// for). The coordinator offers batches of up to 64 (its own
 	// export_batch); each exporter takes up to BatchSize of one at once.
 	BatchSize int `yaml:"batch_size"`
 }

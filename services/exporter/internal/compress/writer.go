@@ -30,6 +30,11 @@ const step = 128 << 10
 type Writer struct {
 	sink   Sink
 	target int64
+	level  zstd.EncoderLevel
+	opts   []zstd.EOption
+	// enc is made at the first write and dropped at Close: a writer made
+	// for a job that waits (a batch member gathering, or waiting for an
+	// export slot) and one whose stream has ended hold no encoder.
 	enc    *zstd.Encoder
 	out    iocount.Writer // the current frame, as written to sink
 	plain  int64          // plaintext in the current frame
@@ -52,14 +57,28 @@ func NewWriter(sink Sink, target int64, level zstd.EncoderLevel, opts ...zstd.EO
 	if target <= 0 {
 		return nil, errors.New("compress: part target size must be positive")
 	}
-	enc, err := zframe.NewEncoder(level, opts...)
-	if err != nil {
+	// Made here to check the options, but empty: zstd allocates an
+	// encoder's tables and buffers at its first Reset.
+	if _, err := zframe.NewEncoder(level, opts...); err != nil {
 		return nil, err
 	}
-	w := &Writer{sink: sink, target: target, enc: enc}
+	w := &Writer{sink: sink, target: target, level: level, opts: opts}
 	w.out.W = sink
-	w.enc.Reset(&w.out)
 	return w, nil
+}
+
+// encoder returns the encoder of the current frame, making it at the
+// writer's first write.
+func (w *Writer) encoder() (*zstd.Encoder, error) {
+	if w.enc == nil {
+		enc, err := zframe.NewEncoder(w.level, w.opts...)
+		if err != nil {
+			return nil, err
+		}
+		enc.Reset(&w.out)
+		w.enc = enc
+	}
+	return w.enc, nil
 }
 
 // Write compresses p into the current part, cutting parts as they fill.
@@ -67,9 +86,13 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if w.closed {
 		return 0, errors.New("compress: writer closed")
 	}
+	enc, err := w.encoder()
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	for len(p) > 0 {
-		k, err := w.enc.Write(p[:min(len(p), step)])
+		k, err := enc.Write(p[:min(len(p), step)])
 		n += k
 		w.plain += int64(k)
 		p = p[k:]
@@ -99,7 +122,11 @@ func (w *Writer) cut() error {
 }
 
 func (w *Writer) finish() error {
-	if err := w.enc.Close(); err != nil {
+	enc, err := w.encoder()
+	if err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
 		return err
 	}
 	w.mu.Lock()
@@ -117,7 +144,7 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	err := w.finish()
-	w.enc.Reset(nil)
+	w.enc = nil
 	return err
 }
 
