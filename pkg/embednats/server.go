@@ -45,6 +45,13 @@ type Options struct {
 	// patient data until sealed, would then rest in clear on disk, and the
 	// file store does not erase deleted messages.
 	Encryption *Encryption
+	// MaxStore caps what JetStream stores on disk, all streams together
+	// (the server's max_file_store); 0 leaves the server's default (75 %
+	// of the free disk). A publish that finds the store full fails with
+	// "insufficient resources" (JetStream error 10023). Unlike a
+	// stream's MaxBytes, it does not size the streams' file blocks
+	// (docs/DESIGN.md decision 43).
+	MaxStore int64
 }
 
 // Encryption is JetStream's encryption at rest. The key derives a
@@ -118,6 +125,9 @@ func Start(o Options) (*Server, error) {
 	// Large parts travel through the object store in chunks, but messages
 	// may carry headers and small payloads of a few KB.
 	so.MaxPayload = 8 << 20
+	if o.MaxStore > 0 {
+		so.JetStreamMaxStore = o.MaxStore
+	}
 	if e := o.Encryption; e != nil {
 		if len(e.Key) < 16 {
 			return nil, errors.New("embednats: the JetStream encryption key is shorter than 16 characters")

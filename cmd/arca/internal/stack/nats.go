@@ -72,9 +72,18 @@ func StoreKey(cfg config.Config) (string, error) {
 	return k, nil
 }
 
+// DevMaxStore caps what arca dev's embedded JetStream server stores on
+// disk, all streams together: the two staging buckets' former caps
+// (8 GiB each). The staging buckets there have no MaxBytes of their own, so
+// that the server gives them 2 MiB file blocks instead of 8 MiB ones
+// (docs/DESIGN.md decision 43). It must stay at least 16 GiB: buckets made
+// with 8 GiB each by an earlier arca dev count as reserved until Ensure
+// updates them, and the server refuses the update under a smaller cap.
+const DevMaxStore = 16 << 30
+
 // Embedded starts the embedded JetStream server of arca dev, on a random
 // loopback port, with its store under the state directory, encrypted at
-// rest with StoreKey.
+// rest with StoreKey, capped at DevMaxStore.
 func Embedded(cfg config.Config) (*embednats.Server, error) {
 	key, err := StoreKey(cfg)
 	if err != nil {
@@ -82,7 +91,7 @@ func Embedded(cfg config.Config) (*embednats.Server, error) {
 	}
 	s, err := embednats.Start(embednats.Options{
 		Dir: filepath.Join(cfg.Dir, "nats"), SyncAlways: cfg.NATS.SyncAlways,
-		Encryption: &embednats.Encryption{Key: key},
+		Encryption: &embednats.Encryption{Key: key}, MaxStore: DevMaxStore,
 	})
 	if err != nil {
 		return nil, err
@@ -165,12 +174,27 @@ func Connect(ctx context.Context, cfg config.Config, name string) (*Conn, error)
 	}
 	c := &Conn{NC: nc, JS: js}
 	if usesStaging[name] {
-		if c.Staging, err = staging.Ensure(ctx, js, staging.Options{Replicas: cfg.NATS.Replicas}); err != nil {
+		if c.Staging, err = staging.Ensure(ctx, js, StagingOptions(cfg)); err != nil {
 			nc.Close()
 			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// StagingOptions are the staging buckets' options. Under arca dev (no
+// nats.url: its embedded server) the buckets have no MaxBytes, the server's
+// store cap (DevMaxStore) bounding them instead, since a stream's MaxBytes
+// makes the server use 8 MiB file blocks, whose buffers were most of arca
+// dev's memory at its peak (decision 43). An external server keeps the
+// buckets' own cap (staging.Options' default, 8 GiB): its store limit is
+// the operator's.
+func StagingOptions(cfg config.Config) staging.Options {
+	o := staging.Options{Replicas: cfg.NATS.Replicas}
+	if cfg.NATS.URL == "" {
+		o.MaxBytes = -1
+	}
+	return o
 }
 
 // usesStaging are the connections that ensure and open staging: the stages

@@ -13,6 +13,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/embednats"
+	"github.com/arcabackup/arca/pkg/staging"
 )
 
 // arca dev encrypts its store with ARCA_NATS_STORE_KEY when set; otherwise
@@ -63,4 +64,30 @@ func TestNATSConnectionErrorsHideThePassword(t *testing.T) {
 		require.NotContains(t, err.Error(), "s3cret", u)
 		require.Contains(t, err.Error(), "xxxxx", u)
 	}
+}
+
+// arca dev caps its embedded server's store (DevMaxStore) and makes the
+// staging buckets without MaxBytes, which would size their file blocks at
+// 8 MiB (decision 43); a configured nats.url keeps the buckets' own cap.
+func TestDevCapsStagingWithTheServerStoreNotTheBuckets(t *testing.T) {
+	cfg := config.Default()
+	cfg.Dir = filepath.Join(t.TempDir(), "state")
+	t.Setenv(stack.StoreKeyEnv, "")
+	s, err := stack.Embedded(cfg)
+	require.NoError(t, err)
+	defer s.Stop()
+	require.Equal(t, int64(stack.DevMaxStore), s.JetStreamConfig().MaxStore)
+	require.Equal(t, int64(16<<30), int64(stack.DevMaxStore), "at least the two buckets' former caps")
+
+	c, err := stack.Connect(t.Context(), cfg, "exporter")
+	require.NoError(t, err)
+	defer c.Close()
+	for _, b := range []string{staging.PlainBucket, staging.Bucket} {
+		st, err := c.JS.Stream(t.Context(), "OBJ_"+b)
+		require.NoError(t, err)
+		require.Equal(t, int64(-1), st.CachedInfo().Config.MaxBytes, b)
+	}
+
+	cfg.NATS.URL = s.URL()
+	require.Equal(t, int64(0), stack.StagingOptions(cfg).MaxBytes, "an external server: staging's default cap")
 }
