@@ -26,9 +26,13 @@ const (
 
 // Options size the bucket.
 type Options struct {
-	TTL      time.Duration // default 24h
-	MaxBytes int64         // default 8 GiB; -1 unlimited
-	Replicas int           // default 1
+	TTL time.Duration // default 24h
+	// MaxBytes caps each bucket: default 8 GiB; -1 unlimited. A stream's
+	// MaxBytes also sizes its file blocks (8 MiB from 32 MiB up), whose
+	// buffers the server keeps in memory; arca dev, which runs its own
+	// server, caps that server's store instead (docs/DESIGN.md decision 43).
+	MaxBytes int64
+	Replicas int // default 1
 	// StallTimeout is how long a Put or Get may make no progress before it
 	// fails with ErrStalled (default DefaultStallTimeout). A transfer that
 	// moves, however slowly, is never cut short.
