@@ -130,6 +130,11 @@ func (b *batcher) export(ctx context.Context, m messages.ExportRequested, w io.W
 	}
 	g.members = append(g.members, me)
 	full := len(g.members) >= g.want
+	if full {
+		// Closed to the next job under this lock, not in start: one
+		// arriving in between would join a batch already at its size.
+		delete(b.open, m.Batch)
+	}
 	b.mu.Unlock()
 	if full {
 		b.start(m.Batch, g)
