@@ -60,7 +60,8 @@ func TestAnEmbeddedServerRefusesStagingBeyondItsStoreCap(t *testing.T) {
 	require.NoError(t, err)
 	_, err = st.Put(ctx, "a/1.plain", bytes.NewReader(random(t, 3<<20)), nil)
 	require.Error(t, err, "a put beyond the server's store cap")
-	require.ErrorContains(t, err, "insufficient resources")
+	require.ErrorIs(t, err, staging.ErrFull, "the put says staging is full: %v", err)
+	require.ErrorContains(t, err, "insufficient resources", "and keeps the server's words")
 	_, err = st.Stat(ctx, "a/1.plain")
 	require.ErrorIs(t, err, staging.ErrNotFound, "the failed put leaves nothing under its key")
 
@@ -118,4 +119,23 @@ func TestEnsureLiftsMaxBytesOfBucketsMadeBeforeTheStoreCap(t *testing.T) {
 	small := capped(t, dir, key, 1<<30)
 	_, err = staging.Ensure(ctx, small.JS, staging.Options{MaxBytes: -1})
 	require.ErrorContains(t, err, "insufficient storage resources")
+}
+
+// A bucket full to its own MaxBytes (staging on an external server, which
+// keeps the per-bucket cap) says so in the same words.
+func TestABucketFullToItsMaxBytesSaysStagingIsFull(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	key, err := embednats.NewKey()
+	require.NoError(t, err)
+	n := capped(t, t.TempDir(), key, 0)
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{MaxBytes: 4 << 20})
+	require.NoError(t, err)
+
+	_, err = st.Put(ctx, "a/0.plain", bytes.NewReader(random(t, 3<<20)), nil)
+	require.NoError(t, err)
+	_, err = st.Put(ctx, "a/1.plain", bytes.NewReader(random(t, 3<<20)), nil)
+	require.ErrorIs(t, err, staging.ErrFull, "a put beyond the bucket's max bytes: %v", err)
+	_, err = st.Stat(ctx, "a/1.plain")
+	require.ErrorIs(t, err, staging.ErrNotFound, "the failed put leaves nothing under its key")
 }

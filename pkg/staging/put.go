@@ -160,7 +160,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 			}
 			return nil
 		case err := <-c.f.Err():
-			return err
+			return full(err)
 		case <-ctx.Done():
 			return ctx.Err()
 		}
@@ -187,7 +187,7 @@ func (s *Store) put(ctx context.Context, b bucket, key string, r io.Reader, meta
 			f, err := s.pub.PublishMsgAsync(m)
 			if err != nil {
 				purge()
-				return nil, 0, err
+				return nil, 0, full(err)
 			}
 			window = append(window, sent{f: f, buf: buf, index: int(chunks)})
 			size += uint64(n)
