@@ -51,7 +51,8 @@ func Verify(ctx context.Context, cfg config.Config, id, tenant, destination stri
 // the other destinations, each object from the first that has it (tell
 // hears when that was not the first).
 func CopyArchive(ctx context.Context, cfg config.Config, to string, tell io.Writer) (destinations.SyncReport, error) {
-	set, _, err := OpenDestinations(ctx, cfg)
+	// Objects are copied as stored (sealed): no keyring to unlock.
+	set, err := Destinations(ctx, cfg)
 	if err != nil {
 		return destinations.SyncReport{}, err
 	}
