@@ -89,33 +89,26 @@ func (a *app) verifyCmd() *cobra.Command {
 
 // copyCmd completes a backup's copy in one destination by hand: what the
 // uploader's copy job does, for a copy it gave up on (docs/runbooks/copy-missing.md).
+// copyCmd completes a backup's copy in one destination by hand: what the
+// uploader's copy job does, for a copy it gave up on (docs/runbooks/copy-missing.md).
 func (a *app) copyCmd() *cobra.Command {
-	var to, tenant string
-	var archive bool
+	var req stack.CopyRequest
 	cmd := command("copy {BACKUP-ID | --archive} --to DESTINATION", cobra.MaximumNArgs(1),
 		"Copy a backup (or the WAL archive) into one destination from the other ones, then verify it there",
 		func(ctx context.Context, args []string) error {
-			if archive != (len(args) == 0) {
-				return usageError{errors.New("name a backup id, or --archive")}
+			if len(args) == 1 {
+				req.ID = args[0]
 			}
-			if archive {
-				rep, err := stack.CopyArchive(ctx, a.cfg, to, a.errOut)
-				if err != nil {
-					return usage(err)
-				}
-				rep.WriteText(a.out, to)
-				return nil
-			}
-			res, err := stack.CopyBackup(ctx, a.cfg, args[0], tenant, to, a.errOut)
+			res, err := stack.Copy(ctx, a.cfg, req, a.errOut)
 			if err != nil {
 				return usage(err)
 			}
-			res.WriteText(a.out, to)
+			res.WriteText(a.out)
 			return nil
 		})
-	cmd.Flags().StringVar(&to, "to", "", "the destination to complete (store.destinations)")
-	a.tenantFlag(cmd, &tenant, "the backup's tenant (searches only its folder)")
-	cmd.Flags().BoolVar(&archive, "archive", false, "copy the base backups and WAL the destination lacks")
+	cmd.Flags().StringVar(&req.To, "to", "", "the destination to complete (store.destinations)")
+	a.tenantFlag(cmd, &req.Tenant, "the backup's tenant (searches only its folder)")
+	cmd.Flags().BoolVar(&req.Archive, "archive", false, "copy the base backups and WAL the destination lacks")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
 }
