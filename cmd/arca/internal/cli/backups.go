@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -12,8 +11,6 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/backup/upgrade"
-	"github.com/arcabackup/arca/pkg/seal"
-	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -147,25 +144,8 @@ func (a *app) decryptCmd() *cobra.Command {
 	var o backup.DecryptOptions
 	cmd := command("decrypt", cobra.NoArgs, "Turn a sealed artifact back into the plain archive with the keyring alone",
 		func(ctx context.Context, _ []string) error {
-			if o.In == "" || o.Out == "" {
-				return usageError{errors.New("--in FILE and --out FILE are required")}
-			}
-			if o.Manifest == "" && o.Artifact == "" {
-				return usageError{errors.New("name the artifact: --manifest FILE or --artifact ID")}
-			}
-			n, err := stack.Decrypt(ctx, a.cfg, o)
-			switch {
-			case errors.Is(err, backup.ErrTenantNeeded):
-				return usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", o.Manifest)}
-			case errors.As(err, new(*backup.OpenError)):
-				return decryptError(err)
-			case err != nil:
-				return err
-			}
-			a.emit(map[string]any{"out": o.Out, "bytes": n}, func(w io.Writer) {
-				fmt.Fprintf(w, "decrypted %s → %s (%s)\n", o.In, o.Out, texttable.Bytes(n))
-			})
-			return nil
+			res, err := stack.Decrypt(ctx, a.cfg, o)
+			return a.print(res, usage(err))
 		})
 	cmd.Flags().StringVar(&o.In, "in", "", "sealed artifact")
 	cmd.Flags().StringVar(&o.Out, "out", "", "where the plain stream goes")
@@ -173,18 +153,4 @@ func (a *app) decryptCmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.Manifest, "manifest", "", "manifest.json of the backup")
 	cmd.Flags().StringVar(&o.Tenant, "tenant", "", "the tenant of a tenant backup's --manifest")
 	return cmd
-}
-
-// decryptError gives decrypt's documented exit codes: 2 for input that is
-// not a sealed artifact, 3 for one that fails authentication.
-func decryptError(err error) error {
-	var auth *seal.AuthError
-	switch {
-	case errors.Is(err, seal.ErrMalformed):
-		return exitError{code: 2, err: err}
-	case errors.As(err, &auth), errors.Is(err, seal.ErrTampered), errors.Is(err, seal.ErrTruncated),
-		errors.Is(err, seal.ErrOutOfOrder), errors.Is(err, seal.ErrTrailingData):
-		return exitError{code: 3, err: err}
-	}
-	return err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/progress"
+	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/restore/verify"
 )
 
@@ -153,6 +154,10 @@ func ExitCode(err error) int {
 		return x.code
 	case errors.As(err, &u):
 		return 2
+	case errors.As(err, new(*backup.OpenError)) && seal.Malformed(err):
+		return 2 // decrypt: not a sealed artifact
+	case errors.As(err, new(*backup.OpenError)) && seal.Unauthentic(err):
+		return 3 // decrypt: it failed authentication
 	case errors.As(err, &f) && f.Damaged():
 		return 3
 	case errors.As(err, new(*backup.MetadataError)):
