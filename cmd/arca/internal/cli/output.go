@@ -12,8 +12,8 @@ import (
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/progress"
-	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/restore/verify"
+	"github.com/arcabackup/arca/pkg/seal"
 )
 
 // A report is a command's result: printed as JSON with --json, else as
