@@ -11,6 +11,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/backup/upgrade"
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -48,7 +49,7 @@ func (a *app) infoCmd() *cobra.Command {
 			a.emit(got.Rows, func(w io.Writer) { got.WriteText(w, stack.BucketName(a.cfg)) })
 			rerr := a.refused(got.Refused)
 			for _, err := range got.Failed {
-				fmt.Fprintln(a.errOut, "arca: not read:", OneLine(err))
+				fmt.Fprintln(a.errOut, "arca: not read:", messages.OneLine(err))
 			}
 			if rerr != nil {
 				return rerr

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
@@ -66,7 +65,7 @@ func (a *app) text() io.Writer {
 // line each on stderr; any makes the exit code 3.
 func (a *app) refused(errs []error) error {
 	for _, err := range errs {
-		fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
+		fmt.Fprintln(a.errOut, "arca: skipped:", messages.OneLine(err))
 	}
 	if len(errs) > 0 {
 		return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(errs))}
@@ -79,12 +78,6 @@ func (a *app) refused(errs []error) error {
 func (a *app) newProgress() *progress.Line {
 	tty := progress.IsTerminal(a.errOut)
 	return progress.NewLine(a.errOut, tty, a.json && !tty)
-}
-
-// watchRestore shows the progress of each read of a restore.
-func (a *app) watchRestore(r io.Reader, m backup.Manifest, phase string) (io.Reader, func()) {
-	pr := progress.NewReader(r, a.newProgress(), m, phase, time.Now)
-	return pr, pr.Finish
 }
 
 // exitError carries an exit code a caller (PostgreSQL) depends on.
@@ -171,10 +164,6 @@ func Quiet(err error) bool {
 	var x exitError
 	return errors.As(err, &x) && x.quiet
 }
-
-// OneLine is the error as one line, for scripts reading stderr, with the
-// password of every URL or DSN it quotes redacted.
-func OneLine(err error) string { return messages.OneLine(err) }
 
 // cleanUsage turns cobra's multi-line suggestion ("unknown command \"lst\"
 // for \"arca\"\n\nDid you mean this?\n\tlist\n") into one line:

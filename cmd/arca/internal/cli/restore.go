@@ -7,6 +7,7 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/progress"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
@@ -19,7 +20,7 @@ func (a *app) restoreCmd() *cobra.Command {
 func (a *app) restoreTenantCmd() *cobra.Command {
 	var req stack.TenantRequest
 	cmd := command("tenant", cobra.NoArgs, "Restore one tenant, touching no other", func(ctx context.Context, _ []string) error {
-		req.Bucket.Watch, req.RestoreCommand, req.Tool, req.Tell = a.watchRestore, stack.WALFetchCommand(a.configPath), Version, a.errOut
+		req.Bucket.Watch, req.RestoreCommand, req.Tool, req.Tell = progress.Watch(a.newProgress), stack.WALFetchCommand(a.configPath), Version, a.errOut
 		res, err := stack.RestoreTenant(ctx, a.cfg, req)
 		return a.print(res, usage(err, backup.ErrNoSelector))
 	})
@@ -41,7 +42,7 @@ func (a *app) restoreFullCmd() *cobra.Command {
 	var o restore.FullOptions
 	cmd := command("full", cobra.NoArgs, "Restore a full dump into a new, empty database with pg_restore --jobs",
 		func(ctx context.Context, _ []string) error {
-			res, err := stack.RestoreFull(ctx, a.cfg, id, o, a.watchRestore, a.errOut)
+			res, err := stack.RestoreFull(ctx, a.cfg, id, o, progress.Watch(a.newProgress), a.errOut)
 			return a.print(res, usage(err))
 		})
 	cmd.Flags().BoolVar(&o.Globals, "globals", false, "apply the backup's roles, memberships and tablespaces to the target server first")

@@ -148,7 +148,7 @@ func (e *env) arca(t *testing.T, args ...string) (stdout, stderr string, code in
 	var out, errOut bytes.Buffer
 	err := cli.Execute(t.Context(), append([]string{"--config", e.cfgPath}, args...), &out, &errOut)
 	if err != nil && !cli.Quiet(err) {
-		fmt.Fprintln(&errOut, "arca:", cli.OneLine(err))
+		fmt.Fprintln(&errOut, "arca:", messages.OneLine(err))
 	}
 	return out.String(), errOut.String(), cli.ExitCode(err)
 }
