@@ -87,8 +87,6 @@ func (a *app) verifyCmd() *cobra.Command {
 
 // copyCmd completes a backup's copy in one destination by hand: what the
 // uploader's copy job does, for a copy it gave up on (docs/runbooks/copy-missing.md).
-// copyCmd completes a backup's copy in one destination by hand: what the
-// uploader's copy job does, for a copy it gave up on (docs/runbooks/copy-missing.md).
 func (a *app) copyCmd() *cobra.Command {
 	var req stack.CopyRequest
 	cmd := command("copy {BACKUP-ID | --archive} --to DESTINATION", cobra.MaximumNArgs(1),
