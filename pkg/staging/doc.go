@@ -14,9 +14,12 @@
 // PartWriter cuts a stream into parts as it is written: each part is held
 // in memory while it is stored, so that a failed put is retried alone, and
 // a callback announces it to the next stage; the next part fills meanwhile,
-// so a writer holds at most two parts. Put and Get fail only when a
-// transfer makes no progress for the stall timeout, not after the NATS
-// client's default 5 s.
+// so a writer holds at most two parts. A streaming PartWriter
+// (NewStreamingPartWriter, a batch export's members) instead puts each part
+// as it is written and holds only the put's window of chunks; a failed put
+// fails it, and its caller retries the whole attempt. Put and Get fail
+// only when a transfer makes no progress for the stall timeout, not after
+// the NATS client's default 5 s.
 //
 // The buckets are nats.go object stores in nats.go's format, but Put and
 // Get are this package's: on a replicated cluster every read goes to the

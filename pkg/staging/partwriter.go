@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 )
@@ -35,6 +36,9 @@ const putAttempts = 5
 // as chunks of the put's chunk size (128 KiB), which the put sends as
 // they are: a part grown as one slice held up to twice its size, and a
 // third while it was copied into a larger one.
+//
+// A streaming writer (NewStreamingPartWriter) holds no part: see
+// partstream.go.
 type PartWriter struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -42,6 +46,12 @@ type PartWriter struct {
 	artifact string
 	size     int64
 	announce func(context.Context, Part) error
+
+	// stream says parts are streamed into staging as they are written
+	// (partstream.go) rather than held.
+	stream bool
+	pipe   *io.PipeWriter // streaming: the current part's, nil before its first byte
+	end    chan<- bool    // streaming: told whether that part is the last before its pipe closes
 
 	buf    [][]byte // the part being filled, in chunks of putChunk
 	n      int64    // its size
@@ -71,13 +81,21 @@ type pending struct {
 	index int
 	last  bool
 	data  [][]byte
+	// A streamed part: its put reads r, and learns from end, once r has
+	// ended, whether the part is the last.
+	r   *io.PipeReader
+	end <-chan bool
 }
 
 // NewPartWriter starts a writer for one artifact's parts.
 func NewPartWriter(ctx context.Context, store *Store, artifact string, size int64, announce func(context.Context, Part) error) *PartWriter {
+	return newPartWriter(ctx, store, artifact, size, announce, false)
+}
+
+func newPartWriter(ctx context.Context, store *Store, artifact string, size int64, announce func(context.Context, Part) error, stream bool) *PartWriter {
 	ctx, cancel := context.WithCancel(ctx)
 	w := &PartWriter{ctx: ctx, cancel: cancel, store: store, artifact: artifact, size: size, announce: announce,
-		queue: make(chan pending), spare: make(chan [][]byte, 1), done: make(chan struct{})}
+		stream: stream, queue: make(chan pending), spare: make(chan [][]byte, 1), done: make(chan struct{})}
 	go w.putter()
 	return w
 }
@@ -87,6 +105,10 @@ func NewPartWriter(ctx context.Context, store *Store, artifact string, size int6
 func (w *PartWriter) putter() {
 	defer close(w.done)
 	for p := range w.queue {
+		if p.r != nil {
+			w.putStreamed(p)
+			continue
+		}
 		if w.failed() != nil {
 			continue
 		}
@@ -156,6 +178,9 @@ func (w *PartWriter) fail(err error) {
 
 // send hands the current part to the putter and starts the next.
 func (w *PartWriter) send(last bool) error {
+	if w.stream {
+		return w.endStreamed(last)
+	}
 	select {
 	case w.queue <- pending{index: w.index, last: last, data: w.buf}:
 	case <-w.ctx.Done():
@@ -186,7 +211,14 @@ func (w *PartWriter) Write(p []byte) (int, error) {
 		if w.size > 0 {
 			chunk = p[:min(int64(len(p)), w.size-w.n)]
 		}
-		w.add(chunk)
+		if w.stream {
+			if err := w.writeStreamed(chunk); err != nil {
+				return n, err
+			}
+		} else {
+			w.add(chunk)
+		}
+		w.n += int64(len(chunk))
 		n += len(chunk)
 		p = p[len(chunk):]
 		if w.size > 0 && w.n == w.size {
@@ -201,7 +233,6 @@ func (w *PartWriter) Write(p []byte) (int, error) {
 // add appends p to the current part, chunk by chunk: the spare part's
 // chunks first, then new ones.
 func (w *PartWriter) add(p []byte) {
-	w.n += int64(len(p))
 	for len(p) > 0 {
 		k := len(w.buf)
 		if k == 0 || len(w.buf[k-1]) == putChunk {
@@ -243,6 +274,7 @@ func (w *PartWriter) Close() (int, error) {
 		err = w.send(true)
 	}
 	w.closed = true
+	w.endPipe(err)
 	close(w.queue)
 	<-w.done
 	w.cancel()
@@ -258,8 +290,12 @@ func (w *PartWriter) Close() (int, error) {
 // Abort stops the writer without storing what is left. Parts already
 // stored stay until Discard deletes them, or the bucket's TTL.
 func (w *PartWriter) Abort(cause error) {
+	if cause == nil {
+		cause = errors.New("part writer aborted")
+	}
 	w.fail(cause)
 	w.cancel()
+	w.endPipe(cause)
 	if !w.closed {
 		w.closed = true
 		close(w.queue)

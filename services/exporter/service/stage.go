@@ -95,7 +95,19 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 	// (internal/compress): the encryptor only encrypts them.
 	var plain int64
 	var zw *compress.Writer
-	pw := staging.NewPartWriter(ctx, s.staging, artifact, 0, func(ctx context.Context, p staging.Part) error {
+	// A job of a coordinator batch is read with the batch's other jobs on
+	// its first delivery, each compressing at once: a smaller encoder
+	// each, and each part streamed into staging as it is written instead
+	// of held (32 members held up to 32 parts of 16 MiB). A streamed part
+	// whose put fails fails the job; the redelivery (the batch, or this
+	// tenant, failed) is exported alone and holds its parts, so that a
+	// failed put is retried with the part's bytes (decision 47).
+	batched := s.batches(m) && job.Delivered == 1
+	newPartWriter := staging.NewPartWriter
+	if batched {
+		newPartWriter = staging.NewStreamingPartWriter
+	}
+	pw := newPartWriter(ctx, s.staging, artifact, 0, func(ctx context.Context, p staging.Part) error {
 		size, ok := zw.PlainSize(p.Index)
 		if !ok {
 			return fmt.Errorf("part %d announced before it was cut", p.Index)
@@ -117,10 +129,6 @@ func (s *Service) handle(ctx context.Context, job *jobs.Job[messages.ExportReque
 			Bytes: size, Attempt: int(job.Delivered), Artifact: artifact, Last: p.Last}.Event())
 		return s.waitForRoom(ctx, artifact, job.Progress)
 	})
-	// A job of a coordinator batch is read with the batch's other jobs on
-	// its first delivery, each compressing at once: a smaller encoder each.
-	// A redelivery (the batch, or this tenant, failed) is exported alone.
-	batched := s.batches(m) && job.Delivered == 1
 	var zopts []zstd.EOption
 	if batched {
 		zopts = compress.LowMemory
