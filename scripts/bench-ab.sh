@@ -13,6 +13,11 @@
 #   BENCH_SIZE=250 BENCH_TENANTS=50 BENCH_NO_INDEX=1 BENCH_BATCH=16
 #   BENCH_DIR=.arca-bench-ab  state (the database is kept between runs of
 #                       the same size and tenants, as bench-compare.sh does)
+#   BENCH_BLOB_MB=0     MiB of base64 of random bytes each tenant also holds,
+#                       in public.attachments: large tenants that compress
+#                       poorly (a batch member's parts are then full size)
+#   BENCH_FULL=1        0: all tenants only, so that arca dev's peak RSS is
+#                       theirs (no ratios then)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -22,6 +27,9 @@ ROUNDS=${BENCH_ROUNDS:-5}
 STATE=${BENCH_DIR:-$ROOT/.arca-bench-ab}
 NO_INDEX=${BENCH_NO_INDEX:-1}
 BATCH=${BENCH_BATCH:-16}
+BLOB_MB=${BENCH_BLOB_MB:-0}
+FULL=${BENCH_FULL:-1}
+[ "$BLOB_MB" = 0 ] || SHAPE_EXTRA=-blob$BLOB_MB
 PGBIN=${ARCA_PG_BINDIR:-/usr/lib/postgresql/15/bin}
 A=${BENCH_A:?BENCH_A: an arca build}
 B=${BENCH_B:-}
@@ -71,6 +79,16 @@ if [ "$KEEP_DB" = 0 ]; then
   log "building the care-home database: $SIZE MB, $TENANTS tenants"
   psql -qd postgres -c "CREATE DATABASE care"
   psql -qd care -v tenants="$TENANTS" -v residents="$residents" -f scripts/bench-data.sql >/dev/null
+  if [ "$BLOB_MB" != 0 ]; then
+    log "adding $BLOB_MB MiB of random base64 to each tenant"
+    psql -qd care -c "CREATE EXTENSION IF NOT EXISTS pgcrypto" -c "CREATE TABLE public.attachments (
+      id bigserial PRIMARY KEY, \"tenantId\" text NOT NULL REFERENCES public.tenants(id),
+      data text NOT NULL, \"createdAt\" timestamptz NOT NULL DEFAULT '2024-01-01')"
+    # 3 KiB of random bytes a row, 4 KiB of base64.
+    psql -qd care -c "INSERT INTO public.attachments (\"tenantId\", data)
+      SELECT t.id, encode(gen_random_bytes(1024) || gen_random_bytes(1024) || gen_random_bytes(1024), 'base64')
+      FROM public.tenants t, generate_series(1, $BLOB_MB * 256) g" >/dev/null
+  fi
   psql -qd postgres -c "CHECKPOINT"
   echo "$SHAPE" >"$STATE/shape"
 fi
@@ -126,9 +144,11 @@ run_build() { # name binary
   : >"$STATE/$1/dev.log"   # start_dev looks for "ready" in it, maybe before arca dev truncates it
   start_dev "$STATE/$1/dev.log" "$STATE/$1/dev.log" 600 "$ARCA" dev
   for _ in $(seq 100); do [ -s "$STATE/$1/arca/nats.url" ] && break; sleep 0.1; done
-  timed "$1" full "$ARCA" backup full --wait --timeout 30m
+  [ "$FULL" = 0 ] || timed "$1" full "$ARCA" backup full --wait --timeout 30m
   timed "$1" tenants "$ARCA" backup tenant all --wait --timeout 30m
-  log "$1 arca dev peak RSS $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$DEV/status") MiB"
+  local rss; rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$DEV/status")
+  echo "$1 rss $rss" >>"$RESULTS"
+  log "$1 arca dev peak RSS $rss MiB"
   kill "$DEV"; wait "$DEV" 2>/dev/null || true
   while kill -0 "$DEV" 2>/dev/null; do sleep 0.1; done
 }
@@ -139,8 +159,13 @@ for r in $(seq "$ROUNDS"); do
   else run_build b "$B"; run_build a "$A"; fi
 done
 
+# Per build: the peak RSS of each round; without the full backup, all
+# tenants' times.
+awk '$2 == "rss" {r[$1] = r[$1] " " $3} $2 == "tenants" {t[$1] = t[$1] sprintf(" %.2f", $3)}
+  END {for (b in r) printf "%s: peak RSS (MiB)%s; all tenants (s)%s\n", b, r[b], t[b]}' "$RESULTS"
+[ "$FULL" = 1 ] || exit 0
 # Per build: each round's ratio, then the ratio of the sums.
-awk '{t[$1, $2, ++n[$1, $2]] = $3; l[$1] = l[$1] " " $4; c[$1, $2] += $5}
+awk '$2 != "rss" {t[$1, $2, ++n[$1, $2]] = $3; l[$1] = l[$1] " " $4; c[$1, $2] += $5}
   END {
     for (b in l) {
       line = b ":"; sf = 0; st = 0

@@ -109,10 +109,11 @@ plan_tenant() {
 
 # reuse_state: keep $STATE's database (pg/) when it was built for this
 # $SIZE and $TENANTS, as $STATE/shape says (it takes minutes to build),
-# and clear everything else; else start $STATE over. Sets SHAPE, and
+# (and $SHAPE_EXTRA, what else the script adds to it) and clear
+# everything else; else start $STATE over. Sets SHAPE, and
 # KEEP_DB to 1 (kept) or 0 (to build, then record SHAPE in $STATE/shape).
 reuse_state() {
-  SHAPE="$SIZE-$TENANTS"
+  SHAPE="$SIZE-$TENANTS${SHAPE_EXTRA:-}"
   if [ -f "$STATE/pg/PG_VERSION" ] && [ "$(cat "$STATE/shape" 2>/dev/null)" = "$SHAPE" ]; then
     find "$STATE" -mindepth 1 -maxdepth 1 ! -name pg ! -name shape -exec rm -rf {} +
     KEEP_DB=1

@@ -34,12 +34,23 @@ type pipeline struct {
 
 func startPipeline(t *testing.T, obs *stack.Observability) *pipeline {
 	t.Helper()
+	return startPipelineWith(t, obs, nil)
+}
+
+// startPipelineWith is startPipeline with staging reached through what
+// stagingJS makes of the server's JetStream (a fault injector), when set.
+func startPipelineWith(t *testing.T, obs *stack.Observability, stagingJS func(jetstream.JetStream) staging.ObjectStores) *pipeline {
+	t.Helper()
 	ctx := t.Context()
 	db := teststack.NewFixtureDatabase(t)
 	catalog := teststack.NewDatabase(t)
 	nt := teststack.NewNATS(t)
 	require.NoError(t, jobs.EnsureStreams(ctx, nt.JS, jobs.StreamOptions{}))
-	st, err := staging.Ensure(ctx, nt.JS, staging.Options{})
+	var sjs staging.ObjectStores = nt.JS
+	if stagingJS != nil {
+		sjs = stagingJS(nt.JS)
+	}
+	st, err := staging.Ensure(ctx, sjs, staging.Options{})
 	require.NoError(t, err)
 	store, err := fsstore.New(t.TempDir())
 	require.NoError(t, err)
