@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/archive"
@@ -24,29 +22,6 @@ import (
 	exporter "github.com/arcabackup/arca/services/exporter/service"
 )
 
-// failSecondChunkOnce fails, once, the publish of the second chunk of a
-// plaintext part: the first part written beyond one chunk fails mid-put.
-type failSecondChunkOnce struct {
-	jetstream.JetStream
-	mu     sync.Mutex
-	chunks map[string]int // per put (chunk subject)
-	failed bool
-}
-
-func (f *failSecondChunkOnce) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (jetstream.PubAckFuture, error) {
-	if strings.HasPrefix(m.Subject, "$O."+staging.PlainBucket+".C.") {
-		f.mu.Lock()
-		f.chunks[m.Subject]++
-		fail := !f.failed && f.chunks[m.Subject] == 2
-		f.failed = f.failed || fail
-		f.mu.Unlock()
-		if fail {
-			return nil, nats.ErrConnectionReconnecting
-		}
-	}
-	return f.JetStream.PublishMsgAsync(m, opts...)
-}
-
 // A batch member streams its parts into staging (decision 47): a put that
 // fails mid-part cannot be tried again, so it fails the member's job alone.
 // The job comes back, is exported alone with its parts held, and ends with
@@ -57,7 +32,8 @@ func TestABatchMemberWhosePartFailsIsExportedAgainAlone(t *testing.T) {
 	n := teststack.NewNATS(t)
 	ctx := t.Context()
 	require.NoError(t, jobs.EnsureStreams(ctx, n.JS, jobs.StreamOptions{}))
-	st, err := staging.Ensure(ctx, &failSecondChunkOnce{JetStream: n.JS, chunks: map[string]int{}}, staging.Options{})
+	faulty := &teststack.FailSecondMessage{JetStream: n.JS, Prefix: "$O." + staging.PlainBucket + ".C."}
+	st, err := staging.Ensure(ctx, faulty, staging.Options{})
 	require.NoError(t, err)
 
 	db := teststack.NewFixtureDatabase(t)
@@ -112,6 +88,7 @@ func TestABatchMemberWhosePartFailsIsExportedAgainAlone(t *testing.T) {
 			return ok
 		}, tenant+" exported")
 	}
+	require.True(t, faulty.Failed())
 	acme, _ := event("acme", messages.StatusSucceeded)
 	require.Equal(t, 1, acme.Attempt, "acme's first attempt, in the batch, completed")
 	beta, _ := event("beta", messages.StatusSucceeded)

@@ -1,41 +1,16 @@
 package stack_test
 
 import (
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/staging"
+	"github.com/arcabackup/arca/pkg/teststack"
 )
-
-// failSecondChunkOnce fails, once, the publish of the second chunk of a
-// plaintext part: the first part put beyond one chunk fails mid-put.
-type failSecondChunkOnce struct {
-	jetstream.JetStream
-	mu     sync.Mutex
-	chunks map[string]int // per put (chunk subject)
-	failed bool
-}
-
-func (f *failSecondChunkOnce) PublishMsgAsync(m *nats.Msg, opts ...jetstream.PublishOpt) (jetstream.PubAckFuture, error) {
-	if strings.HasPrefix(m.Subject, "$O."+staging.PlainBucket+".C.") {
-		f.mu.Lock()
-		f.chunks[m.Subject]++
-		fail := !f.failed && f.chunks[m.Subject] == 2
-		f.failed = f.failed || fail
-		f.mu.Unlock()
-		if fail {
-			return nil, nats.ErrConnectionReconnecting
-		}
-	}
-	return f.JetStream.PublishMsgAsync(m, opts...)
-}
 
 // A batch member whose streamed part fails mid-put (decision 47) fails its
 // export attempt alone; the job is retried, exported alone, and its backup
@@ -43,7 +18,7 @@ func (f *failSecondChunkOnce) PublishMsgAsync(m *nats.Msg, opts ...jetstream.Pub
 func TestABatchMemberWhosePartFailsIsVerifiedAfterItsRetry(t *testing.T) {
 	t.Parallel()
 	p := startPipelineWith(t, nil, func(js jetstream.JetStream) staging.ObjectStores {
-		return &failSecondChunkOnce{JetStream: js, chunks: map[string]int{}}
+		return &teststack.FailSecondMessage{JetStream: js, Prefix: "$O." + staging.PlainBucket + ".C."}
 	})
 	ctx := t.Context()
 	// beta's part is several chunks (barely compressible rows); the
