@@ -93,7 +93,7 @@ func (a *app) copyCmd() *cobra.Command {
 		"Copy a backup (or the WAL archive) into one destination from the other ones, then verify it there",
 		func(ctx context.Context, args []string) error {
 			if len(args) == 1 {
-				req.ID = args[0]
+				req.ID, req.Named = args[0], true
 			}
 			res, err := stack.Copy(ctx, a.cfg, req, a.errOut)
 			if err != nil {

@@ -50,11 +50,11 @@ func (a *app) lifecycleCmd() *cobra.Command {
 	cmd := command("lifecycle", cobra.NoArgs,
 		"Print (or with --apply set) the S3 lifecycle rules derived from the retention policy",
 		func(ctx context.Context, _ []string) error {
-			rules, err := stack.Lifecycle(ctx, a.cfg, apply)
-			if werr := rules.WriteDocument(a.out, a.errOut, xml); werr != nil {
-				return werr
+			rules := stack.LifecycleOf(a.cfg)
+			if err := rules.WriteDocument(a.out, a.errOut, xml); err != nil || !apply {
+				return err
 			}
-			return usage(err)
+			return usage(rules.Apply(ctx, a.cfg))
 		})
 	cmd.Flags().BoolVar(&apply, "apply", false, "set the rules on the bucket")
 	cmd.Flags().BoolVar(&xml, "xml", false, "print the S3 API XML instead of JSON")

@@ -97,19 +97,15 @@ func LifecycleOf(cfg config.Config) LifecycleRules {
 	return LifecycleRules{Configuration: conf, Notes: notes}
 }
 
-// Lifecycle derives the rules (LifecycleOf) and, with apply, sets them on
-// the configured bucket (a store that is not S3 is a ConfigError); the
-// rules come back either way.
-func Lifecycle(ctx context.Context, cfg config.Config, apply bool) (LifecycleRules, error) {
-	rules := LifecycleOf(cfg)
-	if !apply {
-		return rules, nil
-	}
+// Apply sets the rules on the configured bucket (a store that is not S3
+// is a ConfigError). arca lifecycle --apply prints them first: what is
+// about to be set is on the screen while the bucket answers.
+func (r LifecycleRules) Apply(ctx context.Context, cfg config.Config) error {
 	client, err := S3Client(ctx, cfg, "--apply")
 	if err != nil {
-		return rules, err
+		return err
 	}
-	return rules, lifecycle.Apply(ctx, client, cfg.Store.S3.Bucket, rules.Configuration)
+	return lifecycle.Apply(ctx, client, cfg.Store.S3.Bucket, r.Configuration)
 }
 
 // Prune applies retention to each destination, or only the one named,

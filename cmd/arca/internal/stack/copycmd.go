@@ -54,6 +54,8 @@ func Verify(ctx context.Context, cfg config.Config, id, tenant, destination stri
 type CopyRequest struct {
 	ID, Tenant, To string
 	Archive        bool
+	// Named says a backup was named, even as "": with Archive, refused.
+	Named bool
 }
 
 // Copied is what arca copy did: a backup's copy, or the archive's.
@@ -76,7 +78,7 @@ func (c Copied) WriteText(w io.Writer) {
 // archive, or neither, is a ConfigError.
 func Copy(ctx context.Context, cfg config.Config, req CopyRequest, tell io.Writer) (Copied, error) {
 	out := Copied{To: req.To}
-	if req.Archive == (req.ID != "") {
+	if req.Archive == req.Named || (req.Named && req.ID == "") {
 		return out, ConfigError{errors.New("name a backup id, or --archive")}
 	}
 	if req.Archive {

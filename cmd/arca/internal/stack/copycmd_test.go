@@ -17,7 +17,8 @@ import (
 func TestCopyIsABackupOrTheArchive(t *testing.T) {
 	cfg := fileConfig(t)
 	var tell bytes.Buffer
-	for _, req := range []stack.CopyRequest{{To: "dr"}, {ID: "b1", Archive: true, To: "dr"}} {
+	for _, req := range []stack.CopyRequest{{To: "dr"}, {ID: "b1", Named: true, Archive: true, To: "dr"},
+		{Named: true, Archive: true, To: "dr"}, {Named: true, To: "dr"}} {
 		_, err := stack.Copy(t.Context(), cfg, req, &tell)
 		require.ErrorAs(t, err, new(stack.ConfigError))
 		require.EqualError(t, err, "name a backup id, or --archive")
