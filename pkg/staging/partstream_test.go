@@ -310,3 +310,32 @@ func TestAStreamingPartWriterAbortedMidPartStoresNothing(t *testing.T) {
 	_, err = w.Write([]byte("x"))
 	require.ErrorContains(t, err, "the export failed")
 }
+
+// BenchmarkPartWriter writes 64 MiB in 24 KiB writes (a compressor's
+// blocks) into 16 MiB parts, held and streamed, one writer at a time.
+//
+//	go test ./pkg/staging -run - -bench PartWriter -benchtime 4x
+func BenchmarkPartWriter(b *testing.B) {
+	n := teststack.NewNATS(b)
+	ctx := b.Context()
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
+	require.NoError(b, err)
+	buf := make([]byte, 24<<10)
+	for _, mode := range []struct {
+		name string
+		new  func(context.Context, *staging.Store, string, int64, func(context.Context, staging.Part) error) *staging.PartWriter
+	}{{"held", staging.NewPartWriter}, {"streaming", staging.NewStreamingPartWriter}} {
+		b.Run(mode.name, func(b *testing.B) {
+			b.SetBytes(64 << 20)
+			for i := range b.N {
+				w := mode.new(ctx, st, mode.name+"-"+strconv.Itoa(i), 16<<20, func(context.Context, staging.Part) error { return nil })
+				for off := 0; off < 64<<20; off += len(buf) {
+					_, err := w.Write(buf)
+					require.NoError(b, err)
+				}
+				_, err := w.Close()
+				require.NoError(b, err)
+			}
+		})
+	}
+}
