@@ -168,9 +168,10 @@ func TestAStreamingPartWriterStoresEachPartWhole(t *testing.T) {
 	}
 
 	// Frames of every kind, each cut after: empty, one byte, a chunk and
-	// a bit, several chunks, and an empty last part.
+	// a bit, several chunks, all a streaming writer holds (1 MiB), one byte
+	// more (held, then streamed), several MiB, and an empty last part.
 	var want [][]byte
-	for _, n := range []int{5000, 0, 1, 128<<10 + 1, 0, 700 << 10, 3} {
+	for _, n := range []int{5000, 0, 1, 128<<10 + 1, 0, 700 << 10, 1 << 20, 1<<20 + 1, 3<<20 + 17, 3} {
 		want = append(want, random(t, n))
 	}
 	var parts []staging.Part
@@ -188,6 +189,31 @@ func TestAStreamingPartWriterStoresEachPartWhole(t *testing.T) {
 	require.Equal(t, len(want), count)
 	requireParts(t, st, "frames", parts, want)
 	require.Error(t, w.Cut(), "a closed writer refuses to cut")
+}
+
+// A part no larger than what a streaming writer holds (1 MiB) is put from
+// memory, as a held writer's: a put that fails is tried again with its
+// bytes, and the part is stored whole.
+func TestAStreamingPartWriterRetriesTheSmallPartItHeld(t *testing.T) {
+	t.Parallel()
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	faulty := &teststack.FailSecondMessage{JetStream: n.JS, Prefix: "$O." + staging.PlainBucket + ".C."}
+	st, err := staging.Ensure(ctx, faulty, staging.Options{})
+	require.NoError(t, err)
+	var parts []staging.Part
+	w := staging.NewStreamingPartWriter(ctx, st, "small", 0, func(_ context.Context, p staging.Part) error {
+		parts = append(parts, p)
+		return nil
+	})
+	data := random(t, 600<<10) // five chunks
+	_, err = w.Write(data)
+	require.NoError(t, err)
+	count, err := w.Close()
+	require.NoError(t, err, "the failed chunk's put was tried again")
+	require.True(t, faulty.Failed())
+	require.Equal(t, 1, count)
+	requireParts(t, st, "small", parts, [][]byte{data})
 }
 
 // A streamed part's put that fails mid-part (the bucket full to its max
@@ -299,7 +325,8 @@ func TestAStreamingPartWriterAbortedMidPartStoresNothing(t *testing.T) {
 	_, err = w.Write(random(t, 1000))
 	require.NoError(t, err)
 	require.NoError(t, w.Cut())
-	_, err = w.Write(random(t, 500<<10))
+	// Past what a streaming writer holds (1 MiB): the part is streaming.
+	_, err = w.Write(random(t, 1536<<10))
 	require.NoError(t, err)
 	w.Abort(errors.New("the export failed"))
 	d, err := w.Discard(ctx)

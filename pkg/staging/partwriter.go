@@ -83,8 +83,9 @@ type pending struct {
 	data  [][]byte
 	// A streamed part: its put reads r, and learns from end, once r has
 	// ended, whether the part is the last.
-	r   *io.PipeReader
-	end <-chan bool
+	r    *io.PipeReader
+	end  <-chan bool
+	head [][]byte // what was held of it before it was streamed, read first
 }
 
 // NewPartWriter starts a writer for one artifact's parts.
@@ -178,7 +179,7 @@ func (w *PartWriter) fail(err error) {
 
 // send hands the current part to the putter and starts the next.
 func (w *PartWriter) send(last bool) error {
-	if w.stream {
+	if w.pipe != nil {
 		return w.endStreamed(last)
 	}
 	select {
@@ -211,7 +212,7 @@ func (w *PartWriter) Write(p []byte) (int, error) {
 		if w.size > 0 {
 			chunk = p[:min(int64(len(p)), w.size-w.n)]
 		}
-		if w.stream {
+		if w.stream && (w.pipe != nil || w.n+int64(len(chunk)) > streamAfter) {
 			if err := w.writeStreamed(chunk); err != nil {
 				return n, err
 			}

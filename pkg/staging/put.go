@@ -60,6 +60,7 @@ func (h *Held) next(limit int) ([]byte, error) {
 	c := first[:n:n]
 	h.chunks[0] = first[n:]
 	for len(h.chunks) > 0 && len(h.chunks[0]) == 0 {
+		h.chunks[0] = nil // read: let it go (a streamed part's head)
 		h.chunks = h.chunks[1:]
 	}
 	if len(h.chunks) == 0 {

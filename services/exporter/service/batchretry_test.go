@@ -37,15 +37,16 @@ func TestABatchMemberWhosePartFailsIsExportedAgainAlone(t *testing.T) {
 	require.NoError(t, err)
 
 	db := teststack.NewFixtureDatabase(t)
-	// beta's parts are several chunks each (barely compressible rows);
+	// beta's parts are several chunks each (barely compressible rows),
+	// past what a streaming writer holds before it streams (1 MiB);
 	// acme's archive is one small part.
 	_, err = db.Pool.Exec(ctx, `INSERT INTO public.organizations
-		SELECT 100000 + g, 'beta', (SELECT string_agg(md5(random()::text || i), '') FROM generate_series(1, 16) i WHERE g > 0) FROM generate_series(1, 4000) g`)
+		SELECT 100000 + g, 'beta', (SELECT string_agg(md5(random()::text || i), '') FROM generate_series(1, 16) i WHERE g > 0) FROM generate_series(1, 12000) g`)
 	require.NoError(t, err)
 	dir, err := teststack.PGBinDir(ctx)
 	require.NoError(t, err)
 	svc, err := exporter.New(exporter.Deps{JS: n.JS, Staging: st}, exporter.Config{
-		SourceURL: db.URL, PGBinDir: dir, ToolVersion: "test", PartSize: 512 << 10, MaxPartsWaiting: 1000,
+		SourceURL: db.URL, PGBinDir: dir, ToolVersion: "test", PartSize: 1280 << 10, MaxPartsWaiting: 1000,
 		BatchSize: 2, BatchWait: time.Minute,
 		Tenancy: tenancy.Config{
 			TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"},

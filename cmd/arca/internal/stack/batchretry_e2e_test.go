@@ -21,10 +21,11 @@ func TestABatchMemberWhosePartFailsIsVerifiedAfterItsRetry(t *testing.T) {
 		return &teststack.FailSecondMessage{JetStream: js, Prefix: "$O." + staging.PlainBucket + ".C."}
 	})
 	ctx := t.Context()
-	// beta's part is several chunks (barely compressible rows); the
-	// others' are one.
+	// beta's part is several chunks (barely compressible rows), well past
+	// the 1 MiB a streaming writer holds before it streams; the others'
+	// are one.
 	_, err := p.source.Exec(ctx, `INSERT INTO public.organizations
-		SELECT 100000 + g, 'beta', (SELECT string_agg(md5(random()::text || i), '') FROM generate_series(1, 16) i WHERE g > 0) FROM generate_series(1, 4000) g`)
+		SELECT 100000 + g, 'beta', (SELECT string_agg(md5(random()::text || i), '') FROM generate_series(1, 16) i WHERE g > 0) FROM generate_series(1, 12000) g`)
 	require.NoError(t, err)
 	events, err := p.js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
 		FilterSubjects: messages.OutcomeEventFilters()})
