@@ -68,8 +68,8 @@ func batchIDs(ids []string) (string, error) {
 
 // batchSelect is the batch form of entry e's selection: its exported
 // columns led by arca_batch. Tables with a tenant column join the numbered
-// ids directly (one scan, hashed against the batch); the others join the
-// table back to their node by (tableoid, ctid).
+// ids directly (one read of the batch's rows, batchTenants); the others
+// join the table back to their node by (tableoid, ctid).
 func (d *discovery) batchSelect(e *entry) string {
 	if e.role == RoleSchemaTable {
 		return ""
