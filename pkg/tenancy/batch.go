@@ -114,11 +114,25 @@ func (d *discovery) batchTenants(e *entry, a string) string {
 	return j
 }
 
-// keys is the distinct join keys of a node with their tenant positions: a
-// child table with many rows per parent (care records per resident) joins
-// its parent once per (key, tenant), not once per row.
-func keys(node string, cols []string) string {
-	return "(SELECT DISTINCT " + quoted(cols) + ", arca_bi FROM " + node + ")"
+// batchKeys is the distinct join keys of entry e's rows with their tenant
+// positions: a child table with many rows per parent (care records per
+// resident) joins its parent once per (key, tenant), not once per row. A
+// table with a tenant column is read directly, its keys made distinct with
+// the tenant column before they are numbered: each of the batch's rows is
+// hashed once (into the keys), not also joined to the ids first.
+func (d *discovery) batchKeys(e *entry, names []string) string {
+	if e.role != RoleTenantOwned && e.role != RoleTenantRow {
+		return "(SELECT DISTINCT " + quoted(names) + ", arca_bi FROM " + d.node(e) + ")"
+	}
+	c := col("x", e.col.Name)
+	ids := "SELECT n.id::" + e.col.Type + " FROM arca_b AS n"
+	in := c + " IN (" + ids + ")"
+	if d.cat.indexed[e.rel.oid][e.col.Name] {
+		in = c + " = ANY (ARRAY(" + ids + "))" // as batchTenants
+	}
+	return "(SELECT " + cols("k", names) + ", b.i AS arca_bi FROM (SELECT DISTINCT " + cols("x", names) + ", " + c +
+		" AS arca_t FROM " + pgx.Identifier{e.rel.schema, e.rel.name}.Sanitize() + " AS x WHERE " + in +
+		") AS k JOIN arca_b AS b ON k.arca_t = b.id::" + e.col.Type + ")"
 }
 
 // batchBody is the batch form of body: the node's rows with the position
@@ -143,12 +157,12 @@ func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
 	if e.role == RoleReference {
 		selfs = d.selfKeys(e.rel.oid, false)
 		for _, ch := range d.refChildren(e) {
-			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+keys(d.node(ch.entry), ch.fk.childCols)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
+			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.batchKeys(ch.entry, ch.fk.childCols)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
 		}
 	} else {
 		for _, fk := range d.cat.fks {
 			if p, ok := d.ownerParent(e, fk); ok {
-				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+keys(d.node(p), fk.parentCols)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
+				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.batchKeys(p, fk.parentCols)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
 			}
 		}
 	}
