@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/cli"
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 func main() {
@@ -24,7 +25,7 @@ func main() {
 		os.Exit(130)
 	}
 	if err != nil && !cli.Quiet(err) {
-		fmt.Fprintln(os.Stderr, "arca:", cli.OneLine(err))
+		fmt.Fprintln(os.Stderr, "arca:", messages.OneLine(err))
 	}
 	os.Exit(cli.ExitCode(err))
 }

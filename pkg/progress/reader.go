@@ -26,6 +26,16 @@ func NewReader(r io.Reader, line *Line, m backup.Manifest, stage string, now fun
 	return &Reader{r: r, line: line, m: m, meter: NewMeter(now, m.Object.Size), stage: stage}
 }
 
+// Watch shows each read of a restore (restore.Watch's shape) on a Line
+// of its own from newLine, with the wall clock: the reader, and Finish
+// to call when the read is done.
+func Watch(newLine func() *Line) func(r io.Reader, m backup.Manifest, stage string) (io.Reader, func()) {
+	return func(r io.Reader, m backup.Manifest, stage string) (io.Reader, func()) {
+		rr := NewReader(r, newLine(), m, stage, time.Now)
+		return rr, rr.Finish
+	}
+}
+
 func (rr *Reader) Read(b []byte) (int, error) {
 	n, err := rr.r.Read(b)
 	rr.meter.Add(int64(n))

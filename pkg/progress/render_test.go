@@ -64,6 +64,25 @@ func TestReaderShowsEachPart(t *testing.T) {
 	require.Equal(t, "restore b1: part 1/2, 3 B of 8 B, …, 0s\nrestore b1: part 2/2, 8 B of 8 B, 8 B/s, 1s\n", out.String())
 }
 
+// Watch gives every read a line of its own, and reads the object whole.
+func TestWatchGivesEachReadALine(t *testing.T) {
+	var out bytes.Buffer
+	lines := 0
+	watch := progress.Watch(func() *progress.Line { lines++; return progress.NewLine(&out, false, false) })
+	m := backup.Manifest{BackupID: "b1"}
+	m.Object.Size = 8
+	m.Object.Parts = []backup.Part{{Offset: 0, Size: 8}}
+	for range 2 {
+		r, done := watch(strings.NewReader("abcdefgh"), m, "restore")
+		got, err := io.ReadAll(r)
+		require.NoError(t, err)
+		require.Equal(t, "abcdefgh", string(got))
+		done()
+	}
+	require.Equal(t, 2, lines)
+	require.Contains(t, out.String(), "restore b1: part 1/1, 8 B of 8 B")
+}
+
 // The part count of a tenant's previous export is read back from EVENTS
 // (the newest export succeeded event of the tenant, a wildcard last-by-
 // subject get on the real server): of the same kind only, never the

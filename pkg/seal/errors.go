@@ -20,6 +20,19 @@ var (
 	ErrTampered = errors.New("authentication failed")
 )
 
+// Malformed reports whether err says the input is not sealed parts: a
+// part header or its framing does not parse.
+func Malformed(err error) bool { return errors.Is(err, ErrMalformed) }
+
+// Unauthentic reports whether err says sealed parts failed
+// authentication: an *AuthError, or a tag that did not verify, parts
+// missing, out of order, or followed by data.
+func Unauthentic(err error) bool {
+	var auth *AuthError
+	return errors.As(err, &auth) || errors.Is(err, ErrTampered) || errors.Is(err, ErrTruncated) ||
+		errors.Is(err, ErrOutOfOrder) || errors.Is(err, ErrTrailingData)
+}
+
 // AuthError reports that a part of an artifact failed authentication or could
 // not be parsed. No plaintext of the failing segment was released.
 type AuthError struct {

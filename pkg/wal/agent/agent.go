@@ -20,6 +20,10 @@ import (
 	"github.com/arcabackup/arca/pkg/wal"
 )
 
+// DirEnv names the agent's directory where `arca wal-push --agent-dir`
+// and `arca wal-agent --dir` are not given.
+const DirEnv = "ARCA_WAL_AGENT_DIR"
+
 // Defaults of Config.
 const (
 	DefaultParallel  = 4

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,41 +12,28 @@ import (
 )
 
 func (a *app) backupCmd() *cobra.Command {
-	var wait bool
-	var timeout time.Duration
+	var o follow.Options
 	tenant := command("tenant ID|all", cobra.ExactArgs(1), "Back up one tenant, or every tenant the tenants query returns",
 		func(ctx context.Context, args []string) error {
-			tenants, err := stack.Tenants(ctx, a.cfg, args[0])
-			if err != nil {
-				return err
-			}
-			return a.startBackups(ctx, messages.KindTenant, tenants, wait, timeout)
+			return a.print(follow.RunTenants(ctx, a.cfg, args[0], a.following(o)))
 		})
 	tenant.ValidArgsFunction = a.completeTenantOrAll
 	full := command("full", cobra.NoArgs, "Dump the whole database (pg_dump --format=custom)", func(ctx context.Context, _ []string) error {
-		return a.startBackups(ctx, messages.KindFull, []string{""}, wait, timeout)
+		return a.print(follow.Run(ctx, a.cfg, messages.KindFull, []string{""}, a.following(o)))
 	})
 	for _, c := range []*cobra.Command{tenant, full} {
-		c.Flags().BoolVar(&wait, "wait", false, "wait until every backup is verified")
-		c.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "how long --wait waits")
+		c.Flags().BoolVar(&o.Wait, "wait", false, "wait until every backup is verified")
+		c.Flags().DurationVar(&o.Timeout, "timeout", 30*time.Minute, "how long --wait waits")
 	}
 	return group("backup", "Start backups now", tenant, full, a.backupBaseCmd())
 }
 
-// startBackups starts the backups and, with wait, follows them
-// (follow.Run), printing each as it is queued and decided.
-func (a *app) startBackups(ctx context.Context, kind messages.Kind, tenants []string, wait bool, timeout time.Duration) error {
-	set, err := follow.Run(ctx, a.cfg, kind, tenants,
-		follow.Options{Wait: wait, Timeout: timeout, Log: a.log, Line: a.newProgress(), Out: a.text()})
-	if err != nil {
-		return err
-	}
-	if !wait {
-		a.emit(set.Order, func(io.Writer) {})
-		return nil
-	}
-	a.emit(set.Order, set.WriteText)
-	return set.Err()
+// following is o showing what happens as the CLI does: the progress line
+// on stderr, each backup's line as it is queued and decided on stdout
+// (nothing there with --json).
+func (a *app) following(o follow.Options) follow.Options {
+	o.Log, o.Line, o.Out = a.log, a.newProgress(), a.text()
+	return o
 }
 
 func (a *app) backupBaseCmd() *cobra.Command {

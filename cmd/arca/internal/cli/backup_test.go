@@ -23,16 +23,7 @@ import (
 // command published directly and both ran.
 func TestTwoConcurrentBackupsOfATenantMakeOne(t *testing.T) {
 	t.Parallel()
-	n := teststack.NewNATS(t)
-	cat := teststack.NewDatabase(t)
-	src := teststack.NewDatabase(t)
-	_, err := src.Pool.Exec(t.Context(), `CREATE TABLE public.tenants (id text PRIMARY KEY, "schemaName" text, name text);
-		INSERT INTO public.tenants VALUES ('acme', NULL, 'Acme')`)
-	require.NoError(t, err)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "arca.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(fmt.Sprintf("dir: %s\nsource: {url: %q}\nnats: {url: %q}\ncatalog: {url: %q}\n",
-		dir, src.URL, n.URL, cat.URL)), 0o600))
+	path, n := acmeWithCatalog(t)
 
 	outs := make([]bytes.Buffer, 2)
 	errs := make([]error, 2)
@@ -55,6 +46,24 @@ func TestTwoConcurrentBackupsOfATenantMakeOne(t *testing.T) {
 	info, err := s.Info(t.Context(), jetstream.WithSubjectFilter(messages.Filter(messages.SubjectExport)))
 	require.NoError(t, err)
 	require.EqualValues(t, 1, info.State.Msgs, "one export job")
+}
+
+// acmeWithCatalog is the configuration file of a source whose one tenant
+// is acme, with NATS and a catalog: what `arca backup tenant acme` needs
+// to start a backup through the catalog.
+func acmeWithCatalog(t *testing.T) (string, *teststack.NATS) {
+	t.Helper()
+	n := teststack.NewNATS(t)
+	cat := teststack.NewDatabase(t)
+	src := teststack.NewDatabase(t)
+	_, err := src.Pool.Exec(t.Context(), `CREATE TABLE public.tenants (id text PRIMARY KEY, "schemaName" text, name text);
+		INSERT INTO public.tenants VALUES ('acme', NULL, 'Acme')`)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "arca.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(fmt.Sprintf("dir: %s\nsource: {url: %q}\nnats: {url: %q}\ncatalog: {url: %q}\n",
+		dir, src.URL, n.URL, cat.URL)), 0o600))
+	return path, n
 }
 
 // backup full --json prints the backups it queued, each with its id and

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -12,8 +11,7 @@ import (
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/backup/upgrade"
-	"github.com/arcabackup/arca/pkg/seal"
-	"github.com/arcabackup/arca/pkg/texttable"
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 func (a *app) listCmd() *cobra.Command {
@@ -51,7 +49,7 @@ func (a *app) infoCmd() *cobra.Command {
 			a.emit(got.Rows, func(w io.Writer) { got.WriteText(w, stack.BucketName(a.cfg)) })
 			rerr := a.refused(got.Refused)
 			for _, err := range got.Failed {
-				fmt.Fprintln(a.errOut, "arca: not read:", OneLine(err))
+				fmt.Fprintln(a.errOut, "arca: not read:", messages.OneLine(err))
 			}
 			if rerr != nil {
 				return rerr
@@ -90,32 +88,23 @@ func (a *app) verifyCmd() *cobra.Command {
 // copyCmd completes a backup's copy in one destination by hand: what the
 // uploader's copy job does, for a copy it gave up on (docs/runbooks/copy-missing.md).
 func (a *app) copyCmd() *cobra.Command {
-	var to, tenant string
-	var archive bool
+	var req stack.CopyRequest
 	cmd := command("copy {BACKUP-ID | --archive} --to DESTINATION", cobra.MaximumNArgs(1),
 		"Copy a backup (or the WAL archive) into one destination from the other ones, then verify it there",
 		func(ctx context.Context, args []string) error {
-			if archive != (len(args) == 0) {
-				return usageError{errors.New("name a backup id, or --archive")}
+			if len(args) == 1 {
+				req.ID, req.Named = args[0], true
 			}
-			if archive {
-				rep, err := stack.CopyArchive(ctx, a.cfg, to, a.errOut)
-				if err != nil {
-					return usage(err)
-				}
-				rep.WriteText(a.out, to)
-				return nil
-			}
-			res, err := stack.CopyBackup(ctx, a.cfg, args[0], tenant, to, a.errOut)
+			res, err := stack.Copy(ctx, a.cfg, req, a.errOut)
 			if err != nil {
 				return usage(err)
 			}
-			res.WriteText(a.out, to)
+			res.WriteText(a.out)
 			return nil
 		})
-	cmd.Flags().StringVar(&to, "to", "", "the destination to complete (store.destinations)")
-	a.tenantFlag(cmd, &tenant, "the backup's tenant (searches only its folder)")
-	cmd.Flags().BoolVar(&archive, "archive", false, "copy the base backups and WAL the destination lacks")
+	cmd.Flags().StringVar(&req.To, "to", "", "the destination to complete (store.destinations)")
+	a.tenantFlag(cmd, &req.Tenant, "the backup's tenant (searches only its folder)")
+	cmd.Flags().BoolVar(&req.Archive, "archive", false, "copy the base backups and WAL the destination lacks")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
 }
@@ -154,25 +143,8 @@ func (a *app) decryptCmd() *cobra.Command {
 	var o backup.DecryptOptions
 	cmd := command("decrypt", cobra.NoArgs, "Turn a sealed artifact back into the plain archive with the keyring alone",
 		func(ctx context.Context, _ []string) error {
-			if o.In == "" || o.Out == "" {
-				return usageError{errors.New("--in FILE and --out FILE are required")}
-			}
-			if o.Manifest == "" && o.Artifact == "" {
-				return usageError{errors.New("name the artifact: --manifest FILE or --artifact ID")}
-			}
-			n, err := stack.Decrypt(ctx, a.cfg, o)
-			switch {
-			case errors.Is(err, backup.ErrTenantNeeded):
-				return usageError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", o.Manifest)}
-			case errors.As(err, new(*backup.OpenError)):
-				return decryptError(err)
-			case err != nil:
-				return err
-			}
-			a.emit(map[string]any{"out": o.Out, "bytes": n}, func(w io.Writer) {
-				fmt.Fprintf(w, "decrypted %s → %s (%s)\n", o.In, o.Out, texttable.Bytes(n))
-			})
-			return nil
+			res, err := stack.Decrypt(ctx, a.cfg, o)
+			return a.print(res, usage(err))
 		})
 	cmd.Flags().StringVar(&o.In, "in", "", "sealed artifact")
 	cmd.Flags().StringVar(&o.Out, "out", "", "where the plain stream goes")
@@ -180,18 +152,4 @@ func (a *app) decryptCmd() *cobra.Command {
 	cmd.Flags().StringVar(&o.Manifest, "manifest", "", "manifest.json of the backup")
 	cmd.Flags().StringVar(&o.Tenant, "tenant", "", "the tenant of a tenant backup's --manifest")
 	return cmd
-}
-
-// decryptError gives decrypt's documented exit codes: 2 for input that is
-// not a sealed artifact, 3 for one that fails authentication.
-func decryptError(err error) error {
-	var auth *seal.AuthError
-	switch {
-	case errors.Is(err, seal.ErrMalformed):
-		return exitError{code: 2, err: err}
-	case errors.As(err, &auth), errors.Is(err, seal.ErrTampered), errors.Is(err, seal.ErrTruncated),
-		errors.Is(err, seal.ErrOutOfOrder), errors.Is(err, seal.ErrTrailingData):
-		return exitError{code: 3, err: err}
-	}
-	return err
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/objstore/bucketinit"
-	"github.com/arcabackup/arca/pkg/retention/prune"
 )
 
 func (a *app) bucketCmd() *cobra.Command {
@@ -38,8 +36,8 @@ func (a *app) pruneCmd() *cobra.Command {
 	cmd := command("prune", cobra.NoArgs,
 		"Delete backups past retention; never the newest verified of a tenant, nor anything held or locked",
 		func(ctx context.Context, _ []string) error {
-			runs, err := stack.Prune(ctx, a.cfg, dry, only)
-			a.show(prune.Reports{Runs: runs, PerDestination: len(a.cfg.Destinations()) > 1})
+			reps, err := stack.Prune(ctx, a.cfg, dry, only)
+			a.show(reps)
 			return usage(err)
 		})
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "list what would go and why; delete nothing")
@@ -52,22 +50,11 @@ func (a *app) lifecycleCmd() *cobra.Command {
 	cmd := command("lifecycle", cobra.NoArgs,
 		"Print (or with --apply set) the S3 lifecycle rules derived from the retention policy",
 		func(ctx context.Context, _ []string) error {
-			conf, notes := stack.Lifecycle(a.cfg)
-			doc, err := conf.JSON()
-			if xml {
-				doc, err = conf.XML()
-			}
-			if err != nil {
+			rules := stack.LifecycleOf(a.cfg)
+			if err := rules.WriteDocument(a.out, a.errOut, xml); err != nil || !apply {
 				return err
 			}
-			fmt.Fprintln(a.out, string(doc))
-			for _, n := range notes {
-				fmt.Fprintln(a.errOut, "note:", n)
-			}
-			if !apply {
-				return nil
-			}
-			return usage(stack.ApplyLifecycle(ctx, a.cfg, conf))
+			return usage(rules.Apply(ctx, a.cfg))
 		})
 	cmd.Flags().BoolVar(&apply, "apply", false, "set the rules on the bucket")
 	cmd.Flags().BoolVar(&xml, "xml", false, "print the S3 API XML instead of JSON")
@@ -84,9 +71,7 @@ func (a *app) costCmd() *cobra.Command {
 				return usage(err)
 			}
 			a.show(rep)
-			for _, c := range rep.Unpriced {
-				fmt.Fprintf(a.errOut, "arca: no price for storage class %s: counted as 0 (--prices)\n", c)
-			}
+			rep.WriteUnpriced(a.errOut)
 			return nil
 		})
 	cmd.Flags().StringVar(&from, "from", "", "where stored bytes come from: catalog or bucket (default: the catalog when configured)")

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/cli"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
@@ -180,7 +181,7 @@ func TestCheckAndInfo(t *testing.T) {
 	_, _, err = env.run(ctx, "lst")
 	require.Equal(t, 2, cli.ExitCode(err))
 	// One line, whatever other commands cobra also suggests.
-	require.Regexp(t, `^unknown command "lst" for "arca" \(did you mean list( or [a-z-]+)*\?\)$`, cli.OneLine(err))
+	require.Regexp(t, `^unknown command "lst" for "arca" \(did you mean list( or [a-z-]+)*\?\)$`, messages.OneLine(err))
 
 	// A role that can read nothing, and base and WAL schedules
 	// without archiving: each problem is reported.

@@ -115,27 +115,28 @@ func (a *app) backupFlag(cmd *cobra.Command, p *string, usage, folder string) {
 // newest first.
 func (a *app) completeBackups(folder string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		if (cmd.ValidArgsFunction != nil && len(args) > 0) || a.load() != nil { // load again: completion parses --config after the pre-run
+		if cmd.ValidArgsFunction != nil && len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
-		defer cancel()
-		var folders []string
-		if folder != "" {
-			folders = []string{folder}
-		}
-		return stack.BackupIDs(ctx, a.cfg, prefix, folders...), cobra.ShellCompDirectiveNoFileComp
+		return a.complete(cmd, func(ctx context.Context) []string { return stack.BackupIDs(ctx, a.cfg, prefix, folder) })
 	}
 }
 
 // completeTenants completes tenant ids (stack.TenantIDs).
 func (a *app) completeTenants(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-	if a.load() != nil { // again: completion parses --config after the pre-run
+	return a.complete(cmd, func(ctx context.Context) []string { return stack.TenantIDs(ctx, a.cfg, prefix) })
+}
+
+// complete is the names a completion finds, given 5 seconds, with the
+// configuration loaded again: completion parses --config after the
+// pre-run.
+func (a *app) complete(cmd *cobra.Command, names func(context.Context) []string) ([]string, cobra.ShellCompDirective) {
+	if a.load() != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	ctx, cancel := context.WithTimeout(cmd.Context(), 5*time.Second)
 	defer cancel()
-	return stack.TenantIDs(ctx, a.cfg, prefix), cobra.ShellCompDirectiveNoFileComp
+	return names(ctx), cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeTenantOrAll completes backup tenant's argument: a tenant id, or

@@ -41,7 +41,7 @@ func TestArcaCopyPublishesItsOutcomeAndTheAlertFollows(t *testing.T) {
 		var out, errOut bytes.Buffer
 		err := cli.Execute(t.Context(), []string{"--config", cfgPath, "copy", id, "--to", "dr"}, &out, &errOut)
 		if err != nil {
-			errOut.WriteString(cli.OneLine(err))
+			errOut.WriteString(messages.OneLine(err))
 		}
 		return errOut.String(), cli.ExitCode(err)
 	}

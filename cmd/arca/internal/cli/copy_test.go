@@ -30,6 +30,8 @@ func TestCopyCompletesADestinationOrSaysWhyNot(t *testing.T) {
 	}{
 		{[]string{"copy", "--to", "dr"}, "arca: name a backup id, or --archive\n"},
 		{[]string{"copy", m.BackupID, "--archive", "--to", "dr"}, "arca: name a backup id, or --archive\n"},
+		{[]string{"copy", "", "--archive", "--to", "dr"}, "arca: name a backup id, or --archive\n"},
+		{[]string{"copy", "", "--to", "dr"}, "arca: name a backup id, or --archive\n"},
 		{[]string{"copy", m.BackupID, "--to", "nowhere"}, "arca: --to \"nowhere\": not one of [" + e.cfg.Destinations()[0].Name + " dr] (store.destinations)\n"},
 		{[]string{"copy", m.BackupID}, "arca: required flag(s) \"to\" not set\n"},
 	} {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/cli"
+	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/seal"
 )
 
@@ -73,6 +74,6 @@ func TestNATSUnreachableHint(t *testing.T) {
 	writeConfig(t, env.config, "dir: "+dir+"\nnats: {url: 'nats://127.0.0.1:1'}\n")
 	_, _, err := env.run(t.Context(), "status")
 	require.Error(t, err)
-	require.Contains(t, cli.OneLine(err), "is `arca dev` or the cluster running?")
+	require.Contains(t, messages.OneLine(err), "is `arca dev` or the cluster running?")
 	require.Equal(t, 1, cli.ExitCode(err))
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+
+	"github.com/arcabackup/arca/pkg/messages"
 )
 
 // The one line arca prints for a failure never carries a password, whatever
@@ -21,7 +23,7 @@ func TestOneLineRedactsEveryQuotedURL(t *testing.T) {
 		fmt.Errorf("source: url: %w", kverr),
 		fmt.Errorf("connect nats nats://u:s3cret@n1:4222,nats://u:s3cret@n2:4222: %w", perr),
 	} {
-		line := OneLine(err)
+		line := messages.OneLine(err)
 		require.NotContains(t, line, "s3cret", err.Error())
 	}
 }

@@ -12,8 +12,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/arcabackup/arca/cmd/arca/internal/config"
-	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
 )
@@ -45,18 +43,8 @@ func newBucketEnvStore(t *testing.T, source, store string) *bucketEnv {
 	passEnv := "ARCA_TEST_PASS_" + strings.ToUpper(rand.Text()[:8])
 	require.NoError(t, os.Setenv(passEnv, rand.Text()))
 	e := &bucketEnv{}
-	e.cfgPath = filepath.Join(dir, "arca.yaml")
-	doc := fmt.Sprintf("dir: %s\nsource: {url: %q}\nstore: {kind: fs, prefix: arca, fs: {dir: %s}%s}\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\nnats: {url: \"nats://127.0.0.1:1\"}\n",
-		dir, source, filepath.Join(dir, "bucket"), store, filepath.Join(dir, "keyring.json"), passEnv)
-	require.NoError(t, os.WriteFile(e.cfgPath, []byte(doc), 0o600))
-	var err error
-	e.cfg, err = config.Load(e.cfgPath, os.Getenv)
-	require.NoError(t, err)
-	e.keys, err = stack.Keyring(t.Context(), e.cfg, true)
-	require.NoError(t, err)
-	e.store, err = stack.Store(t.Context(), e.cfg)
-	require.NoError(t, err)
-	e.layout = stack.Layout(e.cfg)
+	e.keys = e.writeConfig(t, dir, fmt.Sprintf("dir: %s\nsource: {url: %q}\nstore: {kind: fs, prefix: arca, fs: {dir: %s}%s}\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\nnats: {url: \"nats://127.0.0.1:1\"}\n",
+		dir, source, filepath.Join(dir, "bucket"), store, filepath.Join(dir, "keyring.json"), passEnv))
 	return e
 }
 

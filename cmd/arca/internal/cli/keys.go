@@ -24,7 +24,7 @@ func (a *app) keysCmd() *cobra.Command {
 			return err
 		}
 		a.show(keyadmin.Keys(kr.List()))
-		return a.announceKeyring(ctx, kr, change, ackTimeout)
+		return a.announced(a.keyAdmin().Announce(ctx, kr, change, ackTimeout))
 	}
 	initC := command("init", cobra.NoArgs, "Create the keyring with its first key (refuses to overwrite)",
 		func(ctx context.Context, _ []string) error {
@@ -53,13 +53,7 @@ func (a *app) keysCmd() *cobra.Command {
 	erase.Flags().StringVar(&confirm, "confirm", "", "the tenant id again")
 	syncC := command("sync", cobra.NoArgs,
 		"Announce the keyring file as it is now (after copying it to the services' hosts) and wait for them",
-		func(ctx context.Context, _ []string) error {
-			kr, err := stack.Keyring(ctx, a.cfg, false)
-			if err != nil {
-				return err
-			}
-			return a.announceKeyring(ctx, kr, "sync", ackTimeout)
-		})
+		func(ctx context.Context, _ []string) error { return a.announced(a.keyAdmin().Sync(ctx, ackTimeout)) })
 	for _, c := range []*cobra.Command{initC, rotate, erase, syncC} {
 		c.Flags().DurationVar(&ackTimeout, "ack-timeout", 30*time.Second,
 			"how long to wait for every running service to load the new keyring (0: announce without waiting, and do not fail without NATS)")
@@ -72,14 +66,13 @@ func (a *app) keyAdmin() keyadmin.Admin {
 	return keyadmin.Admin{Cfg: a.cfg, Log: a.log, Served: destinations.TellServed(a.errOut)}
 }
 
-// announceKeyring tells the running services that the keyring was saved
-// anew (keyadmin.Announce) and says what they did.
-func (a *app) announceKeyring(ctx context.Context, kr *keyring.Keyring, change string, wait time.Duration) error {
-	ann, err := a.keyAdmin().Announce(ctx, kr, change, wait)
+// announced says what telling the running services of a keyring saved
+// anew did (keyadmin.Announce), unless that failed.
+func (a *app) announced(ann keyadmin.Announced, err error) error {
 	if err != nil {
 		return err
 	}
-	ann.WriteText(a.text(), a.errOut, change)
+	ann.WriteText(a.text(), a.errOut)
 	return nil
 }
 

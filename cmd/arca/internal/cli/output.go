@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/progress"
 	"github.com/arcabackup/arca/pkg/restore/verify"
+	"github.com/arcabackup/arca/pkg/seal"
 )
 
 // A report is a command's result: printed as JSON with --json, else as
@@ -65,7 +65,7 @@ func (a *app) text() io.Writer {
 // line each on stderr; any makes the exit code 3.
 func (a *app) refused(errs []error) error {
 	for _, err := range errs {
-		fmt.Fprintln(a.errOut, "arca: skipped:", OneLine(err))
+		fmt.Fprintln(a.errOut, "arca: skipped:", messages.OneLine(err))
 	}
 	if len(errs) > 0 {
 		return exitError{code: 3, err: fmt.Errorf("%d manifests or verifications refused (listed above)", len(errs))}
@@ -78,12 +78,6 @@ func (a *app) refused(errs []error) error {
 func (a *app) newProgress() *progress.Line {
 	tty := progress.IsTerminal(a.errOut)
 	return progress.NewLine(a.errOut, tty, a.json && !tty)
-}
-
-// watchRestore shows the progress of each read of a restore.
-func (a *app) watchRestore(r io.Reader, m backup.Manifest, phase string) (io.Reader, func()) {
-	pr := progress.NewReader(r, a.newProgress(), m, phase, time.Now)
-	return pr, pr.Finish
 }
 
 // exitError carries an exit code a caller (PostgreSQL) depends on.
@@ -153,6 +147,10 @@ func ExitCode(err error) int {
 		return x.code
 	case errors.As(err, &u):
 		return 2
+	case errors.As(err, new(*backup.OpenError)) && seal.Malformed(err):
+		return 2 // decrypt: not a sealed artifact
+	case errors.As(err, new(*backup.OpenError)) && seal.Unauthentic(err):
+		return 3 // decrypt: it failed authentication
 	case errors.As(err, &f) && f.Damaged():
 		return 3
 	case errors.As(err, new(*backup.MetadataError)):
@@ -166,10 +164,6 @@ func Quiet(err error) bool {
 	var x exitError
 	return errors.As(err, &x) && x.quiet
 }
-
-// OneLine is the error as one line, for scripts reading stderr, with the
-// password of every URL or DSN it quotes redacted.
-func OneLine(err error) string { return messages.OneLine(err) }
 
 // cleanUsage turns cobra's multi-line suggestion ("unknown command \"lst\"
 // for \"arca\"\n\nDid you mean this?\n\tlist\n") into one line:

@@ -2,15 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/stack"
 	"github.com/arcabackup/arca/pkg/backup"
+	"github.com/arcabackup/arca/pkg/progress"
 	"github.com/arcabackup/arca/pkg/restore"
 	"github.com/arcabackup/arca/pkg/wal/pitr"
 )
@@ -22,20 +19,8 @@ func (a *app) restoreCmd() *cobra.Command {
 
 func (a *app) restoreTenantCmd() *cobra.Command {
 	var req stack.TenantRequest
-	var at string
-	var replace bool
 	cmd := command("tenant", cobra.NoArgs, "Restore one tenant, touching no other", func(ctx context.Context, _ []string) error {
-		var ok bool
-		if req.Mode, ok = restore.ModeOf(replace, req.Target, req.Schema); !ok {
-			return usageError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
-		}
-		if at != "" && req.Select.ID == "" {
-			var err error
-			if req.Select.At, err = time.Parse(time.RFC3339, at); err != nil {
-				return usageError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", at)}
-			}
-		}
-		req.Bucket.Watch, req.RestoreCommand, req.Tool, req.Tell = a.watchRestore, stack.WALFetchCommand(a.configPath), Version, a.errOut
+		req.Bucket.Watch, req.RestoreCommand, req.Tool, req.Tell = progress.Watch(a.newProgress), stack.WALFetchCommand(a.configPath), Version, a.errOut
 		res, err := stack.RestoreTenant(ctx, a.cfg, req)
 		return a.print(res, usage(err, backup.ErrNoSelector))
 	})
@@ -43,9 +28,9 @@ func (a *app) restoreTenantCmd() *cobra.Command {
 	a.backupFlag(cmd, &req.Select.ID, "backup id", "tenants")
 	a.tenantFlag(cmd, &req.Select.Tenant, "tenant id")
 	f.BoolVar(&req.Select.Latest, "latest", false, "the tenant's newest backup")
-	f.StringVar(&at, "at", "", "the tenant as of this time (RFC 3339): point-in-time when base backups and WAL cover it, else its newest export at or before it")
+	f.StringVar(&req.At, "at", "", "the tenant as of this time (RFC 3339): point-in-time when base backups and WAL cover it, else its newest export at or before it")
 	f.StringVar(&req.ScratchDir, "scratch-dir", "", "where a point-in-time restore's scratch cluster lives (default: the system temporary directory)")
-	f.BoolVar(&replace, "replace", false, "replace the tenant in the source database")
+	f.BoolVar(&req.Replace, "replace", false, "replace the tenant in the source database")
 	f.StringVar(&req.Target, "target", "", "restore into this database URL")
 	f.StringVar(&req.Schema, "into-schema", "", "restore side by side into this schema")
 	f.BoolVar(&req.Bucket.VerifyFirst, "verify-first", false, "verify the whole backup before opening a transaction (reads it twice)")
@@ -57,10 +42,8 @@ func (a *app) restoreFullCmd() *cobra.Command {
 	var o restore.FullOptions
 	cmd := command("full", cobra.NoArgs, "Restore a full dump into a new, empty database with pg_restore --jobs",
 		func(ctx context.Context, _ []string) error {
-			if id == "" || o.Database == "" {
-				return usageError{errors.New("--backup ID and --target URL are required")}
-			}
-			return a.print(stack.RestoreFull(ctx, a.cfg, id, o, a.watchRestore, a.errOut))
+			res, err := stack.RestoreFull(ctx, a.cfg, id, o, progress.Watch(a.newProgress), a.errOut)
+			return a.print(res, usage(err))
 		})
 	cmd.Flags().BoolVar(&o.Globals, "globals", false, "apply the backup's roles, memberships and tablespaces to the target server first")
 	a.backupFlag(cmd, &id, "full backup id", "full")
@@ -71,57 +54,30 @@ func (a *app) restoreFullCmd() *cobra.Command {
 }
 
 func (a *app) restorePITRCmd() *cobra.Command {
-	var targetTime, pgdata string
-	var target pitr.Target
-	var c pitr.Config
-	var start bool
+	var req stack.PITRRequest
 	var so pitr.StartOptions
 	cmd := command("pitr", cobra.NoArgs,
 		"Prepare a data directory for point-in-time recovery from a base backup and the WAL archive",
 		func(ctx context.Context, _ []string) error {
-			switch {
-			case targetTime != "" && target.LSN == "" && !target.Latest:
-				var err error
-				if target.Time, err = time.Parse(time.RFC3339, targetTime); err != nil {
-					return usageError{fmt.Errorf("--target-time: %w", err)}
-				}
-			case targetTime == "" && (target.LSN != "") != target.Latest: // one of the other two
-			default:
-				return usageError{errors.New("choose exactly one of --target-time, --target-lsn, --latest")}
+			req.ConfigPath, req.Tell = a.configPath, a.errOut
+			if err := a.print(stack.RestorePITR(ctx, a.cfg, req)); err != nil || !req.Start {
+				return usage(err)
 			}
-			if pgdata == "" {
-				return usageError{errors.New("--pgdata DIR is required")}
-			}
-			if c.RestoreCommand == "" {
-				c.RestoreCommand = stack.WALFetchCommand(a.configPath)
-			}
-			res, err := stack.RestorePITR(ctx, a.cfg, c, target, pgdata, a.errOut)
-			if err != nil {
-				return err
-			}
-			a.emit(res, func(w io.Writer) {
-				res.WriteText(w)
-				if !start {
-					fmt.Fprintf(w, "start it with: pg_ctl -D %s start  (the environment must hold %s for wal-fetch)\n", pgdata, a.cfg.Keys.PassphraseEnv)
-				}
-			})
-			if start {
-				return pitr.Start(ctx, pgdata, so)
-			}
-			return nil
+			// Shown first: recovery may take long once the server starts.
+			return pitr.Start(ctx, req.PGData, so)
 		})
 	f := cmd.Flags()
-	f.StringVar(&targetTime, "target-time", "", "recover to this moment (RFC 3339)")
-	f.StringVar(&target.LSN, "target-lsn", "", "recover to this WAL position (X/Y)")
-	f.BoolVar(&target.Latest, "latest", false, "recover every archived transaction")
-	f.StringVar(&pgdata, "pgdata", "", "new, empty data directory")
-	f.StringVar(&c.BackupID, "backup", "", "base backup to use (default: the newest before the target)")
-	f.StringVar(&c.Action, "target-action", "promote", "promote, pause or shutdown at the target")
-	f.BoolVar(&c.KeepArchiving, "keep-archiving", false, "keep archiving into this archive after promotion (only when replacing the lost primary; default: archive_mode=off)")
-	f.BoolVar(&start, "start", false, "start the server")
+	f.StringVar(&req.At, "target-time", "", "recover to this moment (RFC 3339)")
+	f.StringVar(&req.Target.LSN, "target-lsn", "", "recover to this WAL position (X/Y)")
+	f.BoolVar(&req.Target.Latest, "latest", false, "recover every archived transaction")
+	f.StringVar(&req.PGData, "pgdata", "", "new, empty data directory")
+	f.StringVar(&req.BackupID, "backup", "", "base backup to use (default: the newest before the target)")
+	f.StringVar(&req.Action, "target-action", "promote", "promote, pause or shutdown at the target")
+	f.BoolVar(&req.KeepArchiving, "keep-archiving", false, "keep archiving into this archive after promotion (only when replacing the lost primary; default: archive_mode=off)")
+	f.BoolVar(&req.Start, "start", false, "start the server")
 	f.StringVar(&so.PGCtl, "pg-ctl", "", "pg_ctl binary for --start")
 	f.IntVar(&so.Port, "port", 0, "port for --start")
-	f.StringVar(&c.RestoreCommand, "restore-command", "", "restore_command (default: this binary's wal-fetch)")
+	f.StringVar(&req.RestoreCommand, "restore-command", "", "restore_command (default: this binary's wal-fetch)")
 	return cmd
 }
 

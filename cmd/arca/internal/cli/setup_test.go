@@ -22,6 +22,7 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/objstore"
+	"github.com/arcabackup/arca/pkg/seal/keyring"
 	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
@@ -49,6 +50,23 @@ type env struct {
 	store   objstore.Store
 	layout  backup.Layout
 	nats    *teststack.NATS
+}
+
+// writeConfig writes doc as the configuration file arca.yaml in dir and
+// loads it: the keyring created, the store opened.
+func (e *env) writeConfig(t *testing.T, dir, doc string) *keyring.Keyring {
+	t.Helper()
+	e.cfgPath = filepath.Join(dir, "arca.yaml")
+	require.NoError(t, os.WriteFile(e.cfgPath, []byte(doc), 0o600))
+	var err error
+	e.cfg, err = config.Load(e.cfgPath, os.Getenv)
+	require.NoError(t, err)
+	keys, err := stack.Keyring(t.Context(), e.cfg, true)
+	require.NoError(t, err)
+	e.store, err = stack.Store(t.Context(), e.cfg)
+	require.NoError(t, err)
+	e.layout = stack.Layout(e.cfg)
+	return keys
 }
 
 // newEnv starts the pipeline over a fresh database, keyring and bucket of
@@ -82,17 +100,8 @@ func newEnvWith(t *testing.T, kind, storeExtra string) *env {
 		store = fmt.Sprintf("store: {kind: s3, prefix: arca, s3: {endpoint: %q, region: %q, bucket: %q, path_style: true, access_key_env: %s, secret_key_env: %s}%s}",
 			gw.Endpoint, gw.Region, gw.NewBucket(t, false), "ARCA_TEST_S3_ACCESS_"+suffix, "ARCA_TEST_S3_SECRET_"+suffix, storeExtra)
 	}
-	e.cfgPath = filepath.Join(dir, "arca.yaml")
-	doc := fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\n%s\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\n",
-		dir, e.db.URL, teststack.NewDatabase(t).URL, store, filepath.Join(dir, "keyring.json"), passEnv)
-	require.NoError(t, os.WriteFile(e.cfgPath, []byte(doc), 0o600))
-	e.cfg, err = config.Load(e.cfgPath, os.Getenv)
-	require.NoError(t, err)
-	keys, err := stack.Keyring(ctx, e.cfg, true)
-	require.NoError(t, err)
-	e.store, err = stack.Store(ctx, e.cfg)
-	require.NoError(t, err)
-	e.layout = stack.Layout(e.cfg)
+	keys := e.writeConfig(t, dir, fmt.Sprintf("dir: %s\nsource: {url: %q}\ncatalog: {url: %q}\n%s\nkeys: {keyring: \"file:%s\", passphrase_env: %s}\n",
+		dir, e.db.URL, teststack.NewDatabase(t).URL, store, filepath.Join(dir, "keyring.json"), passEnv))
 
 	e.nats = teststack.NewNATS(t)
 	conn := &stack.Conn{NC: e.nats.Conn, JS: e.nats.JS}
@@ -148,7 +157,7 @@ func (e *env) arca(t *testing.T, args ...string) (stdout, stderr string, code in
 	var out, errOut bytes.Buffer
 	err := cli.Execute(t.Context(), append([]string{"--config", e.cfgPath}, args...), &out, &errOut)
 	if err != nil && !cli.Quiet(err) {
-		fmt.Fprintln(&errOut, "arca:", cli.OneLine(err))
+		fmt.Fprintln(&errOut, "arca:", messages.OneLine(err))
 	}
 	return out.String(), errOut.String(), cli.ExitCode(err)
 }

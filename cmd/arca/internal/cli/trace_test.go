@@ -3,9 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,7 +11,6 @@ import (
 
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/telemetry"
-	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // `arca backup tenant` is the root span of its trace, and the export job
@@ -24,16 +20,7 @@ func TestABackupFromTheCLIIsTheRootOfItsTrace(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
 	traceOptions = []telemetry.Option{telemetry.WithSpanExporter(keep{exp})}
 	t.Cleanup(func() { traceOptions = nil })
-	n := teststack.NewNATS(t)
-	cat := teststack.NewDatabase(t)
-	src := teststack.NewDatabase(t)
-	_, err := src.Pool.Exec(t.Context(), `CREATE TABLE public.tenants (id text PRIMARY KEY, "schemaName" text, name text);
-		INSERT INTO public.tenants VALUES ('acme', NULL, 'Acme')`)
-	require.NoError(t, err)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "arca.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(fmt.Sprintf("dir: %s\nsource: {url: %q}\nnats: {url: %q}\ncatalog: {url: %q}\n",
-		dir, src.URL, n.URL, cat.URL)), 0o600))
+	path, n := acmeWithCatalog(t)
 	var out, stderr bytes.Buffer
 	require.NoError(t, Execute(context.Background(), []string{"--config", path, "backup", "tenant", "acme"}, &out, &stderr), stderr.String())
 

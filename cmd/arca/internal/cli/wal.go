@@ -20,14 +20,11 @@ func (a *app) walCmds() []*cobra.Command {
 	push := command("wal-push PATH", cobra.ExactArgs(1),
 		"archive_command: seal a WAL file and exit 0 only once it is durable in the bucket",
 		func(ctx context.Context, args []string) error {
-			if o.AgentDir == "" {
-				o.AgentDir = os.Getenv(agentDirEnv)
-			}
-			code, err := stack.WALPush(ctx, a.cfg, args[0], o, a.log)
+			code, err := stack.WALPush(ctx, a.cfg, args[0], o, os.Getenv, a.log)
 			return exitCode(code, err, false)
 		})
 	push.Flags().Uint32Var(&o.AcceptTimeline, "accept-timeline", 0, "archive this timeline although its parent has segments after the switch point")
-	push.Flags().StringVar(&o.AgentDir, "agent-dir", "", "hand the file to the arca wal-agent of this directory (default $"+agentDirEnv+")")
+	push.Flags().StringVar(&o.AgentDir, "agent-dir", "", "hand the file to the arca wal-agent of this directory (default $"+agent.DirEnv+")")
 	push.Flags().DurationVar(&o.AgentTimeout, "agent-timeout", 5*time.Minute, "longest wait for the agent's answer (then exit 2: PostgreSQL retries)")
 	var prefetch int
 	var spool string
@@ -61,10 +58,6 @@ func (a *app) walCmds() []*cobra.Command {
 	return []*cobra.Command{push, fetch, check, a.walReceiveCmd(), a.walAgentCmd()}
 }
 
-// agentDirEnv names the agent's directory when --agent-dir / --dir is not
-// given.
-const agentDirEnv = "ARCA_WAL_AGENT_DIR"
-
 func (a *app) walAgentCmd() *cobra.Command {
 	var dir string
 	var parallel, lookAhead int
@@ -72,16 +65,10 @@ func (a *app) walAgentCmd() *cobra.Command {
 	cmd := command("wal-agent", cobra.NoArgs,
 		"Keep the keys unlocked and archive the WAL files wal-push --agent-dir hands over, several at once",
 		func(ctx context.Context, _ []string) error {
-			if dir == "" {
-				dir = os.Getenv(agentDirEnv)
-			}
-			if dir == "" {
-				return usageError{errors.New("--dir DIR (or " + agentDirEnv + ") is required")}
-			}
-			return usage(stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch))
+			return usage(stack.RunWALAgent(ctx, a.cfg, agent.Config{Dir: dir, Parallel: parallel, LookAhead: lookAhead, Log: a.log}, epoch, os.Getenv))
 		})
 	f := cmd.Flags()
-	f.StringVar(&dir, "dir", "", "directory of the socket (default $"+agentDirEnv+")")
+	f.StringVar(&dir, "dir", "", "directory of the socket (default $"+agent.DirEnv+")")
 	f.IntVar(&parallel, "parallel", agent.DefaultParallel, "files pushed ahead at once")
 	f.IntVar(&lookAhead, "look-ahead", agent.DefaultLookAhead, "ready files pushed ahead of PostgreSQL's request (-1: none)")
 	f.BoolVar(&epoch, "follow-epoch", true, "follow the keyring epoch over NATS when it is reachable")

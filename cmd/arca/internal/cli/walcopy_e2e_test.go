@@ -87,6 +87,7 @@ store: {kind: s3, name: sp, prefix: prod, s3: {endpoint: %q, region: %q, bucket:
 	pgdata := filepath.Join(dir, "restored")
 	stdout, stderr := arca("restore", "pitr", "--target-time", kept.UTC().Format(time.RFC3339Nano), "--pgdata", pgdata)
 	require.Contains(t, stdout, "restored base backup")
+	require.Contains(t, stdout, "start it with: pg_ctl -D "+pgdata+" start", "without --start, the way to start it")
 	require.Contains(t, stderr, "from destination dr")
 	teststack.OwnByServer(t, pgdata)
 	r := teststack.AttachPG(pgdata)

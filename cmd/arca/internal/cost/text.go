@@ -34,3 +34,11 @@ func (rep Report) WriteText(w io.Writer) {
 		fmt.Fprintln(w, "note:", n)
 	}
 }
+
+// WriteUnpriced warns of each storage class with no price (counted as 0),
+// a line each: on stderr, beside the report or its JSON.
+func (rep Report) WriteUnpriced(w io.Writer) {
+	for _, c := range rep.Unpriced {
+		fmt.Fprintf(w, "arca: no price for storage class %s: counted as 0 (--prices)\n", c)
+	}
+}

@@ -1,6 +1,7 @@
 package cost_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -23,4 +24,15 @@ func TestAReportPrintsItsLinesTotalsAndProjection(t *testing.T) {
 	require.Equal(t, "total: 1.0 GiB, 0.02 USD/month (source: bucket)", lines[3])
 	require.Equal(t, "in 30 days: no growth known yet (history: 1 sample(s))", lines[4])
 	require.Equal(t, "note: no catalog", lines[5])
+}
+
+// A class with no price is a warning a line, naming the flag that prices
+// it; none, nothing.
+func TestUnpricedClassesAreALineEach(t *testing.T) {
+	var w bytes.Buffer
+	cost.Report{}.WriteUnpriced(&w)
+	require.Empty(t, w.String())
+	cost.Report{Unpriced: []string{"DEEP_ARCHIVE", "GLACIER_IR"}}.WriteUnpriced(&w)
+	require.Equal(t, "arca: no price for storage class DEEP_ARCHIVE: counted as 0 (--prices)\n"+
+		"arca: no price for storage class GLACIER_IR: counted as 0 (--prices)\n", w.String())
 }

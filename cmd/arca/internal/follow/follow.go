@@ -65,6 +65,8 @@ func (o *Outcome) Apply(e messages.Event) bool {
 type Set struct {
 	Order []*Outcome
 	byID  map[string]*Outcome
+	// queuedOnly: Run started the backups and did not wait for them.
+	queuedOnly bool
 }
 
 // Add follows one more backup (queued).

@@ -31,6 +31,17 @@ type Options struct {
 	Out io.Writer
 }
 
+// RunTenants is Run of the tenant backups `arca backup tenant ID|all`
+// names (stack.Tenants): an id the tenants query does not list is
+// refused before anything is queued.
+func RunTenants(ctx context.Context, cfg config.Config, id string, o Options) (*Set, error) {
+	tenants, err := stack.Tenants(ctx, cfg, id)
+	if err != nil {
+		return nil, err
+	}
+	return Run(ctx, cfg, messages.KindTenant, tenants, o)
+}
+
 // Run starts one backup of kind per tenant ("" for the whole database)
 // through stack.StartBackups and, with Wait, follows each until it is
 // verified, fails or Timeout passes (Set.Await): a backup skipped for one
@@ -54,7 +65,7 @@ func Run(ctx context.Context, cfg config.Config, kind messages.Kind, tenants []s
 		events = ch
 	}
 	queued, err := stack.StartBackups(ctx, cfg, conn, kind, tenants, now, o.Log)
-	set := &Set{}
+	set := &Set{queuedOnly: !o.Wait}
 	for _, q := range queued {
 		if q.SkippedFor != "" {
 			set.Add(q.Tenant, q.SkippedFor)

@@ -2,8 +2,10 @@ package follow_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,9 +59,28 @@ func TestRunStartsTheBackupsAndFollowsEachToItsEnd(t *testing.T) {
 	require.Equal(t, "tampered", set.Order[1].Reason)
 	require.Equal(t, 1, set.NotVerified())
 
-	// Without --wait it returns once the jobs are published.
+	require.EqualError(t, set.Err(), "1 of 2 backups not verified")
+
+	// Without --wait it returns once the jobs are published: nothing is
+	// decided, so there is no table and no failure; the JSON is the
+	// backups queued.
 	set, err = follow.Run(t.Context(), cfg, messages.KindFull, []string{""}, follow.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	require.Len(t, set.Order, 1)
 	require.Equal(t, follow.Queued, set.Order[0].Status)
+	require.NoError(t, set.Err())
+	var text strings.Builder
+	set.WriteText(&text)
+	require.Empty(t, text.String())
+	got, err := json.Marshal(set)
+	require.NoError(t, err)
+	want, err := json.Marshal(set.Order)
+	require.NoError(t, err)
+	require.JSONEq(t, string(want), string(got))
+
+	// The tenants are the source's: one that cannot be read queues nothing.
+	cfg.Source.URL = cfg.Catalog.URL
+	set, err = follow.RunTenants(t.Context(), cfg, "all", follow.Options{})
+	require.Error(t, err)
+	require.Nil(t, set)
 }

@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
@@ -24,9 +25,16 @@ func (o *Outcome) WriteDecided(w io.Writer) {
 	fmt.Fprintf(w, "%-9s %s %s (%.1fs)\n", o.Status, o.BackupID, o.Tenant, o.Seconds)
 }
 
+// MarshalJSON is the backups in start order.
+func (s *Set) MarshalJSON() ([]byte, error) { return json.Marshal(s.Order) }
+
 // WriteText is the table of the backups waited for, with their totals,
-// then why each one not verified is not.
+// then why each one not verified is not; nothing when Run did not wait
+// (Options.Out had their lines as they were queued).
 func (s *Set) WriteText(w io.Writer) {
+	if s.queuedOnly {
+		return
+	}
 	t := texttable.NewRight(w, "TENANT\tBACKUP\tTABLES\tROWS\tRAW\tSTORED\tSECONDS\tVERIFIED\t")
 	var raw, stored int64
 	for _, o := range s.Order {
@@ -44,9 +52,10 @@ func (s *Set) WriteText(w io.Writer) {
 	}
 }
 
-// Err is the backups waited for and not verified, if any.
+// Err is the backups waited for and not verified, if any (none when Run
+// did not wait).
 func (s *Set) Err() error {
-	if n := s.NotVerified(); n > 0 {
+	if n := s.NotVerified(); !s.queuedOnly && n > 0 {
 		return fmt.Errorf("%d of %d backups not verified", n, len(s.Order))
 	}
 	return nil

@@ -224,6 +224,7 @@ func (a Admin) Escrow(ctx context.Context) (Escrowed, error) {
 
 // Announced is what telling the running services found.
 type Announced struct {
+	Change string // what was announced: "init", "rotate default", "sync"...
 	// Told is false when no NATS is configured and nothing was told
 	// (allowed for init and for a wait of 0).
 	Told   bool
@@ -241,7 +242,7 @@ func (a Admin) Announce(ctx context.Context, kr *keyring.Keyring, change string,
 		// keys init on a new installation, or --ack-timeout 0: nothing runs
 		// yet, or the operator says not to wait.
 		if change == "init" || wait <= 0 {
-			return Announced{}, nil
+			return Announced{Change: change}, nil
 		}
 		return Announced{}, fmt.Errorf("keyring saved, but no NATS is configured (nats.url, ARCA_NATS_URL) and no arca dev runs here, so running services cannot be told; if none runs, repeat with --ack-timeout 0: %w", err)
 	}
@@ -254,11 +255,21 @@ func (a Admin) Announce(ctx context.Context, kr *keyring.Keyring, change string,
 	if err != nil {
 		return Announced{}, err
 	}
-	out := Announced{Told: true, Epoch: ack.Announcement.N, Waited: wait > 0, Live: len(ack.Live)}
+	out := Announced{Change: change, Told: true, Epoch: ack.Announcement.N, Waited: wait > 0, Live: len(ack.Live)}
 	if out.Waited {
 		return out, ack.Err(wait)
 	}
 	return out, nil
+}
+
+// Sync announces the keyring file as it is now, after it was copied to
+// the services' hosts (Announce "sync").
+func (a Admin) Sync(ctx context.Context, wait time.Duration) (Announced, error) {
+	kr, err := stack.Keyring(ctx, a.Cfg, false)
+	if err != nil {
+		return Announced{}, err
+	}
+	return a.Announce(ctx, kr, "sync", wait)
 }
 
 // Audit records a key action in the catalog's audit log, next to the

@@ -77,6 +77,13 @@ func TestAnnounceWithoutNATS(t *testing.T) {
 	require.False(t, ann.Told)
 	_, err = a.Announce(ctx, kr, "rotate default", 30e9)
 	require.ErrorContains(t, err, "keyring saved, but no NATS is configured")
+
+	// Sync announces the saved file as it is.
+	ann, err = a.Sync(ctx, 0)
+	require.NoError(t, err)
+	require.Equal(t, keyadmin.Announced{Change: "sync"}, ann)
+	_, err = a.Sync(ctx, 30e9)
+	require.ErrorContains(t, err, "keyring saved, but no NATS is configured")
 }
 
 // Escrow needs keys.kms; recover refuses a keyring kept in Secrets Manager

@@ -43,15 +43,15 @@ func (e Escrowed) WriteText(w io.Writer) {
 		e.Key, e.KMS, e.LeftOut)
 }
 
-// WriteText says what an announcement of change did: on out when it was
-// told, on errOut when no running service could be.
-func (ann Announced) WriteText(out, errOut io.Writer, change string) {
+// WriteText says what the announcement did: on out when it was told, on
+// errOut when no running service could be.
+func (ann Announced) WriteText(out, errOut io.Writer) {
 	switch {
 	case !ann.Told:
 		fmt.Fprintln(errOut, "arca: keyring saved; no NATS configured and no arca dev running here: no running service told")
 	case !ann.Waited:
-		fmt.Fprintf(out, "keyring epoch %d (%s) announced; not waiting for the services\n", ann.Epoch, change)
+		fmt.Fprintf(out, "keyring epoch %d (%s) announced; not waiting for the services\n", ann.Epoch, ann.Change)
 	default:
-		fmt.Fprintf(out, "keyring epoch %d (%s): loaded by every running instance (%d)\n", ann.Epoch, change, ann.Live)
+		fmt.Fprintf(out, "keyring epoch %d (%s): loaded by every running instance (%d)\n", ann.Epoch, ann.Change, ann.Live)
 	}
 }

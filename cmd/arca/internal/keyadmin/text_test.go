@@ -24,9 +24,9 @@ func TestKeysPrintTheirScopeAndKindNeverMaterial(t *testing.T) {
 
 func TestAnAnnouncementSaysWhatTheServicesDid(t *testing.T) {
 	var out, errOut strings.Builder
-	keyadmin.Announced{}.WriteText(&out, &errOut, "init")
-	keyadmin.Announced{Told: true, Epoch: 2}.WriteText(&out, &errOut, "rotate default")
-	keyadmin.Announced{Told: true, Waited: true, Epoch: 3, Live: 4}.WriteText(&out, &errOut, "sync")
+	keyadmin.Announced{Change: "init"}.WriteText(&out, &errOut)
+	keyadmin.Announced{Change: "rotate default", Told: true, Epoch: 2}.WriteText(&out, &errOut)
+	keyadmin.Announced{Change: "sync", Told: true, Waited: true, Epoch: 3, Live: 4}.WriteText(&out, &errOut)
 	require.Equal(t, "arca: keyring saved; no NATS configured and no arca dev running here: no running service told\n", errOut.String())
 	require.Equal(t, "keyring epoch 2 (rotate default) announced; not waiting for the services\n"+
 		"keyring epoch 3 (sync): loaded by every running instance (4)\n", out.String())

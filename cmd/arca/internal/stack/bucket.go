@@ -15,10 +15,9 @@ import (
 // derived from the policy (arca lifecycle).
 func BucketInit(cfg config.Config) bucketinit.Options {
 	s3c := cfg.Store.S3
-	conf, _ := Lifecycle(cfg)
 	return bucketinit.Options{Bucket: s3c.Bucket, Region: s3c.Region, DefaultLockMode: s3c.ObjectLock,
 		DefaultLockDays: shortestRetentionDays(cfg.Retention), KMSKeyID: s3c.SSEKMSKeyID,
-		Lifecycle: conf.SDKRules(), LifecyclePrefix: lifecycle.RulePrefix}
+		Lifecycle: LifecycleOf(cfg).SDKRules(), LifecyclePrefix: lifecycle.RulePrefix}
 }
 
 // shortestRetentionDays is the shortest retention of the kinds (30

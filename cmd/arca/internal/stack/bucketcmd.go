@@ -3,6 +3,8 @@ package stack
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -65,37 +67,65 @@ func InitBucket(ctx context.Context, cfg config.Config, flags bucketinit.Options
 	return res, nil
 }
 
-// Lifecycle is the S3 lifecycle configuration derived from the retention
-// policy, and notes on what it cannot express.
-func Lifecycle(cfg config.Config) (lifecycle.Configuration, []string) {
-	return lifecycle.Derive(Policy(cfg), lifecycle.Options{Prefix: cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
+// LifecycleRules are the S3 lifecycle rules derived from the retention
+// policy, and notes on what they cannot express.
+type LifecycleRules struct {
+	lifecycle.Configuration
+	Notes []string
 }
 
-// ApplyLifecycle sets conf on the configured bucket.
-func ApplyLifecycle(ctx context.Context, cfg config.Config, conf lifecycle.Configuration) error {
+// WriteDocument prints the rules on out, as JSON or as the S3 API's XML, and
+// the notes on notes, a line each.
+func (r LifecycleRules) WriteDocument(out, notes io.Writer, xml bool) error {
+	doc, err := r.JSON()
+	if xml {
+		doc, err = r.XML()
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, string(doc))
+	for _, n := range r.Notes {
+		fmt.Fprintln(notes, "note:", n)
+	}
+	return nil
+}
+
+// LifecycleOf derives the S3 lifecycle rules from the retention policy.
+func LifecycleOf(cfg config.Config) LifecycleRules {
+	conf, notes := lifecycle.Derive(Policy(cfg), lifecycle.Options{Prefix: cfg.Store.Prefix, Archive: lifecycle.DefaultArchive()})
+	return LifecycleRules{Configuration: conf, Notes: notes}
+}
+
+// Apply sets the rules on the configured bucket (a store that is not S3
+// is a ConfigError). arca lifecycle --apply prints them first: what is
+// about to be set is on the screen while the bucket answers.
+func (r LifecycleRules) Apply(ctx context.Context, cfg config.Config) error {
 	client, err := S3Client(ctx, cfg, "--apply")
 	if err != nil {
 		return err
 	}
-	return lifecycle.Apply(ctx, client, cfg.Store.S3.Bucket, conf)
+	return lifecycle.Apply(ctx, client, cfg.Store.S3.Bucket, r.Configuration)
 }
 
 // Prune applies retention to each destination, or only the one named,
-// with its own policy (prune.RunEach over PruneDestinations). An unknown
+// with its own policy (prune.RunEach over PruneDestinations); the reports
+// name their destinations when several are configured. An unknown
 // destination or a policy prune refuses is a ConfigError.
-func Prune(ctx context.Context, cfg config.Config, dry bool, only string) ([]prune.DestinationReport, error) {
+func Prune(ctx context.Context, cfg config.Config, dry bool, only string) (prune.Reports, error) {
+	out := prune.Reports{PerDestination: len(cfg.Destinations()) > 1}
 	keys, err := Keyring(ctx, cfg, false)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	dests, err := PruneDestinations(ctx, cfg, keys, only)
 	if errors.Is(err, ErrNoSuchDestination) {
-		return nil, ConfigError{err}
+		return out, ConfigError{err}
 	}
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	out, err := prune.RunEach(ctx, prune.Config{Layout: Layout(cfg), Keys: keys}, dests, dry)
+	out.Runs, err = prune.RunEach(ctx, prune.Config{Layout: Layout(cfg), Keys: keys}, dests, dry)
 	if cerr := (*prune.ConfigError)(nil); errors.As(err, &cerr) {
 		return out, ConfigError{err}
 	}

@@ -23,9 +23,16 @@ func ConfigFindings(err error) health.Findings {
 }
 
 // Check runs each of health's checks (`arca check`) as the configuration
-// asks for them: the source and its archiving, every destination (the
+// asks for them: the configuration (loaded from configPath, "" the
+// embedded defaults), the source and its archiving, every destination (the
 // primary first), the keyring, NATS, the schedules and the catalog.
-func Check(ctx context.Context, cfg config.Config, f *health.Findings) {
+func Check(ctx context.Context, cfg config.Config, configPath string) health.Findings {
+	f := &health.Findings{}
+	if configPath == "" {
+		f.OK("config", "embedded defaults (no --config or ARCA_CONFIG)")
+	} else {
+		f.OK("config", "%s is valid", configPath)
+	}
 	sch := cfg.Schedules
 	health.CheckSource(ctx, f, health.Source{URL: cfg.Source.URL, PGBinDir: cfg.Source.PGBinDir, Exclude: cfg.Tenancy.Exclude,
 		Drills: sch.Drill != "", Archiving: sch.Base != "" || sch.WALCheck != ""})
@@ -54,6 +61,7 @@ func Check(ctx context.Context, cfg config.Config, f *health.Findings) {
 	}
 	CheckSchedules(cfg, f)
 	health.CheckCatalog(ctx, f, cfg.Catalog.URL)
+	return *f
 }
 
 // BucketName is the primary bucket as an operator names it.

@@ -28,14 +28,15 @@ func TestCheckSchedules(t *testing.T) {
 	require.Contains(t, f.List[0].Detail, "drill")
 }
 
-// Every check reports, in order; with no keyring and no NATS those two
+// Every check reports, in order, the configuration first (named by its
+// path); with no keyring and no NATS those two
 // fail while the filesystem bucket passes.
 func TestCheckReportsEveryCheck(t *testing.T) {
 	cfg := fileConfig(t)
 	cfg.Source.URL = "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"
 	cfg.Catalog.URL = cfg.Source.URL
-	var f health.Findings
-	stack.Check(t.Context(), cfg, &f)
+	f := stack.Check(t.Context(), cfg, "/etc/arca.yaml")
+	require.Equal(t, health.Check{Check: "config", Status: health.OK, Detail: "/etc/arca.yaml is valid"}, f.List[0])
 	status := map[string]health.Status{}
 	for _, c := range f.List {
 		if status[c.Check] != health.Fail {

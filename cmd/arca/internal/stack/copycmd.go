@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -45,6 +46,49 @@ func Verify(ctx context.Context, cfg config.Config, id, tenant, destination stri
 	}
 	res, err := verify.Stored(ctx, repo, key)
 	return res, d.Name, err
+}
+
+// CopyRequest is what arca copy is asked: one backup (ID, with its Tenant
+// when given, whose folder alone is searched) or the WAL archive
+// (Archive), copied into the destination To.
+type CopyRequest struct {
+	ID, Tenant, To string
+	Archive        bool
+	// Named says a backup was named, even as "": with Archive, refused.
+	Named bool
+}
+
+// Copied is what arca copy did: a backup's copy, or the archive's.
+type Copied struct {
+	To      string
+	Backup  *replicate.Result
+	Archive *destinations.SyncReport
+}
+
+// WriteText says what was copied into To.
+func (c Copied) WriteText(w io.Writer) {
+	if c.Archive != nil {
+		c.Archive.WriteText(w, c.To)
+		return
+	}
+	c.Backup.WriteText(w, c.To)
+}
+
+// Copy carries out req: CopyArchive or CopyBackup. Both a backup and the
+// archive, or neither, is a ConfigError.
+func Copy(ctx context.Context, cfg config.Config, req CopyRequest, tell io.Writer) (Copied, error) {
+	out := Copied{To: req.To}
+	if req.Archive == req.Named || (req.Named && req.ID == "") {
+		return out, ConfigError{errors.New("name a backup id, or --archive")}
+	}
+	if req.Archive {
+		rep, err := CopyArchive(ctx, cfg, req.To, tell)
+		out.Archive = &rep
+		return out, err
+	}
+	res, err := CopyBackup(ctx, cfg, req.ID, req.Tenant, req.To, tell)
+	out.Backup = &res
+	return out, err
 }
 
 // CopyArchive copies the base backups and WAL destination to lacks from

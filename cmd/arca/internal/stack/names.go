@@ -10,14 +10,18 @@ import (
 	"github.com/arcabackup/arca/pkg/tenancy"
 )
 
-// BackupIDs are the ids of the backups under the folders (none: every
-// kind) that begin with prefix, newest first, from the keys alone: shell
+// BackupIDs are the ids of the backups under folder ("": every kind)
+// that begin with prefix, newest first, from the keys alone: shell
 // completion must be quick, so nothing is read or authenticated and no
 // keyring loaded. Nil when the bucket cannot be listed.
-func BackupIDs(ctx context.Context, cfg config.Config, prefix string, folders ...string) []string {
+func BackupIDs(ctx context.Context, cfg config.Config, prefix, folder string) []string {
 	store, err := Store(ctx, cfg)
 	if err != nil {
 		return nil
+	}
+	var folders []string
+	if folder != "" {
+		folders = []string{folder}
 	}
 	return backup.Repository{Store: store, Layout: Layout(cfg)}.BackupIDs(ctx, prefix, folders...)
 }

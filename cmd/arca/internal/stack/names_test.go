@@ -25,8 +25,9 @@ func TestCompletionNamesFallBackToTheBucket(t *testing.T) {
 	require.Equal(t, []string{"home-1", "home-2"}, stack.TenantIDs(t.Context(), cfg, "home"))
 	require.Equal(t, []string{"20261128T030000Z-c", "20261128T020000Z-b", "20261128T010000Z-a"}, stack.BackupIDs(t.Context(), cfg, "", "tenants"))
 	require.Equal(t, []string{"20261128T000000Z-f"}, stack.BackupIDs(t.Context(), cfg, "2026", "full"))
+	require.Len(t, stack.BackupIDs(t.Context(), cfg, "", ""), 4, "every kind")
 
 	cfg.Store.Kind = "nowhere"
 	require.Empty(t, stack.TenantIDs(t.Context(), cfg, ""))
-	require.Empty(t, stack.BackupIDs(t.Context(), cfg, ""))
+	require.Empty(t, stack.BackupIDs(t.Context(), cfg, "", ""))
 }

@@ -2,7 +2,9 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/arcabackup/arca/cmd/arca/internal/config"
@@ -12,6 +14,7 @@ import (
 	"github.com/arcabackup/arca/pkg/objstore/destinations"
 	"github.com/arcabackup/arca/pkg/seal"
 	"github.com/arcabackup/arca/pkg/seal/keyring"
+	"github.com/arcabackup/arca/pkg/texttable"
 )
 
 // OpenBucket opens the primary store and the keyring: what the commands
@@ -104,13 +107,38 @@ func UpgradeManifests(ctx context.Context, cfg config.Config, dryRun bool) (upgr
 	return upgrade.Run(ctx, store, Repo(cfg, store, keys), keys, dryRun)
 }
 
+// Decrypted is a sealed artifact opened into a plain file.
+type Decrypted struct {
+	Bytes int64  `json:"bytes"`
+	Out   string `json:"out"`
+	In    string `json:"-"`
+}
+
+// WriteText says what was opened into what.
+func (d Decrypted) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "decrypted %s → %s (%s)\n", d.In, d.Out, texttable.Bytes(d.Bytes))
+}
+
 // Decrypt turns a sealed artifact back into the plain archive with the
-// configuration's keyring and layout (backup.Decrypt).
-func Decrypt(ctx context.Context, cfg config.Config, o backup.DecryptOptions) (int64, error) {
+// configuration's keyring and layout (backup.Decrypt). No input or output
+// file, no artifact named, or a tenant backup's manifest without its
+// tenant is a ConfigError; an artifact that does not open is a
+// *backup.OpenError.
+func Decrypt(ctx context.Context, cfg config.Config, o backup.DecryptOptions) (Decrypted, error) {
+	if o.In == "" || o.Out == "" {
+		return Decrypted{}, ConfigError{errors.New("--in FILE and --out FILE are required")}
+	}
+	if o.Manifest == "" && o.Artifact == "" {
+		return Decrypted{}, ConfigError{errors.New("name the artifact: --manifest FILE or --artifact ID")}
+	}
 	keys, err := Keyring(ctx, cfg, false)
 	if err != nil {
-		return 0, err
+		return Decrypted{}, err
 	}
 	o.Layout, o.Keys = Layout(cfg), keys
-	return backup.Decrypt(ctx, o)
+	n, err := backup.Decrypt(ctx, o)
+	if errors.Is(err, backup.ErrTenantNeeded) {
+		return Decrypted{}, ConfigError{fmt.Errorf("%s is the manifest of a tenant backup: name its tenant with --tenant", o.Manifest)}
+	}
+	return Decrypted{Bytes: n, Out: o.Out, In: o.In}, err
 }

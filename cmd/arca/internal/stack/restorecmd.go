@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -36,8 +37,11 @@ func OpenDestinations(ctx context.Context, cfg config.Config) (destinations.Set,
 // restore tenant): the backup, the mode, and how to say what happens.
 type TenantRequest struct {
 	Select backup.Selector
-	Mode   restore.Mode
-	// Schema is ModeIntoSchema's schema; Target ModeTarget's database.
+	// At is Select.At as given (RFC 3339), when Select.ID is not.
+	At string
+	// Exactly one mode: Replace, Schema (restore.ModeIntoSchema's schema)
+	// or Target (restore.ModeTarget's database).
+	Replace        bool
 	Schema, Target string
 	Bucket         restore.BucketOptions
 	// RestoreCommand, ScratchDir and Tool are a point-in-time restore's
@@ -52,8 +56,19 @@ type TenantRequest struct {
 // RestoreTenant restores one tenant (tenantrestore.Tenant) from the first
 // destination that serves it, by point-in-time recovery when a time is
 // asked for and the base backups and WAL cover it, under arca restore's
-// soft memory limit.
+// soft memory limit. Not exactly one mode, or an At that is not a time,
+// is a ConfigError.
 func RestoreTenant(ctx context.Context, cfg config.Config, req TenantRequest) (tenantrestore.Result, error) {
+	mode, ok := restore.ModeOf(req.Replace, req.Target, req.Schema)
+	if !ok {
+		return tenantrestore.Result{}, ConfigError{errors.New("choose exactly one of --replace, --target URL, --into-schema NAME")}
+	}
+	if req.At != "" && req.Select.ID == "" {
+		var err error
+		if req.Select.At, err = time.Parse(time.RFC3339, req.At); err != nil {
+			return tenantrestore.Result{}, ConfigError{fmt.Errorf("--at %q: want RFC 3339, e.g. 2026-11-28T01:00:00-03:00", req.At)}
+		}
+	}
 	SoftMemoryLimit(RestoreMemoryLimit)
 	set, keys, err := OpenDestinations(ctx, cfg)
 	if err != nil {
@@ -67,7 +82,7 @@ func RestoreTenant(ctx context.Context, cfg config.Config, req TenantRequest) (t
 		fmt.Fprintf(req.Tell, "tenant pitr: base backups and WAL do not cover %s (%s): restoring the newest logical export at or before it\n",
 			req.Select.At.Format(time.RFC3339Nano), why)
 	}
-	o.Restore.Mode, o.Restore.Schema = req.Mode, req.Schema
+	o.Restore.Mode, o.Restore.Schema = mode, req.Schema
 	if req.Target != "" {
 		o.DB = req.Target
 	}
@@ -80,9 +95,13 @@ func RestoreTenant(ctx context.Context, cfg config.Config, req TenantRequest) (t
 
 // RestoreFull restores the full backup id into o.Database with the
 // configuration's pg_restore, from the first destination that serves it
-// (tell hears which, and why the ones before could not).
+// (tell hears which, and why the ones before could not). No id or no
+// database is a ConfigError.
 func RestoreFull(ctx context.Context, cfg config.Config, id string, o restore.FullOptions, watch restore.Watch,
 	tell io.Writer) (restore.FullResult, error) {
+	if id == "" || o.Database == "" {
+		return restore.FullResult{}, ConfigError{errors.New("--backup ID and --target URL are required")}
+	}
 	set, keys, err := OpenDestinations(ctx, cfg)
 	if err != nil {
 		return restore.FullResult{}, err
@@ -98,15 +117,75 @@ func RestoreFull(ctx context.Context, cfg config.Config, id string, o restore.Fu
 	return res, err
 }
 
-// RestorePITR prepares pgdata for point-in-time recovery to target
-// (pitr.Restore) with c's choices, every object (base backup, WAL) read
-// from the first destination that has it and can serve it; tell hears
-// when that was not the primary.
-func RestorePITR(ctx context.Context, cfg config.Config, c pitr.Config, target pitr.Target, pgdata string, tell io.Writer) (pitr.Result, error) {
+// PITRRequest is a point-in-time recovery as the operator asks for it
+// (arca restore pitr): pitr.Config's choices, exactly one target (At, a
+// time in RFC 3339, or Target's LSN or Latest) and a new data directory.
+type PITRRequest struct {
+	pitr.Config
+	Target pitr.Target
+	At     string
+	PGData string
+	// ConfigPath is the configuration file of the default restore_command
+	// (WALFetchCommand).
+	ConfigPath string
+	// Start says the caller starts the server (pitr.Start) once the result
+	// is shown; else the result says how to start it.
+	Start bool
+	// Tell hears when an object did not come from the primary.
+	Tell io.Writer
+}
+
+// PITRResult is a data directory prepared for recovery.
+type PITRResult struct {
+	pitr.Result
+	// StartWith is how to start the server, when the caller does not.
+	StartWith string `json:"-"`
+}
+
+// WriteText is the restore's, then how to start the server.
+func (r PITRResult) WriteText(w io.Writer) {
+	r.Result.WriteText(w)
+	if r.StartWith != "" {
+		fmt.Fprintln(w, r.StartWith)
+	}
+}
+
+// RestorePITR prepares req.PGData for point-in-time recovery to the
+// target (pitr.Restore) with req's choices, every object (base backup,
+// WAL) read from the first destination that has it and can serve it. A
+// target that is not exactly one, a time that does not parse, or no data
+// directory is a ConfigError.
+func RestorePITR(ctx context.Context, cfg config.Config, req PITRRequest) (PITRResult, error) {
+	t := req.Target
+	switch {
+	case req.At != "" && t.LSN == "" && !t.Latest:
+		var err error
+		if t.Time, err = time.Parse(time.RFC3339, req.At); err != nil {
+			return PITRResult{}, ConfigError{fmt.Errorf("--target-time: %w", err)}
+		}
+	case req.At == "" && (t.LSN != "") != t.Latest: // one of the other two
+	default:
+		return PITRResult{}, ConfigError{errors.New("choose exactly one of --target-time, --target-lsn, --latest")}
+	}
+	if req.PGData == "" {
+		return PITRResult{}, ConfigError{errors.New("--pgdata DIR is required")}
+	}
+	c := req.Config
+	if c.RestoreCommand == "" {
+		c.RestoreCommand = WALFetchCommand(req.ConfigPath)
+	}
 	set, keys, err := OpenDestinations(ctx, cfg)
 	if err != nil {
-		return pitr.Result{}, err
+		return PITRResult{}, err
 	}
-	c.Store, c.Layout, c.Keys = destinations.NewReader(set, destinations.TellServed(tell)), Layout(cfg), keys
-	return pitr.Restore(ctx, c, target, pgdata)
+	c.Store, c.Layout, c.Keys = destinations.NewReader(set, destinations.TellServed(req.Tell)), Layout(cfg), keys
+	res, err := pitr.Restore(ctx, c, t, req.PGData)
+	if err != nil {
+		return PITRResult{}, err
+	}
+	out := PITRResult{Result: res}
+	if !req.Start {
+		out.StartWith = fmt.Sprintf("start it with: pg_ctl -D %s start  (the environment must hold %s for wal-fetch)", req.PGData, cfg.Keys.PassphraseEnv)
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -133,10 +134,17 @@ func onHUP(f func()) (stop func()) {
 	return func() { signal.Stop(hup); close(done) }
 }
 
-// RunWALAgent runs the wal-agent of o (its socket directory, parallelism,
-// look-ahead) over the configuration's archive with AgentKeyring, until
-// ctx ends. Options it refuses are a ConfigError.
-func RunWALAgent(ctx context.Context, cfg config.Config, o agent.Config, follow bool) error {
+// RunWALAgent runs the wal-agent of o (its socket directory, "":
+// agent.DirEnv's, parallelism, look-ahead) over the configuration's
+// archive with AgentKeyring, until ctx ends. No directory, or options the
+// agent refuses, are a ConfigError.
+func RunWALAgent(ctx context.Context, cfg config.Config, o agent.Config, follow bool, getenv func(string) string) error {
+	if o.Dir == "" {
+		o.Dir = getenv(agent.DirEnv)
+	}
+	if o.Dir == "" {
+		return ConfigError{errors.New("--dir DIR (or " + agent.DirEnv + ") is required")}
+	}
 	keys, stop, err := AgentKeyring(ctx, cfg, follow, o.Log)
 	if err != nil {
 		return err

@@ -19,8 +19,9 @@ import (
 // WALPushOptions are wal-push's choices besides the file.
 type WALPushOptions struct {
 	AcceptTimeline uint32
-	// AgentDir is the directory of the wal-agent to hand the file to; ""
-	// or no agent answering there: the file is archived here.
+	// AgentDir is the directory of the wal-agent to hand the file to ("":
+	// agent.DirEnv's); none, or no agent answering there: the file is
+	// archived here.
 	AgentDir     string
 	AgentTimeout time.Duration // longest wait for the agent's answer
 }
@@ -29,7 +30,10 @@ type WALPushOptions struct {
 // when one answers (and does not decline it), else itself (wal.Push), and
 // says so through log. The exit code is PostgreSQL's contract: 0 only once
 // the sealed file is durable in the bucket.
-func WALPush(ctx context.Context, cfg config.Config, path string, o WALPushOptions, log *slog.Logger) (code int, err error) {
+func WALPush(ctx context.Context, cfg config.Config, path string, o WALPushOptions, getenv func(string) string, log *slog.Logger) (code int, err error) {
+	if o.AgentDir == "" {
+		o.AgentDir = getenv(agent.DirEnv)
+	}
 	if o.AgentDir != "" {
 		actx, cancel := ctx, context.CancelFunc(func() {})
 		if o.AgentTimeout > 0 {

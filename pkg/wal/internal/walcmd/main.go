@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/arcabackup/arca/pkg/wal"
+	"github.com/arcabackup/arca/pkg/wal/agent"
 )
 
 // started is when the process began: stats record the whole command's
@@ -33,7 +34,7 @@ func run(ctx context.Context, args []string) int {
 	if args[0] == "agent" && len(args) == 2 {
 		return runAgent(ctx, args[1])
 	}
-	if dir := os.Getenv("ARCA_WAL_AGENT_DIR"); args[0] == "push" && len(args) == 2 && dir != "" {
+	if dir := os.Getenv(agent.DirEnv); args[0] == "push" && len(args) == 2 && dir != "" {
 		return pushViaAgent(ctx, dir, args[1])
 	}
 	if args[0] == "fetch" && len(args) == 3 {

@@ -2,7 +2,6 @@ package export_test
 
 import (
 	"bytes"
-	"io"
 	"sort"
 	"testing"
 	"time"
@@ -55,21 +54,7 @@ func (b *bundle) export(t *testing.T, tenantID string) exported {
 	var buf bytes.Buffer
 	m, err := export.Tenant(t.Context(), b.cfg, tenantID, &buf)
 	require.NoError(t, err)
-	r := archive.NewReader(bytes.NewReader(buf.Bytes()), archive.WithManifest(m))
-	files := map[string][]byte{}
-	for {
-		e, err := r.Next()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-		files[e.Name], err = io.ReadAll(e)
-		require.NoError(t, err)
-	}
-	back, ok := r.Manifest()
-	require.True(t, ok)
-	require.Equal(t, m.Files, back.Files)
-	return exported{manifest: m, files: files}
+	return read(t, m, buf.Bytes())
 }
 
 // table returns a table's CSV records (header first, the rest sorted), raw,
