@@ -138,3 +138,24 @@ type node struct {
 	Relation string `json:"Relation Name"`
 	Plans    []node `json:"Plans"`
 }
+
+// A partial index on the tenant column cannot read a tenant's rows: the
+// batch selections join the ids without the = ANY filter, which would then
+// compare every row of a sequential scan with each id, and the plan warns
+// that the column has no index.
+func TestAPartialTenantIndexIsNoIndex(t *testing.T) {
+	t.Parallel()
+	db := careDatabase(t, false)
+	ctx := t.Context()
+	_, err := db.Pool.Exec(ctx, `CREATE INDEX ON public.records ("tenantId") WHERE day IS NOT NULL; ANALYZE public.records`,
+		pgx.QueryExecModeSimpleProtocol)
+	require.NoError(t, err)
+	p, err := tenancy.Discover(ctx, db.Pool, careConfig, tenancy.Tenant{ID: "x2"})
+	require.NoError(t, err)
+	for _, tab := range p.Tables {
+		if tab.Name == "records" {
+			require.NotContains(t, tab.BatchSelect, "= ANY")
+		}
+	}
+	require.Contains(t, p.Warnings, `public.records: tenant column "tenantId" has no index: each tenant's export scans the whole table (a batch of tenants scans it once)`)
+}
