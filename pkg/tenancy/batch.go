@@ -68,8 +68,8 @@ func batchIDs(ids []string) (string, error) {
 
 // batchSelect is the batch form of entry e's selection: its exported
 // columns led by arca_batch. Tables with a tenant column join the numbered
-// ids directly (one scan, hashed against the batch); the others join the
-// table back to their node by (tableoid, ctid).
+// ids directly (one read of the batch's rows, batchTenants); the others
+// join the table back to their node by (tableoid, ctid).
 func (d *discovery) batchSelect(e *entry) string {
 	if e.role == RoleSchemaTable {
 		return ""
@@ -88,8 +88,7 @@ func (d *discovery) batchSelect(e *entry) string {
 		lead += ", " + strings.Join(names, ", ")
 	}
 	if e.role == RoleTenantOwned || e.role == RoleTenantRow {
-		return "WITH " + batchCTE + " " + fmt.Sprintf(lead, "b.i") + " FROM " + ident + " AS t JOIN arca_b AS b ON " +
-			col("t", e.col.Name) + " = b.id::" + e.col.Type
+		return "WITH " + batchCTE + " " + fmt.Sprintf(lead, "b.i") + " FROM " + ident + " AS t" + d.batchTenants(e, "t")
 	}
 	defs := []string{batchCTE}
 	d.collect(e, map[*entry]bool{}, &defs)
@@ -97,11 +96,43 @@ func (d *discovery) batchSelect(e *entry) string {
 		d.node(e) + " AS w ON t.tableoid = w.tableoid AND t.ctid = w.ctid"
 }
 
-// keys is the distinct join keys of a node with their tenant positions: a
-// child table with many rows per parent (care records per resident) joins
-// its parent once per (key, tenant), not once per row.
-func keys(node string, cols []string) string {
-	return "(SELECT DISTINCT " + quoted(cols) + ", arca_bi FROM " + node + ")"
+// batchTenants joins alias a of a tenant-owned or tenant-row entry to the
+// batch's numbered ids on its tenant column, and where that column leads
+// an index, also filters it with = ANY of the ids as an array: the
+// planner then reads the batch's rows through the index (a bitmap scan of
+// the pages holding them, each selected row looked at once), where the
+// join alone, the ids estimated at 100 rows, is planned as a scan of the
+// whole table probing every row against the ids. Without an index the
+// join alone is cheaper: the filter would compare each row with every id.
+// The filter selects the rows the join does, so the selection is the same.
+func (d *discovery) batchTenants(e *entry, a string) string {
+	c := col(a, e.col.Name)
+	j := " JOIN arca_b AS b ON " + c + " = b.id::" + e.col.Type
+	if d.cat.indexed[e.rel.oid][e.col.Name] {
+		j += " WHERE " + c + " = ANY (ARRAY(SELECT n.id::" + e.col.Type + " FROM arca_b AS n))"
+	}
+	return j
+}
+
+// batchKeys is the distinct join keys of entry e's rows with their tenant
+// positions: a child table with many rows per parent (care records per
+// resident) joins its parent once per (key, tenant), not once per row. A
+// table with a tenant column is read directly, its keys made distinct with
+// the tenant column before they are numbered: each of the batch's rows is
+// hashed once (into the keys), not also joined to the ids first.
+func (d *discovery) batchKeys(e *entry, names []string) string {
+	if e.role != RoleTenantOwned && e.role != RoleTenantRow {
+		return "(SELECT DISTINCT " + quoted(names) + ", arca_bi FROM " + d.node(e) + ")"
+	}
+	c := col("x", e.col.Name)
+	ids := "SELECT n.id::" + e.col.Type + " FROM arca_b AS n"
+	in := c + " IN (" + ids + ")"
+	if d.cat.indexed[e.rel.oid][e.col.Name] {
+		in = c + " = ANY (ARRAY(" + ids + "))" // as batchTenants
+	}
+	return "(SELECT " + cols("k", names) + ", b.i AS arca_bi FROM (SELECT DISTINCT " + cols("x", names) + ", " + c +
+		" AS arca_t FROM " + pgx.Identifier{e.rel.schema, e.rel.name}.Sanitize() + " AS x WHERE " + in +
+		") AS k JOIN arca_b AS b ON k.arca_t = b.id::" + e.col.Type + ")"
 }
 
 // batchBody is the batch form of body: the node's rows with the position
@@ -116,7 +147,7 @@ func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
 		// batched table's dependency without naming a tenant's schema.
 		return sel("x", "b.i") + " CROSS JOIN arca_b AS b"
 	case RoleTenantOwned, RoleTenantRow:
-		return sel("x", "b.i") + " JOIN arca_b AS b ON " + col("x", e.col.Name) + " = b.id::" + e.col.Type
+		return sel("x", "b.i") + d.batchTenants(e, "x")
 	}
 	// One branch per parent (owned) or child (reference) selection, joined
 	// on the foreign key, carrying the position of the tenant the parent or
@@ -126,12 +157,12 @@ func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
 	if e.role == RoleReference {
 		selfs = d.selfKeys(e.rel.oid, false)
 		for _, ch := range d.refChildren(e) {
-			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+keys(d.node(ch.entry), ch.fk.childCols)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
+			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.batchKeys(ch.entry, ch.fk.childCols)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
 		}
 	} else {
 		for _, fk := range d.cat.fks {
 			if p, ok := d.ownerParent(e, fk); ok {
-				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+keys(d.node(p), fk.parentCols)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
+				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.batchKeys(p, fk.parentCols)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
 			}
 		}
 	}
