@@ -103,8 +103,11 @@ PGBR_CIPHER=$(head -c 32 /dev/urandom | base64)
 
 # PostgreSQL: a private cluster, so that archiving can be set and nothing else
 # shares its buffers. archive_command stays 'true' while the data loads.
-if [ "$KEEP_DB" = 0 ]; then
-  asserver "$PGBIN/initdb" -D "$STATE/pg" -U postgres -A trust --no-sync >/dev/null
+# A kept cluster may be one scripts/bench-ab.sh built (the same shape, no
+# archiving, no pgbench tables): the settings are added once, and the
+# pgbench tables below, so that the physical half can run on it.
+[ "$KEEP_DB" = 0 ] && asserver "$PGBIN/initdb" -D "$STATE/pg" -U postgres -A trust --no-sync >/dev/null
+if ! grep -q '^archive_mode = on' "$STATE/pg/postgresql.conf"; then
   cat >>"$STATE/pg/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$STATE'
@@ -131,6 +134,9 @@ if [ "$KEEP_DB" = 0 ]; then
   psql -qd postgres -c "CHECKPOINT"
   echo "$SHAPE" >"$STATE/shape"
   log "built in $(printf %.0f "$(echo "$(now) - $t0" | bc)") s"
+fi
+if [ "$(psql -Atd care -c "SELECT to_regclass('public.pgbench_accounts') IS NULL")" = t ]; then
+  "$PGBIN/pgbench" -i -q -s 2 care >/dev/null 2>&1
 fi
 psql -qd postgres -c "DROP DATABASE IF EXISTS arca_catalog" -c "CREATE DATABASE arca_catalog"
 # The tenant column's indexes: dropped for BENCH_NO_INDEX=1, (re)created
