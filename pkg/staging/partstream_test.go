@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -294,11 +295,18 @@ func TestAStreamingPartWriterStopsWithItsContext(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, w.Cut())
 		<-announcing
+		// Past the 1 MiB a streaming writer holds: part 1 must be
+		// streamed, and its put waits for part 0's announcement.
 		wrote := make(chan error, 1)
 		go func() {
-			_, err := w.Write([]byte("part 1"))
+			_, err := w.Write(random(t, 2<<20))
 			wrote <- err
 		}()
+		select {
+		case err := <-wrote:
+			t.Fatalf("the Write returned (%v) while part 0's announcement waited for room", err)
+		case <-time.After(100 * time.Millisecond):
+		}
 		cancel()
 		require.ErrorIs(t, <-wrote, context.Canceled)
 		_, err = w.Close()

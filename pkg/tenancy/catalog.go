@@ -32,7 +32,7 @@ type catalog struct {
 	order    []uint32 // by schema, then name
 	fks      []foreignKey
 	outside  []string                   // foreign keys to relations outside the loaded schemas
-	indexed  map[uint32]map[string]bool // columns that lead a valid index on every row (not partial), per relation
+	indexed  map[uint32]map[string]bool // columns that lead a valid btree or hash index on every row (not partial) in their own collation, per relation
 	schemaOK bool                       // the tenant's schema exists (when it has one)
 
 	parentNames []string // while loading: the parent of each of fks, named
@@ -72,7 +72,10 @@ const indexedSQL = `
 SELECT i.indrelid, a.attname::text
 FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-WHERE i.indrelid IN (` + loadedRelations + `) AND i.indpred IS NULL AND i.indisvalid`
+JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+WHERE i.indrelid IN (` + loadedRelations + `) AND i.indpred IS NULL AND i.indisvalid
+  AND am.amname IN ('btree', 'hash') AND i.indcollation[0] IN (0, a.attcollation)`
 
 const schemaExistsSQL = `SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = $1`
 
