@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // FixturePath is the exporter's fixture (services/exporter/testdata/
@@ -38,4 +40,17 @@ func NewFixtureDatabase(t testing.TB) *Database {
 		t.Fatalf("teststack: load the fixture: %v", err)
 	}
 	return db
+}
+
+// AddBulkRows gives a fixture tenant (a tenant column's, such as beta)
+// rows more of public.organizations, 512 hex characters each, which
+// barely compress: its archive then spans several chunks and parts.
+func AddBulkRows(t testing.TB, pool *pgxpool.Pool, tenant string, rows int) {
+	t.Helper()
+	_, err := pool.Exec(t.Context(), `INSERT INTO public.organizations
+		SELECT 100000 + g, $1, (SELECT string_agg(md5(random()::text || i), '') FROM generate_series(1, 16) i WHERE g > 0)
+		FROM generate_series(1, $2::int) g`, tenant, rows)
+	if err != nil {
+		t.Fatalf("teststack: add %d rows for %s: %v", rows, tenant, err)
+	}
 }

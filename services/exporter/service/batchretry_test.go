@@ -17,7 +17,6 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/staging"
-	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/pkg/teststack"
 	exporter "github.com/arcabackup/arca/services/exporter/service"
 )
@@ -40,22 +39,13 @@ func TestABatchMemberWhosePartFailsIsExportedAgainAlone(t *testing.T) {
 	// beta's parts are several chunks each (barely compressible rows),
 	// past what a streaming writer holds before it streams (1 MiB);
 	// acme's archive is one small part.
-	_, err = db.Pool.Exec(ctx, `INSERT INTO public.organizations
-		SELECT 100000 + g, 'beta', (SELECT string_agg(md5(random()::text || i), '') FROM generate_series(1, 16) i WHERE g > 0) FROM generate_series(1, 12000) g`)
-	require.NoError(t, err)
+	teststack.AddBulkRows(t, db.Pool, "beta", 12000)
 	dir, err := teststack.PGBinDir(ctx)
 	require.NoError(t, err)
 	svc, err := exporter.New(exporter.Deps{JS: n.JS, Staging: st}, exporter.Config{
 		SourceURL: db.URL, PGBinDir: dir, ToolVersion: "test", PartSize: 1280 << 10, MaxPartsWaiting: 1000,
 		BatchSize: 2, BatchWait: time.Minute,
-		Tenancy: tenancy.Config{
-			TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"},
-			Exclude:     []string{"public._prisma_migrations"},
-			Ownership: map[string]tenancy.Edge{
-				"public.responses.responses_display_id_fkey": tenancy.EdgeOwned,
-				"public.responses.responses_parent_id_fkey":  tenancy.EdgeOwned,
-			},
-		},
+		Tenancy: fixtureTenancy,
 		Worker: jobs.Config{MaxDeliver: 3, Backoff: jobs.Backoff{Initial: 10 * time.Millisecond},
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
 	})

@@ -17,7 +17,6 @@ import (
 	"github.com/arcabackup/arca/pkg/jobs"
 	"github.com/arcabackup/arca/pkg/messages"
 	"github.com/arcabackup/arca/pkg/staging"
-	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/pkg/teststack"
 	exporter "github.com/arcabackup/arca/services/exporter/service"
 )
@@ -80,22 +79,13 @@ func TestAFailedExportDeletesWhatItStaged(t *testing.T) {
 
 	db := teststack.NewFixtureDatabase(t)
 	// Enough rows that beta's export is several parts of 16 KiB.
-	_, err = db.Pool.Exec(ctx, `INSERT INTO public.organizations
-		SELECT 100000 + g, 'beta', (SELECT string_agg(md5(random()::text || i), '') FROM generate_series(1, 16) i WHERE g > 0) FROM generate_series(1, 1000) g`)
-	require.NoError(t, err)
+	teststack.AddBulkRows(t, db.Pool, "beta", 1000)
 	dir, err := teststack.PGBinDir(ctx)
 	require.NoError(t, err)
 	svc, err := exporter.New(exporter.Deps{JS: n.JS, Staging: st}, exporter.Config{
 		SourceURL: db.URL, PGBinDir: dir, ToolVersion: "test", PartSize: 16 << 10, MaxPartsWaiting: 1000, BatchSize: 1,
-		Tenancy: tenancy.Config{
-			TenantTable: tenancy.TenantTable{Table: "public.tenants", Key: "id", SchemaColumn: "schemaName"},
-			Exclude:     []string{"public._prisma_migrations"},
-			Ownership: map[string]tenancy.Edge{
-				"public.responses.responses_display_id_fkey": tenancy.EdgeOwned,
-				"public.responses.responses_parent_id_fkey":  tenancy.EdgeOwned,
-			},
-		},
-		Worker: jobs.Config{MaxDeliver: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		Tenancy: fixtureTenancy,
+		Worker:  jobs.Config{MaxDeliver: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
 	})
 	require.NoError(t, err)
 	rctx, cancel := context.WithCancel(context.Background())

@@ -24,9 +24,7 @@ func TestABatchMemberWhosePartFailsIsVerifiedAfterItsRetry(t *testing.T) {
 	// beta's part is several chunks (barely compressible rows), well past
 	// the 1 MiB a streaming writer holds before it streams; the others'
 	// are one.
-	_, err := p.source.Exec(ctx, `INSERT INTO public.organizations
-		SELECT 100000 + g, 'beta', (SELECT string_agg(md5(random()::text || i), '') FROM generate_series(1, 16) i WHERE g > 0) FROM generate_series(1, 12000) g`)
-	require.NoError(t, err)
+	teststack.AddBulkRows(t, p.source, "beta", 12000)
 	events, err := p.js.OrderedConsumer(ctx, messages.StreamEvents, jetstream.OrderedConsumerConfig{
 		FilterSubjects: messages.OutcomeEventFilters()})
 	require.NoError(t, err)
