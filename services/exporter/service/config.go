@@ -27,7 +27,8 @@ type Config struct {
 	// compressed, so it must be at least the store's multipart minimum.
 	PartSize int64
 	// CompressionLevel is the zstd level parts are compressed with, 1–22
-	// (default 3; zframe.Level says which levels are distinct).
+	// (default 1, as pipeline.compression_level; zframe.Level says which
+	// levels are distinct).
 	CompressionLevel int
 	// MaxPartsWaiting is how many parts of one artifact may wait for an
 	// encryptor before the export pauses (default 4).
@@ -58,7 +59,7 @@ func (c Config) withDefaults() Config {
 		c.PartSize = 16 << 20
 	}
 	if c.CompressionLevel == 0 {
-		c.CompressionLevel = 3
+		c.CompressionLevel = 1
 	}
 	if c.MaxPartsWaiting <= 0 {
 		c.MaxPartsWaiting = 4

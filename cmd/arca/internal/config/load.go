@@ -22,7 +22,7 @@ func Default() Config {
 		Source:   Source{URL: "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", MaxConcurrentExports: 4, Parallelism: 2},
 		Store:    Store{Kind: "fs", Prefix: "arca"},
 		Keys:     Keys{PassphraseEnv: "ARCA_KEYRING_PASSPHRASE"},
-		Pipeline: Pipeline{PartSize: 16 << 20, CompressionLevel: 3, MaxPartsWaiting: 4, Slots: 4},
+		Pipeline: Pipeline{PartSize: 16 << 20, CompressionLevel: 1, MaxPartsWaiting: 4, Slots: 4},
 		// Base backups and the WAL check have no default: they run only
 		// where WAL archiving is set up (schedules.base, schedules.wal_check);
 		// unconfigured, they would fail and page on every fire.

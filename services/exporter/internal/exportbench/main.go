@@ -37,7 +37,7 @@ func main() {
 	lanes := flag.Int("lanes", 1, "batches read at once")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	full := flag.Bool("full", false, "a full logical dump (pg_dump, as the exporter stage's full export) compressed as the stage does, to compare with -batch")
-	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (zstd level 3), and print each export after the first: the warm path of arca backup tenant")
+	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (its default zstd level), and print each export after the first: the warm path of arca backup tenant")
 	flag.Parse()
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
