@@ -53,6 +53,10 @@ type bucket struct {
 	jetstream.ObjectStore
 	name   string
 	stream jetstream.Stream
+	// batches reads chunks in batches (batch.go): set when the stream has
+	// direct gets (a single replica); nil, one get per chunk from the
+	// leader, when it is replicated.
+	batches jetstream.JetStream
 }
 
 func (s *Store) bucket(key string) bucket {
@@ -93,8 +97,10 @@ type ObjectStores interface {
 // the stream leader. A single replica is the leader, and there direct gets
 // stay on: a chunk then comes back as raw bytes, not base64 in a JSON
 // reply, which made reading a part 4 to 5 times slower (BenchmarkGet,
-// #17). The handle is opened after the update, since the client caches
-// the setting to choose the subject of its reads.
+// #17), and a part is read in batches of chunks (decision 50; batched
+// gets need the whole JetStream, which every caller passes: with less, a
+// part is read chunk by chunk). The handle is opened after the update,
+// since the client caches the setting to choose the subject of its reads.
 func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.TTL == 0 {
 		o.TTL = 24 * time.Hour
@@ -122,6 +128,9 @@ func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 			return nil, fmt.Errorf("staging bucket %s: %w", b.name, err)
 		}
 		*b.to = bucket{ObjectStore: os, name: b.name, stream: st}
+		if full, ok := js.(jetstream.JetStream); ok && st.CachedInfo().Config.AllowDirect {
+			b.to.batches = full
+		}
 	}
 	return s, nil
 }
