@@ -130,3 +130,25 @@ func TestReadStallsWhenTheServerIsGone(t *testing.T) {
 	require.ErrorIs(t, err, staging.ErrStalled)
 	require.Less(t, 1+len(rest), len(data))
 }
+
+// A batch's chunks reach the client once: replies to an inbox under the
+// connection's request mux (orbit.go jetstreamext's GetBatch) came twice,
+// once more to the mux's wildcard subscription, 16 MiB for this part.
+func TestBatchedChunksArriveOnce(t *testing.T) {
+	t.Parallel()
+	n := teststack.NewNATS(t)
+	ctx := t.Context()
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
+	require.NoError(t, err)
+	data := putRandom(t, st, "a/0.sealed", 8<<20)
+
+	before := n.Conn.Stats()
+	rc, _, err := st.Get(ctx, "a/0.sealed")
+	require.NoError(t, err)
+	got, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	require.NoError(t, rc.Close())
+	require.True(t, bytes.Equal(data, got))
+	received := n.Conn.Stats().InBytes - before.InBytes
+	require.Less(t, received, uint64(len(data))*9/8, "bytes received for the part's %d", len(data))
+}

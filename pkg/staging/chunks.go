@@ -43,13 +43,12 @@ type chunkReader struct {
 	subj   string
 	digest string // as in the part's metadata: SHA-256=<base64url>
 
-	next      uint64                    // stream sequence to look for the next chunk from
-	left      int64                     // bytes still to come
-	queued    []*jetstream.RawStreamMsg // the batch's chunks not yet read
-	unbatched bool                      // the server answered a batch as a single get
-	buf       []byte
-	h         hash.Hash
-	err       error
+	next   uint64                    // stream sequence to look for the next chunk from
+	left   int64                     // bytes still to come
+	queued []*jetstream.RawStreamMsg // the batch's chunks not yet read
+	buf    []byte
+	h      hash.Hash
+	err    error
 }
 
 // chunkRequest bounds one request; a failed one is asked again.
@@ -153,7 +152,7 @@ func (r *chunkReader) request() ([]*jetstream.RawStreamMsg, error) {
 // has direct gets, else one chunk from the leader. It returns at least
 // one chunk or an error.
 func (r *chunkReader) get(ctx context.Context) ([]*jetstream.RawStreamMsg, error) {
-	if r.b.batches != nil && !r.unbatched {
+	if r.b.direct != nil {
 		return r.batch(ctx)
 	}
 	m, err := r.b.stream.GetMsg(ctx, r.next, jetstream.WithGetMsgSubject(r.subj))
