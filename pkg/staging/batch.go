@@ -30,21 +30,54 @@ type batchRequest struct {
 	MaxBytes      int    `json:"max_bytes"`
 }
 
-// batch asks the bucket's stream for the chunks from r.next on in one
-// request: one round trip for a batch instead of one per chunk, which is
-// what reading a part took on a single server (decision 50). It returns
-// the chunks the batch brought, at least one, or an error; a batch cut
-// short (a time-out, a reply it cannot read) returns what came before,
-// and the next request asks for the rest.
+// batch returns the chunks from r.next on, in one request: one round trip
+// for a batch instead of one per chunk, which is what reading a part took
+// on a single server (decision 50). It returns the chunks the batch
+// brought, at least one, or an error; a batch cut short (a time-out, a
+// reply it cannot read) returns what came before, and the next request
+// asks for the rest.
 //
-// The replies come to an inbox of their own (NewInbox), not under the
-// connection's request mux (NewRespInbox, as orbit.go's jetstreamext
-// GetBatch does): the mux's wildcard subscription would receive a copy of
-// every chunk, twice the bytes. A server older than 2.11 ignores the
-// batch and answers with the one chunk, without a pending count: that
-// reply is a batch of one.
+// When a batch ends and the part goes on, the next batch is asked for at
+// once (ahead): the server reads and sends it while the caller uses this
+// one, and the reader holds at most two batches. Its replies wait in the
+// subscription, whose request counts no time until the reader waits for
+// it: the caller's pauses do not count towards a stall.
 func (r *chunkReader) batch(ctx context.Context) ([]*jetstream.RawStreamMsg, error) {
-	req, err := json.Marshal(batchRequest{Seq: r.next, NextBySubject: r.subj, Batch: batchChunks, MaxBytes: batchBytes})
+	a := r.ahead
+	r.ahead = nil
+	if a == nil {
+		var err error
+		if a, err = r.ask(r.next); err != nil {
+			return nil, err
+		}
+	}
+	defer a.drop()
+	got, whole, err := a.receive(ctx)
+	if err != nil || !whole {
+		return got, err
+	}
+	var size int64
+	for _, m := range got {
+		size += int64(len(m.Data))
+	}
+	if size < r.left {
+		r.ahead, _ = r.ask(got[len(got)-1].Sequence + 1) // if it fails, asked again when needed
+	}
+	return got, nil
+}
+
+// askedBatch is a batch request sent, its replies arriving on their own
+// inbox (NewInbox), not under the connection's request mux (NewRespInbox,
+// as orbit.go jetstreamext's GetBatch does): the mux's wildcard
+// subscription received a copy of every chunk, twice the bytes.
+type askedBatch struct {
+	sub  *nats.Subscription
+	stop func() bool // the context's hook that drops it
+}
+
+// ask sends a batch request for the chunks from seq on.
+func (r *chunkReader) ask(seq uint64) (*askedBatch, error) {
+	req, err := json.Marshal(batchRequest{Seq: seq, NextBySubject: r.subj, Batch: batchChunks, MaxBytes: batchBytes})
 	if err != nil {
 		return nil, err
 	}
@@ -53,29 +86,42 @@ func (r *chunkReader) batch(ctx context.Context) ([]*jetstream.RawStreamMsg, err
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = sub.Unsubscribe() }()
+	// A reader closed with a batch asked for drops it then.
+	p := &askedBatch{sub: sub, stop: context.AfterFunc(r.ctx, func() { _ = sub.Unsubscribe() })}
 	if err := nc.PublishRequest(r.b.direct.subject, sub.Subject, req); err != nil {
+		p.drop()
 		return nil, err
 	}
-	var got []*jetstream.RawStreamMsg
+	return p, nil
+}
+
+func (p *askedBatch) drop() {
+	p.stop()
+	_ = p.sub.Unsubscribe()
+}
+
+// receive reads a batch's replies: whole when it came to its end. A
+// server older than 2.11 ignores the batch and answers with the one
+// chunk, without a pending count: that reply is a batch of one.
+func (p *askedBatch) receive(ctx context.Context) (got []*jetstream.RawStreamMsg, whole bool, _ error) {
 	for {
-		msg, err := sub.NextMsgWithContext(ctx)
+		msg, err := p.sub.NextMsgWithContext(ctx)
 		if err != nil {
 			if len(got) > 0 {
-				return got, nil
+				return got, false, nil
 			}
-			return nil, err
+			return nil, false, err
 		}
 		m, single, err := batchReply(msg)
 		switch {
 		case err != nil && len(got) > 0:
-			return got, nil
+			return got, false, nil
 		case err != nil:
-			return nil, err
+			return nil, false, err
 		case m == nil: // the end of the batch
-			return got, nil
+			return got, true, nil
 		case single:
-			return []*jetstream.RawStreamMsg{m}, nil
+			return []*jetstream.RawStreamMsg{m}, true, nil
 		}
 		got = append(got, m)
 	}

@@ -46,6 +46,7 @@ type chunkReader struct {
 	next   uint64                    // stream sequence to look for the next chunk from
 	left   int64                     // bytes still to come
 	queued []*jetstream.RawStreamMsg // the batch's chunks not yet read
+	ahead  *askedBatch               // the next batch, asked for
 	buf    []byte
 	h      hash.Hash
 	err    error
