@@ -16,8 +16,9 @@ import (
 // subject from the sequence after the last chunk read, until the part's
 // size is read, and checks its digest at the end. On a single-replica
 // bucket (direct gets on) one request asks for a batch of chunks, about
-// batchBytes of them (batch.go); on a replicated bucket it asks the leader
-// for one chunk at a time, through the JetStream API.
+// batchBytes of them, the next batch asked for as this one ends (batch.go);
+// on a replicated bucket it asks the leader for one chunk at a time,
+// through the JetStream API, since any replica answers a direct get.
 //
 // nats.go's ObjectStore.Get reads them through an ordered consumer, which
 // the cluster places on any replica, and stops at the first chunk that
@@ -31,8 +32,8 @@ import (
 // caller spends between reads does not count. A chunk that is not there
 // ends the read with ErrNotFound if the part was deleted or replaced
 // meanwhile (the uploader's advancers race for parts), and as damaged
-// otherwise. A batch holds at most batchBytes and a chunk: the chunks a
-// reader has received but not handed out.
+// otherwise. A reader holds at most two batches, each at most batchBytes
+// and a chunk: the one it hands out and the one asked for ahead.
 type chunkReader struct {
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -70,6 +71,10 @@ func (s *Store) chunks(ctx context.Context, b bucket, key string, oi *jetstream.
 func (r *chunkReader) Read(p []byte) (int, error) {
 	for len(r.buf) == 0 && r.err == nil {
 		r.err = r.fill()
+	}
+	if r.err != nil && r.ahead != nil { // the read is over
+		r.ahead.drop()
+		r.ahead = nil
 	}
 	if len(r.buf) == 0 {
 		return 0, r.err
