@@ -3,6 +3,7 @@ package staging
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,6 +20,8 @@ const (
 	batchBytes  = 1 << 20
 	batchChunks = 64
 )
+
+var errEmptyBatch = errors.New("batched direct get: a batch with no chunk")
 
 // batchRequest is a batched direct get (ADR-31, nats-server 2.11 and
 // later): up to Batch messages on NextBySubject from Seq on, then an
@@ -39,8 +42,8 @@ type batchRequest struct {
 //
 // When a batch ends and the part goes on, the next batch is asked for at
 // once (ahead): the server reads and sends it while the caller uses this
-// one, and the reader holds at most two batches. Its replies wait in the
-// subscription, whose request counts no time until the reader waits for
+// one, and the reader holds at most two batches. Its replies wait in its
+// subscription, and its time-out starts only when the reader waits for
 // it: the caller's pauses do not count towards a stall.
 func (r *chunkReader) batch(ctx context.Context) ([]*jetstream.RawStreamMsg, error) {
 	a := r.ahead
@@ -118,6 +121,8 @@ func (p *askedBatch) receive(ctx context.Context) (got []*jetstream.RawStreamMsg
 			return got, false, nil
 		case err != nil:
 			return nil, false, err
+		case m == nil && len(got) == 0: // never: the server ends only a batch it began
+			return nil, false, errEmptyBatch
 		case m == nil: // the end of the batch
 			return got, true, nil
 		case single:
