@@ -131,7 +131,7 @@ type Pipeline struct {
 	// part: every part but an artifact's last is at least this large.
 	PartSize ByteSize `yaml:"part_size"`
 	// CompressionLevel is the zstd level of every part, 1–22 (default 1:
-	// on the care-home data it stores smaller than 3 at 0.65 × the CPU;
+	// on the care-home data it stores smaller than 3 at 0.7 × the CPU;
 	// DESIGN decision 49).
 	CompressionLevel int `yaml:"compression_level"`
 	MaxPartsWaiting  int `yaml:"max_parts_waiting"`

@@ -34,9 +34,16 @@ import (
 // every PostgreSQL byte by the same (teststack.LatencyProxy), with 1 then 4
 // replicas of each stage (each replica its own NATS connection and S3
 // client), and a sequential loop doing the same work per tenant through the
-// same proxies (ARCA_BENCH_SAMPLE tenants of it, 20). ARCA_BENCH_TENANTS sets N (200),
-// ARCA_BENCH_EXPORTS the exports each exporter replica runs at once (8).
-// Goals: 4 replicas ≥ 3.2× one; the fan-out ≥ 5× the loop.
+// same proxies (ARCA_BENCH_SAMPLE tenants of it, 20, after one not timed:
+// its export cache warm, as a pipeline's is after its first tenants).
+// ARCA_BENCH_TENANTS sets N (200), ARCA_BENCH_EXPORTS the exports each
+// exporter replica runs at once (8).
+// Goals: 4 replicas ≥ 3.2× one; the fan-out ≥ 5× the loop. Replicas are
+// compared end to end (x-4-vs-1) and in their steady state (x-4-vs-1-steady:
+// the rate at which the last 80% of the tenants were verified), since each
+// replica's first exports wait for its export cache (pg_dump of the shared
+// schemas, ~170 requests through the proxy, ~5 s), a fixed cost that more
+// replicas cannot divide.
 //
 //	cd cmd/arca && ARCA_BENCH_TENANTS=1000 go test -run '^$' -bench ScalingUnderLatency -benchtime 1x ./internal/stack
 func BenchmarkScalingUnderLatency(b *testing.B) {
@@ -97,10 +104,12 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 
 	// pipeline runs the n tenants through replicas of every stage on a
-	// fresh JetStream and returns the time until the last is verified,
-	// reporting when each stage finished its last tenant and its mean time
-	// per tenant (first start to last success): where the queue builds.
-	pipeline := func(b *testing.B, replicas int) time.Duration {
+	// fresh JetStream and returns the time until the last is verified and
+	// the steady rate (tenants verified per second from the fifth verified
+	// to the last), reporting when each stage finished its last tenant and
+	// its mean time per tenant (first start to last success): where the
+	// queue builds.
+	pipeline := func(b *testing.B, replicas int) (time.Duration, float64) {
 		nt := teststack.NewNATS(b)
 		if err := jobs.EnsureStreams(ctx, nt.JS, jobs.StreamOptions{}); err != nil {
 			b.Fatal(err)
@@ -180,12 +189,14 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		verified := make([]time.Time, 0, n)
 		for i := 0; i < n; i++ {
 			select {
 			case e := <-done:
 				if e.Status != messages.StatusSucceeded {
 					b.Fatalf("tenant %s: %s %s: %s", e.Tenant, e.Stage, e.Status, e.Error)
 				}
+				verified = append(verified, time.Now())
 			case <-time.After(10 * time.Minute):
 				b.Fatalf("%d replicas: only %d of %d verified", replicas, i, n)
 			}
@@ -199,12 +210,18 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 				b.ReportMetric(st.mean().Seconds(), fmt.Sprintf("s-%dr-%s-mean", replicas, stage))
 			}
 		}
-		return time.Since(begin)
+		total := time.Since(begin)
+		from, steady := n/5, 0.0
+		if span := verified[n-1].Sub(verified[from]); span > 0 {
+			steady = float64(n-1-from) / span.Seconds()
+		}
+		b.ReportMetric(steady, fmt.Sprintf("tenants/s-%dr-steady", replicas))
+		return total, steady
 	}
 
 	for b.Loop() {
-		one := pipeline(b, 1)
-		four := pipeline(b, 4)
+		one, oneSteady := pipeline(b, 1)
+		four, fourSteady := pipeline(b, 4)
 
 		// The loop: the same work per tenant, one after the other, through
 		// the same proxies; a sample gives the per-tenant time.
@@ -219,9 +236,11 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 			b.Fatal(err)
 		}
 		store := newStore(b)
+		sequentialBackup(b, ctx, exp, store, backup.Layout{Prefix: "seq"}, kr, "home-1") // warms its cache
+		sample = min(sample, n-1)
 		sent := pgProxy.Sent()
 		seqBegin := time.Now()
-		for i := 1; i <= sample; i++ {
+		for i := 2; i <= sample+1; i++ {
 			sequentialBackup(b, ctx, exp, store, backup.Layout{Prefix: "seq"}, kr, fmt.Sprintf("home-%d", i))
 		}
 		seq := time.Since(seqBegin) / time.Duration(sample) * time.Duration(n)
@@ -231,6 +250,7 @@ func BenchmarkScalingUnderLatency(b *testing.B) {
 		b.ReportMetric(four.Seconds(), "s-4-replicas")
 		b.ReportMetric(seq.Seconds(), "s-sequential")
 		b.ReportMetric(float64(one)/float64(four), "x-4-vs-1")
+		b.ReportMetric(fourSteady/oneSteady, "x-4-vs-1-steady")
 		b.ReportMetric(float64(seq)/float64(one), "x-1-replica-vs-loop")
 		b.ReportMetric(float64(seq)/float64(four), "x-4-replicas-vs-loop")
 	}
