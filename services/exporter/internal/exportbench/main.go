@@ -18,6 +18,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/arcabackup/arca/pkg/zframe"
+
 	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/tenancy"
 	"github.com/arcabackup/arca/services/exporter/internal/compress"
@@ -38,7 +40,14 @@ func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	full := flag.Bool("full", false, "a full logical dump (pg_dump, as the exporter stage's full export) compressed as the stage does, to compare with -batch")
 	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (its default zstd level), and print each export after the first: the warm path of arca backup tenant")
+	level := flag.Int("level", 1, "zstd level, as pipeline.compression_level (default 1)")
 	flag.Parse()
+	l, err := zframe.Level(*level)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "exportbench:", err)
+		os.Exit(2)
+	}
+	benchLevel = l
 	if *cpu != "" {
 		f, err := os.Create(*cpu)
 		if err == nil {
@@ -109,7 +118,7 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 			members := make([]export.Member, len(group))
 			for i, id := range group {
 				sinks[i] = newDiscard()
-				zw, err := compress.NewWriter(sinks[i], 16<<20, zstd.SpeedDefault, compress.LowMemory...)
+				zw, err := compress.NewWriter(sinks[i], 16<<20, benchLevel, compress.LowMemory...)
 				if err != nil {
 					panic(err)
 				}
@@ -142,11 +151,14 @@ func runBatches(url string, size, lanes int, tc tenancy.Config) error {
 	return nil
 }
 
+// benchLevel is the zstd level every export here is compressed at (-level).
+var benchLevel = zstd.SpeedFastest
+
 // runFull dumps the whole source as the exporter stage's full export
 // does, compressed at its level, to io.Discard.
 func runFull(url string) error {
 	sink := newDiscard()
-	zw, err := compress.NewWriter(sink, 16<<20, zstd.SpeedDefault)
+	zw, err := compress.NewWriter(sink, 16<<20, benchLevel)
 	if err != nil {
 		return err
 	}
@@ -186,7 +198,7 @@ func runWarm(url, tenant string, parallel, n int, tc tenancy.Config) error {
 		Cache: export.NewCache(), Sessions: source.NewSessions(1+parallel, time.Minute)}
 	for i := range n {
 		sink := newDiscard()
-		zw, err := compress.NewWriter(sink, 16<<20, zstd.SpeedDefault)
+		zw, err := compress.NewWriter(sink, 16<<20, benchLevel)
 		if err != nil {
 			return err
 		}
