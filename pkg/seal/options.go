@@ -6,11 +6,14 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// DefaultLevel is the zstd level parts are compressed with: zstd level 3
+// DefaultLevel is the zstd level a Sealer compresses with unless told
+// otherwise (base backups, wal-push without the agent): zstd level 3
 // (klauspost's SpeedDefault). On 1 GB of CSV (BenchmarkSealCSV) it compresses
-// slightly better than gzip -9 at about 14 times its speed; level 1 is faster
-// still but leaves no margin on the ratio, level 7 gains 7% ratio at 2.6 times
-// the CPU.
+// slightly better than gzip -9 at about 14 times its speed; level 1 is 1.4
+// times faster at 1% less ratio, level 7 gains 7% ratio at 2.6 times the
+// CPU. Tenant exports and full dumps are compressed by the exporter at
+// pipeline.compression_level, level 1 by default (DESIGN decision 49), and
+// WAL through the agent at level 1.
 const DefaultLevel = zstd.SpeedDefault
 
 // Option configures a Sealer.

@@ -12,10 +12,13 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// chunkReader reads a part's chunks from its stream's leader, one
-// message get (next by subject; a direct get on a single-replica bucket)
-// per chunk, until the part's size is read, and checks its digest at the
-// end.
+// chunkReader reads a part's chunks from its stream's leader, next by
+// subject from the sequence after the last chunk read, until the part's
+// size is read, and checks its digest at the end. On a single-replica
+// bucket (direct gets on) one request asks for a batch of chunks, about
+// batchBytes of them, the next batch asked for as this one ends (batch.go);
+// on a replicated bucket it asks the leader for one chunk at a time,
+// through the JetStream API, since any replica answers a direct get.
 //
 // nats.go's ObjectStore.Get reads them through an ordered consumer, which
 // the cluster places on any replica, and stops at the first chunk that
@@ -24,12 +27,13 @@ import (
 // object, digests do not match"). The leader has applied every put it
 // acknowledged, and the count is the part's own size, not a replica's view.
 //
-// A chunk request that fails (a timeout, no leader during an election) is
-// asked again until the stall timeout passes with no chunk received; time
-// the caller spends between reads does not count. A chunk that is not
-// there ends the read with ErrNotFound if the part was deleted or
-// replaced meanwhile (the uploader's advancers race for parts), and as
-// damaged otherwise.
+// A request that fails (a timeout, no leader during an election) is asked
+// again until the stall timeout passes with no chunk received; time the
+// caller spends between reads does not count. A chunk that is not there
+// ends the read with ErrNotFound if the part was deleted or replaced
+// meanwhile (the uploader's advancers race for parts), and as damaged
+// otherwise. A reader holds at most two batches, each at most batchBytes
+// and a chunk: the one it hands out and the one asked for ahead.
 type chunkReader struct {
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -40,14 +44,16 @@ type chunkReader struct {
 	subj   string
 	digest string // as in the part's metadata: SHA-256=<base64url>
 
-	next uint64 // stream sequence to look for the next chunk from
-	left int64  // bytes still to come
-	buf  []byte
-	h    hash.Hash
-	err  error
+	next   uint64                    // stream sequence to look for the next chunk from
+	left   int64                     // bytes still to come
+	queued []*jetstream.RawStreamMsg // the batch's chunks not yet read
+	ahead  *askedBatch               // the next batch, asked for
+	buf    []byte
+	h      hash.Hash
+	err    error
 }
 
-// chunkRequest bounds one chunk request; a failed one is asked again.
+// chunkRequest bounds one request; a failed one is asked again.
 const chunkRequest = 30 * time.Second
 
 func (s *Store) chunks(ctx context.Context, b bucket, key string, oi *jetstream.ObjectInfo) *chunkReader {
@@ -65,6 +71,10 @@ func (s *Store) chunks(ctx context.Context, b bucket, key string, oi *jetstream.
 func (r *chunkReader) Read(p []byte) (int, error) {
 	for len(r.buf) == 0 && r.err == nil {
 		r.err = r.fill()
+	}
+	if r.err != nil && r.ahead != nil { // the read is over
+		r.ahead.drop()
+		r.ahead = nil
 	}
 	if len(r.buf) == 0 {
 		return 0, r.err
@@ -98,16 +108,35 @@ func (r *chunkReader) fill() error {
 }
 
 func (r *chunkReader) chunk() (*jetstream.RawStreamMsg, error) {
+	if len(r.queued) == 0 {
+		ms, err := r.request()
+		if err != nil {
+			return nil, err
+		}
+		r.queued = ms
+	}
+	m := r.queued[0]
+	r.queued[0] = nil // handed out: the reader holds only the rest
+	r.queued = r.queued[1:]
+	return m, nil
+}
+
+// request asks for the chunks from r.next on, again while it fails, until
+// the stall timeout.
+func (r *chunkReader) request() ([]*jetstream.RawStreamMsg, error) {
 	since := time.Now()
 	for {
 		ctx, cancel := context.WithTimeout(r.ctx, min(chunkRequest, r.s.stall))
-		m, err := r.b.stream.GetMsg(ctx, r.next, jetstream.WithGetMsgSubject(r.subj))
+		ms, err := r.get(ctx)
 		cancel()
 		switch {
-		case err == nil && m.Subject == r.subj:
-			return m, nil
-		case err == nil: // not this part's: never, unless the server ignores the filter
-			return nil, fmt.Errorf("staging get %s: asked for a chunk, got %s", r.key, m.Subject)
+		case err == nil:
+			for _, m := range ms {
+				if m.Subject != r.subj { // never, unless the server ignores the filter
+					return nil, fmt.Errorf("staging get %s: asked for a chunk, got %s", r.key, m.Subject)
+				}
+			}
+			return ms, nil
 		case r.ctx.Err() != nil:
 			return nil, fmt.Errorf("staging get %s: %w", r.key, r.ctx.Err())
 		case errors.Is(err, jetstream.ErrMsgNotFound):
@@ -123,6 +152,20 @@ func (r *chunkReader) chunk() (*jetstream.RawStreamMsg, error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// get asks once for the chunks from r.next on: a batch where the bucket
+// has direct gets, else one chunk from the leader. It returns at least
+// one chunk or an error.
+func (r *chunkReader) get(ctx context.Context) ([]*jetstream.RawStreamMsg, error) {
+	if r.b.direct != nil {
+		return r.batch(ctx)
+	}
+	m, err := r.b.stream.GetMsg(ctx, r.next, jetstream.WithGetMsgSubject(r.subj))
+	if err != nil {
+		return nil, err
+	}
+	return []*jetstream.RawStreamMsg{m}, nil
 }
 
 // gone reports whether the part read as nuid was deleted or replaced.

@@ -18,11 +18,14 @@ import (
 // A stage reads a part right after the previous stage's put was
 // acknowledged, often through another cluster member: on an R3 cluster the
 // read must see the put (a follower answering from a store that has not yet
-// applied it turned parts into "gone from staging" dead letters).
+// applied it turned parts into "gone from staging" dead letters). So the
+// buckets have no direct gets, and a part is read chunk by chunk from the
+// leader, never in batches of direct gets (which any replica answers).
 func TestClusterReadsAPartRightAfterItsPutThroughAnyMember(t *testing.T) {
 	t.Parallel()
 	c := teststack.NewCluster(t)
 	ctx := t.Context()
+	plainGets, sealedGets := directGets(t, c.URLs[0], staging.PlainBucket), directGets(t, c.URLs[0], staging.Bucket)
 	stores := make([]*staging.Store, len(c.URLs))
 	for i, u := range c.URLs {
 		_, js := teststack.Connect(t, u)
@@ -57,6 +60,7 @@ func TestClusterReadsAPartRightAfterItsPutThroughAnyMember(t *testing.T) {
 			require.ErrorIs(t, err, staging.ErrNotFound, "stat %s right after its delete", key)
 		}
 	}
+	require.Zero(t, plainGets()+sealedGets(), "direct gets on a replicated bucket")
 }
 
 // gate yields head, then waits for open before the rest.

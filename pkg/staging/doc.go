@@ -24,7 +24,8 @@
 // The buckets are nats.go object stores in nats.go's format, but Put and
 // Get are this package's: on a replicated cluster every read goes to the
 // stream leader (a follower may not yet hold a put the leader
-// acknowledged), and a put's metadata is stored only if no other put of
+// acknowledged), on a single replica a part is read in batches of chunks
+// (decision 50), and a put's metadata is stored only if no other put of
 // the key was stored since it began (a failed put's late messages must not
 // replace its retry). docs/DESIGN.md §10.22.
 package staging

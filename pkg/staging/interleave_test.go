@@ -37,7 +37,8 @@ func (g *gatedReader) Read(p []byte) (int, error) {
 
 // A part whose chunks are not one run in the stream (another put's chunks
 // and metadata stored between its first and second chunk) reads back
-// whole, by direct gets on a single-replica bucket (next by subject).
+// whole, by direct gets on a single-replica bucket (next by subject): a's
+// nine chunks come in two batches, the first stepping over b's.
 func TestPartReadsBackPastAnotherPutsChunks(t *testing.T) {
 	t.Parallel()
 	n := teststack.NewNATS(t)

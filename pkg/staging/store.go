@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -53,6 +54,10 @@ type bucket struct {
 	jetstream.ObjectStore
 	name   string
 	stream jetstream.Stream
+	// direct is where chunks are read in batches (batch.go) when the
+	// stream has direct gets (a single replica); nil, one get per chunk
+	// from the leader, when it is replicated.
+	direct *directGet
 }
 
 func (s *Store) bucket(key string) bucket {
@@ -74,10 +79,13 @@ type Info struct {
 	Revision uint64
 }
 
-// ObjectStores is what Ensure needs of a JetStream context.
+// ObjectStores is what Ensure needs of a JetStream context: its
+// connection and API prefix for batched reads.
 type ObjectStores interface {
 	CreateOrUpdateStream(ctx context.Context, cfg jetstream.StreamConfig) (jetstream.Stream, error)
 	ObjectStore(ctx context.Context, bucket string) (jetstream.ObjectStore, error)
+	Conn() *nats.Conn
+	Options() jetstream.JetStreamOptions
 	Publisher
 }
 
@@ -93,8 +101,9 @@ type ObjectStores interface {
 // the stream leader. A single replica is the leader, and there direct gets
 // stay on: a chunk then comes back as raw bytes, not base64 in a JSON
 // reply, which made reading a part 4 to 5 times slower (BenchmarkGet,
-// #17). The handle is opened after the update, since the client caches
-// the setting to choose the subject of its reads.
+// #17), and a part is read in batches of chunks (decision 50). The handle
+// is opened after the update, since the client caches the setting to
+// choose the subject of its reads.
 func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 	if o.TTL == 0 {
 		o.TTL = 24 * time.Hour
@@ -122,6 +131,9 @@ func Ensure(ctx context.Context, js ObjectStores, o Options) (*Store, error) {
 			return nil, fmt.Errorf("staging bucket %s: %w", b.name, err)
 		}
 		*b.to = bucket{ObjectStore: os, name: b.name, stream: st}
+		if st.CachedInfo().Config.AllowDirect {
+			b.to.direct = newDirectGet(js, st.CachedInfo().Config.Name)
+		}
 	}
 	return s, nil
 }
