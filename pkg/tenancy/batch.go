@@ -119,8 +119,9 @@ func (d *discovery) batchTenants(e *entry, a string) string {
 // resident) joins its parent once per (key, tenant), not once per row. A
 // table with a tenant column is read directly, its keys made distinct with
 // the tenant column before they are numbered: each of the batch's rows is
-// hashed once (into the keys), not also joined to the ids first.
-func (d *discovery) batchKeys(e *entry, names []string) string {
+// hashed once (into the keys), not also joined to the ids first. drop, when
+// not empty, is a further condition on the rows read (sameTenantKeys).
+func (d *discovery) batchKeys(e *entry, names []string, drop string) string {
 	if e.role != RoleTenantOwned && e.role != RoleTenantRow {
 		return "(SELECT DISTINCT " + quoted(names) + ", arca_bi FROM " + d.node(e) + ")"
 	}
@@ -131,8 +132,38 @@ func (d *discovery) batchKeys(e *entry, names []string) string {
 		in = c + " = ANY (ARRAY(" + ids + "))" // as batchTenants
 	}
 	return "(SELECT " + cols("k", names) + ", b.i AS arca_bi FROM (SELECT DISTINCT " + cols("x", names) + ", " + c +
-		" AS arca_t FROM " + pgx.Identifier{e.rel.schema, e.rel.name}.Sanitize() + " AS x WHERE " + in +
+		" AS arca_t FROM " + pgx.Identifier{e.rel.schema, e.rel.name}.Sanitize() + " AS x WHERE " + in + drop +
 		") AS k JOIN arca_b AS b ON k.arca_t = b.id::" + e.col.Type + ")"
+}
+
+// sameTenantKeys is, for reference child ch, a condition over its rows x
+// (" AND NOT EXISTS ...") dropping the rows whose parent row belongs to
+// the same tenant as they do: their keys would find only rows the batch
+// member owns, which the reference node removes in the end, and hashing
+// them into the distinct keys is most of the closure's cost (a tenant's
+// records point at its own residents). Empty where that is not provably
+// so:
+//   - both tables have a tenant column (tenant-owned or tenant-row) of the
+//     same type (typmod included: a cast to varchar(n) truncates the id)
+//     and collation, so that r.ptc = x.ctc, with x.ctc = id::type, says
+//     r.ptc = id::type, the parent row's membership, for the same ids;
+//   - the parent's key columns are unique among the rows a query of the
+//     table reads (the foreign key's unique index covers every partition
+//     of a partitioned table, but not a legacy inheritance child), so the
+//     one row the condition finds is the only one the key joins.
+//
+// The rows it drops are owned rows, including those a self-reference
+// closure would start from: each owned row's own self-reference keys are
+// read as a child too, and dropped only when its parent is owned as well.
+func (d *discovery) sameTenantKeys(ch refChild) string {
+	c, p := ch.entry, d.owned[ch.fk.parent]
+	direct := func(e *entry) bool { return e != nil && (e.role == RoleTenantOwned || e.role == RoleTenantRow) }
+	if !direct(c) || !direct(p) || p.rel.inherits || c.col.Type != p.col.Type ||
+		c.rel.types[c.col.Name] != p.rel.types[p.col.Name] {
+		return ""
+	}
+	return " AND NOT EXISTS (SELECT 1 FROM " + pgx.Identifier{p.rel.schema, p.rel.name}.Sanitize() + " AS r WHERE " +
+		eq("r", ch.fk.parentCols, "x", ch.fk.childCols) + " AND " + col("r", p.col.Name) + " = " + col("x", c.col.Name) + ")"
 }
 
 // batchBody is the batch form of body: the node's rows with the position
@@ -157,12 +188,12 @@ func (d *discovery) batchBody(e *entry, ident string, carried []string) string {
 	if e.role == RoleReference {
 		selfs = d.selfKeys(e.rel.oid, false)
 		for _, ch := range d.refChildren(e) {
-			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.batchKeys(ch.entry, ch.fk.childCols)+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
+			branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.batchKeys(ch.entry, ch.fk.childCols, d.sameTenantKeys(ch))+" AS p ON "+eq("x", ch.fk.parentCols, "p", ch.fk.childCols))
 		}
 	} else {
 		for _, fk := range d.cat.fks {
 			if p, ok := d.ownerParent(e, fk); ok {
-				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.batchKeys(p, fk.parentCols)+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
+				branches = append(branches, sel("x", "p.arca_bi")+" JOIN "+d.batchKeys(p, fk.parentCols, "")+" AS p ON "+eq("x", fk.childCols, "p", fk.parentCols))
 			}
 		}
 	}

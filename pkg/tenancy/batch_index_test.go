@@ -102,9 +102,10 @@ func TestBatchSelectionsReadIndexedTenantColumnsThroughTheIndex(t *testing.T) {
 			if indexed && sql == p.BatchReferences {
 				// The closure makes the records' keys distinct as they
 				// are read, before numbering them by tenant: no join of
-				// every record with the batch's ids.
+				// every record with the batch's ids (the anti join drops
+				// the records pointing at their own home's residents).
 				for _, a := range above {
-					require.Equal(t, "Aggregate", a, "%s: %v under %v", what, scans, above)
+					require.True(t, a == "Aggregate" || strings.HasSuffix(a, " Anti"), "%s: %v under %v", what, scans, above)
 				}
 			}
 		}
@@ -112,7 +113,8 @@ func TestBatchSelectionsReadIndexedTenantColumnsThroughTheIndex(t *testing.T) {
 }
 
 // scansOf is the node types of the plan of sql that read table, and the
-// types of the nodes right above them.
+// types of the nodes right above them, a join's followed by its join type
+// ("Hash Join Anti").
 func scansOf(t *testing.T, tx pgx.Tx, sql, table string) (scans, above []string) {
 	t.Helper()
 	var out []byte
@@ -123,7 +125,7 @@ func scansOf(t *testing.T, tx pgx.Tx, sql, table string) (scans, above []string)
 	walk = func(n, parent node) {
 		if n.Relation == table && strings.Contains(n.Type, "Scan") {
 			scans = append(scans, n.Type)
-			above = append(above, parent.Type)
+			above = append(above, strings.TrimSpace(parent.Type+" "+parent.JoinType))
 		}
 		for _, c := range n.Plans {
 			walk(c, n)
@@ -136,6 +138,7 @@ func scansOf(t *testing.T, tx pgx.Tx, sql, table string) (scans, above []string)
 type node struct {
 	Type     string `json:"Node Type"`
 	Relation string `json:"Relation Name"`
+	JoinType string `json:"Join Type"`
 	Plans    []node `json:"Plans"`
 }
 

@@ -42,6 +42,13 @@ func rowsOf(t *testing.T, tx pgx.Tx, sql string, batched bool) map[int][]string 
 // fewer, each as often.
 func checkBatches(t *testing.T, db *teststack.Database, cfg tenancy.Config, rounds int) {
 	t.Helper()
+	checkBatchesOf(t, db, cfg, nil, rounds)
+}
+
+// checkBatchesOf is checkBatches over the given batches of tenant ids
+// first, then rounds random ones.
+func checkBatchesOf(t *testing.T, db *teststack.Database, cfg tenancy.Config, given [][]string, rounds int) {
+	t.Helper()
 	ctx := t.Context()
 	tx, err := db.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
 	require.NoError(t, err)
@@ -67,13 +74,16 @@ func checkBatches(t *testing.T, db *teststack.Database, cfg tenancy.Config, roun
 	}
 	rng := rand.New(rand.NewPCG(uint64(len(tenants)), 17))
 	checked := 0
-	for round := 0; round < rounds; round++ {
-		batch := slices.Clone(tenants)
-		rng.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
-		batch = batch[:1+rng.IntN(len(batch))]
-		ids := make([]string, len(batch))
-		for i, tn := range batch {
-			ids[i] = tn.ID
+	for round := 0; round < len(given)+rounds; round++ {
+		var ids []string
+		if round < len(given) {
+			ids = given[round]
+		} else {
+			batch := slices.Clone(tenants)
+			rng.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
+			for _, tn := range batch[:1+rng.IntN(len(batch))] {
+				ids = append(ids, tn.ID)
+			}
 		}
 		require.NoError(t, tenancy.BindBatch(ctx, tx, ids))
 		// Every table any member's plan batches, run once for the batch,

@@ -14,7 +14,15 @@ type relation struct {
 	schema  string
 	name    string
 	columns []Column // every live column, generated ones included
+	// types are each column's type and collation oids.
+	types map[string]typeOID
+	// inherits: an ordinary table with inheritance children, which a
+	// query of it reads too, though its unique keys hold in it alone.
+	inherits bool
 }
+
+// typeOID is a column's type and collation.
+type typeOID struct{ typ, coll uint32 }
 
 // foreignKey is one foreign key between two loaded relations.
 type foreignKey struct {
@@ -39,7 +47,7 @@ type catalog struct {
 }
 
 const relationsSQL = `
-SELECT c.oid, n.nspname::text, c.relname::text
+SELECT c.oid, n.nspname::text, c.relname::text, c.relkind = 'r' AND c.relhassubclass
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)
 ORDER BY n.nspname, c.relname`
@@ -50,7 +58,8 @@ const loadedRelations = `SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog
   WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = ANY($1)`
 
 const columnsSQL = `
-SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> ''
+SELECT a.attrelid, a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated <> '',
+  a.atttypid, a.attcollation
 FROM pg_catalog.pg_attribute a
 WHERE a.attrelid IN (` + loadedRelations + `) AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`
@@ -164,8 +173,8 @@ func (c *catalog) readSchemaExists(rows pgx.Rows) error {
 
 func (c *catalog) readRelations(rows pgx.Rows) error {
 	for rows.Next() {
-		r := &relation{}
-		if err := rows.Scan(&r.oid, &r.schema, &r.name); err != nil {
+		r := &relation{types: map[string]typeOID{}}
+		if err := rows.Scan(&r.oid, &r.schema, &r.name, &r.inherits); err != nil {
 			return err
 		}
 		c.rels[r.oid] = r
@@ -178,11 +187,13 @@ func (c *catalog) readColumns(rows pgx.Rows) error {
 	for rows.Next() {
 		var oid uint32
 		var col Column
-		if err := rows.Scan(&oid, &col.Name, &col.Type, &col.NotNull, &col.Generated); err != nil {
+		var t typeOID
+		if err := rows.Scan(&oid, &col.Name, &col.Type, &col.NotNull, &col.Generated, &t.typ, &t.coll); err != nil {
 			return err
 		}
 		if r := c.rels[oid]; r != nil {
 			r.columns = append(r.columns, col)
+			r.types[col.Name] = t
 		}
 	}
 	return nil
