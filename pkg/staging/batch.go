@@ -23,6 +23,12 @@ const (
 
 var errEmptyBatch = errors.New("batched direct get: a batch with no chunk")
 
+// permanentError is a reply that asking again would not change.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
 // batchRequest is a batched direct get (ADR-31, nats-server 2.11 and
 // later): up to Batch messages on NextBySubject from Seq on, then an
 // end-of-batch status.
@@ -125,8 +131,10 @@ func (p *askedBatch) receive(ctx context.Context) (got []*jetstream.RawStreamMsg
 			return nil, false, errEmptyBatch
 		case m == nil: // the end of the batch
 			return got, true, nil
-		case single:
+		case single && len(got) == 0:
 			return []*jetstream.RawStreamMsg{m}, true, nil
+		case single: // never mid-batch from a 2.11+ server: keep what came, ask again after it
+			return append(got, m), false, nil
 		}
 		got = append(got, m)
 	}
@@ -145,7 +153,9 @@ func batchReply(msg *nats.Msg) (m *jetstream.RawStreamMsg, single bool, err erro
 	case "503":
 		return nil, false, nats.ErrNoResponders
 	default:
-		return nil, false, fmt.Errorf("batched direct get: status %s %s", status, msg.Header.Get("Description"))
+		// 408 (a request the server cannot read), 412, 500: asking again
+		// would get the same answer until the stall timeout.
+		return nil, false, &permanentError{fmt.Errorf("batched direct get: status %s %s", status, msg.Header.Get("Description"))}
 	}
 	seq, err := strconv.ParseUint(msg.Header.Get(jetstream.SequenceHeader), 10, 64)
 	if err != nil {

@@ -139,6 +139,8 @@ func (r *chunkReader) request() ([]*jetstream.RawStreamMsg, error) {
 			return ms, nil
 		case r.ctx.Err() != nil:
 			return nil, fmt.Errorf("staging get %s: %w", r.key, r.ctx.Err())
+		case errors.As(err, new(*permanentError)):
+			return nil, fmt.Errorf("staging get %s: %w", r.key, err)
 		case errors.Is(err, jetstream.ErrMsgNotFound):
 			if r.s.gone(r.ctx, r.key, r.nuid) {
 				return nil, fmt.Errorf("staging get %s: deleted while read: %w", r.key, ErrNotFound)
