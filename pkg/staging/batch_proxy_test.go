@@ -48,7 +48,7 @@ func relayDirectGet(t *testing.T, pc *nats.Conn, subject string, req map[string]
 	inbox := pc.NewInbox()
 	sub, err := pc.SubscribeSync(inbox)
 	require.NoError(t, err)
-	defer sub.Unsubscribe()
+	defer func() { _ = sub.Unsubscribe() }()
 	b, _ := json.Marshal(req)
 	require.NoError(t, pc.PublishRequest(subject, inbox, b))
 	for {
