@@ -150,7 +150,12 @@ func (d *discovery) batchKeys(e *entry, names []string, drop string) string {
 //   - the parent's key columns are unique among the rows a query of the
 //     table reads (the foreign key's unique index covers every partition
 //     of a partitioned table, but not a legacy inheritance child), so the
-//     one row the condition finds is the only one the key joins.
+//     one row the condition finds is the only one the key joins;
+//   - and "=" on the key is the index's equality (foreignKey.exactKey):
+//     with a nondeterministic collation on either side, or collations or
+//     types that differ, the join's "=" can match rows the unique index
+//     tells apart ('ABC' and 'abc'), and the prefilter would drop a key
+//     whose other match is another tenant's row (found by review).
 //
 // The rows it drops are owned rows, including those a self-reference
 // closure would start from: each owned row's own self-reference keys are
@@ -158,7 +163,7 @@ func (d *discovery) batchKeys(e *entry, names []string, drop string) string {
 func (d *discovery) sameTenantKeys(ch refChild) string {
 	c, p := ch.entry, d.owned[ch.fk.parent]
 	direct := func(e *entry) bool { return e != nil && (e.role == RoleTenantOwned || e.role == RoleTenantRow) }
-	if !direct(c) || !direct(p) || p.rel.inherits || c.col.Type != p.col.Type ||
+	if !direct(c) || !direct(p) || !ch.fk.exactKey || p.rel.inherits || c.col.Type != p.col.Type ||
 		c.rel.types[c.col.Name] != p.rel.types[p.col.Name] {
 		return ""
 	}

@@ -32,6 +32,12 @@ type foreignKey struct {
 	parentCols    []string
 	onDelete      string // confdeltype: a no action, r restrict, c cascade, n set null, d set default
 	notNull       bool   // every child column is NOT NULL
+	// exactKey: "=" between the key columns matches at most the one
+	// parent row the referenced unique index allows (same type and
+	// collation on both sides, no nondeterministic collation, the index's
+	// default operator classes), as the reference closure's same-tenant
+	// prefilter assumes (sameTenantKeys).
+	exactKey bool
 }
 
 // catalog is the part of pg_catalog discovery needs.
@@ -70,7 +76,15 @@ SELECT con.conname::text, con.conrelid, con.confrelid,
         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
   ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
         JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
-  pg_catalog.format('%I.%I', pn.nspname, p.relname), con.confdeltype::text
+  pg_catalog.format('%I.%I', pn.nspname, p.relname), con.confdeltype::text,
+  NOT EXISTS (SELECT 1 FROM unnest(con.conkey, con.confkey) AS k(c, p)
+    JOIN pg_catalog.pg_attribute ca ON ca.attrelid = con.conrelid AND ca.attnum = k.c
+    JOIN pg_catalog.pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.p
+    WHERE ca.atttypid <> pa.atttypid OR ca.attcollation <> pa.attcollation
+      OR EXISTS (SELECT 1 FROM pg_catalog.pg_collation co WHERE co.oid = pa.attcollation AND NOT co.collisdeterministic))
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index ix, unnest(ix.indclass::oid[]) AS cls(oid)
+    JOIN pg_catalog.pg_opclass oc ON oc.oid = cls.oid
+    WHERE ix.indexrelid = con.conindid AND NOT oc.opcdefault)
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class p ON p.oid = con.confrelid
 JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
@@ -205,7 +219,7 @@ func (c *catalog) readForeignKeys(rows pgx.Rows) error {
 	for rows.Next() {
 		var fk foreignKey
 		var parentName string
-		if err := rows.Scan(&fk.name, &fk.child, &fk.parent, &fk.childCols, &fk.parentCols, &parentName, &fk.onDelete); err != nil {
+		if err := rows.Scan(&fk.name, &fk.child, &fk.parent, &fk.childCols, &fk.parentCols, &parentName, &fk.onDelete, &fk.exactKey); err != nil {
 			return err
 		}
 		c.fks = append(c.fks, fk)
