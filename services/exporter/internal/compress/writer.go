@@ -57,6 +57,12 @@ func NewWriter(sink Sink, target int64, level zstd.EncoderLevel, opts ...zstd.EO
 	if target <= 0 {
 		return nil, errors.New("compress: part target size must be positive")
 	}
+	// Entropy-code the literals of blocks with no match at every level:
+	// klauspost's fastest level (the pipeline's default) otherwise stores
+	// them raw, so hex or base64 columns (hashes, scanned documents) were
+	// stored uncompressed (8 MiB of hex: 1.00 of its size against 0.50 with
+	// this, 0.53 at level 3; base64 of random bytes 1.00 against 0.75).
+	opts = append([]zstd.EOption{zstd.WithAllLitEntropyCompression(true)}, opts...)
 	// Made here to check the options, but empty: zstd allocates an
 	// encoder's tables and buffers at its first Reset.
 	if _, err := zframe.NewEncoder(level, opts...); err != nil {
