@@ -199,3 +199,22 @@ func referencesOf(t *testing.T, db *teststack.Database, id string) []string {
 	}
 	return out
 }
+
+// A citext key whose unique index uses text_ops (text's default class,
+// not citext's): the index and the foreign key's check tell 'ABC' from
+// 'abc', the closure's citext "=" does not (found by review).
+func TestPrefilterKeepsKeysIndexedWithAnotherTypesOperatorClass(t *testing.T) {
+	t.Parallel()
+	db := collationDB(t, `
+CREATE EXTENSION IF NOT EXISTS citext;
+CREATE TABLE public.tenants (id text PRIMARY KEY);
+INSERT INTO public.tenants VALUES ('a'), ('b');
+CREATE TABLE public.p (id int PRIMARY KEY, code citext NOT NULL, "tenantId" text NOT NULL REFERENCES public.tenants);
+CREATE UNIQUE INDEX p_code_text ON public.p (code text_ops);
+INSERT INTO public.p VALUES (1, 'ABC', 'a'), (2, 'abc', 'b');
+CREATE TABLE public.c (id int PRIMARY KEY, "tenantId" text NOT NULL REFERENCES public.tenants, code citext REFERENCES public.p (code));
+INSERT INTO public.c VALUES (1, 'a', 'abc');
+`)
+	require.Zero(t, prefiltersOf(t, db, "a"))
+	checkBatchesOf(t, db, collationConfig, [][]string{{"a"}, {"a", "b"}}, 2)
+}

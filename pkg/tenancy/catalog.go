@@ -34,8 +34,10 @@ type foreignKey struct {
 	notNull       bool   // every child column is NOT NULL
 	// exactKey: "=" between the key columns matches at most the one
 	// parent row the referenced unique index allows (same type and
-	// collation on both sides, no nondeterministic collation, the index's
-	// default operator classes), as the reference closure's same-tenant
+	// collation on both sides, no nondeterministic collation, each index
+	// column's operator class the default of its column's own type: a
+	// citext key indexed with text_ops is unique case-sensitively while
+	// its "=" is not), as the reference closure's same-tenant
 	// prefilter assumes (sameTenantKeys).
 	exactKey bool
 }
@@ -82,9 +84,15 @@ SELECT con.conname::text, con.conrelid, con.confrelid,
     JOIN pg_catalog.pg_attribute pa ON pa.attrelid = con.confrelid AND pa.attnum = k.p
     WHERE ca.atttypid <> pa.atttypid OR ca.attcollation <> pa.attcollation
       OR EXISTS (SELECT 1 FROM pg_catalog.pg_collation co WHERE co.oid = pa.attcollation AND NOT co.collisdeterministic))
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index ix, unnest(ix.indclass::oid[]) AS cls(oid)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index ix
+    CROSS JOIN LATERAL unnest(ix.indclass::oid[]) WITH ORDINALITY AS cls(oid, i)
     JOIN pg_catalog.pg_opclass oc ON oc.oid = cls.oid
-    WHERE ix.indexrelid = con.conindid AND NOT oc.opcdefault)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[cls.i - 1]
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+    WHERE ix.indexrelid = con.conindid AND (NOT oc.opcdefault OR bt.typtype = 'd'
+      OR oc.opcintype <> COALESCE(bt.oid, t.oid) AND EXISTS (SELECT 1 FROM pg_catalog.pg_opclass d
+        WHERE d.opcmethod = oc.opcmethod AND d.opcdefault AND d.opcintype = COALESCE(bt.oid, t.oid))))
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class p ON p.oid = con.confrelid
 JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
