@@ -383,8 +383,8 @@ commit=$(git rev-parse --short HEAD)
   row restore "that tenant's restore (into a database holding the schema)" plan
   row base "base backup, $CLUSTERSIZE MB cluster (pgBackRest 2.45, process-max=2, zst, aes-256-cbc, S3 over TLS)" pgbackrest
   row pitr "PITR restore until the server accepts writes (pgBackRest restore vs arca restore pitr, pgbench WAL of ${WAL_SECONDS} s)" pgbackrest
-  awk -v n="$TENANTS" '$2 == "arca" && $1 == "full" { f += $3; fn++ } $2 == "arca" && $1 == "tenants" { a += $3; an++ }
-    END { if (fn && an) printf "\nArca alone, same rounds: all %d tenants %.1f s ÷ one full logical backup %.1f s = **%.2f ×** (goal ≤ 1.5 × without an index, #17.6).\n", n, a / an, f / fn, (a / an) / (f / fn) }' "$RESULTS"
+  awk -v n="$TENANTS" -v idx="$([ "$NO_INDEX" = 1 ] && echo "no index" || echo "indexed")" '$2 == "arca" && $1 == "full" { f += $3; fn++ } $2 == "arca" && $1 == "tenants" { a += $3; an++ }
+    END { if (fn && an) printf "\nArca alone, same rounds: all %d tenants %.1f s ÷ one full logical backup %.1f s = **%.2f ×** (goal ≤ 1.5 × without an index, #17.6; this run: %s).\n", n, a / an, f / fn, (a / an) / (f / fn), idx }' "$RESULTS"
   echo "Tenant column indexes: $INDEXES of 7 tables (\`BENCH_NO_INDEX=$NO_INDEX\`); Arca's \`pipeline.batch_size\`: $BATCH (\`BENCH_BATCH\`)."
   [ -z "${RSS_DEV:-}" ] || echo "
 Peak RSS of \`arca dev\` over the logical runs: $RSS_DEV MiB."

@@ -18,10 +18,9 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
-	"github.com/arcabackup/arca/pkg/zframe"
-
 	"github.com/arcabackup/arca/pkg/iocount"
 	"github.com/arcabackup/arca/pkg/tenancy"
+	"github.com/arcabackup/arca/pkg/zframe"
 	"github.com/arcabackup/arca/services/exporter/internal/compress"
 	"github.com/arcabackup/arca/services/exporter/internal/export"
 	"github.com/arcabackup/arca/services/exporter/internal/fulldump"
@@ -39,7 +38,7 @@ func main() {
 	lanes := flag.Int("lanes", 1, "batches read at once")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile here")
 	full := flag.Bool("full", false, "a full logical dump (pg_dump, as the exporter stage's full export) compressed as the stage does, to compare with -batch")
-	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (its default zstd level), and print each export after the first: the warm path of arca backup tenant")
+	repeat := flag.Int("repeat", 1, "export -tenant this many times in one process with the stage's export cache and kept sessions, compressed as the stage does (at -level), and print each export after the first: the warm path of arca backup tenant")
 	level := flag.Int("level", 1, "zstd level, as pipeline.compression_level (default 1)")
 	flag.Parse()
 	l, err := zframe.Level(*level)

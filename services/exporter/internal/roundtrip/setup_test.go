@@ -148,7 +148,8 @@ func sealParts(t testing.TB, kek seal.KEK, id, kind, tenant string, plain []byte
 	return sealEach(t, sl, kek, id, kind, tenant, plain, parts, sizes)
 }
 
-// sealFrames seals plain as the pipeline does now: compressed by the
+// sealFrames seals plain as the pipeline does (at seal.DefaultLevel here: the
+// level is no part of what is tested): compressed by the
 // exporter into one zstd frame per part, cut at target compressed bytes,
 // and each frame sealed as it is.
 func sealFrames(t testing.TB, kek seal.KEK, id, kind, tenant string, plain []byte, target int64) sealed {
