@@ -1,8 +1,7 @@
-package staging
+package staging_test
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"io"
 	"sync/atomic"
@@ -12,23 +11,16 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arcabackup/arca/pkg/staging"
 	"github.com/arcabackup/arca/pkg/teststack"
 )
 
 // These tests put a subscriber in front of the bucket's direct gets
 // (proxyDirectGets) that changes the server's replies.
 
-func putRandom(t *testing.T, st *Store, key string, size int) []byte {
-	t.Helper()
-	data := make([]byte, size)
-	_, _ = rand.Read(data)
-	_, err := st.Put(t.Context(), key, bytes.NewReader(data), nil)
-	require.NoError(t, err)
-	return data
-}
-
-// proxy serves st.sealed's direct gets on another subject, through f.
-func proxyDirectGets(t *testing.T, n *teststack.NATS, st *Store, f func(call int, req map[string]any, reply string, pc *nats.Conn)) {
+// proxyDirectGets serves the sealed bucket's direct gets on another
+// subject, through f.
+func proxyDirectGets(t *testing.T, n *teststack.NATS, st *staging.Store, f func(call int, req map[string]any, reply string, pc *nats.Conn)) {
 	t.Helper()
 	pc, _ := teststack.Connect(t, n.URL)
 	var calls atomic.Int32
@@ -40,60 +32,52 @@ func proxyDirectGets(t *testing.T, n *teststack.NATS, st *Store, f func(call int
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sub.Unsubscribe() })
 	require.NoError(t, pc.Flush())
-	st.sealed.direct.subject = "review.dg"
+	staging.SetSealedDirectGetSubject(st, "review.dg")
 }
 
-// relay sends req to the real direct get and hands each reply to each.
-func relayDirectGet(t *testing.T, pc *nats.Conn, subject string, req map[string]any, each func(m *nats.Msg) bool) {
-	inbox := pc.NewInbox()
-	sub, err := pc.SubscribeSync(inbox)
-	require.NoError(t, err)
-	defer func() { _ = sub.Unsubscribe() }()
-	b, _ := json.Marshal(req)
-	require.NoError(t, pc.PublishRequest(subject, inbox, b))
-	for {
-		m, err := sub.NextMsg(2 * time.Second)
-		if err != nil {
-			return
+// relayDirectGets passes the sealed bucket's direct gets on to the server
+// through proxyDirectGets: edit may change each request (call counts them
+// from 1) before it is sent, and keep each reply (k counts them from 1)
+// before it is forwarded, false to end that request's replies there.
+func relayDirectGets(t *testing.T, n *teststack.NATS, st *staging.Store, edit func(call int, req map[string]any), keep func(call, k int, m *nats.Msg) bool) {
+	t.Helper()
+	server := staging.SealedDirectGetSubject(st)
+	proxyDirectGets(t, n, st, func(call int, req map[string]any, reply string, pc *nats.Conn) {
+		edit(call, req)
+		inbox := pc.NewInbox()
+		sub, err := pc.SubscribeSync(inbox)
+		require.NoError(t, err)
+		defer func() { _ = sub.Unsubscribe() }()
+		b, _ := json.Marshal(req)
+		require.NoError(t, pc.PublishRequest(server, inbox, b))
+		for k := 1; ; k++ {
+			m, err := sub.NextMsg(2 * time.Second)
+			if err != nil || !keep(call, k, m) {
+				return
+			}
+			out := nats.NewMsg(reply)
+			out.Header, out.Data = m.Header, m.Data
+			_ = pc.PublishMsg(out)
+			if _, batch := req["batch"]; !batch || m.Header.Get("Status") != "" {
+				return
+			}
 		}
-		if !each(m) {
-			return
-		}
-		if s := m.Header.Get("Status"); s != "" {
-			return
-		}
-		if _, ok := req["batch"]; !ok {
-			return
-		}
-	}
+	})
 }
 
-func forwardReply(pc *nats.Conn, reply string, m *nats.Msg) {
-	out := nats.NewMsg(reply)
-	out.Header = m.Header
-	out.Data = m.Data
-	_ = pc.PublishMsg(out)
-}
-
-// A server that ignores batch (before 2.11) answers each request with one chunk: the reader takes it as a batch of one.
+// A server that ignores batch (before 2.11) answers each request with one
+// chunk: the reader takes it as a batch of one.
 func TestABatchIgnoredByTheServerReadsChunkByChunk(t *testing.T) {
 	n := teststack.NewNATS(t)
 	ctx := t.Context()
-	st, err := Ensure(ctx, n.JS, Options{})
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{})
 	require.NoError(t, err)
 	data := putRandom(t, st, "o/0.sealed", 1<<20+5)
-	realSubj := st.sealed.direct.subject
-	proxyDirectGets(t, n, st, func(_ int, req map[string]any, reply string, pc *nats.Conn) {
+	relayDirectGets(t, n, st, func(_ int, req map[string]any) {
 		delete(req, "batch")
 		delete(req, "max_bytes")
-		relayDirectGet(t, pc, realSubj, req, func(m *nats.Msg) bool { forwardReply(pc, reply, m); return true })
-	})
-	rc, _, err := st.Get(ctx, "o/0.sealed")
-	require.NoError(t, err)
-	got, err := io.ReadAll(rc)
-	require.NoError(t, err)
-	require.NoError(t, rc.Close())
-	require.True(t, bytes.Equal(data, got))
+	}, func(int, int, *nats.Msg) bool { return true })
+	require.True(t, bytes.Equal(data, readBack(t, st, "o/0.sealed")))
 }
 
 // A batch cut short (no more replies, no EOB) hands out what came
@@ -101,30 +85,13 @@ func TestABatchIgnoredByTheServerReadsChunkByChunk(t *testing.T) {
 func TestABatchCutShortIsAskedAgainFromTheNextChunk(t *testing.T) {
 	n := teststack.NewNATS(t)
 	ctx := t.Context()
-	st, err := Ensure(ctx, n.JS, Options{StallTimeout: 2 * time.Second})
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{StallTimeout: 2 * time.Second})
 	require.NoError(t, err)
 	data := putRandom(t, st, "p/0.sealed", 3<<20)
-	realSubj := st.sealed.direct.subject
-	var seqs []any
-	proxyDirectGets(t, n, st, func(call int, req map[string]any, reply string, pc *nats.Conn) {
-		seqs = append(seqs, req["seq"])
-		k := 0
-		relayDirectGet(t, pc, realSubj, req, func(m *nats.Msg) bool {
-			k++
-			if call == 1 && k > 3 {
-				return false // cut after 3 chunks
-			}
-			forwardReply(pc, reply, m)
-			return true
-		})
+	relayDirectGets(t, n, st, func(int, map[string]any) {}, func(call, k int, _ *nats.Msg) bool {
+		return call != 1 || k <= 3 // the first batch cut after 3 chunks
 	})
-	rc, _, err := st.Get(ctx, "p/0.sealed")
-	require.NoError(t, err)
-	got, err := io.ReadAll(rc)
-	require.NoError(t, err)
-	require.NoError(t, rc.Close())
-	require.True(t, bytes.Equal(data, got))
-	t.Logf("requests from seqs %v", seqs)
+	require.True(t, bytes.Equal(data, readBack(t, st, "p/0.sealed")))
 }
 
 // A reply without Nats-Num-Pending in the middle of a batch (never from
@@ -133,27 +100,16 @@ func TestABatchCutShortIsAskedAgainFromTheNextChunk(t *testing.T) {
 func TestAReplyWithoutPendingMidBatchKeepsTheChunksBeforeIt(t *testing.T) {
 	n := teststack.NewNATS(t)
 	ctx := t.Context()
-	st, err := Ensure(ctx, n.JS, Options{StallTimeout: 2 * time.Second})
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{StallTimeout: 2 * time.Second})
 	require.NoError(t, err)
 	data := putRandom(t, st, "m/0.sealed", 1<<20)
-	realSubj := st.sealed.direct.subject
-	proxyDirectGets(t, n, st, func(call int, req map[string]any, reply string, pc *nats.Conn) {
-		k := 0
-		relayDirectGet(t, pc, realSubj, req, func(m *nats.Msg) bool {
-			k++
-			if call == 1 && k == 2 {
-				m.Header.Del("Nats-Num-Pending")
-			}
-			forwardReply(pc, reply, m)
-			return true
-		})
+	relayDirectGets(t, n, st, func(int, map[string]any) {}, func(call, k int, m *nats.Msg) bool {
+		if call == 1 && k == 2 {
+			m.Header.Del("Nats-Num-Pending")
+		}
+		return true
 	})
-	rc, _, err := st.Get(ctx, "m/0.sealed")
-	require.NoError(t, err)
-	got, err := io.ReadAll(rc)
-	require.NoError(t, err)
-	require.NoError(t, rc.Close())
-	require.True(t, bytes.Equal(data, got))
+	require.True(t, bytes.Equal(data, readBack(t, st, "m/0.sealed")))
 }
 
 // A status the server would repeat (408, a request it cannot read) ends
@@ -161,7 +117,7 @@ func TestAReplyWithoutPendingMidBatchKeepsTheChunksBeforeIt(t *testing.T) {
 func TestAStatusTheServerWouldRepeatEndsTheReadAtOnce(t *testing.T) {
 	n := teststack.NewNATS(t)
 	ctx := t.Context()
-	st, err := Ensure(ctx, n.JS, Options{StallTimeout: 2 * time.Second})
+	st, err := staging.Ensure(ctx, n.JS, staging.Options{StallTimeout: 2 * time.Second})
 	require.NoError(t, err)
 	putRandom(t, st, "b/0.sealed", 1<<20)
 	var calls atomic.Int32
@@ -176,6 +132,6 @@ func TestAStatusTheServerWouldRepeatEndsTheReadAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	_, err = io.ReadAll(rc)
 	require.ErrorContains(t, err, "status 408")
-	require.NotErrorIs(t, err, ErrStalled)
+	require.NotErrorIs(t, err, staging.ErrStalled)
 	require.Equal(t, int32(1), calls.Load())
 }

@@ -40,6 +40,17 @@ func putRandom(t *testing.T, st *staging.Store, key string, size int) []byte {
 	return data
 }
 
+// readBack reads a part whole, as a stage does.
+func readBack(t *testing.T, st *staging.Store, key string) []byte {
+	t.Helper()
+	rc, _, err := st.Get(t.Context(), key)
+	require.NoError(t, err)
+	got, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	require.NoError(t, rc.Close())
+	return got
+}
+
 // On a single-replica bucket a part is read in batches of chunks, a few
 // requests for 4 MiB, not one round trip per 128 KiB chunk (33 here),
 // which was most of the time the encryptor and the uploader spent reading
@@ -53,12 +64,7 @@ func TestPartIsReadInBatchesOfChunks(t *testing.T) {
 	data := putRandom(t, st, "a/0.sealed", 4<<20+1)
 	requests := directGets(t, n.URL, staging.Bucket)
 
-	rc, _, err := st.Get(ctx, "a/0.sealed")
-	require.NoError(t, err)
-	got, err := io.ReadAll(rc)
-	require.NoError(t, err)
-	require.NoError(t, rc.Close())
-	require.True(t, bytes.Equal(data, got))
+	require.True(t, bytes.Equal(data, readBack(t, st, "a/0.sealed")))
 	// Batches of about 1 MiB: five, or six if a batch ends a chunk early.
 	t.Logf("%d requests", requests())
 	require.Positive(t, requests())
@@ -143,12 +149,7 @@ func TestBatchedChunksArriveOnce(t *testing.T) {
 	data := putRandom(t, st, "a/0.sealed", 8<<20)
 
 	before := n.Conn.Stats()
-	rc, _, err := st.Get(ctx, "a/0.sealed")
-	require.NoError(t, err)
-	got, err := io.ReadAll(rc)
-	require.NoError(t, err)
-	require.NoError(t, rc.Close())
-	require.True(t, bytes.Equal(data, got))
+	require.True(t, bytes.Equal(data, readBack(t, st, "a/0.sealed")))
 	received := n.Conn.Stats().InBytes - before.InBytes
 	require.Less(t, received, uint64(len(data))*9/8, "bytes received for the part's %d", len(data))
 }
